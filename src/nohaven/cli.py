@@ -1,0 +1,277 @@
+"""The `nohaven` command: a thin Typer layer, each command one library call."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import duckdb
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from nohaven.errors import NohavenError
+from nohaven.ingest import Kind, load_paths
+from nohaven.settings import DEFAULT_DB, Settings
+from nohaven.store import Store
+from nohaven.store.export import export_entities
+
+app = typer.Typer(
+    name="nohaven",
+    help="Find officials and their families in foreign records, check declarations, "
+    "trace stolen money. Exit codes: 0 ok, 1 failure or findings, 2 usage error.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+scenario_app = typer.Typer(help="Synthetic worlds with ground truth.", no_args_is_help=True)
+app.add_typer(scenario_app, name="scenario")
+
+out = Console()
+err = Console(stderr=True, soft_wrap=True)
+
+DbOption = Annotated[
+    Path,
+    typer.Option("--db", envvar="NOHAVEN_DB", help="DuckDB database file.", show_default=True),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+class RichReporter:
+    """Progress bars on stderr; on a non-terminal, one line per task instead."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+
+    def track(self, description: str, total: float) -> Callable[[float], None]:
+        if not err.is_terminal:
+            err.print(description, highlight=False)
+        task = self.progress.add_task(description, total=total or None)
+        return lambda delta: self.progress.advance(task, delta)
+
+
+@contextmanager
+def reporter() -> Iterator[RichReporter]:
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+    with progress:
+        yield RichReporter(progress)
+
+
+def settings_for(db: Path) -> Settings:
+    return Settings(db=db)
+
+
+@app.command()
+def load(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories to load.")],
+    dataset: Annotated[
+        str | None,
+        typer.Option(help="Dataset name (default: each file's base name)."),
+    ] = None,
+    kind: Annotated[
+        Kind | None, typer.Option(help="File format (default: guessed from the file).")
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option(help="YAML mapping for a CSV of entities.")
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+) -> None:
+    """Load files all or nothing; files already loaded are skipped (same SHA-256)."""
+    with Store.from_settings(settings_for(db)) as store, reporter() as progress:
+        results = load_paths(
+            store, paths, dataset=dataset, kind=kind, mapping=mapping, reporter=progress
+        )
+    if as_json:
+        out.print_json(json.dumps([r.to_dict() for r in results]))
+        return
+    table = Table("file", "dataset", "kind", "rows", "sha256", title=f"Loaded into {db}")
+    for r in results:
+        rows = f"{r.rows:,}" + (" (already loaded)" if r.skipped else "")
+        table.add_row(r.path, r.dataset, r.kind, rows, r.sha256[:12])
+    out.print(table)
+
+
+@app.command()
+def export(
+    dataset: Annotated[str, typer.Option(help="Dataset to write out.")],
+    output: Annotated[
+        Path | None, typer.Option("--out", help="Output file (default: standard output).")
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Write a dataset's entities as FtM JSON lines."""
+    with Store.from_settings(settings_for(db), read_only=True) as store:
+        if output is None:
+            count = export_entities(store, dataset, sys.stdout)
+        else:
+            tmp = output.with_name(output.name + ".part")
+            with tmp.open("w", encoding="utf-8") as handle:
+                count = export_entities(store, dataset, handle)
+            tmp.replace(output)
+    err.print(f"exported {count:,} entities from {dataset}", highlight=False)
+
+
+@app.command()
+def status(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
+    """Counts per dataset and table."""
+    if not db.exists():
+        raise NohavenError(f"{db}: no such database (load something first)")
+    with Store.from_settings(settings_for(db), read_only=True) as store:
+        summary = store.status()
+    if as_json:
+        out.print_json(json.dumps(summary))
+        return
+    table = Table(
+        "dataset",
+        "sources",
+        "entities",
+        "statements",
+        "ledger",
+        "accounts",
+        "declarations",
+        title=f"{summary['db']} (schema v{summary['schema_version']})",
+    )
+    for name, c in summary["datasets"].items():
+        table.add_row(
+            name,
+            *(
+                f"{c[k]:,}"
+                for k in ("sources", "entities", "statements", "ledger", "accounts", "declarations")
+            ),
+        )
+    out.print(table)
+
+
+class Size(StrEnum):
+    SMALL = "small"
+    MEDIUM = "medium"
+    LARGE = "large"
+
+
+@scenario_app.command("generate")
+def scenario_generate(
+    output: Annotated[Path, typer.Option("--out", help="Directory to write the world to.")],
+    seed: Annotated[int, typer.Option(help="Random seed; same seed, same files.")] = 7,
+    size: Annotated[Size, typer.Option(help="small (tests), medium or large.")] = Size.SMALL,
+    as_json: JsonOption = False,
+) -> None:
+    """Generate a synthetic world with ground truth in OUT/truth/."""
+    from nohaven.scenario import generate
+
+    with reporter() as progress:
+        tasks: dict[str, tuple[Callable[[float], None], list[int]]] = {}
+
+        def on_progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = (progress.track(stage, total), [0])
+            advance, last = tasks[stage]
+            advance(done - last[0])
+            last[0] = done
+
+        summary = generate(output, seed=seed, size=size.value, progress=on_progress)
+    if as_json:
+        out.print_json(json.dumps(summary.to_dict(), default=str))
+        return
+    table = Table("file", "rows", title=f"World {size.value} seed {seed} in {output}")
+    for name, rows in summary.counts.items():
+        table.add_row(name, f"{rows:,}")
+    out.print(table)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Run the web app and API."""
+    import uvicorn
+
+    from nohaven.web import create_app
+
+    web_app = create_app(settings_for(db))
+    out.print(f"nohaven is serving {db} on http://{host}:{port}", highlight=False)
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+
+
+@app.command()
+def demo(
+    output: Annotated[Path, typer.Option("--out", help="Where the demo world is written.")] = Path(
+        "demo/world"
+    ),
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
+    size: Annotated[Size, typer.Option(help="World size.")] = Size.SMALL,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Start the web app afterwards.")
+    ] = True,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    db: Annotated[Path, typer.Option("--db", help="Demo database file.")] = Path(
+        "demo/nohaven.duckdb"
+    ),
+) -> None:
+    """Generate a world, load it, run every analysis, then serve the results."""
+    from nohaven.demo import run_demo
+
+    with reporter() as progress:
+        result = run_demo(settings_for(db), output, seed=seed, size=size.value, reporter=progress)
+    table = Table("dataset", "kind", "rows", title=f"Demo world ({size.value}, seed {seed}) → {db}")
+    for r in result.loaded:
+        table.add_row(r.dataset, r.kind, f"{r.rows:,}" + (" (already loaded)" if r.skipped else ""))
+    out.print(table)
+    for line in result.analyses:
+        out.print(line, highlight=False)
+    if serve_after:
+        serve(host=host, port=port, db=db)
+
+
+def main() -> None:
+    """Entry point: user errors become one message and exit 1, never a traceback."""
+    try:
+        code = app(standalone_mode=False)
+    except NohavenError as exc:
+        err.print(f"error: {exc}", highlight=False, markup=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err.print("interrupted; nothing was changed", highlight=False)
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # click's usage errors arrive here with standalone_mode off
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(1)
+        if isinstance(exc, OSError | duckdb.Error):
+            err.print(f"error: {exc}", highlight=False, markup=False)
+            sys.exit(1)
+        raise
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,161 @@
+"""FtM entity validation and statement batching, shared by the FtM and CSV loaders."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from followthemoney import model
+from followthemoney.schema import Schema
+from followthemoney.statement.util import BASE_ID
+
+from nohaven.errors import InputError
+from nohaven.store import Store
+
+# FtM ids are free text in principle; nohaven keeps them URL- and CLI-safe.
+ENTITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,254}$")
+STATEMENT_COLUMNS = (
+    "entity_id",
+    "schema",
+    "prop",
+    "value",
+    "original_value",
+    "dataset",
+    "source_id",
+    "record",
+)
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a record sits in its file, for error messages."""
+
+    path: Path
+    line: int | None = None
+    record: str | None = None
+
+    def error(self, message: str, field: str | None = None) -> InputError:
+        return InputError(self.path, message, line=self.line, field=field, record=self.record)
+
+
+def resolve_schema(name: Any, where: Where) -> Schema:
+    """The FtM schema named `name`, refusing unknown and abstract ones."""
+    if not isinstance(name, str) or not name:
+        raise where.error("missing schema", field="schema")
+    schema = model.get(name)
+    if schema is None:
+        raise where.error(f"unknown FtM schema '{name}'", field="schema")
+    if schema.abstract:
+        raise where.error(f"FtM schema '{name}' is abstract", field="schema")
+    return schema
+
+
+def check_entity_id(entity_id: Any, where: Where, field: str = "id") -> str:
+    if not isinstance(entity_id, str) or not ENTITY_ID.match(entity_id):
+        raise where.error(
+            f"bad entity id {entity_id!r} (letters, digits, '.', '_', ':' and '-' only)",
+            field=field,
+        )
+    return entity_id
+
+
+def clean_properties(
+    schema: Schema, properties: Mapping[str, Iterable[Any]], where: Where
+) -> list[tuple[str, str, str | None]]:
+    """Validate values against the FtM model: (prop, cleaned, original-if-changed) triples.
+
+    A value the model cannot clean (an impossible date, a malformed entity id) rejects
+    the record rather than being silently dropped, as FtM itself would do.
+    """
+    cleaned: list[tuple[str, str, str | None]] = []
+    for name, values in properties.items():
+        prop = schema.get(name)
+        if prop is None:
+            raise where.error(f"schema {schema.name} has no property '{name}'", field=name)
+        if isinstance(values, str | int | float):
+            values = [values]
+        for raw in values:
+            if raw is None:
+                continue
+            if not isinstance(raw, str | int | float) or isinstance(raw, bool):
+                raise where.error(f"value {raw!r} is not text", field=name)
+            text = str(raw).strip()
+            if not text:
+                continue
+            value = prop.type.clean(text, proxy=None)
+            if value is None:
+                raise where.error(
+                    f"{text!r} is not a valid {prop.type.name} for {schema.name}.{name}",
+                    field=name,
+                )
+            cleaned.append((name, value, None if value == text else text))
+    present = {prop for prop, _, _ in cleaned}
+    for required in schema.required:
+        if required not in present:
+            raise where.error(f"{schema.name} needs a value for '{required}'", field=required)
+    return cleaned
+
+
+class StatementWriter:
+    """Buffers statements and appends them to the store in Arrow batches."""
+
+    def __init__(
+        self,
+        store: Store,
+        dataset: str,
+        source_id: int,
+        batch_size: int = 50_000,
+        on_flush: Callable[[int], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.dataset = dataset
+        self.source_id = source_id
+        self.batch_size = batch_size
+        self.on_flush = on_flush
+        self.rows = 0
+        self._columns: dict[str, list[Any]] = {name: [] for name in STATEMENT_COLUMNS}
+
+    def add(
+        self,
+        entity_id: str,
+        schema: str,
+        values: list[tuple[str, str, str | None]],
+        record: int,
+    ) -> None:
+        cols = self._columns
+        # FtM's convention: an `id` statement records that the entity exists in this
+        # source even when it carries no other value here.
+        for prop, value, original in [(BASE_ID, entity_id, None), *values]:
+            cols["entity_id"].append(entity_id)
+            cols["schema"].append(schema)
+            cols["prop"].append(prop)
+            cols["value"].append(value)
+            cols["original_value"].append(original)
+            cols["record"].append(record)
+        if len(cols["entity_id"]) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        count = len(self._columns["entity_id"])
+        if not count:
+            return
+        self._columns["dataset"] = [self.dataset] * count
+        self._columns["source_id"] = [self.source_id] * count
+        table = pa.table(
+            {
+                name: pa.array(
+                    values,
+                    type=pa.int64() if name in ("source_id", "record") else pa.string(),
+                )
+                for name, values in self._columns.items()
+            }
+        )
+        self.store.insert_arrow("statements", table)
+        self.rows += count
+        self._columns = {name: [] for name in STATEMENT_COLUMNS}
+        if self.on_flush is not None:
+            self.on_flush(self.rows)

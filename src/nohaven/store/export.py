@@ -1,0 +1,47 @@
+"""Entities back out as FtM JSON lines, assembled from their statements by FtM itself."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import TextIO
+
+from followthemoney.dataset import Dataset
+from followthemoney.statement import Statement, StatementEntity
+
+from nohaven.errors import NohavenError
+from nohaven.store.store import Store
+
+_COLUMNS = "entity_id, schema, prop, value, original_value, dataset"
+
+
+def iter_entities(store: Store, dataset: str) -> Iterator[StatementEntity]:
+    """Each entity of a dataset, merged across the files that mention it, in id order."""
+    ftm_dataset = Dataset.make({"name": dataset, "title": dataset})
+    current: list[Statement] = []
+    sql = (
+        f"SELECT {_COLUMNS} FROM statements WHERE dataset = ? ORDER BY entity_id, source_id, record"
+    )
+    for batch in store.fetch_batches(sql, [dataset]):
+        for entity_id, schema, prop, value, original, ds in zip(
+            *(batch.column(i).to_pylist() for i in range(batch.num_columns)), strict=True
+        ):
+            if current and current[0].entity_id != entity_id:
+                yield StatementEntity.from_statements(ftm_dataset, current)
+                current = []
+            current.append(Statement(entity_id, prop, schema, value, ds, original_value=original))
+    if current:
+        yield StatementEntity.from_statements(ftm_dataset, current)
+
+
+def export_entities(store: Store, dataset: str, out: TextIO) -> int:
+    """Write a dataset as FtM JSON lines (id, schema, properties); returns the count."""
+    if dataset not in store.datasets():
+        raise NohavenError(f"no dataset named '{dataset}' (see `nohaven status`)")
+    count = 0
+    for entity in iter_entities(store, dataset):
+        properties = {prop: sorted(values) for prop, values in sorted(entity.properties.items())}
+        line = {"id": entity.id, "schema": entity.schema.name, "properties": properties}
+        out.write(json.dumps(line, ensure_ascii=False, sort_keys=False) + "\n")
+        count += 1
+    return count

@@ -1,0 +1,88 @@
+"""The store's tables, as an ordered list of migrations the code applies on open.
+
+Each migration runs once, in one transaction, and bumps `schema_version`; never edit a
+migration that has shipped, append a new one.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, list[str]]] = [
+    (
+        1,
+        [
+            """
+            CREATE TABLE sources (
+                source_id   INTEGER PRIMARY KEY,
+                path        VARCHAR NOT NULL,
+                sha256      VARCHAR NOT NULL,
+                dataset     VARCHAR NOT NULL,
+                kind        VARCHAR NOT NULL,
+                rows        BIGINT NOT NULL,
+                loaded_at   TIMESTAMP NOT NULL,
+                UNIQUE (sha256, dataset, kind)
+            )
+            """,
+            # One FtM statement per row: a single property value of an entity, with the
+            # source file and record it came from (the unit of provenance).
+            """
+            CREATE TABLE statements (
+                entity_id       VARCHAR NOT NULL,
+                schema          VARCHAR NOT NULL,
+                prop            VARCHAR NOT NULL,
+                value           VARCHAR NOT NULL,
+                original_value  VARCHAR,
+                dataset         VARCHAR NOT NULL,
+                source_id       INTEGER NOT NULL,
+                record          BIGINT NOT NULL
+            )
+            """,
+            # Ledger rows are located in their file by (source_id, id): a transaction id
+            # is unique within its dataset, so no separate record number is kept.
+            """
+            CREATE TABLE ledger (
+                id            VARCHAR NOT NULL,
+                timestamp     TIMESTAMP NOT NULL,
+                from_account  VARCHAR NOT NULL,
+                to_account    VARCHAR NOT NULL,
+                amount        DECIMAL(20, 2) NOT NULL,
+                currency      VARCHAR NOT NULL,
+                channel       VARCHAR,
+                from_country  VARCHAR,
+                to_country    VARCHAR,
+                memo          VARCHAR,
+                dataset       VARCHAR NOT NULL,
+                source_id     INTEGER NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE accounts (
+                account    VARCHAR NOT NULL,
+                holder     VARCHAR,
+                bank       VARCHAR,
+                country    VARCHAR,
+                kind       VARCHAR NOT NULL,
+                dataset    VARCHAR NOT NULL,
+                source_id  INTEGER NOT NULL
+            )
+            """,
+            # A declaration is kept whole as JSON; amendments are new versions, never
+            # overwrites.
+            """
+            CREATE TABLE declarations (
+                declaration_id  VARCHAR NOT NULL,
+                official_id     VARCHAR NOT NULL,
+                filing_date     DATE NOT NULL,
+                kind            VARCHAR NOT NULL,
+                version         INTEGER NOT NULL,
+                amends          VARCHAR,
+                document        JSON NOT NULL,
+                dataset         VARCHAR NOT NULL,
+                source_id       INTEGER NOT NULL,
+                record          BIGINT NOT NULL
+            )
+            """,
+        ],
+    ),
+]
+
+LATEST_VERSION = MIGRATIONS[-1][0]

@@ -1,0 +1,277 @@
+"""The one class that owns the DuckDB connection and every SQL execution.
+
+Analyses and loaders build SQL or Arrow tables; only `Store` runs them, so one place
+decides transactions, memory limits and error translation.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from nohaven.errors import StoreError
+from nohaven.settings import Settings
+from nohaven.store.schema import LATEST_VERSION, MIGRATIONS
+
+DATA_TABLES = ("statements", "ledger", "accounts", "declarations")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One loaded file: the unit that provenance points back to."""
+
+    source_id: int
+    path: str
+    sha256: str
+    dataset: str
+    kind: str
+    rows: int
+    loaded_at: datetime
+
+
+class Store:
+    """A nohaven database file: schema, transactions, and the queries over it."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        read_only: bool = False,
+        memory_limit: str = "1GB",
+        threads: int | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        if read_only and not self.path.exists():
+            raise StoreError(f"{self.path}: no such database (load something first)")
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise StoreError(
+                    f"{self.path}: the database is in use by another process "
+                    "(is `nohaven serve` running on it?)"
+                ) from None
+            raise StoreError(f"{self.path}: cannot open the database: {exc}") from None
+        except duckdb.Error as exc:
+            raise StoreError(f"{self.path}: cannot open the database: {exc}") from None
+        self.con.execute(f"SET memory_limit = '{memory_limit}'")
+        if threads:
+            self.con.execute(f"SET threads = {int(threads)}")
+        self._lock = threading.RLock()
+        self._migrate()
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, read_only: bool = False) -> Store:
+        """Open the store named by the settings."""
+        return cls(
+            settings.db,
+            read_only=read_only,
+            memory_limit=settings.memory_limit,
+            threads=settings.threads,
+        )
+
+    # -- lifecycle ---------------------------------------------------------------
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def schema_version(self) -> int:
+        exists = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'nohaven_meta'"
+        ).fetchone()
+        if not exists or not exists[0]:
+            return 0
+        row = self.con.execute(
+            "SELECT value FROM nohaven_meta WHERE key = 'schema_version'"
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def _migrate(self) -> None:
+        current = self.schema_version()
+        if current > LATEST_VERSION:
+            raise StoreError(
+                f"{self.path}: schema version {current} was written by a newer nohaven "
+                f"(this one knows up to {LATEST_VERSION})"
+            )
+        if current == LATEST_VERSION:
+            return
+        if self.read_only:
+            raise StoreError(f"{self.path}: schema is out of date; open it read-write once")
+        with self.transaction():
+            self.con.execute(
+                "CREATE TABLE IF NOT EXISTS nohaven_meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
+            )
+            for version, statements in MIGRATIONS:
+                if version <= current:
+                    continue
+                for sql in statements:
+                    self.con.execute(sql)
+            self.con.execute(
+                "INSERT OR REPLACE INTO nohaven_meta VALUES ('schema_version', ?)",
+                [str(LATEST_VERSION)],
+            )
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """All or nothing: commit on success, roll back on any exception or interrupt."""
+        with self._lock:
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                yield self
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
+            else:
+                self.con.execute("COMMIT")
+
+    @contextmanager
+    def reader(self) -> Iterator[Store]:
+        """A read view on its own cursor, so concurrent web requests do not share one."""
+        view = Store.__new__(Store)
+        view.path = self.path
+        view.read_only = True
+        view.con = self.con.cursor()
+        view._lock = threading.RLock()
+        try:
+            yield view
+        finally:
+            view.con.close()
+
+    # -- generic execution -------------------------------------------------------
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
+        self.con.execute(sql, params or [])
+
+    def fetchall(
+        self, sql: str, params: Sequence[Any] | None = None, *, isolated: bool = False
+    ) -> list[tuple[Any, ...]]:
+        """Run a query; `isolated` uses its own cursor, outside a failed transaction."""
+        if isolated:
+            cursor = self.con.cursor()
+            try:
+                return cursor.execute(sql, params or []).fetchall()
+            finally:
+                cursor.close()
+        return self.con.execute(sql, params or []).fetchall()
+
+    def fetchone(self, sql: str, params: Sequence[Any] | None = None) -> tuple[Any, ...] | None:
+        return self.con.execute(sql, params or []).fetchone()
+
+    def fetch_batches(
+        self, sql: str, params: Sequence[Any] | None = None, batch_size: int = 50_000
+    ) -> Iterator[pa.RecordBatch]:
+        """Stream a query's result as Arrow batches, so exports keep memory flat."""
+        reader = self.con.execute(sql, params or []).to_arrow_reader(batch_size)
+        yield from reader
+
+    def insert_arrow(self, table: str, data: pa.Table) -> None:
+        """Append an Arrow table whose columns are named like the target's."""
+        self.con.register("_nohaven_batch", data)
+        try:
+            cols = ", ".join(data.column_names)
+            self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _nohaven_batch")
+        finally:
+            self.con.unregister("_nohaven_batch")
+
+    def execute_with_progress(
+        self, sql: str, params: Sequence[Any] | None, on_progress: Callable[[float], None]
+    ) -> None:
+        """Run one long statement while a thread reports DuckDB's own progress (0..100)."""
+        done = threading.Event()
+
+        def poll() -> None:
+            while not done.wait(0.2):
+                try:
+                    value = self.con.query_progress()
+                except duckdb.Error:
+                    continue
+                if value >= 0:
+                    on_progress(float(value))
+
+        watcher = threading.Thread(target=poll, daemon=True)
+        watcher.start()
+        try:
+            self.con.execute(sql, params or [])
+        finally:
+            done.set()
+            watcher.join()
+        on_progress(100.0)
+
+    # -- sources -----------------------------------------------------------------
+
+    def find_source(self, sha256: str, dataset: str, kind: str) -> Source | None:
+        row = self.fetchone(
+            "SELECT * FROM sources WHERE sha256 = ? AND dataset = ? AND kind = ?",
+            [sha256, dataset, kind],
+        )
+        return Source(*row) if row else None
+
+    def add_source(self, path: str, sha256: str, dataset: str, kind: str) -> int:
+        """Register a file being loaded; its row count is set when the load finishes."""
+        row = self.fetchone("SELECT coalesce(max(source_id), 0) + 1 FROM sources")
+        source_id = int(row[0]) if row else 1
+        self.execute(
+            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, 0, ?)",
+            [source_id, path, sha256, dataset, kind, datetime.now(UTC).replace(tzinfo=None)],
+        )
+        return source_id
+
+    def set_source_rows(self, source_id: int, rows: int) -> None:
+        self.execute("UPDATE sources SET rows = ? WHERE source_id = ?", [rows, source_id])
+
+    def sources(self, dataset: str | None = None) -> list[Source]:
+        sql = "SELECT * FROM sources"
+        params: list[Any] = []
+        if dataset is not None:
+            sql += " WHERE dataset = ?"
+            params.append(dataset)
+        return [Source(*row) for row in self.fetchall(sql + " ORDER BY source_id", params)]
+
+    # -- summaries ---------------------------------------------------------------
+
+    def datasets(self) -> list[str]:
+        return [row[0] for row in self.fetchall("SELECT DISTINCT dataset FROM sources ORDER BY 1")]
+
+    def status(self) -> dict[str, Any]:
+        """Counts per dataset and table: what `nohaven status` and the status page show."""
+        per_dataset: dict[str, dict[str, int]] = {}
+        for table in DATA_TABLES:
+            for dataset, count in self.fetchall(
+                f"SELECT dataset, count(*) FROM {table} GROUP BY dataset ORDER BY dataset"
+            ):
+                per_dataset.setdefault(dataset, {t: 0 for t in DATA_TABLES})[table] = int(count)
+        for dataset, count in self.fetchall(
+            "SELECT dataset, count(DISTINCT entity_id) FROM statements GROUP BY dataset"
+        ):
+            per_dataset[dataset]["entities"] = int(count)
+        for dataset, count in self.fetchall(
+            "SELECT dataset, count(*) FROM sources GROUP BY dataset"
+        ):
+            per_dataset.setdefault(dataset, {t: 0 for t in DATA_TABLES})["sources"] = int(count)
+        for counts in per_dataset.values():
+            counts.setdefault("entities", 0)
+        totals = {
+            table: int((self.fetchone(f"SELECT count(*) FROM {table}") or (0,))[0])
+            for table in (*DATA_TABLES, "sources")
+        }
+        return {
+            "db": str(self.path),
+            "schema_version": self.schema_version(),
+            "datasets": per_dataset,
+            "totals": totals,
+        }

@@ -1,0 +1,41 @@
+"""The FastAPI application factory; later features add routers here."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from nohaven import __version__
+from nohaven.settings import Settings
+from nohaven.store import Store
+from nohaven.web.routes import health, status
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; the store is opened at start-up and closed at shut-down."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.store = Store.from_settings(settings)
+        try:
+            yield
+        finally:
+            app.state.store.close()
+
+    app = FastAPI(
+        title="nohaven",
+        version=__version__,
+        description="Find officials and their families in foreign records, check their "
+        "declarations, trace stolen money and package the evidence.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.include_router(health.router)
+    app.include_router(status.router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    return app
