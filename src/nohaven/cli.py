@@ -163,6 +163,14 @@ def status(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
     out.print(table)
 
 
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a declaration (docs/declaration.schema.json)."""
+    from nohaven.ingest.declaration import json_schema
+
+    sys.stdout.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+
+
 class Size(StrEnum):
     SMALL = "small"
     MEDIUM = "medium"
@@ -247,30 +255,21 @@ def demo(
 
 
 def main() -> None:
-    """Entry point: user errors become one message and exit 1, never a traceback."""
+    """Entry point: user errors become one message and exit 1, never a traceback.
+
+    Typer handles usage errors itself (exit 2); what reaches us is the library's.
+    """
     try:
-        code = app(standalone_mode=False)
+        app()
     except NohavenError as exc:
         err.print(f"error: {exc}", highlight=False, markup=False)
         sys.exit(1)
+    except (OSError, duckdb.Error) as exc:
+        err.print(f"error: {exc}", highlight=False, markup=False)
+        sys.exit(1)
     except KeyboardInterrupt:
-        err.print("interrupted; nothing was changed", highlight=False)
+        err.print("interrupted; the store is as it was before this command", highlight=False)
         sys.exit(130)
-    except SystemExit:
-        raise
-    except Exception as exc:  # click's usage errors arrive here with standalone_mode off
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
-            sys.exit(1)
-        if isinstance(exc, OSError | duckdb.Error):
-            err.print(f"error: {exc}", highlight=False, markup=False)
-            sys.exit(1)
-        raise
-    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -221,7 +221,7 @@ def _diagnose(
     is_parquet = table_format(path) == "parquet"
     scan = _scan(path, header, spec, typed=is_parquet)
     rownum = "file_row_number + 1" if is_parquet else "row_number() OVER ()"
-    checks = _validity(spec, header, text=not is_parquet)
+    checks = _validity(spec, header, text=True)
     cases = " ".join(f"WHEN {cond} THEN {i}" for i, (_, cond, _) in enumerate(checks))
     key = f'"{spec.key}"'
     sql = f"""

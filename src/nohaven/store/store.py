@@ -176,7 +176,7 @@ class Store:
         self, sql: str, params: Sequence[Any] | None = None, batch_size: int = 50_000
     ) -> Iterator[pa.RecordBatch]:
         """Stream a query's result as Arrow batches, so exports keep memory flat."""
-        reader = self.con.execute(sql, params or []).to_arrow_reader(batch_size)
+        reader = self.con.sql(sql, params=params or []).to_arrow_reader(batch_size)
         yield from reader
 
     def insert_arrow(self, table: str, data: pa.Table) -> None:

@@ -1,0 +1,48 @@
+# Two commands on a fresh machine (python3 and make only): `make demo`, `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+DEMO_SERVE ?= 1
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install demo test lint format lock bench-load clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+$(STAMP): requirements.lock pyproject.toml | $(BIN)/python
+	rm -f $(VENV)/.installed-*
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## demo: set up, generate the demo world, load it, run every analysis, serve on :8000
+demo: install
+	$(BIN)/nohaven demo --host $(HOST) --port $(PORT) $(if $(filter 0,$(DEMO_SERVE)),--no-serve,--serve)
+
+## test: lint, format check and the whole test suite
+test: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/python -m pytest -q
+
+format: install
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+## lock: re-pin requirements.lock after changing pyproject.toml
+lock: install
+	$(BIN)/python -m pip install -q uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11 -o requirements.lock
+
+## bench-load: the load benchmark on the large world (see docs/BENCHMARKS.md)
+bench-load: install
+	$(BIN)/python bench/load.py
+
+clean:
+	rm -rf $(VENV) demo .pytest_cache .ruff_cache

@@ -1,0 +1,72 @@
+from pathlib import Path
+
+import pytest
+
+from nohaven.errors import InputError
+from nohaven.ingest import load_paths
+from nohaven.store import Store
+
+
+def statements(store: Store, entity_id: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for prop, value in store.fetchall(
+        "SELECT prop, value FROM statements WHERE entity_id = ? ORDER BY prop, value", [entity_id]
+    ):
+        out.setdefault(prop, []).append(value)
+    return out
+
+
+def test_entities_become_statements_with_provenance(store: Store, tiny: Path) -> None:
+    [result] = load_paths(store, [tiny / "persons.ftm.json"], dataset="registry")
+    assert result.rows == 4 and result.kind == "ftm" and not result.skipped
+    person = statements(store, "cn-p-1")
+    assert person["name"] == ["许超凡"]
+    assert person["birthDate"] == ["1963-05-02"]
+    # "China" is cleaned to the FtM country code, and the original kept.
+    row = store.fetchone(
+        "SELECT value, original_value, source_id, record FROM statements "
+        "WHERE entity_id = 'cn-p-2' AND prop = 'nationality'"
+    )
+    assert row == ("cn", "China", result.source_id, 2)
+    source = store.sources()[0]
+    assert source.path == str((tiny / "persons.ftm.json").resolve())
+    assert len(source.sha256) == 64 and source.rows == 4
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "message"),
+    [
+        ('{"id": "x-1", "schema": "Persn", "properties": {}}', "schema", "unknown FtM schema"),
+        ('{"id": "x-1", "schema": "Thing", "properties": {}}', "schema", "abstract"),
+        ('{"id": "x 1", "schema": "Person", "properties": {}}', "id", "bad entity id"),
+        (
+            '{"id": "x-1", "schema": "Person", "properties": {"shoeSize": ["9"]}}',
+            "shoeSize",
+            "no property",
+        ),
+        (
+            '{"id": "x-1", "schema": "Person", "properties": {"birthDate": ["1963-13-45"]}}',
+            "birthDate",
+            "not a valid date",
+        ),
+        (
+            '{"id": "x-1", "schema": "Ownership", "properties": {"owner": ["a"]}}',
+            "asset",
+            "needs a value",
+        ),
+        ('{"id": "x-1", "schema": "Person", "properties": ', None, "invalid JSON"),
+    ],
+)
+def test_bad_entity_names_file_line_and_field(
+    store: Store, tmp_path: Path, line: str, field: str | None, message: str
+) -> None:
+    path = tmp_path / "bad.ftm.json"
+    good = '{"id": "ok-1", "schema": "Person", "properties": {"name": ["A"]}}\n'
+    path.write_text(good + line + "\n" + good.replace("ok-1", "ok-2"), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_paths(store, [path], dataset="bad")
+    error = caught.value
+    assert error.line == 2 and error.field == field and message in error.message
+    assert str(error).startswith(f"{path}, line 2")
+    assert store.fetchone("SELECT count(*) FROM statements") == (0,)
+    assert store.sources() == []

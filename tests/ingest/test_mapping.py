@@ -1,0 +1,67 @@
+from pathlib import Path
+
+import pytest
+
+from nohaven.errors import InputError
+from nohaven.ingest import load_paths
+from nohaven.store import Store
+
+
+def entity(store: Store, entity_id: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for prop, value in store.fetchall(
+        "SELECT prop, value FROM statements WHERE entity_id = ? ORDER BY prop, value", [entity_id]
+    ):
+        out.setdefault(prop, []).append(value)
+    return out
+
+
+def test_rows_become_linked_entities(store: Store, tiny: Path) -> None:
+    [result] = load_paths(store, [tiny / "deeds.csv"], dataset="us_deeds")
+    assert result.kind == "csv" and result.rows == 3
+    assert entity(store, "us-o-1")["name"] == ["XU, CHAO FAN"]
+    assert entity(store, "us-o-1")["country"] == ["us"]
+    assert "birthDate" not in entity(store, "us-o-2")  # empty cell, no value
+    assert entity(store, "d-1")["owner"] == ["us-o-1"]
+    assert entity(store, "d-1")["asset"] == ["apn-1"]
+    # Row 3 has no owner: the parcel exists, the ownership (which needs one) does not.
+    assert entity(store, "apn-3")["address"] == ["12 Pine Rd, Arcadia CA"]
+    assert entity(store, "d-3") == {}
+    line = store.fetchone("SELECT DISTINCT record FROM statements WHERE entity_id = 'us-o-2'")
+    assert line == (3,)
+
+
+def test_keys_hash_to_stable_ids(store: Store, tmp_path: Path) -> None:
+    (tmp_path / "people.csv").write_text("name,dob\nWong Kar Wai,1958-07-17\n", encoding="utf-8")
+    (tmp_path / "people.mapping.yml").write_text(
+        "entities:\n  p:\n    schema: Person\n    keys: [name, dob]\n"
+        "    properties:\n      name: {column: name}\n",
+        encoding="utf-8",
+    )
+    load_paths(store, [tmp_path / "people.csv"], dataset="people")
+    [(first,)] = store.fetchall("SELECT DISTINCT entity_id FROM statements")
+    assert first.startswith("people-") and len(first) == len("people-") + 20
+
+
+def test_bad_value_names_the_csv_column(store: Store, tiny: Path) -> None:
+    path = tiny / "deeds.csv"
+    path.write_text(path.read_text().replace("1963-05-02", "1963-02-30"), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_paths(store, [path], dataset="us_deeds")
+    assert (caught.value.line, caught.value.field) == (2, "owner_dob")
+
+
+def test_mapping_with_unknown_property_is_refused(store: Store, tiny: Path) -> None:
+    mapping = tiny / "deeds.mapping.yml"
+    mapping.write_text(mapping.read_text().replace("birthDate:", "birthdate:"), encoding="utf-8")
+    with pytest.raises(InputError, match="no property 'birthdate'") as caught:
+        load_paths(store, [tiny / "deeds.csv"], dataset="us_deeds")
+    assert caught.value.path == mapping
+
+
+def test_missing_column_is_refused(store: Store, tiny: Path) -> None:
+    path = tiny / "deeds.csv"
+    path.write_text(path.read_text().replace("owner_dob", "dob"), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_paths(store, [path], dataset="us_deeds")
+    assert (caught.value.line, caught.value.field) == (1, "owner_dob")

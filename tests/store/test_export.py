@@ -1,0 +1,42 @@
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from nohaven.errors import NohavenError
+from nohaven.ingest import load_paths
+from nohaven.store import Store
+from nohaven.store.export import export_entities
+
+
+def as_set(text: str) -> set[tuple[str, str, str, str]]:
+    facts = set()
+    for line in text.splitlines():
+        data = json.loads(line)
+        for prop, values in data["properties"].items():
+            for value in values:
+                facts.add((data["id"], data["schema"], prop, value))
+    return facts
+
+
+def test_round_trip(store: Store, tiny: Path, tmp_path: Path) -> None:
+    load_paths(store, [tiny / "persons.ftm.json", tiny / "deeds.csv"])
+    first = io.StringIO()
+    assert export_entities(store, "persons", first) == 4
+    exported = tmp_path / "persons-again.ftm.json"
+    exported.write_text(first.getvalue(), encoding="utf-8")
+    load_paths(store, [exported], dataset="copy")
+    second = io.StringIO()
+    export_entities(store, "copy", second)
+    assert second.getvalue() == first.getvalue()
+    original = (tiny / "persons.ftm.json").read_text(encoding="utf-8").replace('"China"', '"cn"')
+    assert as_set(first.getvalue()) == as_set(original)
+    deeds = io.StringIO()
+    assert export_entities(store, "deeds", deeds) == 2 + 3 + 2
+    assert ("d-1", "Ownership", "owner", "us-o-1") in as_set(deeds.getvalue())
+
+
+def test_unknown_dataset(store: Store) -> None:
+    with pytest.raises(NohavenError, match="no dataset named 'nope'"):
+        export_entities(store, "nope", io.StringIO())

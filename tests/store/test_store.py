@@ -1,0 +1,54 @@
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from nohaven.errors import StoreError
+from nohaven.store import Store
+from nohaven.store.schema import LATEST_VERSION
+
+
+def test_new_store_is_migrated_to_latest(store: Store) -> None:
+    assert store.schema_version() == LATEST_VERSION
+    tables = {row[0] for row in store.fetchall("SELECT table_name FROM information_schema.tables")}
+    assert {"sources", "statements", "ledger", "accounts", "declarations"} <= tables
+
+
+def test_reopening_keeps_data_and_version(db_path: Path) -> None:
+    with Store(db_path) as first:
+        first.add_source("a.json", "abc", "ds", "ftm")
+    with Store(db_path) as second:
+        assert second.schema_version() == LATEST_VERSION
+        assert [s.sha256 for s in second.sources()] == ["abc"]
+
+
+def test_newer_schema_is_refused(db_path: Path) -> None:
+    Store(db_path).close()
+    con = duckdb.connect(str(db_path))
+    con.execute("UPDATE nohaven_meta SET value = '999' WHERE key = 'schema_version'")
+    con.close()
+    with pytest.raises(StoreError, match="newer nohaven"):
+        Store(db_path)
+
+
+def test_transaction_rolls_back_on_error(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.transaction():
+        store.add_source("a.json", "abc", "ds", "ftm")
+        raise RuntimeError("boom")
+    assert store.sources() == []
+
+
+def test_read_only_missing_database_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no such database"):
+        Store(tmp_path / "missing.duckdb", read_only=True)
+
+
+def test_status_counts_per_dataset(store: Store) -> None:
+    source = store.add_source("x.csv", "h", "bank", "accounts")
+    store.execute(
+        "INSERT INTO accounts VALUES ('A1', NULL, NULL, 'cn', 'person', 'bank', ?)", [source]
+    )
+    status = store.status()
+    assert status["datasets"]["bank"]["accounts"] == 1
+    assert status["datasets"]["bank"]["sources"] == 1
+    assert status["totals"]["accounts"] == 1

@@ -1,0 +1,63 @@
+import json
+from pathlib import Path
+
+from nohaven.cli import app
+
+
+def test_load_status_export(cli, tiny: Path, db_path: Path, tmp_path: Path) -> None:
+    result = cli("load", tiny, "--db", db_path, "--json")
+    assert result.code == 0, result.stderr
+    loaded = json.loads(result.stdout)
+    assert {r["dataset"] for r in loaded} == {
+        "accounts",
+        "declarations",
+        "deeds",
+        "ledger",
+        "persons",
+    }
+    status = json.loads(cli("status", "--db", db_path, "--json").stdout)
+    assert status["datasets"]["persons"]["entities"] == 4
+    assert status["datasets"]["ledger"]["ledger"] == 3
+    assert status["totals"]["declarations"] == 2
+    out = tmp_path / "persons.json"
+    result = cli("export", "--dataset", "persons", "--db", db_path, "--out", out)
+    assert result.code == 0 and "exported 4 entities" in result.stderr
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 4
+
+
+def test_bad_file_is_one_message_and_exit_1(cli, tiny: Path, db_path: Path) -> None:
+    ledger = tiny / "ledger.csv"
+    ledger.write_text(ledger.read_text().replace(",USD,", ",usdollar,"), encoding="utf-8")
+    result = cli("load", ledger, "--db", db_path)
+    assert result.code == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"error: {ledger}, line 4, field 'currency': 'usdollar' is not a three-letter ISO "
+        "currency code"
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_usage_errors_exit_2(cli, tiny: Path, db_path: Path) -> None:
+    assert cli("load", tiny, "--kind", "spreadsheet", "--db", db_path).code == 2
+    assert cli("nonsense").code == 2
+
+
+def test_missing_file_and_database(cli, tmp_path: Path) -> None:
+    result = cli("load", tmp_path / "nope.csv", "--db", tmp_path / "x.duckdb")
+    assert result.code == 1 and "no such file or directory" in result.stderr
+    result = cli("status", "--db", tmp_path / "none.duckdb")
+    assert result.code == 1 and "no such database" in result.stderr
+
+
+def test_every_command_has_help(cli) -> None:
+    names = [c.name or c.callback.__name__ for c in app.registered_commands]
+    for name in names:
+        result = cli(name, "--help")
+        assert result.code == 0 and "Usage" in result.stdout
+    assert cli("scenario", "generate", "--help").code == 0
+
+
+def test_schema_command_prints_the_declaration_schema(cli) -> None:
+    schema = json.loads(cli("schema").stdout)
+    assert schema["title"] == "nohaven declaration"
+    assert "official_id" in schema["required"]
