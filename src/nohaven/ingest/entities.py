@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-from followthemoney import model
+from followthemoney import model, registry
+from followthemoney.property import Property
 from followthemoney.schema import Schema
 from followthemoney.statement.util import BASE_ID
 
@@ -28,6 +30,23 @@ STATEMENT_COLUMNS = (
     "source_id",
     "record",
 )
+
+
+# Types whose values repeat across records (dates, countries): cleaning them is the
+# costliest part of an FtM load, so their results are memoised.
+_REPEATING_TYPES = frozenset({"date", "country", "gender", "language", "topic", "number"})
+
+
+@lru_cache(maxsize=200_000)
+def _clean_repeating(type_name: str, text: str) -> str | None:
+    return registry.get(type_name).clean(text, proxy=None)
+
+
+def clean_value(prop: Property, text: str) -> str | None:
+    """FtM's cleaning of one value for a property (None when invalid)."""
+    if prop.type.name in _REPEATING_TYPES:
+        return _clean_repeating(prop.type.name, text)
+    return prop.type.clean(text, proxy=None)
 
 
 @dataclass(frozen=True)
@@ -86,7 +105,7 @@ def clean_properties(
             text = str(raw).strip()
             if not text:
                 continue
-            value = prop.type.clean(text, proxy=None)
+            value = clean_value(prop, text)
             if value is None:
                 raise where.error(
                     f"{text!r} is not a valid {prop.type.name} for {schema.name}.{name}",
