@@ -1,0 +1,44 @@
+"""Cross-script name handling: romanisation systems, surname forms, script conversion.
+
+This is the start of nohaven's name engine; every layer may import it.
+"""
+
+from nohaven.names.romanize import (
+    SYSTEMS,
+    RomanisedName,
+    all_romanisations,
+    romanize_full_name,
+    romanize_name,
+    romanize_surname,
+)
+from nohaven.names.script import (
+    simplified_name,
+    to_simplified,
+    to_traditional,
+    traditional_name,
+)
+from nohaven.names.surnames import (
+    SURNAMES,
+    Surname,
+    lookup_surname,
+    regional_forms,
+    split_han_name,
+)
+
+__all__ = [
+    "SURNAMES",
+    "SYSTEMS",
+    "RomanisedName",
+    "Surname",
+    "all_romanisations",
+    "lookup_surname",
+    "regional_forms",
+    "romanize_full_name",
+    "romanize_name",
+    "romanize_surname",
+    "simplified_name",
+    "split_han_name",
+    "to_simplified",
+    "to_traditional",
+    "traditional_name",
+]

@@ -1,0 +1,1 @@
+"""One module per generated dataset; each renders background and planted records alike."""
