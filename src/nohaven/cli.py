@@ -26,7 +26,6 @@ from nohaven.errors import NohavenError
 from nohaven.ingest import Kind, load_paths
 from nohaven.settings import DEFAULT_DB, Settings
 from nohaven.store import Store
-from nohaven.store.export import export_entities
 
 app = typer.Typer(
     name="nohaven",
@@ -121,6 +120,8 @@ def export(
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Write a dataset's entities as FtM JSON lines."""
+    from nohaven.store.export import export_entities
+
     with Store.from_settings(settings_for(db), read_only=True) as store:
         if output is None:
             count = export_entities(store, dataset, sys.stdout)

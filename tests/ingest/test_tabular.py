@@ -123,3 +123,12 @@ def test_transaction_id_already_in_dataset(store: Store, tiny: Path) -> None:
     # The same ids in another dataset are another bank's ledger.
     load_paths(store, [second], dataset="other")
     assert store.fetchone("SELECT count(*) FROM ledger") == (6,)
+
+
+def test_settings_changed_for_a_load_are_restored_after_failure(store: Store, tiny: Path) -> None:
+    path = tiny / "ledger.csv"
+    corrupt(path, 3, "2000000.00", "lots")
+    with pytest.raises(InputError):
+        load_paths(store, [path], dataset="bank")
+    order = store.fetchone("SELECT current_setting('preserve_insertion_order')")
+    assert order == (True,)

@@ -9,11 +9,7 @@ from pathlib import Path
 from typing import Protocol
 
 from nohaven.errors import InputError
-from nohaven.ingest.declarations import load_declarations
-from nohaven.ingest.entities import StatementWriter
 from nohaven.ingest.files import Kind, base_name, guess_kind, mapping_for, sha256_file, walk_inputs
-from nohaven.ingest.ftm import load_ftm
-from nohaven.ingest.mapping import load_mapped_csv, parse_mapping
 from nohaven.ingest.tabular import ACCOUNTS, LEDGER, load_table
 from nohaven.store import Store
 
@@ -101,8 +97,16 @@ def _load_one(
 
         rows = load_table(store, path, spec, dataset, source_id, on_percent)
     elif kind is Kind.DECLARATIONS:
+        from nohaven.ingest.declarations import load_declarations
+
         rows = load_declarations(store, path, dataset, source_id, advance)
     else:
+        # Imported here: followthemoney takes a second to import, and ledger loads
+        # (the large ones) never need it.
+        from nohaven.ingest.entities import StatementWriter
+        from nohaven.ingest.ftm import load_ftm
+        from nohaven.ingest.mapping import load_mapped_csv, parse_mapping
+
         writer = StatementWriter(store, dataset, source_id)
         if kind is Kind.FTM:
             rows = load_ftm(path, writer, advance)

@@ -324,12 +324,17 @@ def load_table(
             f"SELECT {select}, ?, ? FROM (SELECT {casts} FROM {scan})"
         )
     try:
-        if on_progress is not None:
-            store.execute_with_progress(insert, [dataset, source_id], on_progress)
-        else:
-            store.execute(insert, [dataset, source_id])
+        # Row order in the table carries no meaning (the rescan recovers file order
+        # when needed), so DuckDB may write in whatever order its threads finish.
+        with store.setting("preserve_insertion_order", "false"):
+            if on_progress is not None:
+                store.execute_with_progress(insert, [dataset, source_id], on_progress)
+            else:
+                store.execute(insert, [dataset, source_id])
     except duckdb.Error:
         raise _diagnose(store, path, header, spec, dataset, source_id, aborted=True) from None
+        raise _diagnose(store, path, header, spec, dataset, source_id, aborted=True) from None
+    store.execute("RESET preserve_insertion_order")
     row = store.fetchone(f"SELECT count(*) FROM {spec.table} WHERE source_id = ?", [source_id])
     rows = int(row[0]) if row else 0
     duplicated = store.fetchone(

@@ -75,7 +75,25 @@ def entity(entity_id: str, schema: str, **properties: PropertyValue) -> Entity:
     return {"id": entity_id, "schema": schema, "properties": props}
 
 
-class FtmWriter:
+class _ClosedOnExit:
+    """Context-manager protocol for writers: leaving the block closes the file."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class FtmWriter(_ClosedOnExit):
     """Writes FtM entities as JSON lines, one entity per line."""
 
     def __init__(self, path: Path, on_close: Any) -> None:
@@ -100,22 +118,11 @@ class FtmWriter:
         self._file.close()
         self._on_close(self.path, self.rows)
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
 
 Column: TypeAlias = Sequence[Any] | np.ndarray | pa.Array
 
 
-class CsvWriter:
+class CsvWriter(_ClosedOnExit):
     """Writes a CSV file chunk by chunk through pyarrow.
 
     Missing values are given as ``None`` and written as empty, unquoted cells.
@@ -155,17 +162,6 @@ class CsvWriter:
         self._writer.close()
         self._file.close()
         self._on_close(self.path, self.rows)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def _as_string_array(values: Column) -> pa.Array:

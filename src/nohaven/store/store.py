@@ -64,9 +64,12 @@ class Store:
         except duckdb.Error as exc:
             raise StoreError(f"{self.path}: cannot open the database: {exc}") from None
         self.con.execute(f"SET memory_limit = '{memory_limit}'")
+        # nohaven draws its own progress bars; DuckDB's would corrupt --json output.
+        self.con.execute("SET enable_progress_bar = false")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
         self._lock = threading.RLock()
+        self._pending_resets: set[str] = set()
         self._migrate()
 
     @classmethod
@@ -138,6 +141,26 @@ class Store:
                 raise
             else:
                 self.con.execute("COMMIT")
+            finally:
+                for name in self._pending_resets:
+                    self.con.execute(f"RESET {name}")
+                self._pending_resets.clear()
+
+    @contextmanager
+    def setting(self, name: str, value: str) -> Iterator[None]:
+        """Change a DuckDB setting for one block.
+
+        Settings are not transactional and an aborted transaction refuses RESET, so a
+        reset that fails is retried when the surrounding transaction ends.
+        """
+        self.con.execute(f"SET {name} = {value}")
+        try:
+            yield
+        finally:
+            try:
+                self.con.execute(f"RESET {name}")
+            except duckdb.TransactionException:
+                self._pending_resets.add(name)
 
     @contextmanager
     def reader(self) -> Iterator[Store]:
@@ -147,6 +170,7 @@ class Store:
         view.read_only = True
         view.con = self.con.cursor()
         view._lock = threading.RLock()
+        view._pending_resets = set()
         try:
             yield view
         finally:
