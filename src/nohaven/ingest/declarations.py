@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from nohaven.errors import InputError
 from nohaven.ingest.declaration import Declaration
 from nohaven.ingest.files import open_text
-from nohaven.store import Store
+from nohaven.store import Store, staging_table
 
 BATCH = 5_000
 
@@ -31,14 +31,14 @@ def load_declarations(
     source_id: int,
     on_bytes: Callable[[int], None] | None = None,
 ) -> int:
-    """Validate each declaration and append it whole; amendments are kept as versions."""
+    """Validate each declaration and stage it whole; amendments are kept as versions."""
     rows: dict[str, list[object]] = {}
     seen: set[tuple[str, int]] = set()
     total = 0
 
     def flush() -> None:
         if rows:
-            store.insert_arrow("declarations", pa.table(rows))
+            store.insert_arrow(staging_table("declarations"), pa.table(rows))
             rows.clear()
 
     with open_text(path) as handle:
@@ -85,15 +85,20 @@ def load_declarations(
             if total % BATCH == 0:
                 flush()
     flush()
+    return total
+
+
+def check_declaration_versions(store: Store, paths: dict[int, Path]) -> None:
+    """Refuse a declaration version already loaded in the same dataset (after publishing)."""
     clash = store.fetchone(
-        "SELECT declaration_id, version FROM declarations WHERE dataset = ? "
-        "GROUP BY declaration_id, version HAVING count(*) > 1 LIMIT 1",
-        [dataset],
+        "SELECT declaration_id, version, dataset, max(source_id) FROM declarations "
+        "GROUP BY dataset, declaration_id, version HAVING count(*) > 1 LIMIT 1"
     )
     if clash:
+        declaration_id, version, dataset, source_id = clash
         raise InputError(
-            path,
-            f"declaration {clash[0]} version {clash[1]} is already loaded in dataset '{dataset}'",
+            paths.get(int(source_id), Path("?")),
+            f"declaration {declaration_id} version {version} is already loaded in dataset "
+            f"'{dataset}'",
             field="declaration_id",
         )
-    return total

@@ -16,7 +16,7 @@ from followthemoney.schema import Schema
 from followthemoney.statement.util import BASE_ID
 
 from nohaven.errors import InputError
-from nohaven.store import Store
+from nohaven.store import Store, staging_table
 
 # FtM ids are free text in principle; nohaven keeps them URL- and CLI-safe.
 ENTITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,254}$")
@@ -120,7 +120,7 @@ def clean_properties(
 
 
 class StatementWriter:
-    """Buffers statements and appends them to the store in Arrow batches."""
+    """Buffers statements and appends them to the staging table in Arrow batches."""
 
     def __init__(
         self,
@@ -173,7 +173,7 @@ class StatementWriter:
                 for name, values in self._columns.items()
             }
         )
-        self.store.insert_arrow("statements", table)
+        self.store.insert_arrow(staging_table("statements"), table)
         self.rows += count
         self._columns = {name: [] for name in STATEMENT_COLUMNS}
         if self.on_flush is not None:

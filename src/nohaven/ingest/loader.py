@@ -68,55 +68,74 @@ def expand_inputs(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def _load_one(
-    store: Store,
-    path: Path,
-    dataset: str,
-    kind: Kind,
-    mapping: Path | None,
-    reporter: ProgressReporter | None,
-) -> LoadResult:
-    size = path.stat().st_size
-    hashing = reporter.track(f"hash {path.name}", size) if reporter else None
-    sha256 = sha256_file(path, hashing)
-    existing = store.find_source(sha256, dataset, kind.value)
-    if existing is not None:
+@dataclass
+class _Planned:
+    """A file on its way in: what it is, where it goes, and what happened so far."""
+
+    path: Path
+    dataset: str
+    kind: Kind
+    sha256: str = ""
+    source_id: int | None = None
+    rows: int = 0
+    skipped: bool = False
+
+    def result(self) -> LoadResult:
         return LoadResult(
-            str(path), dataset, kind.value, sha256, existing.rows, True, existing.source_id
+            str(self.path),
+            self.dataset,
+            self.kind.value,
+            self.sha256,
+            self.rows,
+            self.skipped,
+            self.source_id,
         )
-    source_id = store.add_source(str(path.resolve()), sha256, dataset, kind.value)
-    advance = reporter.track(f"load {path.name}", size) if reporter else None
-    if kind in (Kind.LEDGER, Kind.ACCOUNTS):
-        spec = LEDGER if kind is Kind.LEDGER else ACCOUNTS
-        last = [0.0]
 
-        def on_percent(percent: float) -> None:
-            if advance is not None and percent > last[0]:
-                advance((percent - last[0]) * size / 100)
-                last[0] = percent
 
-        rows = load_table(store, path, spec, dataset, source_id, on_percent)
-    elif kind is Kind.DECLARATIONS:
+STAGED_KINDS = (Kind.FTM, Kind.CSV, Kind.DECLARATIONS)
+
+
+def _stage(
+    store: Store, item: _Planned, mapping: Path | None, reporter: ProgressReporter | None
+) -> int:
+    """Validate an entity or declaration file into the staging tables; returns records."""
+    assert item.source_id is not None
+    advance = (
+        reporter.track(f"load {item.path.name}", item.path.stat().st_size) if reporter else None
+    )
+    if item.kind is Kind.DECLARATIONS:
         from nohaven.ingest.declarations import load_declarations
 
-        rows = load_declarations(store, path, dataset, source_id, advance)
-    else:
-        # Imported here: followthemoney takes a second to import, and ledger loads
-        # (the large ones) never need it.
-        from nohaven.ingest.entities import StatementWriter
-        from nohaven.ingest.ftm import load_ftm
-        from nohaven.ingest.mapping import load_mapped_csv, parse_mapping
+        return load_declarations(store, item.path, item.dataset, item.source_id, advance)
+    # Imported here: followthemoney takes a second to import, and ledger loads (the
+    # large ones) never need it.
+    from nohaven.ingest.entities import StatementWriter
+    from nohaven.ingest.ftm import load_ftm
+    from nohaven.ingest.mapping import load_mapped_csv, parse_mapping
 
-        writer = StatementWriter(store, dataset, source_id)
-        if kind is Kind.FTM:
-            rows = load_ftm(path, writer, advance)
-        else:
-            mapping_path = mapping or mapping_for(path)
-            if mapping_path is None:
-                raise InputError(path, "a CSV of entities needs a mapping (--mapping FILE.yml)")
-            rows = load_mapped_csv(path, parse_mapping(mapping_path), writer, advance)
-    store.set_source_rows(source_id, rows)
-    return LoadResult(str(path), dataset, kind.value, sha256, rows, False, source_id)
+    writer = StatementWriter(store, item.dataset, item.source_id)
+    if item.kind is Kind.FTM:
+        return load_ftm(item.path, writer, advance)
+    mapping_path = mapping or mapping_for(item.path)
+    if mapping_path is None:
+        raise InputError(item.path, "a CSV of entities needs a mapping (--mapping FILE.yml)")
+    return load_mapped_csv(item.path, parse_mapping(mapping_path), writer, advance)
+
+
+def _load_table(store: Store, item: _Planned, reporter: ProgressReporter | None) -> int:
+    """Load a ledger or account file straight into its table (inside the transaction)."""
+    assert item.source_id is not None
+    size = item.path.stat().st_size
+    advance = reporter.track(f"load {item.path.name}", size) if reporter else None
+    last = [0.0]
+
+    def on_percent(percent: float) -> None:
+        if advance is not None and percent > last[0]:
+            advance((percent - last[0]) * size / 100)
+            last[0] = percent
+
+    spec = LEDGER if item.kind is Kind.LEDGER else ACCOUNTS
+    return load_table(store, item.path, spec, item.dataset, item.source_id, on_percent)
 
 
 def load_paths(
@@ -130,17 +149,61 @@ def load_paths(
 ) -> list[LoadResult]:
     """Load files (and directories of files) all or nothing.
 
-    Everything named is loaded in one transaction: a bad record anywhere rejects the
-    whole load and the store is left exactly as it was, also if the process dies.
-    Files already loaded (same SHA-256, dataset and kind) are skipped.
+    A bad record anywhere rejects the whole load and the store is left exactly as it
+    was, also if the process dies. Files already loaded (same SHA-256, dataset and
+    kind) are skipped. Entity and declaration files are validated into staging tables
+    first (flat memory); then one transaction registers the sources, loads ledgers and
+    accounts, and publishes the staged rows.
     """
+    from nohaven.ingest.declarations import check_declaration_versions
+
     paths = list(paths)
     if (kind or mapping) and any(p.is_dir() for p in paths):
         raise InputError(paths[0], "--kind and --mapping apply to a single file, not a directory")
-    files = expand_inputs(paths)
-    plan = [(f, dataset_name(f, dataset), kind or guess_kind(f)) for f in files]
-    results: list[LoadResult] = []
-    with store.transaction():
-        for path, name, file_kind in plan:
-            results.append(_load_one(store, path, name, file_kind, mapping, reporter))
-    return results
+    plan = [
+        _Planned(f, dataset_name(f, dataset), kind or guess_kind(f)) for f in expand_inputs(paths)
+    ]
+    next_id = store.next_source_id()
+    seen: set[tuple[str, str, str]] = set()
+    store.reset_staging()
+    try:
+        for item in plan:
+            hashing = (
+                reporter.track(f"hash {item.path.name}", item.path.stat().st_size)
+                if reporter
+                else None
+            )
+            item.sha256 = sha256_file(item.path, hashing)
+            key = (item.sha256, item.dataset, item.kind.value)
+            existing = store.find_source(*key)
+            if existing is not None or key in seen:
+                item.skipped = True
+                item.source_id = existing.source_id if existing else None
+                item.rows = existing.rows if existing else 0
+                continue
+            seen.add(key)
+            item.source_id = next_id
+            next_id += 1
+            if item.kind in STAGED_KINDS:
+                item.rows = _stage(store, item, mapping, reporter)
+        with store.transaction():
+            for item in plan:
+                if item.skipped:
+                    continue
+                store.add_source(
+                    str(item.path.resolve()),
+                    item.sha256,
+                    item.dataset,
+                    item.kind.value,
+                    item.source_id,
+                )
+                if item.kind not in STAGED_KINDS:
+                    item.rows = _load_table(store, item, reporter)
+                store.set_source_rows(item.source_id or 0, item.rows)
+            store.publish_staging()
+            check_declaration_versions(
+                store, {i.source_id: i.path for i in plan if i.source_id is not None}
+            )
+    finally:
+        store.drop_staging()
+    return [item.result() for item in plan]

@@ -22,6 +22,12 @@ from nohaven.settings import Settings
 from nohaven.store.schema import LATEST_VERSION, MIGRATIONS
 
 DATA_TABLES = ("statements", "ledger", "accounts", "declarations")
+STAGED_TABLES = ("statements", "declarations")
+
+
+def staging_table(table: str) -> str:
+    """Where rows for `table` wait until their load commits."""
+    return f"_staging_{table}"
 
 
 @dataclass(frozen=True)
@@ -245,15 +251,44 @@ class Store:
         )
         return Source(*row) if row else None
 
-    def add_source(self, path: str, sha256: str, dataset: str, kind: str) -> int:
-        """Register a file being loaded; its row count is set when the load finishes."""
+    def next_source_id(self) -> int:
         row = self.fetchone("SELECT coalesce(max(source_id), 0) + 1 FROM sources")
-        source_id = int(row[0]) if row else 1
+        return int(row[0]) if row else 1
+
+    def add_source(
+        self, path: str, sha256: str, dataset: str, kind: str, source_id: int | None = None
+    ) -> int:
+        """Register a loaded file; its row count is set when the load finishes."""
+        source_id = source_id if source_id is not None else self.next_source_id()
         self.execute(
             "INSERT INTO sources VALUES (?, ?, ?, ?, ?, 0, ?)",
             [source_id, path, sha256, dataset, kind, datetime.now(UTC).replace(tzinfo=None)],
         )
         return source_id
+
+    # -- staging -------------------------------------------------------------------
+    #
+    # Rows validated in Python (entities, declarations) arrive in many small batches.
+    # Appended inside one transaction, DuckDB keeps them all in memory until commit;
+    # so they are first committed batch by batch to staging tables that no reader
+    # uses, then published to the real tables by one INSERT ... SELECT inside the load's
+    # transaction, which DuckDB writes to disk as it goes. A killed load leaves only
+    # staging rows, which the next load discards.
+
+    def reset_staging(self) -> None:
+        """Empty staging tables shaped like their targets."""
+        for table in STAGED_TABLES:
+            self.execute(f"DROP TABLE IF EXISTS {staging_table(table)}")
+            self.execute(f"CREATE TABLE {staging_table(table)} AS FROM {table} LIMIT 0")
+
+    def publish_staging(self) -> None:
+        """Move staged rows to their tables (call inside the load's transaction)."""
+        for table in STAGED_TABLES:
+            self.execute(f"INSERT INTO {table} FROM {staging_table(table)}")
+
+    def drop_staging(self) -> None:
+        for table in STAGED_TABLES:
+            self.execute(f"DROP TABLE IF EXISTS {staging_table(table)}")
 
     def set_source_rows(self, source_id: int, rows: int) -> None:
         self.execute("UPDATE sources SET rows = ? WHERE source_id = ?", [rows, source_id])
