@@ -61,3 +61,39 @@ def test_schema_command_prints_the_declaration_schema(cli) -> None:
     schema = json.loads(cli("schema").stdout)
     assert schema["title"] == "nohaven declaration"
     assert "official_id" in schema["required"]
+
+
+def test_names_score_csv(cli, tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "id,left,right\n1,许超凡,Hui Chiu Fan\n2,许超凡,Wang Wei\n3,,\n", encoding="utf-8"
+    )
+    result = cli("names", "score", pairs)
+    assert result.code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "left,right,score,match"
+    assert [line.split(",")[0:2] for line in lines[1:]] == [
+        ["许超凡", "Hui Chiu Fan"],
+        ["许超凡", "Wang Wei"],
+        ["", ""],
+    ]
+    assert [line.split(",")[3] for line in lines[1:]] == ["true", "false", "false"]
+
+
+def test_names_score_bad_files(cli, tmp_path: Path) -> None:
+    missing = tmp_path / "missing.csv"
+    missing.write_text("a,b\nx,y\n", encoding="utf-8")
+    result = cli("names", "score", missing)
+    assert result.code == 1 and "field 'left': required column missing" in result.stderr
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"left,right\n\xff\xfe,x\n")
+    result = cli("names", "score", binary)
+    assert result.code == 1 and "line 2: not valid UTF-8" in result.stderr
+
+
+def test_names_explain_and_romanize(cli) -> None:
+    explained = cli("names", "explain", "许超凡", "Hsu Chao-fan")
+    assert explained.code == 0 and "wade_giles" in explained.stdout
+    forms = cli("names", "romanize", "许超凡").stdout
+    assert "Hui Chiu Fan" in forms and "Xu Chaofan" in forms and "Hsu Chao-fan" in forms
+    assert cli("names", "romanize", "Xu").code == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -22,8 +23,10 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from nohaven.errors import NohavenError
+from nohaven.errors import InputError, NohavenError
 from nohaven.ingest import Kind, load_paths
+from nohaven.names.compare import DEFAULT_THRESHOLD, compare_names
+from nohaven.names.forms import name_forms
 from nohaven.settings import DEFAULT_DB, Settings
 from nohaven.store import Store
 
@@ -37,6 +40,8 @@ app = typer.Typer(
 )
 scenario_app = typer.Typer(help="Synthetic worlds with ground truth.", no_args_is_help=True)
 app.add_typer(scenario_app, name="scenario")
+names_app = typer.Typer(help="Cross-script person names.", no_args_is_help=True)
+app.add_typer(names_app, name="names")
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
@@ -206,6 +211,65 @@ def scenario_generate(
     for name, rows in summary.counts.items():
         table.add_row(name, f"{rows:,}")
     out.print(table)
+
+
+def _decoded_lines(path: Path) -> Iterator[str]:
+    """Lines of a UTF-8 file; a line that is not UTF-8 is reported with its number."""
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError:
+                raise InputError(path, "not valid UTF-8", line=number) from None
+
+
+@names_app.command("score")
+def names_score(
+    pairs: Annotated[Path, typer.Argument(help="UTF-8 CSV with columns left,right.")],
+    threshold: Annotated[float, typer.Option(help="Match threshold.")] = DEFAULT_THRESHOLD,
+) -> None:
+    """Score name pairs: CSV left,right,score,match to standard output, in input order."""
+    if not pairs.is_file():
+        raise InputError(pairs, "no such file")
+    reader = csv.reader(_decoded_lines(pairs))
+    header = next(reader, None)
+    if header is None:
+        raise InputError(pairs, "the file is empty; expected a header with left,right", line=1)
+    header = [h.strip() for h in header]
+    for column in ("left", "right"):
+        if column not in header:
+            raise InputError(pairs, "required column missing", line=1, field=column)
+    left, right = header.index("left"), header.index("right")
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["left", "right", "score", "match"])
+    for row in reader:
+        if not row:
+            continue
+        a = row[left] if left < len(row) else ""
+        b = row[right] if right < len(row) else ""
+        result = compare_names(a, b, threshold)
+        writer.writerow([a, b, f"{result.score:.4f}", "true" if result.match else "false"])
+
+
+@names_app.command("explain")
+def names_explain(
+    left: Annotated[str, typer.Argument(help="A name in any script.")],
+    right: Annotated[str, typer.Argument(help="Another name.")],
+) -> None:
+    """Show how two names align: which system, which parts, what is missing or extra."""
+    out.print(compare_names(left, right).explain(), highlight=False, markup=False)
+
+
+@names_app.command("romanize")
+def names_romanize(
+    name: Annotated[str, typer.Argument(help="A name in Han characters.")],
+) -> None:
+    """List a Han name's romanised forms with their systems."""
+    forms = name_forms(name)
+    if not forms:
+        raise NohavenError(f"{name!r}: no Han characters to romanise")
+    for system, form in forms:
+        out.print(f"{system:18} {form}", highlight=False, markup=False)
 
 
 @app.command()

@@ -1,0 +1,145 @@
+"""What a written person name consists of: scripts, Han part, Latin words and syllables.
+
+Pure and cached: the same name string is analysed once per process, which is what
+makes scoring many pairs cheap.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from nohaven.names.readings import fold_latin, syllable_index
+from nohaven.names.script import to_simplified
+from nohaven.names.surnames import lookup_surname
+
+MAX_NAME_LENGTH = 300
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+_LATIN_WORD = re.compile(r"[^\W\d_]+(?:['’`-][^\W\d_]+)*", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Word:
+    """One Latin word as written, and the syllables it can be read as."""
+
+    raw: str
+    pieces: tuple[str, ...]  # folded, split at hyphens and apostrophes
+    syllables: tuple[str, ...]  # pieces further split into known syllables
+    syllabic: bool  # every piece is made of known Chinese syllables
+    family_hint: bool  # written in capitals in a mixed-case name, or before a comma
+    initial: bool  # a single letter, "J." or "J"
+
+
+@dataclass(frozen=True)
+class NameAnalysis:
+    """A name taken apart: which scripts, the Han name split, the Latin words."""
+
+    original: str
+    scripts: frozenset[str]
+    han: str  # the Han characters, folded to simplified
+    han_family: str
+    han_given: str
+    words: tuple[Word, ...]  # Latin words, family first when a comma said so
+    problem: str | None  # why nothing can be compared (empty, no letters, too long)
+
+    @property
+    def has_han(self) -> bool:
+        return bool(self.han)
+
+    @property
+    def has_latin(self) -> bool:
+        return bool(self.words)
+
+
+def scripts_of(text: str) -> frozenset[str]:
+    """The scripts a string's letters belong to: han, latin, other."""
+    found = set()
+    for char in text:
+        if _HAN.match(char):
+            found.add("han")
+        elif char.isalpha():
+            name = unicodedata.name(char, "")
+            found.add("latin" if name.startswith("LATIN") else "other")
+    return frozenset(found)
+
+
+def split_han(han: str) -> tuple[str, str]:
+    """Family and given parts of a Han name (compound surnames from the table).
+
+    A four-character name whose first two characters are both surnames is a married
+    double surname (林鄭月娥: Lam, née Cheng): both count as family.
+    """
+    if len(han) <= 1:
+        return han, ""
+    if len(han) > 2 and lookup_surname(han[:2]) is not None:
+        return han[:2], han[2:]
+    if len(han) == 4 and lookup_surname(han[0]) and lookup_surname(han[1]):
+        return han[:2], han[2:]
+    return han[:1], han[1:]
+
+
+@lru_cache(maxsize=50_000)
+def segment(piece: str) -> tuple[str, ...] | None:
+    """Split a joined word into known syllables, fewest first ("chaofan" → chao, fan)."""
+    index = syllable_index()
+    if index.is_syllable(piece) or index.loose_chars_of(piece):
+        # A known syllable, or an ad hoc spelling of one ("Loong", "Swee").
+        return (piece,)
+    best: list[tuple[str, ...] | None] = [None] * (len(piece) + 1)
+    best[0] = ()
+    for end in range(1, len(piece) + 1):
+        for start in range(max(0, end - 6), end):
+            head = best[start]
+            if head is None or not index.is_syllable(piece[start:end]):
+                continue
+            candidate = (*head, piece[start:end])
+            current = best[end]
+            if current is None or len(candidate) < len(current):
+                best[end] = candidate
+    return best[len(piece)]
+
+
+def _word(raw: str, family_hint: bool) -> Word:
+    pieces = tuple(p for p in (fold_latin(x) for x in re.split(r"['’`-]", raw)) if p)
+    syllables: list[str] = []
+    syllabic = True
+    for piece in pieces:
+        split = segment(piece)
+        if split is None:
+            syllabic = False
+            syllables.append(piece)
+        else:
+            syllables.extend(split)
+    initial = len(pieces) == 1 and len(pieces[0]) == 1
+    return Word(raw, pieces, tuple(syllables), syllabic and not initial, family_hint, initial)
+
+
+@lru_cache(maxsize=100_000)
+def analyze_name(text: str) -> NameAnalysis:
+    """Take a person's name apart; never raises, reports what is wrong instead."""
+    original = text
+    text = "".join(c for c in text if unicodedata.category(c)[0] != "C").strip()
+    scripts = scripts_of(text)
+    problem = None
+    if not text:
+        problem = "empty name"
+    elif len(text) > MAX_NAME_LENGTH:
+        problem = f"name longer than {MAX_NAME_LENGTH} characters"
+    elif not scripts & {"han", "latin"}:
+        problem = "no Han or Latin letters"
+    if problem:
+        return NameAnalysis(original, scripts, "", "", "", (), problem)
+    han = to_simplified("".join(_HAN.findall(text)), "standard")
+    family, given = split_han(han)
+    latin_text = _HAN.sub(" ", text)
+    before_comma, comma, after_comma = latin_text.partition(",")
+    ordered = [(before_comma, True), (after_comma, False)] if comma else [(latin_text, False)]
+    raw_words = [(w, hint) for part, hint in ordered for w in _LATIN_WORD.findall(part)]
+    raw_words = [(w, h) for w, h in raw_words if any("a" <= c <= "z" for c in fold_latin(w))]
+    mixed_case = any(not w.isupper() for w, _ in raw_words)
+    words = tuple(
+        _word(w, hint or (mixed_case and w.isupper() and len(w) > 1)) for w, hint in raw_words
+    )
+    return NameAnalysis(original, scripts, han, family, given, words, None)

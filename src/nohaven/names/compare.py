@@ -1,0 +1,461 @@
+"""The person-name comparator: Han and Latin names across romanisation systems.
+
+Each name is aligned to the other, in order, syllable by syllable (a Latin word may
+stand for several Han characters: "Chaofan" = 超凡). What a Latin syllable may stand
+for comes from `readings`; two Latin spellings meet when they can be the same
+character ("Hsu" and "Hui" at 许). The score is the share of the name that aligned,
+weighted by match quality, less penalties for syllables one side has and the other
+lacks; Western given names ("Nancy") cost little, a missing Chinese syllable costs
+as much as a wrong one, so a sibling (李显龙 / 李显扬) or a contained name (王伟 / 王伟明)
+stays below the threshold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
+
+from nohaven.names.analysis import NameAnalysis, Word, analyze_name
+from nohaven.names.readings import (
+    READING_SYSTEMS,
+    char_readings,
+    fold_latin,
+    loose_key,
+    surname_forms,
+    syllable_index,
+)
+
+DEFAULT_THRESHOLD = 0.8
+"""Scores at or above this are a match: tuned on bench/names (docs/NAMES.md)."""
+
+# Match qualities, strongest first.
+EXACT = 1.0  # the spelling is a reading of the character in a named system
+CROSS_SYSTEM = 0.95  # two spellings that can be the same character
+LOOSE = 0.85  # equal under the loose key (ad hoc dialect spellings)
+TYPO = 0.7  # one edit away from a reading
+INITIAL = 0.5  # an initial that starts a reading
+
+FAMILY_WEIGHT = 0.4  # share of a Han name carried by the family name
+WESTERN_PENALTY = 0.02  # a Western given name or initial the other side lacks
+
+
+@dataclass(frozen=True)
+class Step:
+    """One aligned (or unaligned) part of the two names."""
+
+    left: str
+    right: str
+    quality: float
+    how: str  # "pinyin", "hk_cantonese", "same character", "missing", "extra", ...
+
+    def __str__(self) -> str:
+        if not self.right:
+            return f"{self.left}: {self.how}"
+        if not self.left:
+            return f"{self.right}: {self.how}"
+        return f"{self.left} ↔ {self.right} ({self.how}, {self.quality:.2f})"
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """A score in [0, 1], the decision at the threshold, and how it was reached."""
+
+    score: float
+    match: bool
+    method: str
+    steps: tuple[Step, ...] = ()
+    reason: str | None = None
+    qualifiers: tuple[str, ...] = field(default=())
+
+    @property
+    def systems(self) -> frozenset[str]:
+        return frozenset(s.how for s in self.steps if s.how in READING_SYSTEMS)
+
+    def explain(self) -> str:
+        lines = [f"score {self.score:.3f} ({'match' if self.match else 'no match'}), {self.method}"]
+        if self.reason:
+            lines.append(f"  {self.reason}")
+        lines += [f"  {step}" for step in self.steps]
+        lines += [f"  {q}" for q in self.qualifiers]
+        return "\n".join(lines)
+
+
+# -- syllable-level evidence --------------------------------------------------------
+
+
+@lru_cache(maxsize=200_000)
+def _char_forms(char: str, as_family: bool) -> tuple[tuple[str, frozenset[str]], ...]:
+    """(system, spellings) of one character; surname-table forms when it is a surname."""
+    forms = dict(char_readings(char))
+    if as_family:
+        for system, spellings in surname_forms(char).items():
+            forms[system] = forms.get(system, frozenset()) | spellings
+    return tuple(forms.items())
+
+
+@lru_cache(maxsize=200_000)
+def _piece_reads_as_char(piece: str, char: str, as_family: bool) -> tuple[float, str]:
+    """How well one Latin piece spells one character: quality and system."""
+    forms = _char_forms(char, as_family)
+    for system, spellings in forms:
+        if piece in spellings:
+            return EXACT, system
+    if len(piece) == 1:
+        if any(s.startswith(piece) for _, spellings in forms for s in spellings):
+            return INITIAL, "initial"
+        return 0.0, ""
+    key = loose_key(piece)
+    for system, spellings in forms:
+        if any(loose_key(s) == key for s in spellings):
+            return LOOSE, f"{system}, loose"
+    if len(piece) >= 3:
+        for system, spellings in forms:
+            if any(OSA.distance(piece, s, score_cutoff=1) <= 1 for s in spellings if len(s) >= 3):
+                return TYPO, f"{system}, typo"
+    return 0.0, ""
+
+
+@lru_cache(maxsize=200_000)
+def _piece_reads_as(piece: str, chars: str, family_len: int) -> tuple[float, str]:
+    """How well a Latin piece spells a run of characters (joined words: "chaofan")."""
+    if len(chars) == 1:
+        return _piece_reads_as_char(piece, chars, family_len > 0)
+    if family_len == len(chars):
+        # A whole compound surname in one word: "Auyong", "Szeto", "Ouyang".
+        for system, spellings in surname_forms(chars).items():
+            if piece in {s.replace(" ", "") for s in spellings}:
+                return EXACT, system
+    # Split the word after each possible first syllable; one part may be a typo or a
+    # loose spelling, the rest must read exactly ("Chaofen" for 超凡 is one typo).
+    best: tuple[float, str] = (0.0, "")
+    for cut in range(1, len(piece)):
+        head_quality, how = _piece_reads_as_char(piece[:cut], chars[0], family_len > 0)
+        if head_quality < TYPO or (head_quality == INITIAL):
+            continue
+        rest_quality, _ = _piece_reads_as(piece[cut:], chars[1:], max(0, family_len - 1))
+        if rest_quality < TYPO or (head_quality < EXACT and rest_quality < EXACT):
+            continue
+        quality = (head_quality + rest_quality * (len(chars) - 1)) / len(chars)
+        if quality > best[0]:
+            best = (quality, how)
+            if quality == EXACT:
+                break
+    return best
+
+
+@lru_cache(maxsize=200_000)
+def _syllables_match(
+    left: str, right: str, left_syllabic: bool, right_syllabic: bool
+) -> tuple[float, str]:
+    """How well two Latin syllables (or whole Western words) can be the same."""
+    if left == right:
+        return EXACT, "same spelling"
+    if left_syllabic and right_syllabic:
+        index = syllable_index()
+        if index.chars_of(left) & index.chars_of(right):
+            return CROSS_SYSTEM, "same character, other system"
+        if loose_key(left) == loose_key(right) or (
+            index.loose_chars_of(left) & index.loose_chars_of(right)
+        ):
+            return LOOSE, "loose"
+    if min(len(left), len(right)) >= 3 and OSA.distance(left, right, score_cutoff=1) <= 1:
+        return TYPO, "typo"
+    if (len(left) == 1 or len(right) == 1) and left[0] == right[0]:
+        return INITIAL, "initial"
+    return 0.0, ""
+
+
+# -- alignment ----------------------------------------------------------------------
+
+
+def _align(
+    n: int,
+    m: int,
+    weight: Callable[[int, int], float],
+    match: Callable[[int, int, int], tuple[float, str]],
+    extra: Callable[[int], float],
+    max_span: int,
+) -> tuple[float, list[tuple[int, int, int, float, str]]]:
+    """Order-preserving alignment of n left units to m right units.
+
+    A right unit may cover up to `max_span` consecutive left units. Returns the best
+    total and the matched (left start, left end, right index, quality, how) triples.
+    """
+    neg = -1e9
+    best = [[neg] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, int, float, str] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    best[0][0] = 0.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            here = best[i][j]
+            if here == neg:
+                continue
+            if i < n and here > best[i + 1][j]:  # left unit i unmatched
+                best[i + 1][j] = here
+                back[i + 1][j] = (i, j, 0.0, "")
+            if j < m:
+                skipped = here - extra(j)  # right unit j unmatched
+                if skipped > best[i][j + 1]:
+                    best[i][j + 1] = skipped
+                    back[i][j + 1] = (i, j, 0.0, "")
+                for end in range(i + 1, min(n, i + max_span) + 1):
+                    quality, how = match(i, end, j)
+                    if quality <= 0:
+                        continue
+                    value = here + quality * weight(i, end)
+                    if value > best[end][j + 1]:
+                        best[end][j + 1] = value
+                        back[end][j + 1] = (i, j, quality, how)
+    pairs = []
+    i, j = n, m
+    while i or j:
+        step = back[i][j]
+        assert step is not None
+        pi, pj, quality, how = step
+        if quality > 0:
+            pairs.append((pi, i, pj, quality, how))
+        i, j = pi, pj
+    pairs.reverse()
+    return best[n][m], pairs
+
+
+def _orderings(words: Sequence[Word]) -> list[tuple[Word, ...]]:
+    """Word orders to try: as written, family name moved first, last word first."""
+    orders = [tuple(words)]
+    hinted = [w for w in words if w.family_hint]
+    if hinted and not words[0].family_hint:
+        orders.append((*hinted, *(w for w in words if not w.family_hint)))
+    if len(words) >= 2 and not words[0].family_hint:
+        orders.append((words[-1], *words[:-1]))
+    return list(dict.fromkeys(orders))
+
+
+def _unit_penalty(word: Word, given_weight: float) -> float:
+    """What an unmatched piece of this word costs."""
+    if word.initial or not word.syllabic:
+        return WESTERN_PENALTY
+    return given_weight
+
+
+def _compare_han_latin(han: NameAnalysis, latin: NameAnalysis) -> NameMatch:
+    chars = han.han_family + han.han_given
+    family_len = len(han.han_family)
+    given_len = len(han.han_given)
+    if given_len:
+        weights = [FAMILY_WEIGHT / family_len] * family_len
+        weights += [(1 - FAMILY_WEIGHT) / given_len] * given_len
+        given_weight = (1 - FAMILY_WEIGHT) / given_len
+    else:
+        weights = [1.0 / family_len] * family_len
+        given_weight = 0.5
+    best_score, best_steps, best_order = -1.0, (), ""
+    for order in _orderings(latin.words):
+        pieces = [(piece, word) for word in order for piece in word.pieces]
+
+        def match(i: int, end: int, j: int, pieces=pieces) -> tuple[float, str]:
+            if i < family_len < end:
+                return 0.0, ""  # a word does not straddle family and given name
+            span_family = family_len - i if i < family_len else 0
+            return _piece_reads_as(pieces[j][0], chars[i:end], span_family)
+
+        total, pairs = _align(
+            len(chars),
+            len(pieces),
+            lambda i, end: sum(weights[i:end]),
+            match,
+            lambda j, pieces=pieces: _unit_penalty(pieces[j][1], given_weight),
+            max_span=4,
+        )
+        matched = {k for start, end, _, _, _ in pairs for k in range(start, end)}
+        if family_len and not any(k < family_len for k in matched):
+            total *= 0.6
+        if total > best_score:
+            steps = []
+            used = set()
+            for start, end, j, quality, how in pairs:
+                steps.append(Step(chars[start:end], pieces[j][0], quality, how))
+                used.add(j)
+            steps += [Step(c, "", 0.0, "missing") for k, c in enumerate(chars) if k not in matched]
+            steps += [
+                Step(
+                    "",
+                    p[0],
+                    0.0,
+                    "extra (Western name or initial)"
+                    if not p[1].syllabic or p[1].initial
+                    else "extra",
+                )
+                for j, p in enumerate(pieces)
+                if j not in used
+            ]
+            best_score, best_steps = total, tuple(steps)
+            best_order = "as written" if order == tuple(latin.words) else "family name first"
+    score = max(0.0, min(1.0, best_score))
+    return NameMatch(
+        round(score, 4), score >= DEFAULT_THRESHOLD, f"han-latin, {best_order}", best_steps
+    )
+
+
+def _compare_han_han(left: NameAnalysis, right: NameAnalysis) -> NameMatch:
+    a, b = left.han, right.han
+    total, pairs = _align(
+        len(a),
+        len(b),
+        lambda i, end: 1.0,
+        lambda i, end, j: (EXACT, "same character") if a[i] == b[j] else (0.0, ""),
+        lambda j: 1.0,
+        max_span=1,
+    )
+    score = max(0.0, total / max(len(a), len(b)))
+    matched_a = {p[0] for p in pairs}
+    matched_b = {p[2] for p in pairs}
+    steps = [Step(a[i], b[j], q, how) for i, _, j, q, how in pairs]
+    steps += [Step(c, "", 0.0, "missing") for i, c in enumerate(a) if i not in matched_a]
+    steps += [Step("", c, 0.0, "extra") for j, c in enumerate(b) if j not in matched_b]
+    return NameMatch(round(score, 4), score >= DEFAULT_THRESHOLD, "han-han", tuple(steps))
+
+
+def _core_length(words: Sequence[Word]) -> int:
+    return (
+        sum(len(w.syllables) for w in words if w.syllabic)
+        or sum(1 for w in words if not w.initial)
+        or 1
+    )
+
+
+def _compare_latin_latin(left: NameAnalysis, right: NameAnalysis) -> NameMatch:
+    denominator = max(_core_length(left.words), _core_length(right.words))
+    best_score, best_steps = -1.0, ()
+    for left_order in _orderings(left.words):
+        for right_order in _orderings(right.words):
+            a = [(s, w) for w in left_order for s in w.syllables]
+            b = [(s, w) for w in right_order for s in w.syllables]
+
+            def match(i: int, end: int, j: int, a=a, b=b) -> tuple[float, str]:
+                return _syllables_match(a[i][0], b[j][0], a[i][1].syllabic, b[j][1].syllabic)
+
+            total, pairs = _align(
+                len(a),
+                len(b),
+                lambda i, end: 1.0,
+                match,
+                lambda j, b=b: _unit_penalty(b[j][1], 1.0),
+                max_span=1,
+            )
+            matched_a = {p[0] for p in pairs}
+            # Left syllables left over cost like right ones do.
+            total -= sum(_unit_penalty(w, 1.0) for k, (_, w) in enumerate(a) if k not in matched_a)
+            score = total / denominator
+            if score > best_score:
+                matched_b = {p[2] for p in pairs}
+                steps = [Step(a[i][0], b[j][0], q, how) for i, _, j, q, how in pairs]
+                steps += [
+                    Step(s, "", 0.0, "missing") for k, (s, _) in enumerate(a) if k not in matched_a
+                ]
+                steps += [
+                    Step("", s, 0.0, "extra") for k, (s, _) in enumerate(b) if k not in matched_b
+                ]
+                best_score, best_steps = score, tuple(steps)
+    score = max(0.0, min(1.0, best_score))
+    return NameMatch(round(score, 4), score >= DEFAULT_THRESHOLD, "latin-latin", best_steps)
+
+
+def compare_names(left: str, right: str, threshold: float = DEFAULT_THRESHOLD) -> NameMatch:
+    """Score two person names written in any mix of Han and Latin scripts.
+
+    Never raises on bad input: an unusable name gives score 0 with the reason.
+    """
+    a, b = analyze_name(left), analyze_name(right)
+    for side, analysis in (("left", a), ("right", b)):
+        if analysis.problem:
+            return NameMatch(0.0, False, "none", reason=f"{side}: {analysis.problem}")
+    results = []
+    if a.has_han and b.has_han:
+        results.append(_compare_han_han(a, b))
+    if a.has_han and b.has_latin:
+        results.append(_compare_han_latin(a, b))
+    if b.has_han and a.has_latin:
+        flipped = _compare_han_latin(b, a)
+        results.append(
+            NameMatch(
+                flipped.score,
+                flipped.match,
+                flipped.method,
+                tuple(Step(s.right, s.left, s.quality, s.how) for s in flipped.steps),
+            )
+        )
+    if a.has_latin and b.has_latin:
+        results.append(_compare_latin_latin(a, b))
+    best = max(results, key=lambda r: r.score)
+    if threshold != DEFAULT_THRESHOLD:
+        best = NameMatch(best.score, best.score >= threshold, best.method, best.steps)
+    return best
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """A name with the qualifiers records often carry."""
+
+    name: str
+    birth_date: str | None = None  # ISO: YYYY, YYYY-MM or YYYY-MM-DD
+    gender: str | None = None  # "male" / "female"
+    nationality: str | None = None
+
+
+def _parse_date(text: str | None) -> tuple[int, int | None, int | None] | None:
+    if not text:
+        return None
+    parts = text.strip()[:10].split("-")
+    try:
+        year = int(parts[0])
+        month = int(parts[1]) if len(parts) > 1 else None
+        day = int(parts[2]) if len(parts) > 2 else None
+        if month and day:
+            date(year, month, day)
+    except ValueError:
+        return None
+    return year, month, day
+
+
+def compare_people(
+    left: PersonRecord, right: PersonRecord, threshold: float = DEFAULT_THRESHOLD
+) -> NameMatch:
+    """The name score adjusted by birth date and gender when both sides have them.
+
+    Nationality never lowers a score (emigrants change it); a different birth year
+    or gender does, strongly; an equal full birth date raises it a little.
+    """
+    result = compare_names(left.name, right.name, threshold)
+    score, notes = result.score, []
+    a, b = _parse_date(left.birth_date), _parse_date(right.birth_date)
+    if a and b:
+        if a[0] != b[0]:
+            score *= 0.7
+            notes.append(f"birth year differs ({a[0]} / {b[0]}): x0.7")
+        elif a[1] and b[1] and a[2] and b[2]:
+            if (a[1], a[2]) == (b[1], b[2]):
+                score = min(1.0, score + 0.05)
+                notes.append("same birth date: +0.05")
+            elif (a[1], a[2]) == (b[2], b[1]):
+                score = min(1.0, score + 0.02)
+                notes.append("birth day and month swapped: +0.02")
+            else:
+                score *= 0.85
+                notes.append("same birth year, different day: x0.85")
+    if left.gender and right.gender and left.gender[:1].lower() != right.gender[:1].lower():
+        score *= 0.5
+        notes.append("gender differs: x0.5")
+    if (
+        left.nationality
+        and right.nationality
+        and fold_latin(left.nationality) == fold_latin(right.nationality)
+    ):
+        notes.append("same nationality (no change to score)")
+    score = round(score, 4)
+    return NameMatch(
+        score, score >= threshold, result.method, result.steps, result.reason, tuple(notes)
+    )

@@ -1,0 +1,352 @@
+"""Every romanised reading of a Han character, per system, and the way back.
+
+A name's characters are read differently by each office that writes them in Latin
+letters. This module gives, for one character, its readings in every system nohaven
+knows (all name readings of polyphonic characters included), and for one Latin
+syllable, the characters it can stand for. Two Latin syllables written in different
+systems denote the same character when those sets meet: "hsu" (Wade-Giles) and
+"hui" (Hong Kong) meet at 许.
+
+Readings come from the data packages (pypinyin, cantonese-romanisation, ToJyutping,
+taibun); Macau spellings are derived from Jyutping by the Macau government's
+Portuguese-based conventions; Teochew, Hakka and Foochow have no data package, so
+they reach given names only through the loose key (shared with Hokkien and
+Cantonese readings) and surnames through the surname table.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import cache, lru_cache
+
+import ToJyutping
+from cantoroman import Cantonese
+from pypinyin import Style, pinyin
+from pypinyin.style import convert
+from taibun import Converter
+
+from nohaven.names.script import to_simplified, to_traditional
+from nohaven.names.surnames import SURNAMES
+
+# Systems in the order explanations prefer to name them.
+READING_SYSTEMS: tuple[str, ...] = (
+    "pinyin",
+    "wade_giles",
+    "hk_cantonese",
+    "jyutping",
+    "macau",
+    "hokkien",
+    "regional",
+)
+
+
+def fold_latin(text: str) -> str:
+    """Lower case, no diacritics or tone marks, ü as u, letters only."""
+    text = text.lower().replace("ü", "u").replace("ǚ", "u").replace("ǜ", "u")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if "a" <= c <= "z")
+
+
+# Loose key: a second, lossy spelling under which the ad hoc English-style spellings
+# of Singapore, Malaysia and Hong Kong (Swee, Keat, Chok, Tsui, Kwok) meet the
+# romanisation systems' own (sui, kiat, choh, cheui, gwok).
+_LOOSE_RULES: tuple[tuple[str, str], ...] = (
+    (r"^ts", "ch"),
+    (r"^tz", "ch"),
+    (r"^sz", "s"),
+    (r"^hs", "s"),
+    (r"^j", "ch"),
+    (r"^z", "ch"),
+    (r"^c(?!h)", "ch"),
+    (r"^q", "ch"),
+    (r"^x", "s"),
+    (r"^sh", "s"),
+    (r"^zh", "ch"),
+    (r"^kh", "k"),
+    (r"^th", "t"),
+    (r"^ph", "p"),
+    (r"^gw", "kw"),
+    (r"^g", "k"),
+    (r"^b", "p"),
+    (r"^d", "t"),
+    (r"^v", "w"),
+    (r"^i(?=[aeou])", "y"),
+    (r"^(?=[aeiou])", ""),
+    (r"eou", "iu"),
+    (r"ew$", "iu"),
+    (r"ee", "i"),
+    (r"ea", "ia"),
+    (r"oo", "u"),
+    (r"aa", "a"),
+    (r"^(.)w", r"\1u"),
+    (r"eu", "u"),
+    (r"(?<=.)y", "i"),
+    (r"ou$", "u"),
+    (r"[hk]$", ""),
+    (r"ng$", "n"),
+)
+_LOOSE = [(re.compile(pattern), repl) for pattern, repl in _LOOSE_RULES]
+
+
+@lru_cache(maxsize=50_000)
+def loose_key(syllable: str) -> str:
+    """A lossy spelling shared by dialect and ad hoc forms of one sound."""
+    key = syllable
+    for pattern, repl in _LOOSE:
+        key = pattern.sub(repl, key)
+    return key or syllable
+
+
+@cache
+def _cantonese() -> Cantonese:
+    return Cantonese()
+
+
+@cache
+def _hokkien() -> tuple[Converter, Converter]:
+    return Converter(system="POJ", format="strip"), Converter(system="Tailo", format="strip")
+
+
+def _pinyin_readings(char: str) -> set[str]:
+    readings = set()
+    for reading in pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")[:1]:
+        readings.update(reading)
+    out = set()
+    for reading in readings:
+        out.add(fold_latin(reading.replace("v", "u")))
+        if reading.startswith(("lv", "nv")):
+            out.add(reading[0] + "yu" + reading[2:].replace("v", "u"))
+    return out
+
+
+def _wade_giles_readings(pinyin_readings: Iterable[str]) -> set[str]:
+    out = set()
+    for reading in pinyin_readings:
+        # pypinyin writes Wade-Giles ü as "v"; passports and records write "u".
+        out.add(fold_latin(convert(reading, Style.WADEGILES, True)).replace("v", "u"))
+    return out
+
+
+_HK_INITIALS = (("gw", "kw"), ("g", "k"), ("b", "p"), ("d", "t"), ("j", "ch"), ("z", "ts"))
+
+
+def _hk_readings(char: str) -> set[str]:
+    out: set[str] = set()
+    for form in {char, to_traditional(char, "hk"), to_traditional(char, "standard")}:
+        for reading in _cantonese().getRoman(form)[0]:
+            reading = fold_latin(reading)
+            out.add(reading)
+            for old, new in _HK_INITIALS:
+                if reading.startswith(old):
+                    out.add(new + reading[len(old) :])
+                    break
+    return out
+
+
+def _jyutping_readings(char: str) -> set[str]:
+    out = set()
+    for form in {char, to_traditional(char, "hk")}:
+        for _, reading in ToJyutping.get_jyutping_list(form):
+            if reading:
+                out.add(re.sub(r"\d", "", reading))
+    return out
+
+
+# Macau government romanisation, derived from Jyutping: initials are written as in
+# Hong Kong, but j- is "i" (一 jat → Iat), w- before a is "v" (黃 wong → Vong),
+# -eung is "-eong", -au is "-ao", -ing is "-eng", -ik is "-ek", -ung is "-ong".
+_MACAU_INITIALS = (
+    ("gw", "ku"),
+    ("kw", "ku"),
+    ("ng", "ng"),
+    ("g", "k"),
+    ("b", "p"),
+    ("d", "t"),
+    ("z", "ch"),
+    ("c", "ch"),
+    ("j", "i"),
+    ("w", "v"),
+)
+_MACAU_FINALS = (
+    ("oeng", "eong"),
+    ("oek", "eok"),
+    ("eon", "un"),
+    ("eung", "eong"),
+    ("euk", "eok"),
+    ("aau", "ao"),
+    ("au", "ao"),
+    ("aa", "a"),
+    ("ing", "eng"),
+    ("ik", "ek"),
+    ("ung", "ong"),
+    ("uk", "ok"),
+    ("eoi", "ui"),
+    ("yu", "u"),
+    ("oe", "eo"),
+)
+
+
+def _macau_from_jyutping(reading: str) -> str:
+    initial, rest = "", reading
+    for old, new in _MACAU_INITIALS:
+        if reading.startswith(old):
+            initial, rest = new, reading[len(old) :]
+            break
+    if initial == "i" and rest.startswith("i"):
+        rest = rest[1:]
+    if initial == "i" and rest.startswith("yu"):
+        # 月 jyut, 源 jyun: Macau writes "Ut", "Un".
+        initial, rest = "", rest[1:]
+    for old, new in _MACAU_FINALS:
+        if rest.endswith(old):
+            rest = rest[: -len(old)] + new
+            break
+    return initial + rest
+
+
+def _hokkien_readings(char: str) -> set[str]:
+    out = set()
+    for converter in _hokkien():
+        for form in {char, to_traditional(char, "standard")}:
+            text = fold_latin(converter.get(form))
+            if text and text.isascii():
+                out.add(text)
+    return out
+
+
+@lru_cache(maxsize=100_000)
+def char_readings(char: str) -> dict[str, frozenset[str]]:
+    """All readings of one character, per system, lower case and folded."""
+    simplified = to_simplified(char, "standard")
+    pinyins = _pinyin_readings(simplified) or _pinyin_readings(char)
+    jyutpings = _jyutping_readings(char) | _jyutping_readings(simplified)
+    readings = {
+        "pinyin": frozenset(pinyins),
+        "wade_giles": frozenset(_wade_giles_readings(pinyins)),
+        "hk_cantonese": frozenset(_hk_readings(char) | _hk_readings(simplified)),
+        "jyutping": frozenset(jyutpings),
+        "macau": frozenset(_macau_from_jyutping(r) for r in jyutpings),
+        "hokkien": frozenset(_hokkien_readings(simplified)),
+    }
+    return {system: forms for system, forms in readings.items() if forms}
+
+
+@lru_cache(maxsize=100_000)
+def primary_readings(char: str) -> dict[str, frozenset[str]]:
+    """Readings without Mandarin's rare heteronyms (过 guo/guo1 but not hua via 划).
+
+    Latin-Latin comparison meets through shared characters; with every heteronym,
+    two different pinyin syllables ("guo", "hua") would meet at some rare reading.
+    """
+    readings = dict(char_readings(char))
+    simplified = to_simplified(char, "standard")
+    first = pinyin(simplified, style=Style.NORMAL, errors="ignore")
+    if first and first[0]:
+        main = {fold_latin(first[0][0].replace("v", "u"))}
+        readings["pinyin"] = frozenset(main)
+        readings["wade_giles"] = frozenset(_wade_giles_readings(main))
+    return readings
+
+
+@cache
+def surname_forms(han: str) -> dict[str, frozenset[str]]:
+    """Table forms of a surname per system (syllables folded), or {} if not in the table.
+
+    A compound surname's forms are given as one syllable each: "au yeung" →
+    ("au", "yeung"), so each maps to the surname's two characters in order.
+    """
+    simplified = to_simplified(han, "standard")
+    for surname in SURNAMES:
+        if simplified in (surname.simplified, to_simplified(surname.traditional, "standard")):
+            forms: dict[str, set[str]] = {
+                "pinyin": {" ".join(surname.pinyin)},
+                "hk_cantonese": {surname.hk_cantonese},
+                "macau": {surname.macau_cantonese},
+                "regional": set(surname.regional),
+            }
+            return {
+                system: frozenset(
+                    " ".join(fold_latin(part) for part in re.split(r"[\s-]+", form))
+                    for form in values
+                )
+                for system, values in forms.items()
+            }
+    return {}
+
+
+def _name_characters() -> list[str]:
+    """The characters names are written with: GB2312 (6,763) and their traditional forms.
+
+    Python's own gb2312 codec enumerates the set, so no data file is needed.
+    """
+    chars: list[str] = []
+    for high in range(0xB0, 0xF8):
+        for low in range(0xA1, 0xFF):
+            try:
+                chars.append(bytes([high, low]).decode("gb2312"))
+            except UnicodeDecodeError:
+                continue
+    traditional = {to_traditional(c, "standard") for c in chars} | {
+        to_traditional(c, "hk") for c in chars
+    }
+    return chars + sorted(traditional - set(chars))
+
+
+class SyllableIndex:
+    """Latin syllable → the characters it can stand for, as bitsets over a character list.
+
+    Built once per process (about a second): every reading of every name character,
+    exact and loose, so that Latin-Latin comparison can test "could these two syllables
+    be the same character?" with one AND of two integers.
+    """
+
+    def __init__(self, chars: list[str]) -> None:
+        self.chars = chars
+        exact: dict[str, int] = {}
+        loose: dict[str, int] = {}
+        systems: dict[str, set[str]] = {}
+        for position, char in enumerate(chars):
+            bit = 1 << position
+            for system, forms in primary_readings(char).items():
+                for form in forms:
+                    exact[form] = exact.get(form, 0) | bit
+                    loose[loose_key(form)] = loose.get(loose_key(form), 0) | bit
+                    systems.setdefault(form, set()).add(system)
+        position_of = {c: i for i, c in enumerate(chars)}
+        for surname in SURNAMES:
+            for system, forms in surname_forms(surname.simplified).items():
+                for form in forms:
+                    parts = form.split()
+                    # A one-syllable table form stands for the surname's character;
+                    # compound forms are handled per syllable only when lengths agree.
+                    han = surname.simplified
+                    if len(parts) != len(han):
+                        continue
+                    for part, char in zip(parts, han, strict=True):
+                        bits = 0
+                        for variant in {char, to_traditional(char, "standard")}:
+                            if variant in position_of:
+                                bits |= 1 << position_of[variant]
+                        exact[part] = exact.get(part, 0) | bits
+                        loose[loose_key(part)] = loose.get(loose_key(part), 0) | bits
+                        systems.setdefault(part, set()).add(system)
+        self.exact = exact
+        self.loose = loose
+        self.systems = {form: frozenset(names) for form, names in systems.items()}
+
+    def is_syllable(self, text: str) -> bool:
+        return text in self.exact
+
+    def chars_of(self, syllable: str) -> int:
+        return self.exact.get(syllable, 0)
+
+    def loose_chars_of(self, syllable: str) -> int:
+        return self.loose.get(loose_key(syllable), 0)
+
+
+@cache
+def syllable_index() -> SyllableIndex:
+    """The process-wide syllable index over the name characters."""
+    return SyllableIndex(_name_characters())

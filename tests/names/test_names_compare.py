@@ -1,0 +1,96 @@
+"""The comparator on forms whose systems are documented (not the benchmark's names)."""
+
+import pytest
+
+from nohaven.names.analysis import analyze_name
+from nohaven.names.compare import (
+    DEFAULT_THRESHOLD,
+    PersonRecord,
+    compare_names,
+    compare_people,
+)
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "system"),
+    [
+        ("许超凡", "Xu Chaofan", "pinyin"),
+        ("许超凡", "Chaofan XU", "pinyin"),
+        ("许超凡", "XU, Chao Fan", "pinyin"),
+        ("許超凡", "Hsu Chao-fan", "wade_giles"),
+        ("许超凡", "Hui Chiu Fan", "hk_cantonese"),
+        ("许超凡", "Heoi Ciu Faan", "jyutping"),
+        ("张国强", "Cheong Kuok Keong", "macau"),
+        ("陈志明", "Tan Chee Beng", "regional"),
+    ],
+)
+def test_han_against_each_system(left: str, right: str, system: str) -> None:
+    result = compare_names(left, right)
+    assert result.match, result.explain()
+    assert result.score >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Hsu Chao-fan", "Xu Chaofan"),  # Wade-Giles and pinyin meet at 许超凡
+        ("Hui Chiu Fan", "Xu Chaofan"),  # Cantonese and pinyin
+        ("Chao Fan Xu", "XU Chaofan"),  # order and joining
+        ("Nancy Chiu Fan Hui", "许超凡"),  # a Western given name added
+        ("Xu Chaofen", "许超凡"),  # one typo
+    ],
+)
+def test_same_person_across_systems(left: str, right: str) -> None:
+    assert compare_names(left, right).match, compare_names(left, right).explain()
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("王伟", "王伟明"),  # one name contained in another
+        ("王伟", "Wang Weiming"),
+        ("王伟", "Wang Wei-ming"),
+        ("张伟", "Zhang Hua"),  # shared surname
+        ("刘伟", "柳伟"),  # homophone surname, different character
+        ("陈建国", "陈建华"),  # siblings sharing a generation character
+        ("Chen Jianguo", "Chen Jianhua"),
+        ("许超凡", "Li Ming"),
+    ],
+)
+def test_hard_negatives_stay_below_threshold(left: str, right: str) -> None:
+    result = compare_names(left, right)
+    assert not result.match, result.explain()
+
+
+def test_explanation_names_system_and_parts() -> None:
+    text = compare_names("许超凡", "Nancy Chiu Fan Hui").explain()
+    assert "hk_cantonese" in text and "nancy: extra" in text
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["", "   ", "12345", "\x00\x01", "!!!", "x" * 10_000, "Xu\u200bChaofan", "Иван Петров"],
+)
+def test_bad_input_scores_zero_or_works_never_raises(bad: str) -> None:
+    result = compare_names(bad, "许超凡")
+    assert 0.0 <= result.score <= 1.0
+    if analyze_name(bad).problem:
+        assert result.score == 0.0 and result.reason
+
+
+def test_qualifiers() -> None:
+    same = compare_people(
+        PersonRecord("许超凡", "1963-05-02"), PersonRecord("Xu Chaofan", "1963-05-02")
+    )
+    other_year = compare_people(
+        PersonRecord("许超凡", "1963-05-02"), PersonRecord("Xu Chaofan", "1971-05-02")
+    )
+    swapped = compare_people(
+        PersonRecord("许超凡", "1963-05-02"), PersonRecord("Xu Chaofan", "1963-02-05")
+    )
+    assert same.match and not other_year.match and swapped.match
+    assert other_year.score < swapped.score <= same.score
+    other_gender = compare_people(
+        PersonRecord("许超凡", gender="male"), PersonRecord("Xu Chaofan", gender="female")
+    )
+    assert not other_gender.match
