@@ -15,7 +15,7 @@ $(BIN)/python:
 $(STAMP): requirements.lock pyproject.toml | $(BIN)/python
 	rm -f $(VENV)/.installed-*
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps -r requirements.lock
 	$(BIN)/python -m pip install -q --no-deps -e .
 	touch $(STAMP)
 
@@ -38,7 +38,7 @@ format: install
 ## lock: re-pin requirements.lock after changing pyproject.toml
 lock: install
 	$(BIN)/python -m pip install -q uv
-	$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11 -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra test --override overrides.txt --python-version 3.11 -o requirements.lock
 
 ## bench-load: the load benchmark on the large world (see docs/BENCHMARKS.md)
 bench-load: install

@@ -3,6 +3,14 @@
 This is the start of nohaven's name engine; every layer may import it.
 """
 
+from nohaven.names.analysis import NameAnalysis, analyze_name
+from nohaven.names.compare import (
+    DEFAULT_THRESHOLD,
+    NameMatch,
+    PersonRecord,
+    compare_names,
+    compare_people,
+)
 from nohaven.names.romanize import (
     SYSTEMS,
     RomanisedName,
@@ -26,6 +34,13 @@ from nohaven.names.surnames import (
 )
 
 __all__ = [
+    "DEFAULT_THRESHOLD",
+    "NameAnalysis",
+    "NameMatch",
+    "PersonRecord",
+    "analyze_name",
+    "compare_names",
+    "compare_people",
     "SURNAMES",
     "SYSTEMS",
     "RomanisedName",

@@ -69,7 +69,7 @@ def split_han(han: str) -> tuple[str, str]:
     """Family and given parts of a Han name (compound surnames from the table).
 
     A four-character name whose first two characters are both surnames is a married
-    double surname (林鄭月娥: Lam, née Cheng): both count as family.
+    double surname (陳林美玲: Chan, née Lam): both count as family.
     """
     if len(han) <= 1:
         return han, ""

@@ -6,7 +6,7 @@ for comes from `readings`; two Latin spellings meet when they can be the same
 character ("Hsu" and "Hui" at 许). The score is the share of the name that aligned,
 weighted by match quality, less penalties for syllables one side has and the other
 lacks; Western given names ("Nancy") cost little, a missing Chinese syllable costs
-as much as a wrong one, so a sibling (李显龙 / 李显扬) or a contained name (王伟 / 王伟明)
+as much as a wrong one, so a sibling (陈建国 / 陈建华) or a contained name (王伟 / 王伟明)
 stays below the threshold.
 """
 
@@ -294,6 +294,8 @@ def _compare_han_latin(han: NameAnalysis, latin: NameAnalysis) -> NameMatch:
             ]
             best_score, best_steps = total, tuple(steps)
             best_order = "as written" if order == tuple(latin.words) else "family name first"
+            if total >= 1.0:
+                break
     score = max(0.0, min(1.0, best_score))
     return NameMatch(
         round(score, 4), score >= DEFAULT_THRESHOLD, f"han-latin, {best_order}", best_steps
@@ -360,6 +362,10 @@ def _compare_latin_latin(left: NameAnalysis, right: NameAnalysis) -> NameMatch:
                     Step("", s, 0.0, "extra") for k, (s, _) in enumerate(b) if k not in matched_b
                 ]
                 best_score, best_steps = score, tuple(steps)
+            if best_score >= 1.0:
+                break
+        if best_score >= 1.0:
+            break
     score = max(0.0, min(1.0, best_score))
     return NameMatch(round(score, 4), score >= DEFAULT_THRESHOLD, "latin-latin", best_steps)
 
