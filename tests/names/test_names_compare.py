@@ -37,7 +37,7 @@ def test_han_against_each_system(left: str, right: str, system: str) -> None:
         ("Hui Chiu Fan", "Xu Chaofan"),  # Cantonese and pinyin
         ("Chao Fan Xu", "XU Chaofan"),  # order and joining
         ("Nancy Chiu Fan Hui", "许超凡"),  # a Western given name added
-        ("Xu Chaofen", "许超凡"),  # one typo
+        ("Xu Chaofam", "许超凡"),  # one typo
     ],
 )
 def test_same_person_across_systems(left: str, right: str) -> None:

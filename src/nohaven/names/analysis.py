@@ -14,6 +14,7 @@ from functools import lru_cache
 from nohaven.names.readings import fold_latin, syllable_index
 from nohaven.names.script import to_simplified
 from nohaven.names.surnames import lookup_surname
+from nohaven.names.western import is_western_given_name
 
 MAX_NAME_LENGTH = 300
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
@@ -30,6 +31,7 @@ class Word:
     syllabic: bool  # every piece is made of known Chinese syllables
     family_hint: bool  # written in capitals in a mixed-case name, or before a comma
     initial: bool  # a single letter, "J." or "J"
+    western: bool = False  # a Western given name ("Nancy"), never a Chinese syllable
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,9 @@ def segment(piece: str) -> tuple[str, ...] | None:
 
 
 def _word(raw: str, family_hint: bool) -> Word:
+    folded = fold_latin(raw)
+    if is_western_given_name(folded):
+        return Word(raw, (folded,), (folded,), False, False, False, western=True)
     pieces = tuple(p for p in (fold_latin(x) for x in re.split(r"['’`-]", raw)) if p)
     syllables: list[str] = []
     syllabic = True
@@ -114,6 +119,13 @@ def _word(raw: str, family_hint: bool) -> Word:
             syllables.extend(split)
     initial = len(pieces) == 1 and len(pieces[0]) == 1
     return Word(raw, pieces, tuple(syllables), syllabic and not initial, family_hint, initial)
+
+
+def _is_initials(raw: str, mixed_case: bool) -> bool:
+    """Two or three capitals that are not a syllable: initials run together ("KM")."""
+    if not (mixed_case and raw.isupper() and 2 <= len(raw) <= 3 and raw.isalpha()):
+        return False
+    return not syllable_index().is_syllable(fold_latin(raw))
 
 
 @lru_cache(maxsize=100_000)
@@ -139,7 +151,15 @@ def analyze_name(text: str) -> NameAnalysis:
     raw_words = [(w, hint) for part, hint in ordered for w in _LATIN_WORD.findall(part)]
     raw_words = [(w, h) for w, h in raw_words if any("a" <= c <= "z" for c in fold_latin(w))]
     mixed_case = any(not w.isupper() for w, _ in raw_words)
-    words = tuple(
-        _word(w, hint or (mixed_case and w.isupper() and len(w) > 1)) for w, hint in raw_words
-    )
+    words: list[Word] = []
+    for raw, hint in raw_words:
+        if _is_initials(raw, mixed_case):
+            # "KM Chan", "T. S. Wong": capitals standing for given-name syllables.
+            words += [
+                Word(letter, (letter.lower(),), (letter.lower(),), False, False, True)
+                for letter in raw
+            ]
+            continue
+        words.append(_word(raw, hint or (mixed_case and raw.isupper() and len(raw) > 1)))
+    words = tuple(words)
     return NameAnalysis(original, scripts, han, family, given, words, None)

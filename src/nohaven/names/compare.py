@@ -37,7 +37,7 @@ EXACT = 1.0  # the spelling is a reading of the character in a named system
 CROSS_SYSTEM = 0.95  # two spellings that can be the same character
 LOOSE = 0.85  # equal under the loose key (ad hoc dialect spellings)
 TYPO = 0.7  # one edit away from a reading
-INITIAL = 0.5  # an initial that starts a reading
+INITIAL = 0.7  # an initial that starts a reading
 
 FAMILY_WEIGHT = 0.4  # share of a Han name carried by the family name
 WESTERN_PENALTY = 0.02  # a Western given name or initial the other side lacks
@@ -108,6 +108,10 @@ def _piece_reads_as_char(piece: str, char: str, as_family: bool) -> tuple[float,
         if any(s.startswith(piece) for _, spellings in forms for s in spellings):
             return INITIAL, "initial"
         return 0.0, ""
+    if syllable_index().is_regular(piece):
+        # A regular syllable of some system that is not a reading of this character
+        # is another character ("lin" is not 龍), not a variant spelling of it.
+        return 0.0, ""
     key = loose_key(piece)
     for system, spellings in forms:
         if any(loose_key(s) == key for s in spellings):
@@ -154,14 +158,22 @@ def _syllables_match(
     """How well two Latin syllables (or whole Western words) can be the same."""
     if left == right:
         return EXACT, "same spelling"
-    if left_syllabic and right_syllabic:
-        index = syllable_index()
-        if index.chars_of(left) & index.chars_of(right):
-            return CROSS_SYSTEM, "same character, other system"
-        if loose_key(left) == loose_key(right) or (
-            index.loose_chars_of(left) & index.loose_chars_of(right)
-        ):
-            return LOOSE, "loose"
+    index = syllable_index()
+    if left_syllabic and right_syllabic and index.chars_of(left) & index.chars_of(right):
+        return CROSS_SYSTEM, "same character, other system"
+    if index.is_regular(left) and index.is_regular(right):
+        # Two regular syllables with no character in common are different syllables
+        # ("wen" and "yung" of two brothers), however alike they look.
+        return 0.0, ""
+    if (
+        left_syllabic
+        and right_syllabic
+        and (
+            loose_key(left) == loose_key(right)
+            or index.loose_chars_of(left) & index.loose_chars_of(right)
+        )
+    ):
+        return LOOSE, "loose"
     if min(len(left), len(right)) >= 3 and OSA.distance(left, right, score_cutoff=1) <= 1:
         return TYPO, "typo"
     if (len(left) == 1 or len(right) == 1) and left[0] == right[0]:
@@ -236,7 +248,7 @@ def _orderings(words: Sequence[Word]) -> list[tuple[Word, ...]]:
 
 def _unit_penalty(word: Word, given_weight: float) -> float:
     """What an unmatched piece of this word costs."""
-    if word.initial or not word.syllabic:
+    if word.initial or word.western or not word.syllabic:
         return WESTERN_PENALTY
     return given_weight
 

@@ -42,6 +42,10 @@ READING_SYSTEMS: tuple[str, ...] = (
 )
 
 
+# Systems with one spelling per sound; Hong Kong, Macau and dialect spellings vary.
+REGULAR_SYSTEMS = frozenset({"pinyin", "wade_giles", "jyutping"})
+
+
 def fold_latin(text: str) -> str:
     """Lower case, no diacritics or tone marks, ü as u, letters only."""
     text = text.lower().replace("ü", "u").replace("ǚ", "u").replace("ǜ", "u")
@@ -74,6 +78,11 @@ _LOOSE_RULES: tuple[tuple[str, str], ...] = (
     (r"^v", "w"),
     (r"^i(?=[aeou])", "y"),
     (r"^(?=[aeiou])", ""),
+    (r"aw", "oo"),
+    (r"nn$", ""),
+    (r"^oa", "wa"),
+    (r"^ua", "wa"),
+    (r"(?<=[^aeiouy])yu", "u"),
     (r"eou", "iu"),
     (r"ew$", "iu"),
     (r"ee", "i"),
@@ -277,12 +286,15 @@ def surname_forms(han: str) -> dict[str, frozenset[str]]:
 
 
 def _name_characters() -> list[str]:
-    """The characters names are written with: GB2312 (6,763) and their traditional forms.
+    """The characters names are written with: GB2312 level 1 (3,755 common characters)
+    and their traditional forms.
 
-    Python's own gb2312 codec enumerates the set, so no data file is needed.
+    Python's own gb2312 codec enumerates the set, so no data file is needed. Rare
+    characters are left out on purpose: one rare character read "qing" in Mandarin and
+    "ying" in Cantonese would make every Qing meet every Ying.
     """
     chars: list[str] = []
-    for high in range(0xB0, 0xF8):
+    for high in range(0xB0, 0xD8):
         for low in range(0xA1, 0xFF):
             try:
                 chars.append(bytes([high, low]).decode("gb2312"))
@@ -306,10 +318,13 @@ class SyllableIndex:
         self.chars = chars
         exact: dict[str, int] = {}
         loose: dict[str, int] = {}
+        regular: set[str] = set()
         systems: dict[str, set[str]] = {}
         for position, char in enumerate(chars):
             bit = 1 << position
             for system, forms in primary_readings(char).items():
+                if system in REGULAR_SYSTEMS:
+                    regular.update(forms)
                 for form in forms:
                     exact[form] = exact.get(form, 0) | bit
                     loose[loose_key(form)] = loose.get(loose_key(form), 0) | bit
@@ -334,10 +349,16 @@ class SyllableIndex:
                         systems.setdefault(part, set()).add(system)
         self.exact = exact
         self.loose = loose
+        self.regular = frozenset(regular)
         self.systems = {form: frozenset(names) for form, names in systems.items()}
 
     def is_syllable(self, text: str) -> bool:
         return text in self.exact
+
+    def is_regular(self, text: str) -> bool:
+        """A syllable of a system with one fixed spelling per sound (pinyin, Wade-Giles,
+        Jyutping), so a different spelling means a different sound."""
+        return text in self.regular
 
     def chars_of(self, syllable: str) -> int:
         return self.exact.get(syllable, 0)
