@@ -108,14 +108,14 @@ def _piece_reads_as_char(piece: str, char: str, as_family: bool) -> tuple[float,
         if any(s.startswith(piece) for _, spellings in forms for s in spellings):
             return INITIAL, "initial"
         return 0.0, ""
-    if syllable_index().is_regular(piece):
-        # A regular syllable of some system that is not a reading of this character
-        # is another character ("lin" is not 龍), not a variant spelling of it.
-        return 0.0, ""
     key = loose_key(piece)
     for system, spellings in forms:
         if any(loose_key(s) == key for s in spellings):
             return LOOSE, f"{system}, loose"
+    if syllable_index().is_regular(piece):
+        # A regular syllable of some system that is not a reading of this character,
+        # nor a near spelling of one, is another character ("lin" is not 龍).
+        return 0.0, ""
     if len(piece) >= 3:
         for system, spellings in forms:
             if any(OSA.distance(piece, s, score_cutoff=1) <= 1 for s in spellings if len(s) >= 3):
@@ -163,7 +163,10 @@ def _syllables_match(
         return CROSS_SYSTEM, "same character, other system"
     if index.is_regular(left) and index.is_regular(right):
         # Two regular syllables with no character in common are different syllables
-        # ("wen" and "yung" of two brothers), however alike they look.
+        # ("wen" and "yung" of two brothers), unless only spelling habits part them
+        # (Taiwan's "ming" for 民 min, "tseng" for 贞 chen).
+        if loose_key(left) == loose_key(right):
+            return LOOSE, "loose"
         return 0.0, ""
     if (
         left_syllabic

@@ -154,6 +154,105 @@ def _hk_readings(char: str) -> set[str]:
     return out
 
 
+# Hong Kong government spellings of Jyutping sounds. The Immigration Department's
+# practice is not one-to-one: the short "a" of -an/-at is written "un"/"ut" as often
+# as "an"/"at" (振 zan → Chun), -i after sibilants is "ze"/"z" (思 si → Sze), -ei is
+# "ei" or "ee" (志 zi → Chee); so each sound yields every spelling in use.
+_HK_GOV_INITIALS: dict[str, tuple[str, ...]] = {
+    "b": ("p",),
+    "p": ("p",),
+    "m": ("m",),
+    "f": ("f",),
+    "d": ("t",),
+    "t": ("t",),
+    "n": ("n",),
+    "l": ("l",),
+    "g": ("k",),
+    "k": ("k",),
+    "ng": ("ng",),
+    "h": ("h",),
+    "gw": ("kw",),
+    "kw": ("kw",),
+    "w": ("w",),
+    "z": ("ch", "ts", "tz"),
+    "c": ("ch", "ts", "tz"),
+    "s": ("s", "sh"),
+    "j": ("y",),
+    "": ("",),
+}
+_HK_GOV_FINALS: dict[str, tuple[str, ...]] = {
+    "aa": ("a", "ah"),
+    "aai": ("ai",),
+    "aau": ("au",),
+    "aam": ("am",),
+    "aan": ("an",),
+    "aang": ("ang",),
+    "aap": ("ap",),
+    "aat": ("at",),
+    "aak": ("ak",),
+    "ai": ("ai",),
+    "au": ("au",),
+    "am": ("am", "um"),
+    "an": ("an", "un"),
+    "ang": ("ang",),
+    "ap": ("ap",),
+    "at": ("at", "ut"),
+    "ak": ("ak",),
+    "e": ("e",),
+    "ei": ("ei", "ee", "i"),
+    "eng": ("eng",),
+    "ek": ("ek",),
+    "i": ("i", "ee", "ze", "z"),
+    "iu": ("iu",),
+    "im": ("im",),
+    "in": ("in",),
+    "ing": ("ing",),
+    "ip": ("ip",),
+    "it": ("it",),
+    "ik": ("ik",),
+    "o": ("o", "oh"),
+    "oi": ("oi", "oy"),
+    "ou": ("o", "ou"),
+    "on": ("on",),
+    "ong": ("ong",),
+    "ot": ("ot",),
+    "ok": ("ok",),
+    "oe": ("oe", "euh"),
+    "oeng": ("eung",),
+    "oek": ("euk",),
+    "eoi": ("ui", "eui"),
+    "eon": ("un", "eun"),
+    "eot": ("ut", "eut"),
+    "u": ("u", "oo"),
+    "ui": ("ui", "ooi"),
+    "un": ("un", "oon"),
+    "ung": ("ung",),
+    "ut": ("ut",),
+    "uk": ("uk",),
+    "yu": ("yu", "u"),
+    "yun": ("yun", "uen"),
+    "yut": ("yut", "uet"),
+    "m": ("m",),
+    "ng": ("ng",),
+}
+_JYUTPING = re.compile(r"^(gw|kw|ng|[bpmfdtnlgkhwzcsj]?)([a-z]+)$")
+
+
+def hk_from_jyutping(reading: str) -> set[str]:
+    """Every Hong Kong government spelling in use for one toneless Jyutping syllable."""
+    match = _JYUTPING.match(reading)
+    if not match:
+        return set()
+    initial, final = match.groups()
+    if initial == "j" and final.startswith("yu"):
+        initial = ""  # 月 jyut: the y is part of the final
+    initials = _HK_GOV_INITIALS.get(initial)
+    finals = _HK_GOV_FINALS.get(final)
+    if not initials or not finals:
+        return set()
+    return {i + f for i in initials for f in finals}
+
+
 def _jyutping_readings(char: str) -> set[str]:
     out = set()
     for form in {char, to_traditional(char, "hk")}:
@@ -234,7 +333,11 @@ def char_readings(char: str) -> dict[str, frozenset[str]]:
     readings = {
         "pinyin": frozenset(pinyins),
         "wade_giles": frozenset(_wade_giles_readings(pinyins)),
-        "hk_cantonese": frozenset(_hk_readings(char) | _hk_readings(simplified)),
+        "hk_cantonese": frozenset(
+            _hk_readings(char)
+            | _hk_readings(simplified)
+            | {spelling for r in jyutpings for spelling in hk_from_jyutping(r)}
+        ),
         "jyutping": frozenset(jyutpings),
         "macau": frozenset(_macau_from_jyutping(r) for r in jyutpings),
         "hokkien": frozenset(_hokkien_readings(simplified)),
