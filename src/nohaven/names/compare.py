@@ -37,7 +37,7 @@ EXACT = 1.0  # the spelling is a reading of the character in a named system
 CROSS_SYSTEM = 0.95  # two spellings that can be the same character
 LOOSE = 0.85  # equal under the loose key (ad hoc dialect spellings)
 TYPO = 0.7  # one edit away from a reading
-INITIAL = 0.7  # an initial that starts a reading
+INITIAL = 0.75  # an initial that starts a reading
 
 FAMILY_WEIGHT = 0.4  # share of a Han name carried by the family name
 WESTERN_PENALTY = 0.02  # a Western given name or initial the other side lacks
@@ -98,6 +98,19 @@ def _char_forms(char: str, as_family: bool) -> tuple[tuple[str, frozenset[str]],
 
 
 @lru_cache(maxsize=200_000)
+def _char_loose_keys(char: str, as_family: bool) -> tuple[tuple[str, frozenset[str]], ...]:
+    return tuple(
+        (system, frozenset(loose_key(s) for s in spellings))
+        for system, spellings in _char_forms(char, as_family)
+    )
+
+
+@lru_cache(maxsize=200_000)
+def _char_initials(char: str, as_family: bool) -> frozenset[str]:
+    return frozenset(s[0] for _, spellings in _char_forms(char, as_family) for s in spellings)
+
+
+@lru_cache(maxsize=200_000)
 def _piece_reads_as_char(piece: str, char: str, as_family: bool) -> tuple[float, str]:
     """How well one Latin piece spells one character: quality and system."""
     forms = _char_forms(char, as_family)
@@ -105,12 +118,12 @@ def _piece_reads_as_char(piece: str, char: str, as_family: bool) -> tuple[float,
         if piece in spellings:
             return EXACT, system
     if len(piece) == 1:
-        if any(s.startswith(piece) for _, spellings in forms for s in spellings):
+        if piece in _char_initials(char, as_family):
             return INITIAL, "initial"
         return 0.0, ""
     key = loose_key(piece)
-    for system, spellings in forms:
-        if any(loose_key(s) == key for s in spellings):
+    for system, keys in _char_loose_keys(char, as_family):
+        if key in keys:
             return LOOSE, f"{system}, loose"
     if syllable_index().is_regular(piece):
         # A regular syllable of some system that is not a reading of this character,
@@ -190,55 +203,79 @@ def _syllables_match(
 def _align(
     n: int,
     m: int,
-    weight: Callable[[int, int], float],
+    cumulative: Sequence[float],
+    extras: Sequence[float],
     match: Callable[[int, int, int], tuple[float, str]],
-    extra: Callable[[int], float],
     max_span: int,
 ) -> tuple[float, list[tuple[int, int, int, float, str]]]:
     """Order-preserving alignment of n left units to m right units.
 
-    A right unit may cover up to `max_span` consecutive left units. Returns the best
-    total and the matched (left start, left end, right index, quality, how) triples.
+    A right unit may cover up to `max_span` consecutive left units, earning its match
+    quality times the covered weight (`cumulative` are prefix sums of left weights);
+    an unmatched right unit costs its `extras` penalty. Returns the best total and the
+    matched (left start, left end, right index, quality, how) tuples. Sizes are tiny
+    (names), so this is a plain table on flat lists; it is the comparator's hot loop.
     """
+    width = m + 1
     neg = -1e9
-    best = [[neg] * (m + 1) for _ in range(n + 1)]
-    back: list[list[tuple[int, int, float, str] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
-    best[0][0] = 0.0
+    best = [neg] * ((n + 1) * width)
+    back_cell = [-1] * ((n + 1) * width)
+    back_quality = [0.0] * ((n + 1) * width)
+    back_how = [""] * ((n + 1) * width)
+    best[0] = 0.0
     for i in range(n + 1):
-        for j in range(m + 1):
-            here = best[i][j]
+        row = i * width
+        last = min(n, i + max_span)
+        for j in range(width):
+            cell = row + j
+            here = best[cell]
             if here == neg:
                 continue
-            if i < n and here > best[i + 1][j]:  # left unit i unmatched
-                best[i + 1][j] = here
-                back[i + 1][j] = (i, j, 0.0, "")
+            if i < n and here > best[cell + width]:  # left unit i unmatched
+                best[cell + width] = here
+                back_cell[cell + width] = cell
+                back_quality[cell + width] = 0.0
             if j < m:
-                skipped = here - extra(j)  # right unit j unmatched
-                if skipped > best[i][j + 1]:
-                    best[i][j + 1] = skipped
-                    back[i][j + 1] = (i, j, 0.0, "")
-                for end in range(i + 1, min(n, i + max_span) + 1):
-                    quality, how = match(i, end, j)
+                skipped = here - extras[j]  # right unit j unmatched
+                if skipped > best[cell + 1]:
+                    best[cell + 1] = skipped
+                    back_cell[cell + 1] = cell
+                    back_quality[cell + 1] = 0.0
+                for stop in range(i + 1, last + 1):
+                    quality, how = match(i, stop, j)
                     if quality <= 0:
                         continue
-                    value = here + quality * weight(i, end)
-                    if value > best[end][j + 1]:
-                        best[end][j + 1] = value
-                        back[end][j + 1] = (i, j, quality, how)
+                    target = stop * width + j + 1
+                    value = here + quality * (cumulative[stop] - cumulative[i])
+                    if value > best[target]:
+                        best[target] = value
+                        back_cell[target] = cell
+                        back_quality[target] = quality
+                        back_how[target] = how
     pairs = []
-    i, j = n, m
-    while i or j:
-        step = back[i][j]
-        assert step is not None
-        pi, pj, quality, how = step
+    cell = n * width + m
+    while cell:
+        previous = back_cell[cell]
+        quality = back_quality[cell]
         if quality > 0:
-            pairs.append((pi, i, pj, quality, how))
-        i, j = pi, pj
+            pairs.append(
+                (previous // width, cell // width, previous % width, quality, back_how[cell])
+            )
+        cell = previous
     pairs.reverse()
-    return best[n][m], pairs
+    return best[n * width + m], pairs
 
 
-def _orderings(words: Sequence[Word]) -> list[tuple[Word, ...]]:
+def _prefix(weights: Sequence[float]) -> list[float]:
+    total, sums = 0.0, [0.0]
+    for weight in weights:
+        total += weight
+        sums.append(total)
+    return sums
+
+
+@lru_cache(maxsize=100_000)
+def _orderings(words: tuple[Word, ...]) -> list[tuple[Word, ...]]:
     """Word orders to try: as written, family name moved first, last word first."""
     orders = [tuple(words)]
     hinted = [w for w in words if w.family_hint]
@@ -268,6 +305,7 @@ def _compare_han_latin(han: NameAnalysis, latin: NameAnalysis) -> NameMatch:
         weights = [1.0 / family_len] * family_len
         given_weight = 0.5
     best_score, best_steps, best_order = -1.0, (), ""
+    cumulative = _prefix(weights)
     for order in _orderings(latin.words):
         pieces = [(piece, word) for word in order for piece in word.pieces]
 
@@ -280,9 +318,9 @@ def _compare_han_latin(han: NameAnalysis, latin: NameAnalysis) -> NameMatch:
         total, pairs = _align(
             len(chars),
             len(pieces),
-            lambda i, end: sum(weights[i:end]),
+            cumulative,
+            [_unit_penalty(word, given_weight) for _, word in pieces],
             match,
-            lambda j, pieces=pieces: _unit_penalty(pieces[j][1], given_weight),
             max_span=4,
         )
         matched = {k for start, end, _, _, _ in pairs for k in range(start, end)}
@@ -313,7 +351,10 @@ def _compare_han_latin(han: NameAnalysis, latin: NameAnalysis) -> NameMatch:
                 break
     score = max(0.0, min(1.0, best_score))
     return NameMatch(
-        round(score, 4), score >= DEFAULT_THRESHOLD, f"han-latin, {best_order}", best_steps
+        round(score, 4),
+        round(score, 4) >= DEFAULT_THRESHOLD,
+        f"han-latin, {best_order}",
+        best_steps,
     )
 
 
@@ -322,9 +363,9 @@ def _compare_han_han(left: NameAnalysis, right: NameAnalysis) -> NameMatch:
     total, pairs = _align(
         len(a),
         len(b),
-        lambda i, end: 1.0,
+        range(len(a) + 1),
+        [1.0] * len(b),
         lambda i, end, j: (EXACT, "same character") if a[i] == b[j] else (0.0, ""),
-        lambda j: 1.0,
         max_span=1,
     )
     score = max(0.0, total / max(len(a), len(b)))
@@ -333,7 +374,7 @@ def _compare_han_han(left: NameAnalysis, right: NameAnalysis) -> NameMatch:
     steps = [Step(a[i], b[j], q, how) for i, _, j, q, how in pairs]
     steps += [Step(c, "", 0.0, "missing") for i, c in enumerate(a) if i not in matched_a]
     steps += [Step("", c, 0.0, "extra") for j, c in enumerate(b) if j not in matched_b]
-    return NameMatch(round(score, 4), score >= DEFAULT_THRESHOLD, "han-han", tuple(steps))
+    return NameMatch(round(score, 4), round(score, 4) >= DEFAULT_THRESHOLD, "han-han", tuple(steps))
 
 
 def _core_length(words: Sequence[Word]) -> int:
@@ -347,42 +388,43 @@ def _core_length(words: Sequence[Word]) -> int:
 def _compare_latin_latin(left: NameAnalysis, right: NameAnalysis) -> NameMatch:
     denominator = max(_core_length(left.words), _core_length(right.words))
     best_score, best_steps = -1.0, ()
-    for left_order in _orderings(left.words):
-        for right_order in _orderings(right.words):
-            a = [(s, w) for w in left_order for s in w.syllables]
-            b = [(s, w) for w in right_order for s in w.syllables]
+    left_orders, right_orders = _orderings(left.words), _orderings(right.words)
+    # Only the relative order matters: reorder one side at a time.
+    combos = [(left_orders[0], r) for r in right_orders]
+    combos += [(lo, right_orders[0]) for lo in left_orders[1:]]
+    for left_order, right_order in combos:
+        a = [(s, w) for w in left_order for s in w.syllables]
+        b = [(s, w) for w in right_order for s in w.syllables]
 
-            def match(i: int, end: int, j: int, a=a, b=b) -> tuple[float, str]:
-                return _syllables_match(a[i][0], b[j][0], a[i][1].syllabic, b[j][1].syllabic)
+        def match(i: int, end: int, j: int, a=a, b=b) -> tuple[float, str]:
+            return _syllables_match(a[i][0], b[j][0], a[i][1].syllabic, b[j][1].syllabic)
 
-            total, pairs = _align(
-                len(a),
-                len(b),
-                lambda i, end: 1.0,
-                match,
-                lambda j, b=b: _unit_penalty(b[j][1], 1.0),
-                max_span=1,
-            )
-            matched_a = {p[0] for p in pairs}
-            # Left syllables left over cost like right ones do.
-            total -= sum(_unit_penalty(w, 1.0) for k, (_, w) in enumerate(a) if k not in matched_a)
-            score = total / denominator
-            if score > best_score:
-                matched_b = {p[2] for p in pairs}
-                steps = [Step(a[i][0], b[j][0], q, how) for i, _, j, q, how in pairs]
-                steps += [
-                    Step(s, "", 0.0, "missing") for k, (s, _) in enumerate(a) if k not in matched_a
-                ]
-                steps += [
-                    Step("", s, 0.0, "extra") for k, (s, _) in enumerate(b) if k not in matched_b
-                ]
-                best_score, best_steps = score, tuple(steps)
-            if best_score >= 1.0:
-                break
+        total, pairs = _align(
+            len(a),
+            len(b),
+            range(len(a) + 1),
+            [_unit_penalty(word, 1.0) for _, word in b],
+            match,
+            max_span=1,
+        )
+        matched_a = {p[0] for p in pairs}
+        # Left syllables left over cost like right ones do.
+        total -= sum(_unit_penalty(w, 1.0) for k, (_, w) in enumerate(a) if k not in matched_a)
+        score = total / denominator
+        if score > best_score:
+            matched_b = {p[2] for p in pairs}
+            steps = [Step(a[i][0], b[j][0], q, how) for i, _, j, q, how in pairs]
+            steps += [
+                Step(s, "", 0.0, "missing") for k, (s, _) in enumerate(a) if k not in matched_a
+            ]
+            steps += [Step("", s, 0.0, "extra") for k, (s, _) in enumerate(b) if k not in matched_b]
+            best_score, best_steps = score, tuple(steps)
         if best_score >= 1.0:
             break
     score = max(0.0, min(1.0, best_score))
-    return NameMatch(round(score, 4), score >= DEFAULT_THRESHOLD, "latin-latin", best_steps)
+    return NameMatch(
+        round(score, 4), round(score, 4) >= DEFAULT_THRESHOLD, "latin-latin", best_steps
+    )
 
 
 def compare_names(left: str, right: str, threshold: float = DEFAULT_THRESHOLD) -> NameMatch:

@@ -95,6 +95,7 @@ _LOOSE_RULES: tuple[tuple[str, str], ...] = (
     (r"ou$", "u"),
     (r"[hk]$", ""),
     (r"ng$", "n"),
+    (r"ii", "i"),
 )
 _LOOSE = [(re.compile(pattern), repl) for pattern, repl in _LOOSE_RULES]
 
@@ -250,7 +251,11 @@ def hk_from_jyutping(reading: str) -> set[str]:
     finals = _HK_GOV_FINALS.get(final)
     if not initials or not finals:
         return set()
-    return {i + f for i in initials for f in finals}
+    spellings = {i + f for i in initials for f in finals}
+    if initial in ("g", "k") and final.startswith("o"):
+        # 江 gong, 光 gwong: Hong Kong writes both "Kong" and "Kwong".
+        spellings |= {"kw" + f for f in finals}
+    return spellings
 
 
 def _jyutping_readings(char: str) -> set[str]:
