@@ -26,6 +26,7 @@ from cantoroman import Cantonese
 from pypinyin import Style, pinyin
 from pypinyin.style import convert
 from taibun import Converter
+from taibun import taibun as taibun_data
 
 from nohaven.names.script import to_simplified, to_traditional
 from nohaven.names.surnames import SURNAMES
@@ -319,13 +320,40 @@ def _macau_from_jyutping(reading: str) -> str:
     return initial + rest
 
 
+# Tâi-lô spellings respelled the way Pe̍h-ōe-jī and Singapore-Malaysia records write
+# them (tsh → chh, ts → ch, ua → oa, ing → eng, ik → ek); the nasal "nn" is dropped.
+_POJ_RESPELLINGS = (
+    ("tsh", "chh"),
+    ("ts", "ch"),
+    ("ua", "oa"),
+    ("ue", "oe"),
+    ("ing", "eng"),
+    ("ik", "ek"),
+    ("nn", ""),
+)
+
+
 def _hokkien_readings(char: str) -> set[str]:
+    """Literary and colloquial Hokkien readings (taibun's pronunciation table).
+
+    Names use the literary reading (遠 oán, as in a given name "Wan") more often than the
+    colloquial one that taibun's converter picks (hn̄g), so every listed reading counts.
+    """
     out = set()
-    for converter in _hokkien():
-        for form in {char, to_traditional(char, "standard")}:
-            text = fold_latin(converter.get(form))
-            if text and text.isascii():
+    for form in {char, to_traditional(char, "standard"), to_traditional(char, "hk")}:
+        readings = list(taibun_data.prons_dict.get(form, ()))
+        if not readings:
+            readings = [converter.get(form) for converter in _hokkien()]
+        for reading in readings:
+            for variant in reading.split("/"):
+                text = fold_latin(variant)
+                if not text or not text.isascii():
+                    continue
                 out.add(text)
+                respelled = text
+                for old, new in _POJ_RESPELLINGS:
+                    respelled = respelled.replace(old, new)
+                out.add(respelled)
     return out
 
 
