@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from nohaven.names.analysis import NameAnalysis, Word, analyze_name
+from nohaven.names.analysis import NameAnalysis, Word, analyze_name, segment
 from nohaven.names.readings import (
     READING_SYSTEMS,
     char_readings,
@@ -106,6 +107,18 @@ def _char_loose_keys(char: str, as_family: bool) -> tuple[tuple[str, frozenset[s
 
 
 @lru_cache(maxsize=200_000)
+def _char_typo_targets(char: str, as_family: bool) -> tuple[list[str], list[str]]:
+    """Spellings long enough for a one-edit typo to be telling, with their systems."""
+    pairs = [
+        (spelling, system)
+        for system, spellings in _char_forms(char, as_family)
+        for spelling in sorted(spellings)
+        if len(spelling) >= 3
+    ]
+    return [p[0] for p in pairs], [p[1] for p in pairs]
+
+
+@lru_cache(maxsize=200_000)
 def _char_initials(char: str, as_family: bool) -> frozenset[str]:
     return frozenset(s[0] for _, spellings in _char_forms(char, as_family) for s in spellings)
 
@@ -130,9 +143,10 @@ def _piece_reads_as_char(piece: str, char: str, as_family: bool) -> tuple[float,
         # nor a near spelling of one, is another character ("lin" is not 龍).
         return 0.0, ""
     if len(piece) >= 3:
-        for system, spellings in forms:
-            if any(OSA.distance(piece, s, score_cutoff=1) <= 1 for s in spellings if len(s) >= 3):
-                return TYPO, f"{system}, typo"
+        candidates, systems = _char_typo_targets(char, as_family)
+        found = process.extractOne(piece, candidates, scorer=OSA.distance, score_cutoff=1)
+        if found is not None:
+            return TYPO, f"{systems[found[2]]}, typo"
     return 0.0, ""
 
 
@@ -206,11 +220,11 @@ def _align(
     cumulative: Sequence[float],
     extras: Sequence[float],
     match: Callable[[int, int, int], tuple[float, str]],
-    max_span: int,
+    spans: Sequence[int],
 ) -> tuple[float, list[tuple[int, int, int, float, str]]]:
     """Order-preserving alignment of n left units to m right units.
 
-    A right unit may cover up to `max_span` consecutive left units, earning its match
+    Right unit j may cover up to `spans[j]` consecutive left units, earning its match
     quality times the covered weight (`cumulative` are prefix sums of left weights);
     an unmatched right unit costs its `extras` penalty. Returns the best total and the
     matched (left start, left end, right index, quality, how) tuples. Sizes are tiny
@@ -225,7 +239,6 @@ def _align(
     best[0] = 0.0
     for i in range(n + 1):
         row = i * width
-        last = min(n, i + max_span)
         for j in range(width):
             cell = row + j
             here = best[cell]
@@ -241,7 +254,10 @@ def _align(
                     best[cell + 1] = skipped
                     back_cell[cell + 1] = cell
                     back_quality[cell + 1] = 0.0
-                for stop in range(i + 1, last + 1):
+                hi = i + spans[j]
+                if hi > n:
+                    hi = n
+                for stop in range(i + 1, hi + 1):
                     quality, how = match(i, stop, j)
                     if quality <= 0:
                         continue
@@ -264,6 +280,25 @@ def _align(
         cell = previous
     pairs.reverse()
     return best[n * width + m], pairs
+
+
+@lru_cache(maxsize=100_000)
+def _pieces(
+    order: tuple[Word, ...], given_weight: float
+) -> tuple[list[tuple[str, Word]], list[float], list[int]]:
+    """A word order's pieces, what leaving each unmatched costs, and how far each reaches."""
+    pieces = [(piece, word) for word in order for piece in word.pieces]
+    extras = [_unit_penalty(word, given_weight) for _, word in pieces]
+    spans = [_piece_span(piece) for piece, _ in pieces]
+    return pieces, extras, spans
+
+
+@lru_cache(maxsize=100_000)
+def _piece_span(piece: str) -> int:
+    """How many characters one Latin word may spell: its syllables, or two if unknown."""
+    syllables = segment(piece)
+    count = len(syllables) if syllables else 2
+    return max(count, 2) if len(piece) >= 4 else count
 
 
 def _prefix(weights: Sequence[float]) -> list[float]:
@@ -304,57 +339,49 @@ def _compare_han_latin(han: NameAnalysis, latin: NameAnalysis) -> NameMatch:
     else:
         weights = [1.0 / family_len] * family_len
         given_weight = 0.5
-    best_score, best_steps, best_order = -1.0, (), ""
+    best_score = -1.0
+    best: tuple[tuple[Word, ...], list, list, set[int]] = ((), [], [], set())
     cumulative = _prefix(weights)
+    # What each run of characters is, once: its text and how much of it is family
+    # name; runs that straddle family and given name are never one word.
+    runs: dict[tuple[int, int], tuple[str, int]] = {}
+    for i in range(len(chars)):
+        for stop in range(i + 1, len(chars) + 1):
+            if not i < family_len < stop:
+                runs[(i, stop)] = (chars[i:stop], family_len - i if i < family_len else 0)
     for order in _orderings(latin.words):
-        pieces = [(piece, word) for word in order for piece in word.pieces]
+        pieces, extras, spans = _pieces(order, given_weight)
 
         def match(i: int, end: int, j: int, pieces=pieces) -> tuple[float, str]:
-            if i < family_len < end:
-                return 0.0, ""  # a word does not straddle family and given name
-            span_family = family_len - i if i < family_len else 0
-            return _piece_reads_as(pieces[j][0], chars[i:end], span_family)
+            run = runs.get((i, end))
+            if run is None:
+                return 0.0, ""
+            return _piece_reads_as(pieces[j][0], run[0], run[1])
 
-        total, pairs = _align(
-            len(chars),
-            len(pieces),
-            cumulative,
-            [_unit_penalty(word, given_weight) for _, word in pieces],
-            match,
-            max_span=4,
-        )
+        total, pairs = _align(len(chars), len(pieces), cumulative, extras, match, spans)
         matched = {k for start, end, _, _, _ in pairs for k in range(start, end)}
         if family_len and not any(k < family_len for k in matched):
             total *= 0.6
         if total > best_score:
-            steps = []
-            used = set()
-            for start, end, j, quality, how in pairs:
-                steps.append(Step(chars[start:end], pieces[j][0], quality, how))
-                used.add(j)
-            steps += [Step(c, "", 0.0, "missing") for k, c in enumerate(chars) if k not in matched]
-            steps += [
-                Step(
-                    "",
-                    p[0],
-                    0.0,
-                    "extra (Western name or initial)"
-                    if not p[1].syllabic or p[1].initial
-                    else "extra",
-                )
-                for j, p in enumerate(pieces)
-                if j not in used
-            ]
-            best_score, best_steps = total, tuple(steps)
-            best_order = "as written" if order == tuple(latin.words) else "family name first"
+            best_score, best = total, (order, pieces, pairs, matched)
             if total >= 1.0:
                 break
+    order, pieces, pairs, matched = best
+    used = {j for _, _, j, _, _ in pairs}
+    steps = [Step(chars[start:end], pieces[j][0], q, how) for start, end, j, q, how in pairs]
+    steps += [Step(c, "", 0.0, "missing") for k, c in enumerate(chars) if k not in matched]
+    steps += [
+        Step("", piece, 0.0, "extra" if word.syllabic else "extra (Western name or initial)")
+        for j, (piece, word) in enumerate(pieces)
+        if j not in used
+    ]
+    best_order = "as written" if order == tuple(latin.words) else "family name first"
     score = max(0.0, min(1.0, best_score))
     return NameMatch(
         round(score, 4),
         round(score, 4) >= DEFAULT_THRESHOLD,
         f"han-latin, {best_order}",
-        best_steps,
+        tuple(steps),
     )
 
 
@@ -366,7 +393,7 @@ def _compare_han_han(left: NameAnalysis, right: NameAnalysis) -> NameMatch:
         range(len(a) + 1),
         [1.0] * len(b),
         lambda i, end, j: (EXACT, "same character") if a[i] == b[j] else (0.0, ""),
-        max_span=1,
+        [1] * len(b),
     )
     score = max(0.0, total / max(len(a), len(b)))
     matched_a = {p[0] for p in pairs}
@@ -387,7 +414,8 @@ def _core_length(words: Sequence[Word]) -> int:
 
 def _compare_latin_latin(left: NameAnalysis, right: NameAnalysis) -> NameMatch:
     denominator = max(_core_length(left.words), _core_length(right.words))
-    best_score, best_steps = -1.0, ()
+    best_score = -1.0
+    best: tuple[list, list, list, set[int]] = ([], [], [], set())
     left_orders, right_orders = _orderings(left.words), _orderings(right.words)
     # Only the relative order matters: reorder one side at a time.
     combos = [(left_orders[0], r) for r in right_orders]
@@ -405,22 +433,22 @@ def _compare_latin_latin(left: NameAnalysis, right: NameAnalysis) -> NameMatch:
             range(len(a) + 1),
             [_unit_penalty(word, 1.0) for _, word in b],
             match,
-            max_span=1,
+            [1] * len(b),
         )
         matched_a = {p[0] for p in pairs}
         # Left syllables left over cost like right ones do.
         total -= sum(_unit_penalty(w, 1.0) for k, (_, w) in enumerate(a) if k not in matched_a)
         score = total / denominator
         if score > best_score:
-            matched_b = {p[2] for p in pairs}
-            steps = [Step(a[i][0], b[j][0], q, how) for i, _, j, q, how in pairs]
-            steps += [
-                Step(s, "", 0.0, "missing") for k, (s, _) in enumerate(a) if k not in matched_a
-            ]
-            steps += [Step("", s, 0.0, "extra") for k, (s, _) in enumerate(b) if k not in matched_b]
-            best_score, best_steps = score, tuple(steps)
+            best_score, best = score, (a, b, pairs, matched_a)
         if best_score >= 1.0:
             break
+    a, b, pairs, matched_a = best
+    matched_b = {p[2] for p in pairs}
+    steps = [Step(a[i][0], b[j][0], q, how) for i, _, j, q, how in pairs]
+    steps += [Step(s, "", 0.0, "missing") for k, (s, _) in enumerate(a) if k not in matched_a]
+    steps += [Step("", s, 0.0, "extra") for k, (s, _) in enumerate(b) if k not in matched_b]
+    best_steps = tuple(steps)
     score = max(0.0, min(1.0, best_score))
     return NameMatch(
         round(score, 4), round(score, 4) >= DEFAULT_THRESHOLD, "latin-latin", best_steps
