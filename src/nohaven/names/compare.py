@@ -359,6 +359,10 @@ def _compare_han_latin(han: NameAnalysis, latin: NameAnalysis) -> NameMatch:
             return _piece_reads_as(pieces[j][0], run[0], run[1])
 
         total, pairs = _align(len(chars), len(pieces), cumulative, extras, match, spans)
+        if not pairs and best_score == -1.0:
+            # Other orders only permute the same words: nothing will match there either.
+            best_score, best = total, (order, pieces, pairs, set())
+            break
         matched = {k for start, end, _, _, _ in pairs for k in range(start, end)}
         if family_len and not any(k < family_len for k in matched):
             total *= 0.6
@@ -436,6 +440,11 @@ def _compare_latin_latin(left: NameAnalysis, right: NameAnalysis) -> NameMatch:
             [1] * len(b),
         )
         matched_a = {p[0] for p in pairs}
+        if not pairs:
+            # Other orders only permute the same syllables: nothing matches there either.
+            total -= sum(_unit_penalty(w, 1.0) for _, w in a)
+            best_score, best = total / denominator, (a, b, pairs, matched_a)
+            break
         # Left syllables left over cost like right ones do.
         total -= sum(_unit_penalty(w, 1.0) for k, (_, w) in enumerate(a) if k not in matched_a)
         score = total / denominator
