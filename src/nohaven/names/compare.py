@@ -284,11 +284,11 @@ def _align(
 
 @lru_cache(maxsize=100_000)
 def _pieces(
-    order: tuple[Word, ...], given_weight: float
+    order: tuple[Word, ...], given_weight: float, leading: Word | None
 ) -> tuple[list[tuple[str, Word]], list[float], list[int]]:
     """A word order's pieces, what leaving each unmatched costs, and how far each reaches."""
     pieces = [(piece, word) for word in order for piece in word.pieces]
-    extras = [_unit_penalty(word, given_weight) for _, word in pieces]
+    extras = [_unit_penalty(word, given_weight, word is leading) for _, word in pieces]
     spans = [_piece_span(piece) for piece, _ in pieces]
     return pieces, extras, spans
 
@@ -321,10 +321,20 @@ def _orderings(words: tuple[Word, ...]) -> list[tuple[Word, ...]]:
     return list(dict.fromkeys(orders))
 
 
-def _unit_penalty(word: Word, given_weight: float) -> float:
+def _leading_word(words: tuple[Word, ...]) -> Word | None:
+    """The first of three or more words, where records put a Western given name
+    ("Sunny Lau Ka-ming"); left unmatched it costs like one, whatever it spells."""
+    if len(words) >= 3 and not words[0].family_hint:
+        return words[0]
+    return None
+
+
+def _unit_penalty(word: Word, given_weight: float, leading: bool = False) -> float:
     """What an unmatched piece of this word costs."""
     if word.initial or word.western or not word.syllabic:
         return WESTERN_PENALTY
+    if leading:
+        return 2 * WESTERN_PENALTY
     return given_weight
 
 
@@ -350,7 +360,7 @@ def _compare_han_latin(han: NameAnalysis, latin: NameAnalysis) -> NameMatch:
             if not i < family_len < stop:
                 runs[(i, stop)] = (chars[i:stop], family_len - i if i < family_len else 0)
     for order in _orderings(latin.words):
-        pieces, extras, spans = _pieces(order, given_weight)
+        pieces, extras, spans = _pieces(order, given_weight, _leading_word(latin.words))
 
         def match(i: int, end: int, j: int, pieces=pieces) -> tuple[float, str]:
             run = runs.get((i, end))
@@ -421,6 +431,7 @@ def _compare_latin_latin(left: NameAnalysis, right: NameAnalysis) -> NameMatch:
     best_score = -1.0
     best: tuple[list, list, list, set[int]] = ([], [], [], set())
     left_orders, right_orders = _orderings(left.words), _orderings(right.words)
+    left_leading, right_leading = _leading_word(left.words), _leading_word(right.words)
     # Only the relative order matters: reorder one side at a time.
     combos = [(left_orders[0], r) for r in right_orders]
     combos += [(lo, right_orders[0]) for lo in left_orders[1:]]
@@ -435,18 +446,22 @@ def _compare_latin_latin(left: NameAnalysis, right: NameAnalysis) -> NameMatch:
             len(a),
             len(b),
             range(len(a) + 1),
-            [_unit_penalty(word, 1.0) for _, word in b],
+            [_unit_penalty(word, 1.0, word is right_leading) for _, word in b],
             match,
             [1] * len(b),
         )
         matched_a = {p[0] for p in pairs}
         if not pairs:
             # Other orders only permute the same syllables: nothing matches there either.
-            total -= sum(_unit_penalty(w, 1.0) for _, w in a)
+            total -= sum(_unit_penalty(w, 1.0, w is left_leading) for _, w in a)
             best_score, best = total / denominator, (a, b, pairs, matched_a)
             break
         # Left syllables left over cost like right ones do.
-        total -= sum(_unit_penalty(w, 1.0) for k, (_, w) in enumerate(a) if k not in matched_a)
+        total -= sum(
+            _unit_penalty(w, 1.0, w is left_leading)
+            for k, (_, w) in enumerate(a)
+            if k not in matched_a
+        )
         score = total / denominator
         if score > best_score:
             best_score, best = score, (a, b, pairs, matched_a)
