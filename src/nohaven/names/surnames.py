@@ -96,6 +96,13 @@ _TABLE: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("邝", "鄺", "kuang", "Kwong", "Kuong", "Khong/Kwong"),
     ("单", "單", "shan", "Sin", "Sin", "Sin/Shan"),
     ("区", "區", "ou", "Au", "Au", "Au/Ow/Ou"),
+    ("欧阳", "歐陽", "ou yang", "Au Yeung", "Ao Ieong", "Aw Yong/Auyong/Owyang"),
+    ("司马", "司馬", "si ma", "Sze Ma", "Si Ma", "See Ma/Sima"),
+    ("司徒", "司徒", "si tu", "Sze To", "Si Tou", "Seetoh/Szeto/See Toh"),
+    ("上官", "上官", "shang guan", "Sheung Kwun", "Seong Kun", "Siang Kuan"),
+    ("诸葛", "諸葛", "zhu ge", "Chu Kot", "Chu Kot", "Choo Kat"),
+    ("东方", "東方", "dong fang", "Tung Fong", "Tong Fong", "Tang Hong"),
+    # Added after the generator's frequency list; keep new rows at the end.
     ("孔", "孔", "kong", "Hung", "Hong", "Khong/Kung/Kong"),
     ("洪", "洪", "hong", "Hung", "Hong", "Ang/Hong/Foong"),
     ("庄", "莊", "zhuang", "Chong", "Chong", "Chng/Chuang/Ching"),
@@ -108,12 +115,6 @@ _TABLE: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("石", "石", "shi", "Shek", "Sek", "Chioh/Shih/Seok"),
     ("薛", "薛", "xue", "Sit", "Sit", "Seet/Hsueh/Siek"),
     ("龚", "龔", "gong", "Kung", "Kong", "Keng/Kung/Kiong"),
-    ("欧阳", "歐陽", "ou yang", "Au Yeung", "Ao Ieong", "Aw Yong/Auyong/Owyang"),
-    ("司马", "司馬", "si ma", "Sze Ma", "Si Ma", "See Ma/Sima"),
-    ("司徒", "司徒", "si tu", "Sze To", "Si Tou", "Seetoh/Szeto/See Toh"),
-    ("上官", "上官", "shang guan", "Sheung Kwun", "Seong Kun", "Siang Kuan"),
-    ("诸葛", "諸葛", "zhu ge", "Chu Kot", "Chu Kot", "Choo Kat"),
-    ("东方", "東方", "dong fang", "Tung Fong", "Tong Fong", "Tang Hong"),
 )
 
 

@@ -72,7 +72,9 @@ def from_day(days: int) -> dt.date:
     return EPOCH + dt.timedelta(days=int(days))
 
 
-_SURNAME_P = np.asarray(SURNAME_WEIGHTS, dtype=np.float64) / sum(SURNAME_WEIGHTS)
+# Surnames added to the table after SURNAME_WEIGHTS was written get a small weight.
+_WEIGHTS = (*SURNAME_WEIGHTS, *([0.3] * (len(SURNAMES) - len(SURNAME_WEIGHTS))))
+_SURNAME_P = np.asarray(_WEIGHTS, dtype=np.float64) / sum(_WEIGHTS)
 
 
 def draw_surnames(rng: np.random.Generator, n: int) -> NDArray[np.int16]:
