@@ -12,6 +12,7 @@ stays below the threshold.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -321,6 +322,36 @@ def _orderings(words: tuple[Word, ...]) -> list[tuple[Word, ...]]:
     return list(dict.fromkeys(orders))
 
 
+def _exact_reading(
+    chars: str, family_len: int, pieces: list[tuple[str, Word]], spans: list[int]
+) -> tuple[list[tuple[int, int, int, float, str]], list[int]] | None:
+    """The common case in one pass: each Chinese piece spells the next characters exactly.
+
+    Returns the alignment and the unmatched (Western or initial) pieces, or None when
+    the names need the full alignment.
+    """
+    i, pairs, skipped = 0, [], []
+    for j, (piece, word) in enumerate(pieces):
+        if word.western or word.initial or not word.syllabic:
+            skipped.append(j)
+            continue
+        found = None
+        for stop in range(i + 1, min(len(chars), i + spans[j]) + 1):
+            if i < family_len < stop:
+                break
+            quality, how = _piece_reads_as(
+                piece, chars[i:stop], family_len - i if i < family_len else 0
+            )
+            if quality == EXACT:
+                found = (i, stop, j, EXACT, how)
+                break
+        if found is None:
+            return None
+        pairs.append(found)
+        i = found[1]
+    return (pairs, skipped) if i == len(chars) else None
+
+
 def _leading_word(words: tuple[Word, ...]) -> Word | None:
     """The first of three or more words, where records put a Western given name
     ("Sunny Lau Ka-ming"); left unmatched it costs like one, whatever it spells."""
@@ -361,6 +392,12 @@ def _compare_han_latin(han: NameAnalysis, latin: NameAnalysis) -> NameMatch:
                 runs[(i, stop)] = (chars[i:stop], family_len - i if i < family_len else 0)
     for order in _orderings(latin.words):
         pieces, extras, spans = _pieces(order, given_weight, _leading_word(latin.words))
+        exact = _exact_reading(chars, family_len, pieces, spans)
+        if exact is not None:
+            # Every character spelled exactly, in order: no alignment can do better.
+            total = 1.0 - sum(extras[j] for j in exact[1])
+            best_score, best = total, (order, pieces, exact[0], set(range(len(chars))))
+            break
 
         def match(i: int, end: int, j: int, pieces=pieces) -> tuple[float, str]:
             run = runs.get((i, end))
