@@ -1,6 +1,7 @@
 """`make demo`'s job, end to end on the small world (without serving)."""
 
 import json
+import re
 from pathlib import Path
 
 
@@ -13,6 +14,9 @@ def test_demo_generates_loads_and_reports(cli, tmp_path: Path) -> None:
     assert status["totals"]["ledger"] > 1000
     assert status["totals"]["declarations"] > 0
     assert "store:" in result.stdout and "transactions" in result.stdout
+    # The name engine finds the planted cross-script records of officials' families.
+    found = re.search(r"recall (\d\.\d\d)", " ".join(result.stdout.split()))
+    assert found and float(found.group(1)) >= 0.9, result.stdout
     # Running it again reuses the world and changes nothing in the store.
     again = cli("demo", "--no-serve", "--out", world, "--db", db)
     assert again.code == 0 and "already loaded" in again.stdout

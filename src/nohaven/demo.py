@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,7 @@ def run_demo(
     with Store.from_settings(settings) as store:
         loaded = load_paths(store, [out], reporter=reporter)
         status = store.status()
+        names = cross_script_links(store, out / "truth" / "identities.csv")
     totals = status["totals"]
     result = DemoResult(out, loaded)
     result.analyses.append(
@@ -52,4 +54,47 @@ def run_demo(
         f"{totals['ledger']:,} transactions, {totals['accounts']:,} accounts, "
         f"{totals['declarations']:,} declarations"
     )
+    result.analyses.append(names)
     return result
+
+
+def cross_script_links(store: Store, truth: Path | None = None) -> str:
+    """Every Han-script person name against every Latin-script one, by name alone.
+
+    What the name engine finds before entity resolution exists: each pair it calls a
+    match, checked against the world's ground truth when there is one.
+    """
+    from nohaven.names import PersonRecord, compare_people
+    from nohaven.names.analysis import analyze_name
+
+    rows = store.fetchall(
+        "SELECT n.entity_id, n.value, min(b.value) FROM statements n "
+        "LEFT JOIN statements b ON b.entity_id = n.entity_id AND b.prop = 'birthDate' "
+        "WHERE n.schema = 'Person' AND n.prop = 'name' GROUP BY n.entity_id, n.value"
+    )
+    people = [(e, PersonRecord(name, birth)) for e, name, birth in rows]
+    han = [(e, p) for e, p in people if analyze_name(p.name).has_han]
+    latin = [
+        (e, p)
+        for e, p in people
+        if not analyze_name(p.name).has_han and analyze_name(p.name).has_latin
+    ]
+    found = {(a, b) for a, left in han for b, right in latin if compare_people(left, right).match}
+    line = (
+        f"names: {len(han):,} Han-script x {len(latin):,} Latin-script person names "
+        f"(with birth dates where known), {len(found):,} cross-script matches"
+    )
+    if truth is None or not truth.exists():
+        return line
+    with truth.open(encoding="utf-8") as handle:
+        true_id = {row["entity_id"]: row["true_id"] for row in csv.DictReader(handle)}
+    same = {
+        (a, b)
+        for a, _ in han
+        for b, _ in latin
+        if a in true_id and true_id.get(a) == true_id.get(b)
+    }
+    hits = len(found & same)
+    precision = hits / len(found) if found else 0.0
+    recall = hits / len(same) if same else 0.0
+    return f"{line}; against ground truth: precision {precision:.2f}, recall {recall:.2f}"
