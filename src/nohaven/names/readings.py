@@ -58,6 +58,8 @@ def fold_latin(text: str) -> str:
 # of Singapore, Malaysia and Hong Kong (Swee, Keat, Chok, Tsui, Kwok) meet the
 # romanisation systems' own (sui, kiat, choh, cheui, gwok).
 _LOOSE_RULES: tuple[tuple[str, str], ...] = (
+    (r"^qu", "kw"),
+    (r"(?<=[^aeiou])ye$", "ai"),
     (r"^ts", "ch"),
     (r"^tz", "ch"),
     (r"^sz", "s"),
