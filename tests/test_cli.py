@@ -88,7 +88,7 @@ def test_names_score_bad_files(cli, tmp_path: Path) -> None:
     binary = tmp_path / "binary.csv"
     binary.write_bytes(b"left,right\n\xff\xfe,x\n")
     result = cli("names", "score", binary)
-    assert result.code == 1 and "line 2: not valid UTF-8" in result.stderr
+    assert result.code == 1 and "line 2: not UTF-8 text" in result.stderr
 
 
 def test_names_explain_and_romanize(cli) -> None:

@@ -25,6 +25,7 @@ from rich.table import Table
 
 from nohaven.errors import InputError, NohavenError
 from nohaven.ingest import Kind, load_paths
+from nohaven.ingest.files import text_lines
 from nohaven.names.compare import DEFAULT_THRESHOLD, compare_names
 from nohaven.names.forms import name_forms
 from nohaven.settings import DEFAULT_DB, Settings
@@ -131,9 +132,14 @@ def export(
         if output is None:
             count = export_entities(store, dataset, sys.stdout)
         else:
+            # Written beside the target and renamed: a failed export leaves no half file.
             tmp = output.with_name(output.name + ".part")
-            with tmp.open("w", encoding="utf-8") as handle:
-                count = export_entities(store, dataset, handle)
+            try:
+                with tmp.open("w", encoding="utf-8") as handle:
+                    count = export_entities(store, dataset, handle)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
             tmp.replace(output)
     err.print(f"exported {count:,} entities from {dataset}", highlight=False)
 
@@ -213,16 +219,6 @@ def scenario_generate(
     out.print(table)
 
 
-def _decoded_lines(path: Path) -> Iterator[str]:
-    """Lines of a UTF-8 file; a line that is not UTF-8 is reported with its number."""
-    with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            try:
-                yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError:
-                raise InputError(path, "not valid UTF-8", line=number) from None
-
-
 @names_app.command("score")
 def names_score(
     pairs: Annotated[Path, typer.Argument(help="UTF-8 CSV with columns left,right.")],
@@ -231,7 +227,12 @@ def names_score(
     """Score name pairs: CSV left,right,score,match to standard output, in input order."""
     if not pairs.is_file():
         raise InputError(pairs, "no such file")
-    reader = csv.reader(_decoded_lines(pairs))
+    with text_lines(pairs) as lines:
+        _score_rows(pairs, csv.reader(lines), threshold)
+
+
+def _score_rows(pairs: Path, reader: Iterator[list[str]], threshold: float) -> None:
+    """Check the header, then score and write each row as it is read (streams)."""
     header = next(reader, None)
     if header is None:
         raise InputError(pairs, "the file is empty; expected a header with left,right", line=1)
@@ -283,6 +284,9 @@ def serve(
 
     from nohaven.web import create_app
 
+    # Open the store once here, so a locked or newer database is one clear message
+    # rather than a failed start-up inside the server.
+    Store.from_settings(settings_for(db)).close()
     web_app = create_app(settings_for(db))
     out.print(f"nohaven is serving {db} on http://{host}:{port}", highlight=False)
     uvicorn.run(web_app, host=host, port=port, log_level="warning")

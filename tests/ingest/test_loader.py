@@ -117,3 +117,51 @@ def test_killed_load_leaves_store_untouched(
     with Store(db_path) as store:  # and the store is usable again
         [result] = load_paths(store, [tiny / "accounts.csv"], dataset="again")
         assert result.rows == 4
+
+
+def test_timestamps_are_utc_whatever_the_machine_zone(
+    db_path: Path, tiny: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        with Store(db_path) as store:
+            load_paths(store, [tiny / "ledger.csv"], dataset="bank")
+            stored = store.fetchone("SELECT timestamp FROM ledger WHERE id = 't2'")
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert stored is not None and stored[0].isoformat() == "2001-03-02T02:30:00"
+
+
+def test_bytes_that_are_not_utf8_name_their_line(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "bad.ftm.json"
+    path.write_bytes(
+        b'{"id": "a-1", "schema": "Person", "properties": {"name": ["A"]}}\n'
+        b'{"id": "a-2", "schema": "Person", "properties": {"name": ["\xff"]}}\n'
+    )
+    with pytest.raises(InputError, match="not UTF-8") as caught:
+        load_paths(store, [path], dataset="bad", kind=None)
+    assert caught.value.line == 2
+
+
+def test_short_csv_row_is_refused(store: Store, tmp_path: Path) -> None:
+    (tmp_path / "people.csv").write_text("name,pid\nBob\n", encoding="utf-8")
+    (tmp_path / "people.mapping.yml").write_text(
+        "entities:\n  p:\n    schema: Person\n    id_column: pid\n"
+        "    properties:\n      name: {column: name}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="fewer cells") as caught:
+        load_paths(store, [tmp_path / "people.csv"], dataset="people")
+    assert caught.value.line == 2
+
+
+def test_mapping_of_the_wrong_shape_is_refused(store: Store, tmp_path: Path) -> None:
+    (tmp_path / "people.csv").write_text("name,pid\nBob,p1\n", encoding="utf-8")
+    (tmp_path / "people.mapping.yml").write_text(
+        "entities:\n  p:\n    schema: Person\n    id_column: pid\n    properties: [name]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="properties must map"):
+        load_paths(store, [tmp_path / "people.csv"], dataset="people")

@@ -94,3 +94,16 @@ def test_qualifiers() -> None:
         PersonRecord("许超凡", gender="male"), PersonRecord("Xu Chaofan", gender="female")
     )
     assert not other_gender.match
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "matches"),
+    [
+        ("ß", "许超凡", False),  # letters only outside the name systems: score 0, no error
+        ("Søren Larsen", "Soren Larsen", True),  # ø folds to o
+        ("Ｗａｎｇ Ｗｅｉ", "王伟", True),  # full-width Latin letters
+    ],
+)
+def test_unusual_letters(left: str, right: str, matches: bool) -> None:
+    result = compare_names(left, right)
+    assert result.match is matches, result.explain()

@@ -40,3 +40,16 @@ def test_round_trip(store: Store, tiny: Path, tmp_path: Path) -> None:
 def test_unknown_dataset(store: Store) -> None:
     with pytest.raises(NohavenError, match="no dataset named 'nope'"):
         export_entities(store, "nope", io.StringIO())
+
+
+def test_schemas_that_cannot_merge_are_one_clear_error(store: Store, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.ftm.json", tmp_path / "b.ftm.json"
+    first.write_text(
+        '{"id": "x-1", "schema": "Person", "properties": {"name": ["A"]}}\n', encoding="utf-8"
+    )
+    second.write_text(
+        '{"id": "x-1", "schema": "Vessel", "properties": {"name": ["B"]}}\n', encoding="utf-8"
+    )
+    load_paths(store, [first, second], dataset="mixed")
+    with pytest.raises(NohavenError, match="cannot be merged"):
+        export_entities(store, "mixed", io.StringIO())

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from nohaven.errors import InputError
 from nohaven.ingest.declaration import Declaration
-from nohaven.ingest.files import open_text
+from nohaven.ingest.files import text_lines
 from nohaven.store import Store, staging_table
 
 BATCH = 5_000
@@ -41,8 +41,8 @@ def load_declarations(
             store.insert_arrow(staging_table("declarations"), pa.table(rows))
             rows.clear()
 
-    with open_text(path) as handle:
-        for number, line in enumerate(handle, start=1):
+    with text_lines(path) as lines:
+        for number, line in enumerate(lines, start=1):
             if on_bytes is not None:
                 on_bytes(len(line.encode("utf-8")))
             if not line.strip():

@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
-import io
 import json
+import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import IO
@@ -58,11 +59,33 @@ def base_name(path: Path) -> str:
     return name
 
 
-def open_text(path: Path) -> IO[str]:
-    """Open a text file, transparently gunzipping `.gz`; UTF-8 with an optional BOM."""
-    if path.suffix == ".gz":
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig", newline="")
-    return path.open("r", encoding="utf-8-sig", newline="")
+@contextmanager
+def text_lines(path: Path) -> Iterator[Iterator[str]]:
+    """The lines of a UTF-8 text file (`.gz` read transparently, a BOM allowed).
+
+    Each line is decoded on its own, so a bad byte is reported with its line number,
+    and a broken gzip stream as one message naming the file.
+    """
+    try:
+        # Closed in the finally below; a with-block cannot span the yield of lines().
+        raw: IO[bytes] = gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")  # noqa: SIM115
+    except OSError as exc:
+        raise InputError(path, f"cannot read the file ({exc.strerror or exc})") from None
+
+    def lines() -> Iterator[str]:
+        try:
+            for number, data in enumerate(raw, start=1):
+                try:
+                    yield data.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError:
+                    raise InputError(path, "not UTF-8 text", line=number) from None
+        except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+            raise InputError(path, f"not a readable gzip file ({exc})") from None
+
+    try:
+        yield lines()
+    finally:
+        raw.close()
 
 
 def table_format(path: Path) -> str:
@@ -78,11 +101,8 @@ def read_header(path: Path) -> list[str]:
         except Exception as exc:
             raise InputError(path, f"not a readable Parquet file ({exc})") from None
     delimiter = "\t" if ".tsv" in path.name else ","
-    try:
-        with open_text(path) as handle:
-            row = next(csv.reader(handle, delimiter=delimiter), None)
-    except UnicodeDecodeError:
-        raise InputError(path, "not UTF-8 text", line=1) from None
+    with text_lines(path) as lines:
+        row = next(csv.reader(lines, delimiter=delimiter), None)
     if not row:
         raise InputError(path, "the file is empty; expected a header row", line=1)
     return [name.strip() for name in row]
@@ -98,8 +118,8 @@ def mapping_for(path: Path) -> Path | None:
 
 
 def _first_json_object(path: Path) -> dict[str, object]:
-    with open_text(path) as handle:
-        for number, line in enumerate(handle, start=1):
+    with text_lines(path) as lines:
+        for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
             try:

@@ -13,7 +13,7 @@ from nohaven.ingest.entities import (
     clean_properties,
     resolve_schema,
 )
-from nohaven.ingest.files import open_text
+from nohaven.ingest.files import text_lines
 
 
 def load_ftm(
@@ -23,8 +23,8 @@ def load_ftm(
 ) -> int:
     """Validate each entity against the FtM model and write its statements; returns records."""
     records = 0
-    with open_text(path) as handle:
-        for number, line in enumerate(handle, start=1):
+    with text_lines(path) as lines:
+        for number, line in enumerate(lines, start=1):
             if on_bytes is not None:
                 on_bytes(len(line.encode("utf-8")))
             if not line.strip():

@@ -25,7 +25,7 @@ from nohaven.ingest.entities import (
     clean_properties,
     resolve_schema,
 )
-from nohaven.ingest.files import open_text
+from nohaven.ingest.files import text_lines
 
 
 @dataclass(frozen=True)
@@ -93,10 +93,19 @@ def parse_mapping(path: Path) -> Mapping:
         keys = spec.get("keys") or []
         if isinstance(keys, str):
             keys = [keys]
+        if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+            raise where.error("keys must be a list of column names", field=f"{name}.keys")
+        if id_column is not None and not isinstance(id_column, str):
+            raise where.error("id_column must be a column name", field=f"{name}.id_column")
+        properties = spec.get("properties") or {}
+        if not isinstance(properties, dict):
+            raise where.error(
+                "properties must map FtM properties to sources", field=f"{name}.properties"
+            )
         if not id_column and not keys:
             raise where.error("give id_column or keys", field=f"{name}")
         props: dict[str, PropertySource] = {}
-        for prop, raw in (spec.get("properties") or {}).items():
+        for prop, raw in properties.items():
             if schema.get(prop) is None:
                 raise where.error(f"schema {schema.name} has no property '{prop}'", field=prop)
             source = _property_source(raw, where, prop)
@@ -111,8 +120,8 @@ def parse_mapping(path: Path) -> Mapping:
 
 def _entity_id(entity: EntityMapping, row: dict[str, str], namespace: str) -> str | None:
     if entity.id_column:
-        return row.get(entity.id_column, "").strip() or None
-    parts = [row.get(key, "").strip() for key in entity.keys]
+        return (row.get(entity.id_column) or "").strip() or None
+    parts = [(row.get(key) or "").strip() for key in entity.keys]
     if not any(parts):
         return None
     digest = hashlib.sha1("\x1f".join([namespace, entity.name, *parts]).encode()).hexdigest()
@@ -127,8 +136,8 @@ def load_mapped_csv(
 ) -> int:
     """Turn each row into the mapping's entities and write their statements."""
     delimiter = "\t" if ".tsv" in path.name else ","
-    with open_text(path) as handle:
-        reader = csv.DictReader(handle, delimiter=delimiter)
+    with text_lines(path) as lines:
+        reader = csv.DictReader(lines, delimiter=delimiter)
         header = [name.strip() for name in reader.fieldnames or []]
         reader.fieldnames = header
         missing = sorted(mapping.columns() - set(header))
@@ -145,6 +154,8 @@ def load_mapped_csv(
                 on_bytes(sum(len(v) + 1 for v in row.values() if isinstance(v, str)))
             if None in row:
                 raise InputError(path, "more cells than header columns", line=line)
+            if None in row.values():
+                raise InputError(path, "fewer cells than header columns", line=line)
             where = Where(path, line=line)
             ids: dict[str, str | None] = {
                 entity.name: _entity_id(entity, row, writer.dataset) for entity in mapping.entities

@@ -333,8 +333,6 @@ def load_table(
                 store.execute(insert, [dataset, source_id])
     except duckdb.Error:
         raise _diagnose(store, path, header, spec, dataset, source_id, aborted=True) from None
-        raise _diagnose(store, path, header, spec, dataset, source_id, aborted=True) from None
-    store.execute("RESET preserve_insertion_order")
     row = store.fetchone(f"SELECT count(*) FROM {spec.table} WHERE source_id = ?", [source_id])
     rows = int(row[0]) if row else 0
     duplicated = store.fetchone(

@@ -132,6 +132,8 @@ def _is_initials(raw: str, mixed_case: bool) -> bool:
 def analyze_name(text: str) -> NameAnalysis:
     """Take a person's name apart; never raises, reports what is wrong instead."""
     original = text
+    # NFKC first: full-width letters (Ｗａｎｇ, common in CJK records) become ASCII.
+    text = unicodedata.normalize("NFKC", text)
     text = "".join(c for c in text if unicodedata.category(c)[0] != "C").strip()
     scripts = scripts_of(text)
     problem = None

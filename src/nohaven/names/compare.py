@@ -13,7 +13,7 @@ stays below the threshold.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
@@ -541,9 +541,11 @@ def compare_names(left: str, right: str, threshold: float = DEFAULT_THRESHOLD) -
         )
     if a.has_latin and b.has_latin:
         results.append(_compare_latin_latin(a, b))
+    if not results:
+        return NameMatch(0.0, False, "none", reason="no letters that can be compared")
     best = max(results, key=lambda r: r.score)
     if threshold != DEFAULT_THRESHOLD:
-        best = NameMatch(best.score, best.score >= threshold, best.method, best.steps)
+        best = replace(best, match=best.score >= threshold)
     return best
 
 

@@ -47,9 +47,27 @@ READING_SYSTEMS: tuple[str, ...] = (
 REGULAR_SYSTEMS = frozenset({"pinyin", "wade_giles", "jyutping"})
 
 
+# Latin letters that Unicode does not decompose into a base letter and a mark.
+_UNDECOMPOSABLE = str.maketrans(
+    {
+        "ø": "o",
+        "ł": "l",
+        "đ": "d",
+        "ß": "ss",
+        "æ": "ae",
+        "œ": "oe",
+        "þ": "th",
+        "ð": "d",
+        "ı": "i",
+        "ĸ": "k",
+    }
+)
+
+
 def fold_latin(text: str) -> str:
     """Lower case, no diacritics or tone marks, ü as u, letters only."""
     text = text.lower().replace("ü", "u").replace("ǚ", "u").replace("ǜ", "u")
+    text = text.translate(_UNDECOMPOSABLE)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if "a" <= c <= "z")
 

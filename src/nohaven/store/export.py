@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from followthemoney.dataset import Dataset
+from followthemoney.exc import InvalidData
 from followthemoney.statement import Statement, StatementEntity
 
 from nohaven.errors import NohavenError
@@ -27,11 +28,23 @@ def iter_entities(store: Store, dataset: str) -> Iterator[StatementEntity]:
             *(batch.column(i).to_pylist() for i in range(batch.num_columns)), strict=True
         ):
             if current and current[0].entity_id != entity_id:
-                yield StatementEntity.from_statements(ftm_dataset, current)
+                yield _assemble(ftm_dataset, current)
                 current = []
             current.append(Statement(entity_id, prop, schema, value, ds, original_value=original))
     if current:
-        yield StatementEntity.from_statements(ftm_dataset, current)
+        yield _assemble(ftm_dataset, current)
+
+
+def _assemble(dataset: Dataset, statements: list[Statement]) -> StatementEntity:
+    """One entity from its statements; schemas no entity can have at once are an error."""
+    try:
+        return StatementEntity.from_statements(dataset, statements)
+    except InvalidData as exc:
+        schemas = sorted({s.schema for s in statements})
+        raise NohavenError(
+            f"entity {statements[0].entity_id} in dataset '{dataset.name}' has schemas that "
+            f"cannot be merged ({', '.join(schemas)}): {exc}"
+        ) from None
 
 
 def export_entities(store: Store, dataset: str, out: TextIO) -> int:

@@ -72,6 +72,8 @@ class Store:
         self.con.execute(f"SET memory_limit = '{memory_limit}'")
         # nohaven draws its own progress bars; DuckDB's would corrupt --json output.
         self.con.execute("SET enable_progress_bar = false")
+        # Timestamps with an offset are stored in UTC whatever the machine's zone.
+        self.con.execute("SET TimeZone = 'UTC'")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
         self._lock = threading.RLock()
@@ -277,8 +279,8 @@ class Store:
 
     def reset_staging(self) -> None:
         """Empty staging tables shaped like their targets."""
+        self.drop_staging()
         for table in STAGED_TABLES:
-            self.execute(f"DROP TABLE IF EXISTS {staging_table(table)}")
             self.execute(f"CREATE TABLE {staging_table(table)} AS FROM {table} LIMIT 0")
 
     def publish_staging(self) -> None:
