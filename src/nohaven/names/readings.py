@@ -22,14 +22,18 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 
 import ToJyutping
-from cantoroman import Cantonese
 from pypinyin import Style, pinyin
-from pypinyin.style import convert
 from taibun import Converter
 from taibun import taibun as taibun_data
 
+from nohaven.names.romanize import (
+    cantonese_dictionary,
+    hk_spelling,
+    passport_pinyin,
+    wade_giles_spelling,
+)
 from nohaven.names.script import to_simplified, to_traditional
-from nohaven.names.surnames import SURNAMES
+from nohaven.names.surnames import SURNAMES, lookup_surname
 
 # Systems in the order explanations prefer to name them.
 READING_SYSTEMS: tuple[str, ...] = (
@@ -131,11 +135,6 @@ def loose_key(syllable: str) -> str:
 
 
 @cache
-def _cantonese() -> Cantonese:
-    return Cantonese()
-
-
-@cache
 def _hokkien() -> tuple[Converter, Converter]:
     return Converter(system="POJ", format="strip"), Converter(system="Tailo", format="strip")
 
@@ -144,35 +143,20 @@ def _pinyin_readings(char: str) -> set[str]:
     readings = set()
     for reading in pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")[:1]:
         readings.update(reading)
-    out = set()
-    for reading in readings:
-        out.add(fold_latin(reading.replace("v", "u")))
-        if reading.startswith(("lv", "nv")):
-            out.add(reading[0] + "yu" + reading[2:].replace("v", "u"))
-    return out
+    # Both ü spellings in use: "lu" as written in most records, "lyu" on passports.
+    return {r.replace("v", "u") for r in readings} | {passport_pinyin(r) for r in readings}
 
 
 def _wade_giles_readings(pinyin_readings: Iterable[str]) -> set[str]:
-    out = set()
-    for reading in pinyin_readings:
-        # pypinyin writes Wade-Giles ü as "v"; passports and records write "u".
-        out.add(fold_latin(convert(reading, Style.WADEGILES, True)).replace("v", "u"))
-    return out
-
-
-_HK_INITIALS = (("gw", "kw"), ("g", "k"), ("b", "p"), ("d", "t"), ("j", "ch"), ("z", "ts"))
+    return {fold_latin(wade_giles_spelling(reading)) for reading in pinyin_readings}
 
 
 def _hk_readings(char: str) -> set[str]:
     out: set[str] = set()
     for form in {char, to_traditional(char, "hk"), to_traditional(char, "standard")}:
-        for reading in _cantonese().getRoman(form)[0]:
+        for reading in cantonese_dictionary().getRoman(form)[0]:
             reading = fold_latin(reading)
-            out.add(reading)
-            for old, new in _HK_INITIALS:
-                if reading.startswith(old):
-                    out.add(new + reading[len(old) :])
-                    break
+            out.update((reading, hk_spelling(reading)))
     return out
 
 
@@ -409,7 +393,7 @@ def primary_readings(char: str) -> dict[str, frozenset[str]]:
     simplified = to_simplified(char, "standard")
     first = pinyin(simplified, style=Style.NORMAL, errors="ignore")
     if first and first[0]:
-        main = {fold_latin(first[0][0].replace("v", "u"))}
+        main = {first[0][0].replace("v", "u")}
         readings["pinyin"] = frozenset(main)
         readings["wade_giles"] = frozenset(_wade_giles_readings(main))
     return readings
@@ -422,23 +406,21 @@ def surname_forms(han: str) -> dict[str, frozenset[str]]:
     A compound surname's forms are given as one syllable each: "au yeung" →
     ("au", "yeung"), so each maps to the surname's two characters in order.
     """
-    simplified = to_simplified(han, "standard")
-    for surname in SURNAMES:
-        if simplified in (surname.simplified, to_simplified(surname.traditional, "standard")):
-            forms: dict[str, set[str]] = {
-                "pinyin": {" ".join(surname.pinyin)},
-                "hk_cantonese": {surname.hk_cantonese},
-                "macau": {surname.macau_cantonese},
-                "regional": set(surname.regional),
-            }
-            return {
-                system: frozenset(
-                    " ".join(fold_latin(part) for part in re.split(r"[\s-]+", form))
-                    for form in values
-                )
-                for system, values in forms.items()
-            }
-    return {}
+    surname = lookup_surname(han) or lookup_surname(to_simplified(han, "standard"))
+    if surname is None:
+        return {}
+    forms: dict[str, set[str]] = {
+        "pinyin": {" ".join(surname.pinyin)},
+        "hk_cantonese": {surname.hk_cantonese},
+        "macau": {surname.macau_cantonese},
+        "regional": set(surname.regional),
+    }
+    return {
+        system: frozenset(
+            " ".join(fold_latin(part) for part in re.split(r"[\s-]+", form)) for form in values
+        )
+        for system, values in forms.items()
+    }
 
 
 def _name_characters() -> list[str]:

@@ -108,30 +108,31 @@ def _pinyin_syllables(han: str) -> list[str]:
     return syllables
 
 
-def _passport_pinyin(syllable: str) -> str:
+def passport_pinyin(syllable: str) -> str:
     """Passport spelling of a pinyin syllable: lv → lyu, nve → nyue."""
     if syllable.startswith(("lv", "nv")):
         return syllable[0] + "yu" + syllable[2:]
     return syllable.replace("v", "u")
 
 
-def _wade_giles(syllable: str) -> str:
+def wade_giles_spelling(syllable: str) -> str:
     """Wade-Giles as printed on passports: no apostrophes, ü as u."""
     return convert(syllable, Style.WADEGILES, True).replace("'", "").replace("v", "u")
 
 
 def pinyin_syllables(han: str) -> tuple[str, ...]:
     """Pinyin syllables of Han text, lower case, passport spelling."""
-    return tuple(_passport_pinyin(s) for s in _pinyin_syllables(han))
+    return tuple(passport_pinyin(s) for s in _pinyin_syllables(han))
 
 
 def wade_giles_syllables(han: str) -> tuple[str, ...]:
     """Wade-Giles syllables of Han text, lower case, passport spelling."""
-    return tuple(_wade_giles(s) for s in _pinyin_syllables(han))
+    return tuple(wade_giles_spelling(s) for s in _pinyin_syllables(han))
 
 
 @cache
-def _cantonese() -> Cantonese:
+def cantonese_dictionary() -> Cantonese:
+    """The cantonese-romanisation dictionary, loaded once per process."""
     return Cantonese()
 
 
@@ -161,7 +162,8 @@ _HK_INITIALS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _hk_spelling(reading: str) -> str:
+def hk_spelling(reading: str) -> str:
+    """A Cantonese reading respelled with Hong Kong government initials (gw → kw, z → ts)."""
     for old, new in _HK_INITIALS:
         if reading.startswith(old):
             return new + reading[len(old) :]
@@ -179,13 +181,13 @@ def hk_cantonese_syllable(char: str) -> str:
     """
     readings: list[str] = []
     for form in (char, to_traditional(char, "hk"), to_traditional(char, "standard")):
-        readings = _cantonese().getRoman(form)[0]
+        readings = cantonese_dictionary().getRoman(form)[0]
         if readings:
             break
     if not readings:
         return pinyin_syllables(char)[0]
     best = min(range(len(readings)), key=lambda i: (_hk_penalty(readings[i]), i))
-    return _hk_spelling(readings[best])
+    return hk_spelling(readings[best])
 
 
 def hk_cantonese_syllables(han: str) -> tuple[str, ...]:
@@ -223,7 +225,7 @@ def romanize_surname(family: str, system: str) -> str:
     if surname is not None:
         if system == "hk_cantonese":
             return surname.hk_cantonese
-        convert_syllable = _passport_pinyin if system == "pinyin" else _wade_giles
+        convert_syllable = passport_pinyin if system == "pinyin" else wade_giles_spelling
         syllables = [convert_syllable(s) for s in surname.pinyin]
     else:
         syllables = list(_SYLLABLES[system](family))
