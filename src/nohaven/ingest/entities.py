@@ -55,10 +55,9 @@ class Where:
 
     path: Path
     line: int | None = None
-    record: str | None = None
 
     def error(self, message: str, field: str | None = None) -> InputError:
-        return InputError(self.path, message, line=self.line, field=field, record=self.record)
+        return InputError(self.path, message, line=self.line, field=field)
 
 
 def resolve_schema(name: Any, where: Where) -> Schema:

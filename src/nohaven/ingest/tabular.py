@@ -161,14 +161,17 @@ def _check_header(path: Path, header: list[str], spec: TableSpec) -> None:
             raise InputError(path, "required column missing", line=1, field=column.name)
 
 
-def _validity(spec: TableSpec, header: list[str], text: bool) -> list[tuple[str, str, str]]:
-    """(field, failing-condition SQL, complaint) per checked column, in column order."""
+def _validity(spec: TableSpec, header: list[str]) -> list[tuple[str, str, str]]:
+    """(field, failing-condition SQL, complaint) per checked column, in column order.
+
+    Written over the file's raw values (TRY_CAST first), for the diagnosing rescan.
+    """
     checks = []
     for column in spec.columns:
         if column.name not in header:
             continue
         ref = f'"{column.name}"'
-        if text and column.sql_type != "VARCHAR":
+        if column.sql_type != "VARCHAR":
             checks.append(
                 (
                     column.name,
@@ -221,7 +224,7 @@ def _diagnose(
     is_parquet = table_format(path) == "parquet"
     scan = _scan(path, header, spec, typed=is_parquet)
     rownum = "file_row_number + 1" if is_parquet else "row_number() OVER ()"
-    checks = _validity(spec, header, text=True)
+    checks = _validity(spec, header)
     cases = " ".join(f"WHEN {cond} THEN {i}" for i, (_, cond, _) in enumerate(checks))
     key = f'"{spec.key}"'
     sql = f"""

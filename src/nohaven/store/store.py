@@ -6,6 +6,7 @@ decides transactions, memory limits and error translation.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ from nohaven.settings import Settings
 from nohaven.store.schema import LATEST_VERSION, MIGRATIONS
 
 DATA_TABLES = ("statements", "ledger", "accounts", "declarations")
+_MEMORY = re.compile(r"\d+(\.\d+)?\s*[KMGT]i?B", re.IGNORECASE)
 STAGED_TABLES = ("statements", "declarations")
 
 
@@ -55,7 +57,8 @@ class Store:
         threads: int | None = None,
     ) -> None:
         self.path = Path(path)
-        self.read_only = read_only
+        if not _MEMORY.fullmatch(memory_limit):
+            raise StoreError(f"memory limit {memory_limit!r} is not a size such as 1GB or 512MB")
         if read_only and not self.path.exists():
             raise StoreError(f"{self.path}: no such database (load something first)")
         try:
@@ -69,16 +72,26 @@ class Store:
             raise StoreError(f"{self.path}: cannot open the database: {exc}") from None
         except duckdb.Error as exc:
             raise StoreError(f"{self.path}: cannot open the database: {exc}") from None
-        self.con.execute(f"SET memory_limit = '{memory_limit}'")
-        # nohaven draws its own progress bars; DuckDB's would corrupt --json output.
-        self.con.execute("SET enable_progress_bar = false")
-        # Timestamps with an offset are stored in UTC whatever the machine's zone.
-        self.con.execute("SET TimeZone = 'UTC'")
-        if threads:
-            self.con.execute(f"SET threads = {int(threads)}")
+        self._adopt(self.con, read_only)
+        try:
+            self.con.execute(f"SET memory_limit = '{memory_limit}'")
+            # nohaven draws its own progress bars; DuckDB's would corrupt --json output.
+            self.con.execute("SET enable_progress_bar = false")
+            # Timestamps with an offset are stored in UTC whatever the machine's zone.
+            self.con.execute("SET TimeZone = 'UTC'")
+            if threads:
+                self.con.execute(f"SET threads = {int(threads)}")
+            self._migrate()
+        except BaseException:
+            self.con.close()
+            raise
+
+    def _adopt(self, con: duckdb.DuckDBPyConnection, read_only: bool) -> None:
+        """Take a connection (or a cursor on one) as this store's."""
+        self.con = con
+        self.read_only = read_only
         self._lock = threading.RLock()
         self._pending_resets: set[str] = set()
-        self._migrate()
 
     @classmethod
     def from_settings(cls, settings: Settings, *, read_only: bool = False) -> Store:
@@ -175,10 +188,7 @@ class Store:
         """A read view on its own cursor, so concurrent web requests do not share one."""
         view = Store.__new__(Store)
         view.path = self.path
-        view.read_only = True
-        view.con = self.con.cursor()
-        view._lock = threading.RLock()
-        view._pending_resets = set()
+        view._adopt(self.con.cursor(), read_only=True)
         try:
             yield view
         finally:
