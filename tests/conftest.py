@@ -34,6 +34,35 @@ def store(db_path: Path) -> Iterator[Store]:
         yield opened
 
 
+@pytest.fixture
+def values() -> Callable[[Store, str], dict[str, list[str]]]:
+    """An entity's loaded values, property by property, as a test wants to compare them."""
+
+    def read(store: Store, entity_id: str) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for prop, value in store.fetchall(
+            "SELECT prop, value FROM statements WHERE entity_id = ? ORDER BY prop, value",
+            [entity_id],
+        ):
+            out.setdefault(prop, []).append(value)
+        return out
+
+    return read
+
+
+@pytest.fixture
+def mapped_csv(tmp_path: Path) -> Callable[[str, str], Path]:
+    """Write people.csv and its people.mapping.yml; returns the CSV's path."""
+
+    def write(rows: str, mapping: str) -> Path:
+        (tmp_path / "people.mapping.yml").write_text(mapping, encoding="utf-8")
+        path = tmp_path / "people.csv"
+        path.write_text(rows, encoding="utf-8")
+        return path
+
+    return write
+
+
 @dataclass
 class CliResult:
     code: int

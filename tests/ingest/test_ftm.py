@@ -7,19 +7,10 @@ from nohaven.ingest import load_paths
 from nohaven.store import Store
 
 
-def statements(store: Store, entity_id: str) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for prop, value in store.fetchall(
-        "SELECT prop, value FROM statements WHERE entity_id = ? ORDER BY prop, value", [entity_id]
-    ):
-        out.setdefault(prop, []).append(value)
-    return out
-
-
-def test_entities_become_statements_with_provenance(store: Store, tiny: Path) -> None:
+def test_entities_become_statements_with_provenance(store: Store, tiny: Path, values) -> None:
     [result] = load_paths(store, [tiny / "persons.ftm.json"], dataset="registry")
     assert result.rows == 4 and result.kind == "ftm" and not result.skipped
-    person = statements(store, "cn-p-1")
+    person = values(store, "cn-p-1")
     assert person["name"] == ["许超凡"]
     assert person["birthDate"] == ["1963-05-02"]
     # "China" is cleaned to the FtM country code, and the original kept.

@@ -145,23 +145,21 @@ def test_bytes_that_are_not_utf8_name_their_line(store: Store, tmp_path: Path) -
     assert caught.value.line == 2
 
 
-def test_short_csv_row_is_refused(store: Store, tmp_path: Path) -> None:
-    (tmp_path / "people.csv").write_text("name,pid\nBob\n", encoding="utf-8")
-    (tmp_path / "people.mapping.yml").write_text(
+def test_short_csv_row_is_refused(store: Store, mapped_csv) -> None:
+    path = mapped_csv(
+        "name,pid\nBob\n",
         "entities:\n  p:\n    schema: Person\n    id_column: pid\n"
         "    properties:\n      name: {column: name}\n",
-        encoding="utf-8",
     )
     with pytest.raises(InputError, match="fewer cells") as caught:
-        load_paths(store, [tmp_path / "people.csv"], dataset="people")
+        load_paths(store, [path], dataset="people")
     assert caught.value.line == 2
 
 
-def test_mapping_of_the_wrong_shape_is_refused(store: Store, tmp_path: Path) -> None:
-    (tmp_path / "people.csv").write_text("name,pid\nBob,p1\n", encoding="utf-8")
-    (tmp_path / "people.mapping.yml").write_text(
+def test_mapping_of_the_wrong_shape_is_refused(store: Store, mapped_csv) -> None:
+    path = mapped_csv(
+        "name,pid\nBob,p1\n",
         "entities:\n  p:\n    schema: Person\n    id_column: pid\n    properties: [name]\n",
-        encoding="utf-8",
     )
     with pytest.raises(InputError, match="properties must map"):
-        load_paths(store, [tmp_path / "people.csv"], dataset="people")
+        load_paths(store, [path], dataset="people")

@@ -7,38 +7,28 @@ from nohaven.ingest import load_paths
 from nohaven.store import Store
 
 
-def entity(store: Store, entity_id: str) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for prop, value in store.fetchall(
-        "SELECT prop, value FROM statements WHERE entity_id = ? ORDER BY prop, value", [entity_id]
-    ):
-        out.setdefault(prop, []).append(value)
-    return out
-
-
-def test_rows_become_linked_entities(store: Store, tiny: Path) -> None:
+def test_rows_become_linked_entities(store: Store, tiny: Path, values) -> None:
     [result] = load_paths(store, [tiny / "deeds.csv"], dataset="us_deeds")
     assert result.kind == "csv" and result.rows == 3
-    assert entity(store, "us-o-1")["name"] == ["XU, CHAO FAN"]
-    assert entity(store, "us-o-1")["country"] == ["us"]
-    assert "birthDate" not in entity(store, "us-o-2")  # empty cell, no value
-    assert entity(store, "d-1")["owner"] == ["us-o-1"]
-    assert entity(store, "d-1")["asset"] == ["apn-1"]
+    assert values(store, "us-o-1")["name"] == ["XU, CHAO FAN"]
+    assert values(store, "us-o-1")["country"] == ["us"]
+    assert "birthDate" not in values(store, "us-o-2")  # empty cell, no value
+    assert values(store, "d-1")["owner"] == ["us-o-1"]
+    assert values(store, "d-1")["asset"] == ["apn-1"]
     # Row 3 has no owner: the parcel exists, the ownership (which needs one) does not.
-    assert entity(store, "apn-3")["address"] == ["12 Pine Rd, Arcadia CA"]
-    assert entity(store, "d-3") == {}
+    assert values(store, "apn-3")["address"] == ["12 Pine Rd, Arcadia CA"]
+    assert values(store, "d-3") == {}
     line = store.fetchone("SELECT DISTINCT record FROM statements WHERE entity_id = 'us-o-2'")
     assert line == (3,)
 
 
-def test_keys_hash_to_stable_ids(store: Store, tmp_path: Path) -> None:
-    (tmp_path / "people.csv").write_text("name,dob\nWong Kar Wai,1958-07-17\n", encoding="utf-8")
-    (tmp_path / "people.mapping.yml").write_text(
+def test_keys_hash_to_stable_ids(store: Store, mapped_csv) -> None:
+    path = mapped_csv(
+        "name,dob\nWong Kar Wai,1958-07-17\n",
         "entities:\n  p:\n    schema: Person\n    keys: [name, dob]\n"
         "    properties:\n      name: {column: name}\n",
-        encoding="utf-8",
     )
-    load_paths(store, [tmp_path / "people.csv"], dataset="people")
+    load_paths(store, [path], dataset="people")
     [(first,)] = store.fetchall("SELECT DISTINCT entity_id FROM statements")
     assert first.startswith("people-") and len(first) == len("people-") + 20
 
