@@ -51,6 +51,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+# Run as a script, this file's folder is on sys.path: share build_pairs' Pair.
+from build_pairs import Pair
+
 HERE = Path(__file__).parent
 PAIRS = HERE / "pairs.csv"
 OUT = HERE / "out"
@@ -63,17 +66,6 @@ LISTED = 40
 PRINTED = 15
 
 Scorer = Callable[[str, str], tuple[float, bool]]
-
-
-@dataclass(frozen=True)
-class Pair:
-    """One labelled pair from pairs.csv."""
-
-    left: str
-    right: str
-    label: int
-    system: str
-    category: str
 
 
 @dataclass
