@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
 import sys
 from collections.abc import Callable, Iterator
@@ -10,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from nohaven.ingest import load_paths
+from nohaven.resolve.pipeline import ResolveSummary, resolve
+from nohaven.scenario import generate
 from nohaven.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -89,3 +93,33 @@ def cli(
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+# -- the small world, loaded and resolved once per session (tests/resolve, tests/web)
+
+
+@pytest.fixture(scope="session")
+def resolved_world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, ResolveSummary]:
+    """(world directory, resolved database, summary of the run)."""
+    root = tmp_path_factory.mktemp("resolve")
+    world = root / "world"
+    generate(world, seed=7, size="small")
+    db = root / "resolved.duckdb"
+    with Store(db) as store:
+        load_paths(store, [world])
+        summary = resolve(store)
+    return world, db, summary
+
+
+@pytest.fixture
+def resolved_copy(resolved_world: tuple[Path, Path, ResolveSummary], tmp_path: Path) -> Path:
+    """A private copy of the resolved database."""
+    target = tmp_path / "copy.duckdb"
+    shutil.copy(resolved_world[1], target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def truth(resolved_world: tuple[Path, Path, ResolveSummary]) -> dict[str, str]:
+    with (resolved_world[0] / "truth" / "identities.csv").open(encoding="utf-8") as handle:
+        return {row["entity_id"]: row["true_id"] for row in csv.DictReader(handle)}

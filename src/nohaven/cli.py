@@ -43,6 +43,8 @@ scenario_app = typer.Typer(help="Synthetic worlds with ground truth.", no_args_i
 app.add_typer(scenario_app, name="scenario")
 names_app = typer.Typer(help="Cross-script person names.", no_args_is_help=True)
 app.add_typer(names_app, name="names")
+clusters_app = typer.Typer(help="Resolved entities.", no_args_is_help=True)
+app.add_typer(clusters_app, name="clusters")
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
@@ -271,6 +273,105 @@ def names_romanize(
         raise NohavenError(f"{name!r}: no Han characters to romanise")
     for system, form in forms:
         out.print(f"{system:18} {form}", highlight=False, markup=False)
+
+
+class JudgementChoice(StrEnum):
+    same = "same"
+    different = "different"
+    unsure = "unsure"
+
+
+@app.command()
+def resolve(
+    threshold: Annotated[
+        float, typer.Option(help="Match probability at which two person records merge.")
+    ] = 0.7,
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+) -> None:
+    """Resolve every loaded person and company record into canonical entities."""
+    from nohaven.resolve.pipeline import resolve as run_resolve
+
+    with Store.from_settings(settings_for(db)) as store:
+        summary = run_resolve(
+            store, threshold=threshold, progress=lambda m: err.print(m, highlight=False)
+        )
+    if as_json:
+        out.print_json(json.dumps(summary.as_dict()))
+        return
+    table = Table("", "", title=f"Resolved {db} in {summary.seconds:.1f} s")
+    table.add_row(
+        "records",
+        f"{summary.records:,} ({summary.persons:,} people, {summary.companies:,} companies)",
+    )
+    table.add_row("comparisons", f"{summary.comparisons:,}")
+    table.add_row(
+        "clusters", f"{summary.clusters:,} ({summary.merged_clusters:,} with more than one record)"
+    )
+    table.add_row("judgements applied", f"{summary.judgements_applied:,}")
+    for reason, count in summary.skipped.items():
+        table.add_row("skipped", f"{count:,} {reason}")
+    out.print(table)
+
+
+@app.command()
+def review(
+    limit: Annotated[int, typer.Option(help="How many pairs to list.")] = 20,
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+) -> None:
+    """Pairs awaiting a judgement: an official's family first, then the least certain."""
+    from nohaven.resolve.review import open_pairs
+
+    with Store.from_settings(settings_for(db), read_only=True) as store:
+        pairs = open_pairs(store, limit=limit)
+    if as_json:
+        out.print_json(json.dumps([p.as_dict() for p in pairs], ensure_ascii=False))
+        return
+    table = Table("left", "right", "p", "evidence", title="Open pairs")
+    for p in pairs:
+        table.add_row(
+            f"{p.left_id}\n{' / '.join(p.left_names)}",
+            f"{p.right_id}\n{' / '.join(p.right_names)}",
+            f"{p.match_probability:.3f}" + (" *" if p.family_of_official else ""),
+            p.evidence,
+        )
+    out.print(table)
+    err.print("* touches an official's family", highlight=False)
+
+
+@app.command()
+def judge(
+    left: Annotated[str, typer.Argument(help="Entity id of one record.")],
+    right: Annotated[str, typer.Argument(help="Entity id of the other record.")],
+    judgement: Annotated[JudgementChoice, typer.Argument(help="same, different or unsure.")],
+    author: Annotated[str, typer.Option(help="Who judges.")],
+    reason: Annotated[str | None, typer.Option(help="Why, for the record.")] = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Record a judgement on a pair; every later resolve run applies it."""
+    from nohaven.resolve.judgements import add_judgement
+
+    with Store.from_settings(settings_for(db)) as store:
+        made = add_judgement(store, left, right, judgement.value, author, reason)
+    err.print(
+        f"{made.left_id} / {made.right_id}: {made.judgement} (by {made.author}); "
+        "applied from the next `nohaven resolve`",
+        highlight=False,
+    )
+
+
+@clusters_app.command("export")
+def clusters_export(
+    path: Annotated[Path, typer.Argument(help="CSV file to write.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Write entity_id,canonical_id for every person and company record."""
+    from nohaven.resolve.review import export_clusters
+
+    with Store.from_settings(settings_for(db), read_only=True) as store:
+        count = export_clusters(store, path)
+    err.print(f"wrote {count:,} records to {path}", highlight=False)
 
 
 @app.command()

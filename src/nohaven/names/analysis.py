@@ -89,18 +89,23 @@ def segment(piece: str) -> tuple[str, ...] | None:
     if index.is_syllable(piece) or index.loose_chars_of(piece):
         # A known syllable, or an ad hoc spelling of one ("Loong", "Swee").
         return (piece,)
-    best: list[tuple[str, ...] | None] = [None] * (len(piece) + 1)
-    best[0] = ()
+    # Fewest syllables first; among equally short splits, the one with more pinyin
+    # syllables ("qingyun" is qing + yun, not qin + the Jyutping gyun).
+    best: list[tuple[int, int, tuple[str, ...]] | None] = [None] * (len(piece) + 1)
+    best[0] = (0, 0, ())
     for end in range(1, len(piece) + 1):
         for start in range(max(0, end - 6), end):
             head = best[start]
-            if head is None or not index.is_syllable(piece[start:end]):
+            syllable = piece[start:end]
+            if head is None or not index.is_syllable(syllable):
                 continue
-            candidate = (*head, piece[start:end])
+            not_pinyin = 0 if "pinyin" in index.systems.get(syllable, ()) else 1
+            candidate = (head[0] + 1, head[1] + not_pinyin, (*head[2], syllable))
             current = best[end]
-            if current is None or len(candidate) < len(current):
+            if current is None or candidate[:2] < current[:2]:
                 best[end] = candidate
-    return best[len(piece)]
+    found = best[len(piece)]
+    return found[2] if found else None
 
 
 def _word(raw: str, family_hint: bool) -> Word:

@@ -85,4 +85,52 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
     ),
 ]
 
+MIGRATIONS.append(
+    (
+        2,
+        [
+            # Entity resolution output, rebuilt by every `nohaven resolve` run.
+            """
+            CREATE TABLE clusters (
+                entity_id     VARCHAR PRIMARY KEY,
+                canonical_id  VARCHAR NOT NULL,
+                kind          VARCHAR NOT NULL
+            )
+            """,
+            # Scored candidate pairs (above a floor), kept for review and explanation.
+            """
+            CREATE TABLE resolution_pairs (
+                left_id            VARCHAR NOT NULL,
+                right_id           VARCHAR NOT NULL,
+                kind               VARCHAR NOT NULL,
+                match_probability  DOUBLE NOT NULL,
+                match_weight       DOUBLE NOT NULL,
+                evidence           VARCHAR NOT NULL,
+                PRIMARY KEY (left_id, right_id)
+            )
+            """,
+            # Investigators' judgements: appended, never overwritten; the latest per pair
+            # applies. left_id < right_id always.
+            """
+            CREATE TABLE judgements (
+                left_id     VARCHAR NOT NULL,
+                right_id    VARCHAR NOT NULL,
+                judgement   VARCHAR NOT NULL CHECK (judgement IN ('same', 'different', 'unsure')),
+                author      VARCHAR NOT NULL,
+                reason      VARCHAR,
+                created_at  TIMESTAMP NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE resolution_runs (
+                run_id       INTEGER PRIMARY KEY,
+                started_at   TIMESTAMP NOT NULL,
+                engine       VARCHAR NOT NULL,
+                summary      JSON NOT NULL
+            )
+            """,
+        ],
+    )
+)
+
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -221,6 +221,14 @@ class Store:
         reader = self.con.sql(sql, params=params or []).to_arrow_reader(batch_size)
         yield from reader
 
+    def arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
+        """A query's whole result as an Arrow table (for results that fit in memory)."""
+        cursor = self.con.cursor()
+        try:
+            return cursor.sql(sql, params=params or []).to_arrow_table()
+        finally:
+            cursor.close()
+
     def insert_arrow(self, table: str, data: pa.Table) -> None:
         """Append an Arrow table whose columns are named like the target's."""
         self.con.register("_nohaven_batch", data)

@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from nohaven import __version__
 from nohaven.settings import Settings
 from nohaven.store import Store
-from nohaven.web.routes import health, status
+from nohaven.web.routes import health, resolution, status
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -37,5 +37,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.include_router(health.router)
     app.include_router(status.router)
+    app.include_router(resolution.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app

@@ -1,0 +1,183 @@
+"""Entity resolution benchmark: nohaven against stock Splink on a synthetic world.
+
+    .venv/bin/python bench/resolve/run.py --size medium [--thresholds 0.5,0.7,0.9]
+
+Generates the world (or reuses bench/resolve/out/<size>), loads it, runs `nohaven
+resolve`, then runs the anchor in the same process: Splink 5 on DuckDB with its stock
+comparisons (NameComparison on the full name, DateOfBirthComparison, exact gender and
+nationality) and stock blocking (first name word, surname word, birth date), the
+linkage a user would otherwise build. Both are scored against truth/identities.csv:
+pairwise precision / recall / F1 over the clusters, B-cubed (per-record cluster)
+precision / recall / F1, and wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import duckdb
+
+from nohaven.ingest import load_paths
+from nohaven.resolve.cluster import cluster_pairs
+from nohaven.resolve.pipeline import resolve
+from nohaven.scenario import generate
+from nohaven.store import Store
+
+OUT = Path(__file__).parent / "out"
+
+
+def metrics(assigned: dict[str, str], truth: dict[str, str]) -> dict[str, float]:
+    """Pairwise and B-cubed precision, recall and F1 of a clustering against the truth,
+    over the records both know."""
+    ids = [i for i in truth if i in assigned]
+    clusters: dict[str, set[str]] = defaultdict(set)
+    groups: dict[str, set[str]] = defaultdict(set)
+    for i in ids:
+        clusters[assigned[i]].add(i)
+        groups[truth[i]].add(i)
+    predicted = sum(len(c) * (len(c) - 1) // 2 for c in clusters.values())
+    actual = sum(len(g) * (len(g) - 1) // 2 for g in groups.values())
+    both = 0
+    for members in clusters.values():
+        counts = Counter(truth[i] for i in members)
+        both += sum(n * (n - 1) // 2 for n in counts.values())
+    p = both / predicted if predicted else 1.0
+    r = both / actual if actual else 1.0
+    bp = br = 0.0
+    for i in ids:
+        c, g = clusters[assigned[i]], groups[truth[i]]
+        shared = len(c & g)
+        bp += shared / len(c)
+        br += shared / len(g)
+    bp, br = bp / len(ids), br / len(ids)
+    return {
+        "pairwise_precision": round(p, 4),
+        "pairwise_recall": round(r, 4),
+        "pairwise_f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+        "cluster_precision": round(bp, 4),
+        "cluster_recall": round(br, 4),
+        "cluster_f1": round(2 * bp * br / (bp + br), 4) if bp + br else 0.0,
+    }
+
+
+def anchor_splink(store: Store, threshold: float) -> tuple[dict[str, str], float]:
+    """Stock Splink on the person records: what a user without nohaven would build."""
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    started = time.perf_counter()
+    table = store.arrow(
+        """
+        SELECT entity_id AS unique_id,
+               max(value) FILTER (prop = 'name') AS full_name,
+               split_part(max(value) FILTER (prop = 'name'), ' ', 1) AS first_word,
+               split_part(max(value) FILTER (prop = 'name'), ' ', -1) AS last_word,
+               min(TRY_CAST(value AS DATE)) FILTER (prop = 'birthDate') AS dob,
+               min(value) FILTER (prop = 'gender') AS gender,
+               min(value) FILTER (prop = 'nationality') AS nationality
+        FROM statements WHERE schema = 'Person' GROUP BY entity_id
+        """
+    )
+    con = duckdb.connect()
+    con.register("people_arrow", table)
+    con.execute("CREATE TABLE people AS SELECT * FROM people_arrow")
+    api = DuckDBAPI(connection=con)
+    people = api.register("people")
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            cl.NameComparison("full_name"),
+            cl.DateOfBirthComparison("dob", input_is_string=False),
+            cl.ExactMatch("gender"),
+            cl.ExactMatch("nationality"),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("first_word"),
+            block_on("last_word"),
+            block_on("dob"),
+        ],
+    )
+    linker = Linker(people, settings, log_level=logging.ERROR)
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("last_word"))
+    predictions = linker.inference.predict(threshold_match_probability=0.01)
+    rows = con.sql(
+        f"SELECT unique_id_l, unique_id_r, match_probability FROM {predictions.physical_name}"
+    ).fetchall()
+    ids = table["unique_id"].to_pylist()
+    con.close()
+    assigned = cluster_pairs(ids, rows, threshold)
+    return assigned, time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="small", choices=["small", "medium", "large"])
+    parser.add_argument("--thresholds", default="0.5,0.7,0.9")
+    args = parser.parse_args()
+    thresholds = [float(t) for t in args.thresholds.split(",")]
+    world = OUT / args.size
+    if not (world / "scenario.json").exists():
+        generate(world, seed=7, size=args.size)
+    db = OUT / f"{args.size}.duckdb"
+    if not db.exists():
+        with Store(db, memory_limit="4GB") as store:
+            load_paths(store, [world])
+    with (world / "truth" / "identities.csv").open(encoding="utf-8") as handle:
+        truth = {row["entity_id"]: row["true_id"] for row in csv.DictReader(handle)}
+
+    results: dict[str, object] = {"size": args.size, "runs": []}
+    with Store(db, memory_limit="4GB") as store:
+        for threshold in thresholds:
+            started = time.perf_counter()
+            summary = resolve(store, threshold=threshold)
+            seconds = time.perf_counter() - started
+            assigned = dict(store.fetchall("SELECT entity_id, canonical_id FROM clusters"))
+            persons = {k: v for k, v in assigned.items() if k in truth}
+            results["runs"].append(  # type: ignore[union-attr]
+                {
+                    "system": "nohaven",
+                    "threshold": threshold,
+                    "seconds": round(seconds, 1),
+                    "comparisons": summary.comparisons,
+                    **metrics(persons, truth),
+                }
+            )
+            anchor, anchor_seconds = anchor_splink(store, threshold)
+            results["runs"].append(  # type: ignore[union-attr]
+                {
+                    "system": "splink (stock)",
+                    "threshold": threshold,
+                    "seconds": round(anchor_seconds, 1),
+                    **metrics(anchor, truth),
+                }
+            )
+    columns = [
+        "system",
+        "threshold",
+        "pairwise_precision",
+        "pairwise_recall",
+        "pairwise_f1",
+        "cluster_precision",
+        "cluster_recall",
+        "cluster_f1",
+        "seconds",
+    ]
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "---|" * len(columns))
+    for run in results["runs"]:  # type: ignore[union-attr]
+        print("| " + " | ".join(str(run[c]) for c in columns) + " |")
+    (OUT / f"results-{args.size}.json").write_text(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

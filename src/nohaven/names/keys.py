@@ -1,0 +1,205 @@
+"""Blocking keys: short strings that two spellings of one person's name share.
+
+Entity resolution cannot compare every record with every other, so it compares only
+records that share a key. A key is the family name as Han characters (or, for a family
+name outside the surname table, its loose sound), then the given name's syllables in
+one of two spaces:
+
+- ``m``, Mandarin: the pinyin each syllable can stand for. Pinyin is itself, Wade-Giles
+  is read back ("Tung-yen" → dong yan), and a Cantonese spelling no Mandarin system
+  writes is read back through its characters ("Wing Tip" → ying die), so mainland,
+  Taiwan and Hong Kong records of one family meet even with no Han record between them;
+- ``d``, dialect: the loose sound as written (`readings.loose_key`), where Hong Kong,
+  Macau, Hokkien and ad hoc spellings meet;
+- ``x``, exact: the syllables exactly as written, which a Han name yields once per
+  romanisation system ("Hui Chiu Fan" is 许超凡 read in Hong Kong spelling); sharing
+  one is much stronger evidence than sharing a loose sound.
+
+A Han name yields the keys of its characters' readings in both spaces, so 许超凡 meets
+"Hui Chiu Fan", "Chaofan Xu" and "Hsu Chao-fan". Two more keys catch spacing and a
+typo in the family name: the given name's letters as written, under the family name
+(``#``) or its initial (``@``). Pure and cached per name string.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+from itertools import product
+
+from nohaven.names.analysis import NameAnalysis, Word, analyze_name, segment
+from nohaven.names.readings import (
+    char_readings,
+    fold_latin,
+    loose_key,
+    primary_readings,
+    surname_forms,
+    syllable_index,
+)
+from nohaven.names.surnames import SURNAMES, lookup_surname
+
+# Polyphonic given names would yield hundreds of keys; past this many per space, only
+# the first readings of each syllable are used.
+MAX_KEYS_PER_SPACE = 32
+
+# Cantonese spellings are read back into Mandarin; Hokkien ones are not (a Hokkien
+# spelling such as "Tan" is also a common Cantonese and Mandarin one, and reading it back
+# would pair most names with most others).
+_READ_BACK_SYSTEMS = ("wade_giles", "hk_cantonese", "jyutping", "macau")
+
+
+@cache
+def _surnames_by_sound() -> dict[str, frozenset[str]]:
+    """Loose sound of a table surname's spellings (space-joined per syllable) → surnames."""
+    index: dict[str, set[str]] = {}
+    for surname in SURNAMES:
+        spellings: set[str] = set()
+        for forms in surname_forms(surname.simplified).values():
+            spellings |= forms
+        if not surname.is_compound:
+            for forms in char_readings(surname.simplified).values():
+                spellings |= forms
+        for spelling in spellings:
+            sound = " ".join(loose_key(part) for part in spelling.split())
+            index.setdefault(sound, set()).add(surname.simplified)
+    return {sound: frozenset(names) for sound, names in index.items()}
+
+
+@cache
+def _pinyin_of_spelling() -> dict[str, frozenset[str]]:
+    """A Latin syllable → the pinyin syllables it can stand for.
+
+    Pinyin stands for itself; Wade-Giles and Cantonese spellings that pinyin does not
+    also use stand for the pinyin of their characters.
+    """
+    pinyin_spellings: set[str] = set()
+    read_back: dict[str, set[str]] = {}
+    for char in syllable_index().chars:
+        readings = primary_readings(char)
+        pinyins = readings.get("pinyin", frozenset())
+        pinyin_spellings |= pinyins
+        for system in _READ_BACK_SYSTEMS:
+            for form in readings.get(system, ()):
+                read_back.setdefault(form, set()).update(pinyins)
+    index = {p: {p} for p in pinyin_spellings}
+    for form, pinyins in read_back.items():
+        index.setdefault(form, set()).update(pinyins)
+    return {form: frozenset(values) for form, values in index.items()}
+
+
+@lru_cache(maxsize=20_000)
+def _char_spaces(char: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A given-name character's pinyin readings and the loose sounds of all readings."""
+    readings = char_readings(char)
+    pinyins = tuple(sorted(readings.get("pinyin", ())))
+    sounds = tuple(sorted({loose_key(r) for forms in readings.values() for r in forms}))
+    return pinyins, sounds
+
+
+@lru_cache(maxsize=20_000)
+def _char_system_readings(char: str) -> dict[str, tuple[str, ...]]:
+    return {system: tuple(sorted(forms)) for system, forms in char_readings(char).items()}
+
+
+def _combine(heads: set[str], space: str, options: list[list[str]]) -> set[str]:
+    combos = 1
+    for choice in options:
+        combos *= max(1, len(choice))
+    if combos > MAX_KEYS_PER_SPACE:
+        options = [choice[:2] for choice in options]
+    if not all(options):
+        return set()
+    tails = {" ".join(parts) for parts in product(*options)}
+    return {f"{head}|{space}:{tail}" for head in heads for tail in tails}
+
+
+def _han_keys(analysis: NameAnalysis) -> set[str]:
+    family, given = analysis.han_family, analysis.han_given
+    if not family or not given:
+        return set()
+    if lookup_surname(family) is not None:
+        heads = {family}
+    else:
+        heads = {"~" + " ".join(_char_spaces(c)[1][0] for c in family)}
+        if len(family) == 1:
+            heads |= {"~" + sound for sound in _char_spaces(family)[1]}
+    spaces = [_char_spaces(c) for c in given]
+    keys = _combine(heads, "m", [list(s[0]) for s in spaces]) | _combine(
+        heads, "d", [list(s[1]) for s in spaces]
+    )
+    # Exact readings, one system at a time: "Hui Chiu Fan" is 许超凡 in Hong Kong spelling.
+    per_char = [_char_system_readings(c) for c in given]
+    for system in set().union(*per_char):
+        keys |= _combine(heads, "x", [list(r.get(system, ())) for r in per_char])
+    return keys
+
+
+def _word_syllables(word: Word) -> list[str] | None:
+    """A word's Chinese syllables, with Wade-Giles apostrophes dropped rather than split
+    at ("Ch'ao-fan" → chao, fan); None for a word that is not made of them."""
+    if word.western or word.initial:
+        return None
+    syllables: list[str] = []
+    for piece in re.split(r"-", re.sub(r"['’`]", "", word.raw)):
+        folded = fold_latin(piece)
+        if not folded:
+            continue
+        split = segment(folded)
+        if split is None:
+            return None
+        syllables.extend(split)
+    return syllables or None
+
+
+def _surname_heads(syllables: list[str]) -> set[str]:
+    sound = " ".join(loose_key(s) for s in syllables)
+    heads = set(_surnames_by_sound().get(sound, ()))
+    if len(syllables) == 1:
+        heads.add("~" + sound)
+    return heads
+
+
+def _latin_keys(analysis: NameAnalysis) -> set[str]:
+    parsed = [(w, _word_syllables(w)) for w in analysis.words]
+    words = [w for w, parts in parsed if parts]
+    syllables = [parts for _, parts in parsed if parts]
+    if len(words) > 1:
+        # A word of three or more syllables among others is a Western name that the
+        # given-name list does not know ("Queenie"), not part of a Chinese name.
+        kept = [i for i, parts in enumerate(syllables) if len(parts) <= 2]
+        words = [words[i] for i in kept]
+        syllables = [syllables[i] for i in kept]
+    if not words or (len(words) == 1 and len(syllables[0]) < 2):
+        return set()
+    hinted = [i for i, w in enumerate(words) if w.family_hint]
+    candidates = hinted[:1] if hinted else sorted({0, len(words) - 1})
+    pinyin_of = _pinyin_of_spelling()
+    keys: set[str] = set()
+    for position in candidates:
+        if len(words) == 1:
+            # One run-together word ("Xuchaofan"): the first syllable is the family.
+            family, given = syllables[0][:1], syllables[0][1:]
+        else:
+            family = syllables[position]
+            given = [s for i, parts in enumerate(syllables) if i != position for s in parts]
+        if not given:
+            continue
+        heads = _surname_heads(family)
+        mandarin = [sorted(pinyin_of.get(s, ())) for s in given]
+        keys |= _combine(heads, "m", mandarin)
+        keys |= _combine(heads, "d", [[loose_key(s)] for s in given])
+        keys |= _combine(heads, "x", [[s] for s in given])
+        letters = "".join(given)
+        keys |= {f"{head}#{letters}" for head in heads}
+        keys.add(f"@{family[0][0]}#{letters}")
+    return keys
+
+
+@lru_cache(maxsize=200_000)
+def name_keys(name: str) -> frozenset[str]:
+    """Blocking keys of one person name (Han, Latin or both); empty when it has no
+    usable family and given name."""
+    analysis = analyze_name(name)
+    if analysis.problem:
+        return frozenset()
+    return frozenset(_han_keys(analysis) | _latin_keys(analysis))

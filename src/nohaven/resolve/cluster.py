@@ -1,0 +1,114 @@
+"""Clustering scored pairs into canonical entities, under investigators' judgements.
+
+Pairs are merged strongest first (single linkage, like connected components at a
+threshold), except that two groups are never merged when an investigator has judged
+any record of one *different* from any record of the other; pairs judged *same* are
+merged whatever the model says. Canonical ids are carried over from the previous run, so
+an id cited in a case keeps meaning the same person after a re-run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+
+
+class _Groups:
+    """Union-find over record ids with cannot-link constraints."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+        self.forbidden: dict[str, set[str]] = {}
+
+    def find(self, item: str) -> str:
+        root = self.parent.setdefault(item, item)
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while item != root:
+            self.parent[item], item = root, self.parent[item]
+        return root
+
+    def forbid(self, left: str, right: str) -> None:
+        self.forbidden.setdefault(self.find(left), set()).add(right)
+        self.forbidden.setdefault(self.find(right), set()).add(left)
+
+    def may_merge(self, a: str, b: str) -> bool:
+        return not any(self.find(x) == b for x in self.forbidden.get(a, ())) and not any(
+            self.find(x) == a for x in self.forbidden.get(b, ())
+        )
+
+    def merge(self, left: str, right: str, *, force: bool = False) -> bool:
+        a, b = self.find(left), self.find(right)
+        if a == b:
+            return True
+        if not force and not self.may_merge(a, b):
+            return False
+        self.parent[b] = a
+        moved = self.forbidden.pop(b, set())
+        if moved:
+            self.forbidden.setdefault(a, set()).update(moved)
+        return True
+
+
+def cluster_pairs(
+    ids: Iterable[str],
+    pairs: Sequence[tuple[str, str, float]],
+    threshold: float,
+    same: Iterable[tuple[str, str]] = (),
+    different: Iterable[tuple[str, str]] = (),
+) -> dict[str, str]:
+    """Map every id to a representative member of its cluster.
+
+    `pairs` are (left, right, probability); those at or above `threshold` merge, in
+    descending probability, unless a `different` judgement separates the two groups.
+    """
+    groups = _Groups()
+    for item in ids:
+        groups.find(item)
+    for left, right in different:
+        groups.forbid(left, right)
+    for left, right in same:
+        groups.merge(left, right, force=True)
+    for left, right, probability in sorted(pairs, key=lambda p: (-p[2], p[0], p[1])):
+        if probability < threshold:
+            break
+        groups.merge(left, right)
+    return {item: groups.find(item) for item in list(groups.parent)}
+
+
+def mint_canonical_id(members: Iterable[str]) -> str:
+    """A new canonical id, derived from the cluster's smallest member id."""
+    digest = hashlib.sha1(min(members).encode("utf-8")).hexdigest()[:16]
+    return f"nh-{digest}"
+
+
+def stable_canonical_ids(
+    representative: Mapping[str, str], previous: Mapping[str, str]
+) -> dict[str, str]:
+    """Canonical id per record: each cluster keeps the previous id most of its members
+    had (largest clusters choose first); clusters with none get a new one."""
+    members: dict[str, list[str]] = {}
+    for item, root in representative.items():
+        members.setdefault(root, []).append(item)
+    taken: set[str] = set()
+    out: dict[str, str] = {}
+    for root in sorted(members, key=lambda r: (-len(members[r]), min(members[r]))):
+        group = members[root]
+        votes = Counter(previous[m] for m in group if m in previous)
+        chosen = next(
+            (
+                cid
+                for cid, _ in sorted(votes.items(), key=lambda v: (-v[1], v[0]))
+                if cid not in taken
+            ),
+            None,
+        )
+        if chosen is None:
+            chosen = mint_canonical_id(group)
+            while chosen in taken:
+                chosen = mint_canonical_id([chosen])
+        taken.add(chosen)
+        for item in group:
+            out[item] = chosen
+    return out

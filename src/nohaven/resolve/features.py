@@ -1,0 +1,80 @@
+"""Per-record matching features, computed once so that pair scoring is pure SQL.
+
+The name engine's knowledge enters here, per distinct name: each name's blocking keys
+(`nohaven.names.keys`) split into exact keys (family + every given syllable exactly as
+some system writes it), sound keys (the same in the Mandarin or loose dialect space) and
+spelling keys (the given name's letters under the family
+name or its initial), each prefixed with the number of records holding it, so that a
+comparison can tell a rare shared key (strong evidence) from a common one (Wang Wei).
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from nohaven.names.analysis import analyze_name
+from nohaven.names.readings import fold_latin
+
+KEY_SIZE_DIGITS = 6
+
+
+def normalised_name(name: str) -> str:
+    """A name as Han characters (simplified) or as its sorted Latin words: the form under
+    which two records carry literally the same name."""
+    analysis = analyze_name(name)
+    if analysis.problem:
+        return ""
+    if analysis.han:
+        return analysis.han
+    return " ".join(sorted(fold_latin(w.raw) for w in analysis.words))
+
+
+def build_person_features(con: duckdb.DuckDBPyConnection, records: str, keys: str) -> None:
+    """Create table ``person_features`` from the person records and their (name, key) table.
+
+    Columns: unique_id, dataset, names_norm, exact_keys, sound_keys, spelling_keys, heads,
+    primary_key, birth_date, gender, nationalities, identifiers.
+    """
+    con.create_function("nohaven_normalised_name", normalised_name, ["VARCHAR"], "VARCHAR")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _record_keys AS
+        SELECT DISTINCT r.unique_id, k.key
+        FROM (SELECT unique_id, unnest(names) AS name FROM {records}) r
+        JOIN {keys} k USING (name)
+    """)
+    con.execute(f"""
+        CREATE OR REPLACE TABLE person_features AS
+        WITH sized AS (
+            SELECT unique_id, key,
+                   lpad(CAST(count(*) OVER (PARTITION BY key) AS VARCHAR),
+                        {KEY_SIZE_DIGITS}, '0') || key AS sized_key
+            FROM _record_keys
+        ),
+        per_record AS (
+            SELECT unique_id,
+                   list_sort(list(sized_key) FILTER (contains(key, '|x:'))) AS exact_keys,
+                   list_sort(list(sized_key) FILTER (contains(key, '|m:')
+                                                     OR contains(key, '|d:'))) AS sound_keys,
+                   list_sort(list(sized_key) FILTER (NOT contains(key, '|'))) AS spelling_keys,
+                   list_sort(list(DISTINCT split_part(key, '|', 1))
+                             FILTER (contains(key, '|'))) AS heads,
+                   min(key) FILTER (contains(key, '|m:')) AS primary_key
+            FROM sized GROUP BY unique_id
+        ),
+        normalised AS (
+            SELECT unique_id,
+                   list_sort(list(DISTINCT nohaven_normalised_name(name))
+                             FILTER (nohaven_normalised_name(name) <> '')) AS names_norm
+            FROM (SELECT unique_id, unnest(names) AS name FROM {records})
+            GROUP BY unique_id
+        )
+        SELECT r.unique_id, r.dataset, n.names_norm,
+               k.exact_keys, k.sound_keys, k.spelling_keys, k.heads, k.primary_key,
+               r.birth_date, r.gender,
+               CASE WHEN len(r.nationalities) > 0 THEN r.nationalities END AS nationalities,
+               CASE WHEN len(r.identifiers) > 0 THEN r.identifiers END AS identifiers
+        FROM {records} r
+        LEFT JOIN per_record k USING (unique_id)
+        LEFT JOIN normalised n USING (unique_id)
+    """)
+    con.execute("DROP TABLE _record_keys")

@@ -1,0 +1,152 @@
+"""The probabilistic model: Splink comparisons over the matching features, trained
+without labels (EM), scoring the candidate pairs the blocking produced.
+
+Comparison levels are written once per SQL dialect (DuckDB, Spark) so the two engines
+score identically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from nohaven.resolve.features import KEY_SIZE_DIGITS
+
+Dialect = Literal["duckdb", "spark"]
+
+# A shared key held by at most this many records is "rare"; by at most COMMON_KEY, common.
+RARE_KEY = 4
+COMMON_KEY = 15
+
+
+@dataclass(frozen=True)
+class _Sql:
+    """The few SQL functions whose names differ between the dialects."""
+
+    intersect: str
+    has_any: str
+    minimum: str
+    size: str
+    month: str
+    day: str
+    year: str
+
+    def shared(self, column: str) -> str:
+        return f"{self.intersect}({column}_l, {column}_r)"
+
+    def min_shared_below(self, column: str, size: int) -> str:
+        """The rarest key both records hold is held by at most `size` records."""
+        bound = str(size + 1).zfill(KEY_SIZE_DIGITS)
+        return (
+            f"{self.size}({self.shared(column)}) > 0 "
+            f"AND {self.minimum}({self.shared(column)}) < '{bound}'"
+        )
+
+
+_DIALECTS: dict[str, _Sql] = {
+    "duckdb": _Sql("list_intersect", "list_has_any", "list_min", "len", "month", "day", "year"),
+    "spark": _Sql(
+        "array_intersect", "arrays_overlap", "array_min", "size", "month", "dayofmonth", "year"
+    ),
+}
+
+
+def _level(sql: str, label: str, *, null: bool = False) -> dict[str, Any]:
+    level: dict[str, Any] = {"sql_condition": sql, "label_for_charts": label}
+    if null:
+        level["is_null_level"] = True
+    return level
+
+
+def _list_null(column: str, s: _Sql) -> str:
+    return f"{column}_l IS NULL OR {column}_r IS NULL"
+
+
+def person_comparisons(dialect: Dialect) -> list[dict[str, Any]]:
+    """Name, birth date, gender, nationality and identifier comparisons for people."""
+    s = _DIALECTS[dialect]
+    name = {
+        "output_column_name": "name",
+        "comparison_description": "cross-script name keys (nohaven.names)",
+        "comparison_levels": [
+            _level(
+                "(sound_keys_l IS NULL AND spelling_keys_l IS NULL) "
+                "OR (sound_keys_r IS NULL AND spelling_keys_r IS NULL)",
+                "no usable name",
+                null=True,
+            ),
+            _level(f"{s.has_any}(names_norm_l, names_norm_r)", "same name"),
+            _level(s.min_shared_below("exact_keys", 2), "same spelling or reading, unique"),
+            _level(s.min_shared_below("exact_keys", RARE_KEY), "same spelling or reading, rare"),
+            _level(s.min_shared_below("exact_keys", COMMON_KEY), "same spelling or reading"),
+            _level(f"{s.size}({s.shared('exact_keys')}) > 0", "same reading, common name"),
+            _level(s.min_shared_below("sound_keys", 2), "same sound, unique"),
+            _level(s.min_shared_below("sound_keys", RARE_KEY), "same sound, rare"),
+            _level(f"{s.size}({s.shared('sound_keys')}) > 0", "same sound"),
+            _level(f"{s.size}({s.shared('spelling_keys')}) > 0", "same letters, spacing or typo"),
+            _level(f"{s.has_any}(heads_l, heads_r)", "same family name only"),
+            _level("ELSE", "different"),
+        ],
+    }
+    birth = {
+        "output_column_name": "birth_date",
+        "comparison_levels": [
+            _level(_list_null("birth_date", s), "missing", null=True),
+            _level("birth_date_l = birth_date_r", "same date"),
+            _level(
+                f"{s.year}(birth_date_l) = {s.year}(birth_date_r) "
+                f"AND {s.month}(birth_date_l) = {s.day}(birth_date_r) "
+                f"AND {s.day}(birth_date_l) = {s.month}(birth_date_r)",
+                "day and month swapped",
+            ),
+            _level(
+                f"{s.year}(birth_date_l) = {s.year}(birth_date_r) "
+                f"AND ({s.month}(birth_date_l) = {s.month}(birth_date_r) "
+                f"OR {s.day}(birth_date_l) = {s.day}(birth_date_r))",
+                "same year, one of day or month",
+            ),
+            _level(f"{s.year}(birth_date_l) = {s.year}(birth_date_r)", "same year"),
+            _level("ELSE", "different"),
+        ],
+    }
+    gender = {
+        "output_column_name": "gender",
+        "comparison_levels": [
+            _level(_list_null("gender", s), "missing", null=True),
+            _level("gender_l = gender_r", "same"),
+            _level("ELSE", "different"),
+        ],
+    }
+    nationality = {
+        "output_column_name": "nationalities",
+        "comparison_levels": [
+            _level(_list_null("nationalities", s), "missing", null=True),
+            _level(f"{s.has_any}(nationalities_l, nationalities_r)", "shared"),
+            _level("ELSE", "none shared"),
+        ],
+    }
+    identifiers = {
+        "output_column_name": "identifiers",
+        "comparison_levels": [
+            _level(_list_null("identifiers", s), "missing", null=True),
+            _level(f"{s.has_any}(identifiers_l, identifiers_r)", "shared"),
+            _level("ELSE", "none shared"),
+        ],
+    }
+    return [name, birth, gender, nationality, identifiers]
+
+
+def person_settings(dialect: Dialect, records: int) -> dict[str, Any]:
+    """Splink settings for deduplicating people (pairs come from nohaven's blocking)."""
+    # Prior: about one true match per record among all pairs, refined by EM.
+    pairs = max(1, records * (records - 1) // 2)
+    return {
+        "link_type": "dedupe_only",
+        "unique_id_column_name": "unique_id",
+        "comparisons": person_comparisons(dialect),
+        "blocking_rules_to_generate_predictions": [],
+        "probability_two_random_records_match": min(0.5, max(records, 1) / pairs),
+        "retain_matching_columns": False,
+        "retain_intermediate_calculation_columns": False,
+        "max_iterations": 20,
+    }

@@ -1,0 +1,326 @@
+"""`nohaven resolve`: every loaded person and company record into canonical entities.
+
+The orchestration around pure steps: records out of the store, name keys (Python, once
+per distinct name), candidate pairs and features (DuckDB SQL), the Splink model (EM,
+then scoring the candidate pairs), clustering under judgements, and the results written
+back in one transaction. Splink works on its own in-memory DuckDB connection, so the
+store file never holds its intermediate tables.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from nohaven.errors import NohavenError
+from nohaven.resolve.blocking import build_pairs, company_key_table, name_key_table
+from nohaven.resolve.cluster import cluster_pairs, stable_canonical_ids
+from nohaven.resolve.features import build_person_features
+from nohaven.resolve.judgements import latest_judgements
+from nohaven.resolve.model import person_settings
+from nohaven.resolve.records import load_records
+from nohaven.store.store import Store
+
+DEFAULT_THRESHOLD = 0.7  # match probability at which two person records merge
+REVIEW_FLOOR = 0.05  # pairs kept for review and explanation from this probability up
+COMPANY_NAME_PROBABILITY = 0.9  # same normalised company name
+COMPANY_IDENTIFIER_PROBABILITY = 0.99  # same registration number or other identifier
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class ResolveSummary:
+    """What one run did, for the CLI, the API and `resolution_runs`."""
+
+    engine: str
+    records: int = 0
+    persons: int = 0
+    companies: int = 0
+    comparisons: int = 0
+    comparisons_by_rule: dict[str, int] = field(default_factory=dict)
+    clusters: int = 0
+    merged_clusters: int = 0
+    judgements_applied: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    threshold: float = DEFAULT_THRESHOLD
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _quiet_splink() -> None:
+    for name in ("splink", "splink.internals"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def _person_predictions(
+    con: duckdb.DuckDBPyConnection, persons: pa.Table, summary: ResolveSummary
+) -> pa.Table:
+    """Scored candidate pairs of person records: left_id, right_id, probability, weight,
+    evidence."""
+    from splink import DuckDBAPI, Linker, block_on
+
+    names = sorted({n for names in persons["names"].to_pylist() for n in names or ()})
+    con.register("_persons_arrow", persons)
+    con.execute("CREATE TABLE person_records AS SELECT * FROM _persons_arrow")
+    con.unregister("_persons_arrow")
+    con.register("_keys_arrow", name_key_table(names))
+    con.execute("CREATE TABLE name_keys AS SELECT * FROM _keys_arrow")
+    con.unregister("_keys_arrow")
+    no_key = con.execute(
+        "SELECT count(*) FROM person_records r WHERE NOT EXISTS ("
+        " SELECT 1 FROM (SELECT unnest(r.names) AS name) n JOIN name_keys k USING (name))"
+    ).fetchall()[0][0]
+    if no_key:
+        summary.skipped["persons without a usable name"] = int(no_key)
+    stats = build_pairs(con, "person_records", "name_keys")
+    summary.comparisons_by_rule = stats.by_rule
+    summary.comparisons += stats.total
+    build_person_features(con, "person_records", "name_keys")
+    if stats.total == 0:
+        return _empty_predictions()
+
+    _quiet_splink()
+    api = DuckDBAPI(connection=con)
+    features = api.register("person_features")
+    settings = person_settings("duckdb", persons.num_rows)
+    settings["retain_intermediate_calculation_columns"] = True
+    linker = Linker(features, settings, log_level=None)
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
+    for rule in (block_on("birth_date"), block_on("primary_key")):
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        except Exception as exc:  # Splink raises bare Exceptions when a block is empty
+            if "no" not in str(exc).lower() and "empty" not in str(exc).lower():
+                raise
+    blocked = api.register(
+        con.sql(
+            "SELECT CAST(match_key AS VARCHAR) AS match_key, unique_id_l AS join_key_l, "
+            "unique_id_r AS join_key_r FROM pairs"
+        )
+    )
+    linker.table_management.register_blocked_pairs_for_predict(blocked)
+    predicted = linker.inference.predict(threshold_match_probability=REVIEW_FLOOR)
+    model = linker.misc.save_model_to_json()
+    evidence = _evidence_sql(model["comparisons"])
+    return con.sql(
+        f"SELECT unique_id_l AS left_id, unique_id_r AS right_id, "
+        f"match_probability, match_weight, {evidence} AS evidence "
+        f"FROM {predicted.physical_name}"
+    ).to_arrow_table()
+
+
+def _evidence_sql(comparisons: list[dict[str, Any]]) -> str:
+    """A readable line per pair ("name: same sound; birth_date: same date; …").
+
+    Splink reports each comparison's match weight, log2(m/u) of the level that applied,
+    so the level is recovered from the trained m and u of each level.
+    """
+    parts = []
+    for comparison in comparisons:
+        column = comparison["output_column_name"]
+        cases = []
+        for level in comparison["comparison_levels"]:
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if level.get("is_null_level") or not m or not u:
+                continue
+            weight = math.log2(m / u)
+            label = level["label_for_charts"].replace("'", "''")
+            cases.append(f"WHEN abs(mw_{column} - ({weight!r})) < 1e-9 THEN '{column}: {label}'")
+        if cases:
+            parts.append(f"CASE {' '.join(cases)} ELSE NULL END")
+    return f"concat_ws('; ', {', '.join(parts)})" if parts else "''"
+
+
+def _empty_predictions() -> pa.Table:
+    return pa.table(
+        {
+            "left_id": pa.array([], pa.string()),
+            "right_id": pa.array([], pa.string()),
+            "match_probability": pa.array([], pa.float64()),
+            "match_weight": pa.array([], pa.float64()),
+            "evidence": pa.array([], pa.string()),
+        }
+    )
+
+
+def _company_predictions(
+    con: duckdb.DuckDBPyConnection, companies: pa.Table, summary: ResolveSummary
+) -> pa.Table:
+    """Company pairs by rule: the same registration number or other identifier, or the
+    same name once case, punctuation and legal form are set aside."""
+    names = sorted({n for names in companies["names"].to_pylist() for n in names or ()})
+    con.register("_companies_arrow", companies)
+    con.register("_company_keys_arrow", company_key_table(names))
+    table = con.sql(f"""
+        WITH keyed AS (
+            SELECT DISTINCT c.unique_id, k.key
+            FROM (SELECT unique_id, unnest(names) AS name FROM _companies_arrow) c
+            JOIN _company_keys_arrow k USING (name)
+        ),
+        idents AS (
+            SELECT unique_id, unnest(identifiers) AS ident FROM _companies_arrow
+        ),
+        by_name AS (
+            SELECT a.unique_id AS left_id, b.unique_id AS right_id,
+                   {COMPANY_NAME_PROBABILITY} AS match_probability,
+                   'name: same name without legal form' AS evidence
+            FROM keyed a JOIN keyed b ON a.key = b.key AND a.unique_id < b.unique_id
+        ),
+        by_ident AS (
+            SELECT a.unique_id, b.unique_id, {COMPANY_IDENTIFIER_PROBABILITY},
+                   'identifiers: shared'
+            FROM idents a JOIN idents b ON a.ident = b.ident AND a.unique_id < b.unique_id
+            WHERE length(a.ident) >= 5
+        )
+        SELECT left_id, right_id, CAST(max(match_probability) AS DOUBLE) AS match_probability,
+               CAST(log2(max(match_probability) / (1 - max(match_probability))) AS DOUBLE)
+                   AS match_weight,
+               string_agg(DISTINCT evidence, '; ' ORDER BY evidence) AS evidence
+        FROM (SELECT * FROM by_name UNION ALL SELECT * FROM by_ident)
+        GROUP BY left_id, right_id
+    """).to_arrow_table()
+    con.unregister("_companies_arrow")
+    con.unregister("_company_keys_arrow")
+    summary.comparisons += table.num_rows
+    return table
+
+
+def resolve(
+    store: Store,
+    *,
+    engine: str = "duckdb",
+    threshold: float = DEFAULT_THRESHOLD,
+    progress: Progress | None = None,
+) -> ResolveSummary:
+    """Resolve every person and company record in the store; rewrite `clusters` and
+    `resolution_pairs`. Judgements are applied, never overridden."""
+    if engine != "duckdb":
+        raise NohavenError(f"unknown engine {engine!r} (available: duckdb)")
+    if not 0.0 < threshold <= 1.0:
+        raise NohavenError(f"threshold must be in (0, 1], not {threshold}")
+    started = time.perf_counter()
+    say = progress or (lambda _message: None)
+    summary = ResolveSummary(engine=engine, threshold=threshold)
+
+    say("reading records")
+    records = load_records(store)
+    records, skipped = _drop_conflicting(records)
+    summary.skipped.update(skipped)
+    persons = records.filter(pc.equal(records["kind"], "person"))
+    companies = records.filter(pc.equal(records["kind"], "company"))
+    summary.records, summary.persons, summary.companies = (
+        records.num_rows,
+        persons.num_rows,
+        companies.num_rows,
+    )
+    bad_dates = store.fetchone(
+        "SELECT count(DISTINCT entity_id) FROM statements "
+        "WHERE prop = 'birthDate' AND TRY_CAST(value AS DATE) IS NULL"
+    )
+    if bad_dates and bad_dates[0]:
+        summary.skipped["birth dates that are not full dates (ignored)"] = int(bad_dates[0])
+
+    con = duckdb.connect()
+    try:
+        con.execute(f"SET memory_limit = '{_memory_limit(store)}'")
+        say("scoring people")
+        people = _person_predictions(con, persons, summary)
+        say("scoring companies")
+        firms = _company_predictions(con, companies, summary)
+    finally:
+        con.close()
+
+    say("clustering")
+    judgements = latest_judgements(store)
+    known = set(records["unique_id"].to_pylist())
+    usable = [j for j in judgements if j.left_id in known and j.right_id in known]
+    if len(usable) < len(judgements):
+        summary.skipped["judgements naming records no longer loaded"] = len(judgements) - len(
+            usable
+        )
+    summary.judgements_applied = sum(1 for j in usable if j.judgement != "unsure")
+    kinds = dict(zip(records["unique_id"].to_pylist(), records["kind"].to_pylist(), strict=True))
+    scored = [
+        (left, right, probability)
+        for table in (people, firms)
+        for left, right, probability in zip(
+            table["left_id"].to_pylist(),
+            table["right_id"].to_pylist(),
+            table["match_probability"].to_pylist(),
+            strict=True,
+        )
+    ]
+    representative = cluster_pairs(
+        known,
+        scored,
+        threshold,
+        same=[(j.left_id, j.right_id) for j in usable if j.judgement == "same"],
+        different=[(j.left_id, j.right_id) for j in usable if j.judgement == "different"],
+    )
+    previous = dict(store.fetchall("SELECT entity_id, canonical_id FROM clusters"))
+    canonical = stable_canonical_ids(representative, previous)
+    sizes: dict[str, int] = {}
+    for cid in canonical.values():
+        sizes[cid] = sizes.get(cid, 0) + 1
+    summary.clusters = len(sizes)
+    summary.merged_clusters = sum(1 for n in sizes.values() if n > 1)
+
+    say("writing results")
+    ids = sorted(canonical)
+    cluster_table = pa.table(
+        {
+            "entity_id": ids,
+            "canonical_id": [canonical[i] for i in ids],
+            "kind": [kinds[i] for i in ids],
+        }
+    )
+    pair_table = pa.concat_tables(
+        [
+            people.append_column("kind", pa.array(["person"] * people.num_rows, pa.string())),
+            firms.append_column("kind", pa.array(["company"] * firms.num_rows, pa.string())),
+        ]
+    )
+    summary.seconds = round(time.perf_counter() - started, 2)
+    with store.transaction():
+        store.execute("DELETE FROM clusters")
+        store.insert_arrow("clusters", cluster_table)
+        store.execute("DELETE FROM resolution_pairs")
+        store.insert_arrow("resolution_pairs", pair_table)
+        run_id = store.fetchone("SELECT coalesce(max(run_id), 0) + 1 FROM resolution_runs")
+        store.execute(
+            "INSERT INTO resolution_runs VALUES (?, ?, ?, ?)",
+            [
+                run_id[0] if run_id else 1,
+                datetime.now(UTC).replace(tzinfo=None),
+                engine,
+                json.dumps(summary.as_dict()),
+            ],
+        )
+    return summary
+
+
+def _drop_conflicting(records: pa.Table) -> tuple[pa.Table, dict[str, int]]:
+    """An id used by several datasets may name different things in each; such records are
+    left out (and counted) rather than silently merged."""
+    shared = pc.greater(records["datasets"], 1)
+    count = pc.sum(shared).as_py() or 0
+    kept = records.filter(pc.invert(shared)) if count else records
+    return kept, ({"ids used by several datasets (left out)": int(count)} if count else {})
+
+
+def _memory_limit(store: Store) -> str:
+    row = store.fetchone("SELECT current_setting('memory_limit')")
+    return str(row[0]).replace(" ", "") if row else "1GB"

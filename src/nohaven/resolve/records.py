@@ -1,0 +1,98 @@
+"""The records entity resolution works on: one row per person or company entity.
+
+Statements are pivoted in DuckDB into the few fields matching uses (names, birth date,
+gender, nationalities, identifiers, addresses); which FtM properties feed each field is
+read from the FtM model (every identifier-typed property counts as an identifier), not
+listed by hand.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pyarrow as pa
+from followthemoney import model
+from followthemoney.types import registry
+
+from nohaven.store.store import Store
+
+PERSON_SCHEMATA = ("Person",)
+COMPANY_SCHEMATA = ("Company", "Organization", "LegalEntity", "PublicBody")
+
+# Names that say who a record is; weak aliases ("Big Brother") are left out.
+_NAME_PROPS = ("name", "alias", "previousName")
+
+
+@cache
+def identifier_props() -> tuple[str, ...]:
+    """Every identifier-typed property of the person and company schemata."""
+    props: set[str] = set()
+    for schema_name in PERSON_SCHEMATA + COMPANY_SCHEMATA:
+        schema = model.get(schema_name)
+        if schema is None:
+            continue
+        props |= {p.name for p in schema.properties.values() if p.type == registry.identifier}
+    return tuple(sorted(props))
+
+
+def _sql_list(values: tuple[str, ...]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+def records_sql() -> str:
+    """One row per person or company entity, with the fields the matcher compares.
+
+    A Latin first and last name are also joined as "LAST, First" so the name engine
+    knows which part is the family name.
+    """
+    kinds = (
+        f"CASE WHEN max(schema) FILTER (schema IN ({_sql_list(PERSON_SCHEMATA)})) IS NOT NULL "
+        "THEN 'person' ELSE 'company' END"
+    )
+    identifiers = _sql_list(identifier_props())
+    return f"""
+    WITH picked AS (
+        SELECT entity_id, schema, prop, value, dataset
+        FROM statements
+        WHERE schema IN ({_sql_list(PERSON_SCHEMATA + COMPANY_SCHEMATA)})
+    ),
+    joined_names AS (
+        SELECT entity_id,
+               max(value) FILTER (prop = 'lastName') AS last_name,
+               max(value) FILTER (prop = 'firstName') AS first_name
+        FROM picked WHERE prop IN ('lastName', 'firstName')
+        GROUP BY entity_id
+    )
+    SELECT p.entity_id AS unique_id,
+           {kinds} AS kind,
+           min(p.dataset) AS dataset,
+           count(DISTINCT p.dataset) AS datasets,
+           list_distinct(
+               list(p.value) FILTER (p.prop IN ({_sql_list(_NAME_PROPS)}))
+               || CASE WHEN any_value(j.last_name) IS NOT NULL
+                        AND any_value(j.first_name) IS NOT NULL
+                        AND regexp_matches(any_value(j.last_name), '[A-Za-z]')
+                       THEN [any_value(j.last_name) || ', ' || any_value(j.first_name)]
+                       ELSE [] END
+           ) AS names,
+           min(TRY_CAST(p.value AS DATE)) FILTER (p.prop = 'birthDate') AS birth_date,
+           min(p.value) FILTER (p.prop = 'gender') AS gender,
+           list_sort(list_distinct(
+               list(lower(p.value)) FILTER (p.prop IN ('nationality', 'citizenship'))
+           )) AS nationalities,
+           list_sort(list_distinct(
+               list(regexp_replace(upper(p.value), '[^0-9A-Z]', '', 'g'))
+               FILTER (p.prop IN ({identifiers}))
+           )) AS identifiers,
+           list_sort(list_distinct(
+               list(lower(p.value)) FILTER (p.prop IN ('jurisdiction', 'country'))
+           )) AS countries,
+           min(lower(p.value)) FILTER (p.prop = 'address') AS address
+    FROM picked p LEFT JOIN joined_names j USING (entity_id)
+    GROUP BY p.entity_id
+    """
+
+
+def load_records(store: Store) -> pa.Table:
+    """Every person and company record in the store, as an Arrow table."""
+    return store.arrow(records_sql())

@@ -1,0 +1,48 @@
+"""Blocking keys: every spelling of one name shares a key; different names do not."""
+
+from __future__ import annotations
+
+import pytest
+
+from nohaven.names.keys import name_keys
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["Hui Chiu Fan", "Chaofan Xu", "XU Chaofan", "Hsu Chao-fan", "Hsü Ch'ao-fan", "許超凡"],
+)
+def test_every_romanisation_of_a_han_name_shares_a_key_with_it(spelling: str) -> None:
+    assert name_keys("许超凡") & name_keys(spelling)
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("LIU, YINGTIEH", "LAU, WING TIP"),  # Wade-Giles and Hong Kong, no Han between
+        ("KUNG, TUNG YEN", "KUNG, DONGYAN"),  # Wade-Giles and pinyin
+        ("YANG, HUNG WAN", "YANG, HUNGWAN"),  # spacing
+        ("CHUENG, Kevin Pan Leung", "CHEUNG KEVIN PAN LEUNG"),  # typo in the family name
+        ("Queenie Shue Huen Lim", "LIM, Shue Huen"),  # unknown Western name
+        ("歐陽嵐", "OUYANG, Alice Lan"),  # compound surname, Western given name
+    ],
+)
+def test_variants_without_a_han_record_still_meet(left: str, right: str) -> None:
+    assert name_keys(left) & name_keys(right)
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("许超凡", "许超明"),
+        ("许超凡", "李超凡"),
+        ("Chan Tai Man", "Wong Tai Man"),
+        ("王伟", "Li Na"),
+    ],
+)
+def test_different_people_share_no_key(left: str, right: str) -> None:
+    assert not name_keys(left) & name_keys(right)
+
+
+@pytest.mark.parametrize("name", ["", "   ", "J. Lee", "12345", "李"])
+def test_names_without_family_and_given_parts_have_no_keys(name: str) -> None:
+    assert name_keys(name) == frozenset()

@@ -1,0 +1,49 @@
+"""Clustering under judgements, and canonical ids that survive re-runs (pure functions)."""
+
+from __future__ import annotations
+
+from nohaven.resolve.cluster import cluster_pairs, mint_canonical_id, stable_canonical_ids
+
+
+def _groups(representative: dict[str, str]) -> set[frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for item, root in representative.items():
+        out.setdefault(root, set()).add(item)
+    return {frozenset(g) for g in out.values()}
+
+
+def test_pairs_at_or_above_the_threshold_merge_transitively() -> None:
+    pairs = [("a", "b", 0.9), ("b", "c", 0.7), ("c", "d", 0.69)]
+    assert _groups(cluster_pairs("abcde", pairs, 0.7)) == {
+        frozenset("abc"),
+        frozenset("d"),
+        frozenset("e"),
+    }
+
+
+def test_a_different_judgement_stops_a_chain_through_a_third_record() -> None:
+    # a-b and b-c are both strong, but a and c were judged different: the weaker link
+    # (b-c) is the one refused, so b stays with a.
+    pairs = [("a", "b", 0.99), ("b", "c", 0.95)]
+    groups = _groups(cluster_pairs("abc", pairs, 0.5, different=[("a", "c")]))
+    assert groups == {frozenset("ab"), frozenset("c")}
+
+
+def test_a_same_judgement_merges_below_the_threshold_and_beats_a_different_chain() -> None:
+    groups = _groups(cluster_pairs("abcd", [("c", "d", 0.1)], 0.5, same=[("a", "b")]))
+    assert groups == {frozenset("ab"), frozenset("c"), frozenset("d")}
+
+
+def test_canonical_ids_are_kept_and_the_larger_part_of_a_split_keeps_the_id() -> None:
+    previous = {"a": "nh-1", "b": "nh-1", "c": "nh-1", "x": "nh-2"}
+    representative = {"a": "a", "b": "a", "c": "c", "x": "x", "new": "new"}
+    ids = stable_canonical_ids(representative, previous)
+    assert ids["a"] == ids["b"] == "nh-1"
+    assert ids["c"] not in {"nh-1", "nh-2"} and ids["c"].startswith("nh-")
+    assert ids["x"] == "nh-2"
+    assert ids["new"] == mint_canonical_id(["new"])
+
+
+def test_minted_ids_depend_only_on_the_members() -> None:
+    assert mint_canonical_id(["b", "a"]) == mint_canonical_id(["a", "b"])
+    assert mint_canonical_id(["a"]) != mint_canonical_id(["b"])
