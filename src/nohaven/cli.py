@@ -281,8 +281,16 @@ class JudgementChoice(StrEnum):
     unsure = "unsure"
 
 
+class EngineChoice(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
 @app.command()
 def resolve(
+    engine: Annotated[
+        EngineChoice, typer.Option(help="Where the model runs (spark: pip install nohaven[spark]).")
+    ] = EngineChoice.duckdb,
     threshold: Annotated[
         float, typer.Option(help="Match probability at which two person records merge.")
     ] = 0.7,
@@ -294,7 +302,10 @@ def resolve(
 
     with Store.from_settings(settings_for(db)) as store:
         summary = run_resolve(
-            store, threshold=threshold, progress=lambda m: err.print(m, highlight=False)
+            store,
+            engine=engine.value,
+            threshold=threshold,
+            progress=lambda m: err.print(m, highlight=False),
         )
     if as_json:
         out.print_json(json.dumps(summary.as_dict()))

@@ -2,8 +2,9 @@
 
 Pairs are merged strongest first (single linkage, like connected components at a
 threshold), except that two groups are never merged when an investigator has judged
-any record of one *different* from any record of the other; pairs judged *same* are
-merged whatever the model says. Canonical ids are carried over from the previous run, so
+any record of one *different* from any record of the other, or when the merged group
+would hold two different Han names or birth years; pairs judged *same* are merged
+whatever the model says. Canonical ids are carried over from the previous run, so
 an id cited in a case keeps meaning the same person after a re-run.
 """
 
@@ -13,13 +14,27 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
+Attributes = Mapping[str, frozenset[str]]
+
 
 class _Groups:
-    """Union-find over record ids with cannot-link constraints."""
+    """Union-find over record ids with cannot-link constraints and, per group, the values
+    of attributes a person has only one of (Han name, birth year)."""
 
-    def __init__(self) -> None:
+    def __init__(self, attributes: Mapping[str, Attributes]) -> None:
         self.parent: dict[str, str] = {}
         self.forbidden: dict[str, set[str]] = {}
+        self.values: dict[str, dict[str, set[str]]] = {
+            item: {name: set(v) for name, v in attrs.items() if v}
+            for item, attrs in attributes.items()
+        }
+
+    def consistent(self, a: str, b: str) -> bool:
+        """No single-valued attribute known on both sides with nothing in common."""
+        left, right = self.values.get(a, {}), self.values.get(b, {})
+        return all(
+            left[name].isdisjoint(right[name]) is False for name in left.keys() & right.keys()
+        )
 
     def find(self, item: str) -> str:
         root = self.parent.setdefault(item, item)
@@ -42,12 +57,14 @@ class _Groups:
         a, b = self.find(left), self.find(right)
         if a == b:
             return True
-        if not force and not self.may_merge(a, b):
+        if not force and not (self.may_merge(a, b) and self.consistent(a, b)):
             return False
         self.parent[b] = a
         moved = self.forbidden.pop(b, set())
         if moved:
             self.forbidden.setdefault(a, set()).update(moved)
+        for name, values in self.values.pop(b, {}).items():
+            self.values.setdefault(a, {}).setdefault(name, set()).update(values)
         return True
 
 
@@ -57,13 +74,17 @@ def cluster_pairs(
     threshold: float,
     same: Iterable[tuple[str, str]] = (),
     different: Iterable[tuple[str, str]] = (),
+    attributes: Mapping[str, Attributes] | None = None,
 ) -> dict[str, str]:
     """Map every id to a representative member of its cluster.
 
     `pairs` are (left, right, probability); those at or above `threshold` merge, in
-    descending probability, unless a `different` judgement separates the two groups.
+    descending probability, unless a `different` judgement separates the two groups or
+    the merge would give one person two Han names or two birth years (`attributes`:
+    per record, attribute → values). This is what stops single linkage from chaining
+    namesakes into one giant cluster.
     """
-    groups = _Groups()
+    groups = _Groups(attributes or {})
     for item in ids:
         groups.find(item)
     for left, right in different:

@@ -18,6 +18,12 @@ from nohaven.names.readings import fold_latin
 KEY_SIZE_DIGITS = 6
 
 
+def han_name(name: str) -> str:
+    """The Han characters of a name (simplified), or "" when it has none."""
+    analysis = analyze_name(name)
+    return "" if analysis.problem else analysis.han
+
+
 def normalised_name(name: str) -> str:
     """A name as Han characters (simplified) or as its sorted Latin words: the form under
     which two records carry literally the same name."""
@@ -32,10 +38,12 @@ def normalised_name(name: str) -> str:
 def build_person_features(con: duckdb.DuckDBPyConnection, records: str, keys: str) -> None:
     """Create table ``person_features`` from the person records and their (name, key) table.
 
-    Columns: unique_id, dataset, names_norm, exact_keys, sound_keys, spelling_keys, heads,
+    Columns: unique_id, dataset, names_norm, han_names, exact_keys, sound_keys, spelling_keys,
+    heads,
     primary_key, birth_date, gender, nationalities, identifiers.
     """
     con.create_function("nohaven_normalised_name", normalised_name, ["VARCHAR"], "VARCHAR")
+    con.create_function("nohaven_han_name", han_name, ["VARCHAR"], "VARCHAR")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _record_keys AS
         SELECT DISTINCT r.unique_id, k.key
@@ -64,11 +72,14 @@ def build_person_features(con: duckdb.DuckDBPyConnection, records: str, keys: st
         normalised AS (
             SELECT unique_id,
                    list_sort(list(DISTINCT nohaven_normalised_name(name))
-                             FILTER (nohaven_normalised_name(name) <> '')) AS names_norm
+                             FILTER (nohaven_normalised_name(name) <> '')) AS names_norm,
+                   list_sort(list(DISTINCT nohaven_han_name(name))
+                             FILTER (nohaven_han_name(name) <> '')) AS han_names
             FROM (SELECT unique_id, unnest(names) AS name FROM {records})
             GROUP BY unique_id
         )
         SELECT r.unique_id, r.dataset, n.names_norm,
+               CASE WHEN len(n.han_names) > 0 THEN n.han_names END AS han_names,
                k.exact_keys, k.sound_keys, k.spelling_keys, k.heads, k.primary_key,
                r.birth_date, r.gender,
                CASE WHEN len(r.nationalities) > 0 THEN r.nationalities END AS nationalities,

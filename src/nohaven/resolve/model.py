@@ -76,6 +76,12 @@ def person_comparisons(dialect: Dialect) -> list[dict[str, Any]]:
                 null=True,
             ),
             _level(f"{s.has_any}(names_norm_l, names_norm_r)", "same name"),
+            # Two names in Han characters that differ are two names, however alike
+            # their romanisations (王美妮 and 王眉利 are both "Mei Lei" in Hong Kong).
+            _level(
+                "han_names_l IS NOT NULL AND han_names_r IS NOT NULL",
+                "different Han characters",
+            ),
             _level(s.min_shared_below("exact_keys", 2), "same spelling or reading, unique"),
             _level(s.min_shared_below("exact_keys", RARE_KEY), "same spelling or reading, rare"),
             _level(s.min_shared_below("exact_keys", COMMON_KEY), "same spelling or reading"),
@@ -147,6 +153,7 @@ def person_settings(dialect: Dialect, records: int) -> dict[str, Any]:
         "blocking_rules_to_generate_predictions": [],
         "probability_two_random_records_match": min(0.5, max(records, 1) / pairs),
         "retain_matching_columns": False,
-        "retain_intermediate_calculation_columns": False,
+        # Per-comparison match weights come back, so each pair's evidence can be named.
+        "retain_intermediate_calculation_columns": True,
         "max_iterations": 20,
     }

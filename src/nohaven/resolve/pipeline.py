@@ -10,7 +10,6 @@ store file never holds its intermediate tables.
 from __future__ import annotations
 
 import json
-import logging
 import math
 import time
 from collections.abc import Callable
@@ -25,6 +24,7 @@ import pyarrow.compute as pc
 from nohaven.errors import NohavenError
 from nohaven.resolve.blocking import build_pairs, company_key_table, name_key_table
 from nohaven.resolve.cluster import cluster_pairs, stable_canonical_ids
+from nohaven.resolve.engines import ENGINES, score_on_duckdb, score_on_spark
 from nohaven.resolve.features import build_person_features
 from nohaven.resolve.judgements import latest_judgements
 from nohaven.resolve.model import person_settings
@@ -33,7 +33,7 @@ from nohaven.store.store import Store
 
 DEFAULT_THRESHOLD = 0.7  # match probability at which two person records merge
 REVIEW_FLOOR = 0.05  # pairs kept for review and explanation from this probability up
-COMPANY_NAME_PROBABILITY = 0.9  # same normalised company name
+COMPANY_NAME_PROBABILITY = 0.3  # same name only: generic names recur, so review, not merge
 COMPANY_IDENTIFIER_PROBABILITY = 0.99  # same registration number or other identifier
 
 Progress = Callable[[str], None]
@@ -60,18 +60,11 @@ class ResolveSummary:
         return asdict(self)
 
 
-def _quiet_splink() -> None:
-    for name in ("splink", "splink.internals"):
-        logging.getLogger(name).setLevel(logging.ERROR)
-
-
 def _person_predictions(
-    con: duckdb.DuckDBPyConnection, persons: pa.Table, summary: ResolveSummary
+    con: duckdb.DuckDBPyConnection, persons: pa.Table, summary: ResolveSummary, engine: str
 ) -> pa.Table:
     """Scored candidate pairs of person records: left_id, right_id, probability, weight,
-    evidence."""
-    from splink import DuckDBAPI, Linker, block_on
-
+    evidence. Keys, pairs and features are built in DuckDB; the model runs on `engine`."""
     names = sorted({n for names in persons["names"].to_pylist() for n in names or ()})
     con.register("_persons_arrow", persons)
     con.execute("CREATE TABLE person_records AS SELECT * FROM _persons_arrow")
@@ -91,35 +84,39 @@ def _person_predictions(
     build_person_features(con, "person_records", "name_keys")
     if stats.total == 0:
         return _empty_predictions()
-
-    _quiet_splink()
-    api = DuckDBAPI(connection=con)
-    features = api.register("person_features")
     settings = person_settings("duckdb", persons.num_rows)
-    settings["retain_intermediate_calculation_columns"] = True
-    linker = Linker(features, settings, log_level=None)
-    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
-    for rule in (block_on("birth_date"), block_on("primary_key")):
-        try:
-            linker.training.estimate_parameters_using_expectation_maximisation(rule)
-        except Exception as exc:  # Splink raises bare Exceptions when a block is empty
-            if "no" not in str(exc).lower() and "empty" not in str(exc).lower():
-                raise
-    blocked = api.register(
-        con.sql(
-            "SELECT CAST(match_key AS VARCHAR) AS match_key, unique_id_l AS join_key_l, "
-            "unique_id_r AS join_key_r FROM pairs"
-        )
-    )
-    linker.table_management.register_blocked_pairs_for_predict(blocked)
-    predicted = linker.inference.predict(threshold_match_probability=REVIEW_FLOOR)
-    model = linker.misc.save_model_to_json()
-    evidence = _evidence_sql(model["comparisons"])
-    return con.sql(
-        f"SELECT unique_id_l AS left_id, unique_id_r AS right_id, "
-        f"match_probability, match_weight, {evidence} AS evidence "
-        f"FROM {predicted.physical_name}"
-    ).to_arrow_table()
+    if engine == "spark":
+        scored, model = score_on_spark(con, settings, REVIEW_FLOOR)
+    else:
+        scored, model = score_on_duckdb(con, settings, REVIEW_FLOOR)
+    con.register("_scored", scored)
+    try:
+        return con.sql(
+            f"SELECT unique_id_l AS left_id, unique_id_r AS right_id, "
+            f"match_probability, match_weight, {_evidence_sql(model['comparisons'])} AS evidence "
+            f"FROM _scored ORDER BY left_id, right_id"
+        ).to_arrow_table()
+    finally:
+        con.unregister("_scored")
+
+
+def _single_valued_attributes(
+    con: duckdb.DuckDBPyConnection,
+) -> dict[str, dict[str, frozenset[str]]]:
+    """Per person record, the Han names and birth year: one person has one of each."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'person_features'"
+    ).fetchall()[0][0]
+    if not exists:
+        return {}
+    rows = con.execute(
+        "SELECT unique_id, coalesce(han_names, []), CAST(year(birth_date) AS VARCHAR) "
+        "FROM person_features WHERE han_names IS NOT NULL OR birth_date IS NOT NULL"
+    ).fetchall()
+    return {
+        uid: {"han": frozenset(han), "birth_year": frozenset([year] if year else [])}
+        for uid, han, year in rows
+    }
 
 
 def _evidence_sql(comparisons: list[dict[str, Any]]) -> str:
@@ -207,8 +204,8 @@ def resolve(
 ) -> ResolveSummary:
     """Resolve every person and company record in the store; rewrite `clusters` and
     `resolution_pairs`. Judgements are applied, never overridden."""
-    if engine != "duckdb":
-        raise NohavenError(f"unknown engine {engine!r} (available: duckdb)")
+    if engine not in ENGINES:
+        raise NohavenError(f"unknown engine {engine!r} (available: {', '.join(ENGINES)})")
     if not 0.0 < threshold <= 1.0:
         raise NohavenError(f"threshold must be in (0, 1], not {threshold}")
     started = time.perf_counter()
@@ -237,7 +234,8 @@ def resolve(
     try:
         con.execute(f"SET memory_limit = '{_memory_limit(store)}'")
         say("scoring people")
-        people = _person_predictions(con, persons, summary)
+        people = _person_predictions(con, persons, summary, engine)
+        attributes = _single_valued_attributes(con)
         say("scoring companies")
         firms = _company_predictions(con, companies, summary)
     finally:
@@ -269,6 +267,7 @@ def resolve(
         threshold,
         same=[(j.left_id, j.right_id) for j in usable if j.judgement == "same"],
         different=[(j.left_id, j.right_id) for j in usable if j.judgement == "different"],
+        attributes=attributes,
     )
     previous = dict(store.fetchall("SELECT entity_id, canonical_id FROM clusters"))
     canonical = stable_canonical_ids(representative, previous)
