@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from nohaven.resolve.cluster import cluster_pairs, mint_canonical_id, stable_canonical_ids
+from nohaven.resolve.cluster import (
+    attach_by_unique_name,
+    cluster_pairs,
+    mint_canonical_id,
+    stable_canonical_ids,
+)
 
 
 def _groups(representative: dict[str, str]) -> set[frozenset[str]]:
@@ -47,3 +52,23 @@ def test_canonical_ids_are_kept_and_the_larger_part_of_a_split_keeps_the_id() ->
 def test_minted_ids_depend_only_on_the_members() -> None:
     assert mint_canonical_id(["b", "a"]) == mint_canonical_id(["a", "b"])
     assert mint_canonical_id(["a"]) != mint_canonical_id(["b"])
+
+
+def test_two_han_names_or_birth_years_never_end_up_in_one_cluster() -> None:
+    attributes = {
+        "a": {"han": frozenset({"王伟"}), "birth_year": frozenset({"1960"})},
+        "b": {"han": frozenset(), "birth_year": frozenset()},
+        "c": {"han": frozenset({"王为"}), "birth_year": frozenset()},
+        "d": {"han": frozenset(), "birth_year": frozenset({"1971"})},
+    }
+    pairs = [("a", "b", 0.99), ("b", "c", 0.98), ("b", "d", 0.97)]
+    groups = _groups(cluster_pairs("abcd", pairs, 0.5, attributes=attributes))
+    assert groups == {frozenset("ab"), frozenset("c"), frozenset("d")}
+
+
+def test_an_undated_record_joins_the_only_cluster_its_name_points_to() -> None:
+    representative = {"han": "han", "visa": "han", "deed": "deed", "deed2": "deed2", "x": "x"}
+    links = [("deed", "han"), ("deed", "visa"), ("deed2", "han"), ("deed2", "x")]
+    attached = attach_by_unique_name(representative, links, undated={"deed", "deed2"})
+    # deed2's name also points at x, a namesake: it stays alone for review.
+    assert attached == [("deed", "han")]

@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from nohaven.names.keys import name_keys
 
-MAX_BLOCK = 400
+MAX_BLOCK = 50
 
 # Legal-form words that say nothing about which company it is.
 _COMPANY_NOISE = re.compile(

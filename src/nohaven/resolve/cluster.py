@@ -133,3 +133,31 @@ def stable_canonical_ids(
         for item in group:
             out[item] = chosen
     return out
+
+
+def attach_by_unique_name(
+    representative: Mapping[str, str],
+    name_links: Iterable[tuple[str, str]],
+    undated: Iterable[str],
+) -> list[tuple[str, str]]:
+    """Links that attach a lone record to the one cluster its name points to.
+
+    A record with no birth date (a deed, a land title) can only be placed by its name.
+    When every record sharing its exact name reading lies in one cluster, no namesake is
+    known and the record joins that cluster; when two clusters share the name, it stays
+    alone for review. This is term frequency counted over clusters, not records.
+    """
+    sizes = Counter(representative.values())
+    undated = set(undated)
+    targets: dict[str, set[str]] = {}
+    for left, right in name_links:
+        a, b = representative[left], representative[right]
+        if a == b:
+            continue
+        targets.setdefault(left, set()).add(b)
+        targets.setdefault(right, set()).add(a)
+    return [
+        (record, next(iter(clusters)))
+        for record, clusters in sorted(targets.items())
+        if len(clusters) == 1 and sizes[representative[record]] == 1 and record in undated
+    ]

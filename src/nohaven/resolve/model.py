@@ -18,6 +18,15 @@ Dialect = Literal["duckdb", "spark"]
 RARE_KEY = 4
 COMMON_KEY = 15
 
+# Name levels that say "the same name, as written or as read in one system": the evidence
+# on which a record with nothing else to go on may join a cluster (cluster.attach_...).
+SAME_NAME_LEVELS = (
+    "same name",
+    "same spelling or reading, unique",
+    "same spelling or reading, rare",
+    "same spelling or reading",
+)
+
 
 @dataclass(frozen=True)
 class _Sql:
@@ -139,7 +148,17 @@ def person_comparisons(dialect: Dialect) -> list[dict[str, Any]]:
             _level("ELSE", "none shared"),
         ],
     }
-    return [name, birth, gender, nationality, identifiers]
+    # Registries rarely list one person twice; two records from one dataset are weaker
+    # evidence than the same name in two countries' records. EM learns by how much.
+    dataset = {
+        "output_column_name": "dataset",
+        "comparison_levels": [
+            _level(_list_null("dataset", s), "missing", null=True),
+            _level("dataset_l = dataset_r", "same dataset"),
+            _level("ELSE", "different datasets"),
+        ],
+    }
+    return [name, birth, gender, nationality, identifiers, dataset]
 
 
 def person_settings(dialect: Dialect, records: int) -> dict[str, Any]:

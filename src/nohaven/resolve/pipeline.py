@@ -23,11 +23,11 @@ import pyarrow.compute as pc
 
 from nohaven.errors import NohavenError
 from nohaven.resolve.blocking import build_pairs, company_key_table, name_key_table
-from nohaven.resolve.cluster import cluster_pairs, stable_canonical_ids
+from nohaven.resolve.cluster import attach_by_unique_name, cluster_pairs, stable_canonical_ids
 from nohaven.resolve.engines import ENGINES, score_on_duckdb, score_on_spark
 from nohaven.resolve.features import build_person_features
 from nohaven.resolve.judgements import latest_judgements
-from nohaven.resolve.model import person_settings
+from nohaven.resolve.model import SAME_NAME_LEVELS, person_settings
 from nohaven.resolve.records import load_records
 from nohaven.store.store import Store
 
@@ -51,6 +51,7 @@ class ResolveSummary:
     comparisons_by_rule: dict[str, int] = field(default_factory=dict)
     clusters: int = 0
     merged_clusters: int = 0
+    attached_by_unique_name: int = 0
     judgements_applied: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
     threshold: float = DEFAULT_THRESHOLD
@@ -261,14 +262,36 @@ def resolve(
             strict=True,
         )
     ]
+    same = [(j.left_id, j.right_id) for j in usable if j.judgement == "same"]
+    different = [(j.left_id, j.right_id) for j in usable if j.judgement == "different"]
     representative = cluster_pairs(
-        known,
-        scored,
-        threshold,
-        same=[(j.left_id, j.right_id) for j in usable if j.judgement == "same"],
-        different=[(j.left_id, j.right_id) for j in usable if j.judgement == "different"],
-        attributes=attributes,
+        known, scored, threshold, same=same, different=different, attributes=attributes
     )
+    same_name = {f"name: {label}" for label in SAME_NAME_LEVELS}
+    name_links = [
+        (left, right)
+        for left, right, evidence in zip(
+            people["left_id"].to_pylist(),
+            people["right_id"].to_pylist(),
+            people["evidence"].to_pylist(),
+            strict=True,
+        )
+        if evidence.split("; ", 1)[0] in same_name
+    ]
+    undated = {r for r in known if r in kinds and kinds[r] == "person"} - {
+        r for r, a in attributes.items() if a.get("birth_year")
+    }
+    attached = attach_by_unique_name(representative, name_links, undated)
+    summary.attached_by_unique_name = len(attached)
+    if attached:
+        representative = cluster_pairs(
+            known,
+            scored + [(record, root, 1.0) for record, root in attached],
+            threshold,
+            same=same,
+            different=different,
+            attributes=attributes,
+        )
     previous = dict(store.fetchall("SELECT entity_id, canonical_id FROM clusters"))
     canonical = stable_canonical_ids(representative, previous)
     sizes: dict[str, int] = {}
