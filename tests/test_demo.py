@@ -17,6 +17,11 @@ def test_demo_generates_loads_and_reports(cli, tmp_path: Path) -> None:
     # The name engine finds the planted cross-script records of officials' families.
     found = re.search(r"recall (\d\.\d\d)", " ".join(result.stdout.split()))
     assert found and float(found.group(1)) >= 0.9, result.stdout
+    # Entity resolution ran over everything loaded, precise before complete.
+    resolved = re.search(
+        r"cluster precision (\d\.\d\d), recall (\d\.\d\d)", " ".join(result.stdout.split())
+    )
+    assert resolved and float(resolved.group(1)) >= 0.97 and float(resolved.group(2)) >= 0.8
     # Running it again reuses the world and changes nothing in the store.
     again = cli("demo", "--no-serve", "--out", world, "--db", db)
     assert again.code == 0 and "already loaded" in again.stdout
