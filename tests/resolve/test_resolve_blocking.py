@@ -1,0 +1,69 @@
+"""Candidate pairs: key tables (serial and parallel alike) and the blocking rules."""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from nohaven.resolve import blocking
+from nohaven.resolve.blocking import build_pairs, company_key, name_key_table
+
+NAMES = ["许超凡", "Hui Chiu Fan", "Chaofan Xu", "王伟", "Wang Wei", "LAU, WING TIP", "J. Lee"]
+
+
+def test_parallel_key_building_gives_the_serial_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    serial = name_key_table(NAMES, workers=1)
+    monkeypatch.setattr(blocking, "PARALLEL_FROM", 2)
+    parallel = name_key_table(NAMES, workers=2)
+    assert sorted(zip(*serial.to_pydict().values(), strict=True)) == sorted(
+        zip(*parallel.to_pydict().values(), strict=True)
+    )
+    assert "J. Lee" not in serial["name"].to_pylist()  # no family and given name: no key
+
+
+def _records(rows: list[tuple[str, list[str], str | None, list[str] | None]]) -> pa.Table:
+    return pa.table(
+        {
+            "unique_id": [r[0] for r in rows],
+            "names": [r[1] for r in rows],
+            "birth_date": pa.array([r[2] for r in rows], pa.string()).cast(pa.date32()),
+            "identifiers": [r[3] for r in rows],
+        }
+    )
+
+
+def test_rules_pair_cross_script_names_dates_and_identifiers_and_cap_common_keys() -> None:
+    rows = [
+        ("han", ["许超凡"], "1960-01-02", None),
+        ("hk", ["Hui Chiu Fan"], None, None),
+        ("typo", ["Hui Chui Fan"], "1960-01-02", None),  # no shared key, same family + date
+        ("passport-a", ["Someone Else"], None, ["E1234567"]),
+        ("passport-b", ["Other Name"], None, ["E1234567"]),
+        *[(f"wang-{i}", ["Wang Wei"], None, None) for i in range(6)],
+    ]
+    con = duckdb.connect()
+    con.register("records", _records(rows))
+    names = sorted({n for r in rows for n in r[1]})
+    con.register("keys", name_key_table(names, workers=1))
+    stats = build_pairs(con, "records", "keys", max_block=5)
+    pairs = {tuple(p) for p in con.execute("SELECT unique_id_l, unique_id_r FROM pairs").fetchall()}
+    assert ("han", "hk") in pairs
+    assert ("han", "typo") in pairs
+    assert ("passport-a", "passport-b") in pairs
+    # Six Wang Weis exceed the block cap and have no birth years: not paired on the name.
+    assert not any(a.startswith("wang") and b.startswith("wang") for a, b in pairs)
+    assert stats.oversized_keys >= 1 and stats.total == len(pairs)
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Bright Crystal Industrial Limited", "bright crystal industrial"),
+        ("BRIGHT CRYSTAL INDUSTRIAL LTD.", "bright crystal industrial"),
+        ("光明实业有限公司", "光明实业"),
+        ("Ltd.", ""),
+    ],
+)
+def test_company_keys_ignore_case_punctuation_and_legal_form(name: str, key: str) -> None:
+    assert company_key(name) == key
