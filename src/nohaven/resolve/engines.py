@@ -39,11 +39,17 @@ def _quiet() -> None:
 
 
 def _train(linker: Any) -> None:
+    """u from a seeded random sample, m by EM; an EM block with no pairs (a small store)
+    leaves those m values at Splink's defaults rather than failing the run."""
     from splink import block_on
+    from splink.internals.exceptions import EMTrainingException
 
     linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=SEED)
     for column in _EM_RULES:
-        linker.training.estimate_parameters_using_expectation_maximisation(block_on(column))
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(block_on(column))
+        except EMTrainingException:
+            continue
 
 
 def train(con: duckdb.DuckDBPyConnection, settings: dict[str, Any]) -> tuple[Any, Any]:

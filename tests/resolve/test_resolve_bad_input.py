@@ -1,0 +1,50 @@
+"""Records resolution cannot use are counted and left out, never silently merged."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from nohaven.ingest import load_paths
+from nohaven.resolve.pipeline import resolve
+from nohaven.store import Store
+
+
+def _ftm(path: Path, entities: list[dict]) -> Path:
+    path.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in entities) + "\n")
+    return path
+
+
+def _person(entity_id: str, name: str, **props: str) -> dict:
+    properties = {"name": [name], **{k: [v] for k, v in props.items()}}
+    return {"id": entity_id, "schema": "Person", "properties": properties}
+
+
+def test_unusable_names_partial_dates_and_shared_ids_are_reported(
+    store: Store, tmp_path: Path
+) -> None:
+    registry = _ftm(
+        tmp_path / "registry.ftm.json",
+        [
+            _person("p-1", "许超凡", birthDate="1963-05-02"),
+            _person("p-2", "X"),  # no family and given name
+            _person("p-3", "Hui Chiu Fan", birthDate="1963"),  # a year, not a date
+            _person("shared", "王伟"),
+        ],
+    )
+    other = _ftm(tmp_path / "other.ftm.json", [_person("shared", "Li Na")])
+    load_paths(store, [registry])
+    load_paths(store, [other])
+    summary = resolve(store)
+    assert summary.skipped["persons without a usable name"] == 1
+    assert summary.skipped["birth dates that are not full dates (ignored)"] == 1
+    assert summary.skipped["ids used by several datasets (left out)"] == 1
+    clusters = dict(store.fetchall("SELECT entity_id, canonical_id FROM clusters"))
+    assert "shared" not in clusters
+    assert clusters["p-1"] == clusters["p-3"]  # the Han name and its Hong Kong spelling
+    assert clusters["p-2"] != clusters["p-1"]
+
+
+def test_an_empty_store_resolves_to_nothing(store: Store) -> None:
+    summary = resolve(store)
+    assert (summary.records, summary.clusters, summary.comparisons) == (0, 0, 0)
