@@ -11,6 +11,7 @@ nohaven[spark]`, Java 17) runs in local mode here; pointed at a cluster with
 from __future__ import annotations
 
 import logging
+import math
 import shutil
 import tempfile
 from pathlib import Path
@@ -52,6 +53,26 @@ def _train(linker: Any) -> None:
             continue
 
 
+LevelWeights = list[tuple[str, str, float]]
+
+
+def level_weights(linker: Any) -> LevelWeights:
+    """(comparison, level label, match weight) for every non-null level of a trained model,
+    with Splink's own fallbacks for levels training never saw."""
+    out: LevelWeights = []
+    for comparison in linker._settings_obj.comparisons:  # no public accessor in Splink 5
+        for level in comparison.comparison_levels:
+            if level.is_null_level:
+                continue
+            try:
+                weight = level._log2_bayes_factor
+            except (TypeError, ValueError):
+                continue
+            if math.isfinite(weight):
+                out.append((comparison.output_column_name, level.label_for_charts, weight))
+    return out
+
+
 def train(con: duckdb.DuckDBPyConnection, settings: dict[str, Any]) -> tuple[Any, Any]:
     """Estimate the model on the embedded engine: u from a seeded random sample, m by EM.
 
@@ -69,13 +90,13 @@ def train(con: duckdb.DuckDBPyConnection, settings: dict[str, Any]) -> tuple[Any
 
 def score_on_duckdb(
     con: duckdb.DuckDBPyConnection, settings: dict[str, Any], review_floor: float
-) -> tuple[pa.Table, dict[str, Any]]:
+) -> tuple[pa.Table, LevelWeights]:
     """Train and score on the DuckDB connection that holds `person_features` and `pairs`."""
     api, linker = train(con, settings)
     linker.table_management.register_blocked_pairs_for_predict(api.register(con.sql(_PAIRS_SQL)))
     predicted = linker.inference.predict(threshold_match_probability=review_floor)
     scored = con.sql(f"SELECT * FROM {predicted.physical_name}").to_arrow_table()
-    return scored, linker.misc.save_model_to_json()
+    return scored, level_weights(linker)
 
 
 def _for_spark(model: dict[str, Any]) -> dict[str, Any]:
@@ -119,7 +140,7 @@ def spark_session() -> Any:
 
 def score_on_spark(
     con: duckdb.DuckDBPyConnection, settings: dict[str, Any], review_floor: float
-) -> tuple[pa.Table, dict[str, Any]]:
+) -> tuple[pa.Table, LevelWeights]:
     """Train and score on Spark: features and pairs go over as Parquet, scores come back."""
     from splink import Linker, SparkAPI
 
@@ -133,6 +154,7 @@ def score_on_spark(
         con.execute(f"COPY ({_PAIRS_SQL}) TO '{workdir / 'pairs.parquet'}' (FORMAT parquet)")
         _, trained = train(con, settings)
         model = trained.misc.save_model_to_json()
+        weights = level_weights(trained)
         api = SparkAPI(spark_session=spark, num_partitions_on_repartition=8)
         features = api.register(spark.read.parquet(str(workdir / "features.parquet")))
         linker = Linker(features, _for_spark(model), log_level=None)
@@ -141,6 +163,6 @@ def score_on_spark(
         predicted = linker.inference.predict(threshold_match_probability=review_floor)
         out = workdir / "scored"
         predicted.as_spark_dataframe().write.parquet(str(out))
-        return pq.read_table(out), model
+        return pq.read_table(out), weights
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

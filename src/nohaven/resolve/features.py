@@ -16,6 +16,7 @@ from nohaven.names.analysis import analyze_name
 from nohaven.names.readings import fold_latin
 
 KEY_SIZE_DIGITS = 6
+COMMON_KEY = 15  # exact keys held by more records than this are too common for context
 
 
 def han_name(name: str) -> str:
@@ -35,13 +36,28 @@ def normalised_name(name: str) -> str:
     return " ".join(sorted(fold_latin(w.raw) for w in analysis.words))
 
 
-def build_person_features(con: duckdb.DuckDBPyConnection, records: str, keys: str) -> None:
-    """Create table ``person_features`` from the person records and their (name, key) table.
+# A company, asset or case tied to more records than this says nothing about any of them.
+MAX_SHARED_TARGET = 20
 
-    Columns: unique_id, dataset, names_norm, han_names, exact_keys, sound_keys, spelling_keys,
-    heads,
-    primary_key, birth_date, gender, nationalities, identifiers.
+
+def build_person_features(
+    con: duckdb.DuckDBPyConnection, records: str, keys: str, edges: str | None = None
+) -> None:
+    """Create table ``person_features`` from the person records, their (name, key) table
+    and, optionally, their relations (``edges``: kind, source, target).
+
+    Columns: unique_id, dataset, names_norm, han_names, exact_keys, sound_keys,
+    spelling_keys, heads, primary_key, birth_date, gender, nationalities, identifiers,
+    relative_keys (exact keys of the record's relatives) and associate_keys (exact keys of
+    the records tied to the same company, asset or case): when one record's relative is
+    named among the other's associates, a spouse found beside the official abroad, the
+    pair gains.
     """
+    if edges is None:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _no_edges (kind VARCHAR, source VARCHAR, target VARCHAR)"
+        )
+        edges = "_no_edges"
     con.create_function("nohaven_normalised_name", normalised_name, ["VARCHAR"], "VARCHAR")
     con.create_function("nohaven_han_name", han_name, ["VARCHAR"], "VARCHAR")
     con.execute(f"""
@@ -69,6 +85,41 @@ def build_person_features(con: duckdb.DuckDBPyConnection, records: str, keys: st
                    min(key) FILTER (contains(key, '|m:')) AS primary_key
             FROM sized GROUP BY unique_id
         ),
+        context_keys AS (
+            SELECT unique_id, sized_key FROM sized
+            WHERE contains(key, '|x:')
+              AND CAST(left(sized_key, {KEY_SIZE_DIGITS}) AS INTEGER) <= {COMMON_KEY}
+        ),
+        relatives AS (
+            SELECT source AS unique_id, target AS other FROM {edges} WHERE kind = 'relative'
+            UNION
+            SELECT target, source FROM {edges} WHERE kind = 'relative'
+        ),
+        shared AS (
+            SELECT source, target FROM {edges}
+            WHERE kind = 'shared' AND target IN (
+                SELECT target FROM {edges} WHERE kind = 'shared'
+                GROUP BY target HAVING count(*) <= {MAX_SHARED_TARGET})
+        ),
+        associates AS (
+            SELECT DISTINCT a.source AS unique_id, b.source AS other
+            FROM shared a JOIN shared b ON a.target = b.target AND a.source <> b.source
+        ),
+        context AS (
+            SELECT unique_id,
+                   list_sort(list(DISTINCT sized_key) FILTER (relation = 'relative'))
+                       AS relative_keys,
+                   list_sort(list(DISTINCT sized_key) FILTER (relation = 'associate'))
+                       AS associate_keys
+            FROM (
+                SELECT r.unique_id, 'relative' AS relation, c.sized_key
+                FROM relatives r JOIN context_keys c ON c.unique_id = r.other
+                UNION ALL
+                SELECT a.unique_id, 'associate', c.sized_key
+                FROM associates a JOIN context_keys c ON c.unique_id = a.other
+            )
+            GROUP BY unique_id
+        ),
         normalised AS (
             SELECT unique_id,
                    list_sort(list(DISTINCT nohaven_normalised_name(name))
@@ -83,9 +134,12 @@ def build_person_features(con: duckdb.DuckDBPyConnection, records: str, keys: st
                k.exact_keys, k.sound_keys, k.spelling_keys, k.heads, k.primary_key,
                r.birth_date, r.gender,
                CASE WHEN len(r.nationalities) > 0 THEN r.nationalities END AS nationalities,
-               CASE WHEN len(r.identifiers) > 0 THEN r.identifiers END AS identifiers
+               CASE WHEN len(r.identifiers) > 0 THEN r.identifiers END AS identifiers,
+               CASE WHEN len(c.relative_keys) > 0 THEN c.relative_keys END AS relative_keys,
+               CASE WHEN len(c.associate_keys) > 0 THEN c.associate_keys END AS associate_keys
         FROM {records} r
         LEFT JOIN per_record k USING (unique_id)
         LEFT JOIN normalised n USING (unique_id)
+        LEFT JOIN context c USING (unique_id)
     """)
     con.execute("DROP TABLE _record_keys")

@@ -158,7 +158,26 @@ def person_comparisons(dialect: Dialect) -> list[dict[str, Any]]:
             _level("ELSE", "different datasets"),
         ],
     }
-    return [name, birth, gender, nationality, identifiers, dataset]
+    family = {
+        "output_column_name": "family",
+        "comparison_description": "a relative of one record is named among the other's "
+        "co-directors, co-owners or co-parties",
+        "comparison_levels": [
+            _level(
+                "(relative_keys_l IS NULL OR associate_keys_r IS NULL) "
+                "AND (associate_keys_l IS NULL OR relative_keys_r IS NULL)",
+                "no family or associates to compare",
+                null=True,
+            ),
+            _level(
+                f"{s.has_any}(relative_keys_l, associate_keys_r) "
+                f"OR {s.has_any}(associate_keys_l, relative_keys_r)",
+                "a relative named among the associates",
+            ),
+            _level("ELSE", "no relative among the associates"),
+        ],
+    }
+    return [name, birth, gender, nationality, identifiers, dataset, family]
 
 
 def person_settings(dialect: Dialect, records: int) -> dict[str, Any]:

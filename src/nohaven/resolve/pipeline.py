@@ -10,7 +10,6 @@ store file never holds its intermediate tables.
 from __future__ import annotations
 
 import json
-import math
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -24,11 +23,11 @@ import pyarrow.compute as pc
 from nohaven.errors import NohavenError
 from nohaven.resolve.blocking import build_pairs, company_key_table, name_key_table
 from nohaven.resolve.cluster import attach_by_unique_name, cluster_pairs, stable_canonical_ids
-from nohaven.resolve.engines import ENGINES, score_on_duckdb, score_on_spark
+from nohaven.resolve.engines import ENGINES, LevelWeights, score_on_duckdb, score_on_spark
 from nohaven.resolve.features import build_person_features
 from nohaven.resolve.judgements import latest_judgements
 from nohaven.resolve.model import SAME_NAME_LEVELS, person_settings
-from nohaven.resolve.records import load_records
+from nohaven.resolve.records import load_edges, load_records
 from nohaven.store.store import Store
 
 DEFAULT_THRESHOLD = 0.7  # match probability at which two person records merge
@@ -82,19 +81,19 @@ def _person_predictions(
     stats = build_pairs(con, "person_records", "name_keys")
     summary.comparisons_by_rule = stats.by_rule
     summary.comparisons += stats.total
-    build_person_features(con, "person_records", "name_keys")
+    build_person_features(con, "person_records", "name_keys", "edges")
     if stats.total == 0:
         return _empty_predictions()
     settings = person_settings("duckdb", persons.num_rows)
     if engine == "spark":
-        scored, model = score_on_spark(con, settings, REVIEW_FLOOR)
+        scored, weights = score_on_spark(con, settings, REVIEW_FLOOR)
     else:
-        scored, model = score_on_duckdb(con, settings, REVIEW_FLOOR)
+        scored, weights = score_on_duckdb(con, settings, REVIEW_FLOOR)
     con.register("_scored", scored)
     try:
         return con.sql(
             f"SELECT unique_id_l AS left_id, unique_id_r AS right_id, "
-            f"match_probability, match_weight, {_evidence_sql(model['comparisons'])} AS evidence "
+            f"match_probability, match_weight, {_evidence_sql(weights)} AS evidence "
             f"FROM _scored ORDER BY left_id, right_id"
         ).to_arrow_table()
     finally:
@@ -120,25 +119,19 @@ def _single_valued_attributes(
     }
 
 
-def _evidence_sql(comparisons: list[dict[str, Any]]) -> str:
+def _evidence_sql(weights: LevelWeights) -> str:
     """A readable line per pair ("name: same sound; birth_date: same date; …").
 
-    Splink reports each comparison's match weight, log2(m/u) of the level that applied,
-    so the level is recovered from the trained m and u of each level.
+    Splink reports each comparison's match weight, the weight of the level that applied,
+    so the level is recovered from the trained weight of each level.
     """
-    parts = []
-    for comparison in comparisons:
-        column = comparison["output_column_name"]
-        cases = []
-        for level in comparison["comparison_levels"]:
-            m, u = level.get("m_probability"), level.get("u_probability")
-            if level.get("is_null_level") or not m or not u:
-                continue
-            weight = math.log2(m / u)
-            label = level["label_for_charts"].replace("'", "''")
-            cases.append(f"WHEN abs(mw_{column} - ({weight!r})) < 1e-9 THEN '{column}: {label}'")
-        if cases:
-            parts.append(f"CASE {' '.join(cases)} ELSE NULL END")
+    by_column: dict[str, list[str]] = {}
+    for column, label, weight in weights:
+        text = f"{column}: {label}".replace("'", "''")
+        by_column.setdefault(column, []).append(
+            f"WHEN abs(mw_{column} - ({weight!r})) < 1e-9 THEN '{text}'"
+        )
+    parts = [f"CASE {' '.join(cases)} ELSE NULL END" for cases in by_column.values()]
     return f"concat_ws('; ', {', '.join(parts)})" if parts else "''"
 
 
@@ -234,6 +227,9 @@ def resolve(
     con = duckdb.connect()
     try:
         con.execute(f"SET memory_limit = '{_memory_limit(store)}'")
+        con.register("_edges_arrow", load_edges(store))
+        con.execute("CREATE TABLE edges AS SELECT * FROM _edges_arrow")
+        con.unregister("_edges_arrow")
         say("scoring people")
         people = _person_predictions(con, persons, summary, engine)
         attributes = _single_valued_attributes(con)

@@ -96,3 +96,49 @@ def records_sql() -> str:
 def load_records(store: Store) -> pa.Table:
     """Every person and company record in the store, as an Arrow table."""
     return store.arrow(records_sql())
+
+
+@cache
+def _edge_schemata() -> tuple[tuple[str, str, str, str], ...]:
+    """(schema, source property, target property, kind) for every FtM edge schema whose
+    source can be a person: kind "relative" when the target is a person (Family,
+    Associate), "shared" when it is a company, asset, club or case that several records
+    can be tied to."""
+    person = model.get("Person")
+    out = []
+    for schema in model.schemata.values():
+        if not schema.edge or not schema.edge_source or not schema.edge_target:
+            continue
+        source = schema.get(schema.edge_source)
+        target = schema.get(schema.edge_target)
+        if source is None or target is None or source.range is None or target.range is None:
+            continue
+        if not person.is_a(source.range):
+            continue
+        if target.range.name == "Person":
+            kind = "relative"
+        elif not person.is_a(target.range):
+            kind = "shared"
+        else:
+            continue  # payments, debts, control: between any parties, not family ties
+        out.append((schema.name, schema.edge_source, schema.edge_target, kind))
+    return tuple(sorted(out))
+
+
+def load_edges(store: Store) -> pa.Table:
+    """Every relation a record takes part in: (kind, source, target), where kind is
+    "relative" (target is a relative) or "shared" (target is a company, asset or case)."""
+    rows = ", ".join(
+        f"({_sql_list((s,))}, {_sql_list((src,))}, {_sql_list((tgt,))}, {_sql_list((k,))})"
+        for s, src, tgt, k in _edge_schemata()
+    )
+    return store.arrow(f"""
+        WITH edge_schemata(schema, source_prop, target_prop, kind) AS (VALUES {rows})
+        SELECT e.kind,
+               max(s.value) FILTER (s.prop = e.source_prop) AS source,
+               max(s.value) FILTER (s.prop = e.target_prop) AS target
+        FROM statements s JOIN edge_schemata e USING (schema)
+        WHERE s.prop IN (e.source_prop, e.target_prop)
+        GROUP BY s.entity_id, e.kind
+        HAVING source IS NOT NULL AND target IS NOT NULL
+    """)
