@@ -10,10 +10,12 @@ store file never holds its intermediate tables.
 from __future__ import annotations
 
 import json
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -227,6 +229,9 @@ def resolve(
     con = duckdb.connect()
     try:
         con.execute(f"SET memory_limit = '{_memory_limit(store)}'")
+        # Spill to the system's temp directory, not the caller's working directory.
+        spill = Path(tempfile.gettempdir()) / "nohaven-resolve"
+        con.execute(f"SET temp_directory = '{spill}'")
         con.register("_edges_arrow", load_edges(store))
         con.execute("CREATE TABLE edges AS SELECT * FROM _edges_arrow")
         con.unregister("_edges_arrow")
