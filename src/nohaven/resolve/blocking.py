@@ -19,6 +19,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -78,14 +79,24 @@ def name_key_table(names: Sequence[str], workers: int | None = None) -> pa.Table
     across processes, one per core.
     """
     workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(names) < PARALLEL_FROM:
-        chunks = [_keys_of(names)]
-    else:
+    chunks: list[tuple[list[str], list[str]]] | None = None
+    if (
+        workers > 1
+        and len(names) >= PARALLEL_FROM
+        and "fork" in multiprocessing.get_all_start_methods()
+    ):
+        # Forked workers inherit the loaded name tables and never re-run the caller's
+        # script (spawn would); they only compute keys, never touch DuckDB.
         size = -(-len(names) // (workers * 4))
         parts = [names[i : i + size] for i in range(0, len(names), size)]
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            chunks = list(pool.map(_keys_of, parts))
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                chunks = list(pool.map(_keys_of, parts))
+        except (BrokenProcessPool, OSError):
+            chunks = None  # a worker could not run: compute here instead
+    if chunks is None:
+        chunks = [_keys_of(names)]
     return pa.table(
         {
             "name": [n for chunk in chunks for n in chunk[0]],

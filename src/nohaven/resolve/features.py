@@ -15,7 +15,11 @@ import duckdb
 from nohaven.names.analysis import analyze_name
 from nohaven.names.readings import fold_latin
 
-KEY_SIZE_DIGITS = 6
+# A key travels as one BIGINT: how many records hold it, times 2^40, plus 40 bits of its
+# hash. Integer lists intersect several times faster than string lists, and the smallest
+# shared value is the rarest shared key (a hash collision among millions of keys merely
+# adds a spurious shared key to a handful of pairs).
+KEY_SIZE_SHIFT = 1 << 40
 COMMON_KEY = 15  # exact keys held by more records than this are too common for context
 
 
@@ -70,8 +74,8 @@ def build_person_features(
         CREATE OR REPLACE TABLE person_features AS
         WITH sized AS (
             SELECT unique_id, key,
-                   lpad(CAST(count(*) OVER (PARTITION BY key) AS VARCHAR),
-                        {KEY_SIZE_DIGITS}, '0') || key AS sized_key
+                   CAST(count(*) OVER (PARTITION BY key) AS BIGINT) * {KEY_SIZE_SHIFT}
+                   + CAST(hash(key) % {KEY_SIZE_SHIFT} AS BIGINT) AS sized_key
             FROM _record_keys
         ),
         per_record AS (
@@ -88,7 +92,7 @@ def build_person_features(
         context_keys AS (
             SELECT unique_id, sized_key FROM sized
             WHERE contains(key, '|x:')
-              AND CAST(left(sized_key, {KEY_SIZE_DIGITS}) AS INTEGER) <= {COMMON_KEY}
+              AND sized_key < {(COMMON_KEY + 1) * KEY_SIZE_SHIFT}
         ),
         relatives AS (
             SELECT source AS unique_id, target AS other FROM {edges} WHERE kind = 'relative'

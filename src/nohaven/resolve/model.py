@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from nohaven.resolve.features import KEY_SIZE_DIGITS
+from nohaven.resolve.features import KEY_SIZE_SHIFT
 
 Dialect = Literal["duckdb", "spark"]
 
@@ -45,10 +45,10 @@ class _Sql:
 
     def min_shared_below(self, column: str, size: int) -> str:
         """The rarest key both records hold is held by at most `size` records."""
-        bound = str(size + 1).zfill(KEY_SIZE_DIGITS)
+        bound = (size + 1) * KEY_SIZE_SHIFT
         return (
             f"{self.size}({self.shared(column)}) > 0 "
-            f"AND {self.minimum}({self.shared(column)}) < '{bound}'"
+            f"AND {self.minimum}({self.shared(column)}) < {bound}"
         )
 
 
