@@ -7,19 +7,25 @@ import pyarrow as pa
 import pytest
 
 from nohaven.resolve import blocking
-from nohaven.resolve.blocking import build_pairs, company_key, name_key_table
+from nohaven.resolve.blocking import build_pairs, company_key, name_key_table, name_tables
 
 NAMES = ["许超凡", "Hui Chiu Fan", "Chaofan Xu", "王伟", "Wang Wei", "LAU, WING TIP", "J. Lee"]
 
 
-def test_parallel_key_building_gives_the_serial_table(monkeypatch: pytest.MonkeyPatch) -> None:
-    serial = name_key_table(NAMES, workers=1)
+def _rows(table: pa.Table) -> list[tuple]:
+    return sorted(zip(*table.to_pydict().values(), strict=True))
+
+
+def test_parallel_name_tables_equal_the_serial_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    serial_keys, serial_forms = name_tables(NAMES, workers=1)
     monkeypatch.setattr(blocking, "PARALLEL_FROM", 2)
-    parallel = name_key_table(NAMES, workers=2)
-    assert sorted(zip(*serial.to_pydict().values(), strict=True)) == sorted(
-        zip(*parallel.to_pydict().values(), strict=True)
-    )
-    assert "J. Lee" not in serial["name"].to_pylist()  # no family and given name: no key
+    parallel_keys, parallel_forms = name_tables(NAMES, workers=2)
+    assert _rows(serial_keys) == _rows(parallel_keys)
+    assert _rows(serial_forms) == _rows(parallel_forms)
+    assert "J. Lee" not in serial_keys["name"].to_pylist()  # no family and given name: no key
+    forms = {row[0]: row[1:] for row in _rows(serial_forms)}
+    assert forms["许超凡"] == ("许超凡", "许超凡")
+    assert forms["Chaofan Xu"] == ("chaofan xu", "")
 
 
 def _records(rows: list[tuple[str, list[str], str | None, list[str] | None]]) -> pa.Table:

@@ -62,48 +62,72 @@ def company_key(name: str) -> str:
     return " ".join(text.split())
 
 
-def _keys_of(names: Sequence[str]) -> tuple[list[str], list[str]]:
-    out_names: list[str] = []
-    out_keys: list[str] = []
+def _name_rows(names: Sequence[str]) -> tuple[list[str], list[str], list[str], list[str]]:
+    """For a chunk of names: (name, key) rows, and each name's normalised and Han form."""
+    from nohaven.resolve.features import han_name, normalised_name
+
+    key_names: list[str] = []
+    keys: list[str] = []
+    norms: list[str] = []
+    hans: list[str] = []
     for name in names:
         for key in name_keys(name):
-            out_names.append(name)
-            out_keys.append(key)
-    return out_names, out_keys
+            key_names.append(name)
+            keys.append(key)
+        norms.append(normalised_name(name))
+        hans.append(han_name(name))
+    return key_names, keys, norms, hans
 
 
-def name_key_table(names: Sequence[str], workers: int | None = None) -> pa.Table:
-    """(name, key) for every blocking key of every distinct person name.
+def name_tables(names: Sequence[str], workers: int | None = None) -> tuple[pa.Table, pa.Table]:
+    """For distinct person names: ``(name, key)`` for every blocking key, and
+    ``(name, norm, han)``, each name's normalised and Han form.
 
-    Keys are Python (the name engine), about 100 µs a name, so large inputs are split
-    across processes, one per core.
+    Both come from the name engine in Python (about 100 µs a name), so large inputs are
+    split across processes, one per core.
     """
     workers = workers or os.cpu_count() or 1
-    chunks: list[tuple[list[str], list[str]]] | None = None
+    chunks: list[tuple[list[str], list[str], list[str], list[str]]] | None = None
+    parts = [list(names)]
     if (
         workers > 1
         and len(names) >= PARALLEL_FROM
         and "fork" in multiprocessing.get_all_start_methods()
     ):
         # Forked workers inherit the loaded name tables and never re-run the caller's
-        # script (spawn would); they only compute keys, never touch DuckDB.
+        # script (spawn would); they only compute names, never touch DuckDB.
         size = -(-len(names) // (workers * 4))
-        parts = [names[i : i + size] for i in range(0, len(names), size)]
+        parts = [list(names[i : i + size]) for i in range(0, len(names), size)]
         try:
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                chunks = list(pool.map(_keys_of, parts))
+                chunks = list(pool.map(_name_rows, parts))
         except (BrokenProcessPool, OSError):
             chunks = None  # a worker could not run: compute here instead
     if chunks is None:
-        chunks = [_keys_of(names)]
-    return pa.table(
+        parts = [list(names)]
+        chunks = [_name_rows(parts[0])]
+    keys = pa.table(
         {
             "name": [n for chunk in chunks for n in chunk[0]],
             "key": [k for chunk in chunks for k in chunk[1]],
         },
         schema=_KEY_SCHEMA,
     )
+    forms = pa.table(
+        {
+            "name": [n for part in parts for n in part],
+            "norm": [x for chunk in chunks for x in chunk[2]],
+            "han": [x for chunk in chunks for x in chunk[3]],
+        },
+        schema=_FORM_SCHEMA,
+    )
+    return keys, forms
+
+
+def name_key_table(names: Sequence[str], workers: int | None = None) -> pa.Table:
+    """(name, key) for every blocking key of every distinct person name."""
+    return name_tables(names, workers)[0]
 
 
 def company_key_table(names: Iterable[str]) -> pa.Table:
@@ -116,6 +140,7 @@ def company_key_table(names: Iterable[str]) -> pa.Table:
 
 
 _KEY_SCHEMA = pa.schema([("name", pa.string()), ("key", pa.string())])
+_FORM_SCHEMA = pa.schema([("name", pa.string()), ("norm", pa.string()), ("han", pa.string())])
 
 
 def build_pairs(

@@ -45,10 +45,15 @@ MAX_SHARED_TARGET = 20
 
 
 def build_person_features(
-    con: duckdb.DuckDBPyConnection, records: str, keys: str, edges: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    records: str,
+    keys: str,
+    forms: str,
+    edges: str | None = None,
 ) -> None:
-    """Create table ``person_features`` from the person records, their (name, key) table
-    and, optionally, their relations (``edges``: kind, source, target).
+    """Create table ``person_features`` from the person records, their (name, key) and
+    (name, norm, han) tables and, optionally, their relations (``edges``: kind, source,
+    target).
 
     Columns: unique_id, dataset, names_norm, han_names, exact_keys, sound_keys,
     spelling_keys, heads, primary_key, birth_date, gender, nationalities, identifiers,
@@ -62,8 +67,6 @@ def build_person_features(
             "CREATE OR REPLACE TEMP TABLE _no_edges (kind VARCHAR, source VARCHAR, target VARCHAR)"
         )
         edges = "_no_edges"
-    con.create_function("nohaven_normalised_name", normalised_name, ["VARCHAR"], "VARCHAR")
-    con.create_function("nohaven_han_name", han_name, ["VARCHAR"], "VARCHAR")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _record_keys AS
         SELECT DISTINCT r.unique_id, k.key
@@ -126,11 +129,10 @@ def build_person_features(
         ),
         normalised AS (
             SELECT unique_id,
-                   list_sort(list(DISTINCT nohaven_normalised_name(name))
-                             FILTER (nohaven_normalised_name(name) <> '')) AS names_norm,
-                   list_sort(list(DISTINCT nohaven_han_name(name))
-                             FILTER (nohaven_han_name(name) <> '')) AS han_names
-            FROM (SELECT unique_id, unnest(names) AS name FROM {records})
+                   list_sort(list(DISTINCT f.norm) FILTER (f.norm <> '')) AS names_norm,
+                   list_sort(list(DISTINCT f.han) FILTER (f.han <> '')) AS han_names
+            FROM (SELECT unique_id, unnest(names) AS name FROM {records}) r
+            JOIN {forms} f USING (name)
             GROUP BY unique_id
         )
         SELECT r.unique_id, r.dataset, n.names_norm,

@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from nohaven.errors import NohavenError
-from nohaven.resolve.blocking import build_pairs, company_key_table, name_key_table
+from nohaven.resolve.blocking import build_pairs, company_key_table, name_tables
 from nohaven.resolve.cluster import attach_by_unique_name, cluster_pairs, stable_canonical_ids
 from nohaven.resolve.engines import ENGINES, LevelWeights, score_on_duckdb, score_on_spark
 from nohaven.resolve.features import build_person_features
@@ -71,9 +71,13 @@ def _person_predictions(
     con.register("_persons_arrow", persons)
     con.execute("CREATE TABLE person_records AS SELECT * FROM _persons_arrow")
     con.unregister("_persons_arrow")
-    con.register("_keys_arrow", name_key_table(names))
+    keys, forms = name_tables(names)
+    con.register("_keys_arrow", keys)
     con.execute("CREATE TABLE name_keys AS SELECT * FROM _keys_arrow")
     con.unregister("_keys_arrow")
+    con.register("_forms_arrow", forms)
+    con.execute("CREATE TABLE name_forms AS SELECT * FROM _forms_arrow")
+    con.unregister("_forms_arrow")
     no_key = con.execute(
         "SELECT count(*) FROM person_records r WHERE NOT EXISTS ("
         " SELECT 1 FROM (SELECT unnest(r.names) AS name) n JOIN name_keys k USING (name))"
@@ -83,7 +87,7 @@ def _person_predictions(
     stats = build_pairs(con, "person_records", "name_keys")
     summary.comparisons_by_rule = stats.by_rule
     summary.comparisons += stats.total
-    build_person_features(con, "person_records", "name_keys", "edges")
+    build_person_features(con, "person_records", "name_keys", "name_forms", "edges")
     if stats.total == 0:
         return _empty_predictions()
     settings = person_settings("duckdb", persons.num_rows)
