@@ -28,6 +28,7 @@ from nohaven.ingest import Kind, load_paths
 from nohaven.ingest.files import text_lines
 from nohaven.names.compare import DEFAULT_THRESHOLD, compare_names
 from nohaven.names.forms import name_forms
+from nohaven.output import atomic_text
 from nohaven.settings import DEFAULT_DB, Settings
 from nohaven.store import Store
 
@@ -134,15 +135,8 @@ def export(
         if output is None:
             count = export_entities(store, dataset, sys.stdout)
         else:
-            # Written beside the target and renamed: a failed export leaves no half file.
-            tmp = output.with_name(output.name + ".part")
-            try:
-                with tmp.open("w", encoding="utf-8") as handle:
-                    count = export_entities(store, dataset, handle)
-            except BaseException:
-                tmp.unlink(missing_ok=True)
-                raise
-            tmp.replace(output)
+            with atomic_text(output) as handle:
+                count = export_entities(store, dataset, handle)
     err.print(f"exported {count:,} entities from {dataset}", highlight=False)
 
 

@@ -62,25 +62,15 @@ def run_demo(
 
 def _resolve(store: Store, truth: Path) -> str:
     """Entity resolution over everything loaded, scored against the world's truth."""
+    from nohaven.resolve.evaluate import cluster_metrics
     from nohaven.resolve.pipeline import resolve
 
     summary = resolve(store)
     clusters = dict(store.fetchall("SELECT entity_id, canonical_id FROM clusters"))
     with truth.open(encoding="utf-8") as handle:
         true_ids = {row["entity_id"]: row["true_id"] for row in csv.DictReader(handle)}
-    members: dict[str, set[str]] = {}
-    groups: dict[str, set[str]] = {}
-    for entity, true_id in true_ids.items():
-        if entity in clusters:
-            members.setdefault(clusters[entity], set()).add(entity)
-            groups.setdefault(true_id, set()).add(entity)
-    known = [e for e in true_ids if e in clusters]
-    precision = sum(
-        len(members[clusters[e]] & groups[true_ids[e]]) / len(members[clusters[e]]) for e in known
-    ) / max(1, len(known))
-    recall = sum(
-        len(members[clusters[e]] & groups[true_ids[e]]) / len(groups[true_ids[e]]) for e in known
-    ) / max(1, len(known))
+    scores = cluster_metrics(clusters, true_ids)
+    precision, recall = scores["cluster_precision"], scores["cluster_recall"]
     return (
         f"resolve: {summary.records:,} records into {summary.clusters:,} entities "
         f"({summary.merged_clusters:,} with several records) in {summary.seconds:.1f} s; "

@@ -143,6 +143,19 @@ _KEY_SCHEMA = pa.schema([("name", pa.string()), ("key", pa.string())])
 _FORM_SCHEMA = pa.schema([("name", pa.string()), ("norm", pa.string()), ("han", pa.string())])
 
 
+def _same_part_and_birth_date(part: int, name: str) -> str:
+    """Pairs sharing one part of a full name key (1: the family name, 2: the given name)
+    and a birth date, tagged with rule number `part`."""
+    side = (
+        f"(SELECT DISTINCT unique_id, split_part(key, '|', {part}) AS {name}, birth_date "
+        "FROM _record_keys WHERE birth_date IS NOT NULL AND contains(key, '|'))"
+    )
+    return (
+        f"SELECT a.unique_id, b.unique_id, {part} FROM {side} a JOIN {side} b "
+        f"ON a.{name} = b.{name} AND a.birth_date = b.birth_date AND a.unique_id < b.unique_id"
+    )
+
+
 def build_pairs(
     con: duckdb.DuckDBPyConnection, records: str, keys: str, *, max_block: int = MAX_BLOCK
 ) -> BlockingStats:
@@ -171,19 +184,9 @@ def build_pairs(
           ON a.key = b.key AND a.birth_year = b.birth_year AND a.unique_id < b.unique_id
         WHERE a.key IN (SELECT key FROM _key_sizes WHERE n > {max_block})
         UNION ALL
-        SELECT a.unique_id, b.unique_id, 1
-        FROM (SELECT DISTINCT unique_id, split_part(key, '|', 1) AS head, birth_date
-              FROM _record_keys WHERE birth_date IS NOT NULL AND contains(key, '|')) a
-        JOIN (SELECT DISTINCT unique_id, split_part(key, '|', 1) AS head, birth_date
-              FROM _record_keys WHERE birth_date IS NOT NULL AND contains(key, '|')) b
-          ON a.head = b.head AND a.birth_date = b.birth_date AND a.unique_id < b.unique_id
+        {_same_part_and_birth_date(1, "head")}
         UNION ALL
-        SELECT a.unique_id, b.unique_id, 2
-        FROM (SELECT DISTINCT unique_id, split_part(key, '|', 2) AS tail, birth_date
-              FROM _record_keys WHERE birth_date IS NOT NULL AND contains(key, '|')) a
-        JOIN (SELECT DISTINCT unique_id, split_part(key, '|', 2) AS tail, birth_date
-              FROM _record_keys WHERE birth_date IS NOT NULL AND contains(key, '|')) b
-          ON a.tail = b.tail AND a.birth_date = b.birth_date AND a.unique_id < b.unique_id
+        {_same_part_and_birth_date(2, "tail")}
         UNION ALL
         SELECT a.unique_id, b.unique_id, 3
         FROM (SELECT unique_id, unnest(identifiers) AS ident FROM {records}) a

@@ -20,7 +20,7 @@ from nohaven.names.readings import fold_latin
 # shared value is the rarest shared key (a hash collision among millions of keys merely
 # adds a spurious shared key to a handful of pairs).
 KEY_SIZE_SHIFT = 1 << 40
-COMMON_KEY = 15  # exact keys held by more records than this are too common for context
+COMMON_KEY = 15  # a key held by more records than this is a common name (levels, context)
 
 
 def han_name(name: str) -> str:

@@ -10,13 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from nohaven.resolve.features import KEY_SIZE_SHIFT
+from nohaven.resolve.features import COMMON_KEY, KEY_SIZE_SHIFT
 
 Dialect = Literal["duckdb", "spark"]
 
 # A shared key held by at most this many records is "rare"; by at most COMMON_KEY, common.
 RARE_KEY = 4
-COMMON_KEY = 15
 
 # Name levels that say "the same name, as written or as read in one system": the evidence
 # on which a record with nothing else to go on may join a cluster (cluster.attach_...).
@@ -67,8 +66,20 @@ def _level(sql: str, label: str, *, null: bool = False) -> dict[str, Any]:
     return level
 
 
-def _list_null(column: str, s: _Sql) -> str:
+def _null(column: str) -> str:
     return f"{column}_l IS NULL OR {column}_r IS NULL"
+
+
+def _agreement(column: str, agree_sql: str, agree: str, disagree: str) -> dict[str, Any]:
+    """A comparison with three levels: missing on either side, agreeing, not agreeing."""
+    return {
+        "output_column_name": column,
+        "comparison_levels": [
+            _level(_null(column), "missing", null=True),
+            _level(agree_sql, agree),
+            _level("ELSE", disagree),
+        ],
+    }
 
 
 def person_comparisons(dialect: Dialect) -> list[dict[str, Any]]:
@@ -106,7 +117,7 @@ def person_comparisons(dialect: Dialect) -> list[dict[str, Any]]:
     birth = {
         "output_column_name": "birth_date",
         "comparison_levels": [
-            _level(_list_null("birth_date", s), "missing", null=True),
+            _level(_null("birth_date"), "missing", null=True),
             _level("birth_date_l = birth_date_r", "same date"),
             _level(
                 f"{s.year}(birth_date_l) = {s.year}(birth_date_r) "
@@ -124,40 +135,16 @@ def person_comparisons(dialect: Dialect) -> list[dict[str, Any]]:
             _level("ELSE", "different"),
         ],
     }
-    gender = {
-        "output_column_name": "gender",
-        "comparison_levels": [
-            _level(_list_null("gender", s), "missing", null=True),
-            _level("gender_l = gender_r", "same"),
-            _level("ELSE", "different"),
-        ],
-    }
-    nationality = {
-        "output_column_name": "nationalities",
-        "comparison_levels": [
-            _level(_list_null("nationalities", s), "missing", null=True),
-            _level(f"{s.has_any}(nationalities_l, nationalities_r)", "shared"),
-            _level("ELSE", "none shared"),
-        ],
-    }
-    identifiers = {
-        "output_column_name": "identifiers",
-        "comparison_levels": [
-            _level(_list_null("identifiers", s), "missing", null=True),
-            _level(f"{s.has_any}(identifiers_l, identifiers_r)", "shared"),
-            _level("ELSE", "none shared"),
-        ],
-    }
+    gender = _agreement("gender", "gender_l = gender_r", "same", "different")
+    nationality = _agreement(
+        "nationalities", f"{s.has_any}(nationalities_l, nationalities_r)", "shared", "none shared"
+    )
+    identifiers = _agreement(
+        "identifiers", f"{s.has_any}(identifiers_l, identifiers_r)", "shared", "none shared"
+    )
     # Registries rarely list one person twice; two records from one dataset are weaker
     # evidence than the same name in two countries' records. EM learns by how much.
-    dataset = {
-        "output_column_name": "dataset",
-        "comparison_levels": [
-            _level(_list_null("dataset", s), "missing", null=True),
-            _level("dataset_l = dataset_r", "same dataset"),
-            _level("ELSE", "different datasets"),
-        ],
-    }
+    dataset = _agreement("dataset", "dataset_l = dataset_r", "same dataset", "different datasets")
     family = {
         "output_column_name": "family",
         "comparison_description": "a relative of one record is named among the other's "

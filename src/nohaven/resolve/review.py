@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from nohaven.errors import NohavenError
+from nohaven.output import atomic_text
 from nohaven.store.store import Store
 
 
@@ -80,14 +81,8 @@ def export_clusters(store: Store, path: Path) -> int:
     rows = store.fetchall("SELECT entity_id, canonical_id FROM clusters ORDER BY entity_id")
     if not rows:
         raise NohavenError("nothing resolved yet: run `nohaven resolve` first")
-    tmp = path.with_name(path.name + ".part")
-    try:
-        with tmp.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["entity_id", "canonical_id"])
-            writer.writerows(rows)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise NohavenError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    with atomic_text(path) as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["entity_id", "canonical_id"])
+        writer.writerows(rows)
     return len(rows)
