@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -44,9 +45,8 @@ FAMILY_WEIGHT = 0.4  # share of a Han name carried by the family name
 WESTERN_PENALTY = 0.02  # a Western given name or initial the other side lacks
 
 
-@dataclass(frozen=True)
-class Step:
-    """One aligned (or unaligned) part of the two names."""
+class Step(NamedTuple):
+    """One aligned (or unaligned) part of the two names (a tuple: built per comparison)."""
 
     left: str
     right: str
@@ -98,55 +98,62 @@ def _char_forms(char: str, as_family: bool) -> tuple[tuple[str, frozenset[str]],
     return tuple(forms.items())
 
 
+class _CharEvidence(NamedTuple):
+    """What one character can be spelled as, indexed for the comparator's lookups.
+
+    Each spelling (and loose key) maps to the first system that writes it, in
+    `_char_forms` order, so one dict lookup replaces a loop over systems.
+    """
+
+    exact: dict[str, str]
+    loose: dict[str, str]
+    initials: frozenset[str]
+    typo_targets: list[str]  # spellings long enough for a one-edit typo to be telling
+    typo_systems: list[str]
+
+
 @lru_cache(maxsize=200_000)
-def _char_loose_keys(char: str, as_family: bool) -> tuple[tuple[str, frozenset[str]], ...]:
-    return tuple(
-        (system, frozenset(loose_key(s) for s in spellings))
-        for system, spellings in _char_forms(char, as_family)
+def _char_evidence(char: str, as_family: bool) -> _CharEvidence:
+    exact: dict[str, str] = {}
+    loose: dict[str, str] = {}
+    for system, spellings in _char_forms(char, as_family):
+        for spelling in sorted(spellings):
+            exact.setdefault(spelling, system)
+            loose.setdefault(loose_key(spelling), system)
+    targets = [spelling for spelling in exact if len(spelling) >= 3]
+    return _CharEvidence(
+        exact,
+        loose,
+        frozenset(spelling[0] for spelling in exact),
+        targets,
+        [exact[spelling] for spelling in targets],
     )
-
-
-@lru_cache(maxsize=200_000)
-def _char_typo_targets(char: str, as_family: bool) -> tuple[list[str], list[str]]:
-    """Spellings long enough for a one-edit typo to be telling, with their systems."""
-    pairs = [
-        (spelling, system)
-        for system, spellings in _char_forms(char, as_family)
-        for spelling in sorted(spellings)
-        if len(spelling) >= 3
-    ]
-    return [p[0] for p in pairs], [p[1] for p in pairs]
-
-
-@lru_cache(maxsize=200_000)
-def _char_initials(char: str, as_family: bool) -> frozenset[str]:
-    return frozenset(s[0] for _, spellings in _char_forms(char, as_family) for s in spellings)
 
 
 @lru_cache(maxsize=200_000)
 def _piece_reads_as_char(piece: str, char: str, as_family: bool) -> tuple[float, str]:
     """How well one Latin piece spells one character: quality and system."""
-    forms = _char_forms(char, as_family)
-    for system, spellings in forms:
-        if piece in spellings:
-            return EXACT, system
+    evidence = _char_evidence(char, as_family)
+    system = evidence.exact.get(piece)
+    if system is not None:
+        return EXACT, system
     if len(piece) == 1:
-        if piece in _char_initials(char, as_family):
+        if piece in evidence.initials:
             return INITIAL, "initial"
         return 0.0, ""
-    key = loose_key(piece)
-    for system, keys in _char_loose_keys(char, as_family):
-        if key in keys:
-            return LOOSE, f"{system}, loose"
+    system = evidence.loose.get(loose_key(piece))
+    if system is not None:
+        return LOOSE, f"{system}, loose"
     if syllable_index().is_regular(piece):
         # A regular syllable of some system that is not a reading of this character,
         # nor a near spelling of one, is another character ("lin" is not 龍).
         return 0.0, ""
     if len(piece) >= 3:
-        candidates, systems = _char_typo_targets(char, as_family)
-        found = process.extractOne(piece, candidates, scorer=OSA.distance, score_cutoff=1)
+        found = process.extractOne(
+            piece, evidence.typo_targets, scorer=OSA.distance, score_cutoff=1
+        )
         if found is not None:
-            return TYPO, f"{systems[found[2]]}, typo"
+            return TYPO, f"{evidence.typo_systems[found[2]]}, typo"
     return 0.0, ""
 
 
@@ -232,13 +239,14 @@ def _align(
     """
     width = m + 1
     neg = -1e9
-    best = [neg] * ((n + 1) * width)
-    back_cell = [-1] * ((n + 1) * width)
-    back_quality = [0.0] * ((n + 1) * width)
-    back_how = [""] * ((n + 1) * width)
+    size = (n + 1) * width
+    best = [neg] * size
+    back: list[tuple[int, float, str] | None] = [None] * size
     best[0] = 0.0
+    skip = (0, 0.0, "")
     for i in range(n + 1):
         row = i * width
+        done = cumulative[i]
         for j in range(width):
             cell = row + j
             here = best[cell]
@@ -246,14 +254,12 @@ def _align(
                 continue
             if i < n and here > best[cell + width]:  # left unit i unmatched
                 best[cell + width] = here
-                back_cell[cell + width] = cell
-                back_quality[cell + width] = 0.0
+                back[cell + width] = (cell, 0.0, "")
             if j < m:
                 skipped = here - extras[j]  # right unit j unmatched
                 if skipped > best[cell + 1]:
                     best[cell + 1] = skipped
-                    back_cell[cell + 1] = cell
-                    back_quality[cell + 1] = 0.0
+                    back[cell + 1] = (cell, 0.0, "")
                 hi = i + spans[j]
                 if hi > n:
                     hi = n
@@ -262,21 +268,16 @@ def _align(
                     if quality <= 0:
                         continue
                     target = stop * width + j + 1
-                    value = here + quality * (cumulative[stop] - cumulative[i])
+                    value = here + quality * (cumulative[stop] - done)
                     if value > best[target]:
                         best[target] = value
-                        back_cell[target] = cell
-                        back_quality[target] = quality
-                        back_how[target] = how
+                        back[target] = (cell, quality, how)
     pairs = []
     cell = n * width + m
     while cell:
-        previous = back_cell[cell]
-        quality = back_quality[cell]
+        previous, quality, how = back[cell] or skip
         if quality > 0:
-            pairs.append(
-                (previous // width, cell // width, previous % width, quality, back_how[cell])
-            )
+            pairs.append((previous // width, cell // width, previous % width, quality, how))
         cell = previous
     pairs.reverse()
     return best[n * width + m], pairs
@@ -389,14 +390,19 @@ def _compare_han_latin(han: NameAnalysis, latin: NameAnalysis) -> NameMatch:
         for stop in range(i + 1, len(chars) + 1):
             if not i < family_len < stop:
                 runs[(i, stop)] = (chars[i:stop], family_len - i if i < family_len else 0)
-    for order in _orderings(latin.words):
-        pieces, extras, spans = _pieces(order, given_weight, _leading_word(latin.words))
+    orders = _orderings(latin.words)
+    leading = _leading_word(latin.words)
+    for order in orders:
+        pieces, extras, spans = _pieces(order, given_weight, leading)
         exact = _exact_reading(chars, family_len, pieces, spans)
         if exact is not None:
             # Every character spelled exactly, in order: no alignment can do better.
             total = 1.0 - sum(extras[j] for j in exact[1])
             best_score, best = total, (order, pieces, exact[0], set(range(len(chars))))
+            orders = []
             break
+    for order in orders:
+        pieces, extras, spans = _pieces(order, given_weight, leading)
 
         def match(i: int, end: int, j: int, pieces=pieces) -> tuple[float, str]:
             run = runs.get((i, end))

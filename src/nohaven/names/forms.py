@@ -11,7 +11,7 @@ from nohaven.names.analysis import analyze_name
 from nohaven.names.readings import char_readings, surname_forms
 from nohaven.names.romanize import SYSTEMS, romanize_name
 
-_OTHER_SYSTEMS = ("jyutping", "macau", "hokkien")
+_OTHER_SYSTEMS = ("jyutping", "macau", "hokkien", "hakka")
 
 
 def _title(syllables: list[str]) -> str:

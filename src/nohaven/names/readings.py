@@ -9,9 +9,10 @@ systems denote the same character when those sets meet: "hsu" (Wade-Giles) and
 
 Readings come from the data packages (pypinyin, cantonese-romanisation, ToJyutping,
 taibun); Macau spellings are derived from Jyutping by the Macau government's
-Portuguese-based conventions; Teochew, Hakka and Foochow have no data package, so
-they reach given names only through the loose key (shared with Hokkien and
-Cantonese readings) and surnames through the surname table.
+Portuguese-based conventions; Hakka readings are derived from the Cantonese and
+Mandarin ones by regular sound correspondences (`nohaven.names.hakka`); Teochew and
+Foochow have no data package, so they reach given names only through the loose key
+(shared with Hokkien and Cantonese readings) and surnames through the surname table.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pypinyin import Style, pinyin
 from taibun import Converter
 from taibun import taibun as taibun_data
 
+from nohaven.names.hakka import hakka_from_cantonese
 from nohaven.names.romanize import (
     cantonese_dictionary,
     hk_spelling,
@@ -43,6 +45,7 @@ READING_SYSTEMS: tuple[str, ...] = (
     "jyutping",
     "macau",
     "hokkien",
+    "hakka",
     "regional",
 )
 
@@ -273,6 +276,19 @@ def _jyutping_readings(char: str) -> set[str]:
     return out
 
 
+# Jyutping candidates after the first are mostly rare literary or colloquial readings.
+_HAKKA_CANDIDATES = 1
+
+
+def _hakka_readings(char: str, pinyins: Iterable[str]) -> set[str]:
+    out: set[str] = set()
+    for form in {char, to_traditional(char, "hk")}:
+        for _, candidates in ToJyutping.get_jyutping_candidates(form):
+            for reading in candidates[:_HAKKA_CANDIDATES]:
+                out |= hakka_from_cantonese(reading, pinyins)
+    return out
+
+
 # Macau government romanisation, derived from Jyutping: initials are written as in
 # Hong Kong, but j- is "i" (一 jat → Iat), w- before a is "v" (黃 wong → Vong),
 # -eung is "-eong", -au is "-ao", -ing is "-eng", -ik is "-ek", -ung is "-ong".
@@ -379,6 +395,7 @@ def char_readings(char: str) -> dict[str, frozenset[str]]:
         "jyutping": frozenset(jyutpings),
         "macau": frozenset(_macau_from_jyutping(r) for r in jyutpings),
         "hokkien": frozenset(_hokkien_readings(simplified)),
+        "hakka": frozenset(_hakka_readings(char, pinyins)),
     }
     return {system: forms for system, forms in readings.items() if forms}
 

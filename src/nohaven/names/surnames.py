@@ -59,7 +59,7 @@ _TABLE: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("林", "林", "lin", "Lam", "Lam", "Lim/Lum/Lam"),
     ("罗", "羅", "luo", "Law", "Lo", "Loh/Lo/Law"),
     ("高", "高", "gao", "Ko", "Kou", "Koh/Kho/Ko"),
-    ("郑", "鄭", "zheng", "Cheng", "Cheang", "Tay/Teh/Cheng"),
+    ("郑", "鄭", "zheng", "Cheng", "Cheang", "Tay/Teh/Cheng/Chang/Chung"),
     ("梁", "梁", "liang", "Leung", "Leong", "Neo/Nio/Leong"),
     ("谢", "謝", "xie", "Tse", "Che", "Chia/Seah/Cheah"),
     ("宋", "宋", "song", "Sung", "Song", "Song/Soong"),
@@ -115,6 +115,10 @@ _TABLE: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("石", "石", "shi", "Shek", "Sek", "Chioh/Shih/Seok"),
     ("薛", "薛", "xue", "Sit", "Sit", "Seet/Hsueh/Siek"),
     ("龚", "龔", "gong", "Kung", "Kong", "Keng/Kung/Kiong"),
+    ("廖", "廖", "liao", "Liu", "Lio", "Liew/Liow/Liau/Leow"),
+    ("赖", "賴", "lai", "Lai", "Lai", "Lai/Lua/Nai"),
+    ("丘", "丘", "qiu", "Yau", "Iao", "Khoo/Hew/Khew/Hiew"),
+    ("巫", "巫", "wu", "Mo", "Mou", "Boo/Voo/Woo"),
 )
 
 
