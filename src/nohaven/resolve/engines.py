@@ -27,7 +27,7 @@ from nohaven.resolve.model import person_comparisons
 ENGINES = ("duckdb", "spark")
 U_SAMPLE_PAIRS = 2_000_000
 SEED = 1
-_EM_RULES = ("birth_date", "primary_key")
+_EM_RULES = ("birth_date",)
 _PAIRS_SQL = (
     "SELECT CAST(match_key AS VARCHAR) AS match_key, unique_id_l AS join_key_l, "
     "unique_id_r AS join_key_r FROM pairs"

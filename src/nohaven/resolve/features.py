@@ -55,11 +55,13 @@ def build_person_features(
     (name, norm, han) tables and, optionally, their relations (``edges``: kind, source,
     target).
 
-    Columns: unique_id, dataset, names_norm, han_names, exact_keys, sound_keys,
-    spelling_keys, heads, primary_key, birth_date, gender, nationalities, identifiers,
-    relative_keys (exact keys of the record's relatives) and associate_keys (exact keys of
-    the records tied to the same company, asset or case): when one record's relative is
-    named among the other's associates, a spouse found beside the official abroad, the
+    Columns: unique_id, dataset, names_norm (each normalised name, sized like the
+    keys), han_names, exact_keys, sound_keys, spelling_keys, heads, primary_key,
+    birth_date, gender, nationalities, identifiers, identifier_kinds (which identifier
+    properties the record has), relative_keys (exact keys of the record's relatives) and
+    associate_keys (exact keys of the records tied to the same company, asset or case):
+    when one record's relative is named among the other's associates, a spouse found
+    beside the official abroad, the
     pair gains.
     """
     if edges is None:
@@ -127,12 +129,22 @@ def build_person_features(
             )
             GROUP BY unique_id
         ),
-        normalised AS (
-            SELECT unique_id,
-                   list_sort(list(DISTINCT f.norm) FILTER (f.norm <> '')) AS names_norm,
-                   list_sort(list(DISTINCT f.han) FILTER (f.han <> '')) AS han_names
+        record_norms AS (
+            SELECT DISTINCT r.unique_id, f.norm, f.han
             FROM (SELECT unique_id, unnest(names) AS name FROM {records}) r
             JOIN {forms} f USING (name)
+            WHERE f.norm <> ''
+        ),
+        normalised AS (
+            SELECT unique_id,
+                   list_sort(list(sized_norm)) AS names_norm,
+                   list_sort(list(DISTINCT han) FILTER (han <> '')) AS han_names
+            FROM (
+                SELECT unique_id, han,
+                       CAST(count(*) OVER (PARTITION BY norm) AS BIGINT) * {KEY_SIZE_SHIFT}
+                       + CAST(hash(norm) % {KEY_SIZE_SHIFT} AS BIGINT) AS sized_norm
+                FROM record_norms
+            )
             GROUP BY unique_id
         )
         SELECT r.unique_id, r.dataset, n.names_norm,
@@ -141,6 +153,8 @@ def build_person_features(
                r.birth_date, r.gender,
                CASE WHEN len(r.nationalities) > 0 THEN r.nationalities END AS nationalities,
                CASE WHEN len(r.identifiers) > 0 THEN r.identifiers END AS identifiers,
+               CASE WHEN len(r.identifier_kinds) > 0 THEN r.identifier_kinds END
+                   AS identifier_kinds,
                CASE WHEN len(c.relative_keys) > 0 THEN c.relative_keys END AS relative_keys,
                CASE WHEN len(c.associate_keys) > 0 THEN c.associate_keys END AS associate_keys
         FROM {records} r

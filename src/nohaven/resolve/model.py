@@ -20,6 +20,8 @@ RARE_KEY = 4
 # Name levels that say "the same name, as written or as read in one system": the evidence
 # on which a record with nothing else to go on may join a cluster (cluster.attach_...).
 SAME_NAME_LEVELS = (
+    "same name, unique",
+    "same name, rare",
     "same name",
     "same spelling or reading, unique",
     "same spelling or reading, rare",
@@ -59,10 +61,15 @@ _DIALECTS: dict[str, _Sql] = {
 }
 
 
-def _level(sql: str, label: str, *, null: bool = False) -> dict[str, Any]:
+def _level(
+    sql: str, label: str, *, null: bool = False, fixed_m: float | None = None
+) -> dict[str, Any]:
     level: dict[str, Any] = {"sql_condition": sql, "label_for_charts": label}
     if null:
         level["is_null_level"] = True
+    if fixed_m is not None:
+        level["m_probability"] = fixed_m
+        level["fix_m_probability"] = True
     return level
 
 
@@ -95,6 +102,10 @@ def person_comparisons(dialect: Dialect) -> list[dict[str, Any]]:
                 "no usable name",
                 null=True,
             ),
+            # However rare a name, a namesake is likelier than for a key: literally the
+            # same name is what namesakes share. How much likelier, EM learns per level.
+            _level(s.min_shared_below("names_norm", 2), "same name, unique"),
+            _level(s.min_shared_below("names_norm", RARE_KEY), "same name, rare"),
             _level(f"{s.has_any}(names_norm_l, names_norm_r)", "same name"),
             # Two names in Han characters that differ are two names, however alike
             # their romanisations (王美妮 and 王眉利 are both "Mei Lei" in Hong Kong).
@@ -114,34 +125,50 @@ def person_comparisons(dialect: Dialect) -> list[dict[str, Any]]:
             _level("ELSE", "different"),
         ],
     }
+    # How often one person's birth date reads alike in two records is known from record
+    # keeping, not from the data at hand: EM, which must learn it from pairs blocked on
+    # the name, mistakes namesakes for matches and learns that dates may differ freely.
     birth = {
         "output_column_name": "birth_date",
         "comparison_levels": [
             _level(_null("birth_date"), "missing", null=True),
-            _level("birth_date_l = birth_date_r", "same date"),
+            _level("birth_date_l = birth_date_r", "same date", fixed_m=0.9),
             _level(
                 f"{s.year}(birth_date_l) = {s.year}(birth_date_r) "
                 f"AND {s.month}(birth_date_l) = {s.day}(birth_date_r) "
                 f"AND {s.day}(birth_date_l) = {s.month}(birth_date_r)",
                 "day and month swapped",
+                fixed_m=0.02,
             ),
             _level(
                 f"{s.year}(birth_date_l) = {s.year}(birth_date_r) "
                 f"AND ({s.month}(birth_date_l) = {s.month}(birth_date_r) "
                 f"OR {s.day}(birth_date_l) = {s.day}(birth_date_r))",
                 "same year, one of day or month",
+                fixed_m=0.04,
             ),
-            _level(f"{s.year}(birth_date_l) = {s.year}(birth_date_r)", "same year"),
-            _level("ELSE", "different"),
+            _level(f"{s.year}(birth_date_l) = {s.year}(birth_date_r)", "same year", fixed_m=0.01),
+            _level("ELSE", "different", fixed_m=0.03),
         ],
     }
     gender = _agreement("gender", "gender_l = gender_r", "same", "different")
     nationality = _agreement(
         "nationalities", f"{s.has_any}(nationalities_l, nationalities_r)", "shared", "none shared"
     )
-    identifiers = _agreement(
-        "identifiers", f"{s.has_any}(identifiers_l, identifiers_r)", "shared", "none shared"
-    )
+    # A passport number and a Hong Kong identity card number cannot disagree: only two
+    # numbers of one kind that differ count against a match.
+    identifiers = {
+        "output_column_name": "identifiers",
+        "comparison_levels": [
+            _level(_null("identifiers"), "missing", null=True),
+            _level(f"{s.has_any}(identifiers_l, identifiers_r)", "shared"),
+            _level(
+                f"{s.has_any}(identifier_kinds_l, identifier_kinds_r)",
+                "same kind, different number",
+            ),
+            _level("ELSE", "different kinds"),
+        ],
+    }
     # Registries rarely list one person twice; two records from one dataset are weaker
     # evidence than the same name in two countries' records. EM learns by how much.
     dataset = _agreement("dataset", "dataset_l = dataset_r", "same dataset", "different datasets")

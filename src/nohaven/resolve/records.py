@@ -85,6 +85,9 @@ def records_sql() -> str:
                FILTER (p.prop IN ({identifiers}))
            )) AS identifiers,
            list_sort(list_distinct(
+               list(p.prop) FILTER (p.prop IN ({identifiers}))
+           )) AS identifier_kinds,
+           list_sort(list_distinct(
                list(lower(p.value)) FILTER (p.prop IN ('jurisdiction', 'country'))
            )) AS countries,
            min(lower(p.value)) FILTER (p.prop = 'address') AS address
