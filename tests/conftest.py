@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import shutil
+import socket
+import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +20,51 @@ from nohaven.scenario import generate
 from nohaven.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@dataclass
+class Server:
+    """A `nohaven serve` process on a free loopback port."""
+
+    url: str
+    process: subprocess.Popen[str]
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[[Path], Server]]:
+    """Start the real server on a database; it answers /healthz before this returns."""
+    import httpx2 as httpx
+
+    started: list[Server] = []
+
+    def start(db: Path) -> Server:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        process = subprocess.Popen(
+            [sys.executable, "-m", "nohaven.cli", "serve", "--port", str(port), "--db", str(db)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        server = Server(f"http://127.0.0.1:{port}", process)
+        started.append(server)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"{server.url}/healthz", timeout=1)
+                return server
+            except httpx.TransportError:
+                assert process.poll() is None, process.stdout.read() if process.stdout else ""
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.2)
+
+    yield start
+    for server in started:
+        server.process.terminate()
+        server.process.wait(timeout=30)
+        if server.process.stdout:
+            server.process.stdout.close()
 
 
 @pytest.fixture

@@ -379,6 +379,69 @@ def clusters_export(
     err.print(f"wrote {count:,} records to {path}", highlight=False)
 
 
+class ScreenFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def screen(
+    people: Annotated[
+        Path,
+        typer.Argument(
+            help="UTF-8 CSV with a name column; optional id, birth_date, gender, "
+            "nationality, id_number, passport_number, alias, schema."
+        ),
+    ],
+    dataset: Annotated[
+        str, typer.Option(help="Dataset to screen against ('default' for all loaded).")
+    ] = "default",
+    limit: Annotated[int, typer.Option(min=1, max=500, help="Results per person.")] = 5,
+    threshold: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Score from which a result is a match.")
+    ] = 0.7,
+    output_format: Annotated[
+        ScreenFormat, typer.Option("--format", help="Output format.")
+    ] = ScreenFormat.csv,
+    output: Annotated[
+        Path | None, typer.Option("--out", help="Write here instead of standard output.")
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Screen a file of people against loaded records, relatives of officials included."""
+    from nohaven.screen.batch import OUTPUT_COLUMNS, csv_rows, read_queries, screen_queries
+    from nohaven.screen.index import build_index
+    from nohaven.screen.service import ScreeningService
+
+    queries = read_queries(people)
+    with Store.from_settings(settings_for(db), read_only=True) as store:
+        scope = ScreeningService(store).datasets(dataset)
+        err.print(f"indexing {db}", highlight=False)
+        index = build_index(store)
+    with reporter() as progress:
+        advance = progress.track(f"screening {len(queries):,} people", len(queries))
+        responses = screen_queries(
+            index, queries, datasets=scope, limit=limit, threshold=threshold, advance=advance
+        )
+    matched = sum(1 for r in responses if any(x["match"] for x in r["results"]))
+
+    def write(handle) -> None:
+        if output_format is ScreenFormat.json:
+            json.dump(responses, handle, ensure_ascii=False, indent=1)
+            handle.write("\n")
+        else:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(OUTPUT_COLUMNS)
+            writer.writerows(csv_rows(responses))
+
+    if output is None:
+        write(sys.stdout)
+    else:
+        with atomic_text(output) as handle:
+            write(handle)
+    err.print(f"{matched:,} of {len(responses):,} people matched", highlight=False)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",

@@ -24,6 +24,8 @@ def test_every_romanisation_of_a_han_name_shares_a_key_with_it(spelling: str) ->
         ("CHUENG, Kevin Pan Leung", "CHEUNG KEVIN PAN LEUNG"),  # typo in the family name
         ("Queenie Shue Huen Lim", "LIM, Shue Huen"),  # unknown Western name
         ("歐陽嵐", "OUYANG, Alice Lan"),  # compound surname, Western given name
+        ("欧阳娜娜", "Au Yeung Na Na"),  # compound surname in two words, first
+        ("司徒伟文", "Wai Man Sze To"),  # compound surname in two words, last
     ],
 )
 def test_variants_without_a_han_record_still_meet(left: str, right: str) -> None:

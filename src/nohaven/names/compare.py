@@ -41,6 +41,8 @@ LOOSE = 0.85  # equal under the loose key (ad hoc dialect spellings)
 TYPO = 0.7  # one edit away from a reading
 INITIAL = 0.75  # an initial that starts a reading
 
+BIRTH_YEAR_DIFFERS = 0.6  # factor on the name score when both birth years are known
+
 FAMILY_WEIGHT = 0.4  # share of a Han name carried by the family name
 WESTERN_PENALTY = 0.02  # a Western given name or initial the other side lacks
 
@@ -593,8 +595,9 @@ def compare_people(
     a, b = _parse_date(left.birth_date), _parse_date(right.birth_date)
     if a and b:
         if a[0] != b[0]:
-            score *= 0.7
-            notes.append(f"birth year differs ({a[0]} / {b[0]}): x0.7")
+            # Below yente's default threshold (0.7) even for an identical name.
+            score *= BIRTH_YEAR_DIFFERS
+            notes.append(f"birth year differs ({a[0]} / {b[0]}): x{BIRTH_YEAR_DIFFERS}")
         elif a[1] and b[1] and a[2] and b[2]:
             if (a[1], a[2]) == (b[1], b[2]):
                 score = min(1.0, score + 0.05)

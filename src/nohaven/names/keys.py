@@ -172,16 +172,26 @@ def _latin_keys(analysis: NameAnalysis) -> set[str]:
     if not words or (len(words) == 1 and len(syllables[0]) < 2):
         return set()
     hinted = [i for i, w in enumerate(words) if w.family_hint]
-    candidates = hinted[:1] if hinted else sorted({0, len(words) - 1})
+    candidates: list[tuple[int, ...]] = [
+        (i,) for i in (hinted[:1] if hinted else sorted({0, len(words) - 1}))
+    ]
+    if len(words) >= 3:
+        # A compound surname written as two words, first or last ("Au Yeung Na Na").
+        for pair in ((0, 1), (len(words) - 2, len(words) - 1)):
+            parts = [syllables[i] for i in pair]
+            if all(len(p) == 1 for p in parts) and any(
+                len(head) == 2 for head in _surname_heads([p[0] for p in parts])
+            ):
+                candidates.append(pair)
     pinyin_of = _pinyin_of_spelling()
     keys: set[str] = set()
-    for position in candidates:
+    for positions in candidates:
         if len(words) == 1:
             # One run-together word ("Xuchaofan"): the first syllable is the family.
             family, given = syllables[0][:1], syllables[0][1:]
         else:
-            family = syllables[position]
-            given = [s for i, parts in enumerate(syllables) if i != position for s in parts]
+            family = [s for i in positions for s in syllables[i]]
+            given = [s for i, parts in enumerate(syllables) if i not in positions for s in parts]
         if not given:
             continue
         heads = _surname_heads(family)

@@ -14,12 +14,8 @@ Companies are blocked on their normalised name and identifiers instead.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import re
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,9 +23,9 @@ import duckdb
 import pyarrow as pa
 
 from nohaven.names.keys import name_keys
+from nohaven.parallel import PARALLEL_FROM, map_chunks
 
 MAX_BLOCK = 50
-PARALLEL_FROM = 20_000  # distinct names from which key building uses every core
 
 # Legal-form words that say nothing about which company it is.
 _COMPANY_NOISE = re.compile(
@@ -86,27 +82,9 @@ def name_tables(names: Sequence[str], workers: int | None = None) -> tuple[pa.Ta
     Both come from the name engine in Python (about 100 µs a name), so large inputs are
     split across processes, one per core.
     """
-    workers = workers or os.cpu_count() or 1
-    chunks: list[tuple[list[str], list[str], list[str], list[str]]] | None = None
-    parts = [list(names)]
-    if (
-        workers > 1
-        and len(names) >= PARALLEL_FROM
-        and "fork" in multiprocessing.get_all_start_methods()
-    ):
-        # Forked workers inherit the loaded name tables and never re-run the caller's
-        # script (spawn would); they only compute names, never touch DuckDB.
-        size = -(-len(names) // (workers * 4))
-        parts = [list(names[i : i + size]) for i in range(0, len(names), size)]
-        try:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                chunks = list(pool.map(_name_rows, parts))
-        except (BrokenProcessPool, OSError):
-            chunks = None  # a worker could not run: compute here instead
-    if chunks is None:
-        parts = [list(names)]
-        chunks = [_name_rows(parts[0])]
+    done = map_chunks(_name_rows, names, workers, PARALLEL_FROM)
+    parts = [part for part, _ in done]
+    chunks = [result for _, result in done]
     keys = pa.table(
         {
             "name": [n for chunk in chunks for n in chunk[0]],

@@ -10,9 +10,10 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from nohaven import __version__
+from nohaven.screen.service import ScreeningService
 from nohaven.settings import Settings
 from nohaven.store import Store
-from nohaven.web.routes import health, resolution, status
+from nohaven.web.routes import health, resolution, screening, status
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -22,9 +23,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = Store.from_settings(settings)
+        app.state.screening = ScreeningService(app.state.store)
+        app.state.screening.warm()
         try:
             yield
         finally:
+            app.state.screening.close()
             app.state.store.close()
 
     app = FastAPI(
@@ -38,5 +42,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(status.router)
     app.include_router(resolution.router)
+    app.include_router(screening.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from nohaven.store.schema import LATEST_VERSION
+from nohaven.web.errors import errors
 
 router = APIRouter(tags=["health"])
 
@@ -16,7 +17,7 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+@router.get("/readyz", responses=errors(503))
 def readyz(request: Request) -> JSONResponse:
     """The store is open and its schema is current."""
     store = getattr(request.app.state, "store", None)
@@ -26,4 +27,6 @@ def readyz(request: Request) -> JSONResponse:
         version = reader.schema_version()
     if version != LATEST_VERSION:
         return JSONResponse({"status": "schema out of date", "schema_version": version}, 503)
-    return JSONResponse({"status": "ok", "schema_version": version})
+    screening = getattr(request.app.state, "screening", None)
+    index = screening.status() if screening is not None else None
+    return JSONResponse({"status": "ok", "schema_version": version, "screening": index})

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from nohaven.errors import NohavenError
 from nohaven.resolve.judgements import add_judgement
 from nohaven.resolve.review import open_pairs
+from nohaven.web.errors import errors
 
 router = APIRouter(prefix="/api", tags=["resolution"])
 
@@ -22,7 +23,7 @@ class JudgementIn(BaseModel):
     reason: str | None = Field(default=None, max_length=2000)
 
 
-@router.get("/review")
+@router.get("/review", responses=errors(409))
 def review_queue(
     request: Request, limit: int = Query(default=50, ge=1, le=1000)
 ) -> list[dict[str, Any]]:
@@ -34,7 +35,7 @@ def review_queue(
             raise HTTPException(status_code=409, detail=str(exc)) from None
 
 
-@router.post("/judgements", status_code=201)
+@router.post("/judgements", status_code=201, responses=errors(400, 404))
 def judge_pair(request: Request, body: JudgementIn) -> dict[str, Any]:
     """Record a judgement; the next resolve run applies it and never overrides it."""
     try:
@@ -47,7 +48,7 @@ def judge_pair(request: Request, body: JudgementIn) -> dict[str, Any]:
             body.reason,
         )
     except NohavenError as exc:
-        status = 404 if "no person or company record" in str(exc) else 422
+        status = 404 if "no person or company record" in str(exc) else 400
         raise HTTPException(status_code=status, detail=str(exc)) from None
     return {
         "left_id": made.left_id,
@@ -59,7 +60,7 @@ def judge_pair(request: Request, body: JudgementIn) -> dict[str, Any]:
     }
 
 
-@router.get("/clusters/{canonical_id}")
+@router.get("/clusters/{canonical_id}", responses=errors(404))
 def cluster_members(request: Request, canonical_id: str) -> dict[str, Any]:
     """The records resolved into one canonical entity."""
     with request.app.state.store.reader() as reader:

@@ -1,0 +1,307 @@
+"""The in-process candidate index that screening searches: no search server needed.
+
+Every person's names are turned into the cross-script name keys of `nohaven.names.keys`
+(one per romanisation, read-back and loose spelling), companies into their normalised
+name and its words, and both are kept, with identifiers, as one sorted array of 64-bit
+key hashes beside the row of the entity holding each. A query's keys are looked up with
+a binary search each; the rarest keys are taken first, so Wang Wei cannot flood the
+candidates. Entity fields stay in Arrow arrays and are decoded only for the few results.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+from followthemoney import model
+
+from nohaven.names.keys import name_keys
+from nohaven.parallel import map_chunks
+from nohaven.resolve.blocking import company_key
+from nohaven.resolve.records import COMPANY_SCHEMATA, PERSON_SCHEMATA, identifier_props
+from nohaven.store.store import Store
+
+INDEXED_SCHEMATA = PERSON_SCHEMATA + COMPANY_SCHEMATA
+NAME_PROPS = ("name", "alias", "previousName")
+
+
+def key_hash(key: str) -> int:
+    """The 64-bit hash a key is stored under (this process's string hash: the index is
+    built and queried in one process and its forked workers, which share the seed)."""
+    return hash(key)
+
+
+def person_key_hashes(name: str) -> list[int]:
+    return [key_hash(key) for key in name_keys(name)]
+
+
+def company_key_hashes(name: str) -> list[int]:
+    """The whole normalised company name, and each of its words of three letters or more."""
+    normalised = company_key(name)
+    if not normalised:
+        return []
+    keys = {"co:" + normalised} | {"cw:" + w for w in normalised.split() if len(w) >= 3}
+    return [key_hash(key) for key in keys]
+
+
+def identifier_hash(value: str) -> int:
+    """Identifiers meet whatever their punctuation or case ("H908882(9)" = "h9088829")."""
+    return key_hash("id:" + "".join(c for c in value.upper() if c.isalnum()))
+
+
+def _hash_chunk(names: list[tuple[str, bool]]) -> tuple[np.ndarray, np.ndarray]:
+    """For a chunk of (name, is_person): the position in the chunk and hash of every key."""
+    positions: list[int] = []
+    hashes: list[int] = []
+    for position, (name, is_person) in enumerate(names):
+        keys = person_key_hashes(name) if is_person else company_key_hashes(name)
+        positions.extend([position] * len(keys))
+        hashes.extend(keys)
+    return np.asarray(positions, dtype=np.int64), np.asarray(hashes, dtype=np.int64)
+
+
+def _entities_sql(datasets: Sequence[str] | None) -> tuple[str, list[Any]]:
+    schemata = ", ".join(f"'{s}'" for s in INDEXED_SCHEMATA)
+    names = ", ".join(f"'{p}'" for p in NAME_PROPS)
+    identifiers = ", ".join(f"'{p}'" for p in identifier_props())
+    where, params = "", []
+    if datasets:
+        where = "AND entity_id IN (SELECT entity_id FROM statements WHERE dataset = ANY(?))"
+        params.append(list(datasets))
+    return (
+        f"""
+        WITH picked AS (
+            SELECT entity_id, schema, prop, value, dataset FROM statements
+            WHERE schema IN ({schemata}) {where}
+        ),
+        per_prop AS (
+            SELECT entity_id, prop, list(DISTINCT value ORDER BY value) AS vals
+            FROM picked GROUP BY entity_id, prop
+        ),
+        props AS (
+            SELECT entity_id, CAST(json_group_object(prop, vals) AS VARCHAR) AS properties
+            FROM per_prop WHERE prop <> 'id' GROUP BY entity_id
+        )
+        SELECT p.entity_id AS id,
+               max(p.schema) AS schema,
+               list_sort(list(DISTINCT p.dataset)) AS datasets,
+               list_sort(list(DISTINCT p.value) FILTER (p.prop IN ({names}))) AS names,
+               min(year(TRY_CAST(p.value AS DATE))) FILTER (p.prop = 'birthDate')
+                   AS birth_year,
+               list_distinct(list(p.value) FILTER (p.prop IN ({identifiers}))) AS identifiers,
+               bool_or(p.prop IN ('position', 'topics')) AS target,
+               any_value(pr.properties) AS properties
+        FROM picked p JOIN props pr USING (entity_id)
+        GROUP BY p.entity_id
+        ORDER BY p.entity_id
+        """,
+        params,
+    )
+
+
+def _relations_sql() -> str:
+    """Family and associate edges: (edge id, schema, person, relative, relationship)."""
+    return """
+        SELECT entity_id AS edge_id, any_value(schema) AS schema,
+               max(value) FILTER (prop = 'person') AS person,
+               max(value) FILTER (prop IN ('relative', 'associate')) AS relative,
+               max(value) FILTER (prop = 'relationship') AS relationship
+        FROM statements
+        WHERE schema IN ('Family', 'Associate')
+        GROUP BY entity_id
+        HAVING person IS NOT NULL AND relative IS NOT NULL
+        ORDER BY edge_id
+    """
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One family or associate edge seen from one of its ends."""
+
+    other: int  # row of the other person
+    other_is: str  # what the other person is to this one: "spouse", "child", ...
+    this_is: str  # what this one is to the other: "spouse", "parent", ...
+    edge_id: str
+    edge_schema: str
+    this_end: str  # the edge property naming this one: "person", "relative", "associate"
+    other_end: str
+
+
+# What the relative is to the person, seen the other way round.
+_INVERSE = {
+    "spouse": "spouse",
+    "husband": "wife",
+    "wife": "husband",
+    "child": "parent",
+    "son": "parent",
+    "daughter": "parent",
+    "parent": "child",
+    "father": "child",
+    "mother": "child",
+    "sibling": "sibling",
+    "brother": "sibling",
+    "sister": "sibling",
+    "son-in-law": "parent-in-law",
+    "daughter-in-law": "parent-in-law",
+    "parent-in-law": "child-in-law",
+    "associate": "associate",
+}
+
+
+@dataclass
+class ScreeningIndex:
+    """Searchable persons and companies of a store, built by `build_index`."""
+
+    entities: pa.Table
+    birth_years: np.ndarray  # first birth year of each entity, 0 when unknown
+    key_hashes: np.ndarray  # sorted
+    key_rows: np.ndarray  # entity row of each key hash
+    relations: dict[int, list[Relation]]
+    generation: tuple[Any, ...]
+    built_seconds: float
+    row_of: dict[str, int] = field(repr=False)
+
+    @property
+    def size(self) -> int:
+        return self.entities.num_rows
+
+    def postings(self, hashes: Iterable[int]) -> list[np.ndarray]:
+        """The entity rows holding each key, one array per key (empty when none)."""
+        wanted = np.fromiter(hashes, dtype=np.int64)
+        if wanted.size == 0:
+            return []
+        lo = np.searchsorted(self.key_hashes, wanted, side="left")
+        hi = np.searchsorted(self.key_hashes, wanted, side="right")
+        return [self.key_rows[a:b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
+
+    def column(self, name: str, row: int) -> Any:
+        return self.entities.column(name)[row].as_py()
+
+    def entity(self, row: int) -> dict[str, Any]:
+        """The entity at `row` as yente's entity shape (without nesting)."""
+        properties = json.loads(self.column("properties", row) or "{}")
+        names = properties.get("name") or self.column("names", row) or [self.column("id", row)]
+        return {
+            "id": self.column("id", row),
+            "caption": names[0],
+            "schema": self.column("schema", row),
+            "properties": properties,
+            "datasets": self.column("datasets", row),
+            "referents": [],
+            "target": bool(self.column("target", row)),
+        }
+
+
+def store_generation(store: Store) -> tuple[Any, ...]:
+    """Changes whenever a load adds a source (what the index is built from)."""
+    with store.reader() as reader:
+        row = reader.fetchone("SELECT count(*), max(source_id), max(loaded_at) FROM sources")
+    return tuple(row or ())
+
+
+def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
+    """Index every person and company entity in the store, with their relations."""
+    started = time.perf_counter()
+    generation = store_generation(store)
+    sql, params = _entities_sql(None)
+    with store.reader() as reader:
+        entities = reader.arrow(sql, params).combine_chunks()
+        edges = reader.arrow(_relations_sql())
+    ids = entities.column("id").to_pylist()
+    row_of = {entity_id: row for row, entity_id in enumerate(ids)}
+    person_schemata = set(PERSON_SCHEMATA)
+    is_person = [s in person_schemata for s in entities.column("schema").to_pylist()]
+
+    # Distinct (name, is_person) → its keys, once each, on every core.
+    name_lists = entities.column("names").to_pylist()
+    distinct: dict[tuple[str, bool], int] = {}
+    name_rows: list[int] = []
+    name_ids: list[int] = []
+    for row, names in enumerate(name_lists):
+        for name in names or ():
+            name_rows.append(row)
+            name_ids.append(distinct.setdefault((name, is_person[row]), len(distinct)))
+    keyed = list(distinct)
+    positions_parts, hash_parts, offset = [], [], 0
+    for chunk, (positions, hashes) in map_chunks(_hash_chunk, keyed, workers):
+        positions_parts.append(positions + offset)
+        hash_parts.append(hashes)
+        offset += len(chunk)
+    key_name = np.concatenate(positions_parts) if positions_parts else np.zeros(0, np.int64)
+    key_value = np.concatenate(hash_parts) if hash_parts else np.zeros(0, np.int64)
+
+    # Each entity holds the keys of each of its names: expand (entity, name) by the
+    # name's keys, all in NumPy.
+    order = np.argsort(key_name, kind="stable")
+    key_name, key_value = key_name[order], key_value[order]
+    counts = np.bincount(key_name, minlength=len(keyed))
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    entity_name = np.asarray(name_ids, dtype=np.int64)
+    entity_row = np.asarray(name_rows, dtype=np.int64)
+    per = counts[entity_name] if entity_name.size else np.zeros(0, np.int64)
+    rows = np.repeat(entity_row, per)
+    first = np.repeat(starts[entity_name] if entity_name.size else entity_name, per)
+    within = np.arange(rows.size) - np.repeat(np.cumsum(per) - per, per)
+    hashes = key_value[first + within] if rows.size else np.zeros(0, np.int64)
+
+    id_rows, id_hashes = [], []
+    for row, values in enumerate(entities.column("identifiers").to_pylist()):
+        for value in values or ():
+            id_rows.append(row)
+            id_hashes.append(identifier_hash(value))
+    rows = np.concatenate((rows, np.asarray(id_rows, dtype=np.int64)))
+    hashes = np.concatenate((hashes, np.asarray(id_hashes, dtype=np.int64)))
+    order = np.lexsort((rows, hashes))
+    rows, hashes = rows[order], hashes[order]
+    if hashes.size:
+        keep = np.ones(hashes.size, dtype=bool)
+        keep[1:] = (hashes[1:] != hashes[:-1]) | (rows[1:] != rows[:-1])
+        rows, hashes = rows[keep], hashes[keep]
+
+    relations: dict[int, list[Relation]] = {}
+    for edge_id, schema, person, relative, relationship in zip(
+        *(edges.column(c).to_pylist() for c in edges.column_names), strict=True
+    ):
+        a, b = row_of.get(person), row_of.get(relative)
+        if a is None or b is None or a == b:
+            continue
+        # The edge says the relative is the person's `relationship` (their spouse, child).
+        label = (relationship or ("associate" if schema == "Associate" else "relative")).lower()
+        inverse = _INVERSE.get(label, "relative" if schema == "Family" else "associate")
+        far = "associate" if schema == "Associate" else "relative"
+        relations.setdefault(a, []).append(
+            Relation(b, label, inverse, edge_id, schema, "person", far)
+        )
+        relations.setdefault(b, []).append(
+            Relation(a, inverse, label, edge_id, schema, far, "person")
+        )
+
+    years = entities.column("birth_year").to_numpy(zero_copy_only=False)
+    return ScreeningIndex(
+        entities=entities,
+        birth_years=np.nan_to_num(years.astype(np.float64), nan=0).astype(np.int32),
+        key_hashes=hashes,
+        key_rows=rows.astype(np.int32),
+        relations=relations,
+        generation=generation,
+        built_seconds=time.perf_counter() - started,
+        row_of=row_of,
+    )
+
+
+def matchable_schemata(schema_name: str) -> frozenset[str]:
+    """The indexed schemata a query of this schema can match (yente's rule: either is
+    a kind of the other, and both can be matched)."""
+    schema = model.get(schema_name)
+    if schema is None:
+        return frozenset()
+    return frozenset(
+        s
+        for s in INDEXED_SCHEMATA
+        if (other := model.get(s)) is not None and (other.is_a(schema) or schema.is_a(other))
+    )

@@ -1,0 +1,269 @@
+"""Score a screening query against the index: candidates by key, then the name engine.
+
+Candidates come from the query's rarest name keys and its identifiers; each is scored
+by the cross-script comparator (best pair of names, qualified by birth date and
+gender), and each result says why: the aligned syllables and their systems, the
+qualifiers, a shared identifier, and how the entity is related to the listed people
+around it ("spouse of 许超凡"), so a relative of an official is recognised as one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from nohaven.names.compare import PersonRecord, compare_names, compare_people
+from nohaven.resolve.blocking import company_key
+from nohaven.screen.index import (
+    ScreeningIndex,
+    company_key_hashes,
+    identifier_hash,
+    person_key_hashes,
+)
+from nohaven.screen.query import ScreeningQuery
+
+ALGORITHM = "nohaven-names"
+DEFAULT_LIMIT = 5
+DEFAULT_THRESHOLD = 0.7
+MAX_CANDIDATES = 50  # entities scored per query, the most key hits first
+MAX_POSTINGS = 500  # a key held by more entities is used only with the birth year
+MAX_NAMES = 6  # names compared per side
+IDENTIFIER_SCORE = 0.95  # a shared passport or id number with a name that is not far off
+RELATION_LIMIT = 5
+
+FEATURES: dict[str, dict[str, Any]] = {
+    "name_cross_script": {
+        "description": "The best name pair by nohaven's cross-script comparator: Han, "
+        "pinyin, Wade-Giles, Cantonese, Macau, Hokkien and Hakka forms aligned syllable "
+        "by syllable (nohaven.names).",
+        "coefficient": 1.0,
+        "url": "https://github.com/nohaven/nohaven/blob/main/docs/NAMES.md",
+    },
+    "qualifiers": {
+        "description": "Adjustment for birth date and gender when both sides have them "
+        "(different birth year x0.6, different gender x0.5, same date +0.05).",
+        "coefficient": 1.0,
+        "url": "https://github.com/nohaven/nohaven/blob/main/docs/NAMES.md",
+    },
+    "identifier_match": {
+        "description": f"A shared identifier (passport, national id, registration "
+        f"number) raises the score to at least {IDENTIFIER_SCORE} when the names are "
+        "not far apart.",
+        "coefficient": IDENTIFIER_SCORE,
+        "url": "https://github.com/nohaven/nohaven/blob/main/docs/SCREENING.md",
+    },
+}
+
+
+@dataclass
+class ScoredResult:
+    """One candidate's score and the evidence behind it."""
+
+    row: int
+    score: float
+    features: dict[str, float]
+    explanations: dict[str, str] = field(default_factory=dict)
+
+
+def _candidate_rows(index: ScreeningIndex, query: ScreeningQuery) -> np.ndarray:
+    """Entity rows worth scoring: identifier holders, then the most key hits."""
+    hashes: list[int] = []
+    for name in query.names[:MAX_NAMES]:
+        if query.is_person:
+            hashes += person_key_hashes(name)
+        if query.schemata - {"Person"}:
+            hashes += company_key_hashes(name)
+    postings = index.postings(dict.fromkeys(hashes))
+    year = query.birth_year
+    used: list[np.ndarray] = []
+    for rows in sorted(postings, key=len):
+        if rows.size == 0:
+            continue
+        if rows.size > MAX_POSTINGS:
+            if year is None:
+                continue
+            rows = rows[index.birth_years[rows] == year]
+        used.append(rows)
+    by_identifier = [
+        rows for rows in index.postings(identifier_hash(v) for v in query.identifiers) if rows.size
+    ]
+    if not used and not by_identifier:
+        return np.zeros(0, dtype=np.int32)
+    hits, counts = (
+        np.unique(np.concatenate(used), return_counts=True)
+        if used
+        else (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64))
+    )
+    order = np.argsort(-counts, kind="stable")
+    ranked = hits[order]
+    first = np.concatenate(by_identifier) if by_identifier else np.zeros(0, dtype=np.int32)
+    return np.concatenate((first, ranked))
+
+
+def _birth_date(properties: dict[str, list[str]]) -> str | None:
+    dates = properties.get("birthDate")
+    return dates[0] if dates else None
+
+
+def _compact(explanation: str) -> str:
+    return "; ".join(line.strip() for line in explanation.splitlines())
+
+
+def score_row(index: ScreeningIndex, query: ScreeningQuery, row: int) -> ScoredResult:
+    """Score one indexed entity against the query."""
+    entity = index.entity(row)
+    properties = entity["properties"]
+    names = (index.column("names", row) or [entity["caption"]])[:MAX_NAMES]
+    person = entity["schema"] == "Person" and query.is_person
+    best_name, best = 0.0, None
+    if person:
+        birth = _birth_date(properties)
+        gender = (properties.get("gender") or [None])[0]
+        for left in query.names[:MAX_NAMES]:
+            for right in names:
+                result = compare_people(
+                    PersonRecord(
+                        left,
+                        query.birth_dates[0] if query.birth_dates else None,
+                        query.genders[0] if query.genders else None,
+                    ),
+                    PersonRecord(right, birth, gender),
+                )
+                if best is None or result.score > best.score:
+                    name_only = compare_names(left, right).score
+                    best_name, best = name_only, result
+        score = best.score if best else 0.0
+        explanations = (
+            {"name": _compact(best.explain())}
+            if best and best.steps
+            else {"name": "no name aligned"}
+        )
+    else:
+        score = 0.0
+        for left in query.names[:MAX_NAMES]:
+            for right in names:
+                a, b = company_key(left), company_key(right)
+                if a and b:
+                    score = max(score, fuzz.token_sort_ratio(a, b) / 100.0)
+        best_name = score
+        explanations = {"name": f"normalised company names agree {score:.0%}"}
+    features = {"name_cross_script": round(best_name, 4), "qualifiers": 0.0}
+    features["qualifiers"] = round(score - best_name, 4)
+    shared = set(_normal(v) for v in query.identifiers) & {
+        _normal(v) for v in index.column("identifiers", row) or ()
+    }
+    features["identifier_match"] = 1.0 if shared else 0.0
+    if shared and best_name >= 0.5:
+        score = max(score, IDENTIFIER_SCORE)
+        explanations["identifier"] = "shared identifier: " + ", ".join(sorted(shared))
+    return ScoredResult(row, round(score, 4), features, explanations)
+
+
+def _normal(identifier: str) -> str:
+    return "".join(c for c in identifier.upper() if c.isalnum())
+
+
+def relation_paths(index: ScreeningIndex, row: int) -> list[dict[str, Any]]:
+    """How an entity is related to the people around it: every direct relative, and
+    two-step chains that end at a listed official ("spouse of 许明, child of 许超凡")."""
+    out: list[dict[str, Any]] = []
+    seen = {row}
+    direct = index.relations.get(row, [])
+    for relation in direct:
+        seen.add(relation.other)
+    for relation in direct:
+        other = index.entity(relation.other)
+        out.append(
+            {
+                "relation": relation.this_is,
+                "path": f"{relation.this_is} of {other['caption']}",
+                "entity_id": other["id"],
+                "caption": other["caption"],
+                "target": other["target"],
+                "via": [relation.edge_id],
+            }
+        )
+        for second in index.relations.get(relation.other, []):
+            if second.other in seen:
+                continue
+            end = index.entity(second.other)
+            if not end["target"]:
+                continue
+            seen.add(second.other)
+            out.append(
+                {
+                    "relation": f"{relation.this_is} of {second.this_is}",
+                    "path": f"{relation.this_is} of {other['caption']}, "
+                    f"{second.this_is} of {end['caption']}",
+                    "entity_id": end["id"],
+                    "caption": end["caption"],
+                    "target": True,
+                    "via": [relation.edge_id, second.edge_id],
+                }
+            )
+    out.sort(key=lambda r: (not r["target"], len(r["via"]), r["path"]))
+    return out[:RELATION_LIMIT]
+
+
+def match_query(
+    index: ScreeningIndex,
+    query: ScreeningQuery,
+    *,
+    limit: int = DEFAULT_LIMIT,
+    threshold: float = DEFAULT_THRESHOLD,
+    include_datasets: frozenset[str] | None = None,
+    exclude_datasets: frozenset[str] = frozenset(),
+    exclude_ids: frozenset[str] = frozenset(),
+) -> tuple[list[dict[str, Any]], int]:
+    """The best `limit` results in yente's shape, and how many candidates scored above 0."""
+    scored: list[ScoredResult] = []
+    considered = 0
+    schemata = query.schemata
+    for row in _candidate_rows(index, query).tolist():
+        if considered >= MAX_CANDIDATES:
+            break
+        if index.column("schema", row) not in schemata:
+            continue
+        datasets = set(index.column("datasets", row))
+        if include_datasets is not None and not datasets & include_datasets:
+            continue
+        if datasets and datasets <= exclude_datasets:
+            continue
+        if index.column("id", row) in exclude_ids:
+            continue
+        if any(s.row == row for s in scored):
+            continue
+        considered += 1
+        result = score_row(index, query, row)
+        if result.score > 0:
+            scored.append(result)
+    # Equal scores: a listed official, then someone with known relatives, go first.
+    scored.sort(
+        key=lambda s: (
+            -s.score,
+            not index.column("target", s.row),
+            s.row not in index.relations,
+            index.column("id", s.row),
+        )
+    )
+    results = []
+    for item in scored[:limit]:
+        entity = index.entity(item.row)
+        relations = relation_paths(index, item.row)
+        explanations = dict(item.explanations)
+        if relations:
+            explanations["relation"] = relations[0]["path"]
+        results.append(
+            {
+                **entity,
+                "score": item.score,
+                "match": item.score >= threshold,
+                "features": item.features,
+                "explanations": explanations,
+                "relations": relations,
+            }
+        )
+    return results, len(scored)

@@ -1,0 +1,114 @@
+"""A screening query in yente's shape (`schema` and `properties`), checked and cleaned.
+
+Values are cleaned by the FtM model as yente does (dates, country codes, genders), so a
+client sees in the response's `query` what was actually matched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from followthemoney import model
+
+from nohaven.errors import NohavenError
+from nohaven.resolve.records import identifier_props
+from nohaven.screen.index import INDEXED_SCHEMATA, NAME_PROPS, matchable_schemata
+
+MAX_VALUE_LENGTH = 500
+MAX_VALUES = 50
+_PART_PROPS = ("firstName", "middleName", "fatherName", "lastName")
+
+
+class QueryError(NohavenError):
+    """A query that cannot be screened; the message says which part and why."""
+
+
+@dataclass(frozen=True)
+class ScreeningQuery:
+    """What one query asks: names, qualifiers and identifiers, and the schemata it may
+    match."""
+
+    id: str | None
+    schema: str
+    properties: dict[str, list[str]]
+    names: tuple[str, ...]
+    birth_dates: tuple[str, ...]
+    genders: tuple[str, ...]
+    identifiers: tuple[str, ...]
+    schemata: frozenset[str]
+
+    @property
+    def birth_year(self) -> int | None:
+        for value in self.birth_dates:
+            if value[:4].isdigit():
+                return int(value[:4])
+        return None
+
+    @property
+    def is_person(self) -> bool:
+        return "Person" in self.schemata
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "schema": self.schema, "properties": self.properties}
+
+
+def _values(prop: str, raw: Any) -> list[str]:
+    values = raw if isinstance(raw, list) else [raw]
+    if len(values) > MAX_VALUES:
+        raise QueryError(f"property {prop!r}: more than {MAX_VALUES} values")
+    out = []
+    for value in values:
+        if value is None:
+            continue
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            raise QueryError(f"property {prop!r}: values must be strings")
+        text = str(value)
+        if len(text) > MAX_VALUE_LENGTH:
+            raise QueryError(f"property {prop!r}: a value longer than {MAX_VALUE_LENGTH}")
+        out.append(text)
+    return out
+
+
+def parse_query(example: Any, query_id: str | None = None) -> ScreeningQuery:
+    """Check and clean one query (``{"schema": ..., "properties": {...}}``)."""
+    if not isinstance(example, dict):
+        raise QueryError("a query must be an object with 'schema' and 'properties'")
+    schema_name = example.get("schema")
+    schema = model.get(schema_name) if isinstance(schema_name, str) else None
+    if schema is None:
+        raise QueryError(f"unknown schema: {schema_name!r}")
+    schemata = matchable_schemata(schema.name)
+    if not schemata:
+        raise QueryError(
+            f"schema {schema.name!r} cannot be matched; use one of {', '.join(INDEXED_SCHEMATA)}"
+        )
+    raw = example.get("properties")
+    if not isinstance(raw, dict):
+        raise QueryError("'properties' must be an object of property names to values")
+    proxy = model.make_entity(schema.name)
+    for prop, values in raw.items():
+        if not isinstance(prop, str):
+            raise QueryError("property names must be strings")
+        for value in _values(prop, values):
+            proxy.add(prop, value, quiet=True, fuzzy=True)
+    properties = {prop: sorted(values) for prop, values in proxy.to_dict()["properties"].items()}
+    names = [v for p in NAME_PROPS for v in properties.get(p, ())]
+    parts = [properties.get(p, [""])[0] for p in _PART_PROPS if properties.get(p)]
+    if parts and not names:
+        last = properties.get("lastName", [""])[0]
+        given = " ".join(properties.get(p, [""])[0] for p in _PART_PROPS[:-1] if properties.get(p))
+        names.append(f"{last}, {given}" if last and given else " ".join(parts))
+    if not names:
+        raise QueryError("the query has no name: give 'name' (or 'firstName' and 'lastName')")
+    identifiers = tuple(v for p in identifier_props() for v in properties.get(p, ()))
+    return ScreeningQuery(
+        id=example.get("id") if isinstance(example.get("id"), str) else query_id,
+        schema=schema.name,
+        properties=properties,
+        names=tuple(dict.fromkeys(names)),
+        birth_dates=tuple(properties.get("birthDate", ())),
+        genders=tuple(properties.get("gender", ())),
+        identifiers=identifiers,
+        schemata=schemata,
+    )

@@ -1,0 +1,103 @@
+"""The screening index of a running server: built once, rebuilt after each load.
+
+The first request waits for the index; later loads are noticed (at most one store
+check a second) and the index is rebuilt in a background thread while the old one keeps
+answering, so a load never makes screening unavailable.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+from nohaven.errors import NohavenError
+from nohaven.screen.index import ScreeningIndex, build_index, store_generation
+from nohaven.store.store import Store
+
+ALL_DATASETS = ("default", "all")
+CHECK_EVERY = 1.0  # seconds between checks of the store for new loads
+
+log = logging.getLogger(__name__)
+
+
+class UnknownDataset(NohavenError):
+    """A dataset name that no load used."""
+
+
+class ScreeningService:
+    """Owns the index for one store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._index: ScreeningIndex | None = None
+        self._lock = threading.Lock()
+        self._rebuilding = False
+        self._checked = 0.0
+        self._error: str | None = None
+        self._threads: list[threading.Thread] = []
+
+    def index(self) -> ScreeningIndex:
+        """The current index; built now if there is none yet."""
+        if self._index is None:
+            with self._lock:
+                if self._index is None:
+                    self._index = build_index(self.store)
+                    self._checked = time.monotonic()
+            return self._index
+        now = time.monotonic()
+        if now - self._checked >= CHECK_EVERY and not self._rebuilding:
+            self._checked = now
+            if store_generation(self.store) != self._index.generation:
+                self._rebuilding = True
+                self._start(self._rebuild)
+        return self._index
+
+    def _rebuild(self) -> None:
+        try:
+            fresh = build_index(self.store)
+            with self._lock:
+                self._index = fresh
+            self._error = None
+        except Exception as exc:  # keep serving the old index; readyz reports it
+            log.exception("rebuilding the screening index failed")
+            self._error = str(exc)
+        finally:
+            self._rebuilding = False
+
+    def _start(self, target: Any) -> None:
+        thread = threading.Thread(target=target, name="screening-index", daemon=True)
+        self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+        thread.start()
+
+    def warm(self) -> None:
+        """Build the index in the background (at server start)."""
+        self._start(self.index)
+
+    def close(self) -> None:
+        """Wait for a build under way, so the store is not closed beneath it."""
+        for thread in self._threads:
+            thread.join()
+
+    def datasets(self, name: str) -> frozenset[str] | None:
+        """The datasets a path's `{dataset}` stands for: None for all of them."""
+        if name in ALL_DATASETS:
+            return None
+        with self.store.reader() as reader:
+            known = set(reader.datasets())
+        if name not in known:
+            raise UnknownDataset(
+                f"unknown dataset {name!r}; loaded: {', '.join(sorted(known)) or 'none'} "
+                f"(or {' / '.join(ALL_DATASETS)} for all)"
+            )
+        return frozenset({name})
+
+    def status(self) -> dict[str, Any]:
+        index = self._index
+        return {
+            "indexed_entities": index.size if index else 0,
+            "index_seconds": round(index.built_seconds, 2) if index else None,
+            "rebuilding": self._rebuilding,
+            "error": self._error,
+        }

@@ -1,0 +1,208 @@
+"""The yente-compatible screening API: /match, /search, /entities, /algorithms.
+
+Request and response shapes follow yente (OpenSanctions), so a client written for yente
+works against nohaven unchanged; results carry two additions yente clients ignore:
+`explanations` (why it matched) and `relations` (how the entity is related to the
+listed people around it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Path, Query, Request
+from followthemoney import model
+from pydantic import BaseModel, ConfigDict, Field
+
+from nohaven.screen.match import ALGORITHM, DEFAULT_LIMIT, DEFAULT_THRESHOLD, FEATURES, match_query
+from nohaven.screen.query import QueryError, parse_query
+from nohaven.screen.service import ScreeningService, UnknownDataset
+from nohaven.web.errors import errors
+
+router = APIRouter(tags=["screening"])
+
+MAX_BATCH = 100
+# yente's algorithm names are accepted, so clients need not change a line; all of them
+# are served by nohaven's cross-script matcher.
+ALGORITHM_ALIASES = (
+    ALGORITHM,
+    "best",
+    "default",
+    "logic-v1",
+    "logic-v2",
+    "name-based",
+    "name-qualified",
+    "regression-v1",
+    "regression-v2",
+)
+
+
+class EntityExample(BaseModel):
+    """One query: an entity sketch with a schema and some properties."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str | None = Field(default=None, max_length=500)
+    schema_: str = Field(alias="schema", max_length=100, examples=["Person"])
+    properties: dict[str, str | list[str | int | float | None]] = Field(
+        examples=[{"name": ["Hui Chiu Fan"], "birthDate": ["1963"]}]
+    )
+
+
+class EntityMatchQuery(BaseModel):
+    """A batch of queries keyed by the client's own keys."""
+
+    queries: dict[str, EntityExample]
+    weights: dict[str, float] = Field(default_factory=dict)
+
+
+def _service(request: Request) -> ScreeningService:
+    service = getattr(request.app.state, "screening", None)
+    if service is None:
+        service = request.app.state.screening = ScreeningService(request.app.state.store)
+    return service
+
+
+def _datasets(service: ScreeningService, dataset: str) -> frozenset[str] | None:
+    try:
+        return service.datasets(dataset)
+    except UnknownDataset as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from None
+
+
+@router.post("/match/{dataset}", responses=errors(400, 404))
+def match(
+    request: Request,
+    body: EntityMatchQuery,
+    dataset: str = Path(max_length=200),
+    limit: int = Query(default=DEFAULT_LIMIT, ge=1, le=500),
+    threshold: float = Query(default=DEFAULT_THRESHOLD, ge=0.0, le=1.0),
+    algorithm: str = Query(default=ALGORITHM, max_length=100),
+    include_dataset: list[str] = Query(default=[]),
+    exclude_dataset: list[str] = Query(default=[]),
+    exclude_entity_ids: list[str] = Query(default=[]),
+) -> dict[str, Any]:
+    """Match each query against `dataset` (or "default" for all), yente's way."""
+    if algorithm not in ALGORITHM_ALIASES:
+        raise HTTPException(
+            status_code=400,
+            detail=f"unknown algorithm {algorithm!r}; use one of {', '.join(ALGORITHM_ALIASES)}",
+        )
+    if len(body.queries) > MAX_BATCH:
+        raise HTTPException(
+            status_code=400,
+            detail=f"too many queries in one batch: {len(body.queries)} (at most {MAX_BATCH})",
+        )
+    service = _service(request)
+    scope = _datasets(service, dataset)
+    include = frozenset(include_dataset) if include_dataset else None
+    if scope is not None:
+        include = scope if include is None else include & scope
+    parsed = {}
+    for key, example in body.queries.items():
+        try:
+            parsed[key] = parse_query(example.model_dump(by_alias=True), key)
+        except QueryError as exc:
+            raise HTTPException(status_code=400, detail=f"query {key!r}: {exc}") from None
+    index = service.index()
+    responses = {}
+    for key, query in parsed.items():
+        results, total = match_query(
+            index,
+            query,
+            limit=limit,
+            threshold=threshold,
+            include_datasets=include,
+            exclude_datasets=frozenset(exclude_dataset),
+            exclude_ids=frozenset(exclude_entity_ids),
+        )
+        responses[key] = {
+            "status": 200,
+            "results": results,
+            "total": {"value": total, "relation": "eq"},
+            "query": query.as_dict(),
+        }
+    return {"responses": responses, "matcher": FEATURES, "limit": limit}
+
+
+@router.get("/search/{dataset}", responses=errors(400, 404))
+def search(
+    request: Request,
+    dataset: str = Path(max_length=200),
+    q: str = Query(min_length=1, max_length=500),
+    schema: str = Query(default="Thing", max_length=100),
+    limit: int = Query(default=10, ge=1, le=500),
+    offset: int = Query(default=0, ge=0, le=10_000),
+) -> dict[str, Any]:
+    """Find entities by name, in any script: "Hui Chiu Fan" finds 许超凡."""
+    service = _service(request)
+    scope = _datasets(service, dataset)
+    try:
+        query = parse_query({"schema": schema, "properties": {"name": [q]}})
+    except QueryError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from None
+    results, total = match_query(
+        service.index(), query, limit=offset + limit, threshold=0.0, include_datasets=scope
+    )
+    return {
+        "limit": limit,
+        "offset": offset,
+        "total": {"value": total, "relation": "eq"},
+        "results": results[offset:],
+        "facets": {},
+    }
+
+
+def _edge_property(edge_schema: str, this_end: str) -> str:
+    """The reverse property under which an entity lists an edge ("familyPerson")."""
+    schema = model.get(edge_schema)
+    prop = schema.get(this_end) if schema else None
+    if prop is not None and prop.reverse is not None:
+        return prop.reverse.name
+    return f"{edge_schema.lower()}Relations"
+
+
+@router.get("/entities/{entity_id}", responses=errors(404))
+def entity(request: Request, entity_id: str = Path(max_length=500)) -> dict[str, Any]:
+    """One entity, with its family and associates nested as yente nests adjacent entities."""
+    index = _service(request).index()
+    row = index.row_of.get(entity_id)
+    if row is None:
+        raise HTTPException(status_code=404, detail=f"no entity {entity_id!r}")
+    data = index.entity(row)
+    for relation in index.relations.get(row, []):
+        other = index.entity(relation.other)
+        this_end, other_end = relation.this_end, relation.other_end
+        edge = {
+            "id": relation.edge_id,
+            "schema": relation.edge_schema,
+            "caption": f"{other['caption']}: {relation.other_is}",
+            "properties": {
+                this_end: [entity_id],
+                other_end: [other],
+                # As recorded: what the edge's relative is to its person.
+                "relationship": [relation.other_is if this_end == "person" else relation.this_is],
+            },
+        }
+        data["properties"].setdefault(_edge_property(relation.edge_schema, this_end), []).append(
+            edge
+        )
+    return data
+
+
+@router.get("/algorithms")
+def algorithms() -> dict[str, Any]:
+    """The matching algorithm and its features (yente's shape)."""
+    return {
+        "algorithms": [
+            {
+                "name": ALGORITHM,
+                "description": "nohaven's cross-script person-name matcher (Han, pinyin, "
+                "Wade-Giles, Cantonese, Macau, Hokkien, Hakka), qualified by birth date, "
+                "gender and identifiers; yente's algorithm names are served by it too.",
+                "features": FEATURES,
+            }
+        ],
+        "default": ALGORITHM,
+        "best": ALGORITHM,
+    }

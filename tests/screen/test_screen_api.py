@@ -1,0 +1,219 @@
+"""The yente-compatible API over a real store: shapes, cross-script matches, family."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+
+def _match(client: TestClient, dataset: str, properties: dict, **params: object) -> dict:
+    response = client.post(
+        f"/match/{dataset}",
+        params=params,
+        json={"queries": {"q": {"schema": "Person", "properties": properties}}},
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["responses"]["q"]
+
+
+def test_match_answers_in_yentes_shapes(client: TestClient) -> None:
+    body = client.post(
+        "/match/wanted",
+        json={
+            "queries": {
+                "applicant-17": {
+                    "schema": "Person",
+                    "properties": {"name": ["Hui Chiu Fan"], "birthDate": ["1953-02-15"]},
+                },
+                "applicant-18": {"schema": "Person", "properties": {"name": "Jane Smith"}},
+            }
+        },
+    ).json()
+    assert set(body) == {"responses", "matcher", "limit"}
+    assert body["limit"] == 5
+    assert set(body["responses"]) == {"applicant-17", "applicant-18"}
+    found = body["responses"]["applicant-17"]
+    assert found["status"] == 200
+    assert found["total"]["relation"] == "eq" and found["total"]["value"] >= 1
+    assert found["query"] == {
+        "id": "applicant-17",
+        "schema": "Person",
+        "properties": {"name": ["Hui Chiu Fan"], "birthDate": ["1953-02-15"]},
+    }
+    top = found["results"][0]
+    assert {"id", "caption", "schema", "properties", "datasets", "score", "match"} <= set(top)
+    assert {"features", "explanations", "target"} <= set(top)
+    assert top["id"] == "w-official" and top["caption"] == "许超凡" and top["match"]
+    assert top["datasets"] == ["wanted"] and top["target"] is True
+    assert "hk_cantonese" in top["explanations"]["name"]
+    assert set(top["features"]) <= set(body["matcher"])
+    # Jane Smith is only in the foreign dataset: nothing in "wanted" matches her.
+    assert not any(r["match"] for r in body["responses"]["applicant-18"]["results"])
+
+
+@pytest.mark.parametrize(
+    ("form", "system"),
+    [
+        ("Xu Chaofan", "pinyin"),
+        ("Chaofan Xu", "pinyin"),
+        ("HSU, Chao-fan", "wade_giles"),
+        ("Hui Chiu Fan", "hk_cantonese"),
+        ("許超凡", "same character"),
+    ],
+)
+def test_every_script_and_system_finds_the_official(
+    client: TestClient, form: str, system: str
+) -> None:
+    top = _match(client, "wanted", {"name": [form]})["results"][0]
+    assert top["id"] == "w-official" and top["match"]
+    assert system in top["explanations"]["name"]
+
+
+def test_a_relative_comes_back_with_the_relation_path(client: TestClient) -> None:
+    spouse = _match(client, "wanted", {"name": ["Kwong Yuen Fong"]})["results"][0]
+    assert spouse["id"] == "w-spouse" and spouse["match"]
+    assert spouse["explanations"]["relation"] == "spouse of 许超凡"
+    assert spouse["relations"][0]["entity_id"] == "w-official"
+    in_law = _match(client, "wanted", {"name": ["Lee Mei Ling"]})["results"][0]
+    assert in_law["id"] == "w-child-spouse"
+    paths = [r["path"] for r in in_law["relations"]]
+    assert "spouse of 许明" in paths
+    assert "spouse of 许明, child of 许超凡" in paths
+    assert any(r["target"] and r["entity_id"] == "w-official" for r in in_law["relations"])
+
+
+def test_a_different_birth_year_is_not_a_match(client: TestClient) -> None:
+    results = _match(client, "wanted", {"name": ["Xu Chaofan"], "birthDate": ["1971"]})["results"]
+    assert results[0]["id"] == "w-official" and not results[0]["match"]
+    assert results[0]["features"]["qualifiers"] < 0
+
+
+def test_a_shared_passport_number_is_evidence(client: TestClient) -> None:
+    top = _match(client, "wanted", {"name": ["Hsu C F"], "passportNumber": ["g 123 4567"]})[
+        "results"
+    ][0]
+    assert top["id"] == "w-official"
+    assert top["features"]["identifier_match"] == 1.0
+    assert "G1234567" in top["explanations"]["identifier"]
+
+
+def test_limit_threshold_and_filters(client: TestClient) -> None:
+    assert len(_match(client, "default", {"name": ["Hui Chiu Fan"]}, limit=1)["results"]) == 1
+    both = {r["id"] for r in _match(client, "default", {"name": ["Hui Chiu Fan"]})["results"]}
+    assert {"w-official", "hk-1"} <= both
+    foreign = _match(client, "foreign", {"name": ["Hui Chiu Fan"]})["results"]
+    assert [r["id"] for r in foreign] == ["hk-1"]
+    excluded = _match(
+        client, "default", {"name": ["Hui Chiu Fan"]}, exclude_entity_ids=["w-official"]
+    )["results"]
+    assert "w-official" not in {r["id"] for r in excluded}
+    only = _match(client, "default", {"name": ["Hui Chiu Fan"]}, exclude_dataset=["wanted"])
+    assert {r["id"] for r in only["results"]} == {"hk-1"}
+    included = _match(client, "default", {"name": ["Hui Chiu Fan"]}, include_dataset=["wanted"])
+    assert {r["id"] for r in included["results"]} == {"w-official"}
+    strict = _match(client, "wanted", {"name": ["Hsu Chao Fen"]}, threshold=1.0)["results"]
+    assert strict and not strict[0]["match"]
+    # yente's algorithm names are served by nohaven's matcher.
+    assert _match(client, "wanted", {"name": ["Xu Chaofan"]}, algorithm="logic-v2")["results"]
+
+
+def test_companies_match_by_normalised_name(client: TestClient) -> None:
+    response = client.post(
+        "/match/wanted",
+        json={
+            "queries": {"c": {"schema": "Company", "properties": {"name": "KWONG FAT TRADING LTD"}}}
+        },
+    ).json()
+    top = response["responses"]["c"]["results"][0]
+    assert top["id"] == "w-company" and top["match"]
+
+
+def test_search_finds_han_names_from_any_romanisation(client: TestClient) -> None:
+    body = client.get("/search/default", params={"q": "Hui Chiu Fan"}).json()
+    assert {"limit", "offset", "total", "results", "facets"} <= set(body)
+    assert body["results"][0]["id"] in {"w-official", "hk-1"}
+    assert {"w-official", "hk-1"} <= {r["id"] for r in body["results"]}
+    page = client.get("/search/default", params={"q": "Hui Chiu Fan", "offset": 1, "limit": 1})
+    assert len(page.json()["results"]) == 1
+
+
+def test_entities_nest_the_family(client: TestClient) -> None:
+    official = client.get("/entities/w-official").json()
+    assert official["caption"] == "许超凡"
+    edges = official["properties"]["familyPerson"]
+    relatives = {e["properties"]["relative"][0]["id"]: e for e in edges}
+    assert set(relatives) == {"w-spouse", "w-child"}
+    assert relatives["w-child"]["properties"]["relationship"] == ["child"]
+    child = client.get("/entities/w-child").json()
+    assert child["properties"]["familyRelative"][0]["properties"]["person"][0]["id"] == (
+        "w-official"
+    )
+    assert client.get("/entities/nobody").status_code == 404
+
+
+def test_algorithms_and_probes(client: TestClient) -> None:
+    body = client.get("/algorithms").json()
+    assert body["default"] == body["best"] == "nohaven-names"
+    assert body["algorithms"][0]["features"]
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/readyz").status_code == 200
+    assert "/match/{dataset}" in client.get("/openapi.json").json()["paths"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status", "message"),
+    [
+        ("/match/nowhere", {"queries": {}}, 404, "unknown dataset"),
+        (
+            "/match/wanted",
+            {"queries": {"a": {"schema": "Spaceship", "properties": {"name": "x"}}}},
+            400,
+            "unknown schema",
+        ),
+        (
+            "/match/wanted",
+            {"queries": {"a": {"schema": "Family", "properties": {"name": "x"}}}},
+            400,
+            "cannot be matched",
+        ),
+        (
+            "/match/wanted",
+            {"queries": {"a": {"schema": "Person", "properties": {}}}},
+            400,
+            "no name",
+        ),
+        (
+            "/match/wanted",
+            {
+                "queries": {
+                    str(i): {"schema": "Person", "properties": {"name": "x"}} for i in range(101)
+                }
+            },
+            400,
+            "too many queries",
+        ),
+        (
+            "/match/wanted",
+            {"queries": {"a": {"schema": "Person", "properties": {"name": "x" * 5000}}}},
+            400,
+            "longer than",
+        ),
+        ("/match/wanted", {"queries": {"a": {"schema": "Person"}}}, 422, "properties"),
+        ("/match/wanted", {"nothing": 1}, 422, "queries"),
+    ],
+)
+def test_bad_requests_get_a_clear_4xx_and_the_server_keeps_serving(
+    client: TestClient, path: str, body: dict, status: int, message: str
+) -> None:
+    response = client.post(path, json=body)
+    assert response.status_code == status
+    assert message in response.text
+    assert _match(client, "wanted", {"name": ["Xu Chaofan"]})["results"][0]["id"] == "w-official"
+
+
+def test_malformed_json_is_a_4xx(client: TestClient) -> None:
+    response = client.post(
+        "/match/wanted", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert client.post("/match/wanted?algorithm=nope", json={"queries": {}}).status_code == 400

@@ -1,0 +1,101 @@
+"""`nohaven screen FILE.csv` and the contract: load, serve, POST /match/DATASET."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx2 as httpx
+
+
+def _people(tmp_path: Path, text: str, name: str = "people.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_screen_writes_one_row_per_result_with_the_relation(
+    cli, screening_db: Path, tmp_path: Path
+) -> None:
+    people = _people(
+        tmp_path,
+        "id,name,birth_date\nv1,Kwong Yuen Fong,1955-07-01\nv2,Nobody Atall Smithson,\n",
+    )
+    result = cli("screen", people, "--dataset", "wanted", "--limit", "2", "--db", screening_db)
+    assert result.code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    first = rows[0]
+    assert first["query_id"] == "v1" and first["rank"] == "1"
+    assert first["entity_id"] == "w-spouse" and first["match"] == "true"
+    assert first["relation"] == "spouse of 许超凡"
+    assert [r["entity_id"] for r in rows if r["query_id"] == "v2"] == [""]
+    assert "1 of 2 people matched" in result.stderr
+
+
+def test_screen_json_to_a_file(cli, screening_db: Path, tmp_path: Path) -> None:
+    people = _people(tmp_path, "name\nHSU Chao-fan\n")
+    out = tmp_path / "out.json"
+    result = cli("screen", people, "--format", "json", "--out", out, "--db", screening_db)
+    assert result.code == 0, result.stderr
+    responses = json.loads(out.read_text(encoding="utf-8"))
+    assert responses[0]["row"] == 2
+    assert responses[0]["results"][0]["id"] == "w-official"
+
+
+def test_screen_bad_input_is_one_message_and_no_output(
+    cli, screening_db: Path, tmp_path: Path
+) -> None:
+    cases = {
+        "no-name.csv": ("given,other\nx,y\n", "line 1, field 'name': required column missing"),
+        "empty.csv": ("name,birth_date\n,1990\n", "line 2, field 'name': empty name"),
+        "schema.csv": ("name,schema\nX Y,Spaceship\n", "line 2: unknown schema"),
+    }
+    for file, (text, message) in cases.items():
+        out = tmp_path / f"{file}.out"
+        result = cli("screen", _people(tmp_path, text, file), "--out", out, "--db", screening_db)
+        assert result.code == 1 and message in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr and not out.exists()
+    broken = tmp_path / "latin1.csv"
+    broken.write_bytes("name\nJos\xe9\n".encode("latin-1"))
+    result = cli("screen", broken, "--db", screening_db)
+    assert result.code == 1 and "line 2" in result.stderr and "not UTF-8" in result.stderr
+    people = _people(tmp_path, "name\nXu Chaofan\n")
+    result = cli("screen", people, "--dataset", "nowhere", "--db", screening_db)
+    assert result.code == 1 and "unknown dataset 'nowhere'" in result.stderr
+    result = cli("screen", tmp_path / "missing.csv", "--db", screening_db)
+    assert result.code == 1 and "no such file" in result.stderr
+
+
+def test_load_then_serve_answers_match_for_the_dataset(
+    tmp_path: Path, wanted_file: Path, serve
+) -> None:
+    """The issue's contract, through the real CLI and a real HTTP server."""
+    db = tmp_path / "contract.duckdb"
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "nohaven.cli",
+            "load",
+            str(wanted_file),
+            *("--dataset", "wanted"),
+            *("--db", str(db)),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    server = serve(db)
+    response = httpx.post(
+        f"{server.url}/match/wanted",
+        json={"queries": {"q1": {"schema": "Person", "properties": {"name": ["Xu Chaofan"]}}}},
+        timeout=60,
+    )
+    assert response.status_code == 200
+    top = response.json()["responses"]["q1"]["results"][0]
+    assert top["id"] == "w-official" and top["match"] is True
