@@ -41,7 +41,7 @@ LOOSE = 0.85  # equal under the loose key (ad hoc dialect spellings)
 TYPO = 0.7  # one edit away from a reading
 INITIAL = 0.75  # an initial that starts a reading
 
-BIRTH_YEAR_DIFFERS = 0.6  # factor on the name score when both birth years are known
+BIRTH_YEAR_DIFFERS = 0.6  # factor on the name score when two known birth dates differ
 
 FAMILY_WEIGHT = 0.4  # share of a Han name carried by the family name
 WESTERN_PENALTY = 0.02  # a Western given name or initial the other side lacks
@@ -590,7 +590,14 @@ def compare_people(
     Nationality never lowers a score (emigrants change it); a different birth year
     or gender does, strongly; an equal full birth date raises it a little.
     """
-    result = compare_names(left.name, right.name, threshold)
+    return qualify(compare_names(left.name, right.name, threshold), left, right, threshold)
+
+
+def qualify(
+    result: NameMatch, left: PersonRecord, right: PersonRecord, threshold: float = DEFAULT_THRESHOLD
+) -> NameMatch:
+    """A name comparison adjusted by the two records' birth dates and genders (the
+    same for every pair of their names, so callers comparing many names qualify once)."""
     score, notes = result.score, []
     a, b = _parse_date(left.birth_date), _parse_date(right.birth_date)
     if a and b:
@@ -605,9 +612,14 @@ def compare_people(
             elif (a[1], a[2]) == (b[2], b[1]):
                 score = min(1.0, score + 0.02)
                 notes.append("birth day and month swapped: +0.02")
-            else:
+            elif a[1] == b[1] or a[2] == b[2]:
                 score *= 0.85
-                notes.append("same birth year, different day: x0.85")
+                notes.append("same birth year and month or day, the other differs: x0.85")
+            else:
+                # Two full dates of one year that differ in both day and month are two
+                # people (a typo changes one of them), as surely as another birth year.
+                score *= BIRTH_YEAR_DIFFERS
+                notes.append(f"birth day and month differ: x{BIRTH_YEAR_DIFFERS}")
     if left.gender and right.gender and left.gender[:1].lower() != right.gender[:1].lower():
         score *= 0.5
         notes.append("gender differs: x0.5")

@@ -49,9 +49,13 @@ def company_key_hashes(name: str) -> list[int]:
     return [key_hash(key) for key in keys]
 
 
-def identifier_hash(value: str) -> int:
+def normal_identifier(value: str) -> str:
     """Identifiers meet whatever their punctuation or case ("H908882(9)" = "h9088829")."""
-    return key_hash("id:" + "".join(c for c in value.upper() if c.isalnum()))
+    return "".join(c for c in value.upper() if c.isalnum())
+
+
+def identifier_hash(value: str) -> int:
+    return key_hash("id:" + normal_identifier(value))
 
 
 def _hash_chunk(names: list[tuple[str, bool]]) -> tuple[np.ndarray, np.ndarray]:
@@ -93,6 +97,8 @@ def _entities_sql(datasets: Sequence[str] | None) -> tuple[str, list[Any]]:
                list_sort(list(DISTINCT p.value) FILTER (p.prop IN ({names}))) AS names,
                min(year(TRY_CAST(p.value AS DATE))) FILTER (p.prop = 'birthDate')
                    AS birth_year,
+               min(p.value) FILTER (p.prop = 'birthDate') AS birth_date,
+               min(p.value) FILTER (p.prop = 'gender') AS gender,
                list_distinct(list(p.value) FILTER (p.prop IN ({identifiers}))) AS identifiers,
                bool_or(p.prop IN ('position', 'topics')) AS target,
                any_value(pr.properties) AS properties
@@ -165,6 +171,16 @@ class ScreeningIndex:
     generation: tuple[Any, ...]
     built_seconds: float
     row_of: dict[str, int] = field(repr=False)
+    # The fields every candidate needs, as Python values: reading Arrow scalars one by
+    # one cost a fifth of a query.
+    ids: list[str] = field(repr=False, default_factory=list)
+    schemata: list[str] = field(repr=False, default_factory=list)
+    datasets: list[frozenset[str]] = field(repr=False, default_factory=list)
+    names: list[tuple[str, ...]] = field(repr=False, default_factory=list)
+    identifiers: list[frozenset[str]] = field(repr=False, default_factory=list)
+    targets: list[bool] = field(repr=False, default_factory=list)
+    birth_dates: list[str | None] = field(repr=False, default_factory=list)
+    genders: list[str | None] = field(repr=False, default_factory=list)
 
     @property
     def size(self) -> int:
@@ -182,18 +198,22 @@ class ScreeningIndex:
     def column(self, name: str, row: int) -> Any:
         return self.entities.column(name)[row].as_py()
 
+    def caption(self, row: int) -> str:
+        names = self.names[row]
+        return names[0] if names else self.ids[row]
+
     def entity(self, row: int) -> dict[str, Any]:
         """The entity at `row` as yente's entity shape (without nesting)."""
         properties = json.loads(self.column("properties", row) or "{}")
-        names = properties.get("name") or self.column("names", row) or [self.column("id", row)]
+        names = properties.get("name") or self.names[row] or [self.ids[row]]
         return {
-            "id": self.column("id", row),
+            "id": self.ids[row],
             "caption": names[0],
-            "schema": self.column("schema", row),
+            "schema": self.schemata[row],
             "properties": properties,
-            "datasets": self.column("datasets", row),
+            "datasets": sorted(self.datasets[row]),
             "referents": [],
-            "target": bool(self.column("target", row)),
+            "target": self.targets[row],
         }
 
 
@@ -282,6 +302,7 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
         )
 
     years = entities.column("birth_year").to_numpy(zero_copy_only=False)
+    shared: dict[frozenset[str], frozenset[str]] = {}  # one set object per combination
     return ScreeningIndex(
         entities=entities,
         birth_years=np.nan_to_num(years.astype(np.float64), nan=0).astype(np.int32),
@@ -291,6 +312,20 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
         generation=generation,
         built_seconds=time.perf_counter() - started,
         row_of=row_of,
+        ids=ids,
+        schemata=entities.column("schema").to_pylist(),
+        datasets=[
+            shared.setdefault(frozenset(d or ()), frozenset(d or ()))
+            for d in entities.column("datasets").to_pylist()
+        ],
+        names=[tuple(n or ()) for n in name_lists],
+        identifiers=[
+            frozenset(normal_identifier(v) for v in values or ())
+            for values in entities.column("identifiers").to_pylist()
+        ],
+        targets=[bool(t) for t in entities.column("target").to_pylist()],
+        birth_dates=entities.column("birth_date").to_pylist(),
+        genders=entities.column("gender").to_pylist(),
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz
 
-from nohaven.names.compare import PersonRecord, compare_names, compare_people
+from nohaven.names.compare import PersonRecord, compare_names, qualify
 from nohaven.resolve.blocking import company_key
 from nohaven.screen.index import (
     ScreeningIndex,
@@ -44,7 +44,8 @@ FEATURES: dict[str, dict[str, Any]] = {
     },
     "qualifiers": {
         "description": "Adjustment for birth date and gender when both sides have them "
-        "(different birth year x0.6, different gender x0.5, same date +0.05).",
+        "(different birth year or date x0.6, one of day or month different x0.85, "
+        "different gender x0.5, same date +0.05).",
         "coefficient": 1.0,
         "url": "https://github.com/nohaven/nohaven/blob/main/docs/NAMES.md",
     },
@@ -103,44 +104,34 @@ def _candidate_rows(index: ScreeningIndex, query: ScreeningQuery) -> np.ndarray:
     return np.concatenate((first, ranked))
 
 
-def _birth_date(properties: dict[str, list[str]]) -> str | None:
-    dates = properties.get("birthDate")
-    return dates[0] if dates else None
-
-
 def _compact(explanation: str) -> str:
     return "; ".join(line.strip() for line in explanation.splitlines())
 
 
 def score_row(index: ScreeningIndex, query: ScreeningQuery, row: int) -> ScoredResult:
     """Score one indexed entity against the query."""
-    entity = index.entity(row)
-    properties = entity["properties"]
-    names = (index.column("names", row) or [entity["caption"]])[:MAX_NAMES]
-    person = entity["schema"] == "Person" and query.is_person
-    best_name, best = 0.0, None
-    if person:
-        birth = _birth_date(properties)
-        gender = (properties.get("gender") or [None])[0]
+    names = index.names[row][:MAX_NAMES] or (index.ids[row],)
+    explanations: dict[str, str] = {}
+    if index.schemata[row] == "Person" and query.is_person:
+        best = None
         for left in query.names[:MAX_NAMES]:
             for right in names:
-                result = compare_people(
-                    PersonRecord(
-                        left,
-                        query.birth_dates[0] if query.birth_dates else None,
-                        query.genders[0] if query.genders else None,
-                    ),
-                    PersonRecord(right, birth, gender),
-                )
+                result = compare_names(left, right)
                 if best is None or result.score > best.score:
-                    name_only = compare_names(left, right).score
-                    best_name, best = name_only, result
-        score = best.score if best else 0.0
-        explanations = (
-            {"name": _compact(best.explain())}
-            if best and best.steps
-            else {"name": "no name aligned"}
+                    best = result
+        assert best is not None
+        name_score = best.score
+        qualified = qualify(
+            best,
+            PersonRecord(
+                "",
+                query.birth_dates[0] if query.birth_dates else None,
+                query.genders[0] if query.genders else None,
+            ),
+            PersonRecord("", index.birth_dates[row], index.genders[row]),
         )
+        score = qualified.score
+        explanations["name"] = _compact(qualified.explain()) if best.steps else "no name aligned"
     else:
         score = 0.0
         for left in query.names[:MAX_NAMES]:
@@ -148,22 +139,20 @@ def score_row(index: ScreeningIndex, query: ScreeningQuery, row: int) -> ScoredR
                 a, b = company_key(left), company_key(right)
                 if a and b:
                     score = max(score, fuzz.token_sort_ratio(a, b) / 100.0)
-        best_name = score
-        explanations = {"name": f"normalised company names agree {score:.0%}"}
-    features = {"name_cross_script": round(best_name, 4), "qualifiers": 0.0}
-    features["qualifiers"] = round(score - best_name, 4)
-    shared = set(_normal(v) for v in query.identifiers) & {
-        _normal(v) for v in index.column("identifiers", row) or ()
+        name_score = score
+        explanations["name"] = f"normalised company names agree {score:.0%}"
+    features = {
+        "name_cross_script": round(name_score, 4),
+        "qualifiers": round(score - name_score, 4),
+        "identifier_match": 0.0,
     }
-    features["identifier_match"] = 1.0 if shared else 0.0
-    if shared and best_name >= 0.5:
-        score = max(score, IDENTIFIER_SCORE)
-        explanations["identifier"] = "shared identifier: " + ", ".join(sorted(shared))
+    shared = query.identifier_set & index.identifiers[row]
+    if shared:
+        features["identifier_match"] = 1.0
+        if name_score >= 0.5:
+            score = max(score, IDENTIFIER_SCORE)
+            explanations["identifier"] = "shared identifier: " + ", ".join(sorted(shared))
     return ScoredResult(row, round(score, 4), features, explanations)
-
-
-def _normal(identifier: str) -> str:
-    return "".join(c for c in identifier.upper() if c.isalnum())
 
 
 def relation_paths(index: ScreeningIndex, row: int) -> list[dict[str, Any]]:
@@ -175,31 +164,29 @@ def relation_paths(index: ScreeningIndex, row: int) -> list[dict[str, Any]]:
     for relation in direct:
         seen.add(relation.other)
     for relation in direct:
-        other = index.entity(relation.other)
+        other, other_caption = relation.other, index.caption(relation.other)
         out.append(
             {
                 "relation": relation.this_is,
-                "path": f"{relation.this_is} of {other['caption']}",
-                "entity_id": other["id"],
-                "caption": other["caption"],
-                "target": other["target"],
+                "path": f"{relation.this_is} of {other_caption}",
+                "entity_id": index.ids[other],
+                "caption": other_caption,
+                "target": index.targets[other],
                 "via": [relation.edge_id],
             }
         )
-        for second in index.relations.get(relation.other, []):
-            if second.other in seen:
+        for second in index.relations.get(other, []):
+            end = second.other
+            if end in seen or not index.targets[end]:
                 continue
-            end = index.entity(second.other)
-            if not end["target"]:
-                continue
-            seen.add(second.other)
+            seen.add(end)
             out.append(
                 {
                     "relation": f"{relation.this_is} of {second.this_is}",
-                    "path": f"{relation.this_is} of {other['caption']}, "
-                    f"{second.this_is} of {end['caption']}",
-                    "entity_id": end["id"],
-                    "caption": end["caption"],
+                    "path": f"{relation.this_is} of {other_caption}, "
+                    f"{second.this_is} of {index.caption(end)}",
+                    "entity_id": index.ids[end],
+                    "caption": index.caption(end),
                     "target": True,
                     "via": [relation.edge_id, second.edge_id],
                 }
@@ -222,19 +209,19 @@ def match_query(
     scored: list[ScoredResult] = []
     considered = 0
     schemata = query.schemata
+    seen: set[int] = set()
     for row in _candidate_rows(index, query).tolist():
         if considered >= MAX_CANDIDATES:
             break
-        if index.column("schema", row) not in schemata:
+        if row in seen or index.schemata[row] not in schemata:
             continue
-        datasets = set(index.column("datasets", row))
+        seen.add(row)
+        datasets = index.datasets[row]
         if include_datasets is not None and not datasets & include_datasets:
             continue
         if datasets and datasets <= exclude_datasets:
             continue
-        if index.column("id", row) in exclude_ids:
-            continue
-        if any(s.row == row for s in scored):
+        if exclude_ids and index.ids[row] in exclude_ids:
             continue
         considered += 1
         result = score_row(index, query, row)
@@ -244,9 +231,9 @@ def match_query(
     scored.sort(
         key=lambda s: (
             -s.score,
-            not index.column("target", s.row),
+            not index.targets[s.row],
             s.row not in index.relations,
-            index.column("id", s.row),
+            index.ids[s.row],
         )
     )
     results = []

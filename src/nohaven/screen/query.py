@@ -7,13 +7,19 @@ client sees in the response's `query` what was actually matched.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from followthemoney import model
 
 from nohaven.errors import NohavenError
 from nohaven.resolve.records import identifier_props
-from nohaven.screen.index import INDEXED_SCHEMATA, NAME_PROPS, matchable_schemata
+from nohaven.screen.index import (
+    INDEXED_SCHEMATA,
+    NAME_PROPS,
+    matchable_schemata,
+    normal_identifier,
+)
 
 MAX_VALUE_LENGTH = 500
 MAX_VALUES = 50
@@ -44,6 +50,10 @@ class ScreeningQuery:
             if value[:4].isdigit():
                 return int(value[:4])
         return None
+
+    @cached_property
+    def identifier_set(self) -> frozenset[str]:
+        return frozenset(normal_identifier(v) for v in self.identifiers)
 
     @property
     def is_person(self) -> bool:

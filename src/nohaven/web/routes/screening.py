@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi.responses import JSONResponse
 from followthemoney import model
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -81,7 +82,7 @@ def match(
     include_dataset: list[str] = Query(default=[]),
     exclude_dataset: list[str] = Query(default=[]),
     exclude_entity_ids: list[str] = Query(default=[]),
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Match each query against `dataset` (or "default" for all), yente's way."""
     if algorithm not in ALGORITHM_ALIASES:
         raise HTTPException(
@@ -122,7 +123,8 @@ def match(
             "total": {"value": total, "relation": "eq"},
             "query": query.as_dict(),
         }
-    return {"responses": responses, "matcher": FEATURES, "limit": limit}
+    # Plain JSON types already: returned as is, without FastAPI's per-value encoding.
+    return JSONResponse({"responses": responses, "matcher": FEATURES, "limit": limit})
 
 
 @router.get("/search/{dataset}", responses=errors(400, 404))

@@ -1,0 +1,329 @@
+"""Screening benchmark: accuracy, throughput and latency of `POST /match` on a world.
+
+    .venv/bin/python bench/screen/run.py [--size medium] [--queries 1000] [--seconds 20]
+                                          [--clients 8] [--out bench/screen/out]
+
+1. Generates the synthetic world (seed 7) and loads it, once (bench/screen/out/<size>).
+2. Builds the index as the server does (every person and company of every dataset)
+   and reports its time and the process's peak memory.
+3. Queries from the ground truth, never from nohaven's own romaniser: for people who
+   have a record in the Chinese registry ("listed"), each of their foreign records (Hong
+   Kong company filings, US deeds, Singapore accounts, Macau patrons, Canadian titles,
+   visa files) becomes a query against `cn_registry`, with the foreign record's name and,
+   when it has one, its birth date; the expected answer is the registry record. Foreign
+   records of people with no registry record are the non-listed queries.
+   Reports top-1 accuracy and recall@5 (with and without a birth date, and per source
+   dataset) and the false-match rate on non-listed people at the API's default
+   threshold (0.7).
+4. In the same run, yente's scoring: nomenklatura's logic-v1 and logic-v2 re-rank
+   nohaven's top 20 candidates for the same queries (yente itself needs Elasticsearch,
+   which this machine does not run; the candidates it would get are at best these).
+5. Starts `nohaven serve` and drives it from a load generator on loopback (`--clients`
+   threads with keep-alive connections, one query per request, for `--seconds`):
+   requests/s and p50/p95/p99 latency.
+
+Everything goes to <out>/results-<size>.json and a markdown summary to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import httpx2 as httpx
+
+from nohaven.ingest import load_paths
+from nohaven.scenario import generate
+from nohaven.screen.index import ScreeningIndex, build_index
+from nohaven.screen.match import match_query
+from nohaven.screen.query import parse_query
+from nohaven.store import Store
+
+HERE = Path(__file__).parent
+LISTED = "cn_registry"
+THRESHOLD = 0.7
+
+
+def prepare(size: str, out: Path) -> Path:
+    world = out / size
+    if not (world / "scenario.json").exists():
+        generate(world, seed=7, size=size)
+    db = out / f"{size}.duckdb"
+    if not db.exists():
+        with Store(db, memory_limit="4GB") as store:
+            load_paths(store, [world])
+    return db
+
+
+def queries_from_truth(
+    store: Store, world: Path, count: int, seed: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(listed queries with their expected registry id, non-listed queries)."""
+    with (world / "truth" / "identities.csv").open(encoding="utf-8") as handle:
+        truth = {row["entity_id"]: row["true_id"] for row in csv.DictReader(handle)}
+    rows = store.fetchall(
+        """
+        SELECT entity_id, any_value(dataset),
+               min(value) FILTER (prop = 'name'),
+               min(value) FILTER (prop = 'birthDate')
+        FROM statements WHERE schema = 'Person' GROUP BY entity_id
+        """
+    )
+    registry: dict[str, list[str]] = defaultdict(list)
+    for entity_id, dataset, _, _ in rows:
+        if dataset == LISTED and entity_id in truth:
+            registry[truth[entity_id]].append(entity_id)
+    listed, unlisted = [], []
+    for entity_id, dataset, name, birth in rows:
+        true_id = truth.get(entity_id)
+        if dataset in (LISTED, "holders") or not name or true_id is None:
+            continue
+        query = {"entity_id": entity_id, "dataset": dataset, "name": name, "birth_date": birth}
+        if len(registry.get(true_id, ())) == 1:
+            listed.append({**query, "expected": registry[true_id][0]})
+        elif true_id not in registry:
+            unlisted.append(query)
+    rng = random.Random(seed)
+    rng.shuffle(listed)
+    rng.shuffle(unlisted)
+    return listed[:count], unlisted[:count]
+
+
+def _example(query: dict[str, Any]) -> dict[str, Any]:
+    properties: dict[str, list[str]] = {"name": [query["name"]]}
+    if query.get("birth_date"):
+        properties["birthDate"] = [query["birth_date"]]
+    return {"schema": "Person", "properties": properties}
+
+
+def accuracy(
+    index: ScreeningIndex, listed: list[dict[str, Any]], unlisted: list[dict[str, Any]]
+) -> tuple[dict[str, Any], dict[str, list[list[dict[str, Any]]]]]:
+    scope = frozenset({LISTED})
+    groups: dict[str, list[tuple[bool, bool, bool]]] = defaultdict(list)
+    candidates: dict[str, list[list[dict[str, Any]]]] = {"listed": [], "unlisted": []}
+    started = time.perf_counter()
+    for query in listed:
+        results, _ = match_query(
+            index,
+            parse_query(_example(query)),
+            limit=20,
+            threshold=THRESHOLD,
+            include_datasets=scope,
+        )
+        candidates["listed"].append(results)
+        ids = [r["id"] for r in results]
+        hit = (bool(ids) and ids[0] == query["expected"], query["expected"] in ids[:5])
+        outcome = (*hit, bool(results) and results[0]["match"])
+        groups["all"].append(outcome)
+        groups["with birth date" if query["birth_date"] else "name only"].append(outcome)
+        groups[f"from {query['dataset']}"].append(outcome)
+    false_matches = {"all": [], "with birth date": [], "name only": []}
+    for query in unlisted:
+        results, _ = match_query(
+            index,
+            parse_query(_example(query)),
+            limit=20,
+            threshold=THRESHOLD,
+            include_datasets=scope,
+        )
+        candidates["unlisted"].append(results)
+        matched = any(r["match"] for r in results)
+        false_matches["all"].append(matched)
+        false_matches["with birth date" if query["birth_date"] else "name only"].append(matched)
+    seconds = time.perf_counter() - started
+    report = {
+        "queries_per_second_in_process": round((len(listed) + len(unlisted)) / seconds, 1),
+        "listed": {
+            name: {
+                "n": len(outcomes),
+                "top1": round(sum(o[0] for o in outcomes) / len(outcomes), 4),
+                "recall_at_5": round(sum(o[1] for o in outcomes) / len(outcomes), 4),
+                "top1_is_match": round(sum(o[2] for o in outcomes) / len(outcomes), 4),
+            }
+            for name, outcomes in sorted(groups.items())
+        },
+        "false_match_rate": {
+            name: {"n": len(flags), "rate": round(sum(flags) / len(flags), 4) if flags else None}
+            for name, flags in false_matches.items()
+        },
+    }
+    return report, candidates
+
+
+def anchor_rerank(
+    listed: list[dict[str, Any]],
+    unlisted: list[dict[str, Any]],
+    candidates: dict[str, list[list[dict[str, Any]]]],
+) -> dict[str, Any]:
+    """nomenklatura's logic-v1 / logic-v2 (yente's scorers) over nohaven's candidates."""
+    from followthemoney import model
+    from nomenklatura.matching import get_algorithm
+
+    out: dict[str, Any] = {}
+    for name in ("logic-v1", "logic-v2"):
+        algorithm = get_algorithm(name)
+        config = algorithm.default_config()
+
+        def score(query: dict[str, Any], result: dict[str, Any], _a=algorithm, _c=config) -> float:
+            left = model.get_proxy({"id": "q-" + query["entity_id"], **_example(query)})
+            right = model.get_proxy(
+                {"id": result["id"], "schema": result["schema"], "properties": result["properties"]}
+            )
+            return _a.compare(left, right, _c).score
+
+        started = time.perf_counter()
+        top1 = top5 = compared = matched = 0
+        rng = random.Random(0)
+        for query, results in zip(listed, candidates["listed"], strict=True):
+            # Shuffled first, so that ties are not broken by nohaven's own ranking.
+            shuffled = rng.sample(results, len(results))
+            scored = sorted(((score(query, r), r["id"]) for r in shuffled), key=lambda x: -x[0])
+            compared += len(results)
+            ids = [i for _, i in scored]
+            top1 += bool(ids) and ids[0] == query["expected"]
+            top5 += query["expected"] in ids[:5]
+            matched += bool(scored) and scored[0][0] >= THRESHOLD
+        false = 0
+        for query, results in zip(unlisted, candidates["unlisted"], strict=True):
+            compared += len(results)
+            false += any(score(query, r) >= THRESHOLD for r in results)
+        seconds = time.perf_counter() - started
+        out[name] = {
+            "top1": round(top1 / max(1, len(listed)), 4),
+            "recall_at_5": round(top5 / max(1, len(listed)), 4),
+            "top1_is_match": round(matched / max(1, len(listed)), 4),
+            "false_match_rate": round(false / max(1, len(unlisted)), 4),
+            "pairs_per_second": round(compared / seconds, 1),
+        }
+    return out
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def load_test(
+    db: Path, queries: list[dict[str, Any]], seconds: float, clients: int
+) -> dict[str, Any]:
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "nohaven.cli", "serve", "--port", str(port), "--db", str(db)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 900
+        while True:
+            try:
+                ready = httpx.get(f"{base}/readyz", timeout=2).json()
+                if (ready.get("screening") or {}).get("indexed_entities"):
+                    break
+            except (httpx.TransportError, ValueError):
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("the server did not become ready")
+            time.sleep(0.5)
+        bodies = [{"queries": {"q": _example(q)}} for q in queries]
+        latencies: list[float] = []
+        errors = [0]
+        lock = threading.Lock()
+        stop = time.monotonic() + seconds
+
+        def client(offset: int) -> None:
+            mine: list[float] = []
+            with httpx.Client(base_url=base, timeout=30) as http:
+                i = offset
+                while time.monotonic() < stop:
+                    started = time.perf_counter()
+                    response = http.post(f"/match/{LISTED}", json=bodies[i % len(bodies)])
+                    mine.append(time.perf_counter() - started)
+                    if response.status_code != 200:
+                        with lock:
+                            errors[0] += 1
+                    i += clients
+            with lock:
+                latencies.extend(mine)
+
+        threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+        began = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - began
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    cuts = statistics.quantiles(latencies, n=100)
+    return {
+        "clients": clients,
+        "seconds": round(elapsed, 1),
+        "requests": len(latencies),
+        "errors": errors[0],
+        "requests_per_second": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(cuts[49] * 1000, 1),
+        "p95_ms": round(cuts[94] * 1000, 1),
+        "p99_ms": round(cuts[98] * 1000, 1),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="medium", choices=["small", "medium", "large"])
+    parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument("--no-anchor", action="store_true")
+    parser.add_argument("--no-load-test", action="store_true")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    db = prepare(args.size, args.out)
+    results: dict[str, Any] = {"size": args.size}
+    with Store(db, read_only=True) as store:
+        started = time.perf_counter()
+        index = build_index(store)
+        results["index"] = {
+            "entities": index.size,
+            "postings": int(index.key_hashes.size),
+            "seconds": round(time.perf_counter() - started, 1),
+            "peak_rss_mb": max(
+                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+            )
+            // 1024,
+        }
+        print(f"index: {results['index']}", flush=True)
+        listed, unlisted = queries_from_truth(store, args.out / args.size, args.queries, args.seed)
+    results["accuracy"], candidates = accuracy(index, listed, unlisted)
+    print(json.dumps(results["accuracy"], indent=1), flush=True)
+    if not args.no_anchor:
+        results["anchor"] = anchor_rerank(listed, unlisted, candidates)
+        print(json.dumps(results["anchor"], indent=1), flush=True)
+    del index, candidates
+    if not args.no_load_test:
+        results["load"] = load_test(db, listed + unlisted, args.seconds, args.clients)
+        print(json.dumps(results["load"], indent=1), flush=True)
+    (args.out / f"results-{args.size}.json").write_text(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
