@@ -48,6 +48,7 @@ def run_demo(
         status = store.status()
         names = cross_script_links(store, out / "truth" / "identities.csv")
         resolved = _resolve(store, out / "truth" / "identities.csv")
+        screened = _screen(store)
     totals = status["totals"]
     result = DemoResult(out, loaded)
     result.analyses.append(
@@ -57,7 +58,40 @@ def run_demo(
     )
     result.analyses.append(names)
     result.analyses.append(resolved)
+    result.analyses.append(screened)
     return result
+
+
+def _screen(store: Store) -> str:
+    """One screening as a visa officer would run it: an official's spouse, by the Hong
+    Kong spelling of her name, against the registry."""
+    from nohaven.names.forms import name_forms
+    from nohaven.screen.index import build_index
+    from nohaven.screen.match import match_query
+    from nohaven.screen.query import parse_query
+
+    index = build_index(store)
+    for row, relations in sorted(index.relations.items()):
+        spouse_of_official = any(
+            r.this_is == "spouse" and index.targets[r.other] for r in relations
+        )
+        forms: dict[str, str] = {}
+        for system, form in name_forms(index.caption(row)) if spouse_of_official else ():
+            forms.setdefault(system, form)  # family name first, as Hong Kong writes it
+        if "hk_cantonese" not in forms:
+            continue
+        query = parse_query({"schema": "Person", "properties": {"name": [forms["hk_cantonese"]]}})
+        results, _ = match_query(index, query, limit=1)
+        if not results:
+            continue
+        top = results[0]
+        relation = top["explanations"].get("relation", "no relation on record")
+        return (
+            f"screen: {index.size:,} entities indexed in {index.built_seconds:.1f} s; "
+            f'"{forms["hk_cantonese"]}" finds {top["caption"]} (score {top["score"]:.2f}, '
+            f"{relation}); try `nohaven serve` and POST /match/default"
+        )
+    return f"screen: {index.size:,} entities indexed; no official's spouse to try"
 
 
 def _resolve(store: Store, truth: Path) -> str:

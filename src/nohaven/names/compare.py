@@ -42,6 +42,7 @@ TYPO = 0.7  # one edit away from a reading
 INITIAL = 0.75  # an initial that starts a reading
 
 BIRTH_YEAR_DIFFERS = 0.6  # factor on the name score when two known birth dates differ
+DATE_PARTLY_DIFFERS = 0.65  # same year, and the same month or the same day only
 
 FAMILY_WEIGHT = 0.4  # share of a Han name carried by the family name
 WESTERN_PENALTY = 0.02  # a Western given name or initial the other side lacks
@@ -613,8 +614,13 @@ def qualify(
                 score = min(1.0, score + 0.02)
                 notes.append("birth day and month swapped: +0.02")
             elif a[1] == b[1] or a[2] == b[2]:
-                score *= 0.85
-                notes.append("same birth year and month or day, the other differs: x0.85")
+                # A typo, or one of the many people born in the same year and month:
+                # among a million records the coincidence is the likelier, so alone it
+                # keeps even an identical name just under yente's threshold.
+                score *= DATE_PARTLY_DIFFERS
+                notes.append(
+                    f"same birth year and month or day, the other differs: x{DATE_PARTLY_DIFFERS}"
+                )
             else:
                 # Two full dates of one year that differ in both day and month are two
                 # people (a typo changes one of them), as surely as another birth year.

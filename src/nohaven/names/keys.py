@@ -205,11 +205,20 @@ def _latin_keys(analysis: NameAnalysis) -> set[str]:
     return keys
 
 
+def _keys_of(analysis: NameAnalysis) -> frozenset[str]:
+    if analysis.problem:
+        return frozenset()
+    return frozenset(_han_keys(analysis) | _latin_keys(analysis))
+
+
 @lru_cache(maxsize=200_000)
 def name_keys(name: str) -> frozenset[str]:
     """Blocking keys of one person name (Han, Latin or both); empty when it has no
     usable family and given name."""
-    analysis = analyze_name(name)
-    if analysis.problem:
-        return frozenset()
-    return frozenset(_han_keys(analysis) | _latin_keys(analysis))
+    return _keys_of(analyze_name(name))
+
+
+def bulk_name_keys(name: str) -> frozenset[str]:
+    """`name_keys` for indexing many distinct names once each: nothing is cached per
+    name (a cache of a million names' keys would hold gigabytes and never be hit)."""
+    return _keys_of(analyze_name.__wrapped__(name))

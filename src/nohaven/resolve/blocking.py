@@ -22,7 +22,7 @@ from functools import lru_cache
 import duckdb
 import pyarrow as pa
 
-from nohaven.names.keys import name_keys
+from nohaven.names.keys import bulk_name_keys
 from nohaven.parallel import PARALLEL_FROM, map_chunks
 
 MAX_BLOCK = 50
@@ -67,7 +67,7 @@ def _name_rows(names: Sequence[str]) -> tuple[list[str], list[str], list[str], l
     norms: list[str] = []
     hans: list[str] = []
     for name in names:
-        for key in name_keys(name):
+        for key in bulk_name_keys(name):
             key_names.append(name)
             keys.append(key)
         norms.append(normalised_name(name))

@@ -20,13 +20,15 @@ import numpy as np
 import pyarrow as pa
 from followthemoney import model
 
-from nohaven.names.keys import name_keys
+from nohaven.names.keys import bulk_name_keys, name_keys
 from nohaven.parallel import map_chunks
 from nohaven.resolve.blocking import company_key
 from nohaven.resolve.records import COMPANY_SCHEMATA, PERSON_SCHEMATA, identifier_props
 from nohaven.store.store import Store
 
 INDEXED_SCHEMATA = PERSON_SCHEMATA + COMPANY_SCHEMATA
+_EXPAND_SLICE = 200_000  # (entity, name) rows expanded into postings at a time
+_OVERFLOW_BIT = 62
 NAME_PROPS = ("name", "alias", "previousName")
 
 
@@ -63,7 +65,10 @@ def _hash_chunk(names: list[tuple[str, bool]]) -> tuple[np.ndarray, np.ndarray]:
     positions: list[int] = []
     hashes: list[int] = []
     for position, (name, is_person) in enumerate(names):
-        keys = person_key_hashes(name) if is_person else company_key_hashes(name)
+        if is_person:
+            keys = [key_hash(key) for key in bulk_name_keys(name)]
+        else:
+            keys = company_key_hashes(name)
         positions.extend([position] * len(keys))
         hashes.extend(keys)
     return np.asarray(positions, dtype=np.int64), np.asarray(hashes, dtype=np.int64)
@@ -165,8 +170,11 @@ class ScreeningIndex:
 
     entities: pa.Table
     birth_years: np.ndarray  # first birth year of each entity, 0 when unknown
-    key_hashes: np.ndarray  # sorted
-    key_rows: np.ndarray  # entity row of each key hash
+    # Every (key, entity) pair as one sorted int64: the key's hash above `row_bits`, the
+    # entity's row below. One array, searched by binary search, a few bytes a posting;
+    # the hash keeps 63 - row_bits bits, so a rare collision only adds a candidate.
+    postings_packed: np.ndarray
+    row_bits: int
     relations: dict[int, list[Relation]]
     generation: tuple[Any, ...]
     built_seconds: float
@@ -179,6 +187,10 @@ class ScreeningIndex:
     names: list[tuple[str, ...]] = field(repr=False, default_factory=list)
     identifiers: list[frozenset[str]] = field(repr=False, default_factory=list)
     targets: list[bool] = field(repr=False, default_factory=list)
+    # Each entity's datasets as bits (the 63rd bit shared by any datasets beyond 62), so
+    # a dataset filter drops most candidates in NumPy before any is looked at.
+    dataset_bits: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int64))
+    dataset_bit: dict[str, int] = field(repr=False, default_factory=dict)
     birth_dates: list[str | None] = field(repr=False, default_factory=list)
     genders: list[str | None] = field(repr=False, default_factory=list)
 
@@ -186,17 +198,34 @@ class ScreeningIndex:
     def size(self) -> int:
         return self.entities.num_rows
 
+    @property
+    def posting_count(self) -> int:
+        return int(self.postings_packed.size)
+
     def postings(self, hashes: Iterable[int]) -> list[np.ndarray]:
         """The entity rows holding each key, one array per key (empty when none)."""
         wanted = np.fromiter(hashes, dtype=np.int64)
         if wanted.size == 0:
             return []
-        lo = np.searchsorted(self.key_hashes, wanted, side="left")
-        hi = np.searchsorted(self.key_hashes, wanted, side="right")
-        return [self.key_rows[a:b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
+        wanted &= (1 << (63 - self.row_bits)) - 1
+        low = wanted << self.row_bits
+        lo = np.searchsorted(self.postings_packed, low, side="left")
+        hi = np.searchsorted(self.postings_packed, low + (1 << self.row_bits), side="left")
+        mask = (1 << self.row_bits) - 1
+        return [
+            (self.postings_packed[a:b] & mask).astype(np.int32)
+            for a, b in zip(lo.tolist(), hi.tolist(), strict=True)
+        ]
 
     def column(self, name: str, row: int) -> Any:
         return self.entities.column(name)[row].as_py()
+
+    def dataset_mask(self, datasets: Iterable[str]) -> int:
+        """The bits standing for these datasets (0 when none is indexed)."""
+        mask = 0
+        for name in datasets:
+            mask |= self.dataset_bit.get(name, 0)
+        return mask
 
     def caption(self, row: int) -> str:
         names = self.names[row]
@@ -233,10 +262,10 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
         entities = reader.arrow(sql, params).combine_chunks()
         edges = reader.arrow(_relations_sql())
     ids = entities.column("id").to_pylist()
-    row_of = {entity_id: row for row, entity_id in enumerate(ids)}
+    schemata = entities.column("schema").to_pylist()
     person_schemata = set(PERSON_SCHEMATA)
-    is_person = [s in person_schemata for s in entities.column("schema").to_pylist()]
-
+    is_person = [s in person_schemata for s in schemata]
+    identifier_lists = entities.column("identifiers").to_pylist()
     # Distinct (name, is_person) → its keys, once each, on every core.
     name_lists = entities.column("names").to_pylist()
     distinct: dict[tuple[str, bool], int] = {}
@@ -247,41 +276,83 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
             name_rows.append(row)
             name_ids.append(distinct.setdefault((name, is_person[row]), len(distinct)))
     keyed = list(distinct)
+    # Workers return keys in name order and chunks are consecutive: no sort needed.
     positions_parts, hash_parts, offset = [], [], 0
     for chunk, (positions, hashes) in map_chunks(_hash_chunk, keyed, workers):
-        positions_parts.append(positions + offset)
+        positions_parts.append((positions + offset).astype(np.int32))
         hash_parts.append(hashes)
         offset += len(chunk)
-    key_name = np.concatenate(positions_parts) if positions_parts else np.zeros(0, np.int64)
+    key_name = np.concatenate(positions_parts) if positions_parts else np.zeros(0, np.int32)
     key_value = np.concatenate(hash_parts) if hash_parts else np.zeros(0, np.int64)
+    del positions_parts, hash_parts
+    row_bits = max(1, len(ids).bit_length())
+    key_value &= (1 << (63 - row_bits)) - 1
 
-    # Each entity holds the keys of each of its names: expand (entity, name) by the
-    # name's keys, all in NumPy.
-    order = np.argsort(key_name, kind="stable")
-    key_name, key_value = key_name[order], key_value[order]
+    # Each entity holds the keys of each of its names: (entity, name) rows expanded by
+    # the name's keys, packed as hash << row_bits | row, a slice of rows at a time.
     counts = np.bincount(key_name, minlength=len(keyed))
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    del key_name
     entity_name = np.asarray(name_ids, dtype=np.int64)
     entity_row = np.asarray(name_rows, dtype=np.int64)
-    per = counts[entity_name] if entity_name.size else np.zeros(0, np.int64)
-    rows = np.repeat(entity_row, per)
-    first = np.repeat(starts[entity_name] if entity_name.size else entity_name, per)
-    within = np.arange(rows.size) - np.repeat(np.cumsum(per) - per, per)
-    hashes = key_value[first + within] if rows.size else np.zeros(0, np.int64)
+    del name_ids, name_rows, distinct, keyed
+    parts = []
+    for a in range(0, entity_name.size, _EXPAND_SLICE):
+        names_here = entity_name[a : a + _EXPAND_SLICE]
+        per = counts[names_here]
+        rows = np.repeat(entity_row[a : a + _EXPAND_SLICE], per)
+        first = np.repeat(starts[names_here], per)
+        within = np.arange(rows.size) - np.repeat(np.cumsum(per) - per, per)
+        parts.append((key_value[first + within] << row_bits) | rows)
+    del key_value, counts, starts
+    id_packed = [
+        ((identifier_hash(value) & ((1 << (63 - row_bits)) - 1)) << row_bits) | row
+        for row, values in enumerate(identifier_lists)
+        for value in values or ()
+    ]
+    parts.append(np.asarray(id_packed, dtype=np.int64))
+    packed = np.concatenate(parts)
+    del parts
+    packed.sort()
+    if packed.size:
+        packed = packed[np.concatenate(([True], packed[1:] != packed[:-1]))]
 
-    id_rows, id_hashes = [], []
-    for row, values in enumerate(entities.column("identifiers").to_pylist()):
-        for value in values or ():
-            id_rows.append(row)
-            id_hashes.append(identifier_hash(value))
-    rows = np.concatenate((rows, np.asarray(id_rows, dtype=np.int64)))
-    hashes = np.concatenate((hashes, np.asarray(id_hashes, dtype=np.int64)))
-    order = np.lexsort((rows, hashes))
-    rows, hashes = rows[order], hashes[order]
-    if hashes.size:
-        keep = np.ones(hashes.size, dtype=bool)
-        keep[1:] = (hashes[1:] != hashes[:-1]) | (rows[1:] != rows[:-1])
-        rows, hashes = rows[keep], hashes[keep]
+    shared: dict[frozenset[str], frozenset[str]] = {}  # one set object per combination
+    no_identifiers: frozenset[str] = frozenset()
+    years = entities.column("birth_year").to_numpy(zero_copy_only=False)
+    fields = {
+        "ids": ids,
+        "schemata": schemata,
+        "datasets": [
+            shared.setdefault(frozenset(d or ()), frozenset(d or ()))
+            for d in entities.column("datasets").to_pylist()
+        ],
+        "identifiers": [
+            frozenset(normal_identifier(v) for v in values) if values else no_identifiers
+            for values in identifier_lists
+        ],
+        "targets": [bool(t) for t in entities.column("target").to_pylist()],
+        "birth_dates": entities.column("birth_date").to_pylist(),
+        "genders": entities.column("gender").to_pylist(),
+    }
+    birth_years = np.nan_to_num(years.astype(np.float64), nan=0).astype(np.int32)
+    dataset_bit: dict[str, int] = {}
+    for combination in shared:
+        for name in sorted(combination):
+            dataset_bit.setdefault(name, 1 << min(len(dataset_bit), _OVERFLOW_BIT))
+    bits_of = {}
+    for combination in shared:
+        bits = 0
+        for name in combination:
+            bits |= dataset_bit[name]
+        bits_of[combination] = bits
+    fields["dataset_bits"] = np.fromiter(
+        (bits_of[c] for c in fields["datasets"]), dtype=np.int64, count=len(ids)
+    )
+    fields["dataset_bit"] = dataset_bit
+
+    entities = entities.select(["properties"])  # the rest is held as Python values now
+    row_of = {entity_id: row for row, entity_id in enumerate(ids)}
 
     relations: dict[int, list[Relation]] = {}
     for edge_id, schema, person, relative, relationship in zip(
@@ -301,31 +372,17 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
             Relation(a, inverse, label, edge_id, schema, far, "person")
         )
 
-    years = entities.column("birth_year").to_numpy(zero_copy_only=False)
-    shared: dict[frozenset[str], frozenset[str]] = {}  # one set object per combination
     return ScreeningIndex(
         entities=entities,
-        birth_years=np.nan_to_num(years.astype(np.float64), nan=0).astype(np.int32),
-        key_hashes=hashes,
-        key_rows=rows.astype(np.int32),
+        birth_years=birth_years,
+        postings_packed=packed,
+        row_bits=row_bits,
         relations=relations,
         generation=generation,
         built_seconds=time.perf_counter() - started,
         row_of=row_of,
-        ids=ids,
-        schemata=entities.column("schema").to_pylist(),
-        datasets=[
-            shared.setdefault(frozenset(d or ()), frozenset(d or ()))
-            for d in entities.column("datasets").to_pylist()
-        ],
-        names=[tuple(n or ()) for n in name_lists],
-        identifiers=[
-            frozenset(normal_identifier(v) for v in values or ())
-            for values in entities.column("identifiers").to_pylist()
-        ],
-        targets=[bool(t) for t in entities.column("target").to_pylist()],
-        birth_dates=entities.column("birth_date").to_pylist(),
-        genders=entities.column("gender").to_pylist(),
+        names=[tuple(n) if n else () for n in name_lists],
+        **fields,
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz
 
-from nohaven.names.compare import PersonRecord, compare_names, qualify
+from nohaven.names.compare import NameMatch, PersonRecord, compare_names, qualify
 from nohaven.resolve.blocking import company_key
 from nohaven.screen.index import (
     ScreeningIndex,
@@ -44,7 +44,7 @@ FEATURES: dict[str, dict[str, Any]] = {
     },
     "qualifiers": {
         "description": "Adjustment for birth date and gender when both sides have them "
-        "(different birth year or date x0.6, one of day or month different x0.85, "
+        "(different birth year or date x0.6, one of day or month different x0.65, "
         "different gender x0.5, same date +0.05).",
         "coefficient": 1.0,
         "url": "https://github.com/nohaven/nohaven/blob/main/docs/NAMES.md",
@@ -67,6 +67,15 @@ class ScoredResult:
     score: float
     features: dict[str, float]
     explanations: dict[str, str] = field(default_factory=dict)
+    name_match: NameMatch | None = None  # explained only if it is among the results
+
+    def explain(self) -> dict[str, str]:
+        if self.name_match is not None and "name" not in self.explanations:
+            steps = self.name_match.steps
+            self.explanations["name"] = (
+                _compact(self.name_match.explain()) if steps else "no name aligned"
+            )
+        return self.explanations
 
 
 def _candidate_rows(index: ScreeningIndex, query: ScreeningQuery) -> np.ndarray:
@@ -98,7 +107,13 @@ def _candidate_rows(index: ScreeningIndex, query: ScreeningQuery) -> np.ndarray:
         if used
         else (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64))
     )
-    order = np.argsort(-counts, kind="stable")
+    if year is not None and hits.size:
+        # Born the same year first, then by key hits: with a million records a common
+        # name's namesakes outnumber the person, and the birth year is what tells them.
+        same_year = index.birth_years[hits] == year
+        order = np.lexsort((-counts, ~same_year))
+    else:
+        order = np.argsort(-counts, kind="stable")
     ranked = hits[order]
     first = np.concatenate(by_identifier) if by_identifier else np.zeros(0, dtype=np.int32)
     return np.concatenate((first, ranked))
@@ -112,7 +127,9 @@ def score_row(index: ScreeningIndex, query: ScreeningQuery, row: int) -> ScoredR
     """Score one indexed entity against the query."""
     names = index.names[row][:MAX_NAMES] or (index.ids[row],)
     explanations: dict[str, str] = {}
-    if index.schemata[row] == "Person" and query.is_person:
+    person = index.schemata[row] == "Person" and query.is_person
+    qualified = None
+    if person:
         best = None
         for left in query.names[:MAX_NAMES]:
             for right in names:
@@ -131,7 +148,6 @@ def score_row(index: ScreeningIndex, query: ScreeningQuery, row: int) -> ScoredR
             PersonRecord("", index.birth_dates[row], index.genders[row]),
         )
         score = qualified.score
-        explanations["name"] = _compact(qualified.explain()) if best.steps else "no name aligned"
     else:
         score = 0.0
         for left in query.names[:MAX_NAMES]:
@@ -152,7 +168,7 @@ def score_row(index: ScreeningIndex, query: ScreeningQuery, row: int) -> ScoredR
         if name_score >= 0.5:
             score = max(score, IDENTIFIER_SCORE)
             explanations["identifier"] = "shared identifier: " + ", ".join(sorted(shared))
-    return ScoredResult(row, round(score, 4), features, explanations)
+    return ScoredResult(row, round(score, 4), features, explanations, qualified if person else None)
 
 
 def relation_paths(index: ScreeningIndex, row: int) -> list[dict[str, Any]]:
@@ -209,8 +225,11 @@ def match_query(
     scored: list[ScoredResult] = []
     considered = 0
     schemata = query.schemata
+    rows = _candidate_rows(index, query)
+    if include_datasets is not None and rows.size:
+        rows = rows[(index.dataset_bits[rows] & index.dataset_mask(include_datasets)) != 0]
     seen: set[int] = set()
-    for row in _candidate_rows(index, query).tolist():
+    for row in rows.tolist():
         if considered >= MAX_CANDIDATES:
             break
         if row in seen or index.schemata[row] not in schemata:
@@ -240,7 +259,7 @@ def match_query(
     for item in scored[:limit]:
         entity = index.entity(item.row)
         relations = relation_paths(index, item.row)
-        explanations = dict(item.explanations)
+        explanations = dict(item.explain())
         if relations:
             explanations["relation"] = relations[0]["path"]
         results.append(
