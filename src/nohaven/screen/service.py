@@ -37,6 +37,7 @@ class ScreeningService:
         self._checked = 0.0
         self._error: str | None = None
         self._threads: list[threading.Thread] = []
+        self._datasets: tuple[float, frozenset[str]] | None = None
 
     def index(self) -> ScreeningIndex:
         """The current index; built now if there is none yet."""
@@ -80,12 +81,23 @@ class ScreeningService:
         for thread in self._threads:
             thread.join()
 
+    def ready_index(self) -> ScreeningIndex | None:
+        """The current index without waiting for a first build (None until there is one)."""
+        return self.index() if self._index is not None else None
+
+    def _known_datasets(self) -> frozenset[str]:
+        """Loaded dataset names, read again at most once a second."""
+        now = time.monotonic()
+        if self._datasets is None or now - self._datasets[0] >= CHECK_EVERY:
+            with self.store.reader() as reader:
+                self._datasets = (now, frozenset(reader.datasets()))
+        return self._datasets[1]
+
     def datasets(self, name: str) -> frozenset[str] | None:
         """The datasets a path's `{dataset}` stands for: None for all of them."""
         if name in ALL_DATASETS:
             return None
-        with self.store.reader() as reader:
-            known = set(reader.datasets())
+        known = self._known_datasets()
         if name not in known:
             raise UnknownDataset(
                 f"unknown dataset {name!r}; loaded: {', '.join(sorted(known)) or 'none'} "

@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from followthemoney import model
 from pydantic import BaseModel, ConfigDict, Field
@@ -73,7 +74,7 @@ def _datasets(service: ScreeningService, dataset: str) -> frozenset[str] | None:
 
 
 @router.post("/match/{dataset}", responses=errors(400, 404))
-def match(
+async def match(
     request: Request,
     body: EntityMatchQuery,
     dataset: str = Path(max_length=200),
@@ -84,7 +85,12 @@ def match(
     exclude_dataset: list[str] = Query(default=[]),
     exclude_entity_ids: list[str] = Query(default=[]),
 ) -> Response:
-    """Match each query against `dataset` (or "default" for all), yente's way."""
+    """Match each query against `dataset` (or "default" for all), yente's way.
+
+    Matching is pure CPU work of a few milliseconds, run on the event loop: a thread per
+    request would only add switching under the interpreter lock. Waiting for a first
+    index build, which takes minutes on a large store, is done off the loop.
+    """
     if algorithm not in ALGORITHM_ALIASES:
         raise HTTPException(
             status_code=400,
@@ -106,7 +112,7 @@ def match(
             parsed[key] = parse_query(example.model_dump(by_alias=True), key)
         except QueryError as exc:
             raise HTTPException(status_code=400, detail=f"query {key!r}: {exc}") from None
-    index = service.index()
+    index = service.ready_index() or await run_in_threadpool(service.index)
     responses = {}
     for key, query in parsed.items():
         results, total = match_query(
