@@ -314,6 +314,8 @@ def resolve(
         "clusters", f"{summary.clusters:,} ({summary.merged_clusters:,} with more than one record)"
     )
     table.add_row("judgements applied", f"{summary.judgements_applied:,}")
+    if summary.trained_from_judgements:
+        table.add_row("model trained on", f"{summary.trained_from_judgements:,} same judgements")
     for reason, count in summary.skipped.items():
         table.add_row("skipped", f"{count:,} {reason}")
     out.print(table)

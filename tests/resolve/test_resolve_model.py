@@ -45,3 +45,24 @@ def test_birth_date_agreement_rates_are_fixed_not_trained() -> None:
         levels = [level for level in birth["comparison_levels"] if not level.get("is_null_level")]
         assert all(level["fix_m_probability"] for level in levels)
         assert abs(sum(level["m_probability"] for level in levels) - 1.0) < 1e-9
+
+
+def test_enough_same_judgements_train_the_model(resolved_copy: Path, truth: dict) -> None:
+    from nohaven.resolve.engines import MIN_LABELLED_PAIRS
+    from nohaven.resolve.judgements import add_judgement
+    from nohaven.resolve.review import open_pairs
+
+    with Store(resolved_copy) as store:
+        judged = []
+        for pair in open_pairs(store, limit=500):
+            true_id = truth.get(pair.left_id)
+            if true_id is not None and true_id == truth.get(pair.right_id):
+                add_judgement(store, pair.left_id, pair.right_id, "same", "tester")
+                judged.append((pair.left_id, pair.right_id))
+            if len(judged) == MIN_LABELLED_PAIRS:
+                break
+        assert len(judged) == MIN_LABELLED_PAIRS
+        summary = resolve(store)
+        assert summary.trained_from_judgements == MIN_LABELLED_PAIRS
+        clusters = dict(store.fetchall("SELECT entity_id, canonical_id FROM clusters"))
+        assert all(clusters[a] == clusters[b] for a, b in judged)

@@ -26,6 +26,7 @@ from nohaven.resolve.model import person_comparisons
 
 ENGINES = ("duckdb", "spark")
 U_SAMPLE_PAIRS = 2_000_000
+MIN_LABELLED_PAIRS = 10  # "same" judgements from which m is estimated from them
 SEED = 1
 _EM_RULES = ("birth_date",)
 _PAIRS_SQL = (
@@ -39,9 +40,20 @@ def _quiet() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-def _train(linker: Any) -> None:
-    """u from a seeded random sample, m by EM; an EM block with no pairs (a small store)
-    leaves those m values at Splink's defaults rather than failing the run."""
+def labelled_pair_count(con: duckdb.DuckDBPyConnection) -> int:
+    """How many pairs investigators judged the same person (table `labelled_pairs`)."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'labelled_pairs'"
+    ).fetchall()[0][0]
+    if not exists:
+        return 0
+    return int(con.execute("SELECT count(*) FROM labelled_pairs").fetchall()[0][0])
+
+
+def _train(linker: Any, labelled: int) -> None:
+    """u from a seeded random sample, m by EM, then m from investigators' judgements when
+    there are enough of them (they know what EM can only guess); an EM block with no
+    pairs (a small store) leaves those m values at Splink's defaults rather than failing."""
     from splink import block_on
     from splink.internals.exceptions import EMTrainingException
 
@@ -51,6 +63,8 @@ def _train(linker: Any) -> None:
             linker.training.estimate_parameters_using_expectation_maximisation(block_on(column))
         except EMTrainingException:
             continue
+    if labelled >= MIN_LABELLED_PAIRS:
+        linker.training.estimate_m_from_pairwise_labels("labelled_pairs")
 
 
 LevelWeights = list[tuple[str, str, float]]
@@ -84,7 +98,7 @@ def train(con: duckdb.DuckDBPyConnection, settings: dict[str, Any]) -> tuple[Any
     _quiet()
     api = DuckDBAPI(connection=con)
     linker = Linker(api.register("person_features"), dict(settings), log_level=None)
-    _train(linker)
+    _train(linker, labelled_pair_count(con))
     return api, linker
 
 

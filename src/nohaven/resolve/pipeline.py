@@ -25,7 +25,14 @@ import pyarrow.compute as pc
 from nohaven.errors import NohavenError
 from nohaven.resolve.blocking import build_pairs, company_key_table, name_tables
 from nohaven.resolve.cluster import attach_by_unique_name, cluster_pairs, stable_canonical_ids
-from nohaven.resolve.engines import ENGINES, LevelWeights, score_on_duckdb, score_on_spark
+from nohaven.resolve.engines import (
+    ENGINES,
+    MIN_LABELLED_PAIRS,
+    LevelWeights,
+    labelled_pair_count,
+    score_on_duckdb,
+    score_on_spark,
+)
 from nohaven.resolve.features import build_person_features
 from nohaven.resolve.judgements import latest_judgements
 from nohaven.resolve.model import SAME_NAME_LEVELS, person_settings
@@ -54,6 +61,7 @@ class ResolveSummary:
     merged_clusters: int = 0
     attached_by_unique_name: int = 0
     judgements_applied: int = 0
+    trained_from_judgements: int = 0  # "same" pairs the model's m was estimated from
     skipped: dict[str, int] = field(default_factory=dict)
     threshold: float = DEFAULT_THRESHOLD
     seconds: float = 0.0
@@ -63,7 +71,11 @@ class ResolveSummary:
 
 
 def _person_predictions(
-    con: duckdb.DuckDBPyConnection, persons: pa.Table, summary: ResolveSummary, engine: str
+    con: duckdb.DuckDBPyConnection,
+    persons: pa.Table,
+    summary: ResolveSummary,
+    engine: str,
+    same_pairs: list[tuple[str, str]],
 ) -> pa.Table:
     """Scored candidate pairs of person records: left_id, right_id, probability, weight,
     evidence. Keys, pairs and features are built in DuckDB; the model runs on `engine`."""
@@ -88,6 +100,16 @@ def _person_predictions(
     summary.comparisons_by_rule = stats.by_rule
     summary.comparisons += stats.total
     build_person_features(con, "person_records", "name_keys", "name_forms", "edges")
+    con.execute("CREATE TABLE labelled_pairs (unique_id_l VARCHAR, unique_id_r VARCHAR)")
+    if same_pairs:
+        con.executemany("INSERT INTO labelled_pairs VALUES (?, ?)", [list(p) for p in same_pairs])
+        con.execute(
+            "DELETE FROM labelled_pairs WHERE unique_id_l NOT IN "
+            "(SELECT unique_id FROM person_records) OR unique_id_r NOT IN "
+            "(SELECT unique_id FROM person_records)"
+        )
+    labelled = labelled_pair_count(con)
+    summary.trained_from_judgements = labelled if labelled >= MIN_LABELLED_PAIRS else 0
     if stats.total == 0:
         return _empty_predictions()
     settings = person_settings("duckdb", persons.num_rows)
@@ -240,7 +262,10 @@ def resolve(
         con.execute("CREATE TABLE edges AS SELECT * FROM _edges_arrow")
         con.unregister("_edges_arrow")
         say("scoring people")
-        people = _person_predictions(con, persons, summary, engine)
+        judged_same = [
+            (j.left_id, j.right_id) for j in latest_judgements(store) if j.judgement == "same"
+        ]
+        people = _person_predictions(con, persons, summary, engine, judged_same)
         attributes = _single_valued_attributes(con)
         say("scoring companies")
         firms = _company_predictions(con, companies, summary)
