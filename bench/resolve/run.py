@@ -17,6 +17,7 @@ import argparse
 import csv
 import json
 import logging
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -84,10 +85,54 @@ def anchor_splink(store: Store, threshold: float) -> tuple[dict[str, str], float
     return assigned, time.perf_counter() - started
 
 
+def with_judgements(
+    db: Path, truth: dict[str, str], count: int, threshold: float, learn: bool
+) -> dict:
+    """Investigators work the review queue: the first `count` pairs that are truly one
+    person are judged same (the rest left alone), then resolve runs again."""
+    from nohaven.resolve.judgements import add_judgement
+    from nohaven.resolve.review import open_pairs
+
+    copy = OUT / f"judged-{db.name}"
+    shutil.copy(db, copy)
+    try:
+        with Store(copy, memory_limit="4GB") as store:
+            judged = 0
+            for pair in open_pairs(store, limit=count * 20):
+                true_id = truth.get(pair.left_id)
+                if true_id is not None and true_id == truth.get(pair.right_id):
+                    add_judgement(store, pair.left_id, pair.right_id, "same", "bench")
+                    judged += 1
+                    if judged == count:
+                        break
+            started = time.perf_counter()
+            summary = resolve(store, threshold=threshold, learn_from_judgements=learn)
+            seconds = time.perf_counter() - started
+            assigned = dict(store.fetchall("SELECT entity_id, canonical_id FROM clusters"))
+    finally:
+        copy.unlink(missing_ok=True)
+    persons = {k: v for k, v in assigned.items() if k in truth}
+    return {
+        "system": f"nohaven + {judged} same judgements"
+        + (" (model learns from them)" if learn else " (applied only)"),
+        "threshold": threshold,
+        "seconds": round(seconds, 1),
+        "comparisons": summary.comparisons,
+        **cluster_metrics(persons, truth),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="small", choices=["small", "medium", "large"])
     parser.add_argument("--thresholds", default="0.5,0.7,0.9")
+    parser.add_argument(
+        "--judge",
+        type=int,
+        default=0,
+        help="then, on a copy of the store, judge this many true pairs from the review "
+        "queue as an investigator would (answers from the truth) and resolve again",
+    )
     args = parser.parse_args()
     thresholds = [float(t) for t in args.thresholds.split(",")]
     world = OUT / args.size
@@ -125,6 +170,11 @@ def main() -> int:
                     "seconds": round(anchor_seconds, 1),
                     **cluster_metrics(anchor, truth),
                 }
+            )
+    if args.judge:
+        for learn in (False, True):
+            results["runs"].append(  # type: ignore[union-attr]
+                with_judgements(db, truth, args.judge, thresholds[0], learn)
             )
     columns = [
         "system",

@@ -288,6 +288,14 @@ def resolve(
     threshold: Annotated[
         float, typer.Option(help="Match probability at which two person records merge.")
     ] = 0.7,
+    learn_from_judgements: Annotated[
+        bool,
+        typer.Option(
+            "--learn-from-judgements",
+            help="Also estimate the model from 'same' judgements (needs 10; best when they "
+            "are a fair sample of matches, not only the review queue's hard cases).",
+        ),
+    ] = False,
     db: DbOption = DEFAULT_DB,
     as_json: JsonOption = False,
 ) -> None:
@@ -300,6 +308,7 @@ def resolve(
             engine=engine.value,
             threshold=threshold,
             progress=lambda m: err.print(m, highlight=False),
+            learn_from_judgements=learn_from_judgements,
         )
     if as_json:
         out.print_json(json.dumps(summary.as_dict()))

@@ -62,7 +62,8 @@ def test_enough_same_judgements_train_the_model(resolved_copy: Path, truth: dict
             if len(judged) == MIN_LABELLED_PAIRS:
                 break
         assert len(judged) == MIN_LABELLED_PAIRS
-        summary = resolve(store)
+        assert resolve(store).trained_from_judgements == 0  # only when asked
+        summary = resolve(store, learn_from_judgements=True)
         assert summary.trained_from_judgements == MIN_LABELLED_PAIRS
         clusters = dict(store.fetchall("SELECT entity_id, canonical_id FROM clusters"))
         assert all(clusters[a] == clusters[b] for a, b in judged)

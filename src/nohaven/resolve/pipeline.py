@@ -223,9 +223,16 @@ def resolve(
     engine: str = "duckdb",
     threshold: float = DEFAULT_THRESHOLD,
     progress: Progress | None = None,
+    learn_from_judgements: bool = False,
 ) -> ResolveSummary:
     """Resolve every person and company record in the store; rewrite `clusters` and
-    `resolution_pairs`. Judgements are applied, never overridden."""
+    `resolution_pairs`. Judgements are applied, never overridden.
+
+    With `learn_from_judgements`, the model's m is also estimated from the *same*
+    judgements. Off by default: pairs judged from the review queue are the uncertain
+    ones, not a fair sample of matches, and on the medium world 300 of them lowered
+    precision (docs/BENCHMARKS.md).
+    """
     if engine not in ENGINES:
         raise NohavenError(f"unknown engine {engine!r} (available: {', '.join(ENGINES)})")
     if not 0.0 < threshold <= 1.0:
@@ -263,7 +270,9 @@ def resolve(
         con.unregister("_edges_arrow")
         say("scoring people")
         judged_same = [
-            (j.left_id, j.right_id) for j in latest_judgements(store) if j.judgement == "same"
+            (j.left_id, j.right_id)
+            for j in (latest_judgements(store) if learn_from_judgements else [])
+            if j.judgement == "same"
         ]
         people = _person_predictions(con, persons, summary, engine, judged_same)
         attributes = _single_valued_attributes(con)
