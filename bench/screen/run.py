@@ -112,18 +112,22 @@ def _example(query: dict[str, Any]) -> dict[str, Any]:
 def accuracy(
     index: ScreeningIndex, listed: list[dict[str, Any]], unlisted: list[dict[str, Any]]
 ) -> tuple[dict[str, Any], dict[str, list[list[dict[str, Any]]]]]:
-    scope = frozenset({LISTED})
     groups: dict[str, list[tuple[bool, bool, bool]]] = defaultdict(list)
     candidates: dict[str, list[list[dict[str, Any]]]] = {"listed": [], "unlisted": []}
     started = time.perf_counter()
-    for query in listed:
+
+    def top20(query: dict[str, Any]) -> list[dict[str, Any]]:
         results, _ = match_query(
             index,
             parse_query(_example(query)),
             limit=20,
             threshold=THRESHOLD,
-            include_datasets=scope,
+            include_datasets=frozenset({LISTED}),
         )
+        return results
+
+    for query in listed:
+        results = top20(query)
         candidates["listed"].append(results)
         ids = [r["id"] for r in results]
         hit = (bool(ids) and ids[0] == query["expected"], query["expected"] in ids[:5])
@@ -133,13 +137,7 @@ def accuracy(
         groups[f"from {query['dataset']}"].append(outcome)
     false_matches = {"all": [], "with birth date": [], "name only": []}
     for query in unlisted:
-        results, _ = match_query(
-            index,
-            parse_query(_example(query)),
-            limit=20,
-            threshold=THRESHOLD,
-            include_datasets=scope,
-        )
+        results = top20(query)
         candidates["unlisted"].append(results)
         matched = any(r["match"] for r in results)
         false_matches["all"].append(matched)

@@ -205,7 +205,8 @@ def _latin_keys(analysis: NameAnalysis) -> set[str]:
     return keys
 
 
-def _keys_of(analysis: NameAnalysis) -> frozenset[str]:
+def keys_of(analysis: NameAnalysis) -> frozenset[str]:
+    """Blocking keys of an analysed name."""
     if analysis.problem:
         return frozenset()
     return frozenset(_han_keys(analysis) | _latin_keys(analysis))
@@ -215,10 +216,15 @@ def _keys_of(analysis: NameAnalysis) -> frozenset[str]:
 def name_keys(name: str) -> frozenset[str]:
     """Blocking keys of one person name (Han, Latin or both); empty when it has no
     usable family and given name."""
-    return _keys_of(analyze_name(name))
+    return keys_of(analyze_name(name))
+
+
+def bulk_analysis(name: str) -> NameAnalysis:
+    """`analyze_name` for indexing many distinct names once each: nothing is cached per
+    name (a cache of a million names' keys would hold gigabytes and never be hit)."""
+    return analyze_name.__wrapped__(name)
 
 
 def bulk_name_keys(name: str) -> frozenset[str]:
-    """`name_keys` for indexing many distinct names once each: nothing is cached per
-    name (a cache of a million names' keys would hold gigabytes and never be hit)."""
-    return _keys_of(analyze_name.__wrapped__(name))
+    """`name_keys` without per-name caches (see `bulk_analysis`)."""
+    return keys_of(bulk_analysis(name))

@@ -22,7 +22,7 @@ from functools import lru_cache
 import duckdb
 import pyarrow as pa
 
-from nohaven.names.keys import bulk_name_keys
+from nohaven.names.keys import bulk_analysis, keys_of
 from nohaven.parallel import PARALLEL_FROM, map_chunks
 
 MAX_BLOCK = 50
@@ -59,19 +59,21 @@ def company_key(name: str) -> str:
 
 
 def _name_rows(names: Sequence[str]) -> tuple[list[str], list[str], list[str], list[str]]:
-    """For a chunk of names: (name, key) rows, and each name's normalised and Han form."""
-    from nohaven.resolve.features import han_name, normalised_name
+    """For a chunk of names: (name, key) rows, and each name's normalised and Han form,
+    from one analysis per name."""
+    from nohaven.resolve.features import han_form, normalised_form
 
     key_names: list[str] = []
     keys: list[str] = []
     norms: list[str] = []
     hans: list[str] = []
     for name in names:
-        for key in bulk_name_keys(name):
+        analysis = bulk_analysis(name)
+        for key in keys_of(analysis):
             key_names.append(name)
             keys.append(key)
-        norms.append(normalised_name(name))
-        hans.append(han_name(name))
+        norms.append(normalised_form(analysis))
+        hans.append(han_form(analysis))
     return key_names, keys, norms, hans
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import duckdb
 
-from nohaven.names.analysis import analyze_name
+from nohaven.names.analysis import NameAnalysis
 from nohaven.names.readings import fold_latin
 
 # A key travels as one BIGINT: how many records hold it, times 2^40, plus 40 bits of its
@@ -23,16 +23,14 @@ KEY_SIZE_SHIFT = 1 << 40
 COMMON_KEY = 15  # a key held by more records than this is a common name (levels, context)
 
 
-def han_name(name: str) -> str:
+def han_form(analysis: NameAnalysis) -> str:
     """The Han characters of a name (simplified), or "" when it has none."""
-    analysis = analyze_name(name)
     return "" if analysis.problem else analysis.han
 
 
-def normalised_name(name: str) -> str:
+def normalised_form(analysis: NameAnalysis) -> str:
     """A name as Han characters (simplified) or as its sorted Latin words: the form under
     which two records carry literally the same name."""
-    analysis = analyze_name(name)
     if analysis.problem:
         return ""
     if analysis.han:

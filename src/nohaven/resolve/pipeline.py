@@ -100,14 +100,23 @@ def _person_predictions(
     summary.comparisons_by_rule = stats.by_rule
     summary.comparisons += stats.total
     build_person_features(con, "person_records", "name_keys", "name_forms", "edges")
-    con.execute("CREATE TABLE labelled_pairs (unique_id_l VARCHAR, unique_id_r VARCHAR)")
     if same_pairs:
-        con.executemany("INSERT INTO labelled_pairs VALUES (?, ?)", [list(p) for p in same_pairs])
-        con.execute(
-            "DELETE FROM labelled_pairs WHERE unique_id_l NOT IN "
-            "(SELECT unique_id FROM person_records) OR unique_id_r NOT IN "
-            "(SELECT unique_id FROM person_records)"
+        # Only pairs of person records still loaded; the table's absence means none.
+        con.register(
+            "_same_arrow",
+            pa.table(
+                {
+                    "unique_id_l": [a for a, _ in same_pairs],
+                    "unique_id_r": [b for _, b in same_pairs],
+                }
+            ),
         )
+        con.execute(
+            "CREATE TABLE labelled_pairs AS SELECT * FROM _same_arrow "
+            "WHERE unique_id_l IN (SELECT unique_id FROM person_records) "
+            "AND unique_id_r IN (SELECT unique_id FROM person_records)"
+        )
+        con.unregister("_same_arrow")
     labelled = labelled_pair_count(con)
     summary.trained_from_judgements = labelled if labelled >= MIN_LABELLED_PAIRS else 0
     if stats.total == 0:
