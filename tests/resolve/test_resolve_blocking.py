@@ -7,7 +7,14 @@ import pyarrow as pa
 import pytest
 
 from nohaven.resolve import blocking
-from nohaven.resolve.blocking import build_pairs, company_key, name_key_table, name_tables
+from nohaven.resolve.blocking import (
+    COMMON_KEY,
+    build_pairs,
+    company_key,
+    key_records,
+    name_key_table,
+    name_tables,
+)
 
 NAMES = ["许超凡", "Hui Chiu Fan", "Chaofan Xu", "王伟", "Wang Wei", "LAU, WING TIP", "J. Lee"]
 
@@ -31,6 +38,7 @@ def test_parallel_name_tables_equal_the_serial_ones(monkeypatch: pytest.MonkeyPa
 def _records(rows: list[tuple[str, list[str], str | None, list[str] | None]]) -> pa.Table:
     return pa.table(
         {
+            "rid": list(range(len(rows))),
             "unique_id": [r[0] for r in rows],
             "names": [r[1] for r in rows],
             "birth_date": pa.array([r[2] for r in rows], pa.string()).cast(pa.date32()),
@@ -46,18 +54,25 @@ def test_rules_pair_cross_script_names_dates_and_identifiers_and_cap_common_keys
         ("typo", ["Hui Chui Fan"], "1960-01-02", None),  # no shared key, same family + date
         ("passport-a", ["Someone Else"], None, ["E1234567"]),
         ("passport-b", ["Other Name"], None, ["E1234567"]),
-        *[(f"wang-{i}", ["Wang Wei"], None, None) for i in range(6)],
+        *[(f"wang-{i}", ["Wang Wei"], None, None) for i in range(COMMON_KEY + 2)],
     ]
     con = duckdb.connect()
     con.register("records", _records(rows))
     names = sorted({n for r in rows for n in r[1]})
     con.register("keys", name_key_table(names, workers=1))
-    stats = build_pairs(con, "records", "keys", max_block=5)
-    pairs = {tuple(p) for p in con.execute("SELECT unique_id_l, unique_id_r FROM pairs").fetchall()}
+    key_records(con, "records", "keys")
+    stats = build_pairs(con, "records", max_block=COMMON_KEY + 1)
+    pairs = {
+        tuple(p)
+        for p in con.execute(
+            "SELECT l.unique_id, r.unique_id FROM pairs "
+            "JOIN records l ON l.rid = rid_l JOIN records r ON r.rid = rid_r"
+        ).fetchall()
+    }
     assert ("han", "hk") in pairs
     assert ("han", "typo") in pairs
     assert ("passport-a", "passport-b") in pairs
-    # Six Wang Weis exceed the block cap and have no birth years: not paired on the name.
+    # Seventeen Wang Weis exceed the block cap and have no birth years: not paired on the name.
     assert not any(a.startswith("wang") and b.startswith("wang") for a, b in pairs)
     assert stats.oversized_keys >= 1 and stats.total == len(pairs)
 

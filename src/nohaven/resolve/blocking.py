@@ -26,6 +26,7 @@ from nohaven.names.keys import bulk_analysis, keys_of
 from nohaven.parallel import PARALLEL_FROM, map_chunks
 
 MAX_BLOCK = 50
+COMMON_KEY = 15  # a key held by more records than this is a common name (levels, context)
 
 # Legal-form words that say nothing about which company it is.
 _COMPANY_NOISE = re.compile(
@@ -123,67 +124,110 @@ _KEY_SCHEMA = pa.schema([("name", pa.string()), ("key", pa.string())])
 _FORM_SCHEMA = pa.schema([("name", pa.string()), ("norm", pa.string()), ("han", pa.string())])
 
 
-def _same_part_and_birth_date(part: int, name: str) -> str:
-    """Pairs sharing one part of a full name key (1: the family name, 2: the given name)
-    and a birth date, tagged with rule number `part`."""
+# What a key says about a pair that shares it (features.py and model.py read these).
+KIND_EXACT = 1  # family name + given syllables as some system writes them ("|x:")
+KIND_SOUND = 2  # the same in the Mandarin or loose dialect space ("|m:", "|d:")
+KIND_SPELLING = 3  # the given name's letters under the family name or its initial
+
+
+def key_records(con: duckdb.DuckDBPyConnection, records: str, keys: str) -> None:
+    """Create table ``record_keys(rid, k, kind, n, head, tail, birth_date)``: every name
+    key of every record, hashed, with its kind and how many records hold it (``n``).
+
+    ``records`` needs ``rid`` (an integer id), ``names`` and ``birth_date``; ``keys`` is
+    the (name, key) table. Keys travel as 64-bit hashes: joins and groupings over tens
+    of millions of rows run several times faster on integers than on strings.
+    """
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _keyed AS
+        SELECT DISTINCT r.rid, k.key, r.birth_date
+        FROM (SELECT rid, unnest(names) AS name, birth_date FROM {records}) r
+        JOIN {keys} k USING (name)
+    """)
+    con.execute(f"""
+        CREATE OR REPLACE TABLE record_keys AS
+        SELECT rid, hash(key) AS k,
+               CAST(CASE WHEN contains(key, '|x:') THEN {KIND_EXACT}
+                         WHEN contains(key, '|') THEN {KIND_SOUND}
+                         ELSE {KIND_SPELLING} END AS UTINYINT) AS kind,
+               CAST(count(*) OVER (PARTITION BY key) AS INTEGER) AS n,
+               CASE WHEN contains(key, '|') THEN hash(split_part(key, '|', 1)) END AS head,
+               CASE WHEN contains(key, '|') THEN hash(split_part(key, '|', 2)) END AS tail,
+               birth_date
+        FROM _keyed
+    """)
+    con.execute("DROP TABLE _keyed")
+
+
+def _same_part_and_birth_date(part: str, rule: int) -> str:
+    """Pairs sharing one part of a full name key (head: the family name, tail: the given
+    name) and a birth date, tagged with rule number `rule`."""
     side = (
-        f"(SELECT DISTINCT unique_id, split_part(key, '|', {part}) AS {name}, birth_date "
-        "FROM _record_keys WHERE birth_date IS NOT NULL AND contains(key, '|'))"
+        f"(SELECT DISTINCT rid, {part}, birth_date FROM record_keys "
+        f"WHERE birth_date IS NOT NULL AND {part} IS NOT NULL)"
     )
     return (
-        f"SELECT a.unique_id, b.unique_id, {part} FROM {side} a JOIN {side} b "
-        f"ON a.{name} = b.{name} AND a.birth_date = b.birth_date AND a.unique_id < b.unique_id"
+        f"SELECT a.rid, b.rid, {rule}, NULL, NULL, NULL FROM {side} a JOIN {side} b "
+        f"ON a.{part} = b.{part} AND a.birth_date = b.birth_date AND a.rid < b.rid"
     )
 
 
 def build_pairs(
-    con: duckdb.DuckDBPyConnection, records: str, keys: str, *, max_block: int = MAX_BLOCK
+    con: duckdb.DuckDBPyConnection, records: str, *, max_block: int = MAX_BLOCK
 ) -> BlockingStats:
-    """Create table ``pairs(unique_id_l, unique_id_r, match_key)`` from the records table
-    (``unique_id, names, birth_date, identifiers``) and the (name, key) table."""
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _record_keys AS
-        SELECT DISTINCT r.unique_id, k.key, year(r.birth_date) AS birth_year, r.birth_date
-        FROM (SELECT unique_id, unnest(names) AS name, birth_date FROM {records}) r
-        JOIN {keys} k USING (name)
-    """)
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE _key_sizes AS
-        SELECT key, count(*) AS n FROM _record_keys GROUP BY key
-    """)
-    oversized = con.execute(f"SELECT count(*) FROM _key_sizes WHERE n > {max_block}").fetchall()
+    """Create table ``pairs(rid_l, rid_r, match_key, exact_min, sound_min,
+    spelling_shared)`` from the records table (``rid, identifiers``) and ``record_keys``
+    (`key_records`).
+
+    The join that finds the pairs also yields, for free, what each pair's names share:
+    the size of the rarest shared exact and sound key and whether a spelling key is
+    shared, the name comparison's whole input, so scoring needs no list intersections.
+    A key held by more than `max_block` records only pairs records born the same year;
+    features.py lists those keys per record so that scoring still sees them shared.
+    """
+    if max_block <= COMMON_KEY:
+        raise ValueError(f"max_block must exceed COMMON_KEY ({COMMON_KEY}), not {max_block}")
+    oversized = con.execute(
+        f"SELECT count(DISTINCT k) FROM record_keys WHERE n > {max_block}"
+    ).fetchall()
+    evidence = f"""
+        min(n) FILTER (kind = {KIND_EXACT}) AS exact_min,
+        min(n) FILTER (kind = {KIND_SOUND}) AS sound_min,
+        bool_or(kind = {KIND_SPELLING}) AS spelling_shared"""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _rule_pairs AS
-        SELECT a.unique_id AS unique_id_l, b.unique_id AS unique_id_r, 0 AS rule
-        FROM _record_keys a JOIN _record_keys b
-          ON a.key = b.key AND a.unique_id < b.unique_id
-        WHERE a.key IN (SELECT key FROM _key_sizes WHERE n <= {max_block})
+        WITH shared AS (
+            SELECT a.rid AS rid_l, b.rid AS rid_r, a.kind, a.n
+            FROM record_keys a JOIN record_keys b ON a.k = b.k AND a.rid < b.rid
+            WHERE a.n <= {max_block} AND b.n <= {max_block}
+            UNION ALL
+            SELECT a.rid, b.rid, a.kind, a.n
+            FROM record_keys a JOIN record_keys b
+              ON a.k = b.k AND year(a.birth_date) = year(b.birth_date) AND a.rid < b.rid
+            WHERE a.n > {max_block} AND b.n > {max_block}
+        )
+        SELECT rid_l, rid_r, 0 AS rule, {evidence} FROM shared GROUP BY ALL
         UNION ALL
-        SELECT a.unique_id, b.unique_id, 0
-        FROM _record_keys a JOIN _record_keys b
-          ON a.key = b.key AND a.birth_year = b.birth_year AND a.unique_id < b.unique_id
-        WHERE a.key IN (SELECT key FROM _key_sizes WHERE n > {max_block})
+        {_same_part_and_birth_date("head", 1)}
         UNION ALL
-        {_same_part_and_birth_date(1, "head")}
+        {_same_part_and_birth_date("tail", 2)}
         UNION ALL
-        {_same_part_and_birth_date(2, "tail")}
-        UNION ALL
-        SELECT a.unique_id, b.unique_id, 3
-        FROM (SELECT unique_id, unnest(identifiers) AS ident FROM {records}) a
-        JOIN (SELECT unique_id, unnest(identifiers) AS ident FROM {records}) b
-          ON a.ident = b.ident AND a.unique_id < b.unique_id
+        SELECT a.rid, b.rid, 3, NULL, NULL, NULL
+        FROM (SELECT rid, unnest(identifiers) AS ident FROM {records}) a
+        JOIN (SELECT rid, unnest(identifiers) AS ident FROM {records}) b
+          ON a.ident = b.ident AND a.rid < b.rid
         WHERE length(a.ident) >= 5
     """)
     con.execute("""
         CREATE OR REPLACE TABLE pairs AS
-        SELECT unique_id_l, unique_id_r, min(rule) AS match_key
+        SELECT rid_l, rid_r, min(rule) AS match_key, min(exact_min) AS exact_min,
+               min(sound_min) AS sound_min, bool_or(spelling_shared) AS spelling_shared
         FROM _rule_pairs GROUP BY ALL
     """)
     counts = dict(
         con.execute("SELECT match_key, count(*) FROM pairs GROUP BY 1 ORDER BY 1").fetchall()
     )
-    for table in ("_record_keys", "_key_sizes", "_rule_pairs"):
-        con.execute(f"DROP TABLE {table}")
+    con.execute("DROP TABLE _rule_pairs")
     rules = {
         0: "name key",
         1: "family name + birth date",

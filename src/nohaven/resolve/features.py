@@ -14,13 +14,19 @@ import duckdb
 
 from nohaven.names.analysis import NameAnalysis
 from nohaven.names.readings import fold_latin
+from nohaven.resolve.blocking import (
+    COMMON_KEY,
+    KIND_EXACT,
+    KIND_SOUND,
+    KIND_SPELLING,
+    MAX_BLOCK,
+)
 
-# A key travels as one BIGINT: how many records hold it, times 2^40, plus 40 bits of its
-# hash. Integer lists intersect several times faster than string lists, and the smallest
-# shared value is the rarest shared key (a hash collision among millions of keys merely
-# adds a spurious shared key to a handful of pairs).
+# For Splink, a record's keys travel as BIGINTs: how many records hold the key, times
+# 2^40, plus 40 bits of its hash, so the smallest shared value is the rarest shared key
+# (a hash collision among millions of keys merely adds a spurious shared key to a
+# handful of pairs).
 KEY_SIZE_SHIFT = 1 << 40
-COMMON_KEY = 15  # a key held by more records than this is a common name (levels, context)
 
 
 def han_form(analysis: NameAnalysis) -> str:
@@ -42,25 +48,52 @@ def normalised_form(analysis: NameAnalysis) -> str:
 MAX_SHARED_TARGET = 20
 
 
+# EM trains on pairs born the same day, whose number grows with the square of the
+# records; past this many, it trains on a sample of the records.
+EM_PAIRS = 1_500_000
+
+
+def training_sample(con: duckdb.DuckDBPyConnection, records: str) -> float:
+    """The fraction of records Splink trains on: all of them unless EM's pairs (records
+    born the same day) would exceed `EM_PAIRS`; a sample keeps their proportions."""
+    row = con.execute(
+        f"SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM ("
+        f"SELECT count(*) AS n FROM {records} WHERE birth_date IS NOT NULL GROUP BY birth_date)"
+    ).fetchall()
+    pairs = float(row[0][0])
+    return 1.0 if pairs <= EM_PAIRS else (EM_PAIRS / pairs) ** 0.5
+
+
+def _sized(count: str, value: str) -> str:
+    """A value as one BIGINT that sorts by how many records hold it (`count`)."""
+    hashed = f"CAST(hash({value}) % {KEY_SIZE_SHIFT} AS BIGINT)"
+    return f"CAST({count} AS BIGINT) * {KEY_SIZE_SHIFT} + {hashed}"
+
+
 def build_person_features(
     con: duckdb.DuckDBPyConnection,
     records: str,
-    keys: str,
     forms: str,
     edges: str | None = None,
+    *,
+    max_block: int = MAX_BLOCK,
+    model_sample: float = 1.0,
 ) -> None:
-    """Create table ``person_features`` from the person records, their (name, key) and
-    (name, norm, han) tables and, optionally, their relations (``edges``: kind, source,
-    target).
+    """Create tables ``person_features`` (every record: what scoring a blocked pair
+    reads) and ``person_model_features`` (a seeded sample of the records, with their
+    name keys as lists: what Splink trains on), from the person records (``rid``,
+    ``unique_id``, …), ``record_keys`` (blocking.key_records), the (name, norm, han)
+    table and, optionally, their relations (``edges``: kind, source, target).
 
-    Columns: unique_id, dataset, names_norm (each normalised name, sized like the
-    keys), han_names, exact_keys, sound_keys, spelling_keys, heads, primary_key,
-    birth_date, gender, nationalities, identifiers, identifier_kinds (which identifier
-    properties the record has), relative_keys (exact keys of the record's relatives) and
-    associate_keys (exact keys of the records tied to the same company, asset or case):
-    when one record's relative is named among the other's associates, a spouse found
-    beside the official abroad, the
-    pair gains.
+    ``person_features`` columns: rid, unique_id, dataset, names_norm (each normalised
+    name, sized like the keys), han_names, heads (family names), has_name_keys,
+    common_exact / common_sound / common_spelling (keys held by more than `max_block`
+    records, which blocking does not join on), birth_date, gender, nationalities,
+    identifiers, identifier_kinds (which identifier properties the record has),
+    relative_keys (exact keys of the record's relatives) and associate_keys (exact keys
+    of the records tied to the same company, asset or case): when one record's relative
+    is named among the other's associates, a spouse found beside the official abroad,
+    the pair gains. The model table adds exact_keys, sound_keys and spelling_keys.
     """
     if edges is None:
         con.execute(
@@ -68,34 +101,23 @@ def build_person_features(
         )
         edges = "_no_edges"
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _record_keys AS
-        SELECT DISTINCT r.unique_id, k.key
-        FROM (SELECT unique_id, unnest(names) AS name FROM {records}) r
-        JOIN {keys} k USING (name)
-    """)
-    con.execute(f"""
         CREATE OR REPLACE TABLE person_features AS
-        WITH sized AS (
-            SELECT unique_id, key,
-                   CAST(count(*) OVER (PARTITION BY key) AS BIGINT) * {KEY_SIZE_SHIFT}
-                   + CAST(hash(key) % {KEY_SIZE_SHIFT} AS BIGINT) AS sized_key
-            FROM _record_keys
+        WITH per_record AS (
+            SELECT rid,
+                   list_sort(list(DISTINCT head) FILTER (head IS NOT NULL)) AS heads,
+                   bool_or(kind <> {KIND_EXACT}) AS has_name_keys,
+                   list_sort(list(k) FILTER (n > {max_block} AND kind = {KIND_EXACT}))
+                       AS common_exact,
+                   list_sort(list(k) FILTER (n > {max_block} AND kind = {KIND_SOUND}))
+                       AS common_sound,
+                   list_sort(list(k) FILTER (n > {max_block} AND kind = {KIND_SPELLING}))
+                       AS common_spelling
+            FROM record_keys GROUP BY rid
         ),
-        per_record AS (
-            SELECT unique_id,
-                   list_sort(list(sized_key) FILTER (contains(key, '|x:'))) AS exact_keys,
-                   list_sort(list(sized_key) FILTER (contains(key, '|m:')
-                                                     OR contains(key, '|d:'))) AS sound_keys,
-                   list_sort(list(sized_key) FILTER (NOT contains(key, '|'))) AS spelling_keys,
-                   list_sort(list(DISTINCT split_part(key, '|', 1))
-                             FILTER (contains(key, '|'))) AS heads,
-                   min(key) FILTER (contains(key, '|m:')) AS primary_key
-            FROM sized GROUP BY unique_id
-        ),
+        ids AS (SELECT rid, unique_id FROM {records}),
         context_keys AS (
-            SELECT unique_id, sized_key FROM sized
-            WHERE contains(key, '|x:')
-              AND sized_key < {(COMMON_KEY + 1) * KEY_SIZE_SHIFT}
+            SELECT i.unique_id, k.k FROM record_keys k JOIN ids i USING (rid)
+            WHERE k.kind = {KIND_EXACT} AND k.n <= {COMMON_KEY}
         ),
         relatives AS (
             SELECT source AS unique_id, target AS other FROM {edges} WHERE kind = 'relative'
@@ -114,40 +136,43 @@ def build_person_features(
         ),
         context AS (
             SELECT unique_id,
-                   list_sort(list(DISTINCT sized_key) FILTER (relation = 'relative'))
-                       AS relative_keys,
-                   list_sort(list(DISTINCT sized_key) FILTER (relation = 'associate'))
+                   list_sort(list(DISTINCT k) FILTER (relation = 'relative')) AS relative_keys,
+                   list_sort(list(DISTINCT k) FILTER (relation = 'associate'))
                        AS associate_keys
             FROM (
-                SELECT r.unique_id, 'relative' AS relation, c.sized_key
+                SELECT r.unique_id, 'relative' AS relation, c.k
                 FROM relatives r JOIN context_keys c ON c.unique_id = r.other
                 UNION ALL
-                SELECT a.unique_id, 'associate', c.sized_key
+                SELECT a.unique_id, 'associate', c.k
                 FROM associates a JOIN context_keys c ON c.unique_id = a.other
             )
             GROUP BY unique_id
         ),
         record_norms AS (
-            SELECT DISTINCT r.unique_id, f.norm, f.han
-            FROM (SELECT unique_id, unnest(names) AS name FROM {records}) r
+            SELECT DISTINCT r.rid, f.norm, f.han
+            FROM (SELECT rid, unnest(names) AS name FROM {records}) r
             JOIN {forms} f USING (name)
             WHERE f.norm <> ''
         ),
         normalised AS (
-            SELECT unique_id,
+            SELECT rid,
                    list_sort(list(sized_norm)) AS names_norm,
                    list_sort(list(DISTINCT han) FILTER (han <> '')) AS han_names
             FROM (
-                SELECT unique_id, han,
-                       CAST(count(*) OVER (PARTITION BY norm) AS BIGINT) * {KEY_SIZE_SHIFT}
-                       + CAST(hash(norm) % {KEY_SIZE_SHIFT} AS BIGINT) AS sized_norm
+                SELECT rid, han, {_sized("count(*) OVER (PARTITION BY norm)", "norm")}
+                    AS sized_norm
                 FROM record_norms
             )
-            GROUP BY unique_id
+            GROUP BY rid
         )
-        SELECT r.unique_id, r.dataset, n.names_norm,
+        SELECT r.rid, r.unique_id, r.dataset, n.names_norm,
                CASE WHEN len(n.han_names) > 0 THEN n.han_names END AS han_names,
-               k.exact_keys, k.sound_keys, k.spelling_keys, k.heads, k.primary_key,
+               CASE WHEN len(k.heads) > 0 THEN k.heads END AS heads,
+               coalesce(k.has_name_keys, false) AS has_name_keys,
+               CASE WHEN len(k.common_exact) > 0 THEN k.common_exact END AS common_exact,
+               CASE WHEN len(k.common_sound) > 0 THEN k.common_sound END AS common_sound,
+               CASE WHEN len(k.common_spelling) > 0 THEN k.common_spelling END
+                   AS common_spelling,
                r.birth_date, r.gender,
                CASE WHEN len(r.nationalities) > 0 THEN r.nationalities END AS nationalities,
                CASE WHEN len(r.identifiers) > 0 THEN r.identifiers END AS identifiers,
@@ -156,8 +181,30 @@ def build_person_features(
                CASE WHEN len(c.relative_keys) > 0 THEN c.relative_keys END AS relative_keys,
                CASE WHEN len(c.associate_keys) > 0 THEN c.associate_keys END AS associate_keys
         FROM {records} r
-        LEFT JOIN per_record k USING (unique_id)
-        LEFT JOIN normalised n USING (unique_id)
+        LEFT JOIN per_record k USING (rid)
+        LEFT JOIN normalised n USING (rid)
         LEFT JOIN context c USING (unique_id)
     """)
-    con.execute("DROP TABLE _record_keys")
+    # The sample is drawn by a hash of the id, so it is the same on every run.
+    sampled = (
+        "true" if model_sample >= 1.0 else f"hash(unique_id) % 1000000 < {int(model_sample * 1e6)}"
+    )
+    con.execute(f"""
+        CREATE OR REPLACE TABLE person_model_features AS
+        WITH sample AS (SELECT * FROM person_features WHERE {sampled}),
+        keyed AS (
+            SELECT rid,
+                   list_sort(list({_sized("n", "k")}) FILTER (kind = {KIND_EXACT}))
+                       AS exact_keys,
+                   list_sort(list({_sized("n", "k")}) FILTER (kind = {KIND_SOUND}))
+                       AS sound_keys,
+                   list_sort(list({_sized("n", "k")}) FILTER (kind = {KIND_SPELLING}))
+                       AS spelling_keys
+            FROM record_keys WHERE rid IN (SELECT rid FROM sample) GROUP BY rid
+        )
+        SELECT s.*,
+               CASE WHEN len(k.exact_keys) > 0 THEN k.exact_keys END AS exact_keys,
+               CASE WHEN len(k.sound_keys) > 0 THEN k.sound_keys END AS sound_keys,
+               CASE WHEN len(k.spelling_keys) > 0 THEN k.spelling_keys END AS spelling_keys
+        FROM sample s LEFT JOIN keyed k USING (rid)
+    """)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from nohaven.resolve.features import COMMON_KEY, KEY_SIZE_SHIFT
+from nohaven.resolve.blocking import COMMON_KEY
+from nohaven.resolve.features import KEY_SIZE_SHIFT
 
 Dialect = Literal["duckdb", "spark"]
 
@@ -192,6 +193,42 @@ def person_comparisons(dialect: Dialect) -> list[dict[str, Any]]:
         ],
     }
     return [name, birth, gender, nationality, identifiers, dataset, family]
+
+
+def pair_name_levels() -> dict[str, str]:
+    """The name comparison's levels, label → DuckDB condition, over a blocked pair.
+
+    Splink trains on records (`person_comparisons`: list intersections of each record's
+    keys); scoring every blocked pair that way costs several list intersections a pair,
+    so the pairs are scored from what blocking already found they share: the size of
+    the rarest shared exact and sound key (``exact_min``, ``sound_min``) and whether a
+    spelling key is shared, plus the few common keys blocking left out. The two forms
+    agree level for level (tests/resolve/test_resolve_scoring.py).
+    """
+    s = _DIALECTS["duckdb"]
+
+    def rarest(column: str, size: int) -> str:
+        return f"{column} <= {size}"
+
+    return {
+        "no usable name": "NOT has_name_keys_l OR NOT has_name_keys_r",
+        "same name, unique": s.min_shared_below("names_norm", 2),
+        "same name, rare": s.min_shared_below("names_norm", RARE_KEY),
+        "same name": f"{s.has_any}(names_norm_l, names_norm_r)",
+        "different Han characters": "han_names_l IS NOT NULL AND han_names_r IS NOT NULL",
+        "same spelling or reading, unique": rarest("exact_min", 2),
+        "same spelling or reading, rare": rarest("exact_min", RARE_KEY),
+        "same spelling or reading": rarest("exact_min", COMMON_KEY),
+        "same reading, common name": "exact_min IS NOT NULL "
+        f"OR {s.has_any}(common_exact_l, common_exact_r)",
+        "same sound, unique": rarest("sound_min", 2),
+        "same sound, rare": rarest("sound_min", RARE_KEY),
+        "same sound": f"sound_min IS NOT NULL OR {s.has_any}(common_sound_l, common_sound_r)",
+        "same letters, spacing or typo": "coalesce(spelling_shared, false) "
+        f"OR {s.has_any}(common_spelling_l, common_spelling_r)",
+        "same family name only": f"{s.has_any}(heads_l, heads_r)",
+        "different": "ELSE",
+    }
 
 
 def person_settings(dialect: Dialect, records: int) -> dict[str, Any]:

@@ -23,23 +23,30 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from nohaven.errors import NohavenError
-from nohaven.resolve.blocking import build_pairs, company_key_table, name_tables
+from nohaven.resolve.blocking import (
+    MAX_BLOCK,
+    BlockingStats,
+    build_pairs,
+    company_key_table,
+    key_records,
+    name_tables,
+)
 from nohaven.resolve.cluster import attach_by_unique_name, cluster_pairs, stable_canonical_ids
 from nohaven.resolve.engines import (
     ENGINES,
     MIN_LABELLED_PAIRS,
-    LevelWeights,
+    LevelLabels,
     labelled_pair_count,
     score_on_duckdb,
     score_on_spark,
 )
-from nohaven.resolve.features import build_person_features
+from nohaven.resolve.features import build_person_features, training_sample
 from nohaven.resolve.judgements import latest_judgements
 from nohaven.resolve.model import SAME_NAME_LEVELS, person_settings
 from nohaven.resolve.records import load_edges, load_records
 from nohaven.store.store import Store
 
-DEFAULT_THRESHOLD = 0.7  # match probability at which two person records merge
+DEFAULT_THRESHOLD = 0.8  # match probability at which two person records merge
 REVIEW_FLOOR = 0.05  # pairs kept for review and explanation from this probability up
 COMPANY_NAME_PROBABILITY = 0.3  # same name only: generic names recur, so review, not merge
 COMPANY_IDENTIFIER_PROBABILITY = 0.99  # same registration number or other identifier
@@ -70,36 +77,68 @@ class ResolveSummary:
         return asdict(self)
 
 
+def build_person_tables(
+    con: duckdb.DuckDBPyConnection,
+    persons: pa.Table,
+    summary: ResolveSummary,
+    *,
+    model_sample: float | None = None,
+    max_block: int = MAX_BLOCK,
+    progress: Progress | None = None,
+) -> BlockingStats:
+    """Tables `person_records`, `pairs`, `person_features` and `person_model_features`
+    on `con` from the person records: name keys (Python, once per distinct name), then
+    blocking and features in DuckDB. Splink trains on all records unless EM's pairs
+    would be too many (`model_sample` overrides)."""
+    say = progress or (lambda _message: None)
+    names = sorted({n for names in persons["names"].to_pylist() for n in names or ()})
+    con.register("_persons_arrow", persons)
+    # Integer record ids: every join and grouping over keys and pairs runs on them.
+    con.execute(
+        "CREATE TABLE person_records AS "
+        "SELECT CAST(row_number() OVER (ORDER BY unique_id) AS INTEGER) AS rid, * "
+        "FROM _persons_arrow"
+    )
+    con.unregister("_persons_arrow")
+    keys, forms = name_tables(names)
+    con.register("_keys_arrow", keys)
+    con.register("_forms_arrow", forms)
+    con.execute("CREATE TABLE name_forms AS SELECT * FROM _forms_arrow")
+    con.unregister("_forms_arrow")
+    say("blocking people")
+    key_records(con, "person_records", "_keys_arrow")
+    con.unregister("_keys_arrow")
+    no_key = con.execute(
+        "SELECT count(*) FROM person_records WHERE rid NOT IN (SELECT rid FROM record_keys)"
+    ).fetchall()[0][0]
+    if no_key:
+        summary.skipped["persons without a usable name"] = int(no_key)
+    stats = build_pairs(con, "person_records", max_block=max_block)
+    summary.comparisons_by_rule = stats.by_rule
+    summary.comparisons += stats.total
+    say("person features")
+    sample = training_sample(con, "person_records") if model_sample is None else model_sample
+    build_person_features(
+        con, "person_records", "name_forms", "edges", max_block=max_block, model_sample=sample
+    )
+    con.execute("DROP TABLE record_keys")
+    return stats
+
+
 def _person_predictions(
     con: duckdb.DuckDBPyConnection,
     persons: pa.Table,
     summary: ResolveSummary,
     engine: str,
     same_pairs: list[tuple[str, str]],
+    say: Progress,
 ) -> pa.Table:
     """Scored candidate pairs of person records: left_id, right_id, probability, weight,
-    evidence. Keys, pairs and features are built in DuckDB; the model runs on `engine`."""
-    names = sorted({n for names in persons["names"].to_pylist() for n in names or ()})
-    con.register("_persons_arrow", persons)
-    con.execute("CREATE TABLE person_records AS SELECT * FROM _persons_arrow")
-    con.unregister("_persons_arrow")
-    keys, forms = name_tables(names)
-    con.register("_keys_arrow", keys)
-    con.execute("CREATE TABLE name_keys AS SELECT * FROM _keys_arrow")
-    con.unregister("_keys_arrow")
-    con.register("_forms_arrow", forms)
-    con.execute("CREATE TABLE name_forms AS SELECT * FROM _forms_arrow")
-    con.unregister("_forms_arrow")
-    no_key = con.execute(
-        "SELECT count(*) FROM person_records r WHERE NOT EXISTS ("
-        " SELECT 1 FROM (SELECT unnest(r.names) AS name) n JOIN name_keys k USING (name))"
-    ).fetchall()[0][0]
-    if no_key:
-        summary.skipped["persons without a usable name"] = int(no_key)
-    stats = build_pairs(con, "person_records", "name_keys")
-    summary.comparisons_by_rule = stats.by_rule
-    summary.comparisons += stats.total
-    build_person_features(con, "person_records", "name_keys", "name_forms", "edges")
+    evidence. Keys, pairs and features are built in DuckDB; the model runs on `engine`
+    (Spark scores from every record's features, so it trains on all of them)."""
+    stats = build_person_tables(
+        con, persons, summary, model_sample=1.0 if engine == "spark" else None, progress=say
+    )
     if same_pairs:
         # Only pairs of person records still loaded; the table's absence means none.
         con.register(
@@ -122,15 +161,16 @@ def _person_predictions(
     if stats.total == 0:
         return _empty_predictions()
     settings = person_settings("duckdb", persons.num_rows)
+    say("training and scoring people")
     if engine == "spark":
-        scored, weights = score_on_spark(con, settings, REVIEW_FLOOR)
+        scored, labels = score_on_spark(con, settings, REVIEW_FLOOR)
     else:
-        scored, weights = score_on_duckdb(con, settings, REVIEW_FLOOR)
+        scored, labels = score_on_duckdb(con, settings, REVIEW_FLOOR)
     con.register("_scored", scored)
     try:
         return con.sql(
             f"SELECT unique_id_l AS left_id, unique_id_r AS right_id, "
-            f"match_probability, match_weight, {_evidence_sql(weights)} AS evidence "
+            f"match_probability, match_weight, {_evidence_sql(labels)} AS evidence "
             f"FROM _scored ORDER BY left_id, right_id"
         ).to_arrow_table()
     finally:
@@ -156,18 +196,13 @@ def _single_valued_attributes(
     }
 
 
-def _evidence_sql(weights: LevelWeights) -> str:
-    """A readable line per pair ("name: same sound; birth_date: same date; …").
-
-    Splink reports each comparison's match weight, the weight of the level that applied,
-    so the level is recovered from the trained weight of each level.
-    """
+def _evidence_sql(labels: LevelLabels) -> str:
+    """A readable line per pair ("name: same sound; birth_date: same date; …"), from
+    the level each comparison took (Splink's ``gamma_*`` columns)."""
     by_column: dict[str, list[str]] = {}
-    for column, label, weight in weights:
+    for column, label, value in labels:
         text = f"{column}: {label}".replace("'", "''")
-        by_column.setdefault(column, []).append(
-            f"WHEN abs(mw_{column} - ({weight!r})) < 1e-9 THEN '{text}'"
-        )
+        by_column.setdefault(column, []).append(f"WHEN gamma_{column} = {value} THEN '{text}'")
     parts = [f"CASE {' '.join(cases)} ELSE NULL END" for cases in by_column.values()]
     return f"concat_ws('; ', {', '.join(parts)})" if parts else "''"
 
@@ -277,13 +312,13 @@ def resolve(
         con.register("_edges_arrow", load_edges(store))
         con.execute("CREATE TABLE edges AS SELECT * FROM _edges_arrow")
         con.unregister("_edges_arrow")
-        say("scoring people")
+        say("name keys of people")
         judged_same = [
             (j.left_id, j.right_id)
             for j in (latest_judgements(store) if learn_from_judgements else [])
             if j.judgement == "same"
         ]
-        people = _person_predictions(con, persons, summary, engine, judged_same)
+        people = _person_predictions(con, persons, summary, engine, judged_same, say)
         attributes = _single_valued_attributes(con)
         say("scoring companies")
         firms = _company_predictions(con, companies, summary)
