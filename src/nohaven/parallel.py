@@ -20,6 +20,7 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 PARALLEL_FROM = 20_000  # items from which the work is split across processes
+MAX_CHUNK = 25_000  # items per chunk at most, so each result stays small to send back
 
 
 def map_chunks(
@@ -35,7 +36,7 @@ def map_chunks(
         and len(items) >= parallel_from
         and "fork" in multiprocessing.get_all_start_methods()
     ):
-        size = -(-len(items) // (workers * 4))
+        size = min(-(-len(items) // (workers * 4)), MAX_CHUNK)
         parts = [list(items[i : i + size]) for i in range(0, len(items), size)]
         try:
             context = multiprocessing.get_context("fork")

@@ -12,7 +12,6 @@ from nohaven.resolve.blocking import (
     build_pairs,
     company_key,
     key_records,
-    name_key_table,
     name_tables,
 )
 
@@ -29,8 +28,10 @@ def test_parallel_name_tables_equal_the_serial_ones(monkeypatch: pytest.MonkeyPa
     parallel_keys, parallel_forms = name_tables(NAMES, workers=2)
     assert _rows(serial_keys) == _rows(parallel_keys)
     assert _rows(serial_forms) == _rows(parallel_forms)
-    assert "J. Lee" not in serial_keys["name"].to_pylist()  # no family and given name: no key
-    forms = {row[0]: row[1:] for row in _rows(serial_forms)}
+    ids = {name: name_id for name_id, name, _, _ in _rows(serial_forms)}
+    assert ids["J. Lee"] not in serial_keys["name_id"].to_pylist()  # no family name: no key
+    assert ids["许超凡"] in serial_keys["name_id"].to_pylist()
+    forms = {row[1]: row[2:] for row in _rows(serial_forms)}
     assert forms["许超凡"] == ("许超凡", "许超凡")
     assert forms["Chaofan Xu"] == ("chaofan xu", "")
 
@@ -59,8 +60,10 @@ def test_rules_pair_cross_script_names_dates_and_identifiers_and_cap_common_keys
     con = duckdb.connect()
     con.register("records", _records(rows))
     names = sorted({n for r in rows for n in r[1]})
-    con.register("keys", name_key_table(names, workers=1))
-    key_records(con, "records", "keys")
+    keys, forms = name_tables(names, workers=1)
+    con.register("keys", keys)
+    con.register("forms", forms)
+    key_records(con, "records", "keys", "forms")
     stats = build_pairs(con, "records", max_block=COMMON_KEY + 1)
     pairs = {
         tuple(p)

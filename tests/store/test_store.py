@@ -52,3 +52,35 @@ def test_status_counts_per_dataset(store: Store) -> None:
     assert status["datasets"]["bank"]["accounts"] == 1
     assert status["datasets"]["bank"]["sources"] == 1
     assert status["totals"]["accounts"] == 1
+
+
+def _clusters(store: Store) -> list[tuple]:
+    return store.fetchall("SELECT entity_id, canonical_id FROM clusters ORDER BY 1")
+
+
+def test_replace_rows_swaps_whole_tables_all_or_nothing(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyarrow as pa
+
+    from nohaven.store import store as store_module
+
+    monkeypatch.setattr(store_module, "_STAGING_BATCH", 3)  # several staged batches
+    first = pa.table({"entity_id": ["a", "b"], "canonical_id": ["x", "x"], "kind": ["person"] * 2})
+    store.replace_rows({"clusters": first})
+    assert _clusters(store) == [("a", "x"), ("b", "x")]
+
+    ids = [f"e{i}" for i in range(10)]
+    second = pa.table({"entity_id": ids, "canonical_id": ids, "kind": ["person"] * 10})
+
+    def fail(_: Store) -> None:
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        store.replace_rows({"clusters": second}, fail)
+    assert _clusters(store) == [("a", "x"), ("b", "x")]  # nothing half-written
+    store.replace_rows({"clusters": second}, lambda s: s.add_source("r", "h", "ds", "ftm"))
+    assert _clusters(store) == sorted((i, i) for i in ids)
+    assert [s.sha256 for s in store.sources()] == ["h"]
+    tables = {row[0] for row in store.fetchall("SELECT table_name FROM information_schema.tables")}
+    assert not any(t.startswith("_staging") for t in tables)

@@ -21,6 +21,7 @@ from functools import lru_cache
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from nohaven.names.keys import bulk_analysis, keys_of
 from nohaven.parallel import PARALLEL_FROM, map_chunks
@@ -59,56 +60,58 @@ def company_key(name: str) -> str:
     return " ".join(text.split())
 
 
-def _name_rows(names: Sequence[str]) -> tuple[list[str], list[str], list[str], list[str]]:
-    """For a chunk of names: (name, key) rows, and each name's normalised and Han form,
-    from one analysis per name."""
+def _name_rows(names: Sequence[str]) -> tuple[pa.Table, pa.Table]:
+    """For a chunk of names: ``(i, key)`` for every key of the chunk's i-th name, and
+    ``(norm, han)`` for each name, from one analysis per name. Arrow, not Python lists:
+    tens of millions of keys cost a few bytes each instead of a Python object each."""
     from nohaven.resolve.features import han_form, normalised_form
 
-    key_names: list[str] = []
+    positions: list[int] = []
     keys: list[str] = []
     norms: list[str] = []
     hans: list[str] = []
-    for name in names:
+    for i, name in enumerate(names):
         analysis = bulk_analysis(name)
         for key in keys_of(analysis):
-            key_names.append(name)
+            positions.append(i)
             keys.append(key)
         norms.append(normalised_form(analysis))
         hans.append(han_form(analysis))
-    return key_names, keys, norms, hans
+    return (
+        pa.table({"i": pa.array(positions, pa.int32()), "key": pa.array(keys, pa.string())}),
+        pa.table({"norm": pa.array(norms, pa.string()), "han": pa.array(hans, pa.string())}),
+    )
 
 
 def name_tables(names: Sequence[str], workers: int | None = None) -> tuple[pa.Table, pa.Table]:
-    """For distinct person names: ``(name, key)`` for every blocking key, and
-    ``(name, norm, han)``, each name's normalised and Han form.
+    """For distinct person names: ``(name_id, key)`` for every blocking key, and
+    ``(name_id, name, norm, han)``, each name's id, normalised and Han form.
 
     Both come from the name engine in Python (about 100 µs a name), so large inputs are
     split across processes, one per core.
     """
-    done = map_chunks(_name_rows, names, workers, PARALLEL_FROM)
-    parts = [part for part, _ in done]
-    chunks = [result for _, result in done]
-    keys = pa.table(
-        {
-            "name": [n for chunk in chunks for n in chunk[0]],
-            "key": [k for chunk in chunks for k in chunk[1]],
-        },
-        schema=_KEY_SCHEMA,
-    )
-    forms = pa.table(
-        {
-            "name": [n for part in parts for n in part],
-            "norm": [x for chunk in chunks for x in chunk[2]],
-            "han": [x for chunk in chunks for x in chunk[3]],
-        },
-        schema=_FORM_SCHEMA,
-    )
-    return keys, forms
-
-
-def name_key_table(names: Sequence[str], workers: int | None = None) -> pa.Table:
-    """(name, key) for every blocking key of every distinct person name."""
-    return name_tables(names, workers)[0]
+    key_parts: list[pa.Table] = []
+    form_parts: list[pa.Table] = []
+    start = 0
+    for part, (keys, forms) in map_chunks(_name_rows, names, workers, PARALLEL_FROM):
+        key_parts.append(
+            pa.table(
+                {
+                    "name_id": pc.add(keys["i"], pa.scalar(start, pa.int32())),
+                    "key": keys["key"],
+                }
+            )
+        )
+        ids = pa.array(range(start, start + len(part)), pa.int32())
+        form_parts.append(
+            pa.table({"name_id": ids, "name": pa.array(part, pa.string())})
+            .append_column("norm", forms["norm"])
+            .append_column("han", forms["han"])
+        )
+        start += len(part)
+    if not key_parts:
+        return _KEY_SCHEMA.empty_table(), _FORM_SCHEMA.empty_table()
+    return pa.concat_tables(key_parts), pa.concat_tables(form_parts)
 
 
 def company_key_table(names: Iterable[str]) -> pa.Table:
@@ -116,12 +119,15 @@ def company_key_table(names: Iterable[str]) -> pa.Table:
     pairs = [(n, company_key(n)) for n in names]
     pairs = [(n, k) for n, k in pairs if k]
     return pa.table(
-        {"name": [p[0] for p in pairs], "key": [p[1] for p in pairs]}, schema=_KEY_SCHEMA
+        {"name": [p[0] for p in pairs], "key": [p[1] for p in pairs]}, schema=_COMPANY_KEY_SCHEMA
     )
 
 
-_KEY_SCHEMA = pa.schema([("name", pa.string()), ("key", pa.string())])
-_FORM_SCHEMA = pa.schema([("name", pa.string()), ("norm", pa.string()), ("han", pa.string())])
+_COMPANY_KEY_SCHEMA = pa.schema([("name", pa.string()), ("key", pa.string())])
+_KEY_SCHEMA = pa.schema([("name_id", pa.int32()), ("key", pa.string())])
+_FORM_SCHEMA = pa.schema(
+    [("name_id", pa.int32()), ("name", pa.string()), ("norm", pa.string()), ("han", pa.string())]
+)
 
 
 # What a key says about a pair that shares it (features.py and model.py read these).
@@ -130,33 +136,42 @@ KIND_SOUND = 2  # the same in the Mandarin or loose dialect space ("|m:", "|d:")
 KIND_SPELLING = 3  # the given name's letters under the family name or its initial
 
 
-def key_records(con: duckdb.DuckDBPyConnection, records: str, keys: str) -> None:
+def key_records(con: duckdb.DuckDBPyConnection, records: str, keys: str, forms: str) -> None:
     """Create table ``record_keys(rid, k, kind, n, head, tail, birth_date)``: every name
     key of every record, hashed, with its kind and how many records hold it (``n``).
 
-    ``records`` needs ``rid`` (an integer id), ``names`` and ``birth_date``; ``keys`` is
-    the (name, key) table. Keys travel as 64-bit hashes: joins and groupings over tens
-    of millions of rows run several times faster on integers than on strings.
+    ``records`` needs ``rid`` (an integer id), ``names`` and ``birth_date``; ``keys`` and
+    ``forms`` are `name_tables`. Keys travel as 64-bit hashes and sizes come from a
+    grouping, not a window: joins and groupings over tens of millions of rows run
+    several times faster on integers, and spill to disk when memory is short.
     """
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _keyed AS
-        SELECT DISTINCT r.rid, k.key, r.birth_date
+        CREATE OR REPLACE TEMP TABLE _record_names AS
+        SELECT DISTINCT r.rid, f.name_id, r.birth_date
         FROM (SELECT rid, unnest(names) AS name, birth_date FROM {records}) r
-        JOIN {keys} k USING (name)
+        JOIN {forms} f USING (name)
     """)
     con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _keyed AS
+        SELECT DISTINCT r.rid, k.k, k.kind, k.head, k.tail, r.birth_date
+        FROM _record_names r
+        JOIN (
+            SELECT name_id, hash(key) AS k,
+                   CAST(CASE WHEN contains(key, '|x:') THEN {KIND_EXACT}
+                             WHEN contains(key, '|') THEN {KIND_SOUND}
+                             ELSE {KIND_SPELLING} END AS UTINYINT) AS kind,
+                   CASE WHEN contains(key, '|') THEN hash(split_part(key, '|', 1)) END AS head,
+                   CASE WHEN contains(key, '|') THEN hash(split_part(key, '|', 2)) END AS tail
+            FROM {keys}
+        ) k USING (name_id)
+    """)
+    con.execute("""
         CREATE OR REPLACE TABLE record_keys AS
-        SELECT rid, hash(key) AS k,
-               CAST(CASE WHEN contains(key, '|x:') THEN {KIND_EXACT}
-                         WHEN contains(key, '|') THEN {KIND_SOUND}
-                         ELSE {KIND_SPELLING} END AS UTINYINT) AS kind,
-               CAST(count(*) OVER (PARTITION BY key) AS INTEGER) AS n,
-               CASE WHEN contains(key, '|') THEN hash(split_part(key, '|', 1)) END AS head,
-               CASE WHEN contains(key, '|') THEN hash(split_part(key, '|', 2)) END AS tail,
-               birth_date
-        FROM _keyed
+        SELECT rid, k, kind, CAST(s.n AS INTEGER) AS n, head, tail, birth_date
+        FROM _keyed JOIN (SELECT k, count(*) AS n FROM _keyed GROUP BY k) s USING (k)
     """)
     con.execute("DROP TABLE _keyed")
+    con.execute("DROP TABLE _record_names")
 
 
 def _same_part_and_birth_date(part: str, rule: int) -> str:

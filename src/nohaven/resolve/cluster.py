@@ -24,14 +24,21 @@ class _Groups:
     def __init__(self, attributes: Mapping[str, Attributes]) -> None:
         self.parent: dict[str, str] = {}
         self.forbidden: dict[str, set[str]] = {}
-        self.values: dict[str, dict[str, set[str]]] = {
-            item: {name: set(v) for name, v in attrs.items() if v}
-            for item, attrs in attributes.items()
-        }
+        self.attributes = attributes
+        # A group's values, made from its records' attributes when it first merges: most
+        # of a million records never do.
+        self.values: dict[str, dict[str, set[str]]] = {}
+
+    def _values(self, root: str) -> dict[str, set[str]]:
+        values = self.values.get(root)
+        if values is None:
+            attrs = self.attributes.get(root, {})
+            values = self.values[root] = {name: set(v) for name, v in attrs.items() if v}
+        return values
 
     def consistent(self, a: str, b: str) -> bool:
         """No single-valued attribute known on both sides with nothing in common."""
-        left, right = self.values.get(a, {}), self.values.get(b, {})
+        left, right = self._values(a), self._values(b)
         return all(
             left[name].isdisjoint(right[name]) is False for name in left.keys() & right.keys()
         )
@@ -63,8 +70,10 @@ class _Groups:
         moved = self.forbidden.pop(b, set())
         if moved:
             self.forbidden.setdefault(a, set()).update(moved)
-        for name, values in self.values.pop(b, {}).items():
-            self.values.setdefault(a, {}).setdefault(name, set()).update(values)
+        merged = self._values(a)
+        for name, values in self._values(b).items():
+            merged.setdefault(name, set()).update(values)
+        del self.values[b]
         return True
 
 
@@ -91,9 +100,8 @@ def cluster_pairs(
         groups.forbid(left, right)
     for left, right in same:
         groups.merge(left, right, force=True)
-    for left, right, probability in sorted(pairs, key=lambda p: (-p[2], p[0], p[1])):
-        if probability < threshold:
-            break
+    strong = [p for p in pairs if p[2] >= threshold]
+    for left, right, _ in sorted(strong, key=lambda p: (-p[2], p[0], p[1])):
         groups.merge(left, right)
     return {item: groups.find(item) for item in list(groups.parent)}
 

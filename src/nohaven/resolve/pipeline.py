@@ -10,6 +10,8 @@ store file never holds its intermediate tables.
 from __future__ import annotations
 
 import json
+import os
+import re
 import tempfile
 import time
 from collections.abc import Callable
@@ -101,13 +103,15 @@ def build_person_tables(
     )
     con.unregister("_persons_arrow")
     keys, forms = name_tables(names)
-    con.register("_keys_arrow", keys)
+    del names
     con.register("_forms_arrow", forms)
     con.execute("CREATE TABLE name_forms AS SELECT * FROM _forms_arrow")
     con.unregister("_forms_arrow")
     say("blocking people")
-    key_records(con, "person_records", "_keys_arrow")
+    con.register("_keys_arrow", keys)
+    key_records(con, "person_records", "_keys_arrow", "name_forms")
     con.unregister("_keys_arrow")
+    del keys
     no_key = con.execute(
         "SELECT count(*) FROM person_records WHERE rid NOT IN (SELECT rid FROM record_keys)"
     ).fetchall()[0][0]
@@ -236,11 +240,17 @@ def _company_predictions(
         idents AS (
             SELECT unique_id, unnest(identifiers) AS ident FROM _companies_arrow
         ),
+        -- A name many companies bear ("Trading Limited") says nothing: no review pairs.
+        distinctive AS (
+            SELECT * FROM keyed
+            WHERE key IN (SELECT key FROM keyed GROUP BY key HAVING count(*) <= {MAX_BLOCK})
+        ),
         by_name AS (
             SELECT a.unique_id AS left_id, b.unique_id AS right_id,
                    {COMPANY_NAME_PROBABILITY} AS match_probability,
                    'name: same name without legal form' AS evidence
-            FROM keyed a JOIN keyed b ON a.key = b.key AND a.unique_id < b.unique_id
+            FROM distinctive a JOIN distinctive b
+              ON a.key = b.key AND a.unique_id < b.unique_id
         ),
         by_ident AS (
             SELECT a.unique_id, b.unique_id, {COMPANY_IDENTIFIER_PROBABILITY},
@@ -335,9 +345,12 @@ def resolve(
         )
     summary.judgements_applied = sum(1 for j in usable if j.judgement != "unsure")
     kinds = dict(zip(records["unique_id"].to_pylist(), records["kind"].to_pylist(), strict=True))
+    # Only pairs that can merge reach Python: millions more are kept for review only.
     scored = [
         (left, right, probability)
-        for table in (people, firms)
+        for table in (
+            t.filter(pc.greater_equal(t["match_probability"], threshold)) for t in (people, firms)
+        )
         for left, right, probability in zip(
             table["left_id"].to_pylist(),
             table["right_id"].to_pylist(),
@@ -350,17 +363,11 @@ def resolve(
     representative = cluster_pairs(
         known, scored, threshold, same=same, different=different, attributes=attributes
     )
-    same_name = {f"name: {label}" for label in SAME_NAME_LEVELS}
-    name_links = [
-        (left, right)
-        for left, right, evidence in zip(
-            people["left_id"].to_pylist(),
-            people["right_id"].to_pylist(),
-            people["evidence"].to_pylist(),
-            strict=True,
-        )
-        if evidence.split("; ", 1)[0] in same_name
-    ]
+    same_name = "|".join(re.escape(label) for label in SAME_NAME_LEVELS)
+    named = people.filter(
+        pc.match_substring_regex(people["evidence"], f"^name: (?:{same_name})(?:; |$)")
+    )
+    name_links = list(zip(named["left_id"].to_pylist(), named["right_id"].to_pylist(), strict=True))
     undated = {r for r in known if r in kinds and kinds[r] == "person"} - {
         r for r, a in attributes.items() if a.get("birth_year")
     }
@@ -399,11 +406,8 @@ def resolve(
         ]
     )
     summary.seconds = round(time.perf_counter() - started, 2)
-    with store.transaction():
-        store.execute("DELETE FROM clusters")
-        store.insert_arrow("clusters", cluster_table)
-        store.execute("DELETE FROM resolution_pairs")
-        store.insert_arrow("resolution_pairs", pair_table)
+
+    def record_run(store: Store) -> None:
         run_id = store.fetchone("SELECT coalesce(max(run_id), 0) + 1 FROM resolution_runs")
         store.execute(
             "INSERT INTO resolution_runs VALUES (?, ?, ?, ?)",
@@ -414,6 +418,8 @@ def resolve(
                 json.dumps(summary.as_dict()),
             ],
         )
+
+    store.replace_rows({"clusters": cluster_table, "resolution_pairs": pair_table}, record_run)
     return summary
 
 
@@ -426,6 +432,19 @@ def _drop_conflicting(records: pa.Table) -> tuple[pa.Table, dict[str, int]]:
     return kept, ({"ids used by several datasets (left out)": int(count)} if count else {})
 
 
+_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+RESOLVE_MEMORY = 4 << 30  # DuckDB's share while resolving, when the machine has room
+
+
 def _memory_limit(store: Store) -> str:
+    """The store's memory limit, raised to `RESOLVE_MEMORY` (at most a third of the
+    machine's memory): the store's default suits loading, but resolving a million
+    records holds tens of millions of key rows, and spilling them all would be slow."""
     row = store.fetchone("SELECT current_setting('memory_limit')")
-    return str(row[0]).replace(" ", "") if row else "1GB"
+    match = re.fullmatch(r"([\d.]+)\s*([KMGT]?)i?B", str(row[0]).strip(), re.I) if row else None
+    store_bytes = int(float(match[1]) * _UNITS[match[2].lower()]) if match else 1 << 30
+    try:
+        machine = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        machine = 3 * RESOLVE_MEMORY
+    return f"{max(store_bytes, min(RESOLVE_MEMORY, machine // 3)) // (1 << 20)}MB"

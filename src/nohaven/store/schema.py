@@ -133,4 +133,28 @@ MIGRATIONS.append(
     )
 )
 
+# Resolution rewrites millions of scored pairs per run; their (left_id, right_id) index
+# had to fit in memory at commit, which a million-record world's pairs do not within
+# the default limit. Each run writes each pair once, by construction.
+MIGRATIONS.append(
+    (
+        3,
+        [
+            """
+            CREATE TABLE resolution_pairs_unindexed (
+                left_id            VARCHAR NOT NULL,
+                right_id           VARCHAR NOT NULL,
+                kind               VARCHAR NOT NULL,
+                match_probability  DOUBLE NOT NULL,
+                match_weight       DOUBLE NOT NULL,
+                evidence           VARCHAR NOT NULL
+            )
+            """,
+            "INSERT INTO resolution_pairs_unindexed FROM resolution_pairs",
+            "DROP TABLE resolution_pairs",
+            "ALTER TABLE resolution_pairs_unindexed RENAME TO resolution_pairs",
+        ],
+    )
+)
+
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +25,7 @@ from nohaven.store.schema import LATEST_VERSION, MIGRATIONS
 DATA_TABLES = ("statements", "ledger", "accounts", "declarations")
 _MEMORY = re.compile(r"\d+(\.\d+)?\s*[KMGT]i?B", re.IGNORECASE)
 STAGED_TABLES = ("statements", "declarations")
+_STAGING_BATCH = 200_000  # rows committed at a time while staging
 
 
 def staging_table(table: str) -> str:
@@ -237,6 +238,32 @@ class Store:
             self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _nohaven_batch")
         finally:
             self.con.unregister("_nohaven_batch")
+
+    def replace_rows(
+        self, tables: Mapping[str, pa.Table], then: Callable[[Store], None] | None = None
+    ) -> None:
+        """Replace every row of each table with the given rows, all or nothing; `then`
+        runs inside the same transaction.
+
+        The rows are first committed batch by batch to staging tables no reader uses,
+        then swapped in by one transaction of INSERT ... SELECT, which DuckDB writes to
+        disk as it goes: millions of rows never have to fit in the memory limit at once.
+        """
+        try:
+            for table, data in tables.items():
+                staged = staging_table(table)
+                self.execute(f"CREATE OR REPLACE TABLE {staged} AS FROM {table} LIMIT 0")
+                for batch in data.to_batches(max_chunksize=_STAGING_BATCH):
+                    self.insert_arrow(staged, pa.Table.from_batches([batch], data.schema))
+            with self.transaction():
+                for table in tables:
+                    self.execute(f"DELETE FROM {table}")
+                    self.execute(f"INSERT INTO {table} FROM {staging_table(table)}")
+                if then is not None:
+                    then(self)
+        finally:
+            for table in tables:
+                self.execute(f"DROP TABLE IF EXISTS {staging_table(table)}")
 
     def execute_with_progress(
         self, sql: str, params: Sequence[Any] | None, on_progress: Callable[[float], None]
