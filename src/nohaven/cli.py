@@ -23,12 +23,14 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from nohaven.declarations.rules import RuleConfig
 from nohaven.errors import InputError, NohavenError
 from nohaven.ingest import Kind, load_paths
 from nohaven.ingest.files import text_lines
 from nohaven.names.compare import DEFAULT_THRESHOLD, compare_names
 from nohaven.names.forms import name_forms
 from nohaven.output import atomic_text
+from nohaven.resolve.pipeline import DEFAULT_THRESHOLD as MERGE_THRESHOLD
 from nohaven.settings import DEFAULT_DB, Settings
 from nohaven.store import Store
 
@@ -46,6 +48,12 @@ names_app = typer.Typer(help="Cross-script person names.", no_args_is_help=True)
 app.add_typer(names_app, name="names")
 clusters_app = typer.Typer(help="Resolved entities.", no_args_is_help=True)
 app.add_typer(clusters_app, name="clusters")
+declarations_app = typer.Typer(
+    help="Officials' declarations checked against everything loaded.", no_args_is_help=True
+)
+app.add_typer(declarations_app, name="declarations")
+passport_app = typer.Typer(help="Passport applications.", no_args_is_help=True)
+app.add_typer(passport_app, name="passport")
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
@@ -287,7 +295,7 @@ def resolve(
     ] = EngineChoice.duckdb,
     threshold: Annotated[
         float, typer.Option(help="Match probability at which two person records merge.")
-    ] = 0.7,
+    ] = MERGE_THRESHOLD,
     learn_from_judgements: Annotated[
         bool,
         typer.Option(
@@ -393,6 +401,109 @@ def clusters_export(
 class ScreenFormat(StrEnum):
     csv = "csv"
     json = "json"
+
+
+class NakedVariant(StrEnum):
+    rule_2010 = "2010"
+    rule_2014 = "2014"
+
+
+def _rule_config(naked_variant: NakedVariant, wealth_ratio: float) -> RuleConfig:
+    if wealth_ratio <= 0:
+        raise NohavenError(f"--wealth-ratio must be positive, not {wealth_ratio}")
+    return RuleConfig(naked_variant=naked_variant.value, wealth_ratio=wealth_ratio)
+
+
+NakedOption = Annotated[
+    NakedVariant,
+    typer.Option(
+        help="2010: spouse and every child emigrated; 2014: the spouse, or with no spouse "
+        "every child."
+    ),
+]
+WealthOption = Annotated[
+    float,
+    typer.Option(help="Family wealth above this multiple of declared income is unexplained."),
+]
+
+
+@declarations_app.command("check")
+def declarations_check(
+    official: Annotated[
+        str | None, typer.Option(help="Check one official (entity id); default all.")
+    ] = None,
+    naked_variant: NakedOption = NakedVariant.rule_2010,
+    wealth_ratio: WealthOption = 10.0,
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+) -> None:
+    """Findings per rule (naked official, incomplete family, undeclared foreign asset,
+    unexplained wealth), riskiest official first. Exit 1 when there are findings."""
+    from nohaven.declarations.check import check_declarations, risk_ranking
+
+    with Store.from_settings(settings_for(db), read_only=True) as store:
+        findings = check_declarations(
+            store, official=official, config=_rule_config(naked_variant, wealth_ratio)
+        )
+        ranking = risk_ranking(store, findings)
+    if as_json:
+        out.print_json(json.dumps([f.as_dict() for f in findings], ensure_ascii=False))
+    else:
+        table = Table("official", "risk", "findings", title="Declaration findings")
+        for risk in ranking:
+            table.add_row(
+                f"{risk.official_id}\n{risk.name or ''}",
+                f"{risk.score:g}",
+                "\n".join(_finding_line(f.rule, f.evidence) for f in risk.findings),
+            )
+        out.print(table)
+        err.print(f"{len(findings)} findings for {len(ranking)} officials", highlight=False)
+    if findings:
+        raise typer.Exit(1)
+
+
+def _finding_line(rule: str, evidence: dict) -> str:
+    if rule == "incomplete_family":
+        missing = ", ".join(f"{m['relation']} {m['person_id']}" for m in evidence["missing"])
+        return f"incomplete family: {missing} not in {evidence['declaration_id']}"
+    if rule == "undeclared_foreign_asset":
+        assets = evidence["assets"]
+        return f"undeclared foreign assets: {len(assets)} ({assets[0]['label']}, ...)"
+    if rule == "unexplained_wealth":
+        return (
+            f"unexplained wealth: CNY {evidence['wealth_cny']:,.0f} is "
+            f"{evidence['ratio']:g}x declared income of CNY {evidence['income_cny']:,.0f}"
+        )
+    return f"naked official ({evidence['variant']} rule)"
+
+
+@passport_app.command("check")
+def passport_check(
+    application_id: Annotated[str, typer.Argument(help="Declaration id of the application.")],
+    naked_variant: NakedOption = NakedVariant.rule_2010,
+    wealth_ratio: WealthOption = 10.0,
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+) -> None:
+    """Approve or hold a passport application, with reasons. Exit 1 on hold."""
+    from nohaven.declarations.passport import check_passport
+
+    with Store.from_settings(settings_for(db), read_only=True) as store:
+        decision = check_passport(
+            store, application_id, config=_rule_config(naked_variant, wealth_ratio)
+        )
+    if as_json:
+        out.print_json(json.dumps(decision.as_dict(), ensure_ascii=False, default=str))
+    else:
+        out.print(
+            f"{decision.application_id} ({decision.official_id}, filed "
+            f"{decision.filed.isoformat()}): {decision.decision.upper()}",
+            highlight=False,
+        )
+        for reason in decision.reasons:
+            out.print(f"  - {reason}", highlight=False)
+    if decision.decision != "approve":
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -1,0 +1,141 @@
+"""What officials declared, and who and what the records say they have, as SQL.
+
+Each function returns a SQL query over the store (tables `declarations`, `statements`,
+`clusters`) that the rules join: the latest version of every declaration, the family
+and assets each one lists, every official's relatives from the registries, the records
+resolution put in the same cluster as each of them, and the foreign assets those
+records hold directly or through companies. Everything is set-based so that checking a
+million declarations is a handful of joins, not a Python loop.
+"""
+
+from __future__ import annotations
+
+# An amendment is a new declaration naming the one it replaces (`amends`); the versions
+# stay in the store and only the newest of each chain counts.
+LATEST = """
+    SELECT * EXCLUDE (document), CAST(document AS JSON) AS document
+    FROM declarations d
+    WHERE NOT EXISTS (SELECT 1 FROM declarations a WHERE a.amends = d.declaration_id)
+"""
+
+_FAMILY_TYPE = (
+    '[{"person_id": "VARCHAR", "name": "VARCHAR", "relation": "VARCHAR", '
+    '"nationality": "VARCHAR", "residence_country": "VARCHAR", "residence_status": "VARCHAR"}]'
+)
+_INCOME_TYPE = (
+    '[{"year": "INTEGER", "member": "VARCHAR", "source": "VARCHAR", '
+    '"amount": "DECIMAL(20,2)", "currency": "VARCHAR"}]'
+)
+_ASSET_TYPE = (
+    '[{"member": "VARCHAR", "kind": "VARCHAR", "country": "VARCHAR", "description": "VARCHAR", '
+    '"value": "DECIMAL(20,2)", "currency": "VARCHAR", "acquired": "DATE", "ref": "VARCHAR"}]'
+)
+
+
+def latest_annual() -> str:
+    """Each official's latest annual declaration: the one a check compares against."""
+    return f"""
+        SELECT * FROM ({LATEST}) WHERE kind = 'annual'
+        QUALIFY row_number() OVER (
+            PARTITION BY official_id ORDER BY filing_date DESC, version DESC, declaration_id DESC
+        ) = 1
+    """
+
+
+def declared_family(declarations: str) -> str:
+    """(official_id, declaration_id, line, person_id, name, relation, nationality,
+    residence_country, residence_status): one row per family member listed."""
+    return f"""
+        SELECT official_id, declaration_id, line, m.*
+        FROM (
+            SELECT official_id, declaration_id,
+                   unnest(from_json(document -> 'family', '{_FAMILY_TYPE}')) AS m,
+                   generate_subscripts(from_json(document -> 'family', '{_FAMILY_TYPE}'), 1)
+                       AS line
+            FROM ({declarations})
+        )
+    """
+
+
+def declared_assets(declarations: str) -> str:
+    """(official_id, declaration_id, line, member, kind, country, description, value,
+    currency, acquired, ref): one row per asset listed."""
+    return f"""
+        SELECT official_id, declaration_id, filing_date, line, a.*
+        FROM (
+            SELECT official_id, declaration_id, filing_date,
+                   unnest(from_json(document -> 'assets', '{_ASSET_TYPE}')) AS a,
+                   generate_subscripts(from_json(document -> 'assets', '{_ASSET_TYPE}'), 1)
+                       AS line
+            FROM ({declarations})
+        )
+    """
+
+
+def declared_income() -> str:
+    """(official_id, year, member, source, amount, currency, declaration_id): income as
+    declared in the latest annual declaration covering each year; a year declared twice
+    (the next year's filing repeating it) counts once."""
+    return f"""
+        WITH lines AS (
+            SELECT official_id, declaration_id, filing_date, version, i.*
+            FROM (
+                SELECT official_id, declaration_id, filing_date, version,
+                       unnest(from_json(document -> 'income', '{_INCOME_TYPE}')) AS i
+                FROM ({LATEST}) WHERE kind = 'annual'
+            )
+        ),
+        covering AS (
+            SELECT official_id, year, arg_max(declaration_id, (filing_date, version))
+                AS declaration_id
+            FROM lines GROUP BY official_id, year
+        )
+        SELECT l.official_id, l.year, l.member, l.source, l.amount, l.currency, l.declaration_id
+        FROM lines l JOIN covering c USING (official_id, year, declaration_id)
+    """
+
+
+def officials() -> str:
+    """Every official who filed anything: (official_id)."""
+    return "SELECT DISTINCT official_id FROM declarations"
+
+
+def registry_family() -> str:
+    """(official_id, person_id, relation, edge_id, dataset): the relatives records name
+    (FtM Family: person → relative), relation as in declarations (spouse, child,
+    child_spouse)."""
+    return """
+        WITH edges AS (
+            SELECT entity_id,
+                   any_value(dataset) AS dataset,
+                   max(value) FILTER (prop = 'person') AS person,
+                   max(value) FILTER (prop = 'relative') AS relative,
+                   lower(max(value) FILTER (prop = 'relationship')) AS relationship
+            FROM statements WHERE schema = 'Family'
+            GROUP BY entity_id
+        )
+        SELECT person AS official_id, relative AS person_id,
+               CASE WHEN relationship IN ('spouse', 'wife', 'husband') THEN 'spouse'
+                    WHEN relationship IN ('child', 'son', 'daughter') THEN 'child'
+                    WHEN relationship IN ('son-in-law', 'daughter-in-law', 'child_spouse')
+                        THEN 'child_spouse'
+               END AS relation,
+               entity_id AS edge_id, dataset
+        FROM edges
+        WHERE person IN (SELECT official_id FROM declarations)
+          AND relationship IN ('spouse', 'wife', 'husband', 'child', 'son', 'daughter',
+                               'son-in-law', 'daughter-in-law', 'child_spouse')
+    """
+
+
+def same_person() -> str:
+    """(entity_id, other_id): records resolution put in one cluster (each record is
+    its own mate, so a store not yet resolved still links a record to itself)."""
+    return """
+        SELECT entity_id, entity_id AS other_id FROM (SELECT DISTINCT entity_id FROM statements
+                                                    WHERE schema = 'Person')
+        UNION
+        SELECT a.entity_id, b.entity_id
+        FROM clusters a JOIN clusters b USING (canonical_id)
+        WHERE a.kind = 'person'
+    """

@@ -1,0 +1,273 @@
+"""Each declaration rule on a family built to break it (and one built not to)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from nohaven.declarations.check import check_declarations, risk_ranking
+from nohaven.declarations.passport import check_passport
+from nohaven.declarations.rules import RuleConfig
+from nohaven.errors import NohavenError
+from nohaven.ingest import load_paths
+from nohaven.resolve.pipeline import resolve
+from nohaven.store import Store
+
+
+def _entity(entity_id: str, schema: str, **props: str | list[str]) -> dict:
+    values = {k: v if isinstance(v, list) else [v] for k, v in props.items()}
+    return {"id": entity_id, "schema": schema, "properties": values}
+
+
+def _family(official: str, relative: str, relationship: str) -> dict:
+    edge = f"fam-{official}-{relative}"
+    return _entity(edge, "Family", person=official, relative=relative, relationship=relationship)
+
+
+# Official A: wife in Canada as a permanent resident (a visa record says so), son in the
+# US as a citizen, and a Vancouver house in the wife's name that no declaration lists.
+# A declares the wife at home and leaves the son out. Official B: a clean family whose
+# daughter studies in the UK, declared; the wife stays at home.
+REGISTRY = [
+    _entity("off-a", "Person", name="许超凡", birthDate="1953-07-01", gender="male"),
+    _entity("wife-a", "Person", name="邝婉芳", birthDate="1955-03-09", gender="female"),
+    _entity("son-a", "Person", name="许国俊", birthDate="1980-11-20", gender="male"),
+    _family("off-a", "wife-a", "spouse"),
+    _family("off-a", "son-a", "child"),
+    _entity("off-b", "Person", name="王建国", birthDate="1960-02-02", gender="male"),
+    _entity("wife-b", "Person", name="李秀英", birthDate="1962-06-06", gender="female"),
+    _entity("girl-b", "Person", name="王小明", birthDate="1990-09-09", gender="female"),
+    _family("off-b", "wife-b", "spouse"),
+    _family("off-b", "girl-b", "child"),
+]
+FOREIGN = [
+    _entity(
+        "ca-wife",
+        "Person",
+        name="KWONG, Yuen Fong",
+        alias="邝婉芳",
+        birthDate="1955-03-09",
+        nationality="cn",
+    ),
+    _entity(
+        "ca-visa",
+        "Identification",
+        holder="ca-wife",
+        type="permanent resident",
+        country="ca",
+        number="V700497326",
+    ),
+    _entity("us-son", "Person", name="XU, Guojun", birthDate="1980-11-20", nationality="us"),
+    _entity(
+        "house",
+        "RealEstate",
+        address="2148 Bayview Ave, Vancouver, BC",
+        country="ca",
+        amount="3000000",
+        currency="CAD",
+    ),
+    _entity("deed", "Ownership", owner="ca-wife", asset="house", role="owner"),
+]
+
+
+def _declaration(official: str, declaration_id: str, filed: str, **parts: object) -> dict:
+    base = {
+        "declaration_id": declaration_id,
+        "official_id": official,
+        "filing_date": filed,
+        "kind": "annual",
+        "family": [],
+        "income": [
+            {"year": int(filed[:4]) - 1, "source": "salary", "amount": "200000", "currency": "CNY"}
+        ],
+        "assets": [],
+    }
+    return base | parts
+
+
+DECLARATIONS = [
+    _declaration(
+        "off-a",
+        "a-2016",
+        "2016-01-10",
+        family=[{"person_id": "wife-a", "name": "邝婉芳", "relation": "spouse"}],
+        assets=[{"kind": "real_estate", "country": "cn", "value": "900000", "currency": "CNY"}],
+    ),
+    {
+        **_declaration("off-a", "a-pass", "2016-03-01"),
+        "kind": "passport_application",
+    },
+    _declaration(
+        "off-b",
+        "b-2016",
+        "2016-01-12",
+        family=[
+            {"person_id": "wife-b", "name": "李秀英", "relation": "spouse"},
+            {
+                "person_id": "girl-b",
+                "name": "王小明",
+                "relation": "child",
+                "residence_country": "gb",
+                "residence_status": "long_term_resident",
+            },
+        ],
+    ),
+    {**_declaration("off-b", "b-pass", "2016-02-01"), "kind": "passport_application"},
+]
+
+
+@pytest.fixture
+def world_db(db_path: Path, tmp_path: Path) -> Path:
+    files = {
+        "registry.ftm.json": REGISTRY,
+        "foreign.ftm.json": FOREIGN,
+        "declarations.jsonl": DECLARATIONS,
+    }
+    for name, rows in files.items():
+        (tmp_path / name).write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows))
+    with Store(db_path) as store:
+        load_paths(store, [tmp_path / name for name in files])
+        resolve(store)
+    return db_path
+
+
+@pytest.fixture
+def world(world_db: Path) -> Iterator[Store]:
+    with Store(world_db) as store:
+        yield store
+
+
+def _by_rule(findings: list) -> dict[str, dict[str, dict]]:
+    out: dict[str, dict[str, dict]] = {}
+    for f in findings:
+        out.setdefault(f.rule, {})[f.official_id] = f.evidence
+    return out
+
+
+def test_each_rule_finds_the_family_built_to_break_it(world: Store) -> None:
+    clusters = dict(world.fetchall("SELECT entity_id, canonical_id FROM clusters"))
+    assert clusters["ca-wife"] == clusters["wife-a"] and clusters["us-son"] == clusters["son-a"]
+
+    found = _by_rule(check_declarations(world))
+    assert set(found["naked_official"]) == {"off-a"}  # B's wife stays: not naked
+    family = {m["person_id"]: m["evidence"] for m in found["naked_official"]["off-a"]["family"]}
+    assert {e["ref"] for e in family["wife-a"]} == {"ca-visa"}
+    assert {e["status"] for e in family["son-a"]} == {"citizen"}
+
+    assert set(found["incomplete_family"]) == {"off-a"}
+    missing = found["incomplete_family"]["off-a"]["missing"]
+    assert [(m["person_id"], m["relation"]) for m in missing] == [("son-a", "child")]
+
+    assert set(found["undeclared_foreign_asset"]) == {"off-a"}
+    (asset,) = found["undeclared_foreign_asset"]["off-a"]["assets"]
+    assert (asset["asset_id"], asset["held_by"], asset["through"]) == ("house", "wife-a", ["deed"])
+
+    # CAD 3M (CNY 15M) against CNY 200k of declared income plus a CNY 900k flat.
+    wealth = found["unexplained_wealth"]["off-a"]
+    assert wealth["ratio"] > 10 and wealth["undeclared_assets"] == ["house"]
+    assert set(found["unexplained_wealth"]) == {"off-a"}
+
+
+def test_2014_variant_and_ratio_are_configurable(world: Store) -> None:
+    stricter = RuleConfig(naked_variant="2014", wealth_ratio=1000.0)
+    found = _by_rule(check_declarations(world, config=stricter))
+    assert set(found["naked_official"]) == {"off-a"}
+    assert "unexplained_wealth" not in found
+
+
+def test_declaring_the_house_and_the_son_clears_those_findings(
+    world: Store, tmp_path: Path
+) -> None:
+    amended = _declaration(
+        "off-a",
+        "a-2016-v2",
+        "2016-01-10",
+        version=2,
+        amends="a-2016",
+        family=[
+            {"person_id": "wife-a", "name": "邝婉芳", "relation": "spouse"},
+            {"person_id": "son-a", "name": "许国俊", "relation": "child"},
+        ],
+        assets=[
+            {
+                "member": "wife-a",
+                "kind": "real_estate",
+                "country": "ca",
+                "description": "House, 2148 Bayview Ave, Vancouver",
+                "value": "3000000",
+                "currency": "CAD",
+            }
+        ],
+    )
+    path = tmp_path / "amendment.jsonl"
+    path.write_text(json.dumps(amended, ensure_ascii=False))
+    load_paths(world, [path])
+    found = _by_rule(check_declarations(world, official="off-a"))
+    assert "incomplete_family" not in found and "undeclared_foreign_asset" not in found
+    assert "naked_official" in found  # emigration is a fact, not an omission
+
+
+def test_risk_ranks_officials_and_passport_gate_holds_or_approves(world: Store) -> None:
+    findings = check_declarations(world)
+    ranking = risk_ranking(world, findings)
+    assert [r.official_id for r in ranking] == ["off-a"]
+    assert ranking[0].name == "许超凡" and ranking[0].score == sum(f.score for f in findings)
+
+    held = check_passport(world, "a-pass")
+    assert held.decision == "hold"
+    assert any("incomplete family" in r for r in held.reasons)
+    assert check_passport(world, "b-pass").decision == "approve"
+
+
+def test_unknown_official_application_or_rule_is_a_clear_error(world: Store) -> None:
+    with pytest.raises(NohavenError, match="no declarations filed by official 'nobody'"):
+        check_declarations(world, official="nobody")
+    with pytest.raises(NohavenError, match="not a passport application"):
+        check_passport(world, "b-2016")
+    with pytest.raises(NohavenError, match="no declaration 'missing'"):
+        check_passport(world, "missing")
+    with pytest.raises(NohavenError, match="unknown rule"):
+        check_declarations(world, rules=("bogus",))
+
+
+def test_cli_lists_findings_as_json_and_holds_the_passport(world_db: Path, cli) -> None:
+    checked = cli("declarations", "check", "--db", world_db, "--json")
+    assert checked.code == 1  # findings
+    findings = json.loads(checked.stdout)
+    assert {f["rule"] for f in findings} == set(RULES_BROKEN)
+    assert all(set(f) == {"rule", "official_id", "score", "evidence"} for f in findings)
+    held = cli("passport", "check", "a-pass", "--db", world_db)
+    assert held.code == 1 and "HOLD" in held.stdout
+    approved = cli("passport", "check", "b-pass", "--db", world_db, "--json")
+    assert approved.code == 0 and json.loads(approved.stdout)["decision"] == "approve"
+    unknown = cli("declarations", "check", "--db", world_db, "--official", "nobody")
+    assert unknown.code == 1 and "no declarations filed by official" in unknown.stderr
+
+
+def test_api_serves_findings_and_passport_decisions(world_db: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from nohaven.settings import Settings
+    from nohaven.web import create_app
+
+    with TestClient(create_app(Settings(db=world_db))) as client:
+        body = client.get("/api/declarations/findings").json()
+        assert {f["rule"] for f in body["findings"]} == set(RULES_BROKEN)
+        assert [o["official_id"] for o in body["officials"]] == ["off-a"]
+        only = client.get("/api/declarations/findings", params={"rule": "naked_official"})
+        assert {f["rule"] for f in only.json()["findings"]} == {"naked_official"}
+        assert client.get("/api/passport/b-pass").json()["decision"] == "approve"
+        assert client.get("/api/passport/missing").status_code == 404
+        assert client.get("/api/declarations/findings?official=nobody").status_code == 404
+        assert client.get("/api/declarations/findings?rule=bogus").status_code == 422
+
+
+RULES_BROKEN = (
+    "naked_official",
+    "incomplete_family",
+    "undeclared_foreign_asset",
+    "unexplained_wealth",
+)
