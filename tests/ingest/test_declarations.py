@@ -30,6 +30,8 @@ def test_declarations_keep_versions(store: Store, tiny: Path) -> None:
         (('"kind":"annual","version":1', '"kind":"yearly","version":1'), "kind"),
         (('"relation":"spouse"', '"relation":"wife"'), "family[0].relation"),
         (('"amount":"96000.00"', '"amount":"lots"'), "income[0].amount"),
+        (('"amount":"96000.00"', '"amount":"-96000.00"'), "income[0].amount"),
+        (('"currency":"CNY"', '"currency":"RMB"'), "income[0].currency"),
         (
             (
                 '"filing_date":"2002-01-31","kind":"annual","version":1',

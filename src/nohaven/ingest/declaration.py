@@ -9,12 +9,32 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import cache
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from babel.numbers import list_currencies
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 Country = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$", to_lower=True)]
-Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$", to_upper=True)]
+
+
+def _known_currency(code: str) -> str:
+    """An ISO 4217 code babel knows; an unknown one is an error, never guessed."""
+    if code not in _currencies():
+        raise ValueError(f"unknown currency {code!r} (not an ISO 4217 code)")
+    return code
+
+
+@cache
+def _currencies() -> frozenset[str]:
+    return frozenset(list_currencies())
+
+
+Currency = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z]{3}$", to_upper=True),
+    AfterValidator(_known_currency),
+]
 EntityId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,254}$")]
 Money = Annotated[Decimal, Field(ge=0, max_digits=20, decimal_places=2)]
 
