@@ -48,6 +48,7 @@ def run_demo(
         status = store.status()
         names = cross_script_links(store, out / "truth" / "identities.csv")
         resolved = _resolve(store, out / "truth" / "identities.csv")
+        declared = _declarations(store, out / "truth" / "findings.csv")
         screened = _screen(store)
     totals = status["totals"]
     result = DemoResult(out, loaded)
@@ -58,6 +59,7 @@ def run_demo(
     )
     result.analyses.append(names)
     result.analyses.append(resolved)
+    result.analyses.append(declared)
     result.analyses.append(screened)
     return result
 
@@ -92,6 +94,23 @@ def _screen(store: Store) -> str:
             f"{relation}); try `nohaven serve` and POST /match/default"
         )
     return f"screen: {index.size:,} entities indexed; no official's spouse to try"
+
+
+def _declarations(store: Store, truth: Path) -> str:
+    """Every declaration rule over what resolution found, against the world's truth."""
+    from nohaven.declarations.check import check_declarations, risk_ranking
+
+    findings = check_declarations(store)
+    ranking = risk_ranking(store, findings)
+    with truth.open(encoding="utf-8") as handle:
+        planted = {(row["rule"], row["official_id"]) for row in csv.DictReader(handle)}
+    found = {(f.rule, f.official_id) for f in findings}
+    top = f"; riskiest: {ranking[0].name or ranking[0].official_id}" if ranking else ""
+    return (
+        f"declarations: {len(findings)} findings for {len(ranking)} officials, "
+        f"{len(found & planted)} of {len(planted)} planted findings found{top} "
+        "(`nohaven declarations check`)"
+    )
 
 
 def _resolve(store: Store, truth: Path) -> str:
