@@ -23,9 +23,7 @@ def test_demo_generates_loads_and_reports(cli, tmp_path: Path) -> None:
     )
     assert resolved and float(resolved.group(1)) >= 0.97 and float(resolved.group(2)) >= 0.8
     # The declaration rules find most planted findings.
-    declared = re.search(
-        r"(\d+) of (\d+) planted findings found", " ".join(result.stdout.split())
-    )
+    declared = re.search(r"(\d+) of (\d+) planted findings found", " ".join(result.stdout.split()))
     assert declared and int(declared.group(1)) >= 0.7 * int(declared.group(2)) > 0, result.stdout
     # Screening finds an official's spouse from the Hong Kong spelling of her name.
     assert re.search(r"finds \S+ \(score 1\.00, spouse of \S+\)", " ".join(result.stdout.split()))
