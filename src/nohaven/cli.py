@@ -408,10 +408,21 @@ class NakedVariant(StrEnum):
     rule_2014 = "2014"
 
 
-def _rule_config(naked_variant: NakedVariant, wealth_ratio: float) -> RuleConfig:
+def _rule_config(
+    naked_variant: NakedVariant, wealth_ratio: float, rates: Path | None
+) -> RuleConfig:
+    from nohaven.ingest.rates import latest_cny_rates, read_rates
+
     if wealth_ratio <= 0:
         raise NohavenError(f"--wealth-ratio must be positive, not {wealth_ratio}")
-    return RuleConfig(naked_variant=naked_variant.value, wealth_ratio=wealth_ratio)
+    config = RuleConfig(naked_variant=naked_variant.value, wealth_ratio=wealth_ratio)
+    if rates is None:
+        return config
+    try:
+        cny = latest_cny_rates(read_rates(rates))
+    except ValueError as exc:
+        raise NohavenError(f"{rates}: {exc}") from None
+    return RuleConfig(naked_variant=config.naked_variant, wealth_ratio=wealth_ratio, rates_cny=cny)
 
 
 NakedOption = Annotated[
@@ -425,6 +436,14 @@ WealthOption = Annotated[
     float,
     typer.Option(help="Family wealth above this multiple of declared income is unexplained."),
 ]
+RatesOption = Annotated[
+    Path | None,
+    typer.Option(
+        help="Exchange rates CSV (date,currency,rate_to_usd); each currency's latest rate "
+        "is used, and amounts in currencies it lacks are left out and counted. Default: "
+        "built-in long-run rates."
+    ),
+]
 
 
 @declarations_app.command("check")
@@ -434,6 +453,7 @@ def declarations_check(
     ] = None,
     naked_variant: NakedOption = NakedVariant.rule_2010,
     wealth_ratio: WealthOption = 10.0,
+    rates: RatesOption = None,
     db: DbOption = DEFAULT_DB,
     as_json: JsonOption = False,
 ) -> None:
@@ -443,7 +463,7 @@ def declarations_check(
 
     with Store.from_settings(settings_for(db), read_only=True) as store:
         findings = check_declarations(
-            store, official=official, config=_rule_config(naked_variant, wealth_ratio)
+            store, official=official, config=_rule_config(naked_variant, wealth_ratio, rates)
         )
         ranking = risk_ranking(store, findings)
     if as_json:
@@ -482,6 +502,7 @@ def passport_check(
     application_id: Annotated[str, typer.Argument(help="Declaration id of the application.")],
     naked_variant: NakedOption = NakedVariant.rule_2010,
     wealth_ratio: WealthOption = 10.0,
+    rates: RatesOption = None,
     db: DbOption = DEFAULT_DB,
     as_json: JsonOption = False,
 ) -> None:
@@ -490,7 +511,7 @@ def passport_check(
 
     with Store.from_settings(settings_for(db), read_only=True) as store:
         decision = check_passport(
-            store, application_id, config=_rule_config(naked_variant, wealth_ratio)
+            store, application_id, config=_rule_config(naked_variant, wealth_ratio, rates)
         )
     if as_json:
         out.print_json(json.dumps(decision.as_dict(), ensure_ascii=False, default=str))

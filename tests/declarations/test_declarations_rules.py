@@ -247,6 +247,18 @@ def test_cli_lists_findings_as_json_and_holds_the_passport(world_db: Path, cli) 
     assert unknown.code == 1 and "no declarations filed by official" in unknown.stderr
 
 
+def test_a_rates_file_replaces_the_built_in_rates(world_db: Path, cli, tmp_path: Path) -> None:
+    rates = tmp_path / "rates.csv"
+    # A Canadian dollar at 0.1 yuan: the house is worth CNY 300k, not 15M.
+    rates.write_text("date,currency,rate_to_usd\n2016-01-01,CNY,0.15\n2016-01-01,CAD,0.015\n")
+    checked = cli("declarations", "check", "--db", world_db, "--json", "--rates", rates)
+    assert "unexplained_wealth" not in {f["rule"] for f in json.loads(checked.stdout)}
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,currency,rate_to_usd\n2016-01-01,CAD,0.75\n")
+    refused = cli("declarations", "check", "--db", world_db, "--rates", bad)
+    assert refused.code == 1 and "no CNY rate" in refused.stderr
+
+
 def test_api_serves_findings_and_passport_decisions(world_db: Path) -> None:
     from fastapi.testclient import TestClient
 

@@ -74,6 +74,7 @@ class RuleConfig:
             "unexplained_wealth": 4.0,
         }
     )
+    # Yuan per unit; `nohaven.ingest.rates.latest_cny_rates` makes one from a rates file.
     rates_cny: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_RATES_CNY))
     min_link_probability: float = 0.8
     resident_account_floor_cny: float = 500_000.0
@@ -414,7 +415,8 @@ def unexplained_wealth_sql(config: RuleConfig, official: str | None = None) -> s
         ),
         declared AS (
             SELECT official_id, any_value(declaration_id) AS declaration_id,
-                   coalesce(sum(a.value * r.cny), 0) AS declared_cny
+                   coalesce(sum(a.value * r.cny), 0) AS declared_cny,
+                   count(*) FILTER (a.value IS NOT NULL AND r.cny IS NULL) AS unconverted
             FROM ({declared_assets(latest_annual())}) a LEFT JOIN rates r USING (currency)
             GROUP BY official_id
         ),
@@ -427,6 +429,7 @@ def unexplained_wealth_sql(config: RuleConfig, official: str | None = None) -> s
         totals AS (
             SELECT official_id, coalesce(i.income_cny, 0) AS income_cny, i.first_year,
                    i.last_year, d.declaration_id, coalesce(d.declared_cny, 0) AS declared_cny,
+                   coalesce(i.unconverted, 0) + coalesce(d.unconverted, 0) AS unconverted,
                    coalesce(h.hidden_cny, 0) AS hidden_cny, h.hidden_assets
             FROM (SELECT DISTINCT official_id FROM declarations) o
             LEFT JOIN income i USING (official_id)
@@ -443,6 +446,7 @@ def unexplained_wealth_sql(config: RuleConfig, official: str | None = None) -> s
                         'income_years': [first_year, last_year],
                         'ratio': round((declared_cny + hidden_cny) / greatest(income_cny, 1), 2),
                         'threshold': {config.wealth_ratio},
+                        'amounts_in_currencies_without_a_rate': unconverted,
                         'declaration_id': declaration_id,
                         'undeclared_assets': hidden_assets}}) AS evidence
         FROM totals

@@ -18,7 +18,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 Country = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$", to_lower=True)]
 
 
-def _known_currency(code: str) -> str:
+def known_currency(code: str) -> str:
     """An ISO 4217 code babel knows; an unknown one is an error, never guessed."""
     if code not in _currencies():
         raise ValueError(f"unknown currency {code!r} (not an ISO 4217 code)")
@@ -33,7 +33,7 @@ def _currencies() -> frozenset[str]:
 Currency = Annotated[
     str,
     StringConstraints(pattern=r"^[A-Z]{3}$", to_upper=True),
-    AfterValidator(_known_currency),
+    AfterValidator(known_currency),
 ]
 EntityId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,254}$")]
 Money = Annotated[Decimal, Field(ge=0, max_digits=20, decimal_places=2)]
