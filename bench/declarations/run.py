@@ -111,7 +111,8 @@ def main() -> int:
                 "rule": rule,
                 "found": len(found),
                 "truth": len(truth[rule]),
-                "precision": round(hits / len(found), 3) if found else None,
+                # A rule the world plants no findings for (red flags) has no precision here.
+                "precision": round(hits / len(found), 3) if found and truth[rule] else None,
                 "recall": round(hits / len(truth[rule]), 3) if truth[rule] else None,
             }
         )

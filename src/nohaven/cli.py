@@ -494,6 +494,8 @@ def _finding_line(rule: str, evidence: dict) -> str:
             f"unexplained wealth: CNY {evidence['wealth_cny']:,.0f} is "
             f"{evidence['ratio']:g}x declared income of CNY {evidence['income_cny']:,.0f}"
         )
+    if rule == "red_flags":
+        return "red flags: " + ", ".join(sorted({f["flag"] for f in evidence["flags"]}))
     return f"naked official ({evidence['variant']} rule)"
 
 

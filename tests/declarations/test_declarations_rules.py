@@ -208,6 +208,8 @@ def test_declaring_the_house_and_the_son_clears_those_findings(
     found = _by_rule(check_declarations(world, official="off-a"))
     assert "incomplete_family" not in found and "undeclared_foreign_asset" not in found
     assert "naked_official" in found  # emigration is a fact, not an omission
+    (flag,) = found["red_flags"]["off-a"]["flags"]
+    assert (flag["flag"], flag["line"]) == ("foreign real estate", "a-2016-v2#/assets/0")
 
 
 def test_risk_ranks_officials_and_passport_gate_holds_or_approves(world: Store) -> None:

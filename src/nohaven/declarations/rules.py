@@ -20,7 +20,13 @@ from nohaven.declarations.filings import (
     registry_family,
 )
 
-RULES = ("naked_official", "incomplete_family", "undeclared_foreign_asset", "unexplained_wealth")
+RULES = (
+    "naked_official",
+    "incomplete_family",
+    "undeclared_foreign_asset",
+    "unexplained_wealth",
+    "red_flags",
+)
 
 # Yuan per unit of each currency, for comparing wealth with income: long-run averages,
 # to be replaced by the case's own rates (`RuleConfig.rates_cny`). An amount in a
@@ -72,8 +78,12 @@ class RuleConfig:
             "incomplete_family": 2.0,
             "undeclared_foreign_asset": 3.0,
             "unexplained_wealth": 4.0,
+            "red_flags": 1.0,
         }
     )
+    # declarations.com.ua's red flags (DOMAIN.md), in yuan.
+    large_cash_cny: float = 1_000_000.0
+    luxury_vehicle_cny: float = 1_000_000.0
     # Yuan per unit; `nohaven.ingest.rates.latest_cny_rates` makes one from a rates file.
     rates_cny: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_RATES_CNY))
     min_link_probability: float = 0.8
@@ -454,8 +464,44 @@ def unexplained_wealth_sql(config: RuleConfig, official: str | None = None) -> s
     """
 
 
+def red_flags_sql(config: RuleConfig, official: str | None = None) -> str:
+    """The red flags the open-data declarations.com.ua project raises on a declaration
+    (DOMAIN.md) that its lines show by themselves: foreign real estate, very large cash,
+    a luxury vehicle, and property acquired the year before filing with no value given.
+    Each flag cites its declaration line."""
+    only = f"WHERE official_id = '{_quote(official)}'" if official else ""
+    return f"""
+        WITH rates AS ({config.rates_sql()}),
+        lines AS (
+            SELECT a.*, a.value * r.cny AS cny
+            FROM ({declared_assets(latest_annual())}) a LEFT JOIN rates r USING (currency)
+        ),
+        flags AS (
+            SELECT official_id, declaration_id, line,
+                   CASE WHEN kind = 'real_estate' AND country <> 'cn' THEN 'foreign real estate'
+                        WHEN kind = 'cash' AND cny >= {config.large_cash_cny}
+                            THEN 'very large cash'
+                        WHEN kind = 'vehicle' AND cny >= {config.luxury_vehicle_cny}
+                            THEN 'luxury vehicle'
+                        WHEN value IS NULL AND year(acquired) >= year(filing_date) - 1
+                            THEN 'acquired last year, no value given'
+                   END AS flag,
+                   description
+            FROM lines
+        )
+        SELECT 'red_flags' AS rule, official_id,
+               {config.weights["red_flags"]} * least(count(*), 3) AS score,
+               to_json({{'flags': list({{'flag': flag, 'description': description,
+                                        'line': declaration_id || '#/assets/' || (line - 1)}}
+                                       ORDER BY line)}}) AS evidence
+        FROM flags WHERE flag IS NOT NULL {only.replace("WHERE", "AND")}
+        GROUP BY official_id
+    """
+
+
 def rule_sql(rule: str, config: RuleConfig, official: str | None = None) -> str:
     builders = {
+        "red_flags": red_flags_sql,
         "naked_official": naked_official_sql,
         "incomplete_family": incomplete_family_sql,
         "undeclared_foreign_asset": undeclared_foreign_asset_sql,
