@@ -168,6 +168,9 @@ def test_each_rule_finds_the_family_built_to_break_it(world: Store) -> None:
     # CAD 3M (CNY 15M) against CNY 200k of declared income plus a CNY 900k flat.
     wealth = found["unexplained_wealth"]["off-a"]
     assert wealth["ratio"] > 10 and wealth["undeclared_assets"] == ["house"]
+    assert wealth["declared_acquisitions_by_year"] == [
+        {"year": 2015, "income_cny": 200000.0, "acquired_cny": 0.0}
+    ]
     assert set(found["unexplained_wealth"]) == {"off-a"}
 
 

@@ -412,10 +412,43 @@ def undeclared_foreign_asset_sql(config: RuleConfig, official: str | None = None
 
 def unexplained_wealth_sql(config: RuleConfig, official: str | None = None) -> str:
     """Family wealth (assets in the latest annual declaration plus undeclared foreign
-    assets found) above `wealth_ratio` times the income declared over all years."""
+    assets found) above `wealth_ratio` times the income declared over all years.
+
+    The evidence also lays the declared acquisitions beside the income year by year
+    (cumulative, in yuan), naming the first year they outran it."""
     only = f"WHERE official_id = '{_quote(official)}'" if official else ""
     return f"""
         WITH rates AS ({config.rates_sql()}),
+        yearly_income AS (
+            SELECT official_id, year, sum(i.amount * r.cny) AS cny
+            FROM ({declared_income()}) i JOIN rates r USING (currency)
+            GROUP BY ALL
+        ),
+        yearly_assets AS (
+            SELECT official_id, year(acquired) AS year, sum(a.value * r.cny) AS cny
+            FROM ({declared_assets(latest_annual())}) a JOIN rates r USING (currency)
+            WHERE a.acquired IS NOT NULL AND a.value IS NOT NULL
+            GROUP BY ALL
+        ),
+        timeline AS (
+            SELECT official_id, year,
+                   sum(coalesce(i.cny, 0)) OVER w AS income_cny,
+                   sum(coalesce(a.cny, 0)) OVER w AS acquired_cny
+            FROM (SELECT official_id, year FROM yearly_income
+                  UNION SELECT official_id, year FROM yearly_assets) y
+            LEFT JOIN yearly_income i USING (official_id, year)
+            LEFT JOIN yearly_assets a USING (official_id, year)
+            WINDOW w AS (PARTITION BY official_id ORDER BY year)
+        ),
+        timelines AS (
+            SELECT official_id,
+                   list({{'year': year, 'income_cny': round(income_cny, 2),
+                          'acquired_cny': round(acquired_cny, 2)}} ORDER BY year) AS by_year,
+                   min(year) FILTER (
+                       income_cny > 0 AND acquired_cny > {config.wealth_ratio} * income_cny
+                   ) AS first_year_over
+            FROM timeline GROUP BY official_id
+        ),
         income AS (
             SELECT official_id, sum(i.amount * r.cny) AS income_cny,
                    min(year) AS first_year, max(year) AS last_year,
@@ -440,11 +473,13 @@ def unexplained_wealth_sql(config: RuleConfig, official: str | None = None) -> s
             SELECT official_id, coalesce(i.income_cny, 0) AS income_cny, i.first_year,
                    i.last_year, d.declaration_id, coalesce(d.declared_cny, 0) AS declared_cny,
                    coalesce(i.unconverted, 0) + coalesce(d.unconverted, 0) AS unconverted,
-                   coalesce(h.hidden_cny, 0) AS hidden_cny, h.hidden_assets
+                   coalesce(h.hidden_cny, 0) AS hidden_cny, h.hidden_assets,
+                   t.by_year, t.first_year_over
             FROM (SELECT DISTINCT official_id FROM declarations) o
             LEFT JOIN income i USING (official_id)
             LEFT JOIN declared d USING (official_id)
             LEFT JOIN hidden h USING (official_id)
+            LEFT JOIN timelines t USING (official_id)
             {only}
         )
         SELECT 'unexplained_wealth' AS rule, official_id,
@@ -458,7 +493,9 @@ def unexplained_wealth_sql(config: RuleConfig, official: str | None = None) -> s
                         'threshold': {config.wealth_ratio},
                         'amounts_in_currencies_without_a_rate': unconverted,
                         'declaration_id': declaration_id,
-                        'undeclared_assets': hidden_assets}}) AS evidence
+                        'undeclared_assets': hidden_assets,
+                        'declared_acquisitions_by_year': by_year,
+                        'first_year_acquisitions_outran_income': first_year_over}}) AS evidence
         FROM totals
         WHERE declared_cny + hidden_cny > {config.wealth_ratio} * greatest(income_cny, 1)
     """
