@@ -164,6 +164,14 @@ def test_each_rule_finds_the_family_built_to_break_it(world: Store) -> None:
     assert set(found["undeclared_foreign_asset"]) == {"off-a"}
     (asset,) = found["undeclared_foreign_asset"]["off-a"]["assets"]
     assert (asset["asset_id"], asset["held_by"], asset["through"]) == ("house", "wife-a", ["deed"])
+    # Every record cited is traced to the file and line it was loaded from.
+    sources = found["undeclared_foreign_asset"]["off-a"]["sources"]
+    cited = {i: (Path(s[0]["file"]).name, s[0]["record"]) for i, s in sources.items()}
+    assert cited["house"] == ("foreign.ftm.json", 4)
+    assert cited["deed"] == ("foreign.ftm.json", 5)
+    assert cited["wife-a"] == ("registry.ftm.json", 2)
+    missing_sources = found["incomplete_family"]["off-a"]["sources"]
+    assert Path(missing_sources["a-2016"][0]["file"]).name == "declarations.jsonl"
 
     # CAD 3M (CNY 15M) against CNY 200k of declared income plus a CNY 900k flat.
     wealth = found["unexplained_wealth"]["off-a"]

@@ -74,7 +74,76 @@ def check_declarations(
     ]
     totals = _totals(findings)
     findings.sort(key=lambda f: (-totals[f.official_id], f.official_id, RULES.index(f.rule)))
+    _cite_sources(store, findings)
     return findings
+
+
+# Evidence keys whose values name a record or a declaration line.
+_CITED = ("ref", "record", "asset_id", "person_id", "held_by", "declaration_id", "line")
+
+
+def _cited_ids(value: object, out: set[str]) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in _CITED and isinstance(item, str):
+                out.add(item.split("#", 1)[0])
+            else:
+                _cited_ids(item, out)
+    elif isinstance(value, list):
+        for item in value:
+            _cited_ids(item, out)
+
+
+def _cite_sources(store: Store, findings: list[Finding]) -> None:
+    """Add to each finding's evidence where every record and declaration it cites came
+    from: file, SHA-256, dataset and record (line) number, as loaded."""
+    wanted: set[str] = set()
+    per_finding: list[set[str]] = []
+    for finding in findings:
+        ids: set[str] = set()
+        _cited_ids(finding.evidence, ids)
+        for through in _through(finding.evidence):
+            ids.add(through.removeprefix("accounts:"))
+        per_finding.append(ids)
+        wanted |= ids
+    if not wanted:
+        return
+    rows = store.fetchall(
+        """
+        WITH wanted(id) AS (SELECT unnest(?::VARCHAR[])),
+        cited AS (
+            SELECT DISTINCT s.entity_id AS id, s.source_id, s.record
+            FROM statements s JOIN wanted w ON s.entity_id = w.id
+            UNION
+            SELECT DISTINCT d.declaration_id, d.source_id, d.record
+            FROM declarations d JOIN wanted w ON d.declaration_id = w.id
+            UNION
+            SELECT DISTINCT a.account, a.source_id, NULL
+            FROM accounts a JOIN wanted w ON a.account = w.id
+        )
+        SELECT c.id, src.path, src.sha256, src.dataset, c.record
+        FROM cited c JOIN sources src USING (source_id)
+        ORDER BY c.id, src.path, c.record
+        """,
+        [sorted(wanted)],
+    )
+    sources: dict[str, list[dict[str, Any]]] = {}
+    for entity_id, path, sha256, dataset, record in rows:
+        sources.setdefault(entity_id, []).append(
+            {"file": path, "sha256": sha256, "dataset": dataset, "record": record}
+        )
+    for finding, ids in zip(findings, per_finding, strict=True):
+        finding.evidence["sources"] = {i: sources[i] for i in sorted(ids) if i in sources}
+
+
+def _through(evidence: dict[str, Any]) -> list[str]:
+    """The ownership records and accounts an asset is held through."""
+    return [
+        step
+        for asset in evidence.get("assets", [])
+        for step in asset.get("through") or []
+        if isinstance(step, str)
+    ]
 
 
 def _totals(findings: list[Finding]) -> dict[str, float]:
