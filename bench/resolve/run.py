@@ -1,6 +1,6 @@
 """Entity resolution benchmark: nohaven against stock Splink on a synthetic world.
 
-    .venv/bin/python bench/resolve/run.py --size medium [--thresholds 0.5,0.7,0.9]
+    .venv/bin/python bench/resolve/run.py --size medium [--thresholds 0.6,0.8] [--no-anchor]
 
 Generates the world (or reuses bench/resolve/out/<size>), loads it, runs `nohaven
 resolve`, then runs the anchor in the same process: Splink 5 on DuckDB with its stock
@@ -125,7 +125,7 @@ def with_judgements(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="small", choices=["small", "medium", "large"])
-    parser.add_argument("--thresholds", default="0.5,0.7,0.9")
+    parser.add_argument("--thresholds", default="0.8")
     parser.add_argument(
         "--judge",
         type=int,
