@@ -223,6 +223,26 @@ def test_declaring_the_house_and_the_son_clears_those_findings(
     assert (flag["flag"], flag["line"]) == ("foreign real estate", "a-2016-v2#/assets/0")
 
 
+def test_a_foreign_family_record_beside_the_officials_own_counts(
+    world: Store, tmp_path: Path
+) -> None:
+    # A US record of official B (resolved to him) names a daughter B never declared.
+    records = [
+        _entity("us-b", "Person", name="WANG, Jianguo", birthDate="1960-02-02", gender="male"),
+        _entity("us-girl", "Person", name="WANG, Lily", birthDate="1994-04-04", nationality="us"),
+        _family("us-b", "us-girl", "daughter"),
+    ]
+    path = tmp_path / "us_family.ftm.json"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records))
+    load_paths(world, [path])
+    resolve(world)
+    clusters = dict(world.fetchall("SELECT entity_id, canonical_id FROM clusters"))
+    assert clusters["us-b"] == clusters["off-b"]
+    found = _by_rule(check_declarations(world, official="off-b"))
+    missing = found["incomplete_family"]["off-b"]["missing"]
+    assert [(m["person_id"], m["record"]) for m in missing] == [("us-girl", "fam-us-b-us-girl")]
+
+
 def test_risk_ranks_officials_and_passport_gate_holds_or_approves(world: Store) -> None:
     findings = check_declarations(world)
     ranking = risk_ranking(world, findings)

@@ -103,7 +103,9 @@ def officials() -> str:
 def registry_family() -> str:
     """(official_id, person_id, relation, edge_id, dataset): the relatives records name
     (FtM Family: person → relative), relation as in declarations (spouse, child,
-    child_spouse)."""
+    child_spouse). An edge counts when its person is the official's own record or one
+    resolution put in the official's cluster (a foreign registry naming the official's
+    daughter beside the official's own foreign record)."""
     return """
         WITH edges AS (
             SELECT entity_id,
@@ -113,29 +115,24 @@ def registry_family() -> str:
                    lower(max(value) FILTER (prop = 'relationship')) AS relationship
             FROM statements WHERE schema = 'Family'
             GROUP BY entity_id
+        ),
+        officials AS (SELECT DISTINCT official_id FROM declarations),
+        official_records AS (
+            SELECT official_id, official_id AS record_id FROM officials
+            UNION
+            SELECT o.official_id, c2.entity_id
+            FROM officials o
+            JOIN clusters c1 ON c1.entity_id = o.official_id
+            JOIN clusters c2 ON c2.canonical_id = c1.canonical_id
         )
-        SELECT person AS official_id, relative AS person_id,
+        SELECT r.official_id, e.relative AS person_id,
                CASE WHEN relationship IN ('spouse', 'wife', 'husband') THEN 'spouse'
                     WHEN relationship IN ('child', 'son', 'daughter') THEN 'child'
                     WHEN relationship IN ('son-in-law', 'daughter-in-law', 'child_spouse')
                         THEN 'child_spouse'
                END AS relation,
-               entity_id AS edge_id, dataset
-        FROM edges
-        WHERE person IN (SELECT official_id FROM declarations)
-          AND relationship IN ('spouse', 'wife', 'husband', 'child', 'son', 'daughter',
+               e.entity_id AS edge_id, e.dataset
+        FROM edges e JOIN official_records r ON r.record_id = e.person
+        WHERE relationship IN ('spouse', 'wife', 'husband', 'child', 'son', 'daughter',
                                'son-in-law', 'daughter-in-law', 'child_spouse')
-    """
-
-
-def same_person() -> str:
-    """(entity_id, other_id): records resolution put in one cluster (each record is
-    its own mate, so a store not yet resolved still links a record to itself)."""
-    return """
-        SELECT entity_id, entity_id AS other_id FROM (SELECT DISTINCT entity_id FROM statements
-                                                    WHERE schema = 'Person')
-        UNION
-        SELECT a.entity_id, b.entity_id
-        FROM clusters a JOIN clusters b USING (canonical_id)
-        WHERE a.kind = 'person'
     """
