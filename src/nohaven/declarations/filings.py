@@ -106,7 +106,7 @@ def registry_family() -> str:
     child_spouse). An edge counts when its person is the official's own record or one
     resolution put in the official's cluster (a foreign registry naming the official's
     daughter beside the official's own foreign record)."""
-    return """
+    return f"""
         WITH edges AS (
             SELECT entity_id,
                    any_value(dataset) AS dataset,
@@ -116,15 +116,9 @@ def registry_family() -> str:
             FROM statements WHERE schema = 'Family'
             GROUP BY entity_id
         ),
-        officials AS (SELECT DISTINCT official_id FROM declarations),
-        official_records AS (
-            SELECT official_id, official_id AS record_id FROM officials
-            UNION
-            SELECT o.official_id, c2.entity_id
-            FROM officials o
-            JOIN clusters c1 ON c1.entity_id = o.official_id
-            JOIN clusters c2 ON c2.canonical_id = c1.canonical_id
-        )
+        official_records AS ({
+        with_mates("SELECT DISTINCT official_id FROM declarations", "official_id")
+    })
         SELECT r.official_id, e.relative AS person_id,
                CASE WHEN relationship IN ('spouse', 'wife', 'husband') THEN 'spouse'
                     WHEN relationship IN ('child', 'son', 'daughter') THEN 'child'
@@ -135,4 +129,16 @@ def registry_family() -> str:
         FROM edges e JOIN official_records r ON r.record_id = e.person
         WHERE relationship IN ('spouse', 'wife', 'husband', 'child', 'son', 'daughter',
                                'son-in-law', 'daughter-in-law', 'child_spouse')
+    """
+
+
+def with_mates(source: str, id_column: str) -> str:
+    """Every row of `source` once for each record resolution put in one cluster with its
+    `id_column` record, as column ``record_id`` (the record itself included, so a store
+    not yet resolved still links a record to itself)."""
+    return f"""
+        SELECT s.*, coalesce(c2.entity_id, s.{id_column}) AS record_id
+        FROM ({source}) s
+        LEFT JOIN clusters c1 ON c1.entity_id = s.{id_column}
+        LEFT JOIN clusters c2 ON c2.canonical_id = c1.canonical_id
     """

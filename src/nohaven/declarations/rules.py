@@ -18,6 +18,7 @@ from nohaven.declarations.filings import (
     declared_income,
     latest_annual,
     registry_family,
+    with_mates,
 )
 
 RULES = (
@@ -122,13 +123,8 @@ def _quote(value: str) -> str:
 def _records_of(members: str) -> str:
     """(official_id, person_id, relation, record_id): each member's own record and every
     record resolution put in the same cluster."""
-    return f"""
-        SELECT DISTINCT m.official_id, m.person_id, m.relation,
-               coalesce(c2.entity_id, m.person_id) AS record_id
-        FROM (SELECT DISTINCT official_id, person_id, relation FROM ({members})) m
-        LEFT JOIN clusters c1 ON c1.entity_id = m.person_id
-        LEFT JOIN clusters c2 ON c2.canonical_id = c1.canonical_id
-    """
+    distinct = f"SELECT DISTINCT official_id, person_id, relation FROM ({members})"
+    return f"SELECT DISTINCT * FROM ({with_mates(distinct, 'person_id')})"
 
 
 def naked_official_sql(config: RuleConfig, official: str | None = None) -> str:
@@ -208,15 +204,12 @@ def incomplete_family_sql(config: RuleConfig, official: str | None = None) -> st
     """Relatives the registries name that the latest annual declaration leaves out (a
     declared member counts as listed when resolution puts them in one cluster)."""
     only = f"AND r.official_id = '{_quote(official)}'" if official else ""
+    declared = declared_family("SELECT * FROM annual")
+    listed = with_mates(f"SELECT * FROM ({declared}) WHERE person_id IS NOT NULL", "person_id")
     return f"""
         WITH annual AS ({latest_annual()}),
         listed AS (
-            SELECT f.official_id, f.declaration_id,
-                   coalesce(c2.entity_id, f.person_id) AS person_id
-            FROM ({declared_family("SELECT * FROM annual")}) f
-            LEFT JOIN clusters c1 ON c1.entity_id = f.person_id
-            LEFT JOIN clusters c2 ON c2.canonical_id = c1.canonical_id
-            WHERE f.person_id IS NOT NULL
+            SELECT official_id, record_id AS person_id FROM ({listed})
         ),
         missing AS (
             SELECT r.official_id, r.person_id, r.relation, r.edge_id, r.dataset,
