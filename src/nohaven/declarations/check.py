@@ -10,7 +10,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from nohaven.declarations.rules import RULES, RuleConfig, rule_sql
+from nohaven.declarations.rules import RULES, RuleConfig, rule_sql, undeclared_assets_sql
 from nohaven.errors import NohavenError
 from nohaven.store.store import Store
 
@@ -67,11 +67,17 @@ def check_declarations(
         "SELECT 1 FROM declarations WHERE official_id = ? LIMIT 1", [official]
     ):
         raise NohavenError(f"no declarations filed by official {official!r}")
-    findings = [
-        Finding(rule, official_id, float(score), json.loads(evidence))
-        for rule in rules
-        for rule, official_id, score, evidence in store.fetchall(rule_sql(rule, config, official))
-    ]
+    # Two rules read the family's undeclared foreign assets: found once, shared.
+    shared = {"undeclared_foreign_asset", "unexplained_wealth"} <= set(rules)
+    assets = store.arrow(undeclared_assets_sql(config, official)) if shared else None
+    with store.registered("_undeclared_assets", assets):
+        findings = [
+            Finding(rule, official_id, float(score), json.loads(evidence))
+            for rule in rules
+            for rule, official_id, score, evidence in store.fetchall(
+                rule_sql(rule, config, official, "_undeclared_assets" if shared else None)
+            )
+        ]
     totals = _totals(findings)
     findings.sort(key=lambda f: (-totals[f.official_id], f.official_id, RULES.index(f.rule)))
     _cite_sources(store, findings)

@@ -390,7 +390,12 @@ def undeclared_assets_sql(config: RuleConfig, official: str | None = None) -> st
     """
 
 
-def undeclared_foreign_asset_sql(config: RuleConfig, official: str | None = None) -> str:
+def undeclared_foreign_asset_sql(
+    config: RuleConfig, official: str | None = None, assets: str | None = None
+) -> str:
+    """Officials whose family holds undeclared foreign assets; `assets` names a relation
+    already holding `undeclared_assets_sql`'s rows (else they are computed here)."""
+    assets = assets or f"({undeclared_assets_sql(config, official)})"
     return f"""
         SELECT 'undeclared_foreign_asset' AS rule, official_id,
                {config.weights["undeclared_foreign_asset"]} * least(count(*), 3) AS score,
@@ -399,17 +404,21 @@ def undeclared_foreign_asset_sql(config: RuleConfig, official: str | None = None
                                          'amount': amount, 'currency': currency,
                                          'held_by': person_id, 'relation': relation,
                                          'through': via}} ORDER BY asset_id)}}) AS evidence
-        FROM ({undeclared_assets_sql(config, official)}) GROUP BY official_id
+        FROM {assets} GROUP BY official_id
     """
 
 
-def unexplained_wealth_sql(config: RuleConfig, official: str | None = None) -> str:
+def unexplained_wealth_sql(
+    config: RuleConfig, official: str | None = None, assets: str | None = None
+) -> str:
     """Family wealth (assets in the latest annual declaration plus undeclared foreign
     assets found) above `wealth_ratio` times the income declared over all years.
 
     The evidence also lays the declared acquisitions beside the income year by year
-    (cumulative, in yuan), naming the first year they outran it."""
+    (cumulative, in yuan), naming the first year they outran it. `assets` as for
+    `undeclared_foreign_asset_sql`."""
     only = f"WHERE official_id = '{_quote(official)}'" if official else ""
+    assets = assets or f"({undeclared_assets_sql(config, official)})"
     return f"""
         WITH rates AS ({config.rates_sql()}),
         yearly_income AS (
@@ -459,7 +468,7 @@ def unexplained_wealth_sql(config: RuleConfig, official: str | None = None) -> s
         hidden AS (
             SELECT official_id, coalesce(sum(u.amount * r.cny), 0) AS hidden_cny,
                    list(asset_id ORDER BY asset_id) FILTER (u.amount IS NOT NULL) AS hidden_assets
-            FROM ({undeclared_assets_sql(config, official)}) u LEFT JOIN rates r USING (currency)
+            FROM {assets} u LEFT JOIN rates r USING (currency)
             GROUP BY official_id
         ),
         totals AS (
@@ -529,12 +538,18 @@ def red_flags_sql(config: RuleConfig, official: str | None = None) -> str:
     """
 
 
-def rule_sql(rule: str, config: RuleConfig, official: str | None = None) -> str:
+def rule_sql(
+    rule: str, config: RuleConfig, official: str | None = None, assets: str | None = None
+) -> str:
+    """One rule's findings query; `assets` names a relation of undeclared foreign assets
+    (`undeclared_assets_sql`) that the two rules reading them share."""
+    if rule == "undeclared_foreign_asset":
+        return undeclared_foreign_asset_sql(config, official, assets)
+    if rule == "unexplained_wealth":
+        return unexplained_wealth_sql(config, official, assets)
     builders = {
         "red_flags": red_flags_sql,
         "naked_official": naked_official_sql,
         "incomplete_family": incomplete_family_sql,
-        "undeclared_foreign_asset": undeclared_foreign_asset_sql,
-        "unexplained_wealth": unexplained_wealth_sql,
     }
     return builders[rule](config, official)

@@ -116,14 +116,12 @@ class Store:
         self.close()
 
     def schema_version(self) -> int:
-        exists = self.con.execute(
+        exists = self.fetchone(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'nohaven_meta'"
-        ).fetchone()
+        )
         if not exists or not exists[0]:
             return 0
-        row = self.con.execute(
-            "SELECT value FROM nohaven_meta WHERE key = 'schema_version'"
-        ).fetchone()
+        row = self.fetchone("SELECT value FROM nohaven_meta WHERE key = 'schema_version'")
         return int(row[0]) if row else 0
 
     def _migrate(self) -> None:
@@ -213,7 +211,12 @@ class Store:
         return self.con.execute(sql, params or []).fetchall()
 
     def fetchone(self, sql: str, params: Sequence[Any] | None = None) -> tuple[Any, ...] | None:
-        return self.con.execute(sql, params or []).fetchone()
+        """The first row of a query that returns at most a few (an aggregate, LIMIT 1).
+
+        The result is read to its end: DuckDB keeps a half-read result open, and the
+        connection can then not register a table until it is finished."""
+        rows = self.con.execute(sql, params or []).fetchall()
+        return rows[0] if rows else None
 
     def fetch_batches(
         self, sql: str, params: Sequence[Any] | None = None, batch_size: int = 50_000
@@ -230,14 +233,23 @@ class Store:
         finally:
             cursor.close()
 
+    @contextmanager
+    def registered(self, name: str, data: pa.Table | None) -> Iterator[None]:
+        """An Arrow table readable by SQL as `name` for one block (nothing when None)."""
+        if data is None:
+            yield
+            return
+        self.con.register(name, data)
+        try:
+            yield
+        finally:
+            self.con.unregister(name)
+
     def insert_arrow(self, table: str, data: pa.Table) -> None:
         """Append an Arrow table whose columns are named like the target's."""
-        self.con.register("_nohaven_batch", data)
-        try:
+        with self.registered("_nohaven_batch", data):
             cols = ", ".join(data.column_names)
             self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _nohaven_batch")
-        finally:
-            self.con.unregister("_nohaven_batch")
 
     def replace_rows(
         self, tables: Mapping[str, pa.Table], then: Callable[[Store], None] | None = None
