@@ -24,7 +24,7 @@ from nohaven.declarations.check import check_declarations
 from nohaven.declarations.rules import RULES
 from nohaven.ingest import load_paths
 from nohaven.resolve.pipeline import resolve
-from nohaven.scenario import generate
+from nohaven.scenario import ensure_world
 from nohaven.store import Store
 
 RESOLVED = Path(__file__).parents[1] / "resolve" / "out"
@@ -34,9 +34,7 @@ ANCHOR_PER_SECOND = 100_000 / (15 * 60)
 
 def resolved_store(size: str) -> Path:
     """A private copy of bench/resolve's resolved store for this world size."""
-    world = RESOLVED / size
-    if not (world / "scenario.json").exists():
-        generate(world, seed=7, size=size)
+    world = ensure_world(RESOLVED / size, size=size)
     source = RESOLVED / f"{size}.duckdb"
     if not source.exists():
         with Store(source, memory_limit="4GB") as store:

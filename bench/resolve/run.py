@@ -28,7 +28,7 @@ from nohaven.ingest import load_paths
 from nohaven.resolve.cluster import cluster_pairs
 from nohaven.resolve.evaluate import cluster_metrics
 from nohaven.resolve.pipeline import resolve
-from nohaven.scenario import generate
+from nohaven.scenario import ensure_world
 from nohaven.store import Store
 
 OUT = Path(__file__).parent / "out"
@@ -141,9 +141,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     thresholds = [float(t) for t in args.thresholds.split(",")]
-    world = OUT / args.size
-    if not (world / "scenario.json").exists():
-        generate(world, seed=7, size=args.size)
+    world = ensure_world(OUT / args.size, size=args.size)
     db = OUT / f"{args.size}.duckdb"
     if not db.exists():
         with Store(db, memory_limit="4GB") as store:

@@ -46,7 +46,7 @@ from typing import Any
 import httpx2 as httpx
 
 from nohaven.ingest import load_paths
-from nohaven.scenario import generate
+from nohaven.scenario import ensure_world
 from nohaven.screen.index import ScreeningIndex, build_index
 from nohaven.screen.match import match_query
 from nohaven.screen.query import parse_query
@@ -58,9 +58,7 @@ THRESHOLD = 0.7
 
 
 def prepare(size: str, out: Path) -> Path:
-    world = out / size
-    if not (world / "scenario.json").exists():
-        generate(world, seed=7, size=size)
+    world = ensure_world(out / size, size=size)
     db = out / f"{size}.duckdb"
     if not db.exists():
         with Store(db, memory_limit="4GB") as store:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,14 +20,6 @@ class DemoResult:
     analyses: list[str] = field(default_factory=list)
 
 
-def _world_matches(out: Path, seed: int, size: str) -> bool:
-    manifest = out / "scenario.json"
-    if not manifest.exists():
-        return False
-    data = json.loads(manifest.read_text(encoding="utf-8"))
-    return data.get("seed") == seed and data.get("size") == size
-
-
 def run_demo(
     settings: Settings,
     out: Path,
@@ -38,10 +29,9 @@ def run_demo(
     reporter: ProgressReporter | None = None,
 ) -> DemoResult:
     """Generate (or reuse) the world, load it, and run every analysis that exists."""
-    from nohaven.scenario import generate
+    from nohaven.scenario import ensure_world
 
-    if not _world_matches(out, seed, size):
-        generate(out, seed=seed, size=size)
+    ensure_world(out, seed=seed, size=size)
     settings.db.parent.mkdir(parents=True, exist_ok=True)
     with Store.from_settings(settings) as store:
         loaded = load_paths(store, [out], reporter=reporter)

@@ -20,7 +20,12 @@ The module docstrings of :mod:`.cases` and :mod:`.schemes` tell the planted
 stories; :mod:`.truth` defines the findings.
 """
 
-from nohaven.scenario.generate import GENERATOR_VERSION, ScenarioSummary, generate
+from nohaven.scenario.generate import (
+    GENERATOR_VERSION,
+    ScenarioSummary,
+    ensure_world,
+    generate,
+)
 from nohaven.scenario.sizes import SIZES
 
-__all__ = ["GENERATOR_VERSION", "SIZES", "ScenarioSummary", "generate"]
+__all__ = ["GENERATOR_VERSION", "SIZES", "ScenarioSummary", "ensure_world", "generate"]

@@ -10,6 +10,7 @@ give byte-identical files.
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,6 +131,18 @@ def _write_records(
     for done, write in enumerate(writers, start=1):
         write()
         report("records", done, len(writers))
+
+
+def ensure_world(out: Path, seed: int = 7, size: str = "small") -> Path:
+    """The world in ``out``: generated unless one of this seed and size is already there
+    (the demo and the benchmarks reuse theirs across runs)."""
+    manifest = out / "scenario.json"
+    if manifest.exists():
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        if data.get("seed") == seed and data.get("size") == size:
+            return out
+    generate(out, seed=seed, size=size)
+    return out
 
 
 def generate(
