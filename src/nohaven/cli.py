@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -419,10 +420,9 @@ def _rule_config(
     if rates is None:
         return config
     try:
-        cny = latest_cny_rates(read_rates(rates))
+        return replace(config, rates_cny=latest_cny_rates(read_rates(rates)))
     except ValueError as exc:
         raise NohavenError(f"{rates}: {exc}") from None
-    return RuleConfig(naked_variant=config.naked_variant, wealth_ratio=wealth_ratio, rates_cny=cny)
 
 
 NakedOption = Annotated[
