@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -251,32 +251,6 @@ class Store:
             cols = ", ".join(data.column_names)
             self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _nohaven_batch")
 
-    def replace_rows(
-        self, tables: Mapping[str, pa.Table], then: Callable[[Store], None] | None = None
-    ) -> None:
-        """Replace every row of each table with the given rows, all or nothing; `then`
-        runs inside the same transaction.
-
-        The rows are first committed batch by batch to staging tables no reader uses,
-        then swapped in by one transaction of INSERT ... SELECT, which DuckDB writes to
-        disk as it goes: millions of rows never have to fit in the memory limit at once.
-        """
-        try:
-            for table, data in tables.items():
-                staged = staging_table(table)
-                self.execute(f"CREATE OR REPLACE TABLE {staged} AS FROM {table} LIMIT 0")
-                for batch in data.to_batches(max_chunksize=_STAGING_BATCH):
-                    self.insert_arrow(staged, pa.Table.from_batches([batch], data.schema))
-            with self.transaction():
-                for table in tables:
-                    self.execute(f"DELETE FROM {table}")
-                    self.execute(f"INSERT INTO {table} FROM {staging_table(table)}")
-                if then is not None:
-                    then(self)
-        finally:
-            for table in tables:
-                self.execute(f"DROP TABLE IF EXISTS {staging_table(table)}")
-
     def execute_with_progress(
         self, sql: str, params: Sequence[Any] | None, on_progress: Callable[[float], None]
     ) -> None:
@@ -334,20 +308,40 @@ class Store:
     # transaction, which DuckDB writes to disk as it goes. A killed load leaves only
     # staging rows, which the next load discards.
 
-    def reset_staging(self) -> None:
+    def reset_staging(self, tables: Iterable[str] = STAGED_TABLES) -> None:
         """Empty staging tables shaped like their targets."""
-        self.drop_staging()
-        for table in STAGED_TABLES:
+        self.drop_staging(tables)
+        for table in tables:
             self.execute(f"CREATE TABLE {staging_table(table)} AS FROM {table} LIMIT 0")
 
-    def publish_staging(self) -> None:
+    def publish_staging(self, tables: Iterable[str] = STAGED_TABLES) -> None:
         """Move staged rows to their tables (call inside the load's transaction)."""
-        for table in STAGED_TABLES:
+        for table in tables:
             self.execute(f"INSERT INTO {table} FROM {staging_table(table)}")
 
-    def drop_staging(self) -> None:
-        for table in STAGED_TABLES:
+    def drop_staging(self, tables: Iterable[str] = STAGED_TABLES) -> None:
+        for table in tables:
             self.execute(f"DROP TABLE IF EXISTS {staging_table(table)}")
+
+    def replace_rows(
+        self, tables: Mapping[str, pa.Table], then: Callable[[Store], None] | None = None
+    ) -> None:
+        """Replace every row of each table with the given rows, all or nothing; `then`
+        runs inside the same transaction. Staged like a load, so millions of rows never
+        have to fit in the memory limit at once."""
+        try:
+            self.reset_staging(tables)
+            for table, data in tables.items():
+                for batch in data.to_batches(max_chunksize=_STAGING_BATCH):
+                    self.insert_arrow(staging_table(table), pa.Table.from_batches([batch]))
+            with self.transaction():
+                for table in tables:
+                    self.execute(f"DELETE FROM {table}")
+                self.publish_staging(tables)
+                if then is not None:
+                    then(self)
+        finally:
+            self.drop_staging(tables)
 
     def set_source_rows(self, source_id: int, rows: int) -> None:
         self.execute("UPDATE sources SET rows = ? WHERE source_id = ?", [rows, source_id])
