@@ -42,34 +42,34 @@ def latest_annual() -> str:
     """
 
 
-def declared_family(declarations: str) -> str:
-    """(official_id, declaration_id, line, person_id, name, relation, nationality,
-    residence_country, residence_status): one row per family member listed."""
+def _listed(declarations: str, part: str, item_type: str) -> str:
+    """One row per item of a declaration's `part` list (family, assets, income), with
+    its line number (1-based) and the declaration's official, id, filing date and
+    version; the JSON is parsed once per declaration."""
     return f"""
-        SELECT official_id, declaration_id, line, m.*
+        SELECT official_id, declaration_id, filing_date, version, line, item.*
         FROM (
-            SELECT official_id, declaration_id,
-                   unnest(from_json(document -> 'family', '{_FAMILY_TYPE}')) AS m,
-                   generate_subscripts(from_json(document -> 'family', '{_FAMILY_TYPE}'), 1)
-                       AS line
-            FROM ({declarations})
+            SELECT official_id, declaration_id, filing_date, version,
+                   unnest(items) AS item, generate_subscripts(items, 1) AS line
+            FROM (
+                SELECT official_id, declaration_id, filing_date, version,
+                       from_json(document -> '{part}', '{item_type}') AS items
+                FROM ({declarations})
+            )
         )
     """
+
+
+def declared_family(declarations: str) -> str:
+    """(official_id, declaration_id, filing_date, version, line, person_id, name,
+    relation, nationality, residence_country, residence_status): one per member."""
+    return _listed(declarations, "family", _FAMILY_TYPE)
 
 
 def declared_assets(declarations: str) -> str:
-    """(official_id, declaration_id, line, member, kind, country, description, value,
-    currency, acquired, ref): one row per asset listed."""
-    return f"""
-        SELECT official_id, declaration_id, filing_date, line, a.*
-        FROM (
-            SELECT official_id, declaration_id, filing_date,
-                   unnest(from_json(document -> 'assets', '{_ASSET_TYPE}')) AS a,
-                   generate_subscripts(from_json(document -> 'assets', '{_ASSET_TYPE}'), 1)
-                       AS line
-            FROM ({declarations})
-        )
-    """
+    """(official_id, declaration_id, filing_date, version, line, member, kind, country,
+    description, value, currency, acquired, ref): one row per asset listed."""
+    return _listed(declarations, "assets", _ASSET_TYPE)
 
 
 def declared_income() -> str:
@@ -78,12 +78,7 @@ def declared_income() -> str:
     (the next year's filing repeating it) counts once."""
     return f"""
         WITH lines AS (
-            SELECT official_id, declaration_id, filing_date, version, i.*
-            FROM (
-                SELECT official_id, declaration_id, filing_date, version,
-                       unnest(from_json(document -> 'income', '{_INCOME_TYPE}')) AS i
-                FROM ({LATEST}) WHERE kind = 'annual'
-            )
+            {_listed(f"SELECT * FROM ({LATEST}) WHERE kind = 'annual'", "income", _INCOME_TYPE)}
         ),
         covering AS (
             SELECT official_id, year, arg_max(declaration_id, (filing_date, version))
@@ -93,11 +88,6 @@ def declared_income() -> str:
         SELECT l.official_id, l.year, l.member, l.source, l.amount, l.currency, l.declaration_id
         FROM lines l JOIN covering c USING (official_id, year, declaration_id)
     """
-
-
-def officials() -> str:
-    """Every official who filed anything: (official_id)."""
-    return "SELECT DISTINCT official_id FROM declarations"
 
 
 def registry_family() -> str:
