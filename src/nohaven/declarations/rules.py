@@ -258,10 +258,11 @@ def _holdings(records: str) -> str:
     """
 
 
-def _assets() -> str:
+def _assets(held: str) -> str:
     """(asset_id, schema, country, label, amount, currency, match_keys): what each asset
-    record says, and the texts a declaration would use to list it."""
-    return """
+    record among `held` (a relation with ``asset_id``) says, and the texts a declaration
+    would use to list it."""
+    return f"""
         SELECT entity_id AS asset_id, any_value(schema) AS schema,
                lower(coalesce(max(value) FILTER (prop = 'country'),
                               max(value) FILTER (prop = 'jurisdiction'))) AS country,
@@ -278,6 +279,7 @@ def _assets() -> str:
         FROM statements
         WHERE schema IN ('RealEstate', 'BankAccount', 'Company', 'Security', 'Vehicle',
                          'Organization', 'LegalEntity', 'Asset')
+          AND entity_id IN (SELECT asset_id FROM {held})
         GROUP BY entity_id
     """
 
@@ -293,23 +295,28 @@ def _ledger_holdings(holdings: str) -> str:
     """
 
 
-def _ledger_assets(config: RuleConfig) -> str:
-    """The ledger's accounts as assets: country, and balance (money in less money out,
-    in yuan) as the amount."""
+def _ledger_assets(config: RuleConfig, held: str) -> str:
+    """The ledger's accounts among `held` as assets: country, and balance (money in less
+    money out, in yuan) as the amount. Only those accounts' transactions are summed, so
+    checking one official does not aggregate the whole ledger."""
     return f"""
         WITH rates AS ({config.rates_sql()}),
+        wanted AS (SELECT DISTINCT asset_id AS account FROM {held}),
         moves AS (
             SELECT to_account AS account, amount * r.cny AS cny
             FROM ledger l LEFT JOIN rates r USING (currency)
+            WHERE to_account IN (SELECT account FROM wanted)
             UNION ALL
             SELECT from_account, -amount * r.cny FROM ledger l LEFT JOIN rates r USING (currency)
+            WHERE from_account IN (SELECT account FROM wanted)
         )
         SELECT a.account AS asset_id, 'BankAccount' AS schema, lower(a.country) AS country,
                coalesce(a.bank || ' ', '') || a.account AS label,
                CAST(sum(m.cny) AS DOUBLE) AS amount, 'CNY' AS currency,
                [regexp_replace(lower(a.account), '[^0-9a-z]', '', 'g')] AS match_keys
         FROM accounts a LEFT JOIN moves m USING (account)
-        WHERE a.kind IN ('person', 'company', 'bank') OR a.kind IS NULL
+        WHERE (a.kind IN ('person', 'company', 'bank') OR a.kind IS NULL)
+          AND a.account IN (SELECT account FROM wanted)
         GROUP BY a.account, a.bank, a.country
     """
 
@@ -340,9 +347,9 @@ def undeclared_assets_sql(config: RuleConfig, official: str | None = None) -> st
             SELECT * FROM ({_ledger_holdings("SELECT * FROM owners")})
         ),
         assets AS (
-            SELECT * FROM ({_assets()})
+            SELECT * FROM ({_assets("held")})
             UNION ALL
-            SELECT * FROM ({_ledger_assets(config)})
+            SELECT * FROM ({_ledger_assets(config, "held")})
         ),
         strong AS (
             SELECT left_id AS record_id FROM resolution_pairs
