@@ -529,6 +529,121 @@ def passport_check(
         raise typer.Exit(1)
 
 
+class TraceRuleChoice(StrEnum):
+    libr = "libr"
+    fifo = "fifo"
+    prorata = "prorata"
+
+
+class TraceOrderChoice(StrEnum):
+    file = "file"
+    favourable = "favourable"
+    unfavourable = "unfavourable"
+
+
+@app.command("trace")
+def trace_command(
+    rule: Annotated[TraceRuleChoice, typer.Option(help="Tracing rule.")],
+    source_account: Annotated[
+        list[str] | None,
+        typer.Option(help="Trace all money leaving this account (repeatable)."),
+    ] = None,
+    source_tx: Annotated[
+        list[str] | None, typer.Option(help="Trace this transaction's money (repeatable).")
+    ] = None,
+    ledger: Annotated[
+        Path | None,
+        typer.Option(help="Ledger CSV or Parquet (the loader's columns); default: the store's."),
+    ] = None,
+    opening: Annotated[
+        Path | None, typer.Option(help="Opening balances CSV: account,balance (own money).")
+    ] = None,
+    rates: Annotated[
+        Path | None,
+        typer.Option(
+            help="Rates CSV (date,currency,rate_to_usd) for a ledger in several currencies."
+        ),
+    ] = None,
+    currency: Annotated[
+        str | None, typer.Option(help="Currency to trace in, with --rates (default USD).")
+    ] = None,
+    order: Annotated[
+        TraceOrderChoice,
+        typer.Option(help="Order of transactions with equal timestamps."),
+    ] = TraceOrderChoice.file,
+    asset_links: Annotated[
+        Path | None,
+        typer.Option(
+            help="CSV transaction,asset[,label]: purchase transfers and what they bought."
+        ),
+    ] = None,
+    schedule: Annotated[
+        Path | None, typer.Option(help="Write the tracing schedule here (.csv or .html).")
+    ] = None,
+    schedule_account: Annotated[
+        list[str] | None, typer.Option(help="Limit the schedule to these accounts (repeatable).")
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+) -> None:
+    """Follow money from sources through accounts under one rule, into accounts and assets."""
+    from nohaven.trace.engine import Rule
+    from nohaven.trace.ledger import Order
+    from nohaven.trace.report import flow_summary, to_contract, write_schedule
+    from nohaven.trace.run import TraceRequest, trace
+
+    request = TraceRequest(
+        rule=Rule(rule.value),
+        source_accounts=tuple(source_account or ()),
+        source_txs=tuple(source_tx or ()),
+        ledger=ledger,
+        opening=opening,
+        rates=rates,
+        currency=currency,
+        order=Order(order.value),
+        asset_links=asset_links,
+    )
+    if db.exists():
+        with Store.from_settings(settings_for(db), read_only=True) as store:
+            result, links = trace(request, store)
+    elif ledger is None:
+        raise NohavenError(f"{db}: no database and no --ledger; load a ledger first")
+    else:
+        result, links = trace(request, None)
+    if schedule is not None:
+        rows = write_schedule(result, schedule, schedule_account)
+        err.print(f"schedule: {rows} steps written to {schedule}", highlight=False)
+    contract = to_contract(result, links)
+    if as_json:
+        sys.stdout.write(json.dumps(contract, ensure_ascii=False) + "\n")
+        return
+    _print_trace(contract, flow_summary(result, limit=15))
+
+
+def _print_trace(contract: dict, flows: dict) -> None:
+    currency = contract["currency"]
+    out.print(f"[bold]{contract['rule']}[/bold]: {contract['rule_text']}", highlight=False)
+    out.print(f"order: {contract['order']}", highlight=False)
+    sources = Table("source", f"left the source ({currency})", f"still traced ({currency})")
+    for name, figures in contract["sources"].items():
+        sources.add_row(name, figures["injected"], figures["held"])
+    out.print(sources)
+    table = Table("from", "to", f"traced ({currency})", title="Largest traced flows")
+    for link in flows["links"]:
+        table.add_row(link["source"], link["target"], link["amount"])
+    out.print(table)
+    for asset_id, asset in contract.get("assets", {}).items():
+        traced = ", ".join(f"{k}: {v}" for k, v in asset["traced"].items())
+        out.print(f"asset {asset['label']} ({asset_id}): {traced} {currency}", highlight=False)
+    for note in contract["notes"]:
+        err.print(f"note: {note}", highlight=False)
+    err.print(
+        f"{len(contract['accounts'])} accounts and {len(contract['transfers'])} transfers "
+        f"touched by traced money; {len(contract['gaps'])} gaps",
+        highlight=False,
+    )
+
+
 @app.command()
 def screen(
     people: Annotated[

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from nohaven.errors import InputError
 from nohaven.ingest.files import ACCOUNTS_REQUIRED, LEDGER_REQUIRED, read_header, table_format
@@ -346,3 +348,28 @@ def load_table(
     if duplicated:
         raise _diagnose(store, path, header, spec, dataset, source_id)
     return rows
+
+
+def read_table(store: Store, path: Path, spec: TableSpec, select: str) -> pa.Table:
+    """A ledger or account file checked like a load and returned in file order.
+
+    ``select`` is SQL over the checked columns (named as in the file), e.g. converting
+    amounts to cents. Bad rows and duplicate keys raise the load's own InputError; the
+    store (an in-memory one will do) is only used to run the scan and the diagnosis.
+    """
+    header = read_header(path)
+    _check_header(path, header, spec)
+    columns = spec.by_name()
+    checked = ", ".join(_stored(columns[name]) for name in header)
+    scan = _scan(path, header, spec, typed=True)
+    if table_format(path) == "parquet":
+        casts = ", ".join(f'CAST("{n}" AS {columns[n].sql_type}) AS "{n}"' for n in header)
+        scan = f"(SELECT {casts} FROM {scan})"
+    try:
+        table = store.arrow(f"SELECT {select} FROM (SELECT {checked} FROM {scan})")
+    except duckdb.Error:
+        raise _diagnose(store, path, header, spec, "", -1) from None
+    key = spec.key
+    if key in table.column_names and pc.count_distinct(table[key]).as_py() != table.num_rows:
+        raise _diagnose(store, path, header, spec, "", -1)
+    return table

@@ -1,0 +1,102 @@
+"""Which transfers bought which assets: the last hop from accounts into property.
+
+A link comes from an explicit file (``transaction,asset[,label]``) or from the store:
+a transfer whose memo names the address of a loaded property record (a deed's
+"escrow deposit 9341 Fullerton Rd ..."). Only transfers that carried traced money
+are matched, so the address join stays small whatever the ledger's size.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from nohaven.errors import InputError
+from nohaven.ingest.files import text_lines
+from nohaven.store import Store
+from nohaven.trace.engine import TraceResult
+
+_NORMAL = "' ' || trim(regexp_replace(lower({c}), '[^a-z0-9一-鿿]+', ' ', 'g')) || ' '"
+
+
+@dataclass
+class AssetLinks:
+    """Purchase transfers and the assets they paid for."""
+
+    by_transaction: dict[str, list[str]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def add(self, transaction: str, asset: str, label: str | None = None) -> None:
+        assets = self.by_transaction.setdefault(transaction, [])
+        if asset not in assets:
+            assets.append(asset)
+        if label:
+            self.labels.setdefault(asset, label)
+
+    def merge(self, other: AssetLinks) -> AssetLinks:
+        for tx, assets in other.by_transaction.items():
+            for asset in assets:
+                self.add(tx, asset, other.labels.get(asset))
+        return self
+
+
+def read_asset_links(path: Path) -> AssetLinks:
+    """Links from a CSV file with columns transaction,asset and optionally label."""
+    links = AssetLinks()
+    with text_lines(path) as lines:
+        reader = csv.reader(lines)
+        header = [h.strip() for h in next(reader, [])]
+        if header[:2] != ["transaction", "asset"] or len(header) > 3:
+            raise InputError(path, "the header must be transaction,asset[,label]", line=1)
+        for number, row in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                raise InputError(
+                    path, f"expected {len(header)} columns, got {len(row)}", line=number
+                )
+            tx, asset = row[0].strip(), row[1].strip()
+            if not tx or not asset:
+                field_name = "transaction" if not tx else "asset"
+                raise InputError(path, "is empty", line=number, field=field_name)
+            links.add(tx, asset, row[2].strip() if len(row) == 3 else None)
+    return links
+
+
+def store_asset_links(store: Store, result: TraceResult) -> AssetLinks:
+    """Links from memos of traced transfers that name a loaded property's address."""
+    ledger = result.ledger
+    links = AssetLinks()
+    if ledger.memos is None or len(result.transfer_rows[0]) == 0:
+        return links
+    positions = np.unique(result.transfer_rows[0])
+    memos = pa.table({"position": positions, "memo": ledger.memos.take(pa.array(positions))})
+    sql = f"""
+        WITH memo AS (
+            SELECT position, {_NORMAL.format(c="memo")} AS text
+            FROM trace_memos WHERE memo IS NOT NULL
+        ), token AS (
+            SELECT DISTINCT position, text, unnest(string_split(trim(text), ' ')) AS word
+            FROM memo
+        ), asset AS (
+            SELECT entity_id, min(value) AS label, {_NORMAL.format(c="value")} AS address
+            FROM statements WHERE schema = 'RealEstate' AND prop = 'address'
+            GROUP BY entity_id, address
+        ), keyed AS (
+            SELECT *, string_split(trim(address), ' ')[1] AS word FROM asset
+            WHERE length(trim(address)) >= 8
+        )
+        SELECT DISTINCT token.position, keyed.entity_id, keyed.label
+        FROM token JOIN keyed USING (word)
+        WHERE contains(token.text, keyed.address)
+        ORDER BY 1, 2
+    """
+    with store.registered("trace_memos", memos):
+        rows = store.fetchall(sql)
+    for position, asset, label in rows:
+        links.add(ledger.ids[int(position)].as_py(), asset, label)
+    return links

@@ -1,0 +1,313 @@
+"""The ledger as tracing needs it: integer arrays in processing order, in one currency.
+
+A file is read and checked exactly like a load (same messages), in file order; the
+store's ledger is read ordered by time then transaction id. Account names become
+dense integer ids, amounts integer cents; several currencies are converted with a
+rates file at each transaction's date. The processing order is time order with ties
+in file order (or a stated alternative), and anything the preparation had to decide
+is kept as a note for the output.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from nohaven.errors import InputError, NohavenError
+from nohaven.ingest.files import read_header, text_lines
+from nohaven.ingest.rates import Rate, read_rates
+from nohaven.ingest.tabular import LEDGER, read_table
+from nohaven.store import Store
+
+_US_PER_DAY = 86_400_000_000
+_MAX_CENTS = 1 << 62  # kernel arithmetic is exact below this
+
+
+class Order(StrEnum):
+    """How transactions with the same timestamp are ordered."""
+
+    FILE = "file"
+    FAVOURABLE = "favourable"
+    UNFAVOURABLE = "unfavourable"
+
+
+ORDER_TEXT = {
+    Order.FILE: "time order; equal timestamps in file order",
+    Order.FAVOURABLE: (
+        "time order; at equal timestamps, money reaching an account is counted before "
+        "money leaving it (the order most favourable to the claimant)"
+    ),
+    Order.UNFAVOURABLE: (
+        "time order; at equal timestamps, money leaving an account is counted before "
+        "money reaching it (the order least favourable to the claimant)"
+    ),
+}
+
+
+@dataclass
+class TraceLedger:
+    """Transactions in processing order, as arrays the kernel reads."""
+
+    ids: pa.Array  # transaction id per position
+    timestamps: np.ndarray  # microseconds since the epoch, UTC
+    src: np.ndarray  # int32 account index
+    dst: np.ndarray
+    cents: np.ndarray  # int64, in `currency`
+    accounts: pa.Array  # account name per index
+    currency: str
+    order: Order
+    lines: np.ndarray | None = None  # file line per position (None for the store)
+    memos: pa.Array | None = None
+    notes: list[str] = field(default_factory=list)
+    path: str | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.src)
+
+    def account_index(self) -> dict[str, int]:
+        return {name: i for i, name in enumerate(self.accounts.to_pylist())}
+
+    def positions_of(self, tx_ids: list[str]) -> dict[str, int]:
+        """Positions of the given transaction ids (absent ones left out)."""
+        wanted = pa.array(tx_ids, type=pa.string())
+        found = pc.index_in(wanted, value_set=self.ids)
+        return {t: int(p) for t, p in zip(tx_ids, found.to_pylist(), strict=True) if p is not None}
+
+
+_SELECT = (
+    "id, epoch_us(timestamp) AS ts, from_account, to_account, "
+    "CAST(amount * 100 AS BIGINT) AS cents, currency{memo}"
+)
+
+
+def read_ledger_file(
+    path: Path,
+    *,
+    rates: Path | None = None,
+    currency: str | None = None,
+    order: Order = Order.FILE,
+    memory_limit: str = "2GB",
+) -> TraceLedger:
+    """A ledger file (the loader's columns), checked and prepared for tracing."""
+    with Store(":memory:", memory_limit=memory_limit) as scratch:
+        has_memo = "memo" in read_header(path)
+        table = read_table(scratch, path, LEDGER, _SELECT.format(memo=", memo" if has_memo else ""))
+    if table.num_rows == 0:
+        raise InputError(path, "the ledger has no transactions")
+    lines = np.arange(2, table.num_rows + 2, dtype=np.int64)
+    return _prepare(table, lines, rates, currency, order, str(path))
+
+
+def read_store_ledger(
+    store: Store,
+    *,
+    rates: Path | None = None,
+    currency: str | None = None,
+    order: Order = Order.FILE,
+) -> TraceLedger:
+    """The store's whole ledger, time-ordered with ties by transaction id."""
+    table = store.arrow(
+        "SELECT " + _SELECT.format(memo=", memo") + " FROM ledger ORDER BY timestamp, id"
+    )
+    if table.num_rows == 0:
+        raise NohavenError("the store holds no ledger; load one or give --ledger FILE")
+    ledger = _prepare(table, None, rates, currency, order, None)
+    if order == Order.FILE:
+        ledger.notes.append("store ledger: equal timestamps ordered by transaction id")
+    return ledger
+
+
+def _prepare(
+    table: pa.Table,
+    lines: np.ndarray | None,
+    rates: Path | None,
+    currency: str | None,
+    order: Order,
+    path: str | None,
+) -> TraceLedger:
+    notes: list[str] = []
+    ts = table["ts"].to_numpy()
+    positions = np.arange(table.num_rows)
+    if lines is not None and np.any(ts[1:] < ts[:-1]):
+        first = int(np.argmax(ts[1:] < ts[:-1])) + 1
+        notes.append(
+            f"the ledger is not in time order (line {int(lines[first])} is earlier than the "
+            "line before it); transactions were sorted by timestamp, ties kept in file order"
+        )
+        positions = np.argsort(ts, kind="stable")
+    names = pa.chunked_array(
+        table["from_account"].chunks + table["to_account"].chunks, type=pa.string()
+    ).combine_chunks()
+    encoded = pc.dictionary_encode(names)
+    codes = encoded.indices.to_numpy().astype(np.int32)
+    n = table.num_rows
+    src, dst = codes[:n], codes[n:]
+    cents, used_currency = _in_one_currency(table, ts, rates, currency, path)
+    if order != Order.FILE:
+        positions = _tie_order(ts, src, dst, positions, order)
+    take = pa.array(positions)
+    ledger = TraceLedger(
+        ids=table["id"].combine_chunks().take(take),
+        timestamps=ts[positions],
+        src=src[positions],
+        dst=dst[positions],
+        cents=cents[positions],
+        accounts=encoded.dictionary,
+        currency=used_currency,
+        order=order,
+        lines=lines[positions] if lines is not None else None,
+        memos=table["memo"].combine_chunks().take(take) if "memo" in table.column_names else None,
+        notes=notes,
+        path=path,
+    )
+    if int(np.sum(ledger.cents, dtype=np.float64)) >= _MAX_CENTS:
+        raise NohavenError("the ledger's total is too large to trace exactly")
+    return ledger
+
+
+def _in_one_currency(
+    table: pa.Table,
+    ts: np.ndarray,
+    rates_path: Path | None,
+    currency: str | None,
+    path: str | None,
+) -> tuple[np.ndarray, str]:
+    """Amounts in cents of one currency: the ledger's own, or converted with the rates
+    at each transaction's date (the latest rate on or before it)."""
+    cents = table["cents"].to_numpy()
+    codes = pc.dictionary_encode(table["currency"].combine_chunks())
+    currencies = codes.dictionary.to_pylist()
+    if rates_path is None:
+        if len(currencies) > 1:
+            raise NohavenError(
+                f"the ledger mixes {len(currencies)} currencies ({', '.join(sorted(currencies))});"
+                " give --rates RATES.csv (date,currency,rate_to_usd) to convert them"
+            )
+        if currency and currency.upper() != currencies[0]:
+            raise NohavenError(
+                f"the ledger is in {currencies[0]}; converting to {currency.upper()} needs --rates"
+            )
+        return cents, currencies[0]
+    target = (currency or "USD").upper()
+    rates = read_rates(rates_path)
+    by_currency = _rate_series(rates)
+    if target != "USD" and target not in by_currency:
+        raise InputError(rates_path, f"no rate for {target}, the currency to trace in")
+    days = ts // _US_PER_DAY
+    index = codes.indices.to_numpy()
+    to_usd = np.empty(len(cents), dtype=np.float64)
+    for code_index, code in enumerate(currencies):
+        mask = index == code_index
+        to_usd[mask] = _rates_on(by_currency, code, days[mask], rates_path, ts[mask])
+    if target != "USD":
+        to_usd /= _rates_on(by_currency, target, days, rates_path, ts)
+    # One rounding per transaction, half to even, stated in the output's currency.
+    return np.rint(cents * to_usd).astype(np.int64), target
+
+
+def _rate_series(rates: list[Rate]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    series: dict[str, list[tuple[int, float]]] = {"USD": []}
+    epoch = np.datetime64("1970-01-01", "D")
+    for rate in rates:
+        day = int((np.datetime64(rate.day.isoformat(), "D") - epoch).astype(np.int64))
+        series.setdefault(rate.currency, []).append((day, rate.rate_to_usd))
+    out = {}
+    for code, points in series.items():
+        points.sort()
+        out[code] = (
+            np.array([d for d, _ in points], dtype=np.int64),
+            np.array([r for _, r in points], dtype=np.float64),
+        )
+    return out
+
+
+def _rates_on(
+    series: dict[str, tuple[np.ndarray, np.ndarray]],
+    code: str,
+    days: np.ndarray,
+    rates_path: Path,
+    ts: np.ndarray,
+) -> np.ndarray:
+    """Rate to USD of ``code`` on each day: the latest on or before it."""
+    if code == "USD" and len(series["USD"][0]) == 0:
+        return np.ones(len(days))
+    if code not in series:
+        raise InputError(rates_path, f"no rate for {code}, which the ledger uses")
+    known_days, values = series[code]
+    at = np.searchsorted(known_days, days, side="right") - 1
+    if len(at) and at.min() < 0:
+        first = np.datetime64(int(ts[int(np.argmin(at))]), "us").astype("datetime64[D]")
+        raise InputError(
+            rates_path, f"no {code} rate on or before {first}, when the ledger first uses it"
+        )
+    return values[at]
+
+
+def _tie_order(
+    ts: np.ndarray, src: np.ndarray, dst: np.ndarray, positions: np.ndarray, order: Order
+) -> np.ndarray:
+    """Reorder transactions sharing a timestamp: a transfer whose payer also receives
+    money at that instant goes after (favourable) or before (unfavourable) the others."""
+    ts_sorted = ts[positions]
+    group = np.concatenate(([0], np.cumsum(ts_sorted[1:] != ts_sorted[:-1])))
+    n_accounts = int(max(src.max(), dst.max())) + 1
+    receives = np.unique(group * n_accounts + dst[positions].astype(np.int64))
+    payer_receives = np.isin(group * n_accounts + src[positions].astype(np.int64), receives)
+    key = payer_receives if order == Order.FAVOURABLE else ~payer_receives
+    rank = np.lexsort((np.arange(len(positions)), key, group))
+    return positions[rank]
+
+
+def read_opening(path: Path, ledger: TraceLedger) -> np.ndarray:
+    """Opening balances (``account,balance``) as own money in cents per account index.
+
+    Balances are in the trace's currency. An account the ledger never names is an error:
+    it is almost always a typo, and its balance could not take part in the trace.
+    """
+    index = ledger.account_index()
+    opening = np.zeros(len(ledger.accounts), dtype=np.int64)
+    with text_lines(path) as lines:
+        reader = csv.reader(lines)
+        header = [h.strip() for h in next(reader, [])]
+        if header != ["account", "balance"]:
+            raise InputError(path, "the header must be account,balance", line=1)
+        for number, row in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != 2:
+                raise InputError(path, f"expected 2 columns, got {len(row)}", line=number)
+            account, balance = row[0].strip(), row[1].strip()
+            if account not in index:
+                raise InputError(
+                    path, f"account {account!r} is not in the ledger", line=number, field="account"
+                )
+            cents = parse_cents(balance)
+            if cents is None or cents < 0:
+                raise InputError(
+                    path,
+                    f"{balance!r} is not an amount of at least zero with at most two decimals",
+                    line=number,
+                    field="balance",
+                )
+            opening[index[account]] += cents
+    return opening
+
+
+def parse_cents(text: str) -> int | None:
+    """Cents in a decimal string ("12.5" → 1250), or None if it is not one."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
+        return None
+    return int(value * 100)

@@ -1,0 +1,236 @@
+"""A trace as people read it: the JSON contract, the tracing schedule and the flows.
+
+Amounts leave integer cents only here, as decimal strings ("1234.50"), so nothing a
+court reads has passed through floating point.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import numpy as np
+
+from nohaven.errors import NohavenError
+from nohaven.output import atomic_text
+from nohaven.trace.assets import AssetLinks
+from nohaven.trace.engine import RULE_TEXT, TraceResult
+
+SCHEDULE_COLUMNS = (
+    "step",
+    "timestamp",
+    "transaction",
+    "line",
+    "from_account",
+    "to_account",
+    "amount",
+    "traced_amount",
+    "from_balance",
+    "from_traced",
+    "to_balance",
+    "to_traced",
+    "rule",
+)
+HTML_ROW_LIMIT = 20_000
+
+
+def money(cents: int) -> str:
+    """Cents as a decimal string with two places."""
+    sign = "-" if cents < 0 else ""
+    whole, part = divmod(abs(int(cents)), 100)
+    return f"{sign}{whole}.{part:02d}"
+
+
+def touched_accounts(result: TraceResult) -> np.ndarray:
+    """Indices of accounts traced money reached, and the source accounts."""
+    position, _, cents = result.transfer_rows
+    reached = result.ledger.dst[position[cents > 0]]
+    return np.unique(np.concatenate((reached, np.asarray(result.source_accounts, dtype=np.int32))))
+
+
+def to_contract(result: TraceResult, links: AssetLinks | None = None) -> dict[str, Any]:
+    """The issue's JSON contract, plus currency, sources, notes and assets."""
+    ledger = result.ledger
+    names = ledger.accounts.to_pylist()
+    origins = result.origins
+    accounts: dict[str, dict[str, Any]] = {}
+    for index in touched_accounts(result).tolist():
+        accounts[names[index]] = {"balance": money(result.balance[index]), "traced": {}}
+    account, origin, cents = result.account_rows
+    for a, o, c in zip(account.tolist(), origin.tolist(), cents.tolist(), strict=True):
+        accounts[names[a]]["traced"][origins[o]] = money(c)
+    transfers: dict[str, dict[str, Any]] = {}
+    position, origin, cents = result.transfer_rows
+    ids = ledger.ids.take(position).to_pylist() if len(position) else []
+    for tx, o, c in zip(ids, origin.tolist(), cents.tolist(), strict=True):
+        transfers.setdefault(tx, {"traced": {}})["traced"][origins[o]] = money(c)
+    gaps = []
+    gap_position, gap_account, gap_cents = result.gap_rows
+    for p, a, c in zip(
+        gap_position.tolist(), gap_account.tolist(), gap_cents.tolist(), strict=True
+    ):
+        gap = {"account": names[a], "transaction": ledger.ids[p].as_py(), "amount": money(c)}
+        if ledger.lines is not None:
+            gap["line"] = int(ledger.lines[p])
+        gaps.append(gap)
+    injected = result.injected()
+    held = np.zeros(len(origins), dtype=np.int64)
+    np.add.at(held, result.account_rows[1], result.account_rows[2])
+    out: dict[str, Any] = {
+        "rule": result.rule.value,
+        "rule_text": RULE_TEXT[result.rule],
+        "order": result.order_text,
+        "currency": ledger.currency,
+        "sources": {
+            name: {"injected": money(injected[i]), "held": money(held[i])}
+            for i, name in enumerate(origins)
+        },
+        "accounts": accounts,
+        "transfers": transfers,
+        "gaps": gaps,
+        "notes": list(ledger.notes),
+    }
+    if links is not None:
+        out["assets"] = asset_destinations(result, links)
+    return out
+
+
+def asset_destinations(result: TraceResult, links: AssetLinks) -> dict[str, Any]:
+    """Per linked asset: the purchase transfers and the traced money they carried."""
+    position, origin, cents = result.transfer_rows
+    by_position: dict[int, list[tuple[int, int]]] = {}
+    for p, o, c in zip(position.tolist(), origin.tolist(), cents.tolist(), strict=True):
+        by_position.setdefault(p, []).append((o, c))
+    found = result.ledger.positions_of(list(links.by_transaction))
+    assets: dict[str, Any] = {}
+    totals: dict[str, dict[str, int]] = {}
+    for tx, position_of_tx in sorted(found.items(), key=lambda item: item[1]):
+        carried = by_position.get(position_of_tx)
+        if not carried:
+            continue
+        for asset_id in links.by_transaction[tx]:
+            entry = assets.setdefault(
+                asset_id, {"label": links.labels.get(asset_id, asset_id), "transfers": []}
+            )
+            entry["transfers"].append(tx)
+            sums = totals.setdefault(asset_id, {})
+            for o, c in carried:
+                name = result.origins[o]
+                sums[name] = sums.get(name, 0) + c
+    for asset_id, sums in totals.items():
+        assets[asset_id]["traced"] = {name: money(c) for name, c in sums.items()}
+    return assets
+
+
+def schedule_rows(result: TraceResult, accounts: list[str] | None = None) -> Iterator[list[str]]:
+    """One row per transaction that moved or touched traced money, in processing order
+    (restricted to transactions of the given accounts when some are given)."""
+    ledger = result.ledger
+    names = ledger.accounts
+    positions = result.step_positions
+    values = result.step_values
+    keep = np.ones(len(positions), dtype=bool)
+    if accounts:
+        index = ledger.account_index()
+        wanted = np.asarray([index[a] for a in accounts if a in index], dtype=np.int32)
+        keep = np.isin(ledger.src[positions], wanted) | np.isin(ledger.dst[positions], wanted)
+    carried = np.zeros(ledger.size, dtype=np.int64)
+    t_pos, _, t_cents = result.transfer_rows
+    np.add.at(carried, t_pos, t_cents)
+    rule = result.rule.value
+    for step, row in enumerate(np.flatnonzero(keep).tolist(), start=1):
+        p = int(positions[row])
+        when = dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=int(ledger.timestamps[p]))
+        yield [
+            str(step),
+            when.isoformat(),
+            ledger.ids[p].as_py(),
+            str(int(ledger.lines[p])) if ledger.lines is not None else "",
+            names[int(ledger.src[p])].as_py(),
+            names[int(ledger.dst[p])].as_py(),
+            money(ledger.cents[p]),
+            money(carried[p]),
+            money(values[row, 0]),
+            money(values[row, 1]),
+            money(values[row, 2]),
+            money(values[row, 3]),
+            rule,
+        ]
+
+
+def write_schedule_csv(result: TraceResult, path: Path, accounts: list[str] | None = None) -> int:
+    """The schedule as CSV; returns its rows."""
+    rows = 0
+    with atomic_text(path) as handle:
+        writer = csv.writer(handle)
+        writer.writerow(SCHEDULE_COLUMNS)
+        for row in schedule_rows(result, accounts):
+            writer.writerow(row)
+            rows += 1
+    return rows
+
+
+def flow_summary(result: TraceResult, limit: int = 60) -> dict[str, Any]:
+    """Traced money between accounts, summed per (payer, payee), largest first: the links
+    of a Sankey diagram. Flows past ``limit`` are summed into one 'other' figure."""
+    ledger = result.ledger
+    position, _, cents = result.transfer_rows
+    if len(position) == 0:
+        return {"currency": ledger.currency, "nodes": [], "links": [], "other": money(0)}
+    n_accounts = len(ledger.accounts)
+    key = ledger.src[position].astype(np.int64) * n_accounts + ledger.dst[position]
+    unique, inverse = np.unique(key, return_inverse=True)
+    total = np.zeros(len(unique), dtype=np.int64)
+    np.add.at(total, inverse, cents)
+    order = np.argsort(-total, kind="stable")
+    shown, rest = order[:limit], order[limit:]
+    names = ledger.accounts
+    links = []
+    nodes: dict[str, None] = {}
+    for i in shown.tolist():
+        source = names[int(unique[i] // n_accounts)].as_py()
+        target = names[int(unique[i] % n_accounts)].as_py()
+        nodes.setdefault(source)
+        nodes.setdefault(target)
+        links.append({"source": source, "target": target, "amount": money(total[i])})
+    return {
+        "currency": ledger.currency,
+        "nodes": list(nodes),
+        "links": links,
+        "other": money(int(total[rest].sum())),
+    }
+
+
+def write_schedule(result: TraceResult, path: Path, accounts: list[str] | None = None) -> int:
+    """The schedule as CSV, or as a self-contained HTML page when the name ends .html."""
+    if path.suffix.lower() not in (".html", ".htm"):
+        return write_schedule_csv(result, path, accounts)
+    rows = list(itertools.islice(schedule_rows(result, accounts), HTML_ROW_LIMIT + 1))
+    if len(rows) > HTML_ROW_LIMIT:
+        raise NohavenError(
+            f"the schedule has more than {HTML_ROW_LIMIT:,} steps, too many for a page; "
+            "limit it with --schedule-account or write CSV"
+        )
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("nohaven.trace", "templates"), autoescape=True
+    )
+    page = environment.get_template("schedule.html").render(
+        rule=result.rule.value,
+        rule_text=RULE_TEXT[result.rule],
+        order=result.order_text,
+        currency=result.ledger.currency,
+        ledger=result.ledger.path or "the store's ledger",
+        sources=result.origins,
+        accounts=accounts or [],
+        columns=SCHEDULE_COLUMNS,
+        rows=rows,
+        notes=result.ledger.notes,
+    )
+    with atomic_text(path) as handle:
+        handle.write(page)
+    return len(rows)
