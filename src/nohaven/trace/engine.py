@@ -59,13 +59,17 @@ class TraceResult:
 
     def injected(self) -> np.ndarray:
         """Cents of traced money put into the ledger, per origin: everything that left a
-        source account, and each source transaction in full."""
+        source account, and the untraced part of each source transaction."""
         out = np.zeros(len(self.origins), dtype=np.int64)
         for origin, account in enumerate(self.source_accounts):
             out[origin] = int(self.ledger.cents[self.ledger.src == account].sum())
-        positions = self.ledger.positions_of(self.origins[len(self.source_accounts) :])
-        for offset, name in enumerate(self.origins[len(self.source_accounts) :]):
-            out[len(self.source_accounts) + offset] = int(self.ledger.cents[positions[name]])
+        first_tx = len(self.source_accounts)
+        if first_tx < len(self.origins):
+            position, origin, cents = self.transfer_rows
+            positions = self.ledger.positions_of(self.origins[first_tx:])
+            for offset, name in enumerate(self.origins[first_tx:]):
+                mine = (position == positions[name]) & (origin == first_tx + offset)
+                out[first_tx + offset] = int(cents[mine].sum())
         return out
 
 
@@ -129,7 +133,7 @@ def run_trace(
         balance=balance,
         traced=traced,
         account_rows=_summed(acc_account, acc_origin, acc_amount),
-        transfer_rows=(out_tx, out_origin.astype(np.int64), out_amount),
+        transfer_rows=_summed(out_tx, out_origin, out_amount),
         step_positions=step_tx,
         step_values=step_vals,
         gap_rows=(gap_tx, gap_account, gap_amount),
@@ -140,7 +144,8 @@ def run_trace(
 def _summed(
     account: np.ndarray, origin: np.ndarray, cents: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One row per (account, origin): FIFO queues may hold several lots of one origin."""
+    """One row per (key, origin): a FIFO queue or parcel may hold several lots of one
+    origin."""
     if len(account) == 0:
         return account, origin.astype(np.int64), cents
     key = account.astype(np.int64) * (int(origin.max()) + 1) + origin

@@ -16,8 +16,9 @@ Conventions shared with the reference implementation in the tests:
   lowest of all);
 - a debit larger than the balance first tops the account up with own money from an
   unrecorded source (a gap, reported when the account holds traced money);
-- every debit from a source account, and every source transaction, is new traced money
-  of that origin; the payer's own money pays for a source transaction.
+- every debit from a source account is new traced money of that origin; a source
+  transaction carries what the rule says, and its untraced part becomes traced under
+  the transaction's id (money already traced keeps its origin).
 """
 
 from __future__ import annotations
@@ -220,7 +221,6 @@ def trace_kernel(
         x = amt[i]
         was_touched = traced[u] > 0 or traced[v] > 0
         n_par = 0
-        fresh = account_origin[u] if account_origin[u] >= 0 else tx_origin[i]
 
         # -- the payer: gap, then what leaves ---------------------------------------
         if x > balance[u] and account_origin[u] < 0:
@@ -250,56 +250,7 @@ def trace_kernel(
         if account_origin[u] >= 0:
             # A source account: everything leaving it is new traced money.
             balance[u] -= x
-            par_o[0] = fresh
-            par_a[0] = x
-            n_par = 1
-        elif fresh >= 0:
-            # A source transaction: traced in full; the payer's own money pays for it.
-            balance[u] -= x
-            take = min(own[u], x) if not queued[u] else 0
-            if queued[u]:
-                # FIFO with a queue: the payer's own lots pay, oldest first.
-                rest = x
-                s = start[u] + head[u]
-                for j in range(length[u]):
-                    if rest == 0:
-                        break
-                    if p_origin[s + j] == OWN:
-                        piece = min(rest, p_amount[s + j])
-                        p_amount[s + j] -= piece
-                        rest -= piece
-                if rest > 0:  # not enough own money: traced money pays the rest
-                    for j in range(length[u]):
-                        if rest == 0:
-                            break
-                        piece = min(rest, p_amount[s + j])
-                        p_amount[s + j] -= piece
-                        traced[u] -= piece
-                        rest -= piece
-                # Drop emptied lots.
-                w = 0
-                for j in range(length[u]):
-                    if p_amount[s + j] > 0:
-                        p_origin[s + w] = p_origin[s + j]
-                        p_amount[s + w] = p_amount[s + j]
-                        w += 1
-                length[u] = w
-            else:
-                own[u] -= take
-                rest = x - take
-                if rest > 0:
-                    k = length[u]
-                    s = start[u]
-                    if share.shape[0] < k:
-                        share = np.empty(2 * k, dtype=np.int64)
-                        work = np.empty(2 * k, dtype=np.int64)
-                    for j in range(k):
-                        work[j] = p_amount[s + j]
-                    _allocate(work, k, traced[u], rest, share)
-                    for j in range(k):
-                        p_amount[s + j] -= share[j]
-                    traced[u] -= rest
-            par_o[0] = fresh
+            par_o[0] = account_origin[u]
             par_a[0] = x
             n_par = 1
         elif traced[u] == 0:
@@ -391,6 +342,24 @@ def trace_kernel(
                     p_amount[s + w] = p_amount[s + j]
                     w += 1
             length[u] = w
+
+        if tx_origin[i] >= 0 and account_origin[u] < 0:
+            # A source transaction: the untraced part of what it carries becomes traced
+            # under its own id; money already traced keeps its origin.
+            for j in range(n_par):
+                if par_o[j] == OWN:
+                    par_o[j] = tx_origin[i]
+            if rule != FIFO:
+                for j in range(1, n_par):  # keep the parcel sorted by origin
+                    o_j = par_o[j]
+                    a_j = par_a[j]
+                    t = j - 1
+                    while t >= 0 and par_o[t] > o_j:
+                        par_o[t + 1] = par_o[t]
+                        par_a[t + 1] = par_a[t]
+                        t -= 1
+                    par_o[t + 1] = o_j
+                    par_a[t + 1] = a_j
 
         # -- record what the transfer carried ---------------------------------------
         carried = 0
