@@ -589,7 +589,7 @@ def trace_command(
     """Follow money from sources through accounts under one rule, into accounts and assets."""
     from nohaven.trace.engine import Rule
     from nohaven.trace.ledger import Order
-    from nohaven.trace.report import flow_summary, to_contract, write_schedule
+    from nohaven.trace.report import flow_summary, to_contract, write_contract, write_schedule
     from nohaven.trace.run import TraceRequest, trace
 
     request = TraceRequest(
@@ -613,11 +613,13 @@ def trace_command(
     if schedule is not None:
         rows = write_schedule(result, schedule, schedule_account)
         err.print(f"schedule: {rows} steps written to {schedule}", highlight=False)
-    contract = to_contract(result, links)
-    if as_json:
-        sys.stdout.write(json.dumps(contract, ensure_ascii=False) + "\n")
-        return
-    _print_trace(contract, flow_summary(result, limit=15))
+    try:
+        if as_json:
+            write_contract(result, sys.stdout, links)
+            return
+        _print_trace(to_contract(result, links), flow_summary(result, limit=15))
+    finally:
+        result.transfers.close()
 
 
 def _print_trace(contract: dict, flows: dict) -> None:

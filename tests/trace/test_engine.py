@@ -141,8 +141,9 @@ def test_source_transactions_are_traced_separately() -> None:
     assert held(result, "mixed") == {"s1": 20_000, "s2": 30_000}
 
 
-def test_shares_are_floors_plus_largest_remainders() -> None:
-    assert shares(100, [100, 100, 100]) == [34, 33, 33]
+def test_shares_are_rounded_cumulatively() -> None:
+    # Running totals 33.33, 66.67, 100 floor to 33, 66, 100: shares 33, 33, 34.
+    assert shares(100, [100, 100, 100]) == [33, 33, 34]
     assert shares(7, [10, 20, 30]) == [1, 2, 4]
     assert sum(shares(999_999, [3 * 10**6, 7 * 10**6, 11, 13])) == 999_999
 
@@ -225,7 +226,7 @@ def test_kernel_matches_reference(rule: Rule, case, opening_cents: int) -> None:
         if account not in sources:
             assert sum(by_origin.values()) <= balance[account]
     # What left the sources is exactly what the accounts hold at the end.
-    injected = result.injected()
+    injected = result.injected
     assert int(injected.sum()) == sum(sum(v.values()) for v in traced.values())
 
 

@@ -71,9 +71,9 @@ def store_asset_links(store: Store, result: TraceResult) -> AssetLinks:
     """Links from memos of traced transfers that name a loaded property's address."""
     ledger = result.ledger
     links = AssetLinks()
-    if ledger.memos is None or len(result.transfer_rows[0]) == 0:
+    positions = np.flatnonzero(result.carried > 0)
+    if ledger.memos is None or len(positions) == 0:
         return links
-    positions = np.unique(result.transfer_rows[0])
     memos = pa.table({"position": positions, "memo": ledger.memos.take(pa.array(positions))})
     sql = f"""
         WITH memo AS (

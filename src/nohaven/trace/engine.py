@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.ipc
 
 from nohaven.errors import NohavenError
 from nohaven.trace import kernels
@@ -36,6 +42,82 @@ RULE_TEXT = {
 _KERNEL_RULE = {Rule.LIBR: kernels.LIBR, Rule.FIFO: kernels.FIFO, Rule.PRORATA: kernels.PRORATA}
 
 
+class TransferRows:
+    """What each transfer carried, by origin: (position, origin, cents) rows in ledger
+    order. Kept in memory up to a limit, then spilled to a compressed Arrow file, so a
+    trace whose detail runs to hundreds of millions of rows stays within memory."""
+
+    SCHEMA = pa.schema([("position", pa.int64()), ("origin", pa.int32()), ("cents", pa.int64())])
+
+    def __init__(self, spill_rows: int) -> None:
+        self.spill_rows = spill_rows
+        self._parts: list[pa.RecordBatch] = []
+        self._held = 0
+        self.rows = 0
+        self._dir: tempfile.TemporaryDirectory[str] | None = None
+        self._writer: pa.ipc.RecordBatchFileWriter | None = None
+        self._path: Path | None = None
+
+    def append(self, position: np.ndarray, origin: np.ndarray, cents: np.ndarray) -> None:
+        if len(position) == 0:
+            return
+        batch = pa.record_batch([position, origin, cents], schema=self.SCHEMA)
+        self.rows += len(position)
+        if self._writer is None and self._held + len(position) <= self.spill_rows:
+            self._parts.append(batch)
+            self._held += len(position)
+            return
+        if self._writer is None:
+            self._dir = tempfile.TemporaryDirectory(prefix="nohaven-trace-")
+            self._path = Path(self._dir.name) / "transfers.arrow"
+            options = pa.ipc.IpcWriteOptions(compression="lz4")
+            self._writer = pa.ipc.new_file(self._path, self.SCHEMA, options=options)
+            for part in self._parts:
+                self._writer.write_batch(part)
+            self._parts = []
+        self._writer.write_batch(batch)
+
+    def finish(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+
+    @property
+    def spilled(self) -> bool:
+        return self._path is not None
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        """The rows in ledger order, a batch at a time."""
+        if self._path is None:
+            yield from self._parts
+            return
+        with pa.memory_map(str(self._path)) as source:
+            reader = pa.ipc.open_file(source)
+            for index in range(reader.num_record_batches):
+                yield reader.get_batch(index)
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """All rows as three arrays (for traces small enough to hold whole)."""
+        batches = list(self.batches())
+        if not batches:
+            return (np.empty(0, np.int64), np.empty(0, np.int32), np.empty(0, np.int64))
+        table = pa.Table.from_batches(batches, schema=self.SCHEMA)
+        return tuple(table[c].to_numpy() for c in ("position", "origin", "cents"))  # type: ignore[return-value]
+
+    def at(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Only the rows of the given transfers."""
+        wanted = pa.array(np.unique(positions))
+        kept = [b.filter(pc.is_in(b["position"], value_set=wanted)) for b in self.batches()]
+        if not kept:
+            return (np.empty(0, np.int64), np.empty(0, np.int32), np.empty(0, np.int64))
+        table = pa.Table.from_batches(kept, schema=self.SCHEMA)
+        return tuple(table[c].to_numpy() for c in ("position", "origin", "cents"))  # type: ignore[return-value]
+
+    def close(self) -> None:
+        if self._dir is not None:
+            self._dir.cleanup()
+            self._dir = None
+
+
 @dataclass
 class TraceResult:
     """What one rule found: per account and per transfer, traced cents by origin."""
@@ -47,30 +129,27 @@ class TraceResult:
     balance: np.ndarray  # final balance per account index
     traced: np.ndarray  # final traced total per account index
     account_rows: tuple[np.ndarray, np.ndarray, np.ndarray]  # account, origin, cents
-    transfer_rows: tuple[np.ndarray, np.ndarray, np.ndarray]  # position, origin, cents
+    transfers: TransferRows
+    carried: np.ndarray  # traced cents carried per ledger position
     step_positions: np.ndarray
     step_values: np.ndarray  # payer balance, payer traced, payee balance, payee traced
     gap_rows: tuple[np.ndarray, np.ndarray, np.ndarray]  # position, account, cents
+    injected: np.ndarray  # cents of traced money each origin put into the ledger
     source_accounts: list[int] = field(default_factory=list)
 
     @property
     def order_text(self) -> str:
         return ORDER_TEXT[self.ledger.order]
 
-    def injected(self) -> np.ndarray:
-        """Cents of traced money put into the ledger, per origin: everything that left a
-        source account, and the untraced part of each source transaction."""
-        out = np.zeros(len(self.origins), dtype=np.int64)
-        for origin, account in enumerate(self.source_accounts):
-            out[origin] = int(self.ledger.cents[self.ledger.src == account].sum())
-        first_tx = len(self.source_accounts)
-        if first_tx < len(self.origins):
-            position, origin, cents = self.transfer_rows
-            positions = self.ledger.positions_of(self.origins[first_tx:])
-            for offset, name in enumerate(self.origins[first_tx:]):
-                mine = (position == positions[name]) & (origin == first_tx + offset)
-                out[first_tx + offset] = int(cents[mine].sum())
-        return out
+    @property
+    def transfer_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self.transfers.arrays()
+
+
+OUT_ROWS = 1 << 22
+STEP_ROWS = 1 << 20
+GAP_ROWS = 1 << 16
+SPILL_ROWS = 1 << 24
 
 
 def run_trace(
@@ -80,6 +159,7 @@ def run_trace(
     source_accounts: list[str] = (),  # type: ignore[assignment]
     source_txs: list[str] = (),  # type: ignore[assignment]
     opening: np.ndarray | None = None,
+    spill_rows: int = SPILL_ROWS,
 ) -> TraceResult:
     """Trace all money leaving the source accounts and the source transactions."""
     if not source_accounts and not source_txs:
@@ -94,63 +174,131 @@ def run_trace(
     absent = [t for t in txs if t not in positions]
     if absent:
         raise NohavenError(f"source transaction {absent[0]!r} is not in the ledger")
-    account_origin = np.full(len(ledger.accounts), -1, dtype=np.int32)
+    n_accounts = len(ledger.accounts)
+    account_origin = np.full(n_accounts, -1, dtype=np.int32)
     for i, name in enumerate(accounts):
         account_origin[index[name]] = i
     tx_origin = np.full(ledger.size, -1, dtype=np.int32)
     for j, tx in enumerate(txs):
         tx_origin[positions[tx]] = len(accounts) + j
-    start = opening if opening is not None else np.zeros(len(ledger.accounts), dtype=np.int64)
-    out = kernels.trace_kernel(
-        _KERNEL_RULE[rule],
-        ledger.src,
-        ledger.dst,
-        ledger.cents,
-        tx_origin,
-        account_origin,
-        start.astype(np.int64),
+    start_money = (
+        opening.astype(np.int64) if opening is not None else np.zeros(n_accounts, dtype=np.int64)
     )
-    (
-        balance,
-        traced,
-        acc_account,
-        acc_origin,
-        acc_amount,
-        out_tx,
-        out_origin,
-        out_amount,
-        step_tx,
-        step_vals,
-        gap_tx,
-        gap_account,
-        gap_amount,
-    ) = out
+
+    balance = start_money.copy()
+    own = start_money.copy()
+    traced = np.zeros(n_accounts, dtype=np.int64)
+    queued = np.zeros(n_accounts, dtype=np.bool_)
+    start = np.zeros(n_accounts, dtype=np.int64)
+    length = np.zeros(n_accounts, dtype=np.int64)
+    cap = np.zeros(n_accounts, dtype=np.int64)
+    head = np.zeros(n_accounts, dtype=np.int64)
+    pool_origin = np.empty(1 << 16, dtype=np.int32)
+    pool_amount = np.empty(1 << 16, dtype=np.int64)
+    used = 0
+    out_rows = OUT_ROWS
+    out_tx = np.empty(out_rows, dtype=np.int64)
+    out_origin = np.empty(out_rows, dtype=np.int32)
+    out_amount = np.empty(out_rows, dtype=np.int64)
+    step_tx = np.empty(STEP_ROWS, dtype=np.int64)
+    step_vals = np.empty((STEP_ROWS, 4), dtype=np.int64)
+    gap_tx = np.empty(GAP_ROWS, dtype=np.int64)
+    gap_account = np.empty(GAP_ROWS, dtype=np.int64)
+    gap_amount = np.empty(GAP_ROWS, dtype=np.int64)
+    carried = np.zeros(ledger.size, dtype=np.int64)
+    injected = np.zeros(len(accounts) + len(txs), dtype=np.int64)
+
+    transfers = TransferRows(spill_rows)
+    steps: list[tuple[np.ndarray, np.ndarray]] = []
+    gaps: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    position = 0
+    while position < ledger.size:
+        reached, pool_origin, pool_amount, used, n_out, n_steps, n_gaps = kernels.trace_chunk(
+            _KERNEL_RULE[rule],
+            ledger.src,
+            ledger.dst,
+            ledger.cents,
+            tx_origin,
+            account_origin,
+            balance,
+            own,
+            traced,
+            queued,
+            start,
+            length,
+            cap,
+            head,
+            pool_origin,
+            pool_amount,
+            used,
+            position,
+            out_tx,
+            out_origin,
+            out_amount,
+            step_tx,
+            step_vals,
+            gap_tx,
+            gap_account,
+            gap_amount,
+            carried,
+            injected,
+        )
+        out_full = 2 * n_out > out_rows  # keep a mostly full buffer, copy a sparse one
+        rows = tuple(_kept(part, n_out, out_full) for part in (out_tx, out_origin, out_amount))
+        # Only a FIFO parcel can hold two lots of one origin; the others are unique.
+        transfers.append(*(_summed(*rows) if rule == Rule.FIFO else rows))
+        steps_full = 2 * n_steps > STEP_ROWS
+        steps.append((_kept(step_tx, n_steps, steps_full), _kept(step_vals, n_steps, steps_full)))
+        gaps.append(tuple(_kept(part, n_gaps, False) for part in (gap_tx, gap_account, gap_amount)))
+        if reached == ledger.size:
+            break
+        if reached == position and n_out == 0:
+            out_rows *= 2  # one transfer carries more pieces than the buffer holds
+            out_full = True
+        if out_full:
+            out_tx = np.empty(out_rows, dtype=np.int64)
+            out_origin = np.empty(out_rows, dtype=np.int32)
+            out_amount = np.empty(out_rows, dtype=np.int64)
+        if steps_full:
+            step_tx = np.empty(STEP_ROWS, dtype=np.int64)
+            step_vals = np.empty((STEP_ROWS, 4), dtype=np.int64)
+        position = reached
+    transfers.finish()
+    held = kernels.held_rows(traced, start, length, head, pool_origin, pool_amount)
     return TraceResult(
         rule=rule,
         ledger=ledger,
         origins=accounts + txs,
-        opening=start,
+        opening=start_money,
         balance=balance,
         traced=traced,
-        account_rows=_summed(acc_account, acc_origin, acc_amount),
-        transfer_rows=_summed(out_tx, out_origin, out_amount),
-        step_positions=step_tx,
-        step_values=step_vals,
-        gap_rows=(gap_tx, gap_account, gap_amount),
+        account_rows=_summed(*held),
+        transfers=transfers,
+        carried=carried,
+        step_positions=np.concatenate([s[0] for s in steps]),
+        step_values=np.concatenate([s[1] for s in steps]),
+        gap_rows=tuple(np.concatenate([g[k] for g in gaps]) for k in range(3)),  # type: ignore[arg-type]
+        injected=injected,
         source_accounts=[index[a] for a in accounts],
     )
 
 
+def _kept(buffer: np.ndarray, n: int, whole: bool) -> np.ndarray:
+    """The first ``n`` rows of a kernel buffer: the buffer itself when it is mostly full
+    (a new one is then allocated), else a copy so the big buffer can be reused."""
+    return buffer[:n] if whole else buffer[:n].copy()
+
+
 def _summed(
-    account: np.ndarray, origin: np.ndarray, cents: np.ndarray
+    key: np.ndarray, origin: np.ndarray, cents: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One row per (key, origin): a FIFO queue or parcel may hold several lots of one
-    origin."""
-    if len(account) == 0:
-        return account, origin.astype(np.int64), cents
-    key = account.astype(np.int64) * (int(origin.max()) + 1) + origin
-    unique, inverse = np.unique(key, return_inverse=True)
+    """One row per (key, origin), ordered by both: a FIFO queue or parcel may hold
+    several lots of one origin."""
+    if len(key) == 0:
+        return key.astype(np.int64), origin.astype(np.int32), cents
+    width = int(origin.max()) + 1
+    combined = key.astype(np.int64) * width + origin
+    unique, inverse = np.unique(combined, return_inverse=True)
     total = np.zeros(len(unique), dtype=np.int64)
     np.add.at(total, inverse, cents)
-    width = int(origin.max()) + 1
-    return unique // width, unique % width, total
+    return unique // width, (unique % width).astype(np.int32), total

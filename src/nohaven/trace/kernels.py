@@ -12,8 +12,8 @@ update and nothing else.
 
 Conventions shared with the reference implementation in the tests:
 - proportional shares (pro rata, and LIBR's split of a shortfall between origins) are
-  floors plus the largest remainders, ties to the lower origin (own money is origin -1,
-  lowest of all);
+  rounded cumulatively in origin order (own money is origin -1, first of all): exact
+  sums, each share within a cent, no sorting;
 - a debit larger than the balance first tops the account up with own money from an
   unrecorded source (a gap, reported when the account holds traced money);
 - every debit from a source account is new traced money of that origin; a source
@@ -70,24 +70,20 @@ def _muldiv(a: int, b: int, c: int) -> tuple[int, int]:
 
 @njit(cache=True)
 def _allocate(amounts: np.ndarray, k: int, total: int, x: int, out: np.ndarray) -> None:
-    """Share ``x`` cents between ``amounts[:k]`` (summing to ``total``) in proportion:
-    floors, then one more cent to each of the largest remainders (ties to lower index)."""
+    """Share ``x`` cents between ``amounts[:k]`` (summing to ``total``) in proportion, by
+    cumulative rounding: share j = floor(x * (a_1 + .. + a_j) / total) minus the same
+    for j - 1. Shares sum to ``x`` exactly and each is within a cent of its exact value."""
     if x >= total:
         for j in range(k):
             out[j] = amounts[j]
         return
-    given = 0
-    rems = np.empty(k, dtype=np.int64)
+    running = 0
+    before = 0
     for j in range(k):
-        q, r = _muldiv(x, amounts[j], total)
-        out[j] = q
-        rems[j] = r
-        given += q
-    left = x - given
-    if left > 0:
-        order = np.argsort(-rems, kind="mergesort")
-        for t in range(left):
-            out[order[t]] += 1
+        running += amounts[j]
+        upto, _ = _muldiv(x, running, total)
+        out[j] = upto - before
+        before = upto
 
 
 @njit(cache=True)
@@ -153,48 +149,89 @@ def _reserve(
 
 
 @njit(cache=True)
-def _grow64(arr: np.ndarray, need: int) -> np.ndarray:
-    if need <= arr.shape[0]:
-        return arr
-    size = max(16, arr.shape[0])
-    while size < need:
-        size *= 2
-    out = np.empty(size, dtype=arr.dtype)
-    out[: arr.shape[0]] = arr
-    return out
+def _add_if_held(
+    par_o: np.ndarray,
+    par_a: np.ndarray,
+    n_par: int,
+    v: int,
+    start: np.ndarray,
+    length: np.ndarray,
+    p_origin: np.ndarray,
+    p_amount: np.ndarray,
+    own: np.ndarray,
+    traced: np.ndarray,
+    slot: np.ndarray,
+) -> bool:
+    """Add a parcel to account ``v`` in place when ``v`` already holds every origin in
+    it (binary search in its sorted list); False, changing nothing, when it does not."""
+    s = start[v]
+    k = length[v]
+    for b in range(n_par):
+        if par_o[b] == OWN or par_a[b] == 0:
+            continue
+        lo = 0
+        hi = k
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if p_origin[s + mid] < par_o[b]:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo == k or p_origin[s + lo] != par_o[b]:
+            return False
+        slot[b] = lo
+    for b in range(n_par):
+        if par_o[b] == OWN:
+            own[v] += par_a[b]
+        elif par_a[b] > 0:
+            p_amount[s + slot[b]] += par_a[b]
+            traced[v] += par_a[b]
+    return True
 
 
 @njit(cache=True)
-def trace_kernel(
+def trace_chunk(
     rule: int,
     src: np.ndarray,
     dst: np.ndarray,
     amt: np.ndarray,
     tx_origin: np.ndarray,
     account_origin: np.ndarray,
-    opening: np.ndarray,
-) -> tuple:
-    """Walk the ledger once under ``rule``.
+    balance: np.ndarray,
+    own: np.ndarray,
+    traced: np.ndarray,
+    queued: np.ndarray,
+    start: np.ndarray,
+    length: np.ndarray,
+    cap: np.ndarray,
+    head: np.ndarray,
+    p_origin: np.ndarray,
+    p_amount: np.ndarray,
+    used: int,
+    begin: int,
+    out_tx: np.ndarray,
+    out_origin: np.ndarray,
+    out_amount: np.ndarray,
+    step_tx: np.ndarray,
+    step_vals: np.ndarray,
+    gap_tx: np.ndarray,
+    gap_account: np.ndarray,
+    gap_amount: np.ndarray,
+    carried_total: np.ndarray,
+    injected: np.ndarray,
+) -> tuple[int, np.ndarray, np.ndarray, int, int, int, int]:
+    """Walk the ledger from ``begin`` under ``rule``, updating the account state in place,
+    until the end or until an output buffer is full.
 
-    Returns the final balance and traced total per account, the traced content of each
-    account (account, origin, cents), of each transfer (transaction, origin, cents), the
-    schedule steps (transaction, payer balance and traced after, payee balance and
-    traced after) and the gaps (transaction, account, cents).
+    Writes what each transfer carried (transaction, origin, cents) to ``out_*``, one
+    schedule step per transaction that touched traced money (payer balance and traced
+    after, payee balance and traced after), the gaps where traced money was at stake,
+    the traced total of every transfer and the money each origin put in. Returns the
+    next transaction, the (possibly moved) pool and the counts written.
     """
-    n_accounts = opening.shape[0]
-    balance = opening.copy()
-    own = opening.copy()  # untraced money (LIBR, pro rata; FIFO outside a queue)
-    traced = np.zeros(n_accounts, dtype=np.int64)
-    queued = np.zeros(n_accounts, dtype=np.bool_)  # FIFO: lots live in the pool
-
-    start = np.zeros(n_accounts, dtype=np.int64)
-    length = np.zeros(n_accounts, dtype=np.int64)
-    cap = np.zeros(n_accounts, dtype=np.int64)
-    head = np.zeros(n_accounts, dtype=np.int64)
-    p_origin = np.empty(1 << 16, dtype=np.int32)
-    p_amount = np.empty(1 << 16, dtype=np.int64)
-    used = 0
-
+    n_out = 0
+    n_steps = 0
+    n_gaps = 0
     # The parcel: what one transfer carries, as (origin, cents) pieces.
     par_o = np.empty(64, dtype=np.int32)
     par_a = np.empty(64, dtype=np.int64)
@@ -203,35 +240,31 @@ def trace_kernel(
     merged_o = np.empty(64, dtype=np.int32)
     merged_a = np.empty(64, dtype=np.int64)
 
-    out_tx = np.empty(1024, dtype=np.int64)
-    out_origin = np.empty(1024, dtype=np.int32)
-    out_amount = np.empty(1024, dtype=np.int64)
-    n_out = 0
-    step_tx = np.empty(1024, dtype=np.int64)
-    step_vals = np.empty((1024, 4), dtype=np.int64)
-    n_steps = 0
-    gap_tx = np.empty(64, dtype=np.int64)
-    gap_account = np.empty(64, dtype=np.int64)
-    gap_amount = np.empty(64, dtype=np.int64)
-    n_gaps = 0
-
-    for i in range(src.shape[0]):
+    i = begin
+    while i < src.shape[0]:
         u = src[i]
         v = dst[i]
         x = amt[i]
+        if (
+            n_out + length[u] + 2 > out_tx.shape[0]
+            or n_steps == step_tx.shape[0]
+            or n_gaps == gap_tx.shape[0]
+        ):
+            break
         was_touched = traced[u] > 0 or traced[v] > 0
         n_par = 0
+        if par_o.shape[0] < length[u] + 2:
+            size = 2 * (length[u] + 2)
+            par_o = np.empty(size, dtype=np.int32)
+            par_a = np.empty(size, dtype=np.int64)
+            share = np.empty(size, dtype=np.int64)
+            work = np.empty(size, dtype=np.int64)
 
         # -- the payer: gap, then what leaves ---------------------------------------
         if x > balance[u] and account_origin[u] < 0:
             short = x - balance[u]
             # Reported only where traced money is at stake; elsewhere it changes nothing.
-            record = traced[u] > 0
-            if record and n_gaps == gap_tx.shape[0]:
-                gap_tx = _grow64(gap_tx, n_gaps + 1)
-                gap_account = _grow64(gap_account, n_gaps + 1)
-                gap_amount = _grow64(gap_amount, n_gaps + 1)
-            if record:
+            if traced[u] > 0:
                 gap_tx[n_gaps] = i
                 gap_account[n_gaps] = u
                 gap_amount[n_gaps] = short
@@ -247,14 +280,14 @@ def trace_kernel(
                 length[u] += 1
             else:
                 own[u] += short
+        balance[u] -= x
         if account_origin[u] >= 0:
             # A source account: everything leaving it is new traced money.
-            balance[u] -= x
             par_o[0] = account_origin[u]
             par_a[0] = x
             n_par = 1
+            injected[account_origin[u]] += x
         elif traced[u] == 0:
-            balance[u] -= x
             if queued[u]:
                 # A FIFO queue holding only own money collapses back to a number.
                 queued[u] = False
@@ -266,15 +299,11 @@ def trace_kernel(
             par_a[0] = x
             n_par = 1
         elif rule == FIFO:
-            balance[u] -= x
             rest = x
             s = start[u] + head[u]
             j = 0
             while rest > 0:
                 piece = min(rest, p_amount[s + j])
-                if n_par == par_o.shape[0]:
-                    par_o = np.concatenate((par_o, np.empty(n_par, dtype=np.int32)))
-                    par_a = _grow64(par_a, 2 * n_par)
                 par_o[n_par] = p_origin[s + j]
                 par_a[n_par] = piece
                 n_par += 1
@@ -292,15 +321,8 @@ def trace_kernel(
                 length[u] = 0
                 head[u] = 0
         else:
-            balance[u] -= x
             k = length[u]
             s = start[u]
-            if share.shape[0] < k + 1:
-                share = np.empty(2 * k + 2, dtype=np.int64)
-                work = np.empty(2 * k + 2, dtype=np.int64)
-            if par_o.shape[0] < k + 1:
-                par_o = np.empty(2 * k + 2, dtype=np.int32)
-                par_a = np.empty(2 * k + 2, dtype=np.int64)
             if rule == LIBR:
                 take = min(own[u], x)
                 own[u] -= take
@@ -349,6 +371,7 @@ def trace_kernel(
             for j in range(n_par):
                 if par_o[j] == OWN:
                     par_o[j] = tx_origin[i]
+                    injected[tx_origin[i]] += par_a[j]
             if rule != FIFO:
                 for j in range(1, n_par):  # keep the parcel sorted by origin
                     o_j = par_o[j]
@@ -366,20 +389,11 @@ def trace_kernel(
         for j in range(n_par):
             if par_o[j] != OWN and par_a[j] > 0:
                 carried += par_a[j]
-        if carried > 0:
-            need = n_out + n_par
-            if need > out_tx.shape[0]:
-                out_tx = _grow64(out_tx, need)
-                out_amount = _grow64(out_amount, need)
-                grown = np.empty(out_tx.shape[0], dtype=np.int32)
-                grown[:n_out] = out_origin[:n_out]
-                out_origin = grown
-            for j in range(n_par):
-                if par_o[j] != OWN and par_a[j] > 0:
-                    out_tx[n_out] = i
-                    out_origin[n_out] = par_o[j]
-                    out_amount[n_out] = par_a[j]
-                    n_out += 1
+                out_tx[n_out] = i
+                out_origin[n_out] = par_o[j]
+                out_amount[n_out] = par_a[j]
+                n_out += 1
+        carried_total[i] = carried
 
         # -- the payee ---------------------------------------------------------------
         balance[v] += x
@@ -426,22 +440,24 @@ def trace_kernel(
                     length[v] += 1
                 if par_o[j] != OWN:
                     traced[v] += par_a[j]
+        elif n_par * 8 < length[v] and _add_if_held(
+            par_o, par_a, n_par, v, start, length, p_origin, p_amount, own, traced, work
+        ):
+            pass  # a small parcel into a big holding: added in place, no merge needed
         else:
             # Merge the parcel's origins (sorted, after the own piece) into v's sorted list.
             k = length[v]
             s = start[v]
-            m = 0
             if merged_o.shape[0] < k + n_par:
                 merged_o = np.empty(2 * (k + n_par), dtype=np.int32)
                 merged_a = np.empty(2 * (k + n_par), dtype=np.int64)
+            m = 0
             a = 0
             b = 0
-            while b < n_par and (par_o[b] == OWN or par_a[b] == 0):
-                if par_o[b] == OWN:
-                    own[v] += par_a[b]
-                b += 1
             while a < k or b < n_par:
-                if b < n_par and par_a[b] == 0:
+                if b < n_par and (par_o[b] == OWN or par_a[b] == 0):
+                    if par_o[b] == OWN:
+                        own[v] += par_a[b]
                     b += 1
                     continue
                 if b >= n_par or (a < k and p_origin[s + a] < par_o[b]):
@@ -472,28 +488,35 @@ def trace_kernel(
 
         # -- the schedule --------------------------------------------------------------
         if was_touched or carried > 0:
-            if n_steps == step_tx.shape[0]:
-                step_tx = _grow64(step_tx, n_steps + 1)
-                grown_vals = np.empty((step_tx.shape[0], 4), dtype=np.int64)
-                grown_vals[:n_steps] = step_vals[:n_steps]
-                step_vals = grown_vals
             step_tx[n_steps] = i
             step_vals[n_steps, 0] = balance[u]
             step_vals[n_steps, 1] = traced[u]
             step_vals[n_steps, 2] = balance[v]
             step_vals[n_steps, 3] = traced[v]
             n_steps += 1
+        i += 1
+    return i, p_origin, p_amount, used, n_out, n_steps, n_gaps
 
-    # -- final traced content per account ---------------------------------------------
+
+@njit(cache=True)
+def held_rows(
+    traced: np.ndarray,
+    start: np.ndarray,
+    length: np.ndarray,
+    head: np.ndarray,
+    p_origin: np.ndarray,
+    p_amount: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The traced content of every account: (account, origin, cents) rows."""
     total = 0
-    for a in range(n_accounts):
+    for a in range(traced.shape[0]):
         if traced[a] > 0:
             total += length[a]
     acc_account = np.empty(total, dtype=np.int64)
     acc_origin = np.empty(total, dtype=np.int32)
     acc_amount = np.empty(total, dtype=np.int64)
     w = 0
-    for a in range(n_accounts):
+    for a in range(traced.shape[0]):
         if traced[a] == 0:
             continue
         s = start[a] + head[a]
@@ -503,18 +526,4 @@ def trace_kernel(
                 acc_origin[w] = p_origin[s + j]
                 acc_amount[w] = p_amount[s + j]
                 w += 1
-    return (
-        balance,
-        traced,
-        acc_account[:w],
-        acc_origin[:w],
-        acc_amount[:w],
-        out_tx[:n_out],
-        out_origin[:n_out],
-        out_amount[:n_out],
-        step_tx[:n_steps],
-        step_vals[:n_steps],
-        gap_tx[:n_gaps],
-        gap_account[:n_gaps],
-        gap_amount[:n_gaps],
-    )
+    return acc_account[:w], acc_origin[:w], acc_amount[:w]

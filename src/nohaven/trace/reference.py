@@ -3,8 +3,8 @@
 This is the specification the compiled kernel is tested against (property tests
 compare the two on random ledgers) and the per-transaction baseline the benchmark
 measures it beside. It follows the kernel's conventions exactly (see kernels.py):
-own money is origin None and sorts before every origin; proportional shares are
-floors plus the largest remainders, ties to the lower origin.
+own money is origin None and comes before every origin; proportional shares are
+rounded cumulatively in that order.
 """
 
 from __future__ import annotations
@@ -24,17 +24,19 @@ class ReferenceResult:
 
 
 def shares(x: int, amounts: list[int]) -> list[int]:
-    """``x`` split in proportion to ``amounts``: floors, then a cent each to the largest
-    remainders, ties to the earlier amount."""
+    """``x`` split in proportion to ``amounts`` by cumulative rounding: the first j shares
+    always sum to floor(x * (a_1 + .. + a_j) / total)."""
     total = sum(amounts)
     if x >= total:
         return list(amounts)
-    floors = [x * a // total for a in amounts]
-    remainders = [x * a % total for a in amounts]
-    left = x - sum(floors)
-    for j in sorted(range(len(amounts)), key=lambda j: (-remainders[j], j))[:left]:
-        floors[j] += 1
-    return floors
+    out = []
+    running = before = 0
+    for amount in amounts:
+        running += amount
+        upto = x * running // total
+        out.append(upto - before)
+        before = upto
+    return out
 
 
 def reference_trace(

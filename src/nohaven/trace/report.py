@@ -9,12 +9,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import itertools
+import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import jinja2
 import numpy as np
+import pyarrow as pa
 
 from nohaven.errors import NohavenError
 from nohaven.output import atomic_text
@@ -48,78 +50,133 @@ def money(cents: int) -> str:
 
 def touched_accounts(result: TraceResult) -> np.ndarray:
     """Indices of accounts traced money reached, and the source accounts."""
-    position, _, cents = result.transfer_rows
-    reached = result.ledger.dst[position[cents > 0]]
+    reached = result.ledger.dst[result.carried > 0]
     return np.unique(np.concatenate((reached, np.asarray(result.source_accounts, dtype=np.int32))))
 
 
-def to_contract(result: TraceResult, links: AssetLinks | None = None) -> dict[str, Any]:
-    """The issue's JSON contract, plus currency, sources, notes and assets."""
-    ledger = result.ledger
-    names = ledger.accounts.to_pylist()
-    origins = result.origins
-    accounts: dict[str, dict[str, Any]] = {}
-    for index in touched_accounts(result).tolist():
-        accounts[names[index]] = {"balance": money(result.balance[index]), "traced": {}}
-    account, origin, cents = result.account_rows
-    for a, o, c in zip(account.tolist(), origin.tolist(), cents.tolist(), strict=True):
-        accounts[names[a]]["traced"][origins[o]] = money(c)
-    transfers: dict[str, dict[str, Any]] = {}
-    position, origin, cents = result.transfer_rows
-    ids = ledger.ids.take(position).to_pylist() if len(position) else []
-    for tx, o, c in zip(ids, origin.tolist(), cents.tolist(), strict=True):
-        transfers.setdefault(tx, {"traced": {}})["traced"][origins[o]] = money(c)
-    gaps = []
-    gap_position, gap_account, gap_cents = result.gap_rows
-    for p, a, c in zip(
-        gap_position.tolist(), gap_account.tolist(), gap_cents.tolist(), strict=True
-    ):
-        gap = {"account": names[a], "transaction": ledger.ids[p].as_py(), "amount": money(c)}
-        if ledger.lines is not None:
-            gap["line"] = int(ledger.lines[p])
-        gaps.append(gap)
-    injected = result.injected()
-    held = np.zeros(len(origins), dtype=np.int64)
+def _header(result: TraceResult) -> dict[str, Any]:
+    held = np.zeros(len(result.origins), dtype=np.int64)
     np.add.at(held, result.account_rows[1], result.account_rows[2])
-    out: dict[str, Any] = {
+    return {
         "rule": result.rule.value,
         "rule_text": RULE_TEXT[result.rule],
         "order": result.order_text,
-        "currency": ledger.currency,
+        "currency": result.ledger.currency,
         "sources": {
-            name: {"injected": money(injected[i]), "held": money(held[i])}
-            for i, name in enumerate(origins)
+            name: {"injected": money(result.injected[i]), "held": money(held[i])}
+            for i, name in enumerate(result.origins)
         },
-        "accounts": accounts,
-        "transfers": transfers,
-        "gaps": gaps,
-        "notes": list(ledger.notes),
     }
+
+
+def _accounts(result: TraceResult) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every touched account: its final balance and the traced money it holds."""
+    names = result.ledger.accounts
+    account, origin, cents = result.account_rows
+    order = np.argsort(account, kind="stable")
+    account, origin, cents = account[order], origin[order], cents[order]
+    bounds = np.searchsorted(account, touched_accounts(result), side="left")
+    ends = np.searchsorted(account, touched_accounts(result), side="right")
+    for index, lo, hi in zip(touched_accounts(result).tolist(), bounds, ends, strict=True):
+        yield (
+            names[index].as_py(),
+            {
+                "balance": money(result.balance[index]),
+                "traced": {
+                    result.origins[o]: money(c)
+                    for o, c in zip(origin[lo:hi].tolist(), cents[lo:hi].tolist(), strict=True)
+                },
+            },
+        )
+
+
+def _transfers(result: TraceResult) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every transfer that carried traced money, by origin, in ledger order."""
+    ids = result.ledger.ids
+    origins = result.origins
+    for batch in result.transfers.batches():
+        position = batch["position"].to_numpy()
+        origin = batch["origin"].to_numpy().tolist()
+        cents = batch["cents"].to_numpy().tolist()
+        names = ids.take(pa.array(position)).to_pylist()
+        current: str | None = None
+        entry: dict[str, str] = {}
+        for tx, o, c in zip(names, origin, cents, strict=True):
+            if tx != current:
+                if current is not None:
+                    yield current, {"traced": entry}
+                current, entry = tx, {}
+            entry[origins[o]] = money(c)
+        if current is not None:
+            yield current, {"traced": entry}
+
+
+def _gaps(result: TraceResult) -> list[dict[str, Any]]:
+    ledger = result.ledger
+    names = ledger.accounts
+    gaps = []
+    gap_lists = (x.tolist() for x in result.gap_rows)
+    for p, a, c in zip(*gap_lists, strict=True):
+        gap = {
+            "account": names[a].as_py(),
+            "transaction": ledger.ids[p].as_py(),
+            "amount": money(c),
+        }
+        if ledger.lines is not None:
+            gap["line"] = int(ledger.lines[p])
+        gaps.append(gap)
+    return gaps
+
+
+def to_contract(result: TraceResult, links: AssetLinks | None = None) -> dict[str, Any]:
+    """The issue's JSON contract, plus rule text, currency, sources, notes and assets."""
+    out = _header(result)
+    out["accounts"] = dict(_accounts(result))
+    out["transfers"] = dict(_transfers(result))
+    out["gaps"] = _gaps(result)
+    out["notes"] = list(result.ledger.notes)
     if links is not None:
         out["assets"] = asset_destinations(result, links)
     return out
 
 
+def write_contract(result: TraceResult, handle: IO[str], links: AssetLinks | None = None) -> None:
+    """The same JSON as `to_contract`, written as it is produced: a trace can touch
+    millions of transfers, which need never be in memory at once."""
+    head = json.dumps(_header(result), ensure_ascii=False)
+    handle.write(head[:-1])
+    for key, entries in (("accounts", _accounts(result)), ("transfers", _transfers(result))):
+        handle.write(f', "{key}": {{')
+        for n, (name, entry) in enumerate(entries):
+            handle.write((", " if n else "") + json.dumps(name, ensure_ascii=False) + ": ")
+            handle.write(json.dumps(entry, ensure_ascii=False))
+        handle.write("}")
+    tail = {"gaps": _gaps(result), "notes": list(result.ledger.notes)}
+    if links is not None:
+        tail["assets"] = asset_destinations(result, links)
+    handle.write(", " + json.dumps(tail, ensure_ascii=False)[1:] + "\n")
+
+
 def asset_destinations(result: TraceResult, links: AssetLinks) -> dict[str, Any]:
     """Per linked asset: the purchase transfers and the traced money they carried."""
-    position, origin, cents = result.transfer_rows
+    found = result.ledger.positions_of(list(links.by_transaction))
+    carrying = {tx: p for tx, p in found.items() if result.carried[p] > 0}
+    if not carrying:
+        return {}
+    position, origin, cents = result.transfers.at(np.fromiter(carrying.values(), np.int64))
     by_position: dict[int, list[tuple[int, int]]] = {}
     for p, o, c in zip(position.tolist(), origin.tolist(), cents.tolist(), strict=True):
         by_position.setdefault(p, []).append((o, c))
-    found = result.ledger.positions_of(list(links.by_transaction))
     assets: dict[str, Any] = {}
     totals: dict[str, dict[str, int]] = {}
-    for tx, position_of_tx in sorted(found.items(), key=lambda item: item[1]):
-        carried = by_position.get(position_of_tx)
-        if not carried:
-            continue
+    for tx, position_of_tx in sorted(carrying.items(), key=lambda item: item[1]):
         for asset_id in links.by_transaction[tx]:
             entry = assets.setdefault(
                 asset_id, {"label": links.labels.get(asset_id, asset_id), "transfers": []}
             )
             entry["transfers"].append(tx)
             sums = totals.setdefault(asset_id, {})
-            for o, c in carried:
+            for o, c in by_position[position_of_tx]:
                 name = result.origins[o]
                 sums[name] = sums.get(name, 0) + c
     for asset_id, sums in totals.items():
@@ -139,9 +196,7 @@ def schedule_rows(result: TraceResult, accounts: list[str] | None = None) -> Ite
         index = ledger.account_index()
         wanted = np.asarray([index[a] for a in accounts if a in index], dtype=np.int32)
         keep = np.isin(ledger.src[positions], wanted) | np.isin(ledger.dst[positions], wanted)
-    carried = np.zeros(ledger.size, dtype=np.int64)
-    t_pos, _, t_cents = result.transfer_rows
-    np.add.at(carried, t_pos, t_cents)
+    carried = result.carried
     rule = result.rule.value
     for step, row in enumerate(np.flatnonzero(keep).tolist(), start=1):
         p = int(positions[row])
@@ -179,7 +234,8 @@ def flow_summary(result: TraceResult, limit: int = 60) -> dict[str, Any]:
     """Traced money between accounts, summed per (payer, payee), largest first: the links
     of a Sankey diagram. Flows past ``limit`` are summed into one 'other' figure."""
     ledger = result.ledger
-    position, _, cents = result.transfer_rows
+    position = np.flatnonzero(result.carried > 0)
+    cents = result.carried[position]
     if len(position) == 0:
         return {"currency": ledger.currency, "nodes": [], "links": [], "other": money(0)}
     n_accounts = len(ledger.accounts)
