@@ -164,20 +164,23 @@ def test_exact_with_amounts_beyond_64_bit_products() -> None:
 # -- property tests against the reference -------------------------------------------
 
 ACCOUNTS = [f"a{i}" for i in range(6)]
+MANY = [f"m{i}" for i in range(40)]
 
 
 @st.composite
-def ledgers(draw: st.DrawFn) -> tuple[list[tuple[str, str, str, int]], list[str], list[str]]:
-    n = draw(st.integers(1, 40))
+def ledgers(
+    draw: st.DrawFn, accounts: list[str] = ACCOUNTS, rows_max: int = 40, sources_max: int = 3
+) -> tuple[list[tuple[str, str, str, int]], list[str], list[str]]:
+    n = draw(st.integers(1, rows_max))
     rows = []
     for i in range(n):
-        payer = draw(st.sampled_from(ACCOUNTS))
-        payee = draw(st.sampled_from([a for a in ACCOUNTS if a != payer]))
+        payer = draw(st.sampled_from(accounts))
+        payee = draw(st.sampled_from([a for a in accounts if a != payer]))
         cents = draw(st.one_of(st.integers(1, 5_000), st.integers(1, 10**12)))
         rows.append((f"t{i}", payer, payee, cents))
     names = sorted({a for _, p, q, _ in rows for a in (p, q)})
-    sources = draw(st.lists(st.sampled_from(names), max_size=3, unique=True))
-    txs = draw(st.lists(st.sampled_from([r[0] for r in rows]), max_size=2, unique=True))
+    sources = draw(st.lists(st.sampled_from(names), max_size=sources_max, unique=True))
+    txs = draw(st.lists(st.sampled_from([r[0] for r in rows]), max_size=sources_max, unique=True))
     if not sources and not txs:
         sources = [rows[0][1]]
     return rows, sources, txs
@@ -202,7 +205,10 @@ def as_reference(result) -> tuple[dict, dict, dict, list]:
 
 @pytest.mark.parametrize("rule", RULES)
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(case=ledgers(), opening_cents=st.integers(0, 3_000))
+@given(
+    case=st.one_of(ledgers(), ledgers(MANY, rows_max=300, sources_max=25)),
+    opening_cents=st.integers(0, 3_000),
+)
 def test_kernel_matches_reference(rule: Rule, case, opening_cents: int) -> None:
     rows, sources, txs = case
     ledger = ledger_of(rows)

@@ -69,24 +69,6 @@ def _muldiv(a: int, b: int, c: int) -> tuple[int, int]:
 
 
 @njit(cache=True)
-def _allocate(amounts: np.ndarray, k: int, total: int, x: int, out: np.ndarray) -> None:
-    """Share ``x`` cents between ``amounts[:k]`` (summing to ``total``) in proportion, by
-    cumulative rounding: share j = floor(x * (a_1 + .. + a_j) / total) minus the same
-    for j - 1. Shares sum to ``x`` exactly and each is within a cent of its exact value."""
-    if x >= total:
-        for j in range(k):
-            out[j] = amounts[j]
-        return
-    running = 0
-    before = 0
-    for j in range(k):
-        running += amounts[j]
-        upto, _ = _muldiv(x, running, total)
-        out[j] = upto - before
-        before = upto
-
-
-@njit(cache=True)
 def _reserve(
     account: int,
     need: int,
@@ -149,44 +131,17 @@ def _reserve(
 
 
 @njit(cache=True)
-def _add_if_held(
-    par_o: np.ndarray,
-    par_a: np.ndarray,
-    n_par: int,
-    v: int,
-    start: np.ndarray,
-    length: np.ndarray,
-    p_origin: np.ndarray,
-    p_amount: np.ndarray,
-    own: np.ndarray,
-    traced: np.ndarray,
-    slot: np.ndarray,
-) -> bool:
-    """Add a parcel to account ``v`` in place when ``v`` already holds every origin in
-    it (binary search in its sorted list); False, changing nothing, when it does not."""
-    s = start[v]
-    k = length[v]
-    for b in range(n_par):
-        if par_o[b] == OWN or par_a[b] == 0:
-            continue
-        lo = 0
-        hi = k
-        while lo < hi:
-            mid = (lo + hi) >> 1
-            if p_origin[s + mid] < par_o[b]:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo == k or p_origin[s + lo] != par_o[b]:
-            return False
-        slot[b] = lo
-    for b in range(n_par):
-        if par_o[b] == OWN:
-            own[v] += par_a[b]
-        elif par_a[b] > 0:
-            p_amount[s + slot[b]] += par_a[b]
-            traced[v] += par_a[b]
-    return True
+def _find(p_origin: np.ndarray, s: int, k: int, origin: int) -> int:
+    """Where ``origin`` is, or would go, in the sorted list ``p_origin[s:s + k]``."""
+    lo = 0
+    hi = k
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if p_origin[s + mid] < origin:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 @njit(cache=True)
@@ -235,10 +190,6 @@ def trace_chunk(
     # The parcel: what one transfer carries, as (origin, cents) pieces.
     par_o = np.empty(64, dtype=np.int32)
     par_a = np.empty(64, dtype=np.int64)
-    share = np.empty(64, dtype=np.int64)
-    work = np.empty(64, dtype=np.int64)
-    merged_o = np.empty(64, dtype=np.int32)
-    merged_a = np.empty(64, dtype=np.int64)
 
     i = begin
     while i < src.shape[0]:
@@ -257,8 +208,6 @@ def trace_chunk(
             size = 2 * (length[u] + 2)
             par_o = np.empty(size, dtype=np.int32)
             par_a = np.empty(size, dtype=np.int64)
-            share = np.empty(size, dtype=np.int64)
-            work = np.empty(size, dtype=np.int64)
 
         # -- the payer: gap, then what leaves ---------------------------------------
         if x > balance[u] and account_origin[u] < 0:
@@ -321,55 +270,49 @@ def trace_chunk(
                 length[u] = 0
                 head[u] = 0
         else:
-            k = length[u]
-            s = start[u]
+            # LIBR: own money first, the rest shared by the origins; pro rata: shared by
+            # own money and the origins. One pass computes the shares (cumulative
+            # rounding), writes the parcel and compacts the account's list.
             if rule == LIBR:
-                take = min(own[u], x)
-                own[u] -= take
-                rest = x - take
-                par_o[0] = OWN
-                par_a[0] = take
-                n_par = 1
-                if rest > 0:
-                    for j in range(k):
-                        work[j] = p_amount[s + j]
-                    _allocate(work, k, traced[u], rest, share)
-                    for j in range(k):
-                        par_o[n_par] = p_origin[s + j]
-                        par_a[n_par] = share[j]
-                        n_par += 1
-                        p_amount[s + j] -= share[j]
-                    traced[u] -= rest
+                own_piece = min(own[u], x)
+                rest = x - own_piece
+                total = traced[u]
             else:
-                # Pro rata over own money (origin -1, first) and every origin.
-                work[0] = own[u]
+                total = own[u] + traced[u]
+                own_piece, _ = _muldiv(x, own[u], total)
+                rest = x
+            own[u] -= own_piece
+            par_o[0] = OWN
+            par_a[0] = own_piece
+            n_par = 1
+            if rest > 0:
+                k = length[u]
+                s = start[u]
+                running = own[u] + own_piece if rule == PRORATA else 0
+                before = own_piece if rule == PRORATA else 0
+                w = 0
                 for j in range(k):
-                    work[j + 1] = p_amount[s + j]
-                _allocate(work, k + 1, own[u] + traced[u], x, share)
-                own[u] -= share[0]
-                par_o[0] = OWN
-                par_a[0] = share[0]
-                n_par = 1
-                for j in range(k):
-                    par_o[n_par] = p_origin[s + j]
-                    par_a[n_par] = share[j + 1]
-                    n_par += 1
-                    p_amount[s + j] -= share[j + 1]
-                    traced[u] -= share[j + 1]
-            # Drop emptied origins (order, and so sortedness, kept).
-            w = 0
-            for j in range(k):
-                if p_amount[s + j] > 0:
-                    p_origin[s + w] = p_origin[s + j]
-                    p_amount[s + w] = p_amount[s + j]
-                    w += 1
-            length[u] = w
+                    amount = p_amount[s + j]
+                    running += amount
+                    upto, _ = _muldiv(rest, running, total)
+                    piece = upto - before
+                    before = upto
+                    if piece > 0:
+                        par_o[n_par] = p_origin[s + j]
+                        par_a[n_par] = piece
+                        n_par += 1
+                    if amount > piece:
+                        p_origin[s + w] = p_origin[s + j]
+                        p_amount[s + w] = amount - piece
+                        w += 1
+                length[u] = w
+                traced[u] -= x - own_piece
 
         if tx_origin[i] >= 0 and account_origin[u] < 0:
             # A source transaction: the untraced part of what it carries becomes traced
             # under its own id; money already traced keeps its origin.
             for j in range(n_par):
-                if par_o[j] == OWN:
+                if par_o[j] == OWN and par_a[j] > 0:
                     par_o[j] = tx_origin[i]
                     injected[tx_origin[i]] += par_a[j]
             if rule != FIFO:
@@ -440,51 +383,57 @@ def trace_chunk(
                     length[v] += 1
                 if par_o[j] != OWN:
                     traced[v] += par_a[j]
-        elif n_par * 8 < length[v] and _add_if_held(
-            par_o, par_a, n_par, v, start, length, p_origin, p_amount, own, traced, work
-        ):
-            pass  # a small parcel into a big holding: added in place, no merge needed
         else:
-            # Merge the parcel's origins (sorted, after the own piece) into v's sorted list.
+            # Merge the parcel (own piece first, then origins in order) into v's sorted
+            # list in place: count the origins v lacks, then merge from the back.
+            if par_o[0] == OWN:
+                own[v] += par_a[0]
+            first = 1 if par_o[0] == OWN else 0
             k = length[v]
             s = start[v]
-            if merged_o.shape[0] < k + n_par:
-                merged_o = np.empty(2 * (k + n_par), dtype=np.int32)
-                merged_a = np.empty(2 * (k + n_par), dtype=np.int64)
-            m = 0
-            a = 0
-            b = 0
-            while a < k or b < n_par:
-                if b < n_par and (par_o[b] == OWN or par_a[b] == 0):
-                    if par_o[b] == OWN:
-                        own[v] += par_a[b]
-                    b += 1
-                    continue
-                if b >= n_par or (a < k and p_origin[s + a] < par_o[b]):
-                    merged_o[m] = p_origin[s + a]
-                    merged_a[m] = p_amount[s + a]
-                    a += 1
-                elif a >= k or par_o[b] < p_origin[s + a]:
-                    merged_o[m] = par_o[b]
-                    merged_a[m] = par_a[b]
+            misses = 0
+            if (n_par - first) * 8 < k:
+                for b in range(first, n_par):
+                    slot = _find(p_origin, s, k, par_o[b])
+                    if slot == k or p_origin[s + slot] != par_o[b]:
+                        misses += 1
+            else:
+                a = 0
+                for b in range(first, n_par):
+                    while a < k and p_origin[s + a] < par_o[b]:
+                        a += 1
+                    if a == k or p_origin[s + a] != par_o[b]:
+                        misses += 1
+            if misses == 0:
+                for b in range(first, n_par):
+                    p_amount[s + _find(p_origin, s, k, par_o[b])] += par_a[b]
                     traced[v] += par_a[b]
-                    b += 1
-                else:
-                    merged_o[m] = p_origin[s + a]
-                    merged_a[m] = p_amount[s + a] + par_a[b]
-                    traced[v] += par_a[b]
-                    a += 1
-                    b += 1
-                m += 1
-            if m > k:
+            else:
                 p_origin, p_amount, used = _reserve(
-                    v, m - k, start, length, cap, head, p_origin, p_amount, used
+                    v, misses, start, length, cap, head, p_origin, p_amount, used
                 )
-            s = start[v]
-            for j in range(m):
-                p_origin[s + j] = merged_o[j]
-                p_amount[s + j] = merged_a[j]
-            length[v] = m
+                s = start[v]
+                a = k - 1
+                b = n_par - 1
+                w = k + misses - 1
+                while b >= first:
+                    if a >= 0 and p_origin[s + a] > par_o[b]:
+                        p_origin[s + w] = p_origin[s + a]
+                        p_amount[s + w] = p_amount[s + a]
+                        a -= 1
+                    elif a >= 0 and p_origin[s + a] == par_o[b]:
+                        p_origin[s + w] = par_o[b]
+                        p_amount[s + w] = p_amount[s + a] + par_a[b]
+                        traced[v] += par_a[b]
+                        a -= 1
+                        b -= 1
+                    else:
+                        p_origin[s + w] = par_o[b]
+                        p_amount[s + w] = par_a[b]
+                        traced[v] += par_a[b]
+                        b -= 1
+                    w -= 1
+                length[v] = k + misses
 
         # -- the schedule --------------------------------------------------------------
         if was_touched or carried > 0:
