@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from nohaven.errors import InputError
 from nohaven.ingest.files import ACCOUNTS_REQUIRED, LEDGER_REQUIRED, read_header, table_format
@@ -350,12 +348,12 @@ def load_table(
     return rows
 
 
-def read_table(store: Store, path: Path, spec: TableSpec, select: str) -> pa.Table:
-    """A ledger or account file checked like a load and returned in file order.
+def read_checked(store: Store, path: Path, spec: TableSpec, into: str, select: str) -> int:
+    """A ledger or account file checked like a load, into a table (of a scratch store) in file
+    order (its rowid); returns the rows.
 
     ``select`` is SQL over the checked columns (named as in the file), e.g. converting
-    amounts to cents. Bad rows and duplicate keys raise the load's own InputError; the
-    store (an in-memory one will do) is only used to run the scan and the diagnosis.
+    amounts to cents. Bad rows and duplicate keys raise the load's own InputError.
     """
     header = read_header(path)
     _check_header(path, header, spec)
@@ -366,10 +364,12 @@ def read_table(store: Store, path: Path, spec: TableSpec, select: str) -> pa.Tab
         casts = ", ".join(f'CAST("{n}" AS {columns[n].sql_type}) AS "{n}"' for n in header)
         scan = f"(SELECT {casts} FROM {scan})"
     try:
-        table = store.arrow(f"SELECT {select} FROM (SELECT {checked} FROM {scan})")
+        store.execute(
+            f"CREATE OR REPLACE TABLE {into} AS SELECT {select} FROM (SELECT {checked} FROM {scan})"
+        )
     except duckdb.Error:
         raise _diagnose(store, path, header, spec, "", -1) from None
-    key = spec.key
-    if key in table.column_names and pc.count_distinct(table[key]).as_py() != table.num_rows:
+    if store.fetchone(f"SELECT 1 FROM {into} GROUP BY {spec.key} HAVING count(*) > 1 LIMIT 1"):
         raise _diagnose(store, path, header, spec, "", -1)
-    return table
+    row = store.fetchone(f"SELECT count(*) FROM {into}")
+    return int(row[0]) if row else 0

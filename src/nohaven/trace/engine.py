@@ -264,7 +264,10 @@ def run_trace(
             step_vals = np.empty((STEP_ROWS, 4), dtype=np.int64)
         position = reached
     transfers.finish()
-    held = kernels.held_rows(traced, start, length, head, pool_origin, pool_amount)
+    held = kernels.held_rows(
+        traced, start, length, head, pool_origin, pool_amount, len(accounts) + len(txs)
+    )
+    del pool_origin, pool_amount
     return TraceResult(
         rule=rule,
         ledger=ledger,
@@ -272,7 +275,7 @@ def run_trace(
         opening=start_money,
         balance=balance,
         traced=traced,
-        account_rows=_summed(*held),
+        account_rows=held,
         transfers=transfers,
         carried=carried,
         step_positions=np.concatenate([s[0] for s in steps]),

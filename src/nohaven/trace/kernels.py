@@ -455,24 +455,36 @@ def held_rows(
     head: np.ndarray,
     p_origin: np.ndarray,
     p_amount: np.ndarray,
+    n_origins: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The traced content of every account: (account, origin, cents) rows."""
+    """The traced content of every account: (account, origin, cents) rows, one per
+    origin held, ordered by account then origin (a FIFO queue's lots of one origin are
+    summed)."""
     total = 0
     for a in range(traced.shape[0]):
         if traced[a] > 0:
             total += length[a]
-    acc_account = np.empty(total, dtype=np.int64)
+    acc_account = np.empty(total, dtype=np.int32)
     acc_origin = np.empty(total, dtype=np.int32)
     acc_amount = np.empty(total, dtype=np.int64)
+    sums = np.zeros(n_origins, dtype=np.int64)
     w = 0
     for a in range(traced.shape[0]):
         if traced[a] == 0:
             continue
         s = start[a] + head[a]
+        first = w
         for j in range(length[a]):
-            if p_origin[s + j] != OWN and p_amount[s + j] > 0:
-                acc_account[w] = a
-                acc_origin[w] = p_origin[s + j]
-                acc_amount[w] = p_amount[s + j]
+            o = p_origin[s + j]
+            if o == OWN or p_amount[s + j] == 0:
+                continue
+            if sums[o] == 0:
+                acc_origin[w] = o
                 w += 1
+            sums[o] += p_amount[s + j]
+        acc_origin[first:w] = np.sort(acc_origin[first:w])
+        for r in range(first, w):
+            acc_account[r] = a
+            acc_amount[r] = sums[acc_origin[r]]
+            sums[acc_origin[r]] = 0
     return acc_account[:w], acc_origin[:w], acc_amount[:w]

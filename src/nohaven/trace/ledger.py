@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from nohaven.errors import InputError, NohavenError
 from nohaven.ingest.files import read_header, text_lines
 from nohaven.ingest.rates import Rate, read_rates
-from nohaven.ingest.tabular import LEDGER, read_table
+from nohaven.ingest.tabular import LEDGER, read_checked
 from nohaven.store import Store
 
 _US_PER_DAY = 86_400_000_000
@@ -85,6 +85,7 @@ _SELECT = (
     "id, epoch_us(timestamp) AS ts, from_account, to_account, "
     "CAST(amount * 100 AS BIGINT) AS cents, currency{memo}"
 )
+_SCRATCH = "trace_ledger"
 
 
 def read_ledger_file(
@@ -93,16 +94,20 @@ def read_ledger_file(
     rates: Path | None = None,
     currency: str | None = None,
     order: Order = Order.FILE,
+    memos: bool = False,
     memory_limit: str = "2GB",
 ) -> TraceLedger:
-    """A ledger file (the loader's columns), checked and prepared for tracing."""
+    """A ledger file (the loader's columns), checked and prepared for tracing; memos are
+    kept when asked for (to link purchases to property)."""
     with Store(":memory:", memory_limit=memory_limit) as scratch:
-        has_memo = "memo" in read_header(path)
-        table = read_table(scratch, path, LEDGER, _SELECT.format(memo=", memo" if has_memo else ""))
-    if table.num_rows == 0:
-        raise InputError(path, "the ledger has no transactions")
-    lines = np.arange(2, table.num_rows + 2, dtype=np.int64)
-    return _prepare(table, lines, rates, currency, order, str(path))
+        keep_memo = memos and "memo" in read_header(path)
+        rows = read_checked(
+            scratch, path, LEDGER, _SCRATCH, _SELECT.format(memo=", memo" if keep_memo else "")
+        )
+        if rows == 0:
+            raise InputError(path, "the ledger has no transactions")
+        lines = np.arange(2, rows + 2, dtype=np.int64)
+        return _prepare(scratch, lines, rates, currency, order, str(path))
 
 
 def read_store_ledger(
@@ -111,30 +116,85 @@ def read_store_ledger(
     rates: Path | None = None,
     currency: str | None = None,
     order: Order = Order.FILE,
+    memos: bool = True,
+    memory_limit: str = "2GB",
 ) -> TraceLedger:
     """The store's whole ledger, time-ordered with ties by transaction id."""
     table = store.arrow(
-        "SELECT " + _SELECT.format(memo=", memo") + " FROM ledger ORDER BY timestamp, id"
+        "SELECT " + _SELECT.format(memo=", memo" if memos else "") + " FROM ledger "
+        "ORDER BY timestamp, id"
     )
     if table.num_rows == 0:
         raise NohavenError("the store holds no ledger; load one or give --ledger FILE")
-    ledger = _prepare(table, None, rates, currency, order, None)
+    with Store(":memory:", memory_limit=memory_limit) as scratch:
+        with scratch.registered("store_ledger", table):
+            scratch.execute(f"CREATE TABLE {_SCRATCH} AS SELECT * FROM store_ledger")
+        del table
+        ledger = _prepare(scratch, None, rates, currency, order, None)
     if order == Order.FILE:
         ledger.notes.append("store ledger: equal timestamps ordered by transaction id")
     return ledger
 
 
 def _prepare(
-    table: pa.Table,
+    scratch: Store,
     lines: np.ndarray | None,
     rates: Path | None,
     currency: str | None,
     order: Order,
     path: str | None,
 ) -> TraceLedger:
+    """Integer arrays from the scratch table, in its row order: accounts and currencies
+    are numbered by hash joins in DuckDB (parallel), then put back in place by rowid."""
+    scratch.execute(
+        f"""
+        CREATE TABLE trace_accounts AS
+        SELECT name, (row_number() OVER () - 1)::INTEGER AS idx FROM (
+            SELECT DISTINCT name FROM (
+                SELECT from_account AS name FROM {_SCRATCH}
+                UNION ALL SELECT to_account FROM {_SCRATCH}))
+        """
+    )
+    scratch.execute(
+        f"""
+        CREATE TABLE trace_currencies AS
+        SELECT currency, (row_number() OVER (ORDER BY currency) - 1)::INTEGER AS idx
+        FROM (SELECT DISTINCT currency FROM {_SCRATCH})
+        """
+    )
+    coded = scratch.con.sql(
+        f"""
+        SELECT l.rowid AS rn, f.idx AS src, t.idx AS dst, c.idx AS cur
+        FROM {_SCRATCH} l
+        JOIN trace_accounts f ON l.from_account = f.name
+        JOIN trace_accounts t ON l.to_account = t.name
+        JOIN trace_currencies c USING (currency)
+        """
+    ).fetchnumpy()
+    n = len(coded["rn"])
+    rn = coded["rn"]
+    src = np.empty(n, dtype=np.int32)
+    dst = np.empty(n, dtype=np.int32)
+    cur = np.empty(n, dtype=np.int32)
+    src[rn], dst[rn], cur[rn] = coded["src"], coded["dst"], coded["cur"]
+    del coded, rn
+    accounts = scratch.arrow("SELECT name FROM trace_accounts ORDER BY idx")[
+        "name"
+    ].combine_chunks()
+    currencies = [
+        r[0] for r in scratch.fetchall("SELECT currency FROM trace_currencies ORDER BY idx")
+    ]
+    has_memo = bool(
+        scratch.fetchone(
+            "SELECT 1 FROM duckdb_columns() WHERE table_name = ? AND column_name = 'memo'",
+            [_SCRATCH],
+        )
+    )
+    rest = scratch.arrow(f"SELECT id, ts, cents{', memo' if has_memo else ''} FROM {_SCRATCH}")
+
     notes: list[str] = []
-    ts = table["ts"].to_numpy()
-    positions = np.arange(table.num_rows)
+    ts = rest["ts"].to_numpy()
+    positions = np.arange(n)
     if lines is not None and np.any(ts[1:] < ts[:-1]):
         first = int(np.argmax(ts[1:] < ts[:-1])) + 1
         notes.append(
@@ -142,28 +202,28 @@ def _prepare(
             "line before it); transactions were sorted by timestamp, ties kept in file order"
         )
         positions = np.argsort(ts, kind="stable")
-    names = pa.chunked_array(
-        table["from_account"].chunks + table["to_account"].chunks, type=pa.string()
-    ).combine_chunks()
-    encoded = pc.dictionary_encode(names)
-    codes = encoded.indices.to_numpy().astype(np.int32)
-    n = table.num_rows
-    src, dst = codes[:n], codes[n:]
-    cents, used_currency = _in_one_currency(table, ts, rates, currency, path)
+    cents, used_currency = _in_one_currency(
+        rest["cents"].to_numpy(), cur, currencies, ts, rates, currency
+    )
     if order != Order.FILE:
         positions = _tie_order(ts, src, dst, positions, order)
-    take = pa.array(positions)
+    in_order = positions if len(notes) or order != Order.FILE else None
+    take = pa.array(positions) if in_order is not None else None
+
+    def arranged(values: np.ndarray) -> np.ndarray:
+        return values[positions] if in_order is not None else values
+
     ledger = TraceLedger(
-        ids=table["id"].combine_chunks().take(take),
-        timestamps=ts[positions],
-        src=src[positions],
-        dst=dst[positions],
-        cents=cents[positions],
-        accounts=encoded.dictionary,
+        ids=rest["id"].take(take) if take is not None else rest["id"],
+        timestamps=arranged(ts),
+        src=arranged(src),
+        dst=arranged(dst),
+        cents=arranged(cents),
+        accounts=accounts,
         currency=used_currency,
         order=order,
-        lines=lines[positions] if lines is not None else None,
-        memos=table["memo"].combine_chunks().take(take) if "memo" in table.column_names else None,
+        lines=arranged(lines) if lines is not None else None,
+        memos=(rest["memo"].take(take) if take is not None else rest["memo"]) if has_memo else None,
         notes=notes,
         path=path,
     )
@@ -173,17 +233,15 @@ def _prepare(
 
 
 def _in_one_currency(
-    table: pa.Table,
+    cents: np.ndarray,
+    cur: np.ndarray,
+    currencies: list[str],
     ts: np.ndarray,
     rates_path: Path | None,
     currency: str | None,
-    path: str | None,
 ) -> tuple[np.ndarray, str]:
     """Amounts in cents of one currency: the ledger's own, or converted with the rates
     at each transaction's date (the latest rate on or before it)."""
-    cents = table["cents"].to_numpy()
-    codes = pc.dictionary_encode(table["currency"].combine_chunks())
-    currencies = codes.dictionary.to_pylist()
     if rates_path is None:
         if len(currencies) > 1:
             raise NohavenError(
@@ -196,18 +254,20 @@ def _in_one_currency(
             )
         return cents, currencies[0]
     target = (currency or "USD").upper()
-    rates = read_rates(rates_path)
-    by_currency = _rate_series(rates)
-    if target != "USD" and target not in by_currency:
+    series = _rate_series(read_rates(rates_path))
+    if target != "USD" and target not in series:
         raise InputError(rates_path, f"no rate for {target}, the currency to trace in")
     days = ts // _US_PER_DAY
-    index = codes.indices.to_numpy()
-    to_usd = np.empty(len(cents), dtype=np.float64)
-    for code_index, code in enumerate(currencies):
-        mask = index == code_index
-        to_usd[mask] = _rates_on(by_currency, code, days[mask], rates_path, ts[mask])
+    first_day, last_day = int(days.min()), int(days.max())
+    span = np.arange(first_day, last_day + 1)
+    # One row per currency, one column per day of the ledger: its rate to USD that day.
+    table = np.empty((len(currencies), len(span)), dtype=np.float64)
+    for index, code in enumerate(currencies):
+        used_days = days[cur == index]
+        table[index] = _rates_on(series, code, span, rates_path, int(used_days.min()))
+    to_usd = table[cur, days - first_day]
     if target != "USD":
-        to_usd /= _rates_on(by_currency, target, days, rates_path, ts)
+        to_usd /= _rates_on(series, target, span, rates_path, first_day)[days - first_day]
     # One rounding per transaction, half to even, stated in the output's currency.
     return np.rint(cents * to_usd).astype(np.int64), target
 
@@ -233,21 +293,24 @@ def _rates_on(
     code: str,
     days: np.ndarray,
     rates_path: Path,
-    ts: np.ndarray,
+    first_use: int,
 ) -> np.ndarray:
-    """Rate to USD of ``code`` on each day: the latest on or before it."""
+    """Rate to USD of ``code`` on each day: the latest on or before it (days before the
+    first rate get NaN; only an error if the ledger uses the currency then)."""
     if code == "USD" and len(series["USD"][0]) == 0:
         return np.ones(len(days))
     if code not in series:
         raise InputError(rates_path, f"no rate for {code}, which the ledger uses")
     known_days, values = series[code]
-    at = np.searchsorted(known_days, days, side="right") - 1
-    if len(at) and at.min() < 0:
-        first = np.datetime64(int(ts[int(np.argmin(at))]), "us").astype("datetime64[D]")
+    if first_use < known_days[0]:
+        first = np.datetime64(first_use, "D")
         raise InputError(
             rates_path, f"no {code} rate on or before {first}, when the ledger first uses it"
         )
-    return values[at]
+    at = np.searchsorted(known_days, days, side="right") - 1
+    out = values[np.maximum(at, 0)]
+    out[at < 0] = np.nan
+    return out
 
 
 def _tie_order(

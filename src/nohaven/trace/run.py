@@ -37,7 +37,11 @@ def prepare_ledger(request: TraceRequest, store: Store | None) -> TraceLedger:
     """The request's ledger: its file, or else the store's."""
     if request.ledger is not None:
         return read_ledger_file(
-            request.ledger, rates=request.rates, currency=request.currency, order=request.order
+            request.ledger,
+            rates=request.rates,
+            currency=request.currency,
+            order=request.order,
+            memos=store is not None,  # to find property named in purchase memos
         )
     if store is None:
         raise NohavenError("no ledger: give --ledger FILE or load a ledger into the store")
