@@ -11,6 +11,7 @@ is kept as a note for the output.
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -91,7 +92,7 @@ _SCRATCH = "trace_ledger"
 def read_ledger_file(
     path: Path,
     *,
-    rates: Path | None = None,
+    rates: Path | Sequence[Rate] | None = None,
     currency: str | None = None,
     order: Order = Order.FILE,
     memos: bool = False,
@@ -113,7 +114,7 @@ def read_ledger_file(
 def read_store_ledger(
     store: Store,
     *,
-    rates: Path | None = None,
+    rates: Path | Sequence[Rate] | None = None,
     currency: str | None = None,
     order: Order = Order.FILE,
     memos: bool = True,
@@ -139,7 +140,7 @@ def read_store_ledger(
 def _prepare(
     scratch: Store,
     lines: np.ndarray | None,
-    rates: Path | None,
+    rates: Path | Sequence[Rate] | None,
     currency: str | None,
     order: Order,
     path: str | None,
@@ -237,16 +238,17 @@ def _in_one_currency(
     cur: np.ndarray,
     currencies: list[str],
     ts: np.ndarray,
-    rates_path: Path | None,
+    rates: Path | Sequence[Rate] | None,
     currency: str | None,
 ) -> tuple[np.ndarray, str]:
     """Amounts in cents of one currency: the ledger's own, or converted with the rates
     at each transaction's date (the latest rate on or before it)."""
-    if rates_path is None:
+    if rates is None:
         if len(currencies) > 1:
             raise NohavenError(
                 f"the ledger mixes {len(currencies)} currencies ({', '.join(sorted(currencies))});"
-                " give --rates RATES.csv (date,currency,rate_to_usd) to convert them"
+                " give exchange rates to convert them (--rates RATES.csv with columns"
+                " date,currency,rate_to_usd, or `rates` in an API request)"
             )
         if currency and currency.upper() != currencies[0]:
             raise NohavenError(
@@ -254,7 +256,8 @@ def _in_one_currency(
             )
         return cents, currencies[0]
     target = (currency or "USD").upper()
-    series = _rate_series(read_rates(rates_path))
+    rates_path: Path | str = rates if isinstance(rates, Path) else "rates"
+    series = _rate_series(read_rates(rates) if isinstance(rates, Path) else list(rates))
     if target != "USD" and target not in series:
         raise InputError(rates_path, f"no rate for {target}, the currency to trace in")
     days = ts // _US_PER_DAY
@@ -292,7 +295,7 @@ def _rates_on(
     series: dict[str, tuple[np.ndarray, np.ndarray]],
     code: str,
     days: np.ndarray,
-    rates_path: Path,
+    rates_path: Path | str,
     first_use: int,
 ) -> np.ndarray:
     """Rate to USD of ``code`` on each day: the latest on or before it (days before the

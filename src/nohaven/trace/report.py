@@ -128,11 +128,15 @@ def _gaps(result: TraceResult) -> list[dict[str, Any]]:
     return gaps
 
 
-def to_contract(result: TraceResult, links: AssetLinks | None = None) -> dict[str, Any]:
-    """The issue's JSON contract, plus rule text, currency, sources, notes and assets."""
+def to_contract(
+    result: TraceResult, links: AssetLinks | None = None, *, transfers: bool = True
+) -> dict[str, Any]:
+    """The issue's JSON contract, plus rule text, currency, sources, notes and assets
+    (without the per-transfer detail when ``transfers`` is false)."""
     out = _header(result)
     out["accounts"] = dict(_accounts(result))
-    out["transfers"] = dict(_transfers(result))
+    if transfers:
+        out["transfers"] = dict(_transfers(result))
     out["gaps"] = _gaps(result)
     out["notes"] = list(result.ledger.notes)
     if links is not None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nohaven.errors import NohavenError
+from nohaven.ingest.rates import Rate
 from nohaven.store import Store
 from nohaven.trace.assets import AssetLinks, read_asset_links, store_asset_links
 from nohaven.trace.engine import Rule, TraceResult, run_trace
@@ -27,7 +28,7 @@ class TraceRequest:
     source_txs: tuple[str, ...] = ()
     ledger: Path | None = None  # default: the store's ledger
     opening: Path | None = None
-    rates: Path | None = None
+    rates: Path | tuple[Rate, ...] | None = None
     currency: str | None = None
     order: Order = Order.FILE
     asset_links: Path | None = None
