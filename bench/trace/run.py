@@ -154,7 +154,7 @@ def main() -> int:
             json_bytes = target.stat().st_size
             target.unlink()
         injected = int(result.injected.sum())
-        held = int(result.account_rows[2].sum())
+        held = int(result.held().sum())
         total_s = results["prepare_s"] + kernel_s
         figures = {
             "trace_s": round(kernel_s, 2),
@@ -165,7 +165,7 @@ def main() -> int:
             "accounts_touched": len(touched_accounts(result)),
             "transfers_touched": int((result.carried > 0).sum()),
             "spilled": result.transfers.spilled,
-            "account_origin_rows": len(result.account_rows[0]),
+            "account_origin_rows": len(result.holdings.origin),
             "transfer_origin_rows": result.transfers.rows,
             "gaps": len(result.gap_rows[0]),
             "conserved": injected == held,

@@ -602,6 +602,7 @@ def trace_command(
         currency=currency,
         order=Order(order.value),
         asset_links=asset_links,
+        detail=as_json,
     )
     if db.exists():
         with Store.from_settings(settings_for(db), read_only=True) as store:
@@ -617,7 +618,9 @@ def trace_command(
         if as_json:
             write_contract(result, sys.stdout, links)
             return
-        _print_trace(to_contract(result, links), flow_summary(result, limit=15))
+        contract = to_contract(result, links, transfers=False)
+        contract["transfers_touched"] = int((result.carried > 0).sum())
+        _print_trace(contract, flow_summary(result, limit=15))
     finally:
         result.transfers.close()
 
@@ -640,7 +643,7 @@ def _print_trace(contract: dict, flows: dict) -> None:
     for note in contract["notes"]:
         err.print(f"note: {note}", highlight=False)
     err.print(
-        f"{len(contract['accounts'])} accounts and {len(contract['transfers'])} transfers "
+        f"{len(contract['accounts'])} accounts and {contract['transfers_touched']} transfers "
         f"touched by traced money; {len(contract['gaps'])} gaps",
         highlight=False,
     )

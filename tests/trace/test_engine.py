@@ -12,10 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nohaven.trace import Rule, TraceLedger, run_trace
+from nohaven.trace.engine import Buffers
 from nohaven.trace.ledger import Order
 from nohaven.trace.reference import reference_trace, shares
 
 RULES = [Rule.LIBR, Rule.FIFO, Rule.PRORATA]
+TINY = Buffers(pool=4, transfers=8, steps=2, gaps=1, spill=5)
 
 
 def ledger_of(rows: list[tuple[str, str, str, int]]) -> TraceLedger:
@@ -213,19 +215,28 @@ def test_kernel_matches_reference(rule: Rule, case, opening_cents: int) -> None:
     rows, sources, txs = case
     ledger = ledger_of(rows)
     opening = {name: opening_cents * (i % 2) for i, name in enumerate(ledger.accounts.to_pylist())}
-    result = run_trace(
-        ledger,
-        rule,
-        source_accounts=sources,
-        source_txs=txs,
-        opening=np.array(list(opening.values()), dtype=np.int64),
-    )
     expected = reference_trace(rows, rule.value, sources, txs, opening)
-    balance, traced, transfers, gaps = as_reference(result)
-    assert traced == expected.traced
-    assert transfers == expected.transfers
-    assert balance == expected.balance
-    assert gaps == expected.gaps
+    # Tiny buffers make the kernel stop and resume often, move and compact its pool
+    # and spill transfer detail to disk; the answer must not change.
+    for buffers in (Buffers(), TINY):
+        result = run_trace(
+            ledger,
+            rule,
+            source_accounts=sources,
+            source_txs=txs,
+            opening=np.array(list(opening.values()), dtype=np.int64),
+            buffers=buffers,
+        )
+        balance, traced, transfers, gaps = as_reference(result)
+        assert traced == expected.traced
+        assert transfers == expected.transfers
+        assert balance == expected.balance
+        assert gaps == expected.gaps
+        totals = {ids: int(result.carried[p]) for p, ids in enumerate(ledger.ids.to_pylist())}
+        assert {t: c for t, c in totals.items() if c} == {
+            t: sum(v.values()) for t, v in expected.transfers.items()
+        }
+        result.transfers.close()
     # Traced money is never negative and never more than the account holds.
     for account, by_origin in traced.items():
         assert all(c > 0 for c in by_origin.values())
@@ -273,3 +284,22 @@ def test_a_gap_is_reported_where_traced_money_is_at_stake(tmp_path: Path) -> Non
     result = run_trace(ledger_of(rows), Rule.LIBR, source_accounts=["victim"])
     assert [int(c) for c in result.gap_rows[2]] == [5_000]
     assert held(result, "b") == {"victim": 10_000}
+
+
+def test_detail_can_be_limited_to_watched_transfers() -> None:
+    rows = [
+        ("a", "A", "mixed", 100_000),
+        ("b", "B", "mixed", 200_000),
+        ("out", "mixed", "house", 60_000),
+        ("rest", "mixed", "x", 30_000),
+    ]
+    ledger = ledger_of(rows)
+    watch = np.array([False, False, True, False])
+    result = run_trace(ledger, Rule.PRORATA, source_accounts=["A", "B"], detail=watch)
+    position, origin, cents = result.transfer_rows
+    assert position.tolist() == [2, 2]
+    assert dict(zip(origin.tolist(), cents.tolist(), strict=True)) == {0: 20_000, 1: 40_000}
+    assert result.carried.tolist() == [100_000, 200_000, 60_000, 30_000]
+    none = run_trace(ledger, Rule.PRORATA, source_accounts=["A", "B"], detail=False)
+    assert none.transfers.rows == 0
+    assert held(none, "house") == {"A": 20_000, "B": 40_000}

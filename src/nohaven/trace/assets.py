@@ -2,8 +2,8 @@
 
 A link comes from an explicit file (``transaction,asset[,label]``) or from the store:
 a transfer whose memo names the address of a loaded property record (a deed's
-"escrow deposit 9341 Fullerton Rd ..."). Only transfers that carried traced money
-are matched, so the address join stays small whatever the ledger's size.
+"escrow deposit 9341 Fullerton Rd ..."). Links are found before a trace, so that the
+trace keeps the by-source detail of exactly those transfers.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pyarrow as pa
 from nohaven.errors import InputError
 from nohaven.ingest.files import text_lines
 from nohaven.store import Store
-from nohaven.trace.engine import TraceResult
+from nohaven.trace.ledger import TraceLedger
 
 _NORMAL = "' ' || trim(regexp_replace(lower({c}), '[^a-z0-9一-鿿]+', ' ', 'g')) || ' '"
 
@@ -67,18 +67,27 @@ def read_asset_links(path: Path) -> AssetLinks:
     return links
 
 
-def store_asset_links(store: Store, result: TraceResult) -> AssetLinks:
-    """Links from memos of traced transfers that name a loaded property's address."""
-    ledger = result.ledger
+def store_asset_links(
+    store: Store, ledger: TraceLedger, positions: np.ndarray | None = None
+) -> AssetLinks:
+    """Links from memos that name a loaded property's address: of the transfers at
+    ``positions``, or of the whole ledger (before a trace, to know which transfers'
+    detail to keep)."""
     links = AssetLinks()
-    positions = np.flatnonzero(result.carried > 0)
-    if ledger.memos is None or len(positions) == 0:
+    if ledger.memos is None:
+        return links
+    if positions is None:
+        positions = np.arange(ledger.size)
+    if len(positions) == 0 or not store.fetchone(
+        "SELECT 1 FROM statements WHERE schema = 'RealEstate' AND prop = 'address' LIMIT 1"
+    ):
         return links
     memos = pa.table({"position": positions, "memo": ledger.memos.take(pa.array(positions))})
+    # Addresses carry a number (house, lot, building): memos without a digit name none.
     sql = f"""
         WITH memo AS (
             SELECT position, {_NORMAL.format(c="memo")} AS text
-            FROM trace_memos WHERE memo IS NOT NULL
+            FROM trace_memos WHERE memo IS NOT NULL AND regexp_matches(memo, '[0-9]')
         ), token AS (
             SELECT DISTINCT position, text, unnest(string_split(trim(text), ' ')) AS word
             FROM memo
@@ -100,3 +109,11 @@ def store_asset_links(store: Store, result: TraceResult) -> AssetLinks:
     for position, asset, label in rows:
         links.add(ledger.ids[int(position)].as_py(), asset, label)
     return links
+
+
+def watched(ledger: TraceLedger, links: AssetLinks) -> np.ndarray:
+    """A flag per ledger position: is it a purchase of linked property?"""
+    flags = np.zeros(ledger.size, dtype=np.bool_)
+    found = ledger.positions_of(list(links.by_transaction))
+    flags[list(found.values())] = True
+    return flags

@@ -61,12 +61,14 @@ class TransferRows:
     def append(self, position: np.ndarray, origin: np.ndarray, cents: np.ndarray) -> None:
         if len(position) == 0:
             return
-        batch = pa.record_batch([position, origin, cents], schema=self.SCHEMA)
         self.rows += len(position)
         if self._writer is None and self._held + len(position) <= self.spill_rows:
-            self._parts.append(batch)
+            # Copied: the caller reuses its buffers for the next stretch.
+            parts = [position.copy(), origin.copy(), cents.copy()]
+            self._parts.append(pa.record_batch(parts, schema=self.SCHEMA))
             self._held += len(position)
             return
+        batch = pa.record_batch([position, origin, cents], schema=self.SCHEMA)
         if self._writer is None:
             self._dir = tempfile.TemporaryDirectory(prefix="nohaven-trace-")
             self._path = Path(self._dir.name) / "transfers.arrow"
@@ -119,6 +121,35 @@ class TransferRows:
 
 
 @dataclass
+class Holdings:
+    """Traced money per account, by origin: account ``a`` holds
+    ``origin[start[a]:start[a] + length[a]]`` (ascending) with the matching ``cents``."""
+
+    start: np.ndarray
+    length: np.ndarray
+    origin: np.ndarray
+    cents: np.ndarray
+
+    def of(self, account: int) -> tuple[np.ndarray, np.ndarray]:
+        lo = int(self.start[account])
+        hi = lo + int(self.length[account])
+        return self.origin[lo:hi], self.cents[lo:hi]
+
+    def rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(account, origin, cents) rows, by account then origin (for small results)."""
+        holders = np.flatnonzero(self.length > 0)
+        accounts = np.repeat(holders, self.length[holders])
+        index = (
+            np.concatenate(
+                [np.arange(self.start[a], self.start[a] + self.length[a]) for a in holders]
+            )
+            if len(holders)
+            else np.empty(0, dtype=np.int64)
+        )
+        return accounts, self.origin[index].astype(np.int64), self.cents[index]
+
+
+@dataclass
 class TraceResult:
     """What one rule found: per account and per transfer, traced cents by origin."""
 
@@ -128,7 +159,7 @@ class TraceResult:
     opening: np.ndarray
     balance: np.ndarray  # final balance per account index
     traced: np.ndarray  # final traced total per account index
-    account_rows: tuple[np.ndarray, np.ndarray, np.ndarray]  # account, origin, cents
+    holdings: Holdings  # traced money each account holds at the end, by origin
     transfers: TransferRows
     carried: np.ndarray  # traced cents carried per ledger position
     step_positions: np.ndarray
@@ -145,11 +176,25 @@ class TraceResult:
     def transfer_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return self.transfers.arrays()
 
+    @property
+    def account_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self.holdings.rows()
 
-OUT_ROWS = 1 << 22
-STEP_ROWS = 1 << 20
-GAP_ROWS = 1 << 16
-SPILL_ROWS = 1 << 24
+    def held(self) -> np.ndarray:
+        """Cents of traced money held at the end, per origin."""
+        return kernels.origin_totals(self.holdings.origin, self.holdings.cents, len(self.origins))
+
+
+@dataclass(frozen=True)
+class Buffers:
+    """Sizes of the kernel's working memory (rows). The defaults suit ledgers of tens of
+    millions of transactions; tests shrink them to exercise every refill and move."""
+
+    pool: int = 1 << 16  # initial shared pool of per-account origin lists
+    transfers: int = 1 << 22  # transfer detail rows per stretch
+    steps: int = 1 << 20
+    gaps: int = 1 << 16
+    spill: int = 1 << 24  # transfer detail rows kept in memory before spilling
 
 
 def run_trace(
@@ -159,9 +204,15 @@ def run_trace(
     source_accounts: list[str] = (),  # type: ignore[assignment]
     source_txs: list[str] = (),  # type: ignore[assignment]
     opening: np.ndarray | None = None,
-    spill_rows: int = SPILL_ROWS,
+    detail: bool | np.ndarray = True,
+    buffers: Buffers = Buffers(),
 ) -> TraceResult:
-    """Trace all money leaving the source accounts and the source transactions."""
+    """Trace all money leaving the source accounts and the source transactions.
+
+    ``detail`` says which transfers' traced money is kept by origin: all (True), none
+    but the totals (False), or those marked in a boolean array over ledger positions
+    (purchases of property, say). Totals per transfer are always kept.
+    """
     if not source_accounts and not source_txs:
         raise NohavenError("give at least one --source-account or --source-tx")
     accounts = list(dict.fromkeys(source_accounts))
@@ -175,12 +226,17 @@ def run_trace(
     if absent:
         raise NohavenError(f"source transaction {absent[0]!r} is not in the ledger")
     n_accounts = len(ledger.accounts)
+    n_origins = len(accounts) + len(txs)
     account_origin = np.full(n_accounts, -1, dtype=np.int32)
     for i, name in enumerate(accounts):
         account_origin[index[name]] = i
     tx_origin = np.full(ledger.size, -1, dtype=np.int32)
     for j, tx in enumerate(txs):
         tx_origin[positions[tx]] = len(accounts) + j
+    if isinstance(detail, np.ndarray):
+        watch = detail.astype(np.bool_)
+    else:
+        watch = np.full(ledger.size if detail else 0, True, dtype=np.bool_)
     start_money = (
         opening.astype(np.int64) if opening is not None else np.zeros(n_accounts, dtype=np.int64)
     )
@@ -193,22 +249,22 @@ def run_trace(
     length = np.zeros(n_accounts, dtype=np.int64)
     cap = np.zeros(n_accounts, dtype=np.int64)
     head = np.zeros(n_accounts, dtype=np.int64)
-    pool_origin = np.empty(1 << 16, dtype=np.int32)
-    pool_amount = np.empty(1 << 16, dtype=np.int64)
+    pool_origin = np.empty(buffers.pool, dtype=np.int32)
+    pool_amount = np.empty(buffers.pool, dtype=np.int64)
     used = 0
-    out_rows = OUT_ROWS
+    out_rows = buffers.transfers
     out_tx = np.empty(out_rows, dtype=np.int64)
     out_origin = np.empty(out_rows, dtype=np.int32)
     out_amount = np.empty(out_rows, dtype=np.int64)
-    step_tx = np.empty(STEP_ROWS, dtype=np.int64)
-    step_vals = np.empty((STEP_ROWS, 4), dtype=np.int64)
-    gap_tx = np.empty(GAP_ROWS, dtype=np.int64)
-    gap_account = np.empty(GAP_ROWS, dtype=np.int64)
-    gap_amount = np.empty(GAP_ROWS, dtype=np.int64)
+    step_tx = np.empty(buffers.steps, dtype=np.int64)
+    step_vals = np.empty((buffers.steps, 4), dtype=np.int64)
+    gap_tx = np.empty(buffers.gaps, dtype=np.int64)
+    gap_account = np.empty(buffers.gaps, dtype=np.int64)
+    gap_amount = np.empty(buffers.gaps, dtype=np.int64)
     carried = np.zeros(ledger.size, dtype=np.int64)
-    injected = np.zeros(len(accounts) + len(txs), dtype=np.int64)
+    injected = np.zeros(n_origins, dtype=np.int64)
 
-    transfers = TransferRows(spill_rows)
+    transfers = TransferRows(buffers.spill)
     steps: list[tuple[np.ndarray, np.ndarray]] = []
     gaps: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     position = 0
@@ -220,6 +276,7 @@ def run_trace(
             ledger.cents,
             tx_origin,
             account_origin,
+            watch,
             balance,
             own,
             traced,
@@ -243,30 +300,31 @@ def run_trace(
             carried,
             injected,
         )
-        out_full = 2 * n_out > out_rows  # keep a mostly full buffer, copy a sparse one
-        rows = tuple(_kept(part, n_out, out_full) for part in (out_tx, out_origin, out_amount))
+        # The buffers are copied out (or written to the spill file) and reused, so a
+        # long ledger does not keep faulting in fresh memory.
+        rows = (out_tx[:n_out], out_origin[:n_out], out_amount[:n_out])
         # Only a FIFO parcel can hold two lots of one origin; the others are unique.
         transfers.append(*(_summed(*rows) if rule == Rule.FIFO else rows))
-        steps_full = 2 * n_steps > STEP_ROWS
-        steps.append((_kept(step_tx, n_steps, steps_full), _kept(step_vals, n_steps, steps_full)))
-        gaps.append(tuple(_kept(part, n_gaps, False) for part in (gap_tx, gap_account, gap_amount)))
-        if reached == ledger.size:
-            break
-        if reached == position and n_out == 0:
+        steps.append((step_tx[:n_steps].copy(), step_vals[:n_steps].copy()))
+        gaps.append(
+            (gap_tx[:n_gaps].copy(), gap_account[:n_gaps].copy(), gap_amount[:n_gaps].copy())
+        )
+        if reached == position and n_out == 0 and n_steps == 0 and n_gaps == 0:
             out_rows *= 2  # one transfer carries more pieces than the buffer holds
-            out_full = True
-        if out_full:
             out_tx = np.empty(out_rows, dtype=np.int64)
             out_origin = np.empty(out_rows, dtype=np.int32)
             out_amount = np.empty(out_rows, dtype=np.int64)
-        if steps_full:
-            step_tx = np.empty(STEP_ROWS, dtype=np.int64)
-            step_vals = np.empty((STEP_ROWS, 4), dtype=np.int64)
         position = reached
     transfers.finish()
-    held = kernels.held_rows(
-        traced, start, length, head, pool_origin, pool_amount, len(accounts) + len(txs)
-    )
+    if rule == Rule.FIFO:
+        holdings = Holdings(
+            *kernels.fifo_holdings(traced, start, length, head, pool_origin, pool_amount, n_origins)
+        )
+    else:
+        # The pool already holds exactly the traced money, sorted per account: compacted
+        # in place it is the result, with no copy of what can be a hundred million rows.
+        used = kernels.compact(start, length, cap, head, pool_origin, pool_amount, 0)
+        holdings = Holdings(start, length, pool_origin[:used], pool_amount[:used])
     del pool_origin, pool_amount
     return TraceResult(
         rule=rule,
@@ -275,7 +333,7 @@ def run_trace(
         opening=start_money,
         balance=balance,
         traced=traced,
-        account_rows=held,
+        holdings=holdings,
         transfers=transfers,
         carried=carried,
         step_positions=np.concatenate([s[0] for s in steps]),
@@ -286,17 +344,11 @@ def run_trace(
     )
 
 
-def _kept(buffer: np.ndarray, n: int, whole: bool) -> np.ndarray:
-    """The first ``n`` rows of a kernel buffer: the buffer itself when it is mostly full
-    (a new one is then allocated), else a copy so the big buffer can be reused."""
-    return buffer[:n] if whole else buffer[:n].copy()
-
-
 def _summed(
     key: np.ndarray, origin: np.ndarray, cents: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One row per (key, origin), ordered by both: a FIFO queue or parcel may hold
-    several lots of one origin."""
+    """One row per (key, origin), ordered by both: a FIFO parcel may hold several lots
+    of one origin."""
     if len(key) == 0:
         return key.astype(np.int64), origin.astype(np.int32), cents
     width = int(origin.max()) + 1

@@ -96,30 +96,16 @@ def _reserve(
     while new_cap < length[account] + need:
         new_cap *= 2
     if used + new_cap > p_origin.shape[0]:
-        # Compact every live segment to the front (a little slack each), growing the
-        # pool so that at least half of it is free afterwards.
-        n_accounts = start.shape[0]
-        live = 0
-        for a in range(n_accounts):
-            live += length[a]
+        used = compact(start, length, cap, head, p_origin, p_amount, 2)
         size = p_origin.shape[0]
-        while 2 * (live + 2 * n_accounts + new_cap) > size:
-            size *= 2
-        n_origin = np.empty(size, dtype=np.int32)
-        n_amount = np.empty(size, dtype=np.int64)
-        pos = 0
-        for a in range(n_accounts):
-            if cap[a] == 0:
-                continue
-            s = start[a] + head[a]
-            for j in range(length[a]):
-                n_origin[pos + j] = p_origin[s + j]
-                n_amount[pos + j] = p_amount[s + j]
-            start[a] = pos
-            head[a] = 0
-            cap[a] = length[a] + 2
-            pos += cap[a]
-        p_origin, p_amount, used = n_origin, n_amount, pos
+        if 4 * (used + new_cap) > 3 * size:
+            # Still more than three quarters full after compaction: grow by half.
+            grown = max(size + size // 2, used + new_cap + size // 4)
+            n_origin = np.empty(grown, dtype=np.int32)
+            n_amount = np.empty(grown, dtype=np.int64)
+            n_origin[:used] = p_origin[:used]
+            n_amount[:used] = p_amount[:used]
+            p_origin, p_amount = n_origin, n_amount
     s = start[account] + head[account]
     for j in range(length[account]):
         p_origin[used + j] = p_origin[s + j]
@@ -128,6 +114,46 @@ def _reserve(
     head[account] = 0
     cap[account] = new_cap
     return p_origin, p_amount, used + new_cap
+
+
+@njit(cache=True)
+def compact(
+    start: np.ndarray,
+    length: np.ndarray,
+    cap: np.ndarray,
+    head: np.ndarray,
+    p_origin: np.ndarray,
+    p_amount: np.ndarray,
+    slack: int,
+) -> int:
+    """Move every segment to the front of the pool, in place, in the order they lie
+    (each only ever moves down, so nothing is overwritten before it moves); each keeps
+    up to ``slack`` free slots. Returns the pool's new fill."""
+    order = np.argsort(start)
+    pos = 0
+    for a in order:
+        if cap[a] == 0:
+            continue
+        s = start[a] + head[a]
+        n = length[a]
+        if s != pos:
+            for j in range(n):
+                p_origin[pos + j] = p_origin[s + j]
+                p_amount[pos + j] = p_amount[s + j]
+        start[a] = pos
+        head[a] = 0
+        cap[a] = min(cap[a], n + slack) if n + slack > 0 else 0
+        pos += cap[a]
+    return pos
+
+
+@njit(cache=True)
+def origin_totals(origin: np.ndarray, cents: np.ndarray, n_origins: int) -> np.ndarray:
+    """Cents per origin over (origin, cents) rows, in exact integers."""
+    out = np.zeros(n_origins, dtype=np.int64)
+    for j in range(origin.shape[0]):
+        out[origin[j]] += cents[j]
+    return out
 
 
 @njit(cache=True)
@@ -152,6 +178,7 @@ def trace_chunk(
     amt: np.ndarray,
     tx_origin: np.ndarray,
     account_origin: np.ndarray,
+    watch: np.ndarray,
     balance: np.ndarray,
     own: np.ndarray,
     traced: np.ndarray,
@@ -178,7 +205,8 @@ def trace_chunk(
     """Walk the ledger from ``begin`` under ``rule``, updating the account state in place,
     until the end or until an output buffer is full.
 
-    Writes what each transfer carried (transaction, origin, cents) to ``out_*``, one
+    Writes what each watched transfer carried (transaction, origin, cents) to ``out_*``
+    (``watch`` is empty for none, else a flag per transaction), one
     schedule step per transaction that touched traced money (payer balance and traced
     after, payee balance and traced after), the gaps where traced money was at stake,
     the traced total of every transfer and the money each origin put in. Returns the
@@ -329,13 +357,15 @@ def trace_chunk(
 
         # -- record what the transfer carried ---------------------------------------
         carried = 0
+        keep = watch.shape[0] > 0 and watch[i]
         for j in range(n_par):
             if par_o[j] != OWN and par_a[j] > 0:
                 carried += par_a[j]
-                out_tx[n_out] = i
-                out_origin[n_out] = par_o[j]
-                out_amount[n_out] = par_a[j]
-                n_out += 1
+                if keep:
+                    out_tx[n_out] = i
+                    out_origin[n_out] = par_o[j]
+                    out_amount[n_out] = par_a[j]
+                    n_out += 1
         carried_total[i] = carried
 
         # -- the payee ---------------------------------------------------------------
@@ -448,7 +478,7 @@ def trace_chunk(
 
 
 @njit(cache=True)
-def held_rows(
+def fifo_holdings(
     traced: np.ndarray,
     start: np.ndarray,
     length: np.ndarray,
@@ -456,20 +486,23 @@ def held_rows(
     p_origin: np.ndarray,
     p_amount: np.ndarray,
     n_origins: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The traced content of every account: (account, origin, cents) rows, one per
-    origin held, ordered by account then origin (a FIFO queue's lots of one origin are
-    summed)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """FIFO queues as holdings: per account one entry per origin held (lots of one
+    origin summed, own money left out), sorted by origin, laid out account after
+    account; returns start and length per account and the origin and cents arrays."""
+    n_accounts = traced.shape[0]
     total = 0
-    for a in range(traced.shape[0]):
+    for a in range(n_accounts):
         if traced[a] > 0:
             total += length[a]
-    acc_account = np.empty(total, dtype=np.int32)
-    acc_origin = np.empty(total, dtype=np.int32)
-    acc_amount = np.empty(total, dtype=np.int64)
+    h_start = np.zeros(n_accounts, dtype=np.int64)
+    h_length = np.zeros(n_accounts, dtype=np.int64)
+    origin = np.empty(total, dtype=np.int32)
+    cents = np.empty(total, dtype=np.int64)
     sums = np.zeros(n_origins, dtype=np.int64)
     w = 0
-    for a in range(traced.shape[0]):
+    for a in range(n_accounts):
+        h_start[a] = w
         if traced[a] == 0:
             continue
         s = start[a] + head[a]
@@ -479,12 +512,12 @@ def held_rows(
             if o == OWN or p_amount[s + j] == 0:
                 continue
             if sums[o] == 0:
-                acc_origin[w] = o
+                origin[w] = o
                 w += 1
             sums[o] += p_amount[s + j]
-        acc_origin[first:w] = np.sort(acc_origin[first:w])
+        origin[first:w] = np.sort(origin[first:w])
         for r in range(first, w):
-            acc_account[r] = a
-            acc_amount[r] = sums[acc_origin[r]]
-            sums[acc_origin[r]] = 0
-    return acc_account[:w], acc_origin[:w], acc_amount[:w]
+            cents[r] = sums[origin[r]]
+            sums[origin[r]] = 0
+        h_length[a] = w - first
+    return h_start, h_length, origin[:w], cents[:w]

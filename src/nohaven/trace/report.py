@@ -55,8 +55,7 @@ def touched_accounts(result: TraceResult) -> np.ndarray:
 
 
 def _header(result: TraceResult) -> dict[str, Any]:
-    held = np.zeros(len(result.origins), dtype=np.int64)
-    np.add.at(held, result.account_rows[1], result.account_rows[2])
+    held = result.held()
     return {
         "rule": result.rule.value,
         "rule_text": RULE_TEXT[result.rule],
@@ -72,19 +71,16 @@ def _header(result: TraceResult) -> dict[str, Any]:
 def _accounts(result: TraceResult) -> Iterator[tuple[str, dict[str, Any]]]:
     """Every touched account: its final balance and the traced money it holds."""
     names = result.ledger.accounts
-    account, origin, cents = result.account_rows
-    order = np.argsort(account, kind="stable")
-    account, origin, cents = account[order], origin[order], cents[order]
-    bounds = np.searchsorted(account, touched_accounts(result), side="left")
-    ends = np.searchsorted(account, touched_accounts(result), side="right")
-    for index, lo, hi in zip(touched_accounts(result).tolist(), bounds, ends, strict=True):
+    origins = result.origins
+    for index in touched_accounts(result).tolist():
+        origin, cents = result.holdings.of(index)
         yield (
             names[index].as_py(),
             {
                 "balance": money(result.balance[index]),
                 "traced": {
-                    result.origins[o]: money(c)
-                    for o, c in zip(origin[lo:hi].tolist(), cents[lo:hi].tolist(), strict=True)
+                    origins[o]: money(c)
+                    for o, c in zip(origin.tolist(), cents.tolist(), strict=True)
                 },
             },
         )

@@ -8,7 +8,7 @@ from pathlib import Path
 from nohaven.errors import NohavenError
 from nohaven.ingest.rates import Rate
 from nohaven.store import Store
-from nohaven.trace.assets import AssetLinks, read_asset_links, store_asset_links
+from nohaven.trace.assets import AssetLinks, read_asset_links, store_asset_links, watched
 from nohaven.trace.engine import Rule, TraceResult, run_trace
 from nohaven.trace.ledger import (
     Order,
@@ -32,6 +32,7 @@ class TraceRequest:
     currency: str | None = None
     order: Order = Order.FILE
     asset_links: Path | None = None
+    detail: bool = True  # keep every transfer's traced money by source
 
 
 def prepare_ledger(request: TraceRequest, store: Store | None) -> TraceLedger:
@@ -54,18 +55,20 @@ def prepare_ledger(request: TraceRequest, store: Store | None) -> TraceLedger:
 def trace(
     request: TraceRequest, store: Store | None, ledger: TraceLedger | None = None
 ) -> tuple[TraceResult, AssetLinks]:
-    """Run the request's rule; asset links come from its file and, with a store, from
-    property addresses named in the memos of traced transfers."""
+    """Run the request's rule. Asset links come from its file and, with a store, from
+    property addresses named in transfer memos; without ``detail`` only those transfers
+    keep their traced money by source."""
     ledger = ledger or prepare_ledger(request, store)
     opening = read_opening(request.opening, ledger) if request.opening else None
+    links = read_asset_links(request.asset_links) if request.asset_links else AssetLinks()
+    if store is not None:
+        links.merge(store_asset_links(store, ledger))
     result = run_trace(
         ledger,
         request.rule,
         source_accounts=list(request.source_accounts),
         source_txs=list(request.source_txs),
         opening=opening,
+        detail=True if request.detail else watched(ledger, links),
     )
-    links = read_asset_links(request.asset_links) if request.asset_links else AssetLinks()
-    if store is not None:
-        links.merge(store_asset_links(store, result))
     return result, links

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from nohaven.errors import NohavenError
 from nohaven.ingest.rates import Rate
 from nohaven.store import Store
-from nohaven.trace.assets import store_asset_links
+from nohaven.trace.assets import AssetLinks, store_asset_links, watched
 from nohaven.trace.engine import Rule, run_trace
 from nohaven.trace.ledger import Order, TraceLedger, read_store_ledger
 from nohaven.trace.report import SCHEDULE_COLUMNS, flow_summary, schedule_rows, to_contract
@@ -49,20 +49,21 @@ class _LedgerCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._key: tuple | None = None
-        self._ledger: TraceLedger | None = None
+        self._ledger: tuple[TraceLedger, AssetLinks] | None = None
 
-    def get(self, store: Store, body: TraceIn) -> TraceLedger:
+    def get(self, store: Store, body: TraceIn) -> tuple[TraceLedger, AssetLinks]:
         row = store.fetchone("SELECT count(*), max(source_id) FROM ledger")
         rates = tuple((r.date, r.currency.upper(), r.rate_to_usd) for r in body.rates or ())
         key = (row, rates, body.currency, body.order)
         with self._lock:
             if key != self._key or self._ledger is None:
-                self._ledger = read_store_ledger(
+                ledger = read_store_ledger(
                     store,
                     rates=[Rate(*r) for r in rates] if body.rates else None,
                     currency=body.currency,
                     order=Order(body.order),
                 )
+                self._ledger = (ledger, store_asset_links(store, ledger))
                 self._key = key
             return self._ledger
 
@@ -79,12 +80,13 @@ def trace_funds(request: Request, body: TraceIn) -> dict[str, Any]:
         state.trace_cache = _LedgerCache()
     with state.store.reader() as reader:
         try:
-            ledger = state.trace_cache.get(reader, body)
+            ledger, links = state.trace_cache.get(reader, body)
             result = run_trace(
                 ledger,
                 Rule(body.rule),
                 source_accounts=body.source_accounts,
                 source_txs=body.source_txs,
+                detail=True if body.detail else watched(ledger, links),
             )
         except NohavenError as exc:
             status = (
@@ -92,7 +94,6 @@ def trace_funds(request: Request, body: TraceIn) -> dict[str, Any]:
             )
             raise HTTPException(status_code=status, detail=str(exc)) from None
         try:
-            links = store_asset_links(reader, result)
             out = to_contract(result, links, transfers=body.detail)
             out["transfers_touched"] = int((result.carried > 0).sum())
             out["flows"] = flow_summary(result, limit=body.flows)
