@@ -107,9 +107,16 @@ def main() -> int:
     parser.add_argument("--rules", nargs="+", default=[r.value for r in Rule])
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
+        "--detail",
+        action="store_true",
+        help="keep every transfer's traced money by source (spilled to disk when large)",
+    )
+    parser.add_argument(
         "--json", action="store_true", help="also time writing each rule's JSON contract"
     )
     args = parser.parse_args()
+    if args.json and not args.detail:
+        parser.error("--json writes the per-transfer detail: give --detail too")
 
     world = ensure_world(WORLDS / args.size, size=args.size)
     ledger_csv = world / "ledger" / "transactions.csv"
@@ -119,7 +126,12 @@ def main() -> int:
     sources, planted = pick_sources(
         ledger_csv, world / "truth" / "schemes.csv", args.sources, args.seed
     )
-    results: dict = {"size": args.size, "sources": len(sources), "scheme_origins": planted}
+    results: dict = {
+        "size": args.size,
+        "sources": len(sources),
+        "scheme_origins": planted,
+        "detail": args.detail,
+    }
 
     results["floor_s"] = round(scan_floor(ledger_csv), 2)
     print(f"floor: DuckDB scans the ledger in {results['floor_s']} s", flush=True)
@@ -141,7 +153,7 @@ def main() -> int:
     for name in args.rules:
         rule = Rule(name)
         started = time.perf_counter()
-        result = run_trace(ledger, rule, source_accounts=sources)
+        result = run_trace(ledger, rule, source_accounts=sources, detail=args.detail)
         kernel_s = time.perf_counter() - started
         report_s = 0.0
         json_bytes = 0
@@ -218,7 +230,8 @@ def main() -> int:
         )
 
     results["peak_gb"] = round(peak_gb(), 2)
-    (OUT / f"results-{args.size}.json").write_text(json.dumps(results, indent=2))
+    suffix = "-detail" if args.detail else ""
+    (OUT / f"results-{args.size}{suffix}.json").write_text(json.dumps(results, indent=2))
     print(json.dumps(results, indent=2))
     return 0
 

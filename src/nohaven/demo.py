@@ -40,6 +40,7 @@ def run_demo(
         resolved = _resolve(store, out / "truth" / "identities.csv")
         declared = _declarations(store, out / "truth" / "findings.csv")
         screened = _screen(store)
+        traced = _trace(store, out)
     totals = status["totals"]
     result = DemoResult(out, loaded)
     result.analyses.append(
@@ -51,6 +52,7 @@ def run_demo(
     result.analyses.append(resolved)
     result.analyses.append(declared)
     result.analyses.append(screened)
+    result.analyses.append(traced)
     return result
 
 
@@ -100,6 +102,49 @@ def _declarations(store: Store, truth: Path) -> str:
         f"declarations: {len(findings)} findings for {len(ranking)} officials, "
         f"{len(found & planted)} of {len(planted)} planted findings found{top} "
         "(`nohaven declarations check`)"
+    )
+
+
+def _trace(store: Store, world: Path) -> str:
+    """The embezzlement transfers followed into property under each rule, side by side,
+    against the assets the world bought with them."""
+    import datetime as dt
+    import json
+
+    from nohaven.ingest.rates import Rate
+    from nohaven.trace.engine import Rule
+    from nohaven.trace.ledger import read_store_ledger
+    from nohaven.trace.run import TraceRequest, trace
+
+    with (world / "truth" / "schemes.csv").open(encoding="utf-8") as handle:
+        schemes = list(csv.DictReader(handle))
+    with (world / "truth" / "assets.csv").open(encoding="utf-8") as handle:
+        bought = {r["asset_id"] for r in csv.DictReader(handle) if r["source_scheme_id"]}
+    embezzled = [r["transaction_id"] for r in schemes if r["typology"] == "embezzlement"]
+    per_unit = json.loads((world / "scenario.json").read_text(encoding="utf-8"))["fx_rates_cny"]
+    rates = tuple(
+        Rate(dt.date(2000, 1, 1), code, cny / per_unit["USD"]) for code, cny in per_unit.items()
+    )
+    ledger = read_store_ledger(store, rates=rates)
+    figures = []
+    for rule in Rule:
+        request = TraceRequest(rule=rule, source_txs=tuple(embezzled), rates=rates, detail=False)
+        result, links = trace(request, store, ledger)
+        linked = {a for tx in links.by_transaction for a in links.by_transaction[tx]}
+        reached = {
+            a
+            for tx, p in ledger.positions_of(list(links.by_transaction)).items()
+            if result.carried[p] > 0
+            for a in links.by_transaction[tx]
+        }
+        figures.append(f"{rule.value} {len(reached & bought)}")
+        result.transfers.close()
+    return (
+        f"trace: {len(embezzled)} embezzlement transfers followed through "
+        f"{ledger.size:,} transactions into property bought with them "
+        f"(of {len(bought & linked)} purchases on record): "
+        + ", ".join(figures)
+        + " (`nohaven trace --rule libr --source-tx ID --rates RATES.csv`)"
     )
 
 
