@@ -153,7 +153,9 @@ def main() -> int:
     for name in args.rules:
         rule = Rule(name)
         started = time.perf_counter()
-        result = run_trace(ledger, rule, source_accounts=sources, detail=args.detail)
+        result = run_trace(
+            ledger, rule, source_accounts=sources, detail=args.detail, schedule=False
+        )
         kernel_s = time.perf_counter() - started
         report_s = 0.0
         json_bytes = 0

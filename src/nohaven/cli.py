@@ -603,6 +603,7 @@ def trace_command(
         order=Order(order.value),
         asset_links=asset_links,
         detail=as_json,
+        schedule=schedule is not None,
     )
     if db.exists():
         with Store.from_settings(settings_for(db), read_only=True) as store:

@@ -128,7 +128,9 @@ def _trace(store: Store, world: Path) -> str:
     ledger = read_store_ledger(store, rates=rates)
     figures = []
     for rule in Rule:
-        request = TraceRequest(rule=rule, source_txs=tuple(embezzled), rates=rates, detail=False)
+        request = TraceRequest(
+            rule=rule, source_txs=tuple(embezzled), rates=rates, detail=False, schedule=False
+        )
         result, links = trace(request, store, ledger)
         linked = {a for tx in links.by_transaction for a in links.by_transaction[tx]}
         reached = {

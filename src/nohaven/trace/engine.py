@@ -64,11 +64,11 @@ class TransferRows:
         self.rows += len(position)
         if self._writer is None and self._held + len(position) <= self.spill_rows:
             # Copied: the caller reuses its buffers for the next stretch.
-            parts = [position.copy(), origin.copy(), cents.copy()]
+            parts = [position.copy(), origin.astype(np.int32), cents.copy()]
             self._parts.append(pa.record_batch(parts, schema=self.SCHEMA))
             self._held += len(position)
             return
-        batch = pa.record_batch([position, origin, cents], schema=self.SCHEMA)
+        batch = pa.record_batch([position, origin.astype(np.int32), cents], schema=self.SCHEMA)
         if self._writer is None:
             self._dir = tempfile.TemporaryDirectory(prefix="nohaven-trace-")
             self._path = Path(self._dir.name) / "transfers.arrow"
@@ -167,6 +167,7 @@ class TraceResult:
     gap_rows: tuple[np.ndarray, np.ndarray, np.ndarray]  # position, account, cents
     injected: np.ndarray  # cents of traced money each origin put into the ledger
     source_accounts: list[int] = field(default_factory=list)
+    scheduled: bool = True  # whether step_positions and step_values were kept
 
     @property
     def order_text(self) -> str:
@@ -205,16 +206,20 @@ def run_trace(
     source_txs: list[str] = (),  # type: ignore[assignment]
     opening: np.ndarray | None = None,
     detail: bool | np.ndarray = True,
-    buffers: Buffers = Buffers(),
+    schedule: bool = True,
+    buffers: Buffers | None = None,
 ) -> TraceResult:
     """Trace all money leaving the source accounts and the source transactions.
 
     ``detail`` says which transfers' traced money is kept by origin: all (True), none
     but the totals (False), or those marked in a boolean array over ledger positions
-    (purchases of property, say). Totals per transfer are always kept.
+    (purchases of property, say). Totals per transfer are always kept. ``schedule``
+    keeps the balances after every transfer that touched traced money (the tracing
+    schedule's rows).
     """
     if not source_accounts and not source_txs:
         raise NohavenError("give at least one --source-account or --source-tx")
+    buffers = buffers or Buffers()
     accounts = list(dict.fromkeys(source_accounts))
     txs = list(dict.fromkeys(source_txs))
     index = ledger.account_index()
@@ -249,15 +254,18 @@ def run_trace(
     length = np.zeros(n_accounts, dtype=np.int64)
     cap = np.zeros(n_accounts, dtype=np.int64)
     head = np.zeros(n_accounts, dtype=np.int64)
-    pool_origin = np.empty(buffers.pool, dtype=np.int32)
+    # Origins fit 16 bits for up to 32,766 sources: a sixth less memory per entry.
+    origin_type = np.int16 if n_origins < 32_767 else np.int32
+    pool_origin = np.empty(buffers.pool, dtype=origin_type)
     pool_amount = np.empty(buffers.pool, dtype=np.int64)
     used = 0
     out_rows = buffers.transfers
     out_tx = np.empty(out_rows, dtype=np.int64)
-    out_origin = np.empty(out_rows, dtype=np.int32)
+    out_origin = np.empty(out_rows, dtype=origin_type)
     out_amount = np.empty(out_rows, dtype=np.int64)
-    step_tx = np.empty(buffers.steps, dtype=np.int64)
-    step_vals = np.empty((buffers.steps, 4), dtype=np.int64)
+    step_rows = buffers.steps if schedule else 0
+    step_tx = np.empty(step_rows, dtype=np.int64)
+    step_vals = np.empty((step_rows, 4), dtype=np.int64)
     gap_tx = np.empty(buffers.gaps, dtype=np.int64)
     gap_account = np.empty(buffers.gaps, dtype=np.int64)
     gap_amount = np.empty(buffers.gaps, dtype=np.int64)
@@ -277,6 +285,7 @@ def run_trace(
             tx_origin,
             account_origin,
             watch,
+            schedule,
             balance,
             own,
             traced,
@@ -312,7 +321,7 @@ def run_trace(
         if reached == position and n_out == 0 and n_steps == 0 and n_gaps == 0:
             out_rows *= 2  # one transfer carries more pieces than the buffer holds
             out_tx = np.empty(out_rows, dtype=np.int64)
-            out_origin = np.empty(out_rows, dtype=np.int32)
+            out_origin = np.empty(out_rows, dtype=origin_type)
             out_amount = np.empty(out_rows, dtype=np.int64)
         position = reached
     transfers.finish()
@@ -341,6 +350,7 @@ def run_trace(
         gap_rows=tuple(np.concatenate([g[k] for g in gaps]) for k in range(3)),  # type: ignore[arg-type]
         injected=injected,
         source_accounts=[index[a] for a in accounts],
+        scheduled=schedule,
     )
 
 

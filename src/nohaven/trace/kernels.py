@@ -101,7 +101,7 @@ def _reserve(
         if 4 * (used + new_cap) > 3 * size:
             # Still more than three quarters full after compaction: grow by half.
             grown = max(size + size // 2, used + new_cap + size // 4)
-            n_origin = np.empty(grown, dtype=np.int32)
+            n_origin = np.empty(grown, dtype=p_origin.dtype)
             n_amount = np.empty(grown, dtype=np.int64)
             n_origin[:used] = p_origin[:used]
             n_amount[:used] = p_amount[:used]
@@ -179,6 +179,7 @@ def trace_chunk(
     tx_origin: np.ndarray,
     account_origin: np.ndarray,
     watch: np.ndarray,
+    schedule: bool,
     balance: np.ndarray,
     own: np.ndarray,
     traced: np.ndarray,
@@ -206,7 +207,7 @@ def trace_chunk(
     until the end or until an output buffer is full.
 
     Writes what each watched transfer carried (transaction, origin, cents) to ``out_*``
-    (``watch`` is empty for none, else a flag per transaction), one
+    (``watch`` is empty for none, else a flag per transaction), with ``schedule`` one
     schedule step per transaction that touched traced money (payer balance and traced
     after, payee balance and traced after), the gaps where traced money was at stake,
     the traced total of every transfer and the money each origin put in. Returns the
@@ -226,7 +227,7 @@ def trace_chunk(
         x = amt[i]
         if (
             n_out + length[u] + 2 > out_tx.shape[0]
-            or n_steps == step_tx.shape[0]
+            or (schedule and n_steps == step_tx.shape[0])
             or n_gaps == gap_tx.shape[0]
         ):
             break
@@ -466,7 +467,7 @@ def trace_chunk(
                 length[v] = k + misses
 
         # -- the schedule --------------------------------------------------------------
-        if was_touched or carried > 0:
+        if schedule and (was_touched or carried > 0):
             step_tx[n_steps] = i
             step_vals[n_steps, 0] = balance[u]
             step_vals[n_steps, 1] = traced[u]

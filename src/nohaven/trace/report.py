@@ -187,6 +187,8 @@ def asset_destinations(result: TraceResult, links: AssetLinks) -> dict[str, Any]
 def schedule_rows(result: TraceResult, accounts: list[str] | None = None) -> Iterator[list[str]]:
     """One row per transaction that moved or touched traced money, in processing order
     (restricted to transactions of the given accounts when some are given)."""
+    if not result.scheduled:
+        raise NohavenError("this trace kept no schedule; run it with schedule=True")
     ledger = result.ledger
     names = ledger.accounts
     positions = result.step_positions

@@ -33,6 +33,7 @@ class TraceRequest:
     order: Order = Order.FILE
     asset_links: Path | None = None
     detail: bool = True  # keep every transfer's traced money by source
+    schedule: bool = True  # keep the tracing schedule's balances
 
 
 def prepare_ledger(request: TraceRequest, store: Store | None) -> TraceLedger:
@@ -70,5 +71,6 @@ def trace(
         source_txs=list(request.source_txs),
         opening=opening,
         detail=True if request.detail else watched(ledger, links),
+        schedule=request.schedule,
     )
     return result, links

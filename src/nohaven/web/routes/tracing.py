@@ -87,6 +87,7 @@ def trace_funds(request: Request, body: TraceIn) -> dict[str, Any]:
                 source_accounts=body.source_accounts,
                 source_txs=body.source_txs,
                 detail=True if body.detail else watched(ledger, links),
+                schedule=body.schedule_account is not None,
             )
         except NohavenError as exc:
             status = (
