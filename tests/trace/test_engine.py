@@ -303,3 +303,16 @@ def test_detail_can_be_limited_to_watched_transfers() -> None:
     none = run_trace(ledger, Rule.PRORATA, source_accounts=["A", "B"], detail=False)
     assert none.transfers.rows == 0
     assert held(none, "house") == {"A": 20_000, "B": 40_000}
+
+
+def test_more_sources_than_sixteen_bits_can_number() -> None:
+    n = 33_000  # origins past 32,766 are held as 32-bit numbers
+    rows = [(f"s{i}", "bank", "mixed", 100 + i) for i in range(n)]
+    rows.append(("out", "mixed", "abroad", 1_000_000))
+    sources = [f"s{i}" for i in range(n)]
+    result = run_trace(ledger_of(rows), Rule.PRORATA, source_txs=sources, schedule=False)
+    expected = reference_trace(rows, "prorata", [], sources)
+    _, traced, transfers, _ = as_reference(result)
+    assert traced == expected.traced
+    assert transfers["out"] == expected.transfers["out"]
+    assert len(traced["abroad"]) > 32_767
