@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import mmap
+import os
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -186,6 +188,50 @@ class TraceResult:
         return kernels.origin_totals(self.holdings.origin, self.holdings.cents, len(self.origins))
 
 
+class _Reservation:
+    """The origin-list pool as anonymous memory reserved up front (half the machine's
+    RAM, as address space): pages cost memory only once written, so the pool grows
+    without the copy (and the moment of double size) that growing an array needs, and
+    pages freed by compaction are handed back to the system."""
+
+    def __init__(self, origin_type: type, reserve: bool = True, initial: int = 1 << 16) -> None:
+        per_entry = np.dtype(origin_type).itemsize + 8
+        try:
+            ram = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        except (ValueError, OSError, AttributeError):
+            ram = 8 << 30
+        self.entries = int(min(ram // 2 // per_entry, 1 << 31))
+        flags = getattr(mmap, "MAP_PRIVATE", 0) | getattr(mmap, "MAP_ANONYMOUS", 0)
+        flags |= getattr(mmap, "MAP_NORESERVE", 0)
+        try:
+            if not reserve:
+                raise ValueError("no reservation asked for")
+            self._maps = [
+                mmap.mmap(-1, self.entries * np.dtype(origin_type).itemsize, flags=flags),
+                mmap.mmap(-1, self.entries * 8, flags=flags),
+            ]
+        except (OSError, ValueError, TypeError):
+            # No reservation (a small address space): ordinary arrays, grown by copying.
+            self._maps = []
+            self.origin = np.empty(initial, dtype=origin_type)
+            self.amount = np.empty(initial, dtype=np.int64)
+            return
+        self.origin = np.frombuffer(self._maps[0], dtype=origin_type)
+        self.amount = np.frombuffer(self._maps[1], dtype=np.int64)
+
+    def release(self, current: np.ndarray, used: int, limit: int) -> None:
+        """Give back the pages between ``used`` and ``limit`` entries (if the kernel is
+        still on this reservation and the system can)."""
+        if not self._maps or current is not self.origin or not hasattr(mmap, "MADV_DONTNEED"):
+            return
+        page = mmap.PAGESIZE
+        for mapped, itemsize in ((self._maps[0], self.origin.itemsize), (self._maps[1], 8)):
+            lo = -(-used * itemsize // page) * page
+            hi = min(limit * itemsize, len(mapped)) // page * page
+            if hi > lo:
+                mapped.madvise(mmap.MADV_DONTNEED, lo, hi - lo)
+
+
 @dataclass(frozen=True)
 class Buffers:
     """Sizes of the kernel's working memory (rows). The defaults suit ledgers of tens of
@@ -196,6 +242,7 @@ class Buffers:
     steps: int = 1 << 20
     gaps: int = 1 << 16
     spill: int = 1 << 24  # transfer detail rows kept in memory before spilling
+    reserve: bool = True  # reserve address space for the pool (else grow it by copying)
 
 
 def run_trace(
@@ -256,9 +303,10 @@ def run_trace(
     head = np.zeros(n_accounts, dtype=np.int64)
     # Origins fit 16 bits for up to 32,766 sources: a sixth less memory per entry.
     origin_type = np.int16 if n_origins < 32_767 else np.int32
-    pool_origin = np.empty(buffers.pool, dtype=origin_type)
-    pool_amount = np.empty(buffers.pool, dtype=np.int64)
+    reservation = _Reservation(origin_type, buffers.reserve, buffers.pool)
+    pool_origin, pool_amount = reservation.origin, reservation.amount
     used = 0
+    pool_state = np.array([min(buffers.pool, len(pool_origin)), 0], dtype=np.int64)
     out_rows = buffers.transfers
     out_tx = np.empty(out_rows, dtype=np.int64)
     out_origin = np.empty(out_rows, dtype=origin_type)
@@ -297,6 +345,7 @@ def run_trace(
             pool_origin,
             pool_amount,
             used,
+            pool_state,
             position,
             out_tx,
             out_origin,
@@ -309,6 +358,9 @@ def run_trace(
             carried,
             injected,
         )
+        if pool_state[1]:
+            pool_state[1] = 0
+            reservation.release(pool_origin, used, int(pool_state[0]))
         # The buffers are copied out (or written to the spill file) and reused, so a
         # long ledger does not keep faulting in fresh memory.
         rows = (out_tx[:n_out], out_origin[:n_out], out_amount[:n_out])
@@ -332,7 +384,9 @@ def run_trace(
     else:
         # The pool already holds exactly the traced money, sorted per account: compacted
         # in place it is the result, with no copy of what can be a hundred million rows.
+        limit = int(pool_state[0])
         used = kernels.compact(start, length, cap, head, pool_origin, pool_amount, 0)
+        reservation.release(pool_origin, used, limit)
         holdings = Holdings(start, length, pool_origin[:used], pool_amount[:used])
     del pool_origin, pool_amount
     return TraceResult(

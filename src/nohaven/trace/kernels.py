@@ -79,9 +79,14 @@ def _reserve(
     p_origin: np.ndarray,
     p_amount: np.ndarray,
     used: int,
+    pool_state: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """Make room for ``need`` more entries at the end of an account's segment (moving,
-    doubling, compacting or growing the pool as needed); returns the pool and its fill."""
+    doubling, compacting or growing the pool as needed); returns the pool and its fill.
+
+    ``pool_state`` holds [soft limit, compacted flag]. The pool arrays may be far larger
+    than the soft limit (a virtual reservation whose pages cost memory only once
+    touched): raising the limit then grows the pool without copying it."""
     if head[account] + length[account] + need <= cap[account]:
         return p_origin, p_amount, used
     if length[account] + need <= cap[account]:
@@ -95,17 +100,20 @@ def _reserve(
     new_cap = max(4, 2 * cap[account])
     while new_cap < length[account] + need:
         new_cap *= 2
-    if used + new_cap > p_origin.shape[0]:
+    if used + new_cap > pool_state[0]:
         used = compact(start, length, cap, head, p_origin, p_amount, 2)
-        size = p_origin.shape[0]
-        if 4 * (used + new_cap) > 3 * size:
+        pool_state[1] = 1
+        soft = pool_state[0]
+        if 4 * (used + new_cap) > 3 * soft:
             # Still more than three quarters full after compaction: grow by half.
-            grown = max(size + size // 2, used + new_cap + size // 4)
-            n_origin = np.empty(grown, dtype=p_origin.dtype)
-            n_amount = np.empty(grown, dtype=np.int64)
-            n_origin[:used] = p_origin[:used]
-            n_amount[:used] = p_amount[:used]
-            p_origin, p_amount = n_origin, n_amount
+            soft = max(soft + soft // 2, used + new_cap + soft // 4)
+            if soft > p_origin.shape[0]:
+                n_origin = np.empty(soft, dtype=p_origin.dtype)
+                n_amount = np.empty(soft, dtype=np.int64)
+                n_origin[:used] = p_origin[:used]
+                n_amount[:used] = p_amount[:used]
+                p_origin, p_amount = n_origin, n_amount
+            pool_state[0] = soft
     s = start[account] + head[account]
     for j in range(length[account]):
         p_origin[used + j] = p_origin[s + j]
@@ -191,6 +199,7 @@ def trace_chunk(
     p_origin: np.ndarray,
     p_amount: np.ndarray,
     used: int,
+    pool_state: np.ndarray,
     begin: int,
     out_tx: np.ndarray,
     out_origin: np.ndarray,
@@ -226,7 +235,8 @@ def trace_chunk(
         v = dst[i]
         x = amt[i]
         if (
-            n_out + length[u] + 2 > out_tx.shape[0]
+            pool_state[1] == 1  # compacted: let the caller give the freed pages back
+            or n_out + length[u] + 2 > out_tx.shape[0]
             or (schedule and n_steps == step_tx.shape[0])
             or n_gaps == gap_tx.shape[0]
         ):
@@ -250,7 +260,7 @@ def trace_chunk(
             balance[u] += short
             if queued[u]:
                 p_origin, p_amount, used = _reserve(
-                    u, 1, start, length, cap, head, p_origin, p_amount, used
+                    u, 1, start, length, cap, head, p_origin, p_amount, used, pool_state
                 )
                 s = start[u] + head[u] + length[u]
                 p_origin[s] = OWN
@@ -374,7 +384,7 @@ def trace_chunk(
         if carried == 0:
             if queued[v]:
                 p_origin, p_amount, used = _reserve(
-                    v, 1, start, length, cap, head, p_origin, p_amount, used
+                    v, 1, start, length, cap, head, p_origin, p_amount, used, pool_state
                 )
                 s = start[v] + head[v]
                 if length[v] > 0 and p_origin[s + length[v] - 1] == OWN:
@@ -392,14 +402,14 @@ def trace_chunk(
                 head[v] = 0
                 if own[v] > 0:
                     p_origin, p_amount, used = _reserve(
-                        v, 1, start, length, cap, head, p_origin, p_amount, used
+                        v, 1, start, length, cap, head, p_origin, p_amount, used, pool_state
                     )
                     p_origin[start[v]] = OWN
                     p_amount[start[v]] = own[v]
                     length[v] = 1
                 own[v] = 0
             p_origin, p_amount, used = _reserve(
-                v, n_par, start, length, cap, head, p_origin, p_amount, used
+                v, n_par, start, length, cap, head, p_origin, p_amount, used, pool_state
             )
             s = start[v] + head[v]
             for j in range(n_par):
@@ -441,7 +451,7 @@ def trace_chunk(
                     traced[v] += par_a[b]
             else:
                 p_origin, p_amount, used = _reserve(
-                    v, misses, start, length, cap, head, p_origin, p_amount, used
+                    v, misses, start, length, cap, head, p_origin, p_amount, used, pool_state
                 )
                 s = start[v]
                 a = k - 1
