@@ -409,3 +409,23 @@ def test_traces_the_store_ledger_and_follows_money_into_property(
     assert set(out["assets"]) <= planted
     for asset in out["assets"].values():
         assert asset["transfers"] and all(float(v) > 0 for v in asset["traced"].values())
+
+
+def test_a_parquet_ledger_traces_like_its_csv(cli: Callable, hops: Path, tmp_path: Path) -> None:
+    import duckdb
+
+    parquet = tmp_path / "ledger.parquet"
+    duckdb.sql(
+        f"COPY (SELECT * FROM read_csv('{hops}', all_varchar = true)) TO '{parquet}' "
+        "(FORMAT parquet)"
+    )
+    outputs = []
+    for ledger in (hops, parquet):
+        result = cli(
+            "trace", "--ledger", ledger, "--rule", "fifo", "--source-account", "victim",
+            "--json", "--db", tmp_path / "none.duckdb",
+        )
+        assert result.code == 0, result.stderr
+        outputs.append(json.loads(result.stdout))
+    assert outputs[0]["accounts"] == outputs[1]["accounts"]
+    assert outputs[0]["transfers"] == outputs[1]["transfers"]

@@ -237,7 +237,7 @@ class Buffers:
     """Sizes of the kernel's working memory (rows). The defaults suit ledgers of tens of
     millions of transactions; tests shrink them to exercise every refill and move."""
 
-    pool: int = 1 << 16  # initial shared pool of per-account origin lists
+    pool: int = 1 << 22  # initial size of the shared pool of per-account origin lists
     transfers: int = 1 << 22  # transfer detail rows per stretch
     steps: int = 1 << 20
     gaps: int = 1 << 16
