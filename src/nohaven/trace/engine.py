@@ -222,7 +222,11 @@ class _Reservation:
     def release(self, current: np.ndarray, used: int, limit: int) -> None:
         """Give back the pages between ``used`` and ``limit`` entries (if the kernel is
         still on this reservation and the system can)."""
-        if not self._maps or current is not self.origin or not hasattr(mmap, "MADV_DONTNEED"):
+        if not self._maps or not hasattr(mmap, "MADV_DONTNEED"):
+            return
+        # The kernel hands back a new array object over the same memory, or a copy if it
+        # outgrew the reservation: compare where the data lives.
+        if current.ctypes.data != self.origin.ctypes.data:
             return
         page = mmap.PAGESIZE
         for mapped, itemsize in ((self._maps[0], self.origin.itemsize), (self._maps[1], 8)):

@@ -137,11 +137,10 @@ def compact(
     """Move every segment to the front of the pool, in place, in the order they lie
     (each only ever moves down, so nothing is overwritten before it moves); each keeps
     up to ``slack`` free slots. Returns the pool's new fill."""
-    order = np.argsort(start)
+    holders = np.flatnonzero(cap > 0)
+    order = holders[np.argsort(start[holders])]
     pos = 0
     for a in order:
-        if cap[a] == 0:
-            continue
         s = start[a] + head[a]
         n = length[a]
         if s != pos:
@@ -150,7 +149,7 @@ def compact(
                 p_amount[pos + j] = p_amount[s + j]
         start[a] = pos
         head[a] = 0
-        cap[a] = min(cap[a], n + slack) if n + slack > 0 else 0
+        cap[a] = min(cap[a], n + slack) if n > 0 else 0  # an empty list gives up its room
         pos += cap[a]
     return pos
 

@@ -63,7 +63,8 @@ class TraceLedger:
     accounts: pa.Array  # account name per index
     currency: str
     order: Order
-    lines: np.ndarray | None = None  # file line per position (None for the store)
+    lines: np.ndarray | None = None  # file line per position, once reordered
+    in_file_order: bool = False  # positions are file rows: line = position + 2
     memos: pa.Array | None = None
     notes: list[str] = field(default_factory=list)
     path: str | None = None
@@ -71,6 +72,12 @@ class TraceLedger:
     @property
     def size(self) -> int:
         return len(self.src)
+
+    def line_of(self, position: int) -> int | None:
+        """The file line of the transaction at ``position`` (None for the store's)."""
+        if self.lines is not None:
+            return int(self.lines[position])
+        return position + 2 if self.in_file_order else None
 
     def account_index(self) -> dict[str, int]:
         return {name: i for i, name in enumerate(self.accounts.to_pylist())}
@@ -107,8 +114,7 @@ def read_ledger_file(
         )
         if rows == 0:
             raise InputError(path, "the ledger has no transactions")
-        lines = np.arange(2, rows + 2, dtype=np.int64)
-        return _prepare(scratch, lines, rates, currency, order, str(path))
+        return _prepare(scratch, True, rates, currency, order, str(path))
 
 
 def read_store_ledger(
@@ -131,7 +137,7 @@ def read_store_ledger(
         with scratch.registered("store_ledger", table):
             scratch.execute(f"CREATE TABLE {_SCRATCH} AS SELECT * FROM store_ledger")
         del table
-        ledger = _prepare(scratch, None, rates, currency, order, None)
+        ledger = _prepare(scratch, False, rates, currency, order, None)
     if order == Order.FILE:
         ledger.notes.append("store ledger: equal timestamps ordered by transaction id")
     return ledger
@@ -139,7 +145,7 @@ def read_store_ledger(
 
 def _prepare(
     scratch: Store,
-    lines: np.ndarray | None,
+    from_file: bool,
     rates: Path | Sequence[Rate] | None,
     currency: str | None,
     order: Order,
@@ -196,10 +202,10 @@ def _prepare(
     notes: list[str] = []
     ts = rest["ts"].to_numpy()
     positions = np.arange(n)
-    if lines is not None and np.any(ts[1:] < ts[:-1]):
+    if from_file and np.any(ts[1:] < ts[:-1]):
         first = int(np.argmax(ts[1:] < ts[:-1])) + 1
         notes.append(
-            f"the ledger is not in time order (line {int(lines[first])} is earlier than the "
+            f"the ledger is not in time order (line {first + 2} is earlier than the "
             "line before it); transactions were sorted by timestamp, ties kept in file order"
         )
         positions = np.argsort(ts, kind="stable")
@@ -223,7 +229,9 @@ def _prepare(
         accounts=accounts,
         currency=used_currency,
         order=order,
-        lines=arranged(lines) if lines is not None else None,
+        # A file's line is its row + 2 (the header is line 1); kept only once reordered.
+        lines=(positions + 2 if in_order is not None else None) if from_file else None,
+        in_file_order=from_file and in_order is None,
         memos=(rest["memo"].take(take) if take is not None else rest["memo"]) if has_memo else None,
         notes=notes,
         path=path,

@@ -118,8 +118,9 @@ def _gaps(result: TraceResult) -> list[dict[str, Any]]:
             "transaction": ledger.ids[p].as_py(),
             "amount": money(c),
         }
-        if ledger.lines is not None:
-            gap["line"] = int(ledger.lines[p])
+        line = ledger.line_of(p)
+        if line is not None:
+            gap["line"] = line
         gaps.append(gap)
     return gaps
 
@@ -207,7 +208,7 @@ def schedule_rows(result: TraceResult, accounts: list[str] | None = None) -> Ite
             str(step),
             when.isoformat(),
             ledger.ids[p].as_py(),
-            str(int(ledger.lines[p])) if ledger.lines is not None else "",
+            str(ledger.line_of(p) or ""),
             names[int(ledger.src[p])].as_py(),
             names[int(ledger.dst[p])].as_py(),
             money(ledger.cents[p]),
