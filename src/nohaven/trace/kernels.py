@@ -100,6 +100,11 @@ def _reserve(
     new_cap = max(4, 2 * cap[account])
     while new_cap < length[account] + need:
         new_cap *= 2
+    if cap[account] > 0 and start[account] + cap[account] == used:
+        # The last segment in the pool grows where it is: no move, no garbage.
+        if start[account] + new_cap <= pool_state[0]:
+            cap[account] = new_cap
+            return p_origin, p_amount, start[account] + new_cap
     if used + new_cap > pool_state[0]:
         used = compact(start, length, cap, head, p_origin, p_amount, 2)
         pool_state[1] = 1
@@ -227,6 +232,7 @@ def trace_chunk(
     # The parcel: what one transfer carries, as (origin, cents) pieces.
     par_o = np.empty(64, dtype=np.int32)
     par_a = np.empty(64, dtype=np.int64)
+    par_at = np.empty(64, dtype=np.int64)  # where each piece sits in the payee's list
 
     i = begin
     while i < src.shape[0]:
@@ -246,6 +252,7 @@ def trace_chunk(
             size = 2 * (length[u] + 2)
             par_o = np.empty(size, dtype=np.int32)
             par_a = np.empty(size, dtype=np.int64)
+            par_at = np.empty(size, dtype=np.int64)
 
         # -- the payer: gap, then what leaves ---------------------------------------
         if x > balance[u] and account_origin[u] < 0:
@@ -329,10 +336,15 @@ def trace_chunk(
                 running = own[u] + own_piece if rule == PRORATA else 0
                 before = own_piece if rule == PRORATA else 0
                 w = 0
+                # Products rest x running stay below rest x total: one test for the lot.
+                fits = float(rest) * float(total) < _FAST_PRODUCT
                 for j in range(k):
                     amount = p_amount[s + j]
                     running += amount
-                    upto, _ = _muldiv(rest, running, total)
+                    if fits:
+                        upto = rest * running // total
+                    else:
+                        upto, _ = _muldiv(rest, running, total)
                     piece = upto - before
                     before = upto
                     if piece > 0:
@@ -435,6 +447,7 @@ def trace_chunk(
             if (n_par - first) * 8 < k:
                 for b in range(first, n_par):
                     slot = _find(p_origin, s, k, par_o[b])
+                    par_at[b] = slot
                     if slot == k or p_origin[s + slot] != par_o[b]:
                         misses += 1
             else:
@@ -442,11 +455,12 @@ def trace_chunk(
                 for b in range(first, n_par):
                     while a < k and p_origin[s + a] < par_o[b]:
                         a += 1
+                    par_at[b] = a
                     if a == k or p_origin[s + a] != par_o[b]:
                         misses += 1
             if misses == 0:
                 for b in range(first, n_par):
-                    p_amount[s + _find(p_origin, s, k, par_o[b])] += par_a[b]
+                    p_amount[s + par_at[b]] += par_a[b]
                     traced[v] += par_a[b]
             else:
                 p_origin, p_amount, used = _reserve(
