@@ -100,11 +100,11 @@ def _reserve(
     new_cap = max(4, 2 * cap[account])
     while new_cap < length[account] + need:
         new_cap *= 2
-    if cap[account] > 0 and start[account] + cap[account] == used:
+    last = cap[account] > 0 and start[account] + cap[account] == used
+    if last and start[account] + new_cap <= pool_state[0]:
         # The last segment in the pool grows where it is: no move, no garbage.
-        if start[account] + new_cap <= pool_state[0]:
-            cap[account] = new_cap
-            return p_origin, p_amount, start[account] + new_cap
+        cap[account] = new_cap
+        return p_origin, p_amount, start[account] + new_cap
     if used + new_cap > pool_state[0]:
         used = compact(start, length, cap, head, p_origin, p_amount, 2)
         pool_state[1] = 1

@@ -422,8 +422,16 @@ def test_a_parquet_ledger_traces_like_its_csv(cli: Callable, hops: Path, tmp_pat
     outputs = []
     for ledger in (hops, parquet):
         result = cli(
-            "trace", "--ledger", ledger, "--rule", "fifo", "--source-account", "victim",
-            "--json", "--db", tmp_path / "none.duckdb",
+            "trace",
+            "--ledger",
+            ledger,
+            "--rule",
+            "fifo",
+            "--source-account",
+            "victim",
+            "--json",
+            "--db",
+            tmp_path / "none.duckdb",
         )
         assert result.code == 0, result.stderr
         outputs.append(json.loads(result.stdout))
