@@ -181,7 +181,7 @@ def main() -> int:
             "accounts_touched": len(touched_accounts(result)),
             "transfers_touched": int((result.carried > 0).sum()),
             "spilled": result.transfers.spilled,
-            "account_origin_rows": len(result.holdings.origin),
+            "account_origin_rows": result.holdings.size,
             "transfer_origin_rows": result.transfers.rows,
             "gaps": len(result.gap_rows[0]),
             "conserved": injected == held,

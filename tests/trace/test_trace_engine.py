@@ -18,6 +18,7 @@ from nohaven.trace.reference import reference_trace, shares
 
 RULES = [Rule.LIBR, Rule.FIFO, Rule.PRORATA]
 TINY = Buffers(pool=4, transfers=8, steps=2, gaps=1, spill=5, reserve=False)
+SPLIT_TINY = Buffers(pool=4, transfers=8, steps=2, gaps=1, spill=5, partitions=3)
 
 
 def ledger_of(rows: list[tuple[str, str, str, int]]) -> TraceLedger:
@@ -218,8 +219,8 @@ def test_kernel_matches_reference(rule: Rule, case, opening_cents: int) -> None:
     expected = reference_trace(rows, rule.value, sources, txs, opening)
     # Tiny buffers make the kernel stop and resume often, move and compact its pool
     # (in its reservation, giving pages back, or grown by copying) and spill transfer
-    # detail to disk; the answer must not change.
-    for buffers in (Buffers(), Buffers(pool=4), TINY):
+    # detail to disk; origins split between threads: the answer must not change.
+    for buffers in (Buffers(), Buffers(pool=4), TINY, Buffers(partitions=2), SPLIT_TINY):
         result = run_trace(
             ledger,
             rule,

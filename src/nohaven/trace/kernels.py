@@ -68,7 +68,7 @@ def _muldiv(a: int, b: int, c: int) -> tuple[int, int]:
     return np.int64(quot), np.int64(rem)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _reserve(
     account: int,
     need: int,
@@ -129,7 +129,7 @@ def _reserve(
     return p_origin, p_amount, used + new_cap
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def compact(
     start: np.ndarray,
     length: np.ndarray,
@@ -182,7 +182,16 @@ def _find(p_origin: np.ndarray, s: int, k: int, origin: int) -> int:
     return lo
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
+def _tot(traced: np.ndarray, account: int) -> int:
+    """Traced money in an account, over every partition of the origins."""
+    total = 0
+    for q in range(traced.shape[0]):
+        total += traced[q, account]
+    return total
+
+
+@njit(cache=True, nogil=True)
 def trace_chunk(
     rule: int,
     src: np.ndarray,
@@ -190,6 +199,8 @@ def trace_chunk(
     amt: np.ndarray,
     tx_origin: np.ndarray,
     account_origin: np.ndarray,
+    origin_part: np.ndarray,
+    part: int,
     watch: np.ndarray,
     schedule: bool,
     balance: np.ndarray,
@@ -219,13 +230,21 @@ def trace_chunk(
     """Walk the ledger from ``begin`` under ``rule``, updating the account state in place,
     until the end or until an output buffer is full.
 
-    Writes what each watched transfer carried (transaction, origin, cents) to ``out_*``
-    (``watch`` is empty for none, else a flag per transaction), with ``schedule`` one
-    schedule step per transaction that touched traced money (payer balance and traced
-    after, payee balance and traced after), the gaps where traced money was at stake,
-    the traced total of every transfer and the money each origin put in. Returns the
-    next transaction, the (possibly moved) pool and the counts written.
+    The origins may be split into contiguous partitions (``origin_part``), one per
+    thread. ``traced[q, a]`` is partition q's traced money in account a; every thread
+    keeps all of it, and the balances and own money, since each partition's share of a
+    debit follows from these sums alone (cumulative rounding telescopes), while only the
+    thread's own partition keeps per-origin lists. Partition 0 writes the figures every
+    thread knows: gaps, schedule steps, transfer totals.
+
+    Writes what each watched transfer carried of this partition (transaction, origin,
+    cents) to ``out_*`` (``watch`` is empty for none, else a flag per transaction), with
+    ``schedule`` one step per transaction that touched traced money (payer balance and
+    traced after, payee balance and traced after), the gaps where traced money was at
+    stake, the traced total of every transfer and the money each origin put in. Returns
+    the next transaction, the (possibly moved) pool and the counts written.
     """
+    parts = traced.shape[0]
     n_out = 0
     n_steps = 0
     n_gaps = 0
@@ -233,6 +252,7 @@ def trace_chunk(
     par_o = np.empty(64, dtype=np.int32)
     par_a = np.empty(64, dtype=np.int64)
     par_at = np.empty(64, dtype=np.int64)  # where each piece sits in the payee's list
+    moved = np.zeros(parts, dtype=np.int64)  # traced money moved, per partition
 
     i = begin
     while i < src.shape[0]:
@@ -246,8 +266,11 @@ def trace_chunk(
             or n_gaps == gap_tx.shape[0]
         ):
             break
-        was_touched = traced[u] > 0 or traced[v] > 0
+        held_u = _tot(traced, u)
+        was_touched = held_u > 0 or _tot(traced, v) > 0
         n_par = 0
+        for q in range(parts):
+            moved[q] = 0
         if par_o.shape[0] < length[u] + 2:
             size = 2 * (length[u] + 2)
             par_o = np.empty(size, dtype=np.int32)
@@ -258,7 +281,7 @@ def trace_chunk(
         if x > balance[u] and account_origin[u] < 0:
             short = x - balance[u]
             # Reported only where traced money is at stake; elsewhere it changes nothing.
-            if traced[u] > 0:
+            if held_u > 0 and part == 0:
                 gap_tx[n_gaps] = i
                 gap_account[n_gaps] = u
                 gap_amount[n_gaps] = short
@@ -277,11 +300,14 @@ def trace_chunk(
         balance[u] -= x
         if account_origin[u] >= 0:
             # A source account: everything leaving it is new traced money.
-            par_o[0] = account_origin[u]
-            par_a[0] = x
-            n_par = 1
-            injected[account_origin[u]] += x
-        elif traced[u] == 0:
+            o = account_origin[u]
+            moved[origin_part[o]] = x
+            if origin_part[o] == part:
+                par_o[0] = o
+                par_a[0] = x
+                n_par = 1
+                injected[o] += x
+        elif held_u == 0:
             if queued[u]:
                 # A FIFO queue holding only own money collapses back to a number.
                 queued[u] = False
@@ -302,42 +328,62 @@ def trace_chunk(
                 par_a[n_par] = piece
                 n_par += 1
                 if p_origin[s + j] != OWN:
-                    traced[u] -= piece
+                    traced[0, u] -= piece
+                    moved[0] += piece
                 p_amount[s + j] -= piece
                 rest -= piece
                 if p_amount[s + j] == 0:
                     j += 1
             head[u] += j
             length[u] -= j
-            if traced[u] == 0:
+            if traced[0, u] == 0:
                 queued[u] = False
                 own[u] = balance[u]
                 length[u] = 0
                 head[u] = 0
         else:
             # LIBR: own money first, the rest shared by the origins; pro rata: shared by
-            # own money and the origins. One pass computes the shares (cumulative
-            # rounding), writes the parcel and compacts the account's list.
+            # own money and the origins, by cumulative rounding in origin order. Each
+            # partition's total follows from the sums; this thread then walks its own
+            # list once: shares, parcel and compaction together.
             if rule == LIBR:
                 own_piece = min(own[u], x)
                 rest = x - own_piece
-                total = traced[u]
+                total = held_u
+                running = 0
+                before = 0
             else:
-                total = own[u] + traced[u]
+                total = own[u] + held_u
                 own_piece, _ = _muldiv(x, own[u], total)
                 rest = x
+                running = own[u]
+                before = own_piece
             own[u] -= own_piece
             par_o[0] = OWN
             par_a[0] = own_piece
             n_par = 1
             if rest > 0:
-                k = length[u]
-                s = start[u]
-                running = own[u] + own_piece if rule == PRORATA else 0
-                before = own_piece if rule == PRORATA else 0
-                w = 0
                 # Products rest x running stay below rest x total: one test for the lot.
                 fits = float(rest) * float(total) < _FAST_PRODUCT
+                mine_running = running
+                mine_before = before
+                for q in range(parts):
+                    if q == part:
+                        mine_running = running
+                        mine_before = before
+                    running += traced[q, u]
+                    if fits:
+                        upto = rest * running // total
+                    else:
+                        upto, _ = _muldiv(rest, running, total)
+                    moved[q] = upto - before
+                    before = upto
+                    traced[q, u] -= moved[q]
+                running = mine_running
+                before = mine_before
+                k = length[u]
+                s = start[u]
+                w = 0
                 for j in range(k):
                     amount = p_amount[s + j]
                     running += amount
@@ -356,15 +402,20 @@ def trace_chunk(
                         p_amount[s + w] = amount - piece
                         w += 1
                 length[u] = w
-                traced[u] -= x - own_piece
 
         if tx_origin[i] >= 0 and account_origin[u] < 0:
             # A source transaction: the untraced part of what it carries becomes traced
             # under its own id; money already traced keeps its origin.
+            t = tx_origin[i]
+            mine = origin_part[t] == part
             for j in range(n_par):
                 if par_o[j] == OWN and par_a[j] > 0:
-                    par_o[j] = tx_origin[i]
-                    injected[tx_origin[i]] += par_a[j]
+                    moved[origin_part[t]] += par_a[j]
+                    if mine:
+                        par_o[j] = t
+                        injected[t] += par_a[j]
+                    else:
+                        par_a[j] = 0
             if rule != FIFO:
                 for j in range(1, n_par):  # keep the parcel sorted by origin
                     o_j = par_o[j]
@@ -379,68 +430,73 @@ def trace_chunk(
 
         # -- record what the transfer carried ---------------------------------------
         carried = 0
-        keep = watch.shape[0] > 0 and watch[i]
-        for j in range(n_par):
-            if par_o[j] != OWN and par_a[j] > 0:
-                carried += par_a[j]
-                if keep:
+        for q in range(parts):
+            carried += moved[q]
+        if part == 0:
+            carried_total[i] = carried
+        if watch.shape[0] > 0 and watch[i]:
+            for j in range(n_par):
+                if par_o[j] != OWN and par_a[j] > 0:
                     out_tx[n_out] = i
                     out_origin[n_out] = par_o[j]
                     out_amount[n_out] = par_a[j]
                     n_out += 1
-        carried_total[i] = carried
 
         # -- the payee ---------------------------------------------------------------
         balance[v] += x
-        if carried == 0:
-            if queued[v]:
-                p_origin, p_amount, used = _reserve(
-                    v, 1, start, length, cap, head, p_origin, p_amount, used, pool_state
-                )
-                s = start[v] + head[v]
-                if length[v] > 0 and p_origin[s + length[v] - 1] == OWN:
-                    p_amount[s + length[v] - 1] += x
-                else:
-                    p_origin[s + length[v]] = OWN
-                    p_amount[s + length[v]] = x
-                    length[v] += 1
-            else:
-                own[v] += x
-        elif rule == FIFO:
-            if not queued[v]:
-                queued[v] = True
-                length[v] = 0
-                head[v] = 0
-                if own[v] > 0:
+        if rule == FIFO:
+            if carried == 0:
+                if queued[v]:
                     p_origin, p_amount, used = _reserve(
                         v, 1, start, length, cap, head, p_origin, p_amount, used, pool_state
                     )
-                    p_origin[start[v]] = OWN
-                    p_amount[start[v]] = own[v]
-                    length[v] = 1
-                own[v] = 0
-            p_origin, p_amount, used = _reserve(
-                v, n_par, start, length, cap, head, p_origin, p_amount, used, pool_state
-            )
-            s = start[v] + head[v]
-            for j in range(n_par):
-                if par_a[j] == 0:
-                    continue
-                last = length[v] - 1
-                if last >= 0 and p_origin[s + last] == par_o[j]:
-                    p_amount[s + last] += par_a[j]
+                    s = start[v] + head[v]
+                    if length[v] > 0 and p_origin[s + length[v] - 1] == OWN:
+                        p_amount[s + length[v] - 1] += x
+                    else:
+                        p_origin[s + length[v]] = OWN
+                        p_amount[s + length[v]] = x
+                        length[v] += 1
                 else:
-                    p_origin[s + length[v]] = par_o[j]
-                    p_amount[s + length[v]] = par_a[j]
-                    length[v] += 1
-                if par_o[j] != OWN:
-                    traced[v] += par_a[j]
+                    own[v] += x
+            else:
+                if not queued[v]:
+                    queued[v] = True
+                    length[v] = 0
+                    head[v] = 0
+                    if own[v] > 0:
+                        p_origin, p_amount, used = _reserve(
+                            v, 1, start, length, cap, head, p_origin, p_amount, used, pool_state
+                        )
+                        p_origin[start[v]] = OWN
+                        p_amount[start[v]] = own[v]
+                        length[v] = 1
+                    own[v] = 0
+                p_origin, p_amount, used = _reserve(
+                    v, n_par, start, length, cap, head, p_origin, p_amount, used, pool_state
+                )
+                s = start[v] + head[v]
+                for j in range(n_par):
+                    if par_a[j] == 0:
+                        continue
+                    last = length[v] - 1
+                    if last >= 0 and p_origin[s + last] == par_o[j]:
+                        p_amount[s + last] += par_a[j]
+                    else:
+                        p_origin[s + length[v]] = par_o[j]
+                        p_amount[s + length[v]] = par_a[j]
+                        length[v] += 1
+                traced[0, v] += carried
         else:
-            # Merge the parcel (own piece first, then origins in order) into v's sorted
-            # list in place: count the origins v lacks, then merge from the back.
-            if par_o[0] == OWN:
-                own[v] += par_a[0]
-            first = 1 if par_o[0] == OWN else 0
+            own[v] += x - carried
+            for q in range(parts):
+                traced[q, v] += moved[q]
+            # Merge this partition's pieces (after the own piece, in origin order) into
+            # v's sorted list in place: count the origins v lacks, then merge from the
+            # back.
+            first = 0
+            while first < n_par and (par_o[first] == OWN or par_a[first] == 0):
+                first += 1
             k = length[v]
             s = start[v]
             misses = 0
@@ -461,7 +517,6 @@ def trace_chunk(
             if misses == 0:
                 for b in range(first, n_par):
                     p_amount[s + par_at[b]] += par_a[b]
-                    traced[v] += par_a[b]
             else:
                 p_origin, p_amount, used = _reserve(
                     v, misses, start, length, cap, head, p_origin, p_amount, used, pool_state
@@ -478,24 +533,22 @@ def trace_chunk(
                     elif a >= 0 and p_origin[s + a] == par_o[b]:
                         p_origin[s + w] = par_o[b]
                         p_amount[s + w] = p_amount[s + a] + par_a[b]
-                        traced[v] += par_a[b]
                         a -= 1
                         b -= 1
                     else:
                         p_origin[s + w] = par_o[b]
                         p_amount[s + w] = par_a[b]
-                        traced[v] += par_a[b]
                         b -= 1
                     w -= 1
                 length[v] = k + misses
 
         # -- the schedule --------------------------------------------------------------
-        if schedule and (was_touched or carried > 0):
+        if schedule and part == 0 and (was_touched or carried > 0):
             step_tx[n_steps] = i
             step_vals[n_steps, 0] = balance[u]
-            step_vals[n_steps, 1] = traced[u]
+            step_vals[n_steps, 1] = _tot(traced, u)
             step_vals[n_steps, 2] = balance[v]
-            step_vals[n_steps, 3] = traced[v]
+            step_vals[n_steps, 3] = _tot(traced, v)
             n_steps += 1
         i += 1
     return i, p_origin, p_amount, used, n_out, n_steps, n_gaps
