@@ -650,6 +650,56 @@ def _print_trace(contract: dict, flows: dict) -> None:
     )
 
 
+@app.command("detect")
+def detect_command(
+    ledger: Annotated[
+        Path | None,
+        typer.Option(help="Ledger CSV or Parquet (the loader's columns); default: the store's."),
+    ] = None,
+    accounts: Annotated[
+        Path | None, typer.Option(help="Accounts CSV: account,holder,bank,country,kind.")
+    ] = None,
+    relations: Annotated[
+        Path | None,
+        typer.Option(help="Relations CSV: person_a,person_b,relation (spouse, child, ...)."),
+    ] = None,
+    typology: Annotated[
+        list[str] | None, typer.Option(help="Run only these detectors (repeatable).")
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+) -> None:
+    """Laundering typologies in a ledger: one alert per suspected scheme, highest score
+    first (docs/DETECTION.md). Today: structuring."""
+    from nohaven.detect import DETECTORS, DetectRequest, detect
+
+    request = DetectRequest(
+        ledger=ledger,
+        accounts=accounts,
+        relations=relations,
+        typologies=tuple(typology or DETECTORS),
+    )
+    if ledger is None:
+        with Store.from_settings(settings_for(db), read_only=True) as store:
+            alerts = detect(request, store)
+    else:
+        alerts = detect(request)
+    if as_json:
+        out.print_json(json.dumps([a.as_dict() for a in alerts], ensure_ascii=False, default=str))
+        return
+    table = Table("typology", "score", "accounts", "transactions", "why", title="Alerts")
+    for alert in alerts:
+        table.add_row(
+            alert.typology,
+            f"{alert.score:.2f}",
+            "\n".join(alert.accounts[:5]),
+            str(len(alert.transactions)),
+            alert.explanation,
+        )
+    out.print(table)
+    err.print(f"{len(alerts)} alerts", highlight=False)
+
+
 @app.command()
 def screen(
     people: Annotated[

@@ -1,0 +1,68 @@
+"""Alerts: a detector's hits merged into one alert per scheme, scored and ranked."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Alert:
+    """One suspected scheme: its typology, a score in [0, 1], the accounts and
+    transactions that raised it, and why, in words."""
+
+    typology: str
+    score: float
+    accounts: list[str]
+    transactions: list[str]
+    explanation: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def merge_overlapping(alerts: list[Alert]) -> list[Alert]:
+    """Alerts of one typology that share a transaction become one (a scheme seen from
+    several accounts or windows is one alert); the highest score and all evidence kept."""
+    parent = list(range(len(alerts)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[tuple[str, str], int] = {}
+    for i, alert in enumerate(alerts):
+        for tx in alert.transactions:
+            key = (alert.typology, tx)
+            if key in owner:
+                parent[find(i)] = find(owner[key])
+            else:
+                owner[key] = i
+    groups: dict[int, list[Alert]] = {}
+    for i, alert in enumerate(alerts):
+        groups.setdefault(find(i), []).append(alert)
+    merged = []
+    for members in groups.values():
+        if len(members) == 1:
+            merged.append(members[0])
+            continue
+        best = max(members, key=lambda a: a.score)
+        merged.append(
+            Alert(
+                typology=best.typology,
+                score=best.score,
+                accounts=sorted({a for m in members for a in m.accounts}),
+                transactions=sorted({t for m in members for t in m.transactions}),
+                explanation=best.explanation + f" (merged from {len(members)} overlapping hits)",
+                details=best.details,
+            )
+        )
+    return merged
+
+
+def ranked(alerts: list[Alert]) -> list[Alert]:
+    """Highest score first, then the most transactions, then typology."""
+    return sorted(alerts, key=lambda a: (-a.score, -len(a.transactions), a.typology))

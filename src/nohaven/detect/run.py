@@ -1,0 +1,44 @@
+"""Run the detectors over a ledger given as files or over the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nohaven.detect.alerts import Alert, merge_overlapping, ranked
+from nohaven.detect.data import DetectData, from_files, from_store
+from nohaven.detect.structuring import StructuringConfig, detect_structuring
+from nohaven.errors import NohavenError
+from nohaven.store import Store
+
+DETECTORS = ("structuring",)
+
+
+@dataclass(frozen=True)
+class DetectRequest:
+    ledger: Path | None = None
+    accounts: Path | None = None
+    relations: Path | None = None
+    typologies: tuple[str, ...] = DETECTORS
+    structuring: StructuringConfig = field(default_factory=StructuringConfig)
+
+
+def detect(request: DetectRequest, store: Store | None = None) -> list[Alert]:
+    """Alerts of the requested typologies, merged per scheme, highest score first."""
+    unknown = [t for t in request.typologies if t not in DETECTORS]
+    if unknown:
+        raise NohavenError(f"unknown typology {unknown[0]!r}; known: {', '.join(DETECTORS)}")
+    if request.ledger is not None:
+        with Store(":memory:", memory_limit="2GB") as scratch:
+            data = from_files(scratch, request.ledger, request.accounts, request.relations)
+            return _run(data, request)
+    if store is None:
+        raise NohavenError("no ledger: give --ledger FILE or load a ledger into the store")
+    return _run(from_store(store), request)
+
+
+def _run(data: DetectData, request: DetectRequest) -> list[Alert]:
+    alerts: list[Alert] = []
+    if "structuring" in request.typologies:
+        alerts += detect_structuring(data, request.structuring)
+    return ranked(merge_overlapping(alerts))

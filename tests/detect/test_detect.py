@@ -1,0 +1,125 @@
+"""`nohaven detect`: structuring found in files and in the store, and bad input."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from nohaven.detect import DetectRequest, detect
+from nohaven.store import Store
+
+HEADER = "id,timestamp,from_account,to_account,amount,currency,channel\n"
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A husband and wife depositing cash just under RMB 50,000, and an honest
+    neighbour who once deposits just under it too."""
+    rows = []
+    for day in range(1, 7):
+        account = "CN-1" if day % 2 else "CN-2"
+        rows.append(
+            f"s{day},2015-03-{day:02d}T10:00:00,CASH,{account},49{day}00.00,CNY,cash_deposit"
+        )
+    rows.append("n1,2015-03-03T10:00:00,CASH,CN-9,48000.00,CNY,cash_deposit")
+    rows.append("n2,2015-03-04T10:00:00,CASH,CN-9,52000.00,CNY,cash_deposit")
+    rows.append("w1,2015-03-05T10:00:00,CN-1,SHOP,49000.00,CNY,card")
+    ledger = write(tmp_path / "ledger.csv", HEADER + "\n".join(rows) + "\n")
+    accounts = write(
+        tmp_path / "accounts.csv",
+        "account,holder,bank,country,kind\nCN-1,p-husband,BOC,cn,person\n"
+        "CN-2,p-wife,BOC,cn,person\nCN-9,p-neighbour,BOC,cn,person\n",
+    )
+    relations = write(
+        tmp_path / "relations.csv", "person_a,person_b,relation\np-husband,p-wife,spouse\n"
+    )
+    return ledger, accounts, relations
+
+
+def test_a_family_structuring_cash_is_one_alert(files) -> None:
+    ledger, accounts, relations = files
+    alerts = detect(DetectRequest(ledger=ledger, accounts=accounts, relations=relations))
+    assert len(alerts) == 1
+    alert = alerts[0]
+    assert alert.typology == "structuring"
+    assert alert.accounts == ["CN-1", "CN-2"]
+    assert sorted(alert.transactions) == [f"s{d}" for d in range(1, 7)]
+    assert 0 < alert.score <= 1 and "6 cash transactions" in alert.explanation
+    # Without the relation each spouse has three deposits: below the count of five.
+    assert detect(DetectRequest(ledger=ledger, accounts=accounts)) == []
+
+
+def test_cli_json_contract(cli: Callable, files, tmp_path: Path) -> None:
+    ledger, accounts, relations = files
+    result = cli(
+        "detect",
+        "--ledger",
+        ledger,
+        "--accounts",
+        accounts,
+        "--relations",
+        relations,
+        "--json",
+        "--db",
+        tmp_path / "none.duckdb",
+    )
+    assert result.code == 0, result.stderr
+    alerts = json.loads(result.stdout)
+    assert [
+        set(a) >= {"typology", "score", "accounts", "transactions", "explanation"} for a in alerts
+    ] == [True]
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ("", None),
+        ("a,2015-01-01T00:00:00,X,X,10.00,USD,cash_deposit\n", None),
+        ("a,2015-01-01T00:00:00,X,Y,0.00,USD,cash_deposit\n", "line 2, field 'amount'"),
+    ],
+)
+def test_empty_tiny_and_bad_ledgers(cli: Callable, tmp_path: Path, rows: str, expected) -> None:
+    ledger = write(tmp_path / "l.csv", HEADER + rows)
+    result = cli("detect", "--ledger", ledger, "--json", "--db", tmp_path / "none.duckdb")
+    if expected is None:
+        assert result.code == 0, result.stderr
+        assert json.loads(result.stdout) == []
+    else:
+        assert result.code == 1 and expected in result.stderr and "Traceback" not in result.stderr
+
+
+def test_bad_relations_name_the_line(cli: Callable, files, tmp_path: Path) -> None:
+    ledger = files[0]
+    relations = write(tmp_path / "r.csv", "person_a,person_b,relation\na,b,cousin\n")
+    result = cli(
+        "detect", "--ledger", ledger, "--relations", relations, "--db", tmp_path / "none.duckdb"
+    )
+    assert result.code == 1
+    assert "r.csv, line 2, field 'relation'" in result.stderr
+
+
+def test_the_store_finds_every_planted_structuring_scheme(
+    resolved_copy: Path, resolved_world
+) -> None:
+    with (resolved_world[0] / "truth" / "schemes.csv").open(encoding="utf-8") as handle:
+        planted: dict[str, set[str]] = {}
+        for row in csv.DictReader(handle):
+            if row["typology"] == "structuring":
+                planted.setdefault(row["scheme_id"], set()).add(row["transaction_id"])
+    with Store(resolved_copy, read_only=True) as store:
+        alerts = detect(DetectRequest(typologies=("structuring",)), store)
+    assert planted
+    for txs in planted.values():
+        assert any(len(txs & set(a.transactions)) * 2 >= len(txs) for a in alerts)
+    flagged = {tx for a in alerts for tx in a.transactions}
+    planted_txs = set().union(*planted.values())
+    assert len(flagged & planted_txs) >= 0.8 * len(flagged)
