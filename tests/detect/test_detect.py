@@ -107,19 +107,39 @@ def test_bad_relations_name_the_line(cli: Callable, files, tmp_path: Path) -> No
     assert "r.csv, line 2, field 'relation'" in result.stderr
 
 
-def test_the_store_finds_every_planted_structuring_scheme(
-    resolved_copy: Path, resolved_world
+@pytest.mark.parametrize("typology", ["structuring", "fan_out", "fan_in"])
+def test_the_store_finds_every_planted_scheme(
+    resolved_copy: Path, resolved_world, typology: str
 ) -> None:
     with (resolved_world[0] / "truth" / "schemes.csv").open(encoding="utf-8") as handle:
         planted: dict[str, set[str]] = {}
         for row in csv.DictReader(handle):
-            if row["typology"] == "structuring":
+            if row["typology"] == typology:
                 planted.setdefault(row["scheme_id"], set()).add(row["transaction_id"])
     with Store(resolved_copy, read_only=True) as store:
-        alerts = detect(DetectRequest(typologies=("structuring",)), store)
+        alerts = detect(DetectRequest(typologies=(typology,)), store)
     assert planted
     for txs in planted.values():
         assert any(len(txs & set(a.transactions)) * 2 >= len(txs) for a in alerts)
     flagged = {tx for a in alerts for tx in a.transactions}
     planted_txs = set().union(*planted.values())
     assert len(flagged & planted_txs) >= 0.8 * len(flagged)
+
+
+def test_mules_paid_in_a_burst_and_forwarding_raise_fan_out_and_fan_in(tmp_path: Path) -> None:
+    rows = []
+    for k in range(6):  # a company pays six new people within a day...
+        rows.append(f"o{k},2016-05-02T1{k}:00:00,FRONT-CO,MULE-{k},100000.00,HKD,wire")
+        # ...who pass 98% on to one student abroad within a week
+        rows.append(f"i{k},2016-05-0{4 + k % 3}T09:00:00,MULE-{k},STUDENT,98000.00,HKD,wire")
+    for k in range(6):  # an employer pays six staff who keep their pay
+        rows.append(f"p{k},2016-05-02T09:00:00,EMPLOYER,STAFF-{k},20000.00,HKD,wire")
+        rows.append(f"c{k},2016-05-09T09:00:00,STAFF-{k},SHOP,300.00,HKD,card")
+    ledger = write(tmp_path / "l.csv", HEADER + "\n".join(rows) + "\n")
+    alerts = {a.typology: a for a in detect(DetectRequest(ledger=ledger))}
+    assert set(alerts) == {"fan_out", "fan_in"}
+    assert alerts["fan_out"].accounts[0] == "FRONT-CO"
+    assert sorted(alerts["fan_out"].transactions) == [f"o{k}" for k in range(6)]
+    assert alerts["fan_in"].accounts[0] == "STUDENT"
+    assert sorted(alerts["fan_in"].transactions) == [f"i{k}" for k in range(6)]
+    assert "6 new counterparties" in alerts["fan_out"].explanation

@@ -7,11 +7,12 @@ from pathlib import Path
 
 from nohaven.detect.alerts import Alert, merge_overlapping, ranked
 from nohaven.detect.data import DetectData, from_files, from_store
+from nohaven.detect.fanning import FanConfig, detect_fans
 from nohaven.detect.structuring import StructuringConfig, detect_structuring
 from nohaven.errors import NohavenError
 from nohaven.store import Store
 
-DETECTORS = ("structuring",)
+DETECTORS = ("structuring", "fan_out", "fan_in")
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class DetectRequest:
     relations: Path | None = None
     typologies: tuple[str, ...] = DETECTORS
     structuring: StructuringConfig = field(default_factory=StructuringConfig)
+    fans: FanConfig = field(default_factory=FanConfig)
 
 
 def detect(request: DetectRequest, store: Store | None = None) -> list[Alert]:
@@ -41,4 +43,8 @@ def _run(data: DetectData, request: DetectRequest) -> list[Alert]:
     alerts: list[Alert] = []
     if "structuring" in request.typologies:
         alerts += detect_structuring(data, request.structuring)
+    if "fan_out" in request.typologies:
+        alerts += detect_fans(data, request.fans, "out")
+    if "fan_in" in request.typologies:
+        alerts += detect_fans(data, request.fans, "in")
     return ranked(merge_overlapping(alerts))
