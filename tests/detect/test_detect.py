@@ -107,7 +107,7 @@ def test_bad_relations_name_the_line(cli: Callable, files, tmp_path: Path) -> No
     assert "r.csv, line 2, field 'relation'" in result.stderr
 
 
-@pytest.mark.parametrize("typology", ["structuring", "fan_out", "fan_in"])
+@pytest.mark.parametrize("typology", ["structuring", "fan_out", "fan_in", "cycle"])
 def test_the_store_finds_every_planted_scheme(
     resolved_copy: Path, resolved_world, typology: str
 ) -> None:
@@ -143,3 +143,22 @@ def test_mules_paid_in_a_burst_and_forwarding_raise_fan_out_and_fan_in(tmp_path:
     assert alerts["fan_in"].accounts[0] == "STUDENT"
     assert sorted(alerts["fan_in"].transactions) == [f"i{k}" for k in range(6)]
     assert "6 new counterparties" in alerts["fan_out"].explanation
+
+
+def test_money_going_round_shells_twice_is_a_cycle(tmp_path: Path) -> None:
+    rows = ["in,2017-01-02T09:00:00,OFFICIAL,SHELL-A,1000000.00,HKD,wire"]
+    amount, when = 1_000_000.0, 3
+    hops = [("SHELL-A", "SHELL-B"), ("SHELL-B", "SHELL-C"), ("SHELL-C", "SHELL-A")] * 2
+    for k, (a, b) in enumerate(hops):
+        amount = round(amount * 0.99, 2)
+        rows.append(f"h{k},2017-01-{when:02d}T09:00:00,{a},{b},{amount:.2f},HKD,wire")
+        when += 2
+    rows.append(f"out,2017-01-{when:02d}T09:00:00,SHELL-A,SPOUSE-US,{amount * 0.98:.2f},HKD,wire")
+    # Two firms that once pay each other back a similar sum: commerce, not a cycle.
+    rows.append("b1,2017-03-01T09:00:00,FIRM-1,FIRM-2,5000.00,HKD,wire")
+    rows.append("b2,2017-03-03T09:00:00,FIRM-2,FIRM-1,4900.00,HKD,wire")
+    ledger = write(tmp_path / "l.csv", HEADER + "\n".join(rows) + "\n")
+    alerts = detect(DetectRequest(ledger=ledger, typologies=("cycle",)))
+    assert len(alerts) == 1
+    assert alerts[0].accounts == ["SHELL-A", "SHELL-B", "SHELL-C"]
+    assert set(alerts[0].transactions) == {"in", "out", *(f"h{k}" for k in range(6))}

@@ -39,6 +39,9 @@ class DetectData:
         if not self.prelude:
             return body
         stripped = body.lstrip()
+        if stripped.upper().startswith("WITH RECURSIVE "):
+            prelude = "WITH RECURSIVE " + self.prelude.lstrip()[5:]
+            return prelude + ",\n" + stripped[15:]
         if stripped.upper().startswith("WITH "):
             return self.prelude + ",\n" + stripped[5:]
         return self.prelude + "\n" + body

@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nohaven.detect.alerts import Alert, merge_overlapping, ranked
+from nohaven.detect.cycles import CycleConfig, detect_cycles
 from nohaven.detect.data import DetectData, from_files, from_store
 from nohaven.detect.fanning import FanConfig, detect_fans
 from nohaven.detect.structuring import StructuringConfig, detect_structuring
 from nohaven.errors import NohavenError
 from nohaven.store import Store
 
-DETECTORS = ("structuring", "fan_out", "fan_in")
+DETECTORS = ("structuring", "fan_out", "fan_in", "cycle")
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class DetectRequest:
     typologies: tuple[str, ...] = DETECTORS
     structuring: StructuringConfig = field(default_factory=StructuringConfig)
     fans: FanConfig = field(default_factory=FanConfig)
+    cycles: CycleConfig = field(default_factory=CycleConfig)
 
 
 def detect(request: DetectRequest, store: Store | None = None) -> list[Alert]:
@@ -47,4 +49,6 @@ def _run(data: DetectData, request: DetectRequest) -> list[Alert]:
         alerts += detect_fans(data, request.fans, "out")
     if "fan_in" in request.typologies:
         alerts += detect_fans(data, request.fans, "in")
+    if "cycle" in request.typologies:
+        alerts += detect_cycles(data, request.cycles)
     return ranked(merge_overlapping(alerts))
