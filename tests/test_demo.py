@@ -27,6 +27,12 @@ def test_demo_generates_loads_and_reports(cli, tmp_path: Path) -> None:
     assert declared and int(declared.group(1)) >= 0.7 * int(declared.group(2)) > 0, result.stdout
     # Screening finds an official's spouse from the Hong Kong spelling of her name.
     assert re.search(r"finds \S+ \(score 1\.00, spouse of \S+\)", " ".join(result.stdout.split()))
+    # Tracing follows the embezzled money into property it bought, under every rule.
+    traced = re.search(r"libr (\d+), fifo (\d+), prorata (\d+)", " ".join(result.stdout.split()))
+    assert traced and all(int(n) > 0 for n in traced.groups()), result.stdout
+    # The detectors find the planted schemes of their typologies.
+    detected = re.search(r"(\d+) of (\d+) planted schemes", " ".join(result.stdout.split()))
+    assert detected and int(detected.group(1)) >= 0.9 * int(detected.group(2)) > 0
     # Running it again reuses the world and changes nothing in the store.
     again = cli("demo", "--no-serve", "--out", world, "--db", db)
     assert again.code == 0 and "already loaded" in again.stdout

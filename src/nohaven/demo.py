@@ -41,6 +41,7 @@ def run_demo(
         declared = _declarations(store, out / "truth" / "findings.csv")
         screened = _screen(store)
         traced = _trace(store, out)
+        detected = _detect(store, out / "truth" / "schemes.csv")
     totals = status["totals"]
     result = DemoResult(out, loaded)
     result.analyses.append(
@@ -53,6 +54,7 @@ def run_demo(
     result.analyses.append(declared)
     result.analyses.append(screened)
     result.analyses.append(traced)
+    result.analyses.append(detected)
     return result
 
 
@@ -102,6 +104,31 @@ def _declarations(store: Store, truth: Path) -> str:
         f"declarations: {len(findings)} findings for {len(ranking)} officials, "
         f"{len(found & planted)} of {len(planted)} planted findings found{top} "
         "(`nohaven declarations check`)"
+    )
+
+
+def _detect(store: Store, truth: Path) -> str:
+    """Every detector built so far, against the schemes the world planted."""
+    from nohaven.detect import DETECTORS, DetectRequest, detect
+
+    alerts = detect(DetectRequest(), store)
+    planted: dict[str, tuple[str, set[str]]] = {}
+    with truth.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["typology"] in DETECTORS:
+                entry = planted.setdefault(row["scheme_id"], (row["typology"], set()))
+                entry[1].add(row["transaction_id"])
+    found = sum(
+        1
+        for typology, txs in planted.values()
+        if any(
+            a.typology == typology and len(txs & set(a.transactions)) * 2 >= len(txs)
+            for a in alerts
+        )
+    )
+    return (
+        f"detect: {len(alerts)} alerts ({', '.join(DETECTORS)}); {found} of "
+        f"{len(planted)} planted schemes of these typologies found (`nohaven detect`)"
     )
 
 
