@@ -670,7 +670,8 @@ def detect_command(
     as_json: JsonOption = False,
 ) -> None:
     """Laundering typologies in a ledger: one alert per suspected scheme, highest score
-    first (docs/DETECTION.md). Today: structuring, fan_out, fan_in, cycle."""
+    first (docs/DETECTION.md). Today: structuring, quota_splitting, fan_out, fan_in,
+    cycle."""
     from nohaven.detect import DETECTORS, DetectRequest, detect
 
     request = DetectRequest(

@@ -107,7 +107,9 @@ def test_bad_relations_name_the_line(cli: Callable, files, tmp_path: Path) -> No
     assert "r.csv, line 2, field 'relation'" in result.stderr
 
 
-@pytest.mark.parametrize("typology", ["structuring", "fan_out", "fan_in", "cycle"])
+@pytest.mark.parametrize(
+    "typology", ["structuring", "quota_splitting", "fan_out", "fan_in", "cycle"]
+)
 def test_the_store_finds_every_planted_scheme(
     resolved_copy: Path, resolved_world, typology: str
 ) -> None:
@@ -162,3 +164,29 @@ def test_money_going_round_shells_twice_is_a_cycle(tmp_path: Path) -> None:
     assert len(alerts) == 1
     assert alerts[0].accounts == ["SHELL-A", "SHELL-B", "SHELL-C"]
     assert set(alerts[0].transactions) == {"in", "out", *(f"h{k}" for k in range(6))}
+
+
+def test_relatives_buying_near_the_quota_for_one_account_abroad(tmp_path: Path) -> None:
+    rows = []
+    for k in range(5):  # five people, days apart, each just under USD 50,000, one payee
+        rows.append(
+            f"q{k},2014-06-{10 + k}T10:00:00,CN-{k},US-SON,4{8 - k % 2}000.00,USD,fx_purchase"
+        )
+    for k in range(4):  # four parents supporting four different children: no alert
+        rows.append(f"f{k},2014-06-1{k}T10:00:00,CN-P{k},US-KID-{k},45000.00,USD,fx_purchase")
+    ledger = write(tmp_path / "l.csv", HEADER + "\n".join(rows) + "\n")
+    accounts = write(
+        tmp_path / "a.csv",
+        "account,holder,bank,country,kind\n"
+        + "".join(f"CN-{k},p{k},BOC,cn,person\n" for k in range(5)),
+    )
+    relations = write(tmp_path / "r.csv", "person_a,person_b,relation\np0,p1,spouse\n")
+    alerts = detect(
+        DetectRequest(
+            ledger=ledger, accounts=accounts, relations=relations, typologies=("quota_splitting",)
+        )
+    )
+    assert len(alerts) == 1
+    assert alerts[0].accounts[0] == "US-SON"
+    assert sorted(alerts[0].transactions) == [f"q{k}" for k in range(5)]
+    assert "family of one another" in alerts[0].explanation

@@ -9,11 +9,12 @@ from nohaven.detect.alerts import Alert, merge_overlapping, ranked
 from nohaven.detect.cycles import CycleConfig, detect_cycles
 from nohaven.detect.data import DetectData, from_files, from_store
 from nohaven.detect.fanning import FanConfig, detect_fans
+from nohaven.detect.quota import QuotaConfig, detect_quota_splitting
 from nohaven.detect.structuring import StructuringConfig, detect_structuring
 from nohaven.errors import NohavenError
 from nohaven.store import Store
 
-DETECTORS = ("structuring", "fan_out", "fan_in", "cycle")
+DETECTORS = ("structuring", "quota_splitting", "fan_out", "fan_in", "cycle")
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class DetectRequest:
     structuring: StructuringConfig = field(default_factory=StructuringConfig)
     fans: FanConfig = field(default_factory=FanConfig)
     cycles: CycleConfig = field(default_factory=CycleConfig)
+    quota: QuotaConfig = field(default_factory=QuotaConfig)
 
 
 def detect(request: DetectRequest, store: Store | None = None) -> list[Alert]:
@@ -45,6 +47,8 @@ def _run(data: DetectData, request: DetectRequest) -> list[Alert]:
     alerts: list[Alert] = []
     if "structuring" in request.typologies:
         alerts += detect_structuring(data, request.structuring)
+    if "quota_splitting" in request.typologies:
+        alerts += detect_quota_splitting(data, request.quota)
     if "fan_out" in request.typologies:
         alerts += detect_fans(data, request.fans, "out")
     if "fan_in" in request.typologies:
