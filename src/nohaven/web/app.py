@@ -13,7 +13,15 @@ from nohaven import __version__
 from nohaven.screen.service import ScreeningService
 from nohaven.settings import Settings
 from nohaven.store import Store
-from nohaven.web.routes import declarations, health, resolution, screening, status, tracing
+from nohaven.web.routes import (
+    declarations,
+    detection,
+    health,
+    resolution,
+    screening,
+    status,
+    tracing,
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -45,5 +53,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(screening.router)
     app.include_router(declarations.router)
     app.include_router(tracing.router)
+    app.include_router(detection.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app
