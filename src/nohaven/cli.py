@@ -671,7 +671,7 @@ def detect_command(
 ) -> None:
     """Laundering typologies in a ledger: one alert per suspected scheme, highest score
     first (docs/DETECTION.md). Today: structuring, quota_splitting, fan_out, fan_in,
-    cycle."""
+    cycle, casino_cashout."""
     from nohaven.detect import DETECTORS, DetectRequest, detect
 
     request = DetectRequest(

@@ -108,7 +108,7 @@ def test_bad_relations_name_the_line(cli: Callable, files, tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize(
-    "typology", ["structuring", "quota_splitting", "fan_out", "fan_in", "cycle"]
+    "typology", ["structuring", "quota_splitting", "fan_out", "fan_in", "cycle", "casino_cashout"]
 )
 def test_the_store_finds_every_planted_scheme(
     resolved_copy: Path, resolved_world, typology: str
@@ -190,3 +190,23 @@ def test_relatives_buying_near_the_quota_for_one_account_abroad(tmp_path: Path) 
     assert alerts[0].accounts[0] == "US-SON"
     assert sorted(alerts[0].transactions) == [f"q{k}" for k in range(5)]
     assert "family of one another" in alerts[0].explanation
+
+
+def test_chips_bought_by_one_and_paid_out_to_another_again_and_again(tmp_path: Path) -> None:
+    rows = []
+    for k in range(5):  # a company buys chips; the casino pays the official's son
+        rows.append(f"b{k},2015-0{k + 1}-03T10:00:00,CONDUIT,CASINO,100000.00,HKD,casino")
+        rows.append(f"p{k},2015-0{k + 1}-05T10:00:00,CASINO,SON,93000.00,HKD,casino")
+    for k in range(5):  # a gambler who wins back to himself
+        rows.append(f"g{k},2015-0{k + 1}-10T10:00:00,GAMBLER,CASINO,5000.00,HKD,casino")
+        rows.append(f"w{k},2015-0{k + 1}-11T10:00:00,CASINO,GAMBLER,7000.00,HKD,casino")
+    ledger = write(tmp_path / "l.csv", HEADER + "\n".join(rows) + "\n")
+    accounts = write(
+        tmp_path / "a.csv", "account,holder,bank,country,kind\nCASINO,c-1,BNU,mo,casino\n"
+    )
+    alerts = detect(DetectRequest(ledger=ledger, accounts=accounts, typologies=("casino_cashout",)))
+    assert len(alerts) == 1
+    assert alerts[0].accounts[:2] == ["CONDUIT", "SON"]
+    assert sorted(alerts[0].transactions) == sorted(
+        [f"b{k}" for k in range(5)] + [f"p{k}" for k in range(5)]
+    )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nohaven.detect.alerts import Alert, merge_overlapping, ranked
+from nohaven.detect.casino import CasinoConfig, detect_casino_cashout
 from nohaven.detect.cycles import CycleConfig, detect_cycles
 from nohaven.detect.data import DetectData, from_files, from_store
 from nohaven.detect.fanning import FanConfig, detect_fans
@@ -14,7 +15,7 @@ from nohaven.detect.structuring import StructuringConfig, detect_structuring
 from nohaven.errors import NohavenError
 from nohaven.store import Store
 
-DETECTORS = ("structuring", "quota_splitting", "fan_out", "fan_in", "cycle")
+DETECTORS = ("structuring", "quota_splitting", "fan_out", "fan_in", "cycle", "casino_cashout")
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class DetectRequest:
     fans: FanConfig = field(default_factory=FanConfig)
     cycles: CycleConfig = field(default_factory=CycleConfig)
     quota: QuotaConfig = field(default_factory=QuotaConfig)
+    casino: CasinoConfig = field(default_factory=CasinoConfig)
 
 
 def detect(request: DetectRequest, store: Store | None = None) -> list[Alert]:
@@ -55,4 +57,6 @@ def _run(data: DetectData, request: DetectRequest) -> list[Alert]:
         alerts += detect_fans(data, request.fans, "in")
     if "cycle" in request.typologies:
         alerts += detect_cycles(data, request.cycles)
+    if "casino_cashout" in request.typologies:
+        alerts += detect_casino_cashout(data, request.casino)
     return ranked(merge_overlapping(alerts))
