@@ -302,6 +302,20 @@ def _from_duckdb_error(path: Path, exc: duckdb.Error) -> InputError:
     return InputError(path, message, line=int(match.group(1)) if match else None)
 
 
+def _checked_scan(path: Path, spec: TableSpec) -> tuple[list[str], str, str]:
+    """The file's header, the SELECT list that checks and stores each column, and the
+    typed scan it reads from (Parquet columns cast to the spec's types)."""
+    header = read_header(path)
+    _check_header(path, header, spec)
+    columns = spec.by_name()
+    select = ", ".join(_stored(columns[name]) for name in header)
+    source = _scan(path, header, spec, typed=True)
+    if table_format(path) == "parquet":
+        casts = ", ".join(f'CAST("{n}" AS {columns[n].sql_type}) AS "{n}"' for n in header)
+        source = f"(SELECT {casts} FROM {source})"
+    return header, select, source
+
+
 def load_table(
     store: Store,
     path: Path,
@@ -311,21 +325,12 @@ def load_table(
     on_progress: Callable[[float], None] | None = None,
 ) -> int:
     """Load a ledger or account file inside the caller's transaction; returns its rows."""
-    header = read_header(path)
-    _check_header(path, header, spec)
-    columns = spec.by_name()
-    select = ", ".join(_stored(columns[name]) for name in header)
+    header, select, source = _checked_scan(path, spec)
     names = ", ".join(f'"{name}"' for name in header)
-    scan = _scan(path, header, spec, typed=True)
     insert = (
-        f"INSERT INTO {spec.table} ({names}, dataset, source_id) SELECT {select}, ?, ? FROM {scan}"
+        f"INSERT INTO {spec.table} ({names}, dataset, source_id) "
+        f"SELECT {select}, ?, ? FROM {source}"
     )
-    if table_format(path) == "parquet":
-        casts = ", ".join(f'CAST("{n}" AS {columns[n].sql_type}) AS "{n}"' for n in header)
-        insert = (
-            f"INSERT INTO {spec.table} ({names}, dataset, source_id) "
-            f"SELECT {select}, ?, ? FROM (SELECT {casts} FROM {scan})"
-        )
     try:
         # Row order in the table carries no meaning (the rescan recovers file order
         # when needed), so DuckDB may write in whatever order its threads finish.
@@ -355,17 +360,11 @@ def read_checked(store: Store, path: Path, spec: TableSpec, into: str, select: s
     ``select`` is SQL over the checked columns (named as in the file), e.g. converting
     amounts to cents. Bad rows and duplicate keys raise the load's own InputError.
     """
-    header = read_header(path)
-    _check_header(path, header, spec)
-    columns = spec.by_name()
-    checked = ", ".join(_stored(columns[name]) for name in header)
-    scan = _scan(path, header, spec, typed=True)
-    if table_format(path) == "parquet":
-        casts = ", ".join(f'CAST("{n}" AS {columns[n].sql_type}) AS "{n}"' for n in header)
-        scan = f"(SELECT {casts} FROM {scan})"
+    header, checked, source = _checked_scan(path, spec)
     try:
         store.execute(
-            f"CREATE OR REPLACE TABLE {into} AS SELECT {select} FROM (SELECT {checked} FROM {scan})"
+            f"CREATE OR REPLACE TABLE {into} AS "
+            f"SELECT {select} FROM (SELECT {checked} FROM {source})"
         )
     except duckdb.Error:
         raise _diagnose(store, path, header, spec, "", -1) from None
