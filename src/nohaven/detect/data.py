@@ -8,12 +8,11 @@ Associate statements. Detectors are written once against these names.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
 from nohaven.errors import InputError, NohavenError
-from nohaven.ingest.files import text_lines
+from nohaven.ingest.files import csv_records, read_header
 from nohaven.ingest.tabular import ACCOUNTS, LEDGER, read_checked
 from nohaven.store import Store
 
@@ -51,8 +50,6 @@ def from_files(
     scratch: Store, ledger: Path, accounts: Path | None, relations: Path | None
 ) -> DetectData:
     """Checked copies of the files in a scratch store."""
-    from nohaven.ingest.files import read_header
-
     header = read_header(ledger)
     columns = _LEDGER_COLUMNS.format(
         channel="channel" if "channel" in header else "NULL::VARCHAR",
@@ -129,27 +126,17 @@ _GROUPS = """
 def read_relations(path: Path) -> list[tuple[str, str, str]]:
     """RELATIONS.csv rows (person_a, person_b, relation), checked whole."""
     rows = []
-    with text_lines(path) as lines:
-        reader = csv.reader(lines)
-        header = [h.strip() for h in next(reader, [])]
-        if header != ["person_a", "person_b", "relation"]:
-            raise InputError(path, "the header must be person_a,person_b,relation", line=1)
-        for number, row in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != 3:
-                raise InputError(path, f"expected 3 columns, got {len(row)}", line=number)
-            a, b, relation = (cell.strip() for cell in row)
-            if not a or not b:
-                raise InputError(
-                    path, "is empty", line=number, field="person_a" if not a else "person_b"
-                )
-            if relation.lower() not in RELATIONS:
-                raise InputError(
-                    path,
-                    f"{relation!r} is not one of {', '.join(RELATIONS)}",
-                    line=number,
-                    field="relation",
-                )
-            rows.append((a, b, relation.lower()))
+    for number, (a, b, relation) in csv_records(path, ("person_a", "person_b", "relation")):
+        if not a or not b:
+            raise InputError(
+                path, "is empty", line=number, field="person_a" if not a else "person_b"
+            )
+        if relation.lower() not in RELATIONS:
+            raise InputError(
+                path,
+                f"{relation!r} is not one of {', '.join(RELATIONS)}",
+                line=number,
+                field="relation",
+            )
+        rows.append((a, b, relation.lower()))
     return rows

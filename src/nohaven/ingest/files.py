@@ -173,3 +173,26 @@ def walk_inputs(root: Path) -> Iterator[Path]:
         if path.name.endswith(SKIPPED_SUFFIXES):
             continue
         yield path
+
+
+def csv_records(
+    path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> Iterator[tuple[int, list[str]]]:
+    """(line number, stripped cells) of a small CSV whose header is exactly ``columns``
+    followed by any leading part of ``optional``; blank lines are skipped. A wrong header
+    or a row with another number of cells is one InputError naming the line."""
+    with text_lines(path) as lines:
+        reader = csv.reader(lines)
+        header = [h.strip() for h in next(reader, [])]
+        allowed = [list(columns) + list(optional[:k]) for k in range(len(optional) + 1)]
+        if header not in allowed:
+            extra = "".join(f"[,{name}]" for name in optional)
+            raise InputError(path, f"the header must be {','.join(columns)}{extra}", line=1)
+        for number, row in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                raise InputError(
+                    path, f"expected {len(header)} columns, got {len(row)}", line=number
+                )
+            yield number, [cell.strip() for cell in row]

@@ -6,14 +6,13 @@ positive number is one error naming the file, line and field.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from nohaven.errors import InputError
 from nohaven.ingest.declaration import known_currency
-from nohaven.ingest.files import text_lines
+from nohaven.ingest.files import csv_records
 
 COLUMNS = ("date", "currency", "rate_to_usd")
 
@@ -28,38 +27,26 @@ class Rate:
 def read_rates(path: Path) -> list[Rate]:
     """Every rate in the file, in file order."""
     rates: list[Rate] = []
-    with text_lines(path) as lines:
-        reader = csv.reader(lines)
-        header = next(reader, None)
-        if header is None or tuple(h.strip() for h in header) != COLUMNS:
-            raise InputError(path, f"the header must be {','.join(COLUMNS)}", line=1)
-        for number, row in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(COLUMNS):
-                raise InputError(
-                    path, f"expected {len(COLUMNS)} columns, got {len(row)}", line=number
-                )
-            day, currency, rate = (cell.strip() for cell in row)
-            try:
-                parsed_day = date.fromisoformat(day)
-            except ValueError:
-                raise InputError(
-                    path, f"{day!r} is not a date (YYYY-MM-DD)", line=number, field="date"
-                ) from None
-            try:
-                code = known_currency(currency.upper())
-            except ValueError as exc:
-                raise InputError(path, str(exc), line=number, field="currency") from None
-            try:
-                value = float(rate)
-            except ValueError:
-                value = -1.0
-            if not value > 0 or value == float("inf"):
-                raise InputError(
-                    path, f"{rate!r} is not a positive rate", line=number, field="rate_to_usd"
-                )
-            rates.append(Rate(parsed_day, code, value))
+    for number, (day, currency, rate) in csv_records(path, COLUMNS):
+        try:
+            parsed_day = date.fromisoformat(day)
+        except ValueError:
+            raise InputError(
+                path, f"{day!r} is not a date (YYYY-MM-DD)", line=number, field="date"
+            ) from None
+        try:
+            code = known_currency(currency.upper())
+        except ValueError as exc:
+            raise InputError(path, str(exc), line=number, field="currency") from None
+        try:
+            value = float(rate)
+        except ValueError:
+            value = -1.0
+        if not value > 0 or value == float("inf"):
+            raise InputError(
+                path, f"{rate!r} is not a positive rate", line=number, field="rate_to_usd"
+            )
+        rates.append(Rate(parsed_day, code, value))
     if not rates:
         raise InputError(path, "no rates")
     return rates

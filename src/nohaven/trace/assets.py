@@ -8,7 +8,6 @@ trace keeps the by-source detail of exactly those transfers.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 
 from nohaven.errors import InputError
-from nohaven.ingest.files import text_lines
+from nohaven.ingest.files import csv_records
 from nohaven.store import Store
 from nohaven.trace.ledger import TraceLedger
 
@@ -47,23 +46,12 @@ class AssetLinks:
 def read_asset_links(path: Path) -> AssetLinks:
     """Links from a CSV file with columns transaction,asset and optionally label."""
     links = AssetLinks()
-    with text_lines(path) as lines:
-        reader = csv.reader(lines)
-        header = [h.strip() for h in next(reader, [])]
-        if header[:2] != ["transaction", "asset"] or len(header) > 3:
-            raise InputError(path, "the header must be transaction,asset[,label]", line=1)
-        for number, row in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                raise InputError(
-                    path, f"expected {len(header)} columns, got {len(row)}", line=number
-                )
-            tx, asset = row[0].strip(), row[1].strip()
-            if not tx or not asset:
-                field_name = "transaction" if not tx else "asset"
-                raise InputError(path, "is empty", line=number, field=field_name)
-            links.add(tx, asset, row[2].strip() if len(row) == 3 else None)
+    for number, cells in csv_records(path, ("transaction", "asset"), ("label",)):
+        tx, asset = cells[0], cells[1]
+        if not tx or not asset:
+            field_name = "transaction" if not tx else "asset"
+            raise InputError(path, "is empty", line=number, field=field_name)
+        links.add(tx, asset, cells[2] if len(cells) == 3 else None)
     return links
 
 

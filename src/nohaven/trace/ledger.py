@@ -10,7 +10,6 @@ is kept as a note for the output.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -21,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from nohaven.errors import InputError, NohavenError
-from nohaven.ingest.files import read_header, text_lines
+from nohaven.ingest.files import csv_records, read_header
 from nohaven.ingest.rates import Rate, read_rates
 from nohaven.ingest.tabular import LEDGER, read_checked
 from nohaven.store import Store
@@ -347,30 +346,20 @@ def read_opening(path: Path, ledger: TraceLedger) -> np.ndarray:
     """
     index = ledger.account_index()
     opening = np.zeros(len(ledger.accounts), dtype=np.int64)
-    with text_lines(path) as lines:
-        reader = csv.reader(lines)
-        header = [h.strip() for h in next(reader, [])]
-        if header != ["account", "balance"]:
-            raise InputError(path, "the header must be account,balance", line=1)
-        for number, row in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != 2:
-                raise InputError(path, f"expected 2 columns, got {len(row)}", line=number)
-            account, balance = row[0].strip(), row[1].strip()
-            if account not in index:
-                raise InputError(
-                    path, f"account {account!r} is not in the ledger", line=number, field="account"
-                )
-            cents = parse_cents(balance)
-            if cents is None or cents < 0:
-                raise InputError(
-                    path,
-                    f"{balance!r} is not an amount of at least zero with at most two decimals",
-                    line=number,
-                    field="balance",
-                )
-            opening[index[account]] += cents
+    for number, (account, balance) in csv_records(path, ("account", "balance")):
+        if account not in index:
+            raise InputError(
+                path, f"account {account!r} is not in the ledger", line=number, field="account"
+            )
+        cents = parse_cents(balance)
+        if cents is None or cents < 0:
+            raise InputError(
+                path,
+                f"{balance!r} is not an amount of at least zero with at most two decimals",
+                line=number,
+                field="balance",
+            )
+        opening[index[account]] += cents
     return opening
 
 
