@@ -99,10 +99,23 @@ def from_store(store: Store) -> DetectData:
     return DetectData(store, prelude)
 
 
+def numbered_runs(source: str, key: str, gap_days: int, column: str) -> str:
+    """A subquery: the rows of ``source`` with ``column`` numbering the runs of each
+    ``key`` in time, a new run wherever more than ``gap_days`` pass without a row
+    (episodes of cash, bursts of payments, rounds of purchases)."""
+    return f"""(
+        SELECT *, sum(starts) OVER (PARTITION BY {key} ORDER BY ts, id) AS {column}
+        FROM (
+            SELECT *, CASE WHEN lag(ts) OVER w IS NULL
+                            OR ts - lag(ts) OVER w > INTERVAL {int(gap_days)} DAY
+                      THEN 1 ELSE 0 END AS starts
+            FROM {source} WINDOW w AS (PARTITION BY {key} ORDER BY ts, id)))"""
+
+
 # Each account's family: connected components of the holders' family ties, by three
 # rounds of smallest-label propagation (families are small), keyed by account.
 _GROUPS = """
-    WITH RECURSIVE ties AS (
+    WITH ties AS (
         SELECT person_a AS a, person_b AS b FROM d_relations
         WHERE relation IN ('spouse', 'child', 'parent', 'sibling')
         UNION SELECT person_b, person_a FROM d_relations

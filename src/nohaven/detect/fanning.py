@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nohaven.detect.alerts import Alert
-from nohaven.detect.data import DetectData
+from nohaven.detect.data import DetectData, numbered_runs
 
 
 @dataclass(frozen=True)
@@ -68,13 +68,8 @@ def detect_fans(data: DetectData, config: FanConfig, direction: str) -> list[Ale
             -- payrolls, rents and regular suppliers recur and drop out here.
             SELECT * FROM every_move
             WHERE previous IS NULL OR ts - previous > INTERVAL {int(config.recurring_days)} DAY
-        ), marked AS (
-            SELECT *, CASE WHEN lag(ts) OVER w IS NULL
-                            OR ts - lag(ts) OVER w > INTERVAL {int(config.gap_days)} DAY
-                      THEN 1 ELSE 0 END AS starts
-            FROM moves WINDOW w AS (PARTITION BY hub ORDER BY ts, id)
         ), bursts AS (
-            SELECT *, sum(starts) OVER (PARTITION BY hub ORDER BY ts, id) AS burst FROM marked
+            SELECT * FROM {numbered_runs("moves", "hub", config.gap_days, "burst")}
         ), sized AS (
             SELECT hub, burst, min(ts) AS first, max(ts) AS last,
                    count(DISTINCT party) AS parties, list(id ORDER BY ts, id) AS txs,

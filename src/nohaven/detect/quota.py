@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nohaven.detect.alerts import Alert
-from nohaven.detect.data import DetectData
+from nohaven.detect.data import DetectData, numbered_runs
 
 
 @dataclass(frozen=True)
@@ -35,14 +35,8 @@ def detect_quota_splitting(data: DetectData, config: QuotaConfig) -> list[Alert]
             FROM d_ledger
             WHERE channel = 'fx_purchase' AND currency = '{config.currency.upper()}'
               AND amount >= {low} AND amount <= {float(config.quota)}
-        ), marked AS (
-            SELECT *, CASE WHEN lag(ts) OVER w IS NULL
-                            OR ts - lag(ts) OVER w > INTERVAL {int(config.gap_days)} DAY
-                      THEN 1 ELSE 0 END AS starts
-            FROM buys WINDOW w AS (PARTITION BY beneficiary ORDER BY ts, id)
         ), rounds AS (
-            SELECT *, sum(starts) OVER (PARTITION BY beneficiary ORDER BY ts, id) AS round
-            FROM marked
+            SELECT * FROM {numbered_runs("buys", "beneficiary", config.gap_days, "round")}
         ), sized AS (
             SELECT beneficiary, round, count(DISTINCT payer) AS people,
                    list(id ORDER BY ts, id) AS txs, list(DISTINCT payer) AS payers,

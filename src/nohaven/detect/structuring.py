@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from nohaven.detect.alerts import Alert
-from nohaven.detect.data import DetectData
+from nohaven.detect.data import DetectData, numbered_runs
 
 
 @dataclass(frozen=True)
@@ -45,14 +45,8 @@ def detect_structuring(data: DetectData, config: StructuringConfig) -> list[Aler
         ), grouped AS (
             SELECT cash.*, coalesce(g.grp, cash.account) AS grp
             FROM cash LEFT JOIN d_groups g USING (account)
-        ), marked AS (
-            SELECT *, CASE WHEN lag(ts) OVER w IS NULL
-                            OR ts - lag(ts) OVER w > INTERVAL {int(config.gap_days)} DAY
-                      THEN 1 ELSE 0 END AS starts
-            FROM grouped WINDOW w AS (PARTITION BY grp ORDER BY ts, id)
         ), episodes AS (
-            SELECT *, sum(starts) OVER (PARTITION BY grp ORDER BY ts, id) AS episode
-            FROM marked
+            SELECT * FROM {numbered_runs("grouped", "grp", config.gap_days, "episode")}
         )
         SELECT grp, episode, count(*) AS n, list(id ORDER BY ts, id) AS txs,
                list(DISTINCT account ORDER BY account) AS accounts,
