@@ -529,6 +529,12 @@ def passport_check(
         raise typer.Exit(1)
 
 
+LedgerOption = Annotated[
+    Path | None,
+    typer.Option(help="Ledger CSV or Parquet (the loader's columns); default: the store's."),
+]
+
+
 class TraceRuleChoice(StrEnum):
     libr = "libr"
     fifo = "fifo"
@@ -551,10 +557,7 @@ def trace_command(
     source_tx: Annotated[
         list[str] | None, typer.Option(help="Trace this transaction's money (repeatable).")
     ] = None,
-    ledger: Annotated[
-        Path | None,
-        typer.Option(help="Ledger CSV or Parquet (the loader's columns); default: the store's."),
-    ] = None,
+    ledger: LedgerOption = None,
     opening: Annotated[
         Path | None, typer.Option(help="Opening balances CSV: account,balance (own money).")
     ] = None,
@@ -652,10 +655,7 @@ def _print_trace(contract: dict, flows: dict) -> None:
 
 @app.command("detect")
 def detect_command(
-    ledger: Annotated[
-        Path | None,
-        typer.Option(help="Ledger CSV or Parquet (the loader's columns); default: the store's."),
-    ] = None,
+    ledger: LedgerOption = None,
     accounts: Annotated[
         Path | None, typer.Option(help="Accounts CSV: account,holder,bank,country,kind.")
     ] = None,

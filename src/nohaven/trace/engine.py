@@ -313,7 +313,7 @@ def run_trace(
     buffers = buffers or Buffers()
     accounts = list(dict.fromkeys(source_accounts))
     txs = list(dict.fromkeys(source_txs))
-    index = ledger.account_index()
+    index = ledger.indices_of(accounts)
     missing = [a for a in accounts if a not in index]
     if missing:
         raise NohavenError(f"source account {missing[0]!r} does not appear in the ledger")

@@ -79,13 +79,23 @@ class TraceLedger:
         return position + 2 if self.in_file_order else None
 
     def account_index(self) -> dict[str, int]:
+        """Every account's index (for reading a file that may name many)."""
         return {name: i for i, name in enumerate(self.accounts.to_pylist())}
+
+    def indices_of(self, accounts: list[str]) -> dict[str, int]:
+        """Indices of the given accounts (absent ones left out), without a dictionary
+        of the whole ledger's accounts."""
+        return _found(accounts, self.accounts)
 
     def positions_of(self, tx_ids: list[str]) -> dict[str, int]:
         """Positions of the given transaction ids (absent ones left out)."""
-        wanted = pa.array(tx_ids, type=pa.string())
-        found = pc.index_in(wanted, value_set=self.ids)
-        return {t: int(p) for t, p in zip(tx_ids, found.to_pylist(), strict=True) if p is not None}
+        return _found(tx_ids, self.ids)
+
+
+def _found(values: list[str], among: pa.Array) -> dict[str, int]:
+    wanted = pa.array(values, type=pa.string())
+    found = pc.index_in(wanted, value_set=among)
+    return {v: int(p) for v, p in zip(values, found.to_pylist(), strict=True) if p is not None}
 
 
 _SELECT = (

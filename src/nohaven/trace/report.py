@@ -7,7 +7,6 @@ court reads has passed through floating point.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import itertools
 import json
 from collections.abc import Iterator
@@ -39,6 +38,7 @@ SCHEDULE_COLUMNS = (
     "rule",
 )
 HTML_ROW_LIMIT = 20_000
+_STRETCH = 65_536
 
 
 def money(cents: int) -> str:
@@ -196,29 +196,38 @@ def schedule_rows(result: TraceResult, accounts: list[str] | None = None) -> Ite
     values = result.step_values
     keep = np.ones(len(positions), dtype=bool)
     if accounts:
-        index = ledger.account_index()
-        wanted = np.asarray([index[a] for a in accounts if a in index], dtype=np.int32)
+        wanted = np.asarray(list(ledger.indices_of(accounts).values()), dtype=np.int32)
         keep = np.isin(ledger.src[positions], wanted) | np.isin(ledger.dst[positions], wanted)
     carried = result.carried
     rule = result.rule.value
-    for step, row in enumerate(np.flatnonzero(keep).tolist(), start=1):
-        p = int(positions[row])
-        when = dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=int(ledger.timestamps[p]))
-        yield [
-            str(step),
-            when.isoformat(),
-            ledger.ids[p].as_py(),
-            str(ledger.line_of(p) or ""),
-            names[int(ledger.src[p])].as_py(),
-            names[int(ledger.dst[p])].as_py(),
-            money(ledger.cents[p]),
-            money(carried[p]),
-            money(values[row, 0]),
-            money(values[row, 1]),
-            money(values[row, 2]),
-            money(values[row, 3]),
-            rule,
-        ]
+    rows = np.flatnonzero(keep)
+    step = 0
+    # Ids and names are taken from Arrow a stretch at a time, not one scalar per cell.
+    for lo in range(0, len(rows), _STRETCH):
+        chunk = rows[lo : lo + _STRETCH]
+        at = positions[chunk]
+        ids = ledger.ids.take(pa.array(at)).to_pylist()
+        payers = names.take(pa.array(ledger.src[at])).to_pylist()
+        payees = names.take(pa.array(ledger.dst[at])).to_pylist()
+        whens = ledger.timestamps[at].astype("datetime64[us]").tolist()
+        for j, row in enumerate(chunk.tolist()):
+            p = int(at[j])
+            step += 1
+            yield [
+                str(step),
+                whens[j].isoformat(),
+                ids[j],
+                str(ledger.line_of(p) or ""),
+                payers[j],
+                payees[j],
+                money(ledger.cents[p]),
+                money(carried[p]),
+                money(values[row, 0]),
+                money(values[row, 1]),
+                money(values[row, 2]),
+                money(values[row, 3]),
+                rule,
+            ]
 
 
 def write_schedule_csv(result: TraceResult, path: Path, accounts: list[str] | None = None) -> int:
