@@ -29,6 +29,7 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
+import pyarrow as pa
 
 from nohaven.scenario import ensure_world
 from nohaven.trace import Rule, read_ledger_file, run_trace
@@ -195,15 +196,15 @@ def main() -> int:
     # The anchor: plain Python on a sample, and exact agreement with the kernel on it.
     n = min(args.sample, ledger.size)
     names = ledger.accounts
-    rows = [
-        (
-            ledger.ids[i].as_py(),
-            names[int(ledger.src[i])].as_py(),
-            names[int(ledger.dst[i])].as_py(),
-            int(ledger.cents[i]),
+    rows = list(
+        zip(
+            ledger.ids[:n].to_pylist(),
+            names.take(pa.array(ledger.src[:n])).to_pylist(),
+            names.take(pa.array(ledger.dst[:n])).to_pylist(),
+            ledger.cents[:n].tolist(),
+            strict=True,
         )
-        for i in range(n)
-    ]
+    )
     sample = replace(
         ledger,
         ids=ledger.ids[:n],

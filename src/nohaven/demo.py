@@ -139,9 +139,9 @@ def _trace(store: Store, world: Path) -> str:
     import json
 
     from nohaven.ingest.rates import Rate
-    from nohaven.trace.engine import Rule
+    from nohaven.trace.assets import store_asset_links, watched
+    from nohaven.trace.engine import Rule, run_trace
     from nohaven.trace.ledger import read_store_ledger
-    from nohaven.trace.run import TraceRequest, trace
 
     with (world / "truth" / "schemes.csv").open(encoding="utf-8") as handle:
         schemes = list(csv.DictReader(handle))
@@ -153,16 +153,22 @@ def _trace(store: Store, world: Path) -> str:
         Rate(dt.date(2000, 1, 1), code, cny / per_unit["USD"]) for code, cny in per_unit.items()
     )
     ledger = read_store_ledger(store, rates=rates)
+    # Purchases are linked to property once; each rule then keeps their detail only.
+    links = store_asset_links(store, ledger)
+    purchases = ledger.positions_of(list(links.by_transaction))
+    linked = {a for assets in links.by_transaction.values() for a in assets}
     figures = []
     for rule in Rule:
-        request = TraceRequest(
-            rule=rule, source_txs=tuple(embezzled), rates=rates, detail=False, schedule=False
+        result = run_trace(
+            ledger,
+            rule,
+            source_txs=embezzled,
+            detail=watched(ledger, links),
+            schedule=False,
         )
-        result, links = trace(request, store, ledger)
-        linked = {a for tx in links.by_transaction for a in links.by_transaction[tx]}
         reached = {
             a
-            for tx, p in ledger.positions_of(list(links.by_transaction)).items()
+            for tx, p in purchases.items()
             if result.carried[p] > 0
             for a in links.by_transaction[tx]
         }
