@@ -191,9 +191,7 @@ class TraceResult:
     rule: Rule
     ledger: TraceLedger
     origins: list[str]  # source account or transaction id per origin index
-    opening: np.ndarray
     balance: np.ndarray  # final balance per account index
-    traced: np.ndarray  # final traced total per account index
     holdings: Holdings  # traced money each account holds at the end, by origin
     transfers: TransferRows
     carried: np.ndarray  # traced cents carried per ledger position
@@ -372,9 +370,7 @@ def run_trace(
         rule=rule,
         ledger=ledger,
         origins=accounts + txs,
-        opening=start_money,
         balance=lead.balance,
-        traced=lead.traced.sum(axis=0),
         holdings=Holdings([part.holdings(n_origins) for part in partitions]),
         transfers=_merged_transfers([part.transfers for part in partitions], buffers.spill),
         carried=shared.carried,
