@@ -19,6 +19,16 @@ def write(path: Path, text: str) -> Path:
 
 
 @pytest.fixture
+def trace(cli: Callable, tmp_path: Path) -> Callable:
+    """`nohaven trace ARGS` with no store (the ledger comes from a file)."""
+
+    def run(*args: object):
+        return cli("trace", *args, "--db", tmp_path / "none.duckdb")
+
+    return run
+
+
+@pytest.fixture
 def hops(tmp_path: Path) -> Path:
     """Victim → front (mixed) → conduit → abroad, in cents that floats get wrong."""
     return write(
@@ -34,10 +44,9 @@ def hops(tmp_path: Path) -> Path:
 
 
 def test_contract_amounts_are_exact_decimal_strings(
-    cli: Callable, hops: Path, tmp_path: Path
+    trace: Callable, hops: Path, tmp_path: Path
 ) -> None:
-    result = cli(
-        "trace",
+    result = trace(
         "--ledger",
         hops,
         "--rule",
@@ -45,8 +54,6 @@ def test_contract_amounts_are_exact_decimal_strings(
         "--source-account",
         "victim",
         "--json",
-        "--db",
-        tmp_path / "none.duckdb",
     )
     assert result.code == 0, result.stderr
     out = json.loads(result.stdout)
@@ -65,10 +72,9 @@ def test_contract_amounts_are_exact_decimal_strings(
 
 
 def test_source_transactions_are_reported_separately(
-    cli: Callable, hops: Path, tmp_path: Path
+    trace: Callable, hops: Path, tmp_path: Path
 ) -> None:
-    result = cli(
-        "trace",
+    result = trace(
         "--ledger",
         hops,
         "--rule",
@@ -78,8 +84,6 @@ def test_source_transactions_are_reported_separately(
         "--source-tx",
         "t3",
         "--json",
-        "--db",
-        tmp_path / "none.duckdb",
     )
     assert result.code == 0, result.stderr
     out = json.loads(result.stdout)
@@ -88,10 +92,9 @@ def test_source_transactions_are_reported_separately(
     assert out["accounts"]["front"]["traced"] == {"t3": "300000.10"}
 
 
-def test_opening_balances_are_own_money(cli: Callable, hops: Path, tmp_path: Path) -> None:
+def test_opening_balances_are_own_money(trace: Callable, hops: Path, tmp_path: Path) -> None:
     opening = write(tmp_path / "opening.csv", "account,balance\nconduit,500000.00\n")
-    result = cli(
-        "trace",
+    result = trace(
         "--ledger",
         hops,
         "--rule",
@@ -101,8 +104,6 @@ def test_opening_balances_are_own_money(cli: Callable, hops: Path, tmp_path: Pat
         "--opening",
         opening,
         "--json",
-        "--db",
-        tmp_path / "none.duckdb",
     )
     assert result.code == 0, result.stderr
     out = json.loads(result.stdout)
@@ -111,15 +112,14 @@ def test_opening_balances_are_own_money(cli: Callable, hops: Path, tmp_path: Pat
     assert out["accounts"]["conduit"]["traced"] == {"victim": "500001.00"}
 
 
-def test_a_shortfall_at_a_traced_account_is_a_gap(cli: Callable, tmp_path: Path) -> None:
+def test_a_shortfall_at_a_traced_account_is_a_gap(trace: Callable, tmp_path: Path) -> None:
     ledger = write(
         tmp_path / "l.csv",
         HEADER
         + "a,2015-01-01T00:00:00,victim,mule,100.00,USD,\n"
         + "b,2015-01-02T00:00:00,mule,abroad,250.00,USD,\n",
     )
-    result = cli(
-        "trace",
+    result = trace(
         "--ledger",
         ledger,
         "--rule",
@@ -127,31 +127,26 @@ def test_a_shortfall_at_a_traced_account_is_a_gap(cli: Callable, tmp_path: Path)
         "--source-account",
         "victim",
         "--json",
-        "--db",
-        tmp_path / "none.duckdb",
     )
     out = json.loads(result.stdout)
     assert out["gaps"] == [{"account": "mule", "transaction": "b", "amount": "150.00", "line": 3}]
     assert out["accounts"]["abroad"]["traced"] == {"victim": "100.00"}
 
 
-def test_several_currencies_need_rates(cli: Callable, tmp_path: Path) -> None:
+def test_several_currencies_need_rates(trace: Callable, tmp_path: Path) -> None:
     ledger = write(
         tmp_path / "l.csv",
         HEADER
         + "a,2015-01-01T00:00:00,victim,hk,1000.00,HKD,\n"
         + "b,2015-02-01T00:00:00,hk,us,100.00,USD,\n",
     )
-    no_rates = cli(
-        "trace",
+    no_rates = trace(
         "--ledger",
         ledger,
         "--rule",
         "libr",
         "--source-account",
         "victim",
-        "--db",
-        tmp_path / "none.duckdb",
     )
     assert no_rates.code == 1
     assert "--rates" in no_rates.stderr and "HKD" in no_rates.stderr
@@ -159,8 +154,7 @@ def test_several_currencies_need_rates(cli: Callable, tmp_path: Path) -> None:
         tmp_path / "rates.csv",
         "date,currency,rate_to_usd\n2015-01-01,HKD,0.129\n2015-01-20,HKD,0.128\n",
     )
-    result = cli(
-        "trace",
+    result = trace(
         "--ledger",
         ledger,
         "--rule",
@@ -170,8 +164,6 @@ def test_several_currencies_need_rates(cli: Callable, tmp_path: Path) -> None:
         "--rates",
         rates,
         "--json",
-        "--db",
-        tmp_path / "none.duckdb",
     )
     assert result.code == 0, result.stderr
     out = json.loads(result.stdout)
@@ -179,8 +171,7 @@ def test_several_currencies_need_rates(cli: Callable, tmp_path: Path) -> None:
     assert out["sources"]["victim"]["injected"] == "129.00"  # the rate on its date
     assert out["accounts"]["us"]["traced"] == {"victim": "100.00"}
     late = write(tmp_path / "late.csv", "date,currency,rate_to_usd\n2016-01-01,HKD,0.129\n")
-    missing = cli(
-        "trace",
+    missing = trace(
         "--ledger",
         ledger,
         "--rule",
@@ -189,14 +180,12 @@ def test_several_currencies_need_rates(cli: Callable, tmp_path: Path) -> None:
         "victim",
         "--rates",
         late,
-        "--db",
-        tmp_path / "none.duckdb",
     )
     assert missing.code == 1
     assert "late.csv" in missing.stderr and "no HKD rate on or before 2015-01-01" in missing.stderr
 
 
-def test_equal_timestamps_follow_the_chosen_order(cli: Callable, tmp_path: Path) -> None:
+def test_equal_timestamps_follow_the_chosen_order(trace: Callable, tmp_path: Path) -> None:
     ledger = write(
         tmp_path / "l.csv",
         HEADER
@@ -206,8 +195,7 @@ def test_equal_timestamps_follow_the_chosen_order(cli: Callable, tmp_path: Path)
     )
 
     def traced_in_shop(order: str) -> dict:
-        result = cli(
-            "trace",
+        result = trace(
             "--ledger",
             ledger,
             "--rule",
@@ -217,8 +205,6 @@ def test_equal_timestamps_follow_the_chosen_order(cli: Callable, tmp_path: Path)
             "--order",
             order,
             "--json",
-            "--db",
-            tmp_path / "none.duckdb",
         )
         assert result.code == 0, result.stderr
         out = json.loads(result.stdout)
@@ -232,15 +218,14 @@ def test_equal_timestamps_follow_the_chosen_order(cli: Callable, tmp_path: Path)
     assert "least favourable" in order and shop == {"victim": "80.00"}
 
 
-def test_unsorted_ledger_is_sorted_and_said_so(cli: Callable, tmp_path: Path) -> None:
+def test_unsorted_ledger_is_sorted_and_said_so(trace: Callable, tmp_path: Path) -> None:
     ledger = write(
         tmp_path / "l.csv",
         HEADER
         + "b,2015-01-02T00:00:00,a,abroad,60.00,USD,\n"
         + "s,2015-01-01T00:00:00,victim,a,100.00,USD,\n",
     )
-    result = cli(
-        "trace",
+    result = trace(
         "--ledger",
         ledger,
         "--rule",
@@ -248,8 +233,6 @@ def test_unsorted_ledger_is_sorted_and_said_so(cli: Callable, tmp_path: Path) ->
         "--source-account",
         "victim",
         "--json",
-        "--db",
-        tmp_path / "none.duckdb",
     )
     out = json.loads(result.stdout)
     assert out["accounts"]["abroad"]["traced"] == {"victim": "60.00"}
@@ -280,24 +263,21 @@ def test_unsorted_ledger_is_sorted_and_said_so(cli: Callable, tmp_path: Path) ->
     ],
 )
 def test_bad_input_is_one_clear_error(
-    cli: Callable, tmp_path: Path, rows: str, args: list[str], expected: str
+    trace: Callable, tmp_path: Path, rows: str, args: list[str], expected: str
 ) -> None:
     ledger = write(tmp_path / "l.csv", HEADER + rows)
     sources = args or ["--source-account", "victim"]
-    result = cli(
-        "trace", "--ledger", ledger, "--rule", "fifo", *sources, "--db", tmp_path / "none.duckdb"
-    )
+    result = trace("--ledger", ledger, "--rule", "fifo", *sources)
     assert result.code == 1
     assert expected in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_opening_for_an_unknown_account_names_the_line(
-    cli: Callable, hops: Path, tmp_path: Path
+    trace: Callable, hops: Path, tmp_path: Path
 ) -> None:
     opening = write(tmp_path / "opening.csv", "account,balance\nfront,1.00\nfornt,2.00\n")
-    result = cli(
-        "trace",
+    result = trace(
         "--ledger",
         hops,
         "--rule",
@@ -306,17 +286,14 @@ def test_opening_for_an_unknown_account_names_the_line(
         "victim",
         "--opening",
         opening,
-        "--db",
-        tmp_path / "none.duckdb",
     )
     assert result.code == 1
     assert "opening.csv, line 3, field 'account'" in result.stderr
 
 
-def test_schedule_csv_and_html(cli: Callable, hops: Path, tmp_path: Path) -> None:
+def test_schedule_csv_and_html(trace: Callable, hops: Path, tmp_path: Path) -> None:
     schedule = tmp_path / "schedule.csv"
-    result = cli(
-        "trace",
+    result = trace(
         "--ledger",
         hops,
         "--rule",
@@ -325,8 +302,6 @@ def test_schedule_csv_and_html(cli: Callable, hops: Path, tmp_path: Path) -> Non
         "victim",
         "--schedule",
         schedule,
-        "--db",
-        tmp_path / "none.duckdb",
     )
     assert result.code == 0, result.stderr
     with schedule.open(encoding="utf-8") as handle:
@@ -337,8 +312,7 @@ def test_schedule_csv_and_html(cli: Callable, hops: Path, tmp_path: Path) -> Non
     assert last["to_account"] == "abroad" and last["to_balance"] == "699999.30"
     assert Decimal("0") <= Decimal(last["from_traced"]) <= Decimal(last["from_balance"])
     page = tmp_path / "schedule.html"
-    result = cli(
-        "trace",
+    result = trace(
         "--ledger",
         hops,
         "--rule",
@@ -349,8 +323,6 @@ def test_schedule_csv_and_html(cli: Callable, hops: Path, tmp_path: Path) -> Non
         page,
         "--schedule-account",
         "abroad",
-        "--db",
-        tmp_path / "none.duckdb",
     )
     assert result.code == 0, result.stderr
     html = page.read_text(encoding="utf-8")
@@ -411,7 +383,7 @@ def test_traces_the_store_ledger_and_follows_money_into_property(
         assert asset["transfers"] and all(float(v) > 0 for v in asset["traced"].values())
 
 
-def test_a_parquet_ledger_traces_like_its_csv(cli: Callable, hops: Path, tmp_path: Path) -> None:
+def test_a_parquet_ledger_traces_like_its_csv(trace: Callable, hops: Path, tmp_path: Path) -> None:
     import duckdb
 
     parquet = tmp_path / "ledger.parquet"
@@ -421,8 +393,7 @@ def test_a_parquet_ledger_traces_like_its_csv(cli: Callable, hops: Path, tmp_pat
     )
     outputs = []
     for ledger in (hops, parquet):
-        result = cli(
-            "trace",
+        result = trace(
             "--ledger",
             ledger,
             "--rule",
@@ -430,8 +401,6 @@ def test_a_parquet_ledger_traces_like_its_csv(cli: Callable, hops: Path, tmp_pat
             "--source-account",
             "victim",
             "--json",
-            "--db",
-            tmp_path / "none.duckdb",
         )
         assert result.code == 0, result.stderr
         outputs.append(json.loads(result.stdout))
