@@ -29,8 +29,17 @@ OUT = Path(__file__).parent / "out"
 
 
 def score(alerts: list, schemes: dict[str, tuple[str, set[str]]]) -> dict:
-    """Recall and precision per typology under the issue's half-coverage rules."""
-    scheme_of = {tx: sid for sid, (_, txs) in schemes.items() for tx in txs}
+    """Recall and precision per typology under the issue's half-coverage rules.
+
+    A transaction may belong to several schemes (a scatter-gather is also a fan-out
+    and a fan-in). ``precision`` follows the issue: an alert is correct when half its
+    transactions belong to one planted scheme; ``typed_precision`` also asks that the
+    scheme be of the alert's typology.
+    """
+    schemes_of: dict[str, list[str]] = defaultdict(list)
+    for sid, (_, txs) in schemes.items():
+        for tx in txs:
+            schemes_of[tx].append(sid)
     out = {}
     for typology in sorted({t for t, _ in schemes.values()} | {a.typology for a in alerts}):
         planted = {sid: txs for sid, (t, txs) in schemes.items() if t == typology}
@@ -40,15 +49,12 @@ def score(alerts: list, schemes: dict[str, tuple[str, set[str]]]) -> dict:
             for sid, txs in planted.items()
             if any(len(txs & set(a.transactions)) * 2 >= len(txs) for a in mine)
         }
-        correct = 0
+        correct = typed = 0
         for alert in mine:
-            counts = Counter(scheme_of.get(tx) for tx in alert.transactions)
-            counts.pop(None, None)
-            if any(
-                n * 2 >= len(alert.transactions) and schemes[sid][0] == typology
-                for sid, n in counts.items()
-            ):
-                correct += 1
+            counts = Counter(sid for tx in alert.transactions for sid in schemes_of.get(tx, ()))
+            half = [sid for sid, n in counts.items() if n * 2 >= len(alert.transactions)]
+            correct += bool(half)
+            typed += any(schemes[sid][0] == typology for sid in half)
         out[typology] = {
             "schemes": len(planted),
             "found": len(found),
@@ -56,6 +62,7 @@ def score(alerts: list, schemes: dict[str, tuple[str, set[str]]]) -> dict:
             "correct": correct,
             "recall": round(len(found) / len(planted), 3) if planted else None,
             "precision": round(correct / len(mine), 3) if mine else None,
+            "typed_precision": round(typed / len(mine), 3) if mine else None,
         }
     return out
 

@@ -108,10 +108,22 @@ def test_bad_relations_name_the_line(cli: Callable, files, tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize(
-    "typology", ["structuring", "quota_splitting", "fan_out", "fan_in", "cycle", "casino_cashout"]
+    "typology",
+    [
+        "structuring",
+        "quota_splitting",
+        "fan_out",
+        "fan_in",
+        "cycle",
+        "casino_cashout",
+        "scatter_gather",
+        "shell_conduit",
+        # Mules that also live ordinary lives are sometimes missed: the target is 0.9.
+        pytest.param("pass_through", marks=pytest.mark.recall(0.9)),
+    ],
 )
 def test_the_store_finds_every_planted_scheme(
-    resolved_copy: Path, resolved_world, typology: str
+    resolved_copy: Path, resolved_world, typology: str, request: pytest.FixtureRequest
 ) -> None:
     with (resolved_world[0] / "truth" / "schemes.csv").open(encoding="utf-8") as handle:
         planted: dict[str, set[str]] = {}
@@ -121,11 +133,18 @@ def test_the_store_finds_every_planted_scheme(
     with Store(resolved_copy, read_only=True) as store:
         alerts = detect(DetectRequest(typologies=(typology,)), store)
     assert planted
-    for txs in planted.values():
-        assert any(len(txs & set(a.transactions)) * 2 >= len(txs) for a in alerts)
-    flagged = {tx for a in alerts for tx in a.transactions}
-    planted_txs = set().union(*planted.values())
-    assert len(flagged & planted_txs) >= 0.8 * len(flagged)
+    floor = marker.args[0] if (marker := request.node.get_closest_marker("recall")) else 1.0
+    found = [
+        any(len(txs & set(a.transactions)) * 2 >= len(txs) for a in alerts)
+        for txs in planted.values()
+    ]
+    assert sum(found) >= floor * len(found), (sum(found), len(found))
+    # Precision as the benchmark counts it: half an alert's transactions are one scheme's.
+    correct = [
+        any(len(txs & set(a.transactions)) * 2 >= len(a.transactions) for txs in planted.values())
+        for a in alerts
+    ]
+    assert sum(correct) >= 0.8 * len(correct), (sum(correct), len(correct))
 
 
 def test_mules_paid_in_a_burst_and_forwarding_raise_fan_out_and_fan_in(tmp_path: Path) -> None:
@@ -139,7 +158,11 @@ def test_mules_paid_in_a_burst_and_forwarding_raise_fan_out_and_fan_in(tmp_path:
         rows.append(f"c{k},2016-05-09T09:00:00,STAFF-{k},SHOP,300.00,HKD,card")
     ledger = write(tmp_path / "l.csv", HEADER + "\n".join(rows) + "\n")
     alerts = {a.typology: a for a in detect(DetectRequest(ledger=ledger))}
-    assert set(alerts) == {"fan_out", "fan_in"}
+    # Seen whole, the same money is a scatter-gather: one source, six mules, one target.
+    assert set(alerts) == {"fan_out", "fan_in", "scatter_gather"}
+    gathered = alerts["scatter_gather"]
+    assert gathered.accounts[0] == "FRONT-CO" and gathered.accounts[-1] == "STUDENT"
+    assert len(gathered.transactions) == 12
     assert alerts["fan_out"].accounts[0] == "FRONT-CO"
     assert sorted(alerts["fan_out"].transactions) == [f"o{k}" for k in range(6)]
     assert alerts["fan_in"].accounts[0] == "STUDENT"

@@ -21,6 +21,9 @@ TYPOLOGIES = {
     "fan_out",
     "fan_in",
     "cycle",
+    "scatter_gather",
+    "pass_through",
+    "shell_conduit",
 }
 RULES = {"naked_official", "incomplete_family", "undeclared_foreign_asset", "unexplained_wealth"}
 LEGAL_ENTITIES = {"Person", "Company", "PublicBody"}

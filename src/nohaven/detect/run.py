@@ -11,11 +11,33 @@ from nohaven.detect.cycles import CycleConfig, detect_cycles
 from nohaven.detect.data import DetectData, from_files, from_store
 from nohaven.detect.fanning import FanConfig, detect_fans
 from nohaven.detect.quota import QuotaConfig, detect_quota_splitting
+from nohaven.detect.relays import (
+    RelayConfig,
+    detect_gather_scatter,
+    detect_pass_through,
+    detect_scatter_gather,
+    detect_stacks,
+    relay_episodes,
+)
+from nohaven.detect.shells import ShellConfig, detect_shell_conduits
 from nohaven.detect.structuring import StructuringConfig, detect_structuring
 from nohaven.errors import NohavenError
 from nohaven.store import Store
 
-DETECTORS = ("structuring", "quota_splitting", "fan_out", "fan_in", "cycle", "casino_cashout")
+DETECTORS = (
+    "structuring",
+    "quota_splitting",
+    "fan_out",
+    "fan_in",
+    "scatter_gather",
+    "gather_scatter",
+    "cycle",
+    "stack",
+    "pass_through",
+    "casino_cashout",
+    "shell_conduit",
+)
+_ON_EPISODES = ("pass_through", "scatter_gather", "gather_scatter", "stack")
 
 
 @dataclass(frozen=True)
@@ -29,6 +51,8 @@ class DetectRequest:
     cycles: CycleConfig = field(default_factory=CycleConfig)
     quota: QuotaConfig = field(default_factory=QuotaConfig)
     casino: CasinoConfig = field(default_factory=CasinoConfig)
+    relays: RelayConfig = field(default_factory=RelayConfig)
+    shells: ShellConfig = field(default_factory=ShellConfig)
 
 
 def detect(request: DetectRequest, store: Store | None = None) -> list[Alert]:
@@ -59,4 +83,17 @@ def _run(data: DetectData, request: DetectRequest) -> list[Alert]:
         alerts += detect_cycles(data, request.cycles)
     if "casino_cashout" in request.typologies:
         alerts += detect_casino_cashout(data, request.casino)
+    if "shell_conduit" in request.typologies:
+        alerts += detect_shell_conduits(data, request.shells)
+    wanted = set(request.typologies)
+    if wanted & set(_ON_EPISODES):
+        episodes = relay_episodes(data, request.relays)
+        if "pass_through" in wanted:
+            alerts += detect_pass_through(data, episodes, request.relays)
+        if "scatter_gather" in wanted:
+            alerts += detect_scatter_gather(data, episodes, request.relays)
+        if "gather_scatter" in wanted:
+            alerts += detect_gather_scatter(data, episodes, request.relays)
+        if "stack" in wanted:
+            alerts += detect_stacks(data, episodes, request.relays)
     return ranked(merge_overlapping(alerts))

@@ -360,6 +360,7 @@ def write_transactions(
                 tx = mine[int(order[pos]) - size]
                 if tx.scheme_id is not None:
                     scheme_rows.append((tx.scheme_id, id_list[pos]))
+                scheme_rows.extend((also, id_list[pos]) for also in tx.also)
             written += n
             progress("ledger", c + 1, n_chunks)
     return written

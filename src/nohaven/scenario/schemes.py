@@ -64,6 +64,20 @@ class SchemePlanter:
         case.schemes.append(scheme)
         return scheme
 
+    def _derived(self, case: Case, base: Scheme, typology: str, suffix: str) -> Scheme:
+        """A larger pattern a scheme's transactions also form, labelled in the truth
+        beside it (ids derive from the base, so the numbering of schemes is unchanged)."""
+        scheme = Scheme(f"{base.scheme_id}-{suffix}", typology, case.official)
+        case.schemes.append(scheme)
+        return scheme
+
+    def _relays(self, case: Case, base: Scheme, accounts: list[str]) -> dict[str, Scheme]:
+        """A pass-through pattern for each account that relays the scheme's money."""
+        return {
+            account: self._derived(case, base, "pass_through", f"pt{k}")
+            for k, account in enumerate(accounts)
+        }
+
     def _time(self, date: dt.date, first_hour: int = 9, last_hour: int = 17) -> dt.datetime:
         hour = int(self.rng.integers(first_hour, last_hour))
         minute, second = int(self.rng.integers(0, 60)), int(self.rng.integers(0, 60))
@@ -83,8 +97,10 @@ class SchemePlanter:
         memo: str,
         scheme: Scheme | None,
         currency: str | None = None,
+        also: tuple[Scheme | None, ...] = (),
     ) -> PlantedTx:
-        """One transaction; the currency defaults to the paying account's."""
+        """One transaction; the currency defaults to the paying account's; ``also``
+        lists the larger patterns it is part of."""
         if not LEDGER_START <= when.date() < LEDGER_END:
             raise AssertionError(f"planted transaction outside the ledger period: {when}")
         tx = PlantedTx(
@@ -96,6 +112,7 @@ class SchemePlanter:
             channel=channel,
             memo=memo,
             scheme_id=scheme.scheme_id if scheme else None,
+            also=[s.scheme_id for s in also if s is not None],
         )
         self.world.transactions.append(tx)
         return tx
@@ -147,27 +164,53 @@ class SchemePlanter:
         }
         macau = [c.code for c in CASINOS if c.country == "mo"]
         vegas = [c.code for c in CASINOS if c.country == "us"]
+        shell = self._derived(case, embezzle, "shell_conduit", "shell")
+        # The fronts pass each take straight on; the conduit keeps a quarter for the
+        # purchases (a shell conduit, not a pass-through account).
+        relay = self._relays(case, embezzle, fronts)
         for c in range(cycles):
             t0 = self._time(start + dt.timedelta(days=40 * c + int(rng.integers(0, 10))))
             take = int(round(base * rng.uniform(0.7, 1.3) / 1e6) * 1e6)
             front = fronts[c % len(fronts)]
-            self._pay(t0, branch, front, take, "wire", "loan disbursement", embezzle)
+            self._pay(
+                t0, branch, front, take, "wire", "loan disbursement", embezzle, also=(relay[front],)
+            )
             t1 = self._later(t0, 1, 3)
-            self._pay(t1, front, conduit, take * 98 // 100, "wire", "trade payment", embezzle)
+            self._pay(
+                t1,
+                front,
+                conduit,
+                take * 98 // 100,
+                "wire",
+                "trade payment",
+                embezzle,
+                also=(shell, relay[front]),
+            )
             in_hkd = convert(take * 98 // 100, "CNY", "HKD")
             t2 = self._later(t1, 2, 6)
             if t2.date() > bvi_since:  # the shell only takes money once it exists
                 to_bvi = in_hkd * 20 // 100
-                self._pay(t2, conduit, bvi, to_bvi, "wire", "investment", embezzle)
+                self._pay(t2, conduit, bvi, to_bvi, "wire", "investment", embezzle, also=(shell,))
                 inflows[bvi].append((t2, convert(to_bvi, "HKD", "USD")))
             to_spouse = in_hkd * 25 // 100
             when = self._later(t2, 0, 3)
-            self._pay(when, conduit, spouse_ca, to_spouse, "wire", "family support", embezzle)
+            self._pay(
+                when,
+                conduit,
+                spouse_ca,
+                to_spouse,
+                "wire",
+                "family support",
+                embezzle,
+                also=(shell,),
+            )
             inflows[spouse_ca].append((when, convert(to_spouse, "HKD", "CAD")))
             if c % 2 == 0:
                 tuition = in_hkd * 5 // 100
                 when = self._later(t2, 0, 5)
-                self._pay(when, conduit, child_ca, tuition, "wire", "tuition", embezzle)
+                self._pay(
+                    when, conduit, child_ca, tuition, "wire", "tuition", embezzle, also=(shell,)
+                )
                 inflows[child_ca].append((when, convert(tuition, "HKD", "CAD")))
             # Casino: front money in Macau (or Las Vegas), "winnings" paid out to the family.
             code = str(rng.choice(vegas if c % 3 == 2 else macau))
@@ -348,6 +391,11 @@ class SchemePlanter:
             )
             received += fee
         macau = [c.code for c in CASINOS if c.country == "mo"]
+        # The company pays part of the casino's "winnings" through mules to the student:
+        # a scatter-gather, each mule passing the money straight on. (The company keeps
+        # most of it: a holding vehicle, not a conduit.)
+        gather = self._derived(case, fan_out, "scatter_gather", "sg")
+        relay = self._relays(case, fan_out, case.helpers)
         spent = 0
         company_hkd = 0
         trips = int(rng.integers(25, 35))
@@ -364,7 +412,13 @@ class SchemePlanter:
                 convert(stake, "CNY", account_currency(account)) * int(rng.integers(90, 98)) // 100
             )
             self._pay(
-                self._later(t0, 1, 4), account, company, payout, "casino", "cash-out cheque", casino
+                self._later(t0, 1, 4),
+                account,
+                company,
+                payout,
+                "casino",
+                "cash-out cheque",
+                casino,
             )
             company_hkd += convert(payout, account_currency(account), "HKD")
         sg_total = 0
@@ -379,11 +433,25 @@ class SchemePlanter:
                     break
                 out_total += amount
                 self._pay(
-                    self._later(t0, 0, 1), company, helper, amount, "wire", "consulting", fan_out
+                    self._later(t0, 0, 1),
+                    company,
+                    helper,
+                    amount,
+                    "wire",
+                    "consulting",
+                    fan_out,
+                    also=(gather, relay[helper]),
                 )
                 forward = amount * int(rng.integers(97, 100)) // 100
                 self._pay(
-                    self._later(t0, 2, 7), helper, student_sg, forward, "wire", "gift", fan_in
+                    self._later(t0, 2, 7),
+                    helper,
+                    student_sg,
+                    forward,
+                    "wire",
+                    "gift",
+                    fan_in,
+                    also=(gather, relay[helper]),
                 )
                 sg_total += convert(forward, "HKD", "SGD")
         for holding in case.holdings:
@@ -458,13 +526,22 @@ class SchemePlanter:
                 "consulting fee",
                 cycle,
             )
+        shell = self._derived(case, cycle, "shell_conduit", "shell")
+        relay = self._relays(case, cycle, shells)
         in_shell = 0
         start = dt.date(y + 2, 9, 1)
         n_entries = int(rng.integers(3, 6))
         for k in range(n_entries):
             t0 = self._time(start + dt.timedelta(days=30 * k))
             self._pay(
-                t0, official_cn, shells[0], entry_cny // n_entries, "wire", "investment", cycle
+                t0,
+                official_cn,
+                shells[0],
+                entry_cny // n_entries,
+                "wire",
+                "investment",
+                cycle,
+                also=(shell, relay[shells[0]]),
             )
             in_shell += convert(entry_cny // n_entries, "CNY", "HKD")
         when = self._time(start + dt.timedelta(days=30 * n_entries + 5))
@@ -481,10 +558,20 @@ class SchemePlanter:
                     "wire",
                     str(rng.choice(("service fee", "loan", "trade payment"))),
                     cycle,
+                    also=(shell, relay[source], relay[target]),
                 )
                 when = self._later(when, 1, 3)
         exit_amount = amount * 98 // 100
-        self._pay(when, shells[0], spouse_us, exit_amount, "wire", "investment return", cycle)
+        self._pay(
+            when,
+            shells[0],
+            spouse_us,
+            exit_amount,
+            "wire",
+            "investment return",
+            cycle,
+            also=(shell, relay[shells[0]]),
+        )
         balance = fan_in_usd + convert(exit_amount, "HKD", "USD")
         self._purchase(case, spouse_us, case.accounts["escrow_us"], deed, balance, cycle, None)
         for holding in case.holdings:

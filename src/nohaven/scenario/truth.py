@@ -29,6 +29,9 @@ TYPOLOGIES = (
     "fan_out",
     "fan_in",
     "cycle",
+    "scatter_gather",
+    "pass_through",
+    "shell_conduit",
 )
 RULES = ("naked_official", "incomplete_family", "undeclared_foreign_asset", "unexplained_wealth")
 

@@ -164,7 +164,9 @@ class Holding:
 
 @dataclass
 class PlantedTx:
-    """One planted transaction; ``scheme_id`` is None for legitimate planted flows."""
+    """One planted transaction; ``scheme_id`` is None for legitimate planted flows.
+    ``also`` names the larger patterns it takes part in as well (a fan-out payment that
+    is half of a scatter-gather, a mule's relay, a shell's hop)."""
 
     timestamp: dt.datetime
     source: str
@@ -174,6 +176,7 @@ class PlantedTx:
     channel: str
     memo: str
     scheme_id: str | None = None
+    also: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -1,0 +1,267 @@
+"""Relay episodes, and the typologies built from them: pass-through, scatter-gather,
+gather-scatter and stack (layers).
+
+A relay episode is a stretch of one account's transfers, with no pause longer than
+``gap_days``, ending where what it paid on caught up with what it got, lasting at most
+``max_days``, in which money came in (wires, cheques,
+cash deposits, casino cheques) and between ``relay_share`` and all of it went out
+again (wires, cheques), after it came and in the currency it came in: the account
+kept little. Mules, conduits and layering accounts live in such episodes; ordinary
+accounts rarely do, because salaries are spent over a month and businesses keep
+their takings. Episodes are found in one pass of DuckDB window functions; the
+typologies are shapes of episodes:
+
+- ``pass_through``: an account with ``min_episodes`` episodes or more, none more than
+  ``repeat_days`` after the one before (a coincidence every few years is not a habit);
+- ``scatter_gather``: one source paying ``min_middles`` or more accounts whose
+  episodes pass it on to one target;
+- ``gather_scatter``: one account whose episode gathers from ``min_parties`` or more
+  sources and scatters to as many targets;
+- ``stack``: two or more accounts whose episodes share sources and targets, each
+  from two or more and to two or more: money moved layer to layer.
+
+Banks' and casinos' own accounts are left out as relays: paying out what came in is
+their business.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from nohaven.detect.alerts import Alert
+from nohaven.detect.data import DetectData, numbered_runs
+
+
+@dataclass(frozen=True)
+class RelayConfig:
+    gap_days: int = 7
+    max_days: int = 14
+    relay_share: float = 0.9
+    min_episodes: int = 3
+    repeat_days: int = 365
+    min_middles: int = 3
+    min_parties: int = 3
+    inbound: tuple[str, ...] = ("wire", "cheque", "cash_deposit", "casino")
+    outbound: tuple[str, ...] = ("wire", "cheque")
+
+
+def relay_episodes(data: DetectData, config: RelayConfig) -> pa.Table:
+    """Every relay episode: account, first and last time, money in and out, currency,
+    distinct sources (a cash deposit has none) and targets, its transaction ids, and
+    a number (``episode``)."""
+    inbound = ", ".join(f"'{c}'" for c in config.inbound)
+    outbound = ", ".join(f"'{c}'" for c in config.outbound)
+    sql = data.sql(
+        f"""
+        WITH legs AS (
+            SELECT id, ts, amount, currency, to_account AS account, from_account AS party,
+                   true AS incoming, channel <> 'cash_deposit' AS named
+            FROM d_ledger WHERE channel IN ({inbound}) AND from_account <> to_account
+            UNION ALL
+            SELECT id, ts, amount, currency, from_account, to_account, false, true
+            FROM d_ledger WHERE channel IN ({outbound}) AND from_account <> to_account
+        ), relaying AS (
+            SELECT g.* FROM legs g LEFT JOIN d_accounts a ON a.account = g.account
+            WHERE coalesce(a.kind, 'unknown') NOT IN ('bank', 'casino')
+        ), runs AS (
+            SELECT *,
+                   sum(amount) FILTER (WHERE incoming) OVER upto AS got,
+                   sum(amount) FILTER (WHERE NOT incoming) OVER upto AS paid
+            FROM {numbered_runs("relaying", "account", config.gap_days, "run")}
+            WINDOW upto AS (PARTITION BY account, run ORDER BY ts, id)
+        ), closed AS (
+            -- An account that keeps relaying never pauses; an episode also ends where
+            -- what it paid on caught up with what it got.
+            SELECT *, coalesce(sum(CASE WHEN NOT incoming
+                                        AND paid >= got * {float(config.relay_share)}
+                                   THEN 1 ELSE 0 END) OVER (
+                          PARTITION BY account, run ORDER BY ts, id
+                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS part
+            FROM runs
+        )
+        SELECT account, min(ts) AS first, max(ts) AS last,
+               sum(amount) FILTER (WHERE incoming) AS money_in,
+               sum(amount) FILTER (WHERE NOT incoming) AS money_out,
+               any_value(currency) AS currency,
+               list(DISTINCT party ORDER BY party) FILTER (WHERE incoming AND named)
+                   AS sources,
+               list(DISTINCT party ORDER BY party) FILTER (WHERE NOT incoming) AS targets,
+               list(id ORDER BY ts, id) AS txs
+        FROM closed GROUP BY account, run, part
+        HAVING count(DISTINCT currency) = 1
+           AND money_out BETWEEN money_in * {float(config.relay_share)} AND money_in
+           AND min(ts) FILTER (WHERE NOT incoming) >= min(ts) FILTER (WHERE incoming)
+           AND max(ts) - min(ts) <= INTERVAL {int(config.max_days)} DAY
+        ORDER BY account, first
+        """
+    )
+    table = data.store.arrow(sql)
+    return table.append_column("episode", pa.array(range(table.num_rows), pa.int64()))
+
+
+def detect_pass_through(data: DetectData, episodes: pa.Table, config: RelayConfig) -> list[Alert]:
+    """One alert per account and spell in which it passed money straight on again and
+    again (spells of one account are merged later when they share transactions)."""
+    runs = numbered_runs(
+        "(SELECT *, first AS ts, episode AS id FROM relay_episodes)",
+        "account",
+        config.repeat_days,
+        "spell",
+    )
+    sql = f"""
+        SELECT account, count(*) AS n, min(first), max(last), sum(money_in), sum(money_out),
+               any_value(currency), flatten(list(txs ORDER BY first)),
+               list_distinct(flatten(list(sources))), list_distinct(flatten(list(targets)))
+        FROM {runs} GROUP BY account, spell HAVING count(*) >= {int(config.min_episodes)}
+    """
+    alerts = []
+    with data.store.registered("relay_episodes", episodes):
+        rows = data.store.fetchall(sql)
+    for account, n, first, last, money_in, money_out, currency, txs, sources, targets in rows:
+        kept = 1 - float(money_out) / float(money_in)
+        alerts.append(
+            Alert(
+                typology="pass_through",
+                score=round(min(1.0, 0.4 + 0.05 * n + 0.2 * (1 - kept)), 3),
+                accounts=[account, *sorted(set(sources) | set(targets))],
+                transactions=list(txs),
+                explanation=(
+                    f"{account} received {money_in:,.2f} {currency} and passed "
+                    f"{money_out:,.2f} on within {config.max_days} days, {n} times between "
+                    f"{first:%Y-%m-%d} and {last:%Y-%m-%d}, keeping {kept:.1%}"
+                ),
+                details={"account": account, "episodes": n},
+            )
+        )
+    return alerts
+
+
+def detect_scatter_gather(data: DetectData, episodes: pa.Table, config: RelayConfig) -> list[Alert]:
+    """One alert per source and target that several relaying accounts connect."""
+    sql = data.sql(
+        f"""
+        WITH legs AS (
+            SELECT e.account, e.first, e.last, e.txs, s.source, t.target
+            FROM relay_episodes e, unnest(e.sources) AS s(source), unnest(e.targets) AS t(target)
+            WHERE s.source <> t.target
+        )
+        SELECT g.source, g.target, list(DISTINCT g.account ORDER BY g.account),
+               list_distinct(flatten(list(g.txs))), min(g.first), max(g.last)
+        FROM legs g LEFT JOIN d_accounts a ON a.account = g.source
+        WHERE coalesce(a.kind, 'unknown') NOT IN ('bank', 'casino')
+        GROUP BY g.source, g.target
+        HAVING count(DISTINCT g.account) >= {int(config.min_middles)}
+        """
+    )
+    with data.store.registered("relay_episodes", episodes):
+        rows = data.store.fetchall(sql)
+    alerts = []
+    for source, target, middles, txs, first, last in rows:
+        alerts.append(
+            Alert(
+                typology="scatter_gather",
+                score=round(min(1.0, 0.5 + 0.05 * len(middles)), 3),
+                accounts=[source, *middles, target],
+                transactions=sorted(txs),
+                explanation=(
+                    f"{source} paid {len(middles)} accounts that each passed the money on "
+                    f"to {target} within {config.max_days} days, between {first:%Y-%m-%d} "
+                    f"and {last:%Y-%m-%d}"
+                ),
+                details={"source": source, "target": target, "middles": len(middles)},
+            )
+        )
+    return alerts
+
+
+def detect_gather_scatter(data: DetectData, episodes: pa.Table, config: RelayConfig) -> list[Alert]:
+    """One alert per account that gathered from many and scattered to many at once."""
+    k = int(config.min_parties)
+    hubs = episodes.filter(
+        pc.and_(
+            pc.greater_equal(pc.list_value_length(episodes["sources"]), k),
+            pc.greater_equal(pc.list_value_length(episodes["targets"]), k),
+        )
+    )
+    alerts = []
+    for row in hubs.to_pylist():
+        alerts.append(
+            Alert(
+                typology="gather_scatter",
+                score=round(min(1.0, 0.4 + 0.03 * (len(row["sources"]) + len(row["targets"]))), 3),
+                accounts=[row["account"], *row["sources"], *row["targets"]],
+                transactions=list(row["txs"]),
+                explanation=(
+                    f"{row['account']} gathered {row['money_in']:,.2f} {row['currency']} from "
+                    f"{len(row['sources'])} accounts and paid {row['money_out']:,.2f} to "
+                    f"{len(row['targets'])} others between {row['first']:%Y-%m-%d} and "
+                    f"{row['last']:%Y-%m-%d}"
+                ),
+                details={"hub": row["account"]},
+            )
+        )
+    return alerts
+
+
+def detect_stacks(data: DetectData, episodes: pa.Table, config: RelayConfig) -> list[Alert]:
+    """One alert per set of middle accounts that share sources and targets."""
+    sql = """
+        WITH middles AS (
+            SELECT * FROM relay_episodes WHERE len(sources) >= 2 AND len(targets) >= 2
+        ), ends AS (
+            SELECT m.episode, m.account, m.first, m.last, s.source, t.target
+            FROM middles m, unnest(m.sources) AS s(source), unnest(m.targets) AS t(target)
+        )
+        SELECT DISTINCT a.episode, b.episode
+        FROM ends a JOIN ends b
+          ON a.source = b.source AND a.target = b.target AND a.account < b.account
+         AND a.first <= b.last AND b.first <= a.last
+    """
+    with data.store.registered("relay_episodes", episodes):
+        links = data.store.fetchall(sql)
+    if not links:
+        return []
+    linked = pa.array(sorted({e for link in links for e in link}), pa.int64())
+    by_episode = {
+        row["episode"]: row
+        for row in episodes.filter(pc.is_in(episodes["episode"], linked)).to_pylist()
+    }
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in links:
+        parent[find(a)] = find(b)
+    groups: dict[int, list[dict]] = {}
+    for episode in parent:
+        groups.setdefault(find(episode), []).append(by_episode[episode])
+    alerts = []
+    for rows in groups.values():
+        layer = sorted({r["account"] for r in rows})
+        sources = sorted({s for r in rows for s in r["sources"]} - set(layer))
+        targets = sorted({t for r in rows for t in r["targets"]} - set(layer))
+        alerts.append(
+            Alert(
+                typology="stack",
+                score=round(min(1.0, 0.5 + 0.05 * len(layer)), 3),
+                accounts=[*sources, *layer, *targets],
+                transactions=sorted({t for r in rows for t in r["txs"]}),
+                explanation=(
+                    f"money moved from {len(sources)} accounts through a layer of "
+                    f"{len(layer)} ({', '.join(layer)}) to {len(targets)} others, each "
+                    f"passing on what it got within {config.max_days} days, between "
+                    f"{min(r['first'] for r in rows):%Y-%m-%d} and "
+                    f"{max(r['last'] for r in rows):%Y-%m-%d}"
+                ),
+                details={"layer": layer},
+            )
+        )
+    return alerts
