@@ -666,13 +666,16 @@ def detect_command(
     typology: Annotated[
         list[str] | None, typer.Option(help="Run only these detectors (repeatable).")
     ] = None,
+    save: Annotated[
+        bool, typer.Option(help="Keep the alerts in the store (over the store only).")
+    ] = True,
     db: DbOption = DEFAULT_DB,
     as_json: JsonOption = False,
 ) -> None:
     """Laundering typologies in a ledger: one alert per suspected scheme, highest score
-    first (docs/DETECTION.md). Today: structuring, quota_splitting, fan_out, fan_in,
-    cycle, casino_cashout."""
-    from nohaven.detect import DETECTORS, DetectRequest, detect
+    first, with the resolved people behind its accounts (docs/DETECTION.md). Over the
+    store, the run and its alerts are kept for the API and the UI."""
+    from nohaven.detect import DETECTORS, DetectRequest, detect, save_alerts
 
     request = DetectRequest(
         ledger=ledger,
@@ -681,8 +684,11 @@ def detect_command(
         typologies=tuple(typology or DETECTORS),
     )
     if ledger is None:
-        with Store.from_settings(settings_for(db), read_only=True) as store:
+        with Store.from_settings(settings_for(db), read_only=not save) as store:
             alerts = detect(request, store)
+            if save:
+                run_id = save_alerts(store, alerts, request.typologies)
+                err.print(f"detection run {run_id} kept in the store", highlight=False)
     else:
         alerts = detect(request)
     if as_json:

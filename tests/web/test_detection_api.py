@@ -40,3 +40,22 @@ def test_alerts_cover_the_planted_schemes(client: TestClient, resolved_world) ->
 
 def test_unknown_typology_is_422(client: TestClient) -> None:
     assert client.get("/api/alerts", params={"typology": "smurfing"}).status_code == 422
+
+
+def test_a_run_is_kept_and_read_back_with_the_people_behind_it(client: TestClient) -> None:
+    live = client.get("/api/alerts", params={"limit": 10_000}).json()
+    assert live["run"] is None
+    made = client.post("/api/alerts/runs")
+    assert made.status_code == 201, made.text
+    run = made.json()
+    kept = client.get("/api/alerts", params={"limit": 10_000}).json()
+    assert kept["run"]["run_id"] == run["run_id"] and kept["total"] == run["alerts"]
+    # The same alerts, in the same order, with the same stable ids.
+    assert [a["alert_id"] for a in kept["alerts"]] == [a["alert_id"] for a in live["alerts"]]
+    person = next(p for a in kept["alerts"] for p in a["people"] if p["name"])
+    assert person["id"].startswith("nh-") or person["accounts"]
+    theirs = client.get("/api/alerts", params={"person": person["id"]}).json()
+    assert theirs["total"] >= 1
+    assert all(person["id"] in {p["id"] for p in a["people"]} for a in theirs["alerts"])
+    again = client.post("/api/alerts/runs").json()
+    assert again["run_id"] == run["run_id"] + 1

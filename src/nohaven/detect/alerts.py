@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -17,9 +18,20 @@ class Alert:
     transactions: list[str]
     explanation: str
     details: dict[str, Any] = field(default_factory=dict)
+    # The resolved people and companies holding the accounts: id, name, accounts.
+    people: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def alert_id(self) -> str:
+        """Stable for the same typology and evidence, so re-runs keep the ids that
+        notes and cases cite."""
+        digest = hashlib.sha256(
+            "\n".join([self.typology, *sorted(self.transactions)]).encode()
+        ).hexdigest()
+        return f"al-{digest[:16]}"
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"alert_id": self.alert_id, **asdict(self)}
 
 
 def merge_overlapping(alerts: list[Alert]) -> list[Alert]:
@@ -64,5 +76,6 @@ def merge_overlapping(alerts: list[Alert]) -> list[Alert]:
 
 
 def ranked(alerts: list[Alert]) -> list[Alert]:
-    """Highest score first, then the most transactions, then typology."""
-    return sorted(alerts, key=lambda a: (-a.score, -len(a.transactions), a.typology))
+    """Highest score first, then the most transactions, then typology; the id breaks
+    ties, so every run ranks the same alerts alike."""
+    return sorted(alerts, key=lambda a: (-a.score, -len(a.transactions), a.typology, a.alert_id))

@@ -10,6 +10,7 @@ from nohaven.detect.casino import CasinoConfig, detect_casino_cashout
 from nohaven.detect.cycles import CycleConfig, detect_cycles
 from nohaven.detect.data import DetectData, from_files, from_store
 from nohaven.detect.fanning import FanConfig, detect_fans
+from nohaven.detect.people import link_people
 from nohaven.detect.quota import QuotaConfig, detect_quota_splitting
 from nohaven.detect.relays import (
     RelayConfig,
@@ -96,4 +97,6 @@ def _run(data: DetectData, request: DetectRequest) -> list[Alert]:
             alerts += detect_gather_scatter(data, episodes, request.relays)
         if "stack" in wanted:
             alerts += detect_stacks(data, episodes, request.relays)
-    return ranked(merge_overlapping(alerts))
+    found = ranked(merge_overlapping(alerts))
+    link_people(data, found)
+    return found

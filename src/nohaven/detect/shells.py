@@ -3,13 +3,13 @@ across a border.
 
 A company account is *quiet* when it deals with at most ``max_parties`` counterparties
 in all (a trading business has hundreds of customers and suppliers), has next to no
-card or cash activity (at most ``max_ordinary_share`` of its transactions), and pays on at least ``min_pass_on`` of what it receives (it is a
-conduit, not a company that holds or spends). A quiet company whose money crosses a
-border (a counterparty's account is in another country) and that deals with someone
-linked (a person with family ties in the relations, an official's family, or a
-casino) seeds a chain; quiet companies doing at least ``chain_share`` of their
-business with a chain join it. The fronts, conduits and round-tripping shells of a
-scheme come out as one alert.
+card or cash activity (at most ``max_ordinary_share`` of its transactions), and pays
+on at least ``min_pass_on`` of what it receives (a conduit, not a company that holds
+or spends). A quiet company whose money crosses a border (a counterparty's account
+is in another country) and that deals with someone linked (a person with family ties
+in the relations, an official's family, or a casino) seeds a chain; quiet companies
+doing at least ``chain_share`` of their business with a chain join it. The fronts,
+conduits and round-tripping shells of a scheme come out as one alert.
 """
 
 from __future__ import annotations

@@ -157,4 +157,38 @@ MIGRATIONS.append(
     )
 )
 
+
+# Detection results: each run appended with its alerts, so an alert an investigator
+# cited stays findable; `alert_id` is stable across runs for the same evidence.
+MIGRATIONS.append(
+    (
+        4,
+        [
+            """
+            CREATE TABLE detection_runs (
+                run_id       INTEGER PRIMARY KEY,
+                started_at   TIMESTAMP NOT NULL,
+                typologies   VARCHAR[] NOT NULL,
+                alerts       INTEGER NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE alerts (
+                run_id        INTEGER NOT NULL,
+                alert_id      VARCHAR NOT NULL,
+                rank          INTEGER NOT NULL,
+                typology      VARCHAR NOT NULL,
+                score         DOUBLE NOT NULL,
+                accounts      VARCHAR[] NOT NULL,
+                transactions  VARCHAR[] NOT NULL,
+                explanation   VARCHAR NOT NULL,
+                details       JSON NOT NULL,
+                people        JSON NOT NULL,
+                PRIMARY KEY (run_id, alert_id)
+            )
+            """,
+        ],
+    )
+)
+
 LATEST_VERSION = MIGRATIONS[-1][0]
