@@ -82,6 +82,8 @@ def main() -> int:
         for row in csv.DictReader(handle):
             txs_of[row["scheme_id"]].add(row["transaction_id"])
             schemes[row["scheme_id"]] = (row["typology"], txs_of[row["scheme_id"]])
+    with Store(db, memory_limit="4GB"):
+        pass  # brings a store written by an older nohaven up to date
     with Store(db, read_only=True, memory_limit="4GB") as store:
         started = time.perf_counter()
         alerts = detect(DetectRequest(), store)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -35,8 +36,10 @@ class Alert:
 
 
 def merge_overlapping(alerts: list[Alert]) -> list[Alert]:
-    """Alerts of one typology that share a transaction become one (a scheme seen from
-    several accounts or windows is one alert); the highest score and all evidence kept."""
+    """Alerts of one typology that are largely the same evidence become one (a scheme
+    seen from several accounts or windows is one alert): two merge when they share at
+    least half of the smaller one's transactions. A single shared transfer does not
+    chain unrelated alerts together. The highest score and all evidence are kept."""
     parent = list(range(len(alerts)))
 
     def find(i: int) -> int:
@@ -45,14 +48,19 @@ def merge_overlapping(alerts: list[Alert]) -> list[Alert]:
             i = parent[i]
         return i
 
-    owner: dict[tuple[str, str], int] = {}
+    holders: dict[tuple[str, str], list[int]] = {}
     for i, alert in enumerate(alerts):
-        for tx in alert.transactions:
-            key = (alert.typology, tx)
-            if key in owner:
-                parent[find(i)] = find(owner[key])
-            else:
-                owner[key] = i
+        for tx in set(alert.transactions):
+            holders.setdefault((alert.typology, tx), []).append(i)
+    shared: Counter[tuple[int, int]] = Counter()
+    for owners in holders.values():
+        for k, i in enumerate(owners):
+            for j in owners[k + 1 :]:
+                shared[(i, j)] += 1
+    for (i, j), n in shared.items():
+        smaller = min(len(set(alerts[i].transactions)), len(set(alerts[j].transactions)))
+        if n * 2 >= smaller:
+            parent[find(i)] = find(j)
     groups: dict[int, list[Alert]] = {}
     for i, alert in enumerate(alerts):
         groups.setdefault(find(i), []).append(alert)

@@ -4,9 +4,11 @@ someone's money into "winnings" of someone else.
 
 A buy-in (money into a casino's account) and a payout (money out of the same casino
 account) within ``days`` of it pair up when the payee is not the buyer. One buyer's
-pairs with one payee family (accounts of related holders, else one account) make an
-alert once there are ``min_rounds`` distinct buy-ins: a gambler's winnings go back to
-the gambler, and a stranger's coincidental payout does not repeat.
+pairs with one payee family (accounts of related holders, else one account) count once
+there are ``min_rounds`` distinct buy-ins, and all that count for one buyer make its
+alert: a gambler's winnings go back to
+the gambler, and a stranger's coincidental payout does not repeat. A payout that could
+follow several buyers' buy-ins counts for the buyer that family's payouts follow most.
 """
 
 from __future__ import annotations
@@ -53,18 +55,30 @@ def detect_casino_cashout(data: DetectData, config: CasinoConfig) -> list[Alert]
               ON p.casino = b.casino AND CAST(p.ts AS DATE) = b.day
             WHERE p.payee <> b.buyer AND p.ts > b.ts
               AND p.ts <= b.ts + INTERVAL {int(config.days)} DAY
+        ), strength AS (
+            SELECT buyer, payee_family, count(DISTINCT buy) AS n FROM pairs GROUP BY ALL
+        ), assigned AS (
+            -- Where several buyers were at the casino days before a payout, it goes to
+            -- the buyer whose buy-ins that family's payouts follow most often: busy
+            -- casinos pair strangers by coincidence, a scheme pairs the same ends.
+            SELECT p.* FROM pairs p JOIN strength s USING (buyer, payee_family)
+            QUALIFY s.n = max(s.n) OVER (PARTITION BY p.payout)
+        ), repeated AS (
+            SELECT buyer, payee_family FROM assigned GROUP BY ALL
+            HAVING count(DISTINCT buy) >= {int(config.min_rounds)}
         )
-        SELECT buyer, payee_family, count(DISTINCT buy) AS rounds,
+        -- One alert per buyer: a scheme may pay a spouse's and a child's accounts.
+        SELECT buyer, count(DISTINCT buy) AS rounds,
+               list(DISTINCT payee_family ORDER BY payee_family) AS families,
                list(DISTINCT buy) AS buys, list(DISTINCT payout) AS payouts,
                list(DISTINCT payee) AS payees, list(DISTINCT casino) AS casinos,
                min(ts) AS first, max(ts) AS last
-        FROM pairs GROUP BY buyer, payee_family
-        HAVING count(DISTINCT buy) >= {int(config.min_rounds)}
-        ORDER BY rounds DESC
+        FROM assigned SEMI JOIN repeated USING (buyer, payee_family)
+        GROUP BY buyer ORDER BY rounds DESC
         """
     )
     alerts = []
-    for buyer, family, rounds, buys, payouts, payees, casinos, first, last in data.store.fetchall(
+    for buyer, rounds, families, buys, payouts, payees, casinos, first, last in data.store.fetchall(
         sql
     ):
         alerts.append(
@@ -77,9 +91,10 @@ def detect_casino_cashout(data: DetectData, config: CasinoConfig) -> list[Alert]
                     f"{buyer} bought in at {len(casinos)} casino account(s) {rounds} times "
                     f"between {first:%Y-%m-%d} and {last:%Y-%m-%d}, and each time within "
                     f"{config.days} days the casino paid {', '.join(sorted(payees))} "
-                    f"(one family: {family}), not the buyer"
+                    f"({'one family' if len(families) == 1 else 'families'}: "
+                    f"{', '.join(families)}), not the buyer"
                 ),
-                details={"buyer": buyer, "payee_family": family, "rounds": rounds},
+                details={"buyer": buyer, "payee_families": families, "rounds": rounds},
             )
         )
     return alerts

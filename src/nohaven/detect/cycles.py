@@ -2,11 +2,12 @@
 
 A cycle is a chain of two to ``max_hops`` wires, each leaving the account the previous
 one reached within ``hop_days`` and carrying at least ``relay_share`` of it (fees
-taken on the way), that ends at the account it began from. Accounts on cycles that
-share an account are one scheme, alerted when money went round at least ``min_loops``
-times; the alert holds the transfers among them and the money that entered or left
-them in the ``margin_days`` around the cycles (the entry of the funds being laundered
-and their exit). Banks and casinos are left out.
+taken on the way), that ends at the account it began from. A ring (one set of
+accounts) is alerted when money went round it at least ``min_loops`` times; the alert
+holds the transfers among them and the money of comparable size (at least
+``margin_share`` of the smallest hop) that entered or left them in the
+``margin_days`` around the cycles: the entry of the funds being laundered and their
+exit. Banks and casinos are left out.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class CycleConfig:
     max_hops: int = 6
     min_loops: int = 2
     margin_days: int = 180
+    margin_share: float = 0.5
 
 
 def detect_cycles(data: DetectData, config: CycleConfig) -> list[Alert]:
@@ -67,40 +69,31 @@ def detect_cycles(data: DetectData, config: CycleConfig) -> list[Alert]:
     cycles = data.store.fetchall(sql)
     if not cycles:
         return []
-    # Cycles sharing an account are one scheme (union-find over accounts).
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for _, path in cycles:
-        for account in path[1:]:
-            parent[find(account)] = find(path[0])
-    groups: dict[str, set[str]] = {}
-    loops_of: dict[str, int] = {}
-    for _, path in cycles:
-        root = find(path[0])
-        groups.setdefault(root, set()).update(path)
-        loops_of[root] = loops_of.get(root, 0) + 1
+    # A ring is a set of accounts money went round; it is found once from each account
+    # on it, so its passes are its distinct transfers over its length. Rings are kept
+    # apart even when they share an account: in a busy ledger, coincidental rings
+    # through common accounts would otherwise join into one.
+    rings: dict[frozenset[str], set[str]] = {}
+    for ids, path in cycles:
+        rings.setdefault(frozenset(path), set()).update(ids)
     kept = {
-        root: accounts for root, accounts in groups.items() if loops_of[root] >= config.min_loops
+        f"r{k}": (sorted(accounts), ids)
+        for k, (accounts, ids) in enumerate(sorted(rings.items(), key=lambda r: sorted(r[0])))
+        if len(ids) >= config.min_loops * len(accounts)
     }
     if not kept:
         return []  # one coincidental return is commerce; laundering goes round again
+    loops_of = {root: len(ids) // len(accounts) for root, (accounts, ids) in kept.items()}
     members = pa.table(
         {
-            "grp": [root for root, accounts in kept.items() for _ in accounts],
-            "account": [a for accounts in kept.values() for a in sorted(accounts)],
+            "grp": [root for root, (accounts, _) in kept.items() for _ in accounts],
+            "account": [a for accounts, _ in kept.values() for a in accounts],
         }
     )
     cycle_txs = pa.table(
         {
-            "grp": [find(path[0]) for ids, path in cycles for _ in ids],
-            "id": [i for ids, _ in cycles for i in ids],
+            "grp": [root for root, (_, ids) in kept.items() for _ in ids],
+            "id": [i for _, ids in kept.values() for i in sorted(ids)],
         }
     )
     margin = f"INTERVAL {int(config.margin_days)} DAY"
@@ -109,13 +102,14 @@ def detect_cycles(data: DetectData, config: CycleConfig) -> list[Alert]:
     sql = data.sql(
         f"""
         WITH spans AS (
-            SELECT c.grp, min(l.ts) - {margin} AS first, max(l.ts) + {margin} AS last
+            SELECT c.grp, min(l.ts) - {margin} AS first, max(l.ts) + {margin} AS last,
+                   min(l.amount) * {float(config.margin_share)} AS least
             FROM cycle_txs c JOIN d_ledger l USING (id) GROUP BY c.grp
         ), touching AS (
-            SELECT m.grp, l.id, l.ts, l.from_account, l.to_account
+            SELECT m.grp, l.id, l.ts, l.amount, l.from_account, l.to_account
             FROM d_ledger l JOIN cycle_members m ON m.account = l.from_account
             UNION
-            SELECT m.grp, l.id, l.ts, l.from_account, l.to_account
+            SELECT m.grp, l.id, l.ts, l.amount, l.from_account, l.to_account
             FROM d_ledger l JOIN cycle_members m ON m.account = l.to_account
         )
         SELECT t.grp, list(t.id ORDER BY t.ts, t.id) AS ids,
@@ -123,7 +117,7 @@ def detect_cycles(data: DetectData, config: CycleConfig) -> list[Alert]:
         FROM touching t JOIN spans s USING (grp)
         LEFT JOIN cycle_members f ON f.grp = t.grp AND f.account = t.from_account
         LEFT JOIN cycle_members g ON g.grp = t.grp AND g.account = t.to_account
-        WHERE t.ts BETWEEN s.first AND s.last
+        WHERE t.ts BETWEEN s.first AND s.last AND t.amount >= s.least
         GROUP BY t.grp
         """
     )
@@ -133,7 +127,7 @@ def detect_cycles(data: DetectData, config: CycleConfig) -> list[Alert]:
     ):
         found = {grp: (ids, inside) for grp, ids, inside in data.store.fetchall(sql)}
     alerts = []
-    for root, accounts in kept.items():
+    for root, (accounts, _) in kept.items():
         ids, inside = found.get(root, ([], 0))
         loops = loops_of[root]
         alerts.append(

@@ -99,17 +99,17 @@ def from_store(store: Store) -> DetectData:
     return DetectData(store, prelude)
 
 
-def numbered_runs(source: str, key: str, gap_days: int, column: str) -> str:
+def numbered_runs(source: str, key: str, gap_days: int, column: str, order: str = "ts, id") -> str:
     """A subquery: the rows of ``source`` with ``column`` numbering the runs of each
     ``key`` in time, a new run wherever more than ``gap_days`` pass without a row
     (episodes of cash, bursts of payments, rounds of purchases)."""
     return f"""(
-        SELECT *, sum(starts) OVER (PARTITION BY {key} ORDER BY ts, id) AS {column}
+        SELECT *, sum(starts) OVER (PARTITION BY {key} ORDER BY {order}) AS {column}
         FROM (
             SELECT *, CASE WHEN lag(ts) OVER w IS NULL
                             OR ts - lag(ts) OVER w > INTERVAL {int(gap_days)} DAY
                       THEN 1 ELSE 0 END AS starts
-            FROM {source} WINDOW w AS (PARTITION BY {key} ORDER BY ts, id)))"""
+            FROM {source} WINDOW w AS (PARTITION BY {key} ORDER BY {order})))"""
 
 
 # Each account's family: connected components of the holders' family ties, by three

@@ -16,7 +16,8 @@ typologies are shapes of episodes:
 - ``scatter_gather``: one source paying ``min_middles`` or more accounts whose
   episodes pass it on to one target;
 - ``gather_scatter``: one account whose episode gathers from ``min_parties`` or more
-  sources and scatters to as many targets;
+  sources and scatters to as many targets, counting only parties it had not dealt with
+  in the ``recurring_days`` before;
 - ``stack``: two or more accounts whose episodes share sources and targets, each
   from two or more and to two or more: money moved layer to layer.
 
@@ -43,7 +44,8 @@ class RelayConfig:
     min_episodes: int = 3
     repeat_days: int = 365
     min_middles: int = 3
-    min_parties: int = 3
+    min_parties: int = 4
+    recurring_days: int = 45
     inbound: tuple[str, ...] = ("wire", "cheque", "cash_deposit", "casino")
     outbound: tuple[str, ...] = ("wire", "cheque")
 
@@ -54,52 +56,66 @@ def relay_episodes(data: DetectData, config: RelayConfig) -> pa.Table:
     a number (``episode``)."""
     inbound = ", ".join(f"'{c}'" for c in config.inbound)
     outbound = ", ".join(f"'{c}'" for c in config.outbound)
+    share = float(config.relay_share)
+    # Two passes keep memory flat on large ledgers: the window functions see only
+    # (account, time, amount, direction); the ids, parties and currency are gathered
+    # afterwards for the few stretches that qualify.
+    legs = f"""
+        SELECT to_account AS account, ts, amount, true AS incoming, id, from_account AS party,
+               channel <> 'cash_deposit' AS named, currency
+        FROM d_ledger WHERE channel IN ({inbound}) AND from_account <> to_account
+        UNION ALL
+        SELECT from_account, ts, amount, false, id, to_account, true, currency
+        FROM d_ledger WHERE channel IN ({outbound}) AND from_account <> to_account"""
     sql = data.sql(
         f"""
-        WITH legs AS (
-            SELECT id, ts, amount, currency, to_account AS account, from_account AS party,
-                   true AS incoming, channel <> 'cash_deposit' AS named
-            FROM d_ledger WHERE channel IN ({inbound}) AND from_account <> to_account
-            UNION ALL
-            SELECT id, ts, amount, currency, from_account, to_account, false, true
-            FROM d_ledger WHERE channel IN ({outbound}) AND from_account <> to_account
-        ), relaying AS (
-            SELECT g.* FROM legs g LEFT JOIN d_accounts a ON a.account = g.account
-            WHERE coalesce(a.kind, 'unknown') NOT IN ('bank', 'casino')
+        WITH relaying AS (
+            SELECT account, ts, amount, incoming FROM ({legs})
+            WHERE account NOT IN (
+                SELECT account FROM d_accounts WHERE kind IN ('bank', 'casino'))
         ), runs AS (
             SELECT *,
                    sum(amount) FILTER (WHERE incoming) OVER upto AS got,
                    sum(amount) FILTER (WHERE NOT incoming) OVER upto AS paid
-            FROM {numbered_runs("relaying", "account", config.gap_days, "run")}
-            WINDOW upto AS (PARTITION BY account, run ORDER BY ts, id)
+            FROM {numbered_runs("relaying", "account", config.gap_days, "run", _ORDER)}
+            WINDOW upto AS (PARTITION BY account, run ORDER BY {_ORDER})
         ), closed AS (
             -- An account that keeps relaying never pauses; an episode also ends where
             -- what it paid on caught up with what it got.
-            SELECT *, coalesce(sum(CASE WHEN NOT incoming
-                                        AND paid >= got * {float(config.relay_share)}
+            SELECT *, coalesce(sum(CASE WHEN NOT incoming AND paid >= got * {share}
                                    THEN 1 ELSE 0 END) OVER (
-                          PARTITION BY account, run ORDER BY ts, id
+                          PARTITION BY account, run ORDER BY {_ORDER}
                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS part
             FROM runs
+        ), episodes AS (
+            SELECT account, min(ts) AS first, max(ts) AS last,
+                   sum(amount) FILTER (WHERE incoming) AS money_in,
+                   sum(amount) FILTER (WHERE NOT incoming) AS money_out
+            FROM closed GROUP BY account, run, part
+            HAVING money_out BETWEEN money_in * {share} AND money_in
+               AND min(ts) FILTER (WHERE NOT incoming) >= min(ts) FILTER (WHERE incoming)
+               AND max(ts) - min(ts) <= INTERVAL {int(config.max_days)} DAY
         )
-        SELECT account, min(ts) AS first, max(ts) AS last,
-               sum(amount) FILTER (WHERE incoming) AS money_in,
-               sum(amount) FILTER (WHERE NOT incoming) AS money_out,
-               any_value(currency) AS currency,
-               list(DISTINCT party ORDER BY party) FILTER (WHERE incoming AND named)
+        SELECT e.account, e.first, e.last, e.money_in, e.money_out,
+               any_value(l.currency) AS currency,
+               list(DISTINCT l.party ORDER BY l.party) FILTER (WHERE l.incoming AND l.named)
                    AS sources,
-               list(DISTINCT party ORDER BY party) FILTER (WHERE NOT incoming) AS targets,
-               list(id ORDER BY ts, id) AS txs
-        FROM closed GROUP BY account, run, part
-        HAVING count(DISTINCT currency) = 1
-           AND money_out BETWEEN money_in * {float(config.relay_share)} AND money_in
-           AND min(ts) FILTER (WHERE NOT incoming) >= min(ts) FILTER (WHERE incoming)
-           AND max(ts) - min(ts) <= INTERVAL {int(config.max_days)} DAY
-        ORDER BY account, first
+               list(DISTINCT l.party ORDER BY l.party) FILTER (WHERE NOT l.incoming)
+                   AS targets,
+               list(l.id ORDER BY l.ts, l.id) AS txs
+        FROM episodes e JOIN ({legs}) l
+          ON l.account = e.account AND l.ts BETWEEN e.first AND e.last
+        GROUP BY e.account, e.first, e.last, e.money_in, e.money_out
+        HAVING count(DISTINCT l.currency) = 1
+        ORDER BY e.account, e.first
         """
     )
     table = data.store.arrow(sql)
     return table.append_column("episode", pa.array(range(table.num_rows), pa.int64()))
+
+
+# Within one instant, money in counts before money out (a relay cannot pay on first).
+_ORDER = "ts, incoming DESC"
 
 
 def detect_pass_through(data: DetectData, episodes: pa.Table, config: RelayConfig) -> list[Alert]:
@@ -178,14 +194,38 @@ def detect_scatter_gather(data: DetectData, episodes: pa.Table, config: RelayCon
 
 
 def detect_gather_scatter(data: DetectData, episodes: pa.Table, config: RelayConfig) -> list[Alert]:
-    """One alert per account that gathered from many and scattered to many at once."""
+    """One alert per account that gathered from many and scattered to many at once,
+    most of them new to it: a business's customers and suppliers recur."""
     k = int(config.min_parties)
-    hubs = episodes.filter(
-        pc.and_(
-            pc.greater_equal(pc.list_value_length(episodes["sources"]), k),
-            pc.greater_equal(pc.list_value_length(episodes["targets"]), k),
+    sql = data.sql(
+        f"""
+        WITH hubs AS (
+            SELECT episode, account, first FROM relay_episodes
+            WHERE len(sources) >= {k} AND len(targets) >= {k}
+        ), ends AS (
+            SELECT h.*, s.party, true AS incoming
+            FROM hubs h JOIN relay_episodes e USING (episode), unnest(e.sources) AS s(party)
+            UNION ALL
+            SELECT h.*, t.party, false
+            FROM hubs h JOIN relay_episodes e USING (episode), unnest(e.targets) AS t(party)
+        ), known AS (
+            SELECT e.episode, e.party FROM ends e JOIN d_ledger l
+              ON l.from_account = e.account AND l.to_account = e.party
+             AND l.ts < e.first AND l.ts >= e.first - INTERVAL {int(config.recurring_days)} DAY
+            UNION
+            SELECT e.episode, e.party FROM ends e JOIN d_ledger l
+              ON l.to_account = e.account AND l.from_account = e.party
+             AND l.ts < e.first AND l.ts >= e.first - INTERVAL {int(config.recurring_days)} DAY
         )
+        SELECT e.episode FROM ends e ANTI JOIN known USING (episode, party)
+        GROUP BY e.episode
+        HAVING count(*) FILTER (WHERE incoming) >= {k}
+           AND count(*) FILTER (WHERE NOT incoming) >= {k}
+        """
     )
+    with data.store.registered("relay_episodes", episodes):
+        fresh = [row[0] for row in data.store.fetchall(sql)]
+    hubs = episodes.filter(pc.is_in(episodes["episode"], pa.array(fresh, pa.int64())))
     alerts = []
     for row in hubs.to_pylist():
         alerts.append(
