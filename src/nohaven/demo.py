@@ -108,10 +108,12 @@ def _declarations(store: Store, truth: Path) -> str:
 
 
 def _detect(store: Store, truth: Path) -> str:
-    """Every detector built so far, against the schemes the world planted."""
-    from nohaven.detect import DETECTORS, DetectRequest, detect
+    """Every detector, against the schemes the world planted; the run is kept, so the
+    API and the UI show its alerts."""
+    from nohaven.detect import DETECTORS, DetectRequest, detect, save_alerts
 
     alerts = detect(DetectRequest(), store)
+    run_id = save_alerts(store, alerts, DETECTORS)
     planted: dict[str, tuple[str, set[str]]] = {}
     with truth.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
@@ -127,8 +129,9 @@ def _detect(store: Store, truth: Path) -> str:
         )
     )
     return (
-        f"detect: {len(alerts)} alerts ({', '.join(DETECTORS)}); {found} of "
-        f"{len(planted)} planted schemes of these typologies found (`nohaven detect`)"
+        f"detect: {len(alerts)} alerts ({', '.join(DETECTORS)}), kept as run {run_id}; "
+        f"{found} of {len(planted)} planted schemes of these typologies found "
+        "(`nohaven detect`)"
     )
 
 

@@ -117,6 +117,8 @@ def test_bad_relations_name_the_line(cli: Callable, files, tmp_path: Path) -> No
         "cycle",
         "casino_cashout",
         "scatter_gather",
+        "gather_scatter",
+        "stack",
         "shell_conduit",
         # Mules that also live ordinary lives are sometimes missed: the target is 0.9.
         pytest.param("pass_through", marks=pytest.mark.recall(0.9)),

@@ -24,6 +24,8 @@ TYPOLOGIES = {
     "scatter_gather",
     "pass_through",
     "shell_conduit",
+    "gather_scatter",
+    "stack",
 }
 RULES = {"naked_official", "incomplete_family", "undeclared_foreign_asset", "unexplained_wealth"}
 LEGAL_ENTITIES = {"Person", "Company", "PublicBody"}

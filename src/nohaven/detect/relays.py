@@ -14,7 +14,8 @@ typologies are shapes of episodes:
 - ``pass_through``: an account with ``min_episodes`` episodes or more, none more than
   ``repeat_days`` after the one before (a coincidence every few years is not a habit);
 - ``scatter_gather``: one source paying ``min_middles`` or more accounts whose
-  episodes pass it on to one target;
+  episodes pass it on to one target (a middle that takes from several and pays several
+  belongs to a stack);
 - ``gather_scatter``: one account whose episode gathers from ``min_parties`` or more
   sources and scatters to as many targets, counting only parties it had not dealt with
   in the ``recurring_days`` before;
@@ -162,7 +163,8 @@ def detect_scatter_gather(data: DetectData, episodes: pa.Table, config: RelayCon
         WITH legs AS (
             SELECT e.account, e.first, e.last, e.txs, s.source, t.target
             FROM relay_episodes e, unnest(e.sources) AS s(source), unnest(e.targets) AS t(target)
-            WHERE s.source <> t.target
+            -- A middle taking from several and paying several is a layer of a stack.
+            WHERE s.source <> t.target AND (len(e.sources) < 2 OR len(e.targets) < 2)
         )
         SELECT g.source, g.target, list(DISTINCT g.account ORDER BY g.account),
                list_distinct(flatten(list(g.txs))), min(g.first), max(g.last)

@@ -107,7 +107,7 @@ def _plan(seed: int, profile: SizeProfile) -> _Plan:
     for official in officials:
         planter.plant(official)
     schemes = SchemePlanter(
-        rng(7), world, opened.background, book.casino_accounts, book.cash_accounts
+        rng(7), world, opened.background, book.casino_accounts, book.cash_accounts, rng(9)
     )
     for case in world.cases:
         schemes.plant(case)

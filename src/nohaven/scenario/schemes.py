@@ -48,8 +48,12 @@ class SchemePlanter:
         background: BackgroundAccounts,
         casino_accounts: dict[str, str],
         cash_accounts: dict[str, str],
+        layering_rng: np.random.Generator | None = None,
     ) -> None:
         self.rng = rng
+        # Layering schemes draw from their own stream, so adding them left every other
+        # planted transaction of a seed as it was.
+        self.layering_rng = layering_rng if layering_rng is not None else rng
         self.world = world
         self.background = background
         self.casino_accounts = casino_accounts  # casino code → account
@@ -131,6 +135,13 @@ class SchemePlanter:
         planter = getattr(self, f"_plant_{case.official.profile}", None)
         if planter is not None:
             planter(case)
+        layering = _LAYERING.get(case.official.profile)
+        if layering is not None:
+            main, self.rng = self.rng, self.layering_rng
+            try:
+                getattr(self, layering)(case)
+            finally:
+                self.rng = main
 
     # -- embezzler: Bank of China Kaiping-style -------------------------------
 
@@ -577,6 +588,69 @@ class SchemePlanter:
         for holding in case.holdings:
             if holding.asset_id == deed.parcel_id:
                 holding.scheme_id = cycle.scheme_id
+
+    # -- layering: a broker gathering and scattering, and layers of mules --------
+
+    def _family_abroad(self, case: Case) -> list[str]:
+        """The family's accounts outside the mainland."""
+        o = case.official
+        people = [p for p in (o.spouse, *o.children) if p is not None]
+        return [a for p in people for c, a in sorted(p.accounts.items()) if c != "cn"]
+
+    def _plant_gather_scatter(self, case: Case) -> None:
+        """A Hong Kong broker takes bribes from several payers in a few days and, days
+        later, scatters nearly all of it over the family's accounts abroad and others."""
+        rng = self.rng
+        base = case.schemes[0]
+        scheme = self._derived(case, base, "gather_scatter", "gs")
+        broker = self.background.pick(rng, "hk", Role.PERSON, 1)[0]
+        payers = self.background.pick(rng, "hk", Role.SUPPLIER, int(rng.integers(4, 7)))
+        targets = self._family_abroad(case)[:3]
+        targets += self.background.pick(rng, "hk", Role.PERSON, int(rng.integers(4, 7)) - 1)
+        targets = [t for t in dict.fromkeys(targets) if t != broker]
+        day = self._date_between(
+            LEDGER_START + dt.timedelta(days=400), LEDGER_END - dt.timedelta(days=60)
+        )
+        gathered = 0
+        for payer in payers:
+            amount = self._units(200_000, 400_000, 1_000)
+            when = self._time(day + dt.timedelta(days=int(rng.integers(0, 3))))
+            self._pay(when, payer, broker, amount, "wire", "consulting fee", scheme)
+            gathered += amount
+        shares = rng.dirichlet(np.full(len(targets), 3.0))
+        passed = gathered * int(rng.integers(96, 100)) // 100
+        for target, share in zip(targets, shares, strict=True):
+            when = self._time(day + dt.timedelta(days=int(rng.integers(4, 8))))
+            self._pay(when, broker, target, int(passed * share), "wire", "loan", scheme)
+
+    def _plant_stack(self, case: Case) -> None:
+        """Layers: a few payers each fund every mule of a middle layer, and each mule
+        passes what it got on to every account of the last layer within days."""
+        rng = self.rng
+        base = case.schemes[0]
+        scheme = self._derived(case, base, "stack", "stack")
+        payers = self.background.pick(rng, "hk", Role.SUPPLIER, int(rng.integers(2, 4)))
+        mules = self.background.pick(rng, "hk", Role.PERSON, int(rng.integers(3, 5)))
+        ends = self._family_abroad(case)[:1]
+        ends += self.background.pick(rng, "sg", Role.PERSON, int(rng.integers(2, 4)) - len(ends))
+        day = self._date_between(
+            LEDGER_START + dt.timedelta(days=400), LEDGER_END - dt.timedelta(days=60)
+        )
+        for mule in mules:
+            got = 0
+            for payer in payers:
+                amount = self._units(100_000, 200_000, 1_000)
+                when = self._time(day + dt.timedelta(days=int(rng.integers(0, 3))))
+                self._pay(when, payer, mule, amount, "wire", "service fee", scheme)
+                got += amount
+            passed = got * int(rng.integers(97, 100)) // 100
+            for end in ends:
+                when = self._time(day + dt.timedelta(days=int(rng.integers(3, 7))))
+                self._pay(when, mule, end, passed // len(ends), "wire", "gift", scheme)
+
+
+# Profiles that also layer money, and how.
+_LAYERING = {"cycler": "_plant_gather_scatter", "gambler": "_plant_stack"}
 
 
 def _bank_of(account: str) -> str:

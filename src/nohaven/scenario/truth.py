@@ -32,6 +32,8 @@ TYPOLOGIES = (
     "scatter_gather",
     "pass_through",
     "shell_conduit",
+    "gather_scatter",
+    "stack",
 )
 RULES = ("naked_official", "incomplete_family", "undeclared_foreign_asset", "unexplained_wealth")
 
