@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import duckdb
 import typer
@@ -55,6 +55,10 @@ declarations_app = typer.Typer(
 app.add_typer(declarations_app, name="declarations")
 passport_app = typer.Typer(help="Passport applications.", no_args_is_help=True)
 app.add_typer(passport_app, name="passport")
+cases_app = typer.Typer(help="Case files: subjects, findings, notes.", no_args_is_help=True)
+app.add_typer(cases_app, name="cases")
+audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
@@ -813,6 +817,192 @@ def demo(
         out.print(line, highlight=False)
     if serve_after:
         serve(host=host, port=port, db=db)
+
+
+# -- cases, dossiers and the audit log -------------------------------------------------
+
+
+def _case_line(case: Any) -> str:
+    return (
+        f"{case.case_id}  [{case.status}]  {case.title}  "
+        f"({len(case.subjects)} subjects, {len(case.findings)} findings, {len(case.notes)} notes)"
+    )
+
+
+@cases_app.command("open")
+def cases_open(
+    title: Annotated[str, typer.Argument(help="What the case is about.")],
+    subject: Annotated[
+        list[str], typer.Option(help="A record or resolved id the case is about (repeatable).")
+    ],
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+) -> None:
+    """Open a case on one or more subjects; prints its id."""
+    from nohaven.cases import current_actor, open_case
+
+    with Store.from_settings(settings_for(db)) as store:
+        case_id = open_case(store, title, subject, current_actor())
+    if as_json:
+        out.print_json(json.dumps({"id": case_id}))
+    else:
+        out.print(case_id)
+
+
+@cases_app.command("add")
+def cases_add(
+    case_id: Annotated[str, typer.Argument(help="The case.")],
+    alert: Annotated[list[str] | None, typer.Option(help="A stored alert id.")] = None,
+    declaration: Annotated[
+        list[str] | None, typer.Option(help="RULE:OFFICIAL_ID, a declaration finding.")
+    ] = None,
+    trace_account: Annotated[
+        list[str] | None, typer.Option(help="Trace money leaving this account.")
+    ] = None,
+    trace_tx: Annotated[list[str] | None, typer.Option(help="Trace this transfer.")] = None,
+    rates: Annotated[Path | None, typer.Option(help="Rates CSV for the trace.")] = None,
+    subject: Annotated[list[str] | None, typer.Option(help="Another subject's id.")] = None,
+    role: Annotated[str, typer.Option(help="Role of --subject: family, associate...")] = "family",
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Pull findings (alerts, declaration findings, a trace) or subjects into a case."""
+    from nohaven import cases
+
+    actor = cases.current_actor()
+    with Store.from_settings(settings_for(db)) as store:
+        cases.get_case(store, case_id)
+        for entity_id in subject or []:
+            cases.add_subject(store, case_id, entity_id, role, actor)
+        for alert_id in alert or []:
+            cases.add_alert(store, case_id, alert_id, actor)
+        for item in declaration or []:
+            rule, _, official = item.partition(":")
+            if not official:
+                raise NohavenError(f"--declaration takes RULE:OFFICIAL_ID, not {item!r}")
+            cases.add_declaration_finding(store, case_id, rule, official, actor)
+        if trace_account or trace_tx:
+            from nohaven.ingest.rates import read_rates
+
+            table = (
+                [(r.day.isoformat(), r.currency, r.rate_to_usd) for r in read_rates(rates)]
+                if rates
+                else None
+            )
+            cases.add_trace(
+                store,
+                case_id,
+                actor,
+                source_accounts=trace_account,
+                source_txs=trace_tx,
+                rates=table,
+            )
+        case = cases.get_case(store, case_id)
+    out.print(_case_line(case), highlight=False)
+
+
+@cases_app.command("note")
+def cases_note(
+    case_id: Annotated[str, typer.Argument(help="The case.")],
+    text: Annotated[str, typer.Argument(help="The note.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Add an investigator's note to a case."""
+    from nohaven.cases import add_note, current_actor
+
+    with Store.from_settings(settings_for(db)) as store:
+        add_note(store, case_id, text, current_actor())
+
+
+@cases_app.command("status")
+def cases_status(
+    case_id: Annotated[str, typer.Argument(help="The case.")],
+    status: Annotated[str, typer.Argument(help="open, submitted or closed.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Move a case to open, submitted or closed."""
+    from nohaven.cases import current_actor, set_status
+
+    with Store.from_settings(settings_for(db)) as store:
+        set_status(store, case_id, status, current_actor())
+
+
+@cases_app.command("list")
+def cases_list(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
+    """Every case: id, title, subjects and findings."""
+    from nohaven.cases import list_cases
+
+    with Store.from_settings(settings_for(db)) as store:
+        found = list_cases(store)
+    if as_json:
+        out.print_json(json.dumps([c.summary() for c in found], ensure_ascii=False))
+        return
+    for case in found:
+        out.print(_case_line(case), highlight=False)
+    err.print(f"{len(found)} cases", highlight=False)
+
+
+@cases_app.command("show")
+def cases_show(
+    case_id: Annotated[str, typer.Argument(help="The case.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """A case with its subjects, findings and notes, as JSON."""
+    from nohaven.cases import get_case
+
+    with Store.from_settings(settings_for(db)) as store:
+        case = get_case(store, case_id)
+    body = case.summary() | {"notes": case.notes, "created_by": case.created_by}
+    out.print_json(json.dumps(body, ensure_ascii=False, default=str))
+
+
+@app.command("dossier")
+def dossier(
+    target: Annotated[str, typer.Argument(help="CASE_ID, or 'verify' to check a dossier.")],
+    folder: Annotated[
+        Path | None, typer.Argument(help="With 'verify': the dossier folder.")
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Folder to write the dossier into.")
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Write a case's dossier (report.pdf, report.html, bundle.ftm.json, schedules,
+    manifest.json), or `nohaven dossier verify DIR`: exit 0 when every hash matches,
+    1 naming the first file that does not."""
+    from nohaven import cases
+
+    if target == "verify":
+        if folder is None:
+            raise NohavenError("usage: nohaven dossier verify DIR")
+        ok, bad = cases.verify_dossier(folder)
+        if not ok:
+            raise NohavenError(f"{folder / str(bad)}: does not match the manifest")
+        out.print(f"{folder}: every file matches the manifest", highlight=False)
+        return
+    if out_dir is None:
+        raise NohavenError("give --out DIR for the dossier")
+    cases.check_out_dir(out_dir)
+    with Store.from_settings(settings_for(db)) as store:
+        manifest = cases.write_dossier(store, target, out_dir, cases.current_actor())
+    for name in manifest["files"]:
+        out.print(str(out_dir / name), highlight=False)
+    err.print(f"dossier of {target} written to {out_dir}", highlight=False)
+
+
+@audit_app.command("verify")
+def audit_verify(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
+    """Recompute the audit log's hash chain; exit 1 at the first entry changed,
+    missing or out of order."""
+    from nohaven.cases import verify_audit
+
+    with Store.from_settings(settings_for(db)) as store:
+        verdict = verify_audit(store)
+    if as_json:
+        out.print_json(json.dumps(verdict.as_dict()))
+    if not verdict.ok:
+        raise NohavenError(f"audit log broken at entry {verdict.broken_at}: {verdict.reason}")
+    if not as_json:
+        out.print(f"audit log intact: {verdict.entries} entries, head {verdict.head}")
 
 
 def main() -> None:

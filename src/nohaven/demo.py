@@ -42,6 +42,7 @@ def run_demo(
         screened = _screen(store)
         traced = _trace(store, out)
         detected = _detect(store, out / "truth" / "schemes.csv")
+        dossier = _case(store, out, settings.db.parent / "dossier")
     totals = status["totals"]
     result = DemoResult(out, loaded)
     result.analyses.append(
@@ -55,6 +56,7 @@ def run_demo(
     result.analyses.append(screened)
     result.analyses.append(traced)
     result.analyses.append(detected)
+    result.analyses.append(dossier)
     return result
 
 
@@ -133,6 +135,59 @@ def _detect(store: Store, truth: Path) -> str:
         f"{found} of {len(planted)} planted schemes of these typologies found "
         "(`nohaven detect`)"
     )
+
+
+def _case(store: Store, world: Path, folder: Path) -> str:
+    """A case on the world's Kaiping-style embezzler: the branch president as subject,
+    his embezzled transfers to trace, the alerts they raised and his declaration
+    findings; then its dossier."""
+    import json
+
+    from nohaven import cases
+    from nohaven.declarations.check import check_declarations
+
+    with (world / "truth" / "schemes.csv").open(encoding="utf-8") as handle:
+        schemes = list(csv.DictReader(handle))
+    embezzled = sorted({r["scheme_id"] for r in schemes if r["typology"] == "embezzlement"})
+    if not embezzled:
+        return "case: the world plants no embezzlement to open a case on"
+    scheme = embezzled[0]
+    transfers = [r["transaction_id"] for r in schemes if r["scheme_id"] == scheme]
+    with (world / "truth" / "assets.csv").open(encoding="utf-8") as handle:
+        official = next(
+            r["official_id"] for r in csv.DictReader(handle) if r["source_scheme_id"] == scheme
+        )
+    per_unit = json.loads((world / "scenario.json").read_text(encoding="utf-8"))["fx_rates_cny"]
+    rates = [("2000-01-01", code, cny / per_unit["USD"]) for code, cny in per_unit.items()]
+    actor = "demo"
+    found = store.fetchone("SELECT case_id FROM cases WHERE title = ?", [_DEMO_CASE])
+    case_id = found[0] if found else cases.open_case(store, _DEMO_CASE, [official], actor)
+    cases.add_trace(
+        store,
+        case_id,
+        actor,
+        source_txs=transfers,
+        rates=rates,
+        label="Loans embezzled from the branch, followed abroad",
+    )
+    mine = set(transfers)
+    for (alert_id,) in store.fetchall(
+        "SELECT alert_id FROM alerts WHERE run_id = (SELECT max(run_id) FROM alerts) "
+        "AND len(list_intersect(transactions, ?)) > 0",
+        [sorted(mine)],
+    ):
+        cases.add_alert(store, case_id, alert_id, actor)
+    for finding in check_declarations(store, official=official):
+        cases.add_declaration_finding(store, case_id, finding.rule, official, actor)
+    manifest = cases.write_dossier(store, case_id, folder, actor)
+    case = cases.get_case(store, case_id)
+    return (
+        f"case: {case_id} on {official} with {len(case.findings)} findings; dossier "
+        f"({len(manifest['files'])} files) in {folder} (`nohaven dossier {case_id} --out DIR`)"
+    )
+
+
+_DEMO_CASE = "Kaiping-style embezzlement: the branch president's family abroad"
 
 
 def _trace(store: Store, world: Path) -> str:

@@ -19,20 +19,38 @@ _COLUMNS = "entity_id, schema, prop, value, original_value, dataset"
 def iter_entities(store: Store, dataset: str) -> Iterator[StatementEntity]:
     """Each entity of a dataset, merged across the files that mention it, in id order."""
     ftm_dataset = Dataset.make({"name": dataset, "title": dataset})
-    current: list[Statement] = []
     sql = (
         f"SELECT {_COLUMNS} FROM statements WHERE dataset = ? ORDER BY entity_id, source_id, record"
     )
-    for batch in store.fetch_batches(sql, [dataset]):
+    yield from _entities(store, sql, [dataset], ftm_dataset)
+
+
+def iter_entities_by_id(store: Store, entity_ids: list[str]) -> Iterator[StatementEntity]:
+    """Given entities whatever their datasets, each merged from all its statements."""
+    if not entity_ids:
+        return
+    sql = (
+        f"SELECT {_COLUMNS} FROM statements WHERE entity_id IN (SELECT unnest(?)) "
+        "ORDER BY entity_id, source_id, record"
+    )
+    yield from _entities(
+        store, sql, [entity_ids], Dataset.make({"name": "nohaven", "title": "nohaven"})
+    )
+
+
+def _entities(store: Store, sql: str, params: list, dataset: Dataset) -> Iterator[StatementEntity]:
+    """Entities from statements streamed in entity order."""
+    current: list[Statement] = []
+    for batch in store.fetch_batches(sql, params):
         for entity_id, schema, prop, value, original, ds in zip(
             *(batch.column(i).to_pylist() for i in range(batch.num_columns)), strict=True
         ):
             if current and current[0].entity_id != entity_id:
-                yield _assemble(ftm_dataset, current)
+                yield _assemble(dataset, current)
                 current = []
             current.append(Statement(entity_id, prop, schema, value, ds, original_value=original))
     if current:
-        yield _assemble(ftm_dataset, current)
+        yield _assemble(dataset, current)
 
 
 def _assemble(dataset: Dataset, statements: list[Statement]) -> StatementEntity:

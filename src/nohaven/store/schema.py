@@ -191,4 +191,64 @@ MIGRATIONS.append(
     )
 )
 
+# Case files and the audit log. The log is append-only and hash-chained: each entry's
+# hash covers the previous entry's hash, so any change, deletion or reordering shows.
+MIGRATIONS.append(
+    (
+        5,
+        [
+            """
+            CREATE TABLE cases (
+                case_id     VARCHAR PRIMARY KEY,
+                title       VARCHAR NOT NULL,
+                status      VARCHAR NOT NULL,
+                created_at  TIMESTAMP NOT NULL,
+                created_by  VARCHAR NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE case_subjects (
+                case_id    VARCHAR NOT NULL,
+                entity_id  VARCHAR NOT NULL,
+                role       VARCHAR NOT NULL,
+                added_at   TIMESTAMP NOT NULL,
+                added_by   VARCHAR NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE case_findings (
+                case_id     VARCHAR NOT NULL,
+                finding_id  VARCHAR NOT NULL,
+                kind        VARCHAR NOT NULL,
+                ref         JSON NOT NULL,
+                summary     VARCHAR NOT NULL,
+                details     JSON NOT NULL,
+                added_at    TIMESTAMP NOT NULL,
+                added_by    VARCHAR NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE case_notes (
+                case_id     VARCHAR NOT NULL,
+                text        VARCHAR NOT NULL,
+                author      VARCHAR NOT NULL,
+                created_at  TIMESTAMP NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE audit_log (
+                seq        BIGINT PRIMARY KEY,
+                logged_at  TIMESTAMP NOT NULL,
+                actor      VARCHAR NOT NULL,
+                action     VARCHAR NOT NULL,
+                object     VARCHAR NOT NULL,
+                payload    JSON NOT NULL,
+                prev_hash  VARCHAR NOT NULL,
+                hash       VARCHAR NOT NULL
+            )
+            """,
+        ],
+    )
+)
+
 LATEST_VERSION = MIGRATIONS[-1][0]

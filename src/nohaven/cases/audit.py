@@ -1,0 +1,127 @@
+"""The audit log: every action on a case, appended, each entry's hash covering the
+previous entry's, so that a change, a deletion or a reordering anywhere shows.
+
+Entries are written in the same transaction as the action they record. The hash of
+the newest entry is also kept in ``nohaven_meta`` (``audit_head``), so dropping the
+newest entries shows too; a dossier's manifest records the head at export, an anchor
+outside the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from nohaven.store import Store
+
+GENESIS = "0" * 64
+
+
+def current_actor() -> str:
+    """Who acts: ``NOHAVEN_USER``, else the operating-system user."""
+    return os.environ.get("NOHAVEN_USER") or getpass.getuser()
+
+
+def _hash(
+    seq: int, at: dt.datetime, actor: str, action: str, obj: str, payload: str, prev: str
+) -> str:
+    text = json.dumps(
+        [seq, at.isoformat(), actor, action, obj, payload, prev],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def append(store: Store, actor: str, action: str, obj: str, payload: dict[str, Any]) -> str:
+    """Add an entry (call inside the action's transaction); returns its hash."""
+    last = store.fetchone("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+    seq, prev = (int(last[0]) + 1, str(last[1])) if last else (1, GENESIS)
+    at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
+    digest = _hash(seq, at, actor, action, obj, text, prev)
+    store.execute(
+        "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [seq, at, actor, action, obj, text, prev, digest],
+    )
+    store.execute(
+        "INSERT OR REPLACE INTO nohaven_meta VALUES ('audit_head', ?)", [f"{seq}:{digest}"]
+    )
+    return digest
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What `nohaven audit verify` found: ok, entries checked, the head, and the first
+    entry that breaks the chain with why."""
+
+    ok: bool
+    entries: int
+    head: str | None
+    broken_at: int | None = None
+    reason: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "entries": self.entries,
+            "head": self.head,
+            "broken_at": self.broken_at,
+            "reason": self.reason,
+        }
+
+
+def verify(store: Store) -> Verdict:
+    """Recompute the chain from the first entry; stop at the first break."""
+    prev, expected, digest = GENESIS, 1, None
+    count = 0
+    for batch in store.fetch_batches(
+        "SELECT seq, logged_at, actor, action, object, payload, prev_hash, hash FROM audit_log "
+        "ORDER BY seq"
+    ):
+        for seq, at, actor, action, obj, payload, prev_hash, digest in zip(
+            *(batch.column(i).to_pylist() for i in range(batch.num_columns)), strict=True
+        ):
+            if seq != expected:
+                why = f"entry {expected} is missing" if seq > expected else "duplicate entry"
+                return Verdict(False, count, None, expected, why)
+            if prev_hash != prev:
+                return Verdict(False, count, None, seq, "does not follow the entry before it")
+            if _hash(seq, at, actor, action, obj, payload, prev_hash) != digest:
+                return Verdict(False, count, None, seq, "was changed after it was written")
+            prev, expected, count = digest, expected + 1, count + 1
+    head = store.fetchone("SELECT value FROM nohaven_meta WHERE key = 'audit_head'")
+    if head is not None and head[0] != f"{count}:{prev}":
+        return Verdict(
+            False, count, None, count + 1, f"the log ends at entry {count}, the head says {head[0]}"
+        )
+    if head is None and count:
+        return Verdict(False, count, None, count, "the head of the log is missing")
+    return Verdict(True, count, prev if count else None)
+
+
+def entries(store: Store, obj: str | None = None) -> list[dict[str, Any]]:
+    """The log (or one object's part of it) in order, for a dossier's audit trail."""
+    where, params = ("WHERE object = ?", [obj]) if obj is not None else ("", [])
+    rows = store.fetchall(
+        "SELECT seq, logged_at, actor, action, object, payload, hash FROM audit_log "
+        f"{where} ORDER BY seq",
+        params,
+    )
+    return [
+        {
+            "seq": seq,
+            "at": at,
+            "actor": actor,
+            "action": action,
+            "object": o,
+            "payload": json.loads(payload),
+            "hash": digest,
+        }
+        for seq, at, actor, action, o, payload, digest in rows
+    ]
