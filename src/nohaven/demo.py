@@ -138,8 +138,8 @@ def _detect(store: Store, truth: Path) -> str:
 
 
 def _case(store: Store, world: Path, folder: Path) -> str:
-    """A case on the world's Kaiping-style embezzler: the branch president as subject,
-    his embezzled transfers to trace, the alerts they raised and his declaration
+    """A case on the world's Kaiping-style embezzler: the branch president and his
+    family as subjects, his embezzled transfers to trace, the alerts they raised and his declaration
     findings; then its dossier."""
     import json
 
@@ -162,6 +162,13 @@ def _case(store: Store, world: Path, folder: Path) -> str:
     actor = "demo"
     found = store.fetchone("SELECT case_id FROM cases WHERE title = ?", [_DEMO_CASE])
     case_id = found[0] if found else cases.open_case(store, _DEMO_CASE, [official], actor)
+    for (relative,) in store.fetchall(
+        "SELECT DISTINCT r.value FROM statements p JOIN statements r "
+        "ON r.entity_id = p.entity_id AND r.prop = 'relative' "
+        "WHERE p.schema = 'Family' AND p.prop = 'person' AND p.value = ? ORDER BY 1",
+        [official],
+    ):
+        cases.add_subject(store, case_id, relative, "family", actor)
     cases.add_trace(
         store,
         case_id,

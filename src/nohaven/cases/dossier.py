@@ -17,6 +17,7 @@ import jinja2
 from nohaven import __version__
 from nohaven.cases import audit
 from nohaven.cases.evidence import Dossier, bundle_lines, gather
+from nohaven.cases.flows import band_path, flow_layout
 from nohaven.cases.pdf import write_pdf
 from nohaven.errors import NohavenError
 from nohaven.store import Store
@@ -132,6 +133,7 @@ def _traces(store: Store, dossier: Dossier, folder: Path) -> list[dict[str, Any]
                         "steps": steps,
                         "injected": _total(s["injected"] for s in contract["sources"].values()),
                         "destinations": _destinations(contract["accounts"], ref),
+                        "reached": _reached(contract["accounts"], ref),
                         "assets": [
                             {
                                 "asset": asset_id,
@@ -142,7 +144,7 @@ def _traces(store: Store, dossier: Dossier, folder: Path) -> list[dict[str, Any]
                             for asset_id, entry in contract.get("assets", {}).items()
                         ],
                         "gaps": len(contract["gaps"]),
-                        "flow": flow_summary(result, limit=12),
+                        "flow": flow_layout(flow_summary(result, limit=12)["links"]),
                     }
                 )
             finally:
@@ -152,6 +154,8 @@ def _traces(store: Store, dossier: Dossier, folder: Path) -> list[dict[str, Any]
                 "finding_id": finding["finding_id"],
                 "summary": finding["summary"],
                 "sources": ref["source_accounts"] + ref["source_txs"],
+                "source_accounts": ref["source_accounts"],
+                "source_txs": ref["source_txs"],
                 "currency": ledger.currency,
                 "rules": rules,
             }
@@ -161,6 +165,16 @@ def _traces(store: Store, dossier: Dossier, folder: Path) -> list[dict[str, Any]
 
 def _total(values: Any) -> str:
     return str(sum((Decimal(v) for v in values), Decimal("0.00")))
+
+
+def _reached(accounts: dict[str, Any], ref: dict[str, Any]) -> int:
+    """How many accounts, sources aside, hold traced money at the end."""
+    sources = set(ref["source_accounts"])
+    return sum(
+        1
+        for account, entry in accounts.items()
+        if account not in sources and any(Decimal(v) > 0 for v in entry["traced"].values())
+    )
 
 
 def _destinations(accounts: dict[str, Any], ref: dict[str, Any]) -> list[dict[str, str]]:
@@ -185,6 +199,7 @@ def render_html(dossier: Dossier) -> str:
     )
     environment.filters["bar"] = _bar_width
     environment.filters["money"] = money
+    environment.filters["band_path"] = band_path
     return environment.get_template("report.html").render(d=dossier, summary=summary(dossier))
 
 
@@ -224,12 +239,19 @@ def summary(dossier: Dossier) -> list[str]:
             reached = [a for a in rule["assets"] if Decimal(a["traced"]) > 0]
             lines.append(
                 f"Under {rule['rule'].upper()}, {trace['currency']} {money(rule['injected'])} "
-                f"traced from {len(trace['sources'])} source(s) reached "
-                f"{len(rule['destinations'])} account(s) and {len(reached)} asset(s)"
+                f"traced from {_sources_text(trace)} rests in {rule['reached']} account(s) "
+                f"and reached {len(reached)} asset(s)"
                 + (f", among them {reached[0]['label']}" if reached else "")
                 + "."
             )
     return lines
+
+
+def _sources_text(trace: dict[str, Any]) -> str:
+    accounts, transfers = len(trace["source_accounts"]), len(trace["source_txs"])
+    parts = [f"{accounts} account(s)"] if accounts else []
+    parts += [f"{transfers} transfer(s)"] if transfers else []
+    return " and ".join(parts)
 
 
 def _rules(dossier: Dossier) -> list[str]:

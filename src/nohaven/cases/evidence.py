@@ -13,6 +13,9 @@ from nohaven.cases import audit
 from nohaven.cases.records import Case, get_case
 from nohaven.store import Store
 
+# Pairs below this are not shown as identity evidence: such records are joined to the
+# others through stronger pairs.
+_SHOWN_PAIR = 0.5
 # How far ownership is followed through companies to what they hold.
 _CHAIN_DEPTH = 4
 
@@ -100,7 +103,7 @@ def _subject(store: Store, entity_id: str, role: str, cited: set[str]) -> Subjec
     cited.update(members)
     records = [_record(store, m) for m in members]
     records = [r for r in records if r is not None]
-    name = next((n for r in records for n, _ in r.names), entity_id)
+    name = _display_name([n for r in records for n, _ in r.names], entity_id)
     subject = Subject(
         entity_id=entity_id,
         canonical_id=canonical,
@@ -121,6 +124,16 @@ def _subject(store: Store, entity_id: str, role: str, cited: set[str]) -> Subjec
         )
     ]
     return subject
+
+
+def _display_name(names: list[str], fallback: str) -> str:
+    """The name a foreign reader can say, with the Han form beside it when there is
+    one: 李健善 (LI JIANSHAN)."""
+    han = next((n for n in names if any("\u4e00" <= c <= "\u9fff" for c in n)), None)
+    latin = next((n for n in names if n.isascii()), None)
+    if han and latin:
+        return f"{han} ({latin})"
+    return han or latin or (names[0] if names else fallback)
 
 
 def _record(store: Store, entity_id: str) -> Record | None:
@@ -165,8 +178,9 @@ def _links(store: Store, members: list[str], records: list[Record]) -> list[dict
     rows = store.fetchall(
         "SELECT left_id, right_id, match_probability, evidence FROM resolution_pairs "
         "WHERE left_id IN (SELECT unnest(?)) AND right_id IN (SELECT unnest(?)) "
+        "AND match_probability >= ? "
         "ORDER BY match_probability DESC, left_id, right_id LIMIT 40",
-        [members, members],
+        [members, members, _SHOWN_PAIR],
     )
     links = []
     for left, right, probability, evidence in rows:
@@ -273,6 +287,9 @@ def _describe(store: Store, entity_id: str) -> dict[str, Any]:
     info: dict[str, Any] = {"schema": rows[0][0] if rows else "Thing"}
     for _, prop, value in rows:
         info.setdefault(prop, value)
+    # Property is known by its address, anything else by its name.
+    first = ("address", "name") if info["schema"] == "RealEstate" else ("name", "address")
+    info["label"] = info.get(first[0]) or info.get(first[1]) or entity_id
     return info
 
 

@@ -16,7 +16,8 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.shapes import Drawing, Rect, String
+from reportlab.graphics.shapes import Path as Curve
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -107,6 +108,45 @@ def _chart(rules: list[dict[str, Any]], currency: str) -> Drawing | None:
     return drawing
 
 
+def _flow(flow: dict[str, Any], color: Any) -> Drawing | None:
+    """The flow diagram (see nohaven.cases.flows), scaled to the page."""
+    if not flow["nodes"]:
+        return None
+    scale = 170 * mm / (flow["width"] + 10)
+    height = flow["height"] * scale + 10
+    drawing = Drawing(170 * mm, height)
+
+    def y(value: float) -> float:  # the layout's y runs down, the PDF's up
+        return height - 5 - value * scale
+
+    for band in flow["bands"]:
+        x1, x2 = band["x1"] * scale, band["x2"] * scale
+        middle = (x1 + x2) / 2 if x2 > x1 else x1 + 40 * scale
+        path = Curve(strokeColor=color, strokeWidth=band["width"] * scale, fillColor=None)
+        path.strokeColor = colors.Color(color.red, color.green, color.blue, alpha=0.35)
+        path.moveTo(x1, y(band["y1"]))
+        path.curveTo(middle, y(band["y1"]), middle, y(band["y2"]), x2, y(band["y2"]))
+        drawing.add(path)
+    for node in flow["nodes"]:
+        top, bottom = y(node["y"]), y(node["y"] + node["h"])
+        drawing.add(
+            Rect(node["x"] * scale, bottom, 8 * scale, top - bottom, fillColor=colors.black)
+        )
+        drawing.add(
+            String(
+                node["x"] * scale + 10 * scale, (top + bottom) / 2 - 2, node["label"], fontSize=5.5
+            )
+        )
+    return drawing
+
+
+_RULE_COLOR = {
+    "libr": colors.HexColor("#1f4e79"),
+    "fifo": colors.HexColor("#c55a11"),
+    "prorata": colors.HexColor("#548235"),
+}
+
+
 def write_pdf(dossier: Dossier, path: Path) -> None:
     """Render the report to ``path``."""
     from nohaven.cases.dossier import money, summary
@@ -147,7 +187,13 @@ def write_pdf(dossier: Dossier, path: Path) -> None:
         )
         if subject.links:
             story.append(Spacer(1, 2 * mm))
-            story.append(_p("Why these records are one person: scored pairs", _SMALL))
+            story.append(
+                _p(
+                    "Why these records are one person: the scored pairs (probability 0.5 "
+                    "or more; records not paired here are joined through the others)",
+                    _SMALL,
+                )
+            )
             story.append(
                 _table(
                     ["pair", "probability", "evidence", "name match (romanisation)"],
@@ -179,18 +225,19 @@ def write_pdf(dossier: Dossier, path: Path) -> None:
             story.append(Spacer(1, 2 * mm))
             story.append(
                 _table(
-                    ["how it is held", "asset", "value", "share", "since"],
+                    ["how it is held", "kind", "asset", "value", "share", "since"],
                     [
                         [
                             " → ".join(h["chain"]),
-                            h.get("address") or h.get("name") or h["asset"],
+                            h["schema"],
+                            h["label"],
                             f"{h.get('amount', '')} {h.get('currency', '')}".strip(),
                             h["percentage"],
                             h["since"],
                         ]
                         for h in subject.holdings
                     ],
-                    [62, 55, 28, 15, 20],
+                    [52, 20, 50, 25, 13, 20],
                 )
             )
         if subject.accounts:
@@ -208,7 +255,15 @@ def write_pdf(dossier: Dossier, path: Path) -> None:
         story.append(_p("No trace was asked for in this case."))
     for trace in dossier.traces:
         story.append(_p(trace["summary"], _H3))
-        story.append(_p(f"Sources: {', '.join(trace['sources'])}", _SMALL))
+        shown = ", ".join(trace["sources"][:20])
+        more = len(trace["sources"]) - 20
+        story.append(
+            _p(
+                f"Sources ({len(trace['sources'])}): {shown}"
+                + (f" and {more} more (all in the schedules)" if more > 0 else ""),
+                _SMALL,
+            )
+        )
         chart = _chart(trace["rules"], trace["currency"])
         if chart is not None:
             story.append(chart)
@@ -238,6 +293,18 @@ def write_pdf(dossier: Dossier, path: Path) -> None:
                         ],
                         [80, 60, 40],
                     )
+                )
+            flow = _flow(rule["flow"], _RULE_COLOR.get(rule["rule"], colors.grey))
+            if flow is not None:
+                block.insert(2, flow)
+                block.insert(
+                    3,
+                    _p(
+                        "Where the traced money flowed: the largest flows between accounts, "
+                        "from the first payers (left) hop by hop; each band is as wide as "
+                        "the traced money it carried.",
+                        _SMALL,
+                    ),
                 )
             story.append(KeepTogether(block))
             story.append(Spacer(1, 2 * mm))

@@ -71,11 +71,16 @@ def open_case(store: Store, title: str, subjects: list[str], actor: str) -> str:
 
 
 def add_subject(store: Store, case_id: str, entity_id: str, role: str, actor: str) -> None:
-    """Another person or company the case is about (a relative, a company used)."""
+    """Another person or company the case is about (a relative, a company used);
+    one already in the case is left as it is."""
     _check_case(store, case_id)
     _check_entity(store, entity_id)
     if role not in ROLES:
         raise NohavenError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    if store.fetchone(
+        "SELECT 1 FROM case_subjects WHERE case_id = ? AND entity_id = ?", [case_id, entity_id]
+    ):
+        return
     with store.transaction():
         store.execute(
             "INSERT INTO case_subjects VALUES (?, ?, ?, ?, ?)",
