@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Hashable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -35,19 +36,31 @@ class Alert:
         return {"alert_id": self.alert_id, **asdict(self)}
 
 
+def components(links: Iterable[tuple[Hashable, Hashable]]) -> list[list[Hashable]]:
+    """Connected groups of the items the links join (union-find over the few linked
+    candidates detectors return, never over a ledger's edges), in first-seen order."""
+    parent: dict[Hashable, Hashable] = {}
+
+    def find(x: Hashable) -> Hashable:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in links:
+        parent[find(a)] = find(b)
+    groups: dict[Hashable, list[Hashable]] = {}
+    for item in parent:
+        groups.setdefault(find(item), []).append(item)
+    return list(groups.values())
+
+
 def merge_overlapping(alerts: list[Alert]) -> list[Alert]:
     """Alerts of one typology that are largely the same evidence become one (a scheme
     seen from several accounts or windows is one alert): two merge when they share at
     least half of the smaller one's transactions. A single shared transfer does not
     chain unrelated alerts together. The highest score and all evidence are kept."""
-    parent = list(range(len(alerts)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     holders: dict[tuple[str, str], list[int]] = {}
     for i, alert in enumerate(alerts):
         for tx in set(alert.transactions):
@@ -57,15 +70,14 @@ def merge_overlapping(alerts: list[Alert]) -> list[Alert]:
         for k, i in enumerate(owners):
             for j in owners[k + 1 :]:
                 shared[(i, j)] += 1
+    links = [(i, i) for i in range(len(alerts))]
     for (i, j), n in shared.items():
         smaller = min(len(set(alerts[i].transactions)), len(set(alerts[j].transactions)))
         if n * 2 >= smaller:
-            parent[find(i)] = find(j)
-    groups: dict[int, list[Alert]] = {}
-    for i, alert in enumerate(alerts):
-        groups.setdefault(find(i), []).append(alert)
+            links.append((i, j))
+    groups = [[alerts[i] for i in sorted(group)] for group in components(links)]  # type: ignore[type-var]
     merged = []
-    for members in groups.values():
+    for members in groups:
         if len(members) == 1:
             merged.append(members[0])
             continue

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from nohaven.detect.alerts import Alert
+from nohaven.detect.alerts import Alert, components
 from nohaven.detect.data import DetectData, numbered_runs
 
 
@@ -271,22 +271,9 @@ def detect_stacks(data: DetectData, episodes: pa.Table, config: RelayConfig) -> 
         row["episode"]: row
         for row in episodes.filter(pc.is_in(episodes["episode"], linked)).to_pylist()
     }
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in links:
-        parent[find(a)] = find(b)
-    groups: dict[int, list[dict]] = {}
-    for episode in parent:
-        groups.setdefault(find(episode), []).append(by_episode[episode])
+    groups = [[by_episode[episode] for episode in group] for group in components(links)]
     alerts = []
-    for rows in groups.values():
+    for rows in groups:
         layer = sorted({r["account"] for r in rows})
         sources = sorted({s for r in rows for s in r["sources"]} - set(layer))
         targets = sorted({t for r in rows for t in r["targets"]} - set(layer))
