@@ -19,7 +19,15 @@ $(STAMP): requirements.lock pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q --no-deps -e .
 	touch $(STAMP)
 
-install: $(STAMP)
+VENDOR := src/nohaven/web/static/vendor/.fetched-$(shell cksum < src/nohaven/web/vendor.json | cut -d' ' -f1)
+
+# The UI's front-end packages, from the npm registry (checked against pinned hashes).
+$(VENDOR): src/nohaven/web/vendor.json | $(STAMP)
+	rm -f src/nohaven/web/static/vendor/.fetched-*
+	$(BIN)/python -m nohaven.web.vendor
+	touch $(VENDOR)
+
+install: $(STAMP) $(VENDOR)
 
 ## demo: set up, generate the demo world, load it, run every analysis, serve on :8000
 demo: install

@@ -774,8 +774,14 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     db: DbOption = DEFAULT_DB,
+    rates: Annotated[
+        Path | None,
+        typer.Option(help="Rates CSV (date,currency,rate_to_usd) for the tracing view."),
+    ] = None,
 ) -> None:
     """Run the web app and API."""
+    import dataclasses
+
     import uvicorn
 
     from nohaven.web import create_app
@@ -783,7 +789,10 @@ def serve(
     # Open the store once here, so a locked or newer database is one clear message
     # rather than a failed start-up inside the server.
     Store.from_settings(settings_for(db)).close()
-    web_app = create_app(settings_for(db))
+    settings = settings_for(db)
+    if rates is not None:
+        settings = dataclasses.replace(settings, rates=rates)
+    web_app = create_app(settings)
     out.print(f"nohaven is serving {db} on http://{host}:{port}", highlight=False)
     uvicorn.run(web_app, host=host, port=port, log_level="warning")
 
@@ -816,7 +825,7 @@ def demo(
     for line in result.analyses:
         out.print(line, highlight=False)
     if serve_after:
-        serve(host=host, port=port, db=db)
+        serve(host=host, port=port, db=db, rates=result.rates)
 
 
 # -- cases, dossiers and the audit log -------------------------------------------------

@@ -18,6 +18,7 @@ class DemoResult:
     world: Path
     loaded: list[LoadResult]
     analyses: list[str] = field(default_factory=list)
+    rates: Path | None = None  # the world's exchange rates, for the UI's tracing view
 
 
 def run_demo(
@@ -44,7 +45,7 @@ def run_demo(
         detected = _detect(store, out / "truth" / "schemes.csv")
         dossier = _case(store, out, settings.db.parent / "dossier")
     totals = status["totals"]
-    result = DemoResult(out, loaded)
+    result = DemoResult(out, loaded, rates=_write_rates(out, settings.db.parent / "rates.csv"))
     result.analyses.append(
         f"store: {len(status['datasets'])} datasets, {totals['statements']:,} statements, "
         f"{totals['ledger']:,} transactions, {totals['accounts']:,} accounts, "
@@ -135,6 +136,18 @@ def _detect(store: Store, truth: Path) -> str:
         f"{found} of {len(planted)} planted schemes of these typologies found "
         "(`nohaven detect`)"
     )
+
+
+def _write_rates(world: Path, path: Path) -> Path:
+    """The world's fixed exchange rates as a rates CSV (date,currency,rate_to_usd)."""
+    import json
+
+    per_unit = json.loads((world / "scenario.json").read_text(encoding="utf-8"))["fx_rates_cny"]
+    lines = ["date,currency,rate_to_usd"] + [
+        f"2000-01-01,{code},{cny / per_unit['USD']}" for code, cny in sorted(per_unit.items())
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 def _case(store: Store, world: Path, folder: Path) -> str:

@@ -23,6 +23,12 @@ class Settings:
 
     db: Path = field(default_factory=_env_db)
     memory_limit: str = field(default_factory=lambda: os.environ.get("NOHAVEN_MEMORY_LIMIT", "1GB"))
+    # Exchange rates (date,currency,rate_to_usd) the UI's tracing view starts from.
+    rates: Path | None = field(
+        default_factory=lambda: (
+            Path(os.environ["NOHAVEN_RATES"]) if os.environ.get("NOHAVEN_RATES") else None
+        )
+    )
     threads: int | None = field(
         default_factory=lambda: (
             int(os.environ["NOHAVEN_THREADS"]) if os.environ.get("NOHAVEN_THREADS") else None

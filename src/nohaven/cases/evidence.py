@@ -68,7 +68,7 @@ def gather(store: Store, case_id: str) -> Dossier:
     which also writes their schedules)."""
     case = get_case(store, case_id)
     cited: set[str] = set()
-    subjects = [_subject(store, s["entity_id"], s["role"], cited) for s in case.subjects]
+    subjects = [subject_evidence(store, s["entity_id"], s["role"], cited) for s in case.subjects]
     findings = {
         kind: [f for f in case.findings if f["kind"] == kind] for kind in ("alert", "declaration")
     }
@@ -87,7 +87,9 @@ def gather(store: Store, case_id: str) -> Dossier:
     )
 
 
-def _subject(store: Store, entity_id: str, role: str, cited: set[str]) -> Subject:
+def subject_evidence(store: Store, entity_id: str, role: str, cited: set[str]) -> Subject:
+    """A person or company with its records, the pairs that joined them, family,
+    holdings and accounts (what a dossier and an entity page show)."""
     row = store.fetchone(
         "SELECT canonical_id FROM clusters WHERE entity_id = ? OR canonical_id = ? LIMIT 1",
         [entity_id, entity_id],

@@ -17,6 +17,7 @@ from nohaven.web.routes import (
     declarations,
     detection,
     health,
+    pages,
     resolution,
     screening,
     status,
@@ -54,5 +55,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(declarations.router)
     app.include_router(tracing.router)
     app.include_router(detection.router)
+    app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app
