@@ -4,10 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 DEMO_SERVE ?= 1
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo test lint format lock bench-load clean
+.PHONY: install demo test lint format lock bench-load clean browser screenshots
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -33,11 +34,23 @@ install: $(STAMP) $(VENDOR)
 demo: install
 	$(BIN)/nohaven demo --host $(HOST) --port $(PORT) $(if $(filter 0,$(DEMO_SERVE)),--no-serve,--serve)
 
-## test: lint, format check and the whole test suite
-test: install
+# The browser tests drive Debian's Chromium; install it (and its driver) when missing.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		echo "installing chromium and chromium-driver (Debian packages) for the browser tests"; \
+		$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium chromium-driver; \
+	fi
+
+## test: lint, format check and the whole test suite (browser tests in Chromium included)
+test: install browser
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/python -m pytest -q
+
+## screenshots: the UI's pages, from the browser tests, into docs/screenshots/
+screenshots: install browser
+	@fc-list | grep -qi "noto sans cjk" || { $(SUDO) apt-get install -y -q fonts-noto-cjk || true; }
+	NOHAVEN_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/web/test_ui_browser.py
 
 format: install
 	$(BIN)/ruff format src tests bench

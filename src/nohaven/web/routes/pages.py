@@ -8,10 +8,12 @@ import io
 import shutil
 import tempfile
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -210,10 +212,10 @@ def trace_run(
 ) -> HTMLResponse:
     """The rules' results side by side: a flow diagram and destinations for each."""
     from nohaven.cases.flows import band_path, flow_layout
-    from nohaven.trace.assets import store_asset_links, watched
+    from nohaven.trace.assets import watched
     from nohaven.trace.engine import RULE_TEXT, Rule, run_trace
-    from nohaven.trace.ledger import read_store_ledger
-    from nohaven.trace.report import flow_summary, to_contract
+    from nohaven.trace.report import asset_destinations, flow_summary
+    from nohaven.web.routes.tracing import RateIn, TraceIn, ledger_cache
 
     templates.env.filters["band_path"] = band_path
     names = [s.strip() for s in sources.replace(",", "\n").splitlines() if s.strip()]
@@ -222,46 +224,62 @@ def trace_run(
     try:
         parsed = _parse_rates(rates)
         with request.app.state.store.reader() as reader:
-            ledger = read_store_ledger(reader, rates=parsed or None)
-            links = store_asset_links(reader, ledger)
-            accounts = set(ledger.accounts.to_pylist())
-            source_accounts = [n for n in names if n in accounts]
-            source_txs = [n for n in names if n not in accounts]
-            shown = []
-            for rule in [Rule(r) for r in rules if r in {x.value for x in Rule}]:
+            ledger, links = ledger_cache(request).get(
+                reader,
+                TraceIn(
+                    rule="libr",
+                    source_accounts=names[:1],
+                    rates=[
+                        RateIn(date=r.day, currency=r.currency, rate_to_usd=r.rate_to_usd)
+                        for r in parsed
+                    ]
+                    or None,
+                ),
+            )
+            known = ledger.indices_of(names)
+            source_accounts = [n for n in names if n in known]
+            source_txs = [n for n in names if n not in known]
+            # Which transfers keep their detail (purchases of property) depends on the
+            # prepared ledger only: worked out once per ledger, not per request.
+            memo = request.app.state.__dict__.setdefault("watched", {})
+            if memo.get("ledger") is not ledger:
+                memo.update(ledger=ledger, keep=watched(ledger, links))
+            keep = memo["keep"]
+            chosen = [Rule(r) for r in rules if r in {x.value for x in Rule}]
+
+            def one(rule: Rule) -> dict[str, Any]:
                 result = run_trace(
                     ledger,
                     rule,
                     source_accounts=source_accounts,
                     source_txs=source_txs,
-                    detail=watched(ledger, links),
+                    detail=keep,
                     schedule=False,
                 )
                 try:
-                    contract = to_contract(result, links, transfers=False)
-                    held = sorted(
-                        (
-                            (a, sum(Decimal(v) for v in e["traced"].values()))
-                            for a, e in contract["accounts"].items()
-                            if a not in source_accounts
-                        ),
-                        key=lambda x: -x[1],
-                    )
-                    shown.append(
-                        {
-                            "rule": rule.value,
-                            "text": RULE_TEXT[rule],
-                            "injected": sum(
-                                (Decimal(s["injected"]) for s in contract["sources"].values()),
-                                Decimal(0),
-                            ),
-                            "held": [(a, v) for a, v in held if v > 0][:10],
-                            "assets": contract.get("assets", {}),
-                            "flow": flow_layout(flow_summary(result, limit=12)["links"]),
-                        }
-                    )
+                    held = result.holdings.by_account(len(ledger.accounts))
+                    for index in ledger.indices_of(source_accounts).values():
+                        held[index] = 0
+                    top = np.argsort(-held, kind="stable")[:10]
+                    names_of = ledger.accounts
+                    return {
+                        "rule": rule.value,
+                        "text": RULE_TEXT[rule],
+                        "injected": Decimal(int(result.injected.sum())) / 100,
+                        "held": [
+                            (names_of[int(i)].as_py(), Decimal(int(held[i])) / 100)
+                            for i in top
+                            if held[i] > 0
+                        ],
+                        "assets": asset_destinations(result, links),
+                        "flow": flow_layout(flow_summary(result, limit=12)["links"]),
+                    }
                 finally:
                     result.transfers.close()
+
+            # The rules run side by side: the kernels release the GIL.
+            with ThreadPoolExecutor(max_workers=len(chosen) or 1) as pool:
+                shown = list(pool.map(one, chosen))
     except (NohavenError, ValueError) as exc:
         return _fragment(request, str(exc))
     return _page(

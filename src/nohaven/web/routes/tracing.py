@@ -68,6 +68,18 @@ class _LedgerCache:
             return self._ledger
 
 
+def ledger_cache(request: Request) -> _LedgerCache:
+    """The app's prepared-ledger cache, shared by the API and the tracing page."""
+    state = request.app.state
+    with _CACHE_LOCK:
+        if not hasattr(state, "trace_cache"):
+            state.trace_cache = _LedgerCache()
+    return state.trace_cache
+
+
+_CACHE_LOCK = threading.Lock()
+
+
 @router.post("/trace", responses=errors(400, 404))
 def trace_funds(request: Request, body: TraceIn) -> dict[str, Any]:
     """Trace money from source accounts or transactions through the store's ledger under
@@ -76,11 +88,9 @@ def trace_funds(request: Request, body: TraceIn) -> dict[str, Any]:
     if not body.source_accounts and not body.source_txs:
         raise HTTPException(status_code=400, detail="give source_accounts or source_txs")
     state = request.app.state
-    if not hasattr(state, "trace_cache"):
-        state.trace_cache = _LedgerCache()
     with state.store.reader() as reader:
         try:
-            ledger, links = state.trace_cache.get(reader, body)
+            ledger, links = ledger_cache(request).get(reader, body)
             result = run_trace(
                 ledger,
                 Rule(body.rule),
