@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 import zipfile
 from collections.abc import Iterator
@@ -198,6 +199,18 @@ def test_a_trace_compares_the_rules_in_flow_diagrams(browser, site, tmp_path) ->
     assert len(browser.find_elements(By.CSS_SELECTOR, "svg.sankey")) == 3
     assert "traced" in browser.find_element(By.ID, "trace-result").text
     shot(browser, "trace", tmp_path)
+    # The schedule behind each figure is a download away.
+    form = urllib.parse.urlencode(
+        {
+            "sources": site["account"],
+            "rates": browser.find_element(By.ID, "rates").get_attribute("value"),
+            "rule": "fifo",
+        }
+    ).encode()
+    with urllib.request.urlopen(f"{site['base']}/trace/schedule", data=form) as response:
+        rows = list(csv.reader(response.read().decode().splitlines()))
+    assert rows[0][:3] == ["step", "timestamp", "transaction"] and len(rows) > 2
+    assert len(browser.find_elements(By.CSS_SELECTOR, "button.schedule")) == 3
 
 
 def test_a_review_pair_is_judged_from_the_keyboard(browser, site, tmp_path) -> None:
@@ -242,6 +255,30 @@ def test_a_case_exports_its_dossier(browser, site, tmp_path) -> None:
         manifest = json.loads(archive.read(f"{site['case']}/manifest.json"))
     assert {"report.pdf", "report.html", "bundle.ftm.json", "manifest.json"} <= names
     assert manifest["case_id"] == site["case"]
+
+
+def test_pages_fit_a_tablet_and_work_from_the_keyboard(browser, site) -> None:
+    browser.set_window_size(820, 1100)
+    try:
+        for page in ("", "search?q=Cheung", f"entity/{site['official']}", "trace", "alerts"):
+            browser.get(f"{site['base']}/{page}")
+            wait(browser, ready.presence_of_element_located((By.TAG_NAME, "h1")))
+            overflow = browser.execute_script(
+                "return document.documentElement.scrollWidth - window.innerWidth"
+            )
+            assert overflow <= 0, (page, overflow)
+        # Tab from the top reaches the skip link first, then the navigation.
+        browser.get(f"{site['base']}/")
+        body = browser.find_element(By.TAG_NAME, "body")
+        body.send_keys("\ue004")  # Tab
+        assert browser.switch_to.active_element.get_attribute("class") == "skip"
+        for control in browser.find_elements(By.CSS_SELECTOR, "input, select, textarea"):
+            labelled = control.get_attribute("id") and browser.find_elements(
+                By.CSS_SELECTOR, f"label[for='{control.get_attribute('id')}']"
+            )
+            assert labelled or control.get_attribute("type") == "hidden", control
+    finally:
+        browser.set_window_size(1280, 800)
 
 
 @pytest.mark.parametrize("page", ["alerts", "findings", "passport", ""])

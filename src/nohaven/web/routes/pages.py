@@ -283,7 +283,67 @@ def trace_run(
     except (NohavenError, ValueError) as exc:
         return _fragment(request, str(exc))
     return _page(
-        request, "trace_result.html", results=shown, currency=ledger.currency, sources=names
+        request,
+        "trace_result.html",
+        results=shown,
+        currency=ledger.currency,
+        sources=names,
+        rates=rates,
+    )
+
+
+@router.post("/trace/schedule")
+def trace_schedule(
+    request: Request,
+    sources: str = Form(max_length=100_000),
+    rates: str = Form(default="", max_length=2_000_000),
+    rule: str = Form(pattern="^(libr|fifo|prorata)$"),
+) -> Response:
+    """One rule's tracing schedule as CSV: every step with balance and traced balance."""
+    import csv
+
+    from nohaven.trace.engine import Rule, run_trace
+    from nohaven.trace.report import SCHEDULE_COLUMNS, schedule_rows
+    from nohaven.web.routes.tracing import RateIn, TraceIn, ledger_cache
+
+    names = [s.strip() for s in sources.replace(",", "\n").splitlines() if s.strip()]
+    try:
+        parsed = _parse_rates(rates)
+        with request.app.state.store.reader() as reader:
+            ledger, _ = ledger_cache(request).get(
+                reader,
+                TraceIn(
+                    rule=rule,
+                    source_accounts=names[:1],
+                    rates=[
+                        RateIn(date=r.day, currency=r.currency, rate_to_usd=r.rate_to_usd)
+                        for r in parsed
+                    ]
+                    or None,
+                ),
+            )
+            known = ledger.indices_of(names)
+            result = run_trace(
+                ledger,
+                Rule(rule),
+                source_accounts=[n for n in names if n in known],
+                source_txs=[n for n in names if n not in known],
+                detail=False,
+                schedule=True,
+            )
+    except (NohavenError, ValueError) as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from None
+    try:
+        text = io.StringIO()
+        writer = csv.writer(text)
+        writer.writerow(SCHEDULE_COLUMNS)
+        writer.writerows(schedule_rows(result))
+    finally:
+        result.transfers.close()
+    return Response(
+        text.getvalue(),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="schedule-{rule}.csv"'},
     )
 
 
