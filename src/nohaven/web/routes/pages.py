@@ -62,6 +62,7 @@ def entity_page(request: Request, entity_id: str) -> HTMLResponse:
     """Everything about one person or company, each value with its source."""
     from nohaven.cases.evidence import subject_evidence
     from nohaven.detect import stored_alerts
+    from nohaven.names import compare_names
     from nohaven.names.forms import name_forms
 
     with request.app.state.store.reader() as reader:
@@ -79,6 +80,13 @@ def entity_page(request: Request, entity_id: str) -> HTMLResponse:
             for name, _ in r.names
             if any("\u4e00" <= c <= "\u9fff" for c in name)
         }
+        han = next(iter(forms), None)
+        systems = {
+            name: sorted(compare_names(han, name).systems)
+            for r in subject.records
+            for name, _ in r.names
+            if han and name.isascii()
+        }
         filings = reader.fetchall(
             "SELECT declaration_id, filing_date, kind, version FROM declarations "
             "WHERE official_id IN (SELECT unnest(?)) ORDER BY filing_date DESC, version DESC",
@@ -94,6 +102,7 @@ def entity_page(request: Request, entity_id: str) -> HTMLResponse:
         "entity.html",
         s=subject,
         forms=forms,
+        systems=systems,
         filings=filings,
         alerts=alerts[:50],
         findings=findings,
