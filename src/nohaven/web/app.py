@@ -34,9 +34,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.store = Store.from_settings(settings)
         app.state.screening = ScreeningService(app.state.store)
         app.state.screening.warm()
+        warming = None
+        if settings.rates is not None and settings.rates.exists():
+            warming = tracing.warm_ledger(app, settings.rates.read_text(encoding="utf-8"))
         try:
             yield
         finally:
+            if warming is not None:
+                warming.join()
             app.state.screening.close()
             app.state.store.close()
 

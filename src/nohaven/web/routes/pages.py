@@ -231,7 +231,7 @@ def trace_run(
     if not names:
         return _fragment(request, "Give at least one source account or transfer id.")
     try:
-        parsed = _parse_rates(rates)
+        parsed = parse_rates(rates)
         with request.app.state.store.reader() as reader:
             ledger, links = ledger_cache(request).get(
                 reader,
@@ -317,7 +317,7 @@ def trace_schedule(
 
     names = [s.strip() for s in sources.replace(",", "\n").splitlines() if s.strip()]
     try:
-        parsed = _parse_rates(rates)
+        parsed = parse_rates(rates)
         with request.app.state.store.reader() as reader:
             ledger, _ = ledger_cache(request).get(
                 reader,
@@ -356,7 +356,8 @@ def trace_schedule(
     )
 
 
-def _parse_rates(text: str) -> list[Any]:
+def parse_rates(text: str) -> list[Any]:
+    """Rates pasted as CSV lines (date,currency,rate_to_usd; a header is skipped)."""
     import datetime as dt
 
     from nohaven.ingest.rates import Rate

@@ -70,14 +70,46 @@ class _LedgerCache:
 
 def ledger_cache(request: Request) -> _LedgerCache:
     """The app's prepared-ledger cache, shared by the API and the tracing page."""
-    state = request.app.state
+    return _cache_of(request.app.state)
+
+
+_CACHE_LOCK = threading.Lock()
+
+
+def warm_ledger(app: Any, rates_text: str) -> threading.Thread:
+    """Prepare the store's ledger with the server's rates in the background, so the
+    first trace a user asks for is as quick as the next ones."""
+    from nohaven.web.routes.pages import parse_rates
+
+    def prepare() -> None:
+        try:
+            rates = [
+                RateIn(date=r.day, currency=r.currency, rate_to_usd=r.rate_to_usd)
+                for r in parse_rates(rates_text)
+            ]
+            with app.state.store.reader() as reader:
+                first = reader.fetchone("SELECT from_account FROM ledger LIMIT 1")
+                if first is None:
+                    return
+                body = TraceIn(rule="libr", source_accounts=[first[0]], rates=rates or None)
+                ledger, links = _cache_of(app.state).get(reader, body)
+            keep = watched(ledger, links)
+            app.state.__dict__["watched"] = {"ledger": ledger, "keep": keep}
+            for rule in Rule:  # loads each rule's compiled kernels
+                run_trace(ledger, rule, source_accounts=[first[0]], detail=keep).transfers.close()
+        except (NohavenError, ValueError):
+            pass  # the page reports the same problem when a user traces
+
+    thread = threading.Thread(target=prepare, name="nohaven-trace-warm", daemon=True)
+    thread.start()
+    return thread
+
+
+def _cache_of(state: Any) -> _LedgerCache:
     with _CACHE_LOCK:
         if not hasattr(state, "trace_cache"):
             state.trace_cache = _LedgerCache()
     return state.trace_cache
-
-
-_CACHE_LOCK = threading.Lock()
 
 
 @router.post("/trace", responses=errors(400, 404))
