@@ -161,6 +161,11 @@ def test_a_cantonese_spelling_finds_the_han_named_official(browser, site, tmp_pa
     for section in ("Romanisations", "Family", "Assets and how they are held", "Accounts"):
         assert section in page
     assert "hk_cantonese" in page and cantonese in page
+    # Family ties carry the file and record they come from, like every other value.
+    family = browser.find_elements(
+        By.XPATH, "//h2[.='Family']/following-sibling::table[1]//tbody/tr/td[4]"
+    )
+    assert family and all("(record " in cell.text for cell in family)
     # Each romanised name in the records says which system it is written in.
     systems = browser.find_elements(By.CSS_SELECTOR, "td .tag[title='romanisation system']")
     assert systems and all(t.text for t in systems)

@@ -118,10 +118,11 @@ def subject_evidence(store: Store, entity_id: str, role: str, cited: set[str]) -
     subject.family = _family(store, members, cited)
     subject.holdings = _holdings(store, members, cited)
     subject.accounts = [
-        {"account": a, "bank": b, "country": c, "kind": k}
-        for a, b, c, k in store.fetchall(
-            "SELECT DISTINCT account, bank, country, kind FROM accounts "
-            "WHERE holder IN (SELECT unnest(?)) ORDER BY account",
+        {"account": a, "bank": b, "country": c, "kind": k, "source": p}
+        for a, b, c, k, p in store.fetchall(
+            "SELECT DISTINCT a.account, a.bank, a.country, a.kind, s.path FROM accounts a "
+            "JOIN sources s USING (source_id) "
+            "WHERE a.holder IN (SELECT unnest(?)) ORDER BY a.account",
             [[*members, canonical]],
         )
     ]
@@ -206,8 +207,10 @@ def _links(store: Store, members: list[str], records: list[Record]) -> list[dict
 def _family(store: Store, members: list[str], cited: set[str]) -> list[dict[str, Any]]:
     rows = store.fetchall(
         """
-        SELECT f.entity_id, p.value AS person, r.value AS relative, k.value AS relationship
+        SELECT f.entity_id, p.value AS person, r.value AS relative, k.value AS relationship,
+               src.path || ' (record ' || f.record || ')' AS source
         FROM statements f
+        JOIN sources src ON src.source_id = f.source_id
         JOIN statements p ON p.entity_id = f.entity_id AND p.prop = 'person'
         JOIN statements r ON r.entity_id = f.entity_id AND r.prop = 'relative'
         LEFT JOIN statements k ON k.entity_id = f.entity_id AND k.prop = 'relationship'
@@ -219,7 +222,7 @@ def _family(store: Store, members: list[str], cited: set[str]) -> list[dict[str,
     )
     family = []
     inside = set(members)
-    for link_id, person, relative, relationship in rows:
+    for link_id, person, relative, relationship, source in rows:
         other = relative if person in inside else person
         cited.update((link_id, other))
         family.append(
@@ -229,6 +232,7 @@ def _family(store: Store, members: list[str], cited: set[str]) -> list[dict[str,
                 "name": _name(store, other),
                 "relationship": relationship or "relative",
                 "direction": "of the subject" if person in inside else "the subject is theirs",
+                "source": source,
             }
         )
     return family
@@ -246,8 +250,10 @@ def _holdings(store: Store, members: list[str], cited: set[str]) -> list[dict[st
         rows = store.fetchall(
             """
             SELECT o.entity_id, ow.value AS owner, a.value AS asset,
-                   max(pct.value) AS percentage, max(st.value) AS since
+                   max(pct.value) AS percentage, max(st.value) AS since,
+                   min(src.path || ' (record ' || o.record || ')') AS source
             FROM statements o
+            JOIN sources src ON src.source_id = o.source_id
             JOIN statements ow ON ow.entity_id = o.entity_id AND ow.prop = 'owner'
             JOIN statements a ON a.entity_id = o.entity_id AND a.prop = 'asset'
             LEFT JOIN statements pct ON pct.entity_id = o.entity_id AND pct.prop = 'percentage'
@@ -259,7 +265,7 @@ def _holdings(store: Store, members: list[str], cited: set[str]) -> list[dict[st
         )
         paths = dict(frontier)
         frontier = []
-        for link_id, owner, asset, percentage, since in rows:
+        for link_id, owner, asset, percentage, since, source in rows:
             cited.update((link_id, asset))
             chain = [*paths[owner], asset]
             described = _describe(store, asset)
@@ -270,6 +276,7 @@ def _holdings(store: Store, members: list[str], cited: set[str]) -> list[dict[st
                     "through": len(chain) - 2,
                     "percentage": percentage,
                     "since": since,
+                    "source": source,
                     **described,
                 }
             )
