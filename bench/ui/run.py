@@ -13,12 +13,9 @@ while it starts (the first trace is reported apart).
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +30,9 @@ from nohaven.ingest import load_paths
 from nohaven.names.forms import name_forms
 from nohaven.resolve.pipeline import resolve
 from nohaven.scenario import ensure_world
+from nohaven.scenario.truth import embezzlement_case
 from nohaven.store import Store
+from nohaven.web.spawn import served
 
 WORLDS = Path(__file__).parents[1] / "resolve" / "out"
 OUT = Path(__file__).parent / "out"
@@ -61,14 +60,8 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="nohaven-ui-bench-"))
     db = folder / "ui.duckdb"
     shutil.copy(source, db)
-    with (world / "truth" / "schemes.csv").open(encoding="utf-8") as handle:
-        schemes = list(csv.DictReader(handle))
-    scheme = min(r["scheme_id"] for r in schemes if r["typology"] == "embezzlement")
-    with (world / "truth" / "assets.csv").open(encoding="utf-8") as handle:
-        official = next(
-            r["official_id"] for r in csv.DictReader(handle) if r["source_scheme_id"] == scheme
-        )
-    first_tx = next(r["transaction_id"] for r in schemes if r["scheme_id"] == scheme)
+    official, transfers = embezzlement_case(world)
+    first_tx = transfers[0]
     with Store(db, memory_limit="4GB") as store:
         save_alerts(store, detect(DetectRequest(), store), ("all",))
         case_id = cases.open_case(store, "bench", [official], "bench")
@@ -80,73 +73,43 @@ def main() -> int:
             "SELECT declaration_id FROM declarations WHERE kind = 'passport_application' LIMIT 1"
         )
     rates = _write_rates(world, folder / "rates.csv")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "nohaven.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--db",
-            str(db),
-            "--rates",
-            str(rates),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 300
-        while True:
-            try:
-                timed(f"{base}/healthz")
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.5)
-        cantonese = next(f for s, f in name_forms(han) if s == "hk_cantonese")
-        timed(f"{base}/search?q=warm")  # the screening index is built at start-up
-        pages = {
-            "status": "/",
-            "search": "/search?" + urllib.parse.urlencode({"q": cantonese}),
-            "entity": f"/entity/{official}",
-            "network page": f"/entity/{official}/network",
-            "network data": f"/api/network/{official}",
-            "alerts": "/alerts",
-            "declaration findings": "/findings",
-            "review": "/review",
-            "passport": "/passport" + (f"?application={application[0]}" if application else ""),
-            "cases": "/cases",
-            "case": f"/cases/{case_id}",
-        }
-        form = urllib.parse.urlencode(
-            {"sources": account, "rates": rates.read_text(encoding="utf-8")}
-        ).encode()
-        results: dict = {"size": args.size, "repeat": args.repeat, "pages": {}}
-        for name, path in pages.items():
-            timed(base + path)
-            times = [timed(base + path) for _ in range(args.repeat)]
-            results["pages"][name] = {
+        with served(db, rates=rates) as base:
+            cantonese = next(f for s, f in name_forms(han) if s == "hk_cantonese")
+            timed(f"{base}/search?q=warm")  # the screening index is built at start-up
+            pages = {
+                "status": "/",
+                "search": "/search?" + urllib.parse.urlencode({"q": cantonese}),
+                "entity": f"/entity/{official}",
+                "network page": f"/entity/{official}/network",
+                "network data": f"/api/network/{official}",
+                "alerts": "/alerts",
+                "declaration findings": "/findings",
+                "review": "/review",
+                "passport": "/passport" + (f"?application={application[0]}" if application else ""),
+                "cases": "/cases",
+                "case": f"/cases/{case_id}",
+            }
+            form = urllib.parse.urlencode(
+                {"sources": account, "rates": rates.read_text(encoding="utf-8")}
+            ).encode()
+            results: dict = {"size": args.size, "repeat": args.repeat, "pages": {}}
+            for name, path in pages.items():
+                timed(base + path)
+                times = [timed(base + path) for _ in range(args.repeat)]
+                results["pages"][name] = {
+                    "median": round(statistics.median(times), 3),
+                    "worst": round(max(times), 3),
+                }
+            # The server prepared the ledger with its rates while it started: by now the
+            # first trace costs what the next ones do.
+            results["first trace"] = round(timed(f"{base}/trace/run", form), 3)
+            times = [timed(f"{base}/trace/run", form) for _ in range(args.repeat)]
+            results["pages"]["trace, three rules"] = {
                 "median": round(statistics.median(times), 3),
                 "worst": round(max(times), 3),
             }
-        # The server prepared the ledger with its rates while it started: by now the
-        # first trace costs what the next ones do.
-        results["first trace"] = round(timed(f"{base}/trace/run", form), 3)
-        times = [timed(f"{base}/trace/run", form) for _ in range(args.repeat)]
-        results["pages"]["trace, three rules"] = {
-            "median": round(statistics.median(times), 3),
-            "worst": round(max(times), 3),
-        }
     finally:
-        server.terminate()
-        server.wait(timeout=30)
         shutil.rmtree(folder, ignore_errors=True)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"results-{args.size}.json").write_text(json.dumps(results, indent=2))

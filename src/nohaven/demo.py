@@ -140,11 +140,10 @@ def _detect(store: Store, truth: Path) -> str:
 
 def _write_rates(world: Path, path: Path) -> Path:
     """The world's fixed exchange rates as a rates CSV (date,currency,rate_to_usd)."""
-    import json
+    from nohaven.scenario.truth import fixed_rates
 
-    per_unit = json.loads((world / "scenario.json").read_text(encoding="utf-8"))["fx_rates_cny"]
     lines = ["date,currency,rate_to_usd"] + [
-        f"2000-01-01,{code},{cny / per_unit['USD']}" for code, cny in sorted(per_unit.items())
+        f"{day},{code},{rate}" for day, code, rate in fixed_rates(world)
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -152,26 +151,17 @@ def _write_rates(world: Path, path: Path) -> Path:
 
 def _case(store: Store, world: Path, folder: Path) -> str:
     """A case on the world's Kaiping-style embezzler: the branch president and his
-    family as subjects, his embezzled transfers to trace, the alerts they raised and his declaration
-    findings; then its dossier."""
-    import json
-
+    family as subjects, his embezzled transfers to trace, the alerts they raised and
+    his declaration findings; then its dossier."""
     from nohaven import cases
     from nohaven.declarations.check import check_declarations
+    from nohaven.scenario.truth import embezzlement_case, fixed_rates
 
-    with (world / "truth" / "schemes.csv").open(encoding="utf-8") as handle:
-        schemes = list(csv.DictReader(handle))
-    embezzled = sorted({r["scheme_id"] for r in schemes if r["typology"] == "embezzlement"})
-    if not embezzled:
+    try:
+        official, transfers = embezzlement_case(world)
+    except ValueError:
         return "case: the world plants no embezzlement to open a case on"
-    scheme = embezzled[0]
-    transfers = [r["transaction_id"] for r in schemes if r["scheme_id"] == scheme]
-    with (world / "truth" / "assets.csv").open(encoding="utf-8") as handle:
-        official = next(
-            r["official_id"] for r in csv.DictReader(handle) if r["source_scheme_id"] == scheme
-        )
-    per_unit = json.loads((world / "scenario.json").read_text(encoding="utf-8"))["fx_rates_cny"]
-    rates = [("2000-01-01", code, cny / per_unit["USD"]) for code, cny in per_unit.items()]
+    rates = fixed_rates(world)
     actor = "demo"
     found = store.fetchone("SELECT case_id FROM cases WHERE title = ?", [_DEMO_CASE])
     case_id = found[0] if found else cases.open_case(store, _DEMO_CASE, [official], actor)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import shutil
 from collections.abc import Callable
@@ -13,20 +12,9 @@ import pytest
 
 from nohaven import cases
 from nohaven.detect import DetectRequest, detect, save_alerts
+from nohaven.scenario.truth import embezzlement_case, fixed_rates
 from nohaven.store import Store
 from nohaven.store.export import iter_entities_by_id
-
-
-def embezzler(world: Path) -> tuple[str, list[str]]:
-    """The world's first embezzling official and the transfers he embezzled."""
-    with (world / "truth" / "schemes.csv").open(encoding="utf-8") as handle:
-        schemes = list(csv.DictReader(handle))
-    scheme = min(r["scheme_id"] for r in schemes if r["typology"] == "embezzlement")
-    with (world / "truth" / "assets.csv").open(encoding="utf-8") as handle:
-        official = next(
-            r["official_id"] for r in csv.DictReader(handle) if r["source_scheme_id"] == scheme
-        )
-    return official, [r["transaction_id"] for r in schemes if r["scheme_id"] == scheme]
 
 
 @pytest.fixture
@@ -34,9 +22,8 @@ def opened(resolved_world, resolved_copy: Path) -> tuple[Path, str, str]:
     """A store with a stored detection run and a case on the embezzler with a trace,
     the alerts his transfers raised and a note: (store, case id, official)."""
     world = resolved_world[0]
-    official, transfers = embezzler(world)
-    per_unit = json.loads((world / "scenario.json").read_text(encoding="utf-8"))["fx_rates_cny"]
-    rates = [("2000-01-01", c, v / per_unit["USD"]) for c, v in per_unit.items()]
+    official, transfers = embezzlement_case(world)
+    rates = fixed_rates(world)
     with Store(resolved_copy) as store:
         alerts = detect(DetectRequest(), store)
         save_alerts(store, alerts, ("all",))

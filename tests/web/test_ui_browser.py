@@ -11,9 +11,6 @@ import csv
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
@@ -32,7 +29,9 @@ from nohaven import cases
 from nohaven.demo import _write_rates
 from nohaven.detect import DetectRequest, detect, save_alerts
 from nohaven.names.forms import name_forms
+from nohaven.scenario.truth import embezzlement_case
 from nohaven.store import Store
+from nohaven.web.spawn import served
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -46,14 +45,7 @@ def site(resolved_world, tmp_path_factory: pytest.TempPathFactory) -> Iterator[d
     root = tmp_path_factory.mktemp("ui")
     db = root / "ui.duckdb"
     shutil.copy(resolved, db)
-    with (world / "truth" / "schemes.csv").open(encoding="utf-8") as handle:
-        schemes = list(csv.DictReader(handle))
-    scheme = min(r["scheme_id"] for r in schemes if r["typology"] == "embezzlement")
-    transfers = [r["transaction_id"] for r in schemes if r["scheme_id"] == scheme]
-    with (world / "truth" / "assets.csv").open(encoding="utf-8") as handle:
-        official = next(
-            r["official_id"] for r in csv.DictReader(handle) if r["source_scheme_id"] == scheme
-        )
+    official, transfers = embezzlement_case(world)
     rates = _write_rates(world, root / "rates.csv")
     with Store(db) as store:
         save_alerts(store, detect(DetectRequest(), store), ("all",))
@@ -62,38 +54,7 @@ def site(resolved_world, tmp_path_factory: pytest.TempPathFactory) -> Iterator[d
             "SELECT value FROM statements WHERE entity_id = ? AND prop = 'name'", [official]
         )[0]
         account = store.fetchone("SELECT from_account FROM ledger WHERE id = ?", [transfers[0]])[0]
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "nohaven.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--db",
-            str(db),
-            "--rates",
-            str(rates),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2):
-                break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                message = server.stderr.read().decode() if server.stderr else "no server"
-                raise RuntimeError(message) from None
-            time.sleep(0.3)
-    try:
+    with served(db, rates=rates) as base:
         yield {
             "base": base,
             "db": db,
@@ -103,11 +64,6 @@ def site(resolved_world, tmp_path_factory: pytest.TempPathFactory) -> Iterator[d
             "account": account,
             "downloads": root / "downloads",
         }
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        if server.stderr is not None:
-            server.stderr.close()
 
 
 @pytest.fixture(scope="module")

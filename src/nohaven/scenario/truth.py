@@ -7,7 +7,9 @@ and assets are small and written at the end.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -124,3 +126,28 @@ def findings_of(case: Case, summary: DeclarationSummary) -> list[str]:
     if wealth_ratio(case, summary) > UNEXPLAINED_WEALTH_RATIO:
         rules.append("unexplained_wealth")
     return rules
+
+
+def embezzlement_case(world: Path) -> tuple[str, list[str]]:
+    """A written world's first embezzling official (its registry record) and the
+    transfers they embezzled, read back from its truth files: the demo's, the UI
+    benchmark's and the tests' case."""
+    with (world / "truth" / "schemes.csv").open(encoding="utf-8") as handle:
+        schemes = list(csv.DictReader(handle))
+    embezzled = sorted({r["scheme_id"] for r in schemes if r["typology"] == "embezzlement"})
+    if not embezzled:
+        raise ValueError(f"{world}: the world plants no embezzlement")
+    scheme = embezzled[0]
+    with (world / "truth" / "assets.csv").open(encoding="utf-8") as handle:
+        official = next(
+            r["official_id"] for r in csv.DictReader(handle) if r["source_scheme_id"] == scheme
+        )
+    return official, [r["transaction_id"] for r in schemes if r["scheme_id"] == scheme]
+
+
+def fixed_rates(world: Path) -> list[tuple[str, str, float]]:
+    """A written world's fixed exchange rates as (date, currency, rate_to_usd)."""
+    import json
+
+    per_unit = json.loads((world / "scenario.json").read_text(encoding="utf-8"))["fx_rates_cny"]
+    return [("2000-01-01", code, cny / per_unit["USD"]) for code, cny in sorted(per_unit.items())]

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from nohaven.cases.flows import band_path
 from nohaven.errors import NohavenError
 
 router = APIRouter(include_in_schema=False)
@@ -29,6 +30,7 @@ def _money(value: str | Decimal) -> str:
 
 
 templates.env.filters["money"] = _money
+templates.env.filters["band_path"] = band_path
 
 
 def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
@@ -220,75 +222,57 @@ def trace_run(
     rules: list[str] = Form(default=["libr", "fifo", "prorata"]),
 ) -> HTMLResponse:
     """The rules' results side by side: a flow diagram and destinations for each."""
-    from nohaven.cases.flows import band_path, flow_layout
+    from nohaven.cases.flows import flow_layout
     from nohaven.trace.assets import watched
     from nohaven.trace.engine import RULE_TEXT, Rule, run_trace
     from nohaven.trace.report import asset_destinations, flow_summary
-    from nohaven.web.routes.tracing import RateIn, TraceIn, ledger_cache
 
-    templates.env.filters["band_path"] = band_path
     names = [s.strip() for s in sources.replace(",", "\n").splitlines() if s.strip()]
     if not names:
         return _fragment(request, "Give at least one source account or transfer id.")
     try:
-        parsed = parse_rates(rates)
-        with request.app.state.store.reader() as reader:
-            ledger, links = ledger_cache(request).get(
-                reader,
-                TraceIn(
-                    rule="libr",
-                    source_accounts=names[:1],
-                    rates=[
-                        RateIn(date=r.day, currency=r.currency, rate_to_usd=r.rate_to_usd)
-                        for r in parsed
-                    ]
-                    or None,
-                ),
+        ledger, links, source_accounts, source_txs = _prepared(request, names, rates)
+        # Which transfers keep their detail (purchases of property) depends on the
+        # prepared ledger only: worked out once per ledger, not per request.
+        memo = request.app.state.__dict__.setdefault("watched", {})
+        if memo.get("ledger") is not ledger:
+            memo.update(ledger=ledger, keep=watched(ledger, links))
+        keep = memo["keep"]
+        chosen = [Rule(r) for r in rules if r in {x.value for x in Rule}]
+
+        def one(rule: Rule) -> dict[str, Any]:
+            result = run_trace(
+                ledger,
+                rule,
+                source_accounts=source_accounts,
+                source_txs=source_txs,
+                detail=keep,
+                schedule=False,
             )
-            known = ledger.indices_of(names)
-            source_accounts = [n for n in names if n in known]
-            source_txs = [n for n in names if n not in known]
-            # Which transfers keep their detail (purchases of property) depends on the
-            # prepared ledger only: worked out once per ledger, not per request.
-            memo = request.app.state.__dict__.setdefault("watched", {})
-            if memo.get("ledger") is not ledger:
-                memo.update(ledger=ledger, keep=watched(ledger, links))
-            keep = memo["keep"]
-            chosen = [Rule(r) for r in rules if r in {x.value for x in Rule}]
+            try:
+                held = result.holdings.by_account(len(ledger.accounts))
+                for index in ledger.indices_of(source_accounts).values():
+                    held[index] = 0
+                top = np.argsort(-held, kind="stable")[:10]
+                names_of = ledger.accounts
+                return {
+                    "rule": rule.value,
+                    "text": RULE_TEXT[rule],
+                    "injected": Decimal(int(result.injected.sum())) / 100,
+                    "held": [
+                        (names_of[int(i)].as_py(), Decimal(int(held[i])) / 100)
+                        for i in top
+                        if held[i] > 0
+                    ],
+                    "assets": asset_destinations(result, links),
+                    "flow": flow_layout(flow_summary(result, limit=12)["links"]),
+                }
+            finally:
+                result.transfers.close()
 
-            def one(rule: Rule) -> dict[str, Any]:
-                result = run_trace(
-                    ledger,
-                    rule,
-                    source_accounts=source_accounts,
-                    source_txs=source_txs,
-                    detail=keep,
-                    schedule=False,
-                )
-                try:
-                    held = result.holdings.by_account(len(ledger.accounts))
-                    for index in ledger.indices_of(source_accounts).values():
-                        held[index] = 0
-                    top = np.argsort(-held, kind="stable")[:10]
-                    names_of = ledger.accounts
-                    return {
-                        "rule": rule.value,
-                        "text": RULE_TEXT[rule],
-                        "injected": Decimal(int(result.injected.sum())) / 100,
-                        "held": [
-                            (names_of[int(i)].as_py(), Decimal(int(held[i])) / 100)
-                            for i in top
-                            if held[i] > 0
-                        ],
-                        "assets": asset_destinations(result, links),
-                        "flow": flow_layout(flow_summary(result, limit=12)["links"]),
-                    }
-                finally:
-                    result.transfers.close()
-
-            # The rules run side by side: the kernels release the GIL.
-            with ThreadPoolExecutor(max_workers=len(chosen) or 1) as pool:
-                shown = list(pool.map(one, chosen))
+        # The rules run side by side: the kernels release the GIL.
+        with ThreadPoolExecutor(max_workers=len(chosen) or 1) as pool:
+            shown = list(pool.map(one, chosen))
     except (NohavenError, ValueError) as exc:
         return _fragment(request, str(exc))
     return _page(
@@ -313,33 +297,18 @@ def trace_schedule(
 
     from nohaven.trace.engine import Rule, run_trace
     from nohaven.trace.report import SCHEDULE_COLUMNS, schedule_rows
-    from nohaven.web.routes.tracing import RateIn, TraceIn, ledger_cache
 
     names = [s.strip() for s in sources.replace(",", "\n").splitlines() if s.strip()]
     try:
-        parsed = parse_rates(rates)
-        with request.app.state.store.reader() as reader:
-            ledger, _ = ledger_cache(request).get(
-                reader,
-                TraceIn(
-                    rule=rule,
-                    source_accounts=names[:1],
-                    rates=[
-                        RateIn(date=r.day, currency=r.currency, rate_to_usd=r.rate_to_usd)
-                        for r in parsed
-                    ]
-                    or None,
-                ),
-            )
-            known = ledger.indices_of(names)
-            result = run_trace(
-                ledger,
-                Rule(rule),
-                source_accounts=[n for n in names if n in known],
-                source_txs=[n for n in names if n not in known],
-                detail=False,
-                schedule=True,
-            )
+        ledger, _, source_accounts, source_txs = _prepared(request, names, rates)
+        result = run_trace(
+            ledger,
+            Rule(rule),
+            source_accounts=source_accounts,
+            source_txs=source_txs,
+            detail=False,
+            schedule=True,
+        )
     except (NohavenError, ValueError) as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
     try:
@@ -353,6 +322,28 @@ def trace_schedule(
         text.getvalue(),
         media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="schedule-{rule}.csv"'},
+    )
+
+
+def _prepared(request: Request, names: list[str], rates: str) -> tuple[Any, Any, list, list]:
+    """The store's ledger prepared with the pasted rates (cached between requests), its
+    property links, and the names split into source accounts and transfers."""
+    from nohaven.web.routes.tracing import RateIn, TraceIn, ledger_cache
+
+    parsed = [
+        RateIn(date=r.day, currency=r.currency, rate_to_usd=r.rate_to_usd)
+        for r in parse_rates(rates)
+    ]
+    with request.app.state.store.reader() as reader:
+        ledger, links = ledger_cache(request).get(
+            reader, TraceIn(rule="libr", source_accounts=names[:1], rates=parsed or None)
+        )
+    known = ledger.indices_of(names)
+    return (
+        ledger,
+        links,
+        [n for n in names if n in known],
+        [n for n in names if n not in known],
     )
 
 
