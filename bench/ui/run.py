@@ -38,9 +38,10 @@ WORLDS = Path(__file__).parents[1] / "resolve" / "out"
 OUT = Path(__file__).parent / "out"
 
 
-def timed(url: str, data: bytes | None = None) -> float:
+def timed(url: str, data: bytes | None = None, headers: dict | None = None) -> float:
     started = time.perf_counter()
-    with urllib.request.urlopen(url, data=data, timeout=120) as response:
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=120) as response:
         response.read()
         assert response.status == 200, url
     return time.perf_counter() - started
@@ -90,9 +91,12 @@ def main() -> int:
                 "cases": "/cases",
                 "case": f"/cases/{case_id}",
             }
+            with urllib.request.urlopen(f"{base}/trace", timeout=60) as response:
+                cookie = response.headers["set-cookie"].split(";", 1)[0]
             form = urllib.parse.urlencode(
                 {"sources": account, "rates": rates.read_text(encoding="utf-8")}
             ).encode()
+            csrf = {"Cookie": cookie, "X-CSRF-Token": cookie.split("=", 1)[1]}
             results: dict = {"size": args.size, "repeat": args.repeat, "pages": {}}
             for name, path in pages.items():
                 timed(base + path)
@@ -103,8 +107,8 @@ def main() -> int:
                 }
             # The server prepared the ledger with its rates while it started: by now the
             # first trace costs what the next ones do.
-            results["first trace"] = round(timed(f"{base}/trace/run", form), 3)
-            times = [timed(f"{base}/trace/run", form) for _ in range(args.repeat)]
+            results["first trace"] = round(timed(f"{base}/trace/run", form, csrf), 3)
+            times = [timed(f"{base}/trace/run", form, csrf) for _ in range(args.repeat)]
             results["pages"]["trace, three rules"] = {
                 "median": round(statistics.median(times), 3),
                 "worst": round(max(times), 3),

@@ -59,6 +59,8 @@ cases_app = typer.Typer(help="Case files: subjects, findings, notes.", no_args_i
 app.add_typer(cases_app, name="cases")
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
+users_app = typer.Typer(help="Users, roles, agencies and API tokens.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
@@ -781,19 +783,39 @@ def serve(
 ) -> None:
     """Run the web app and API."""
     import dataclasses
+    import ipaddress
 
     import uvicorn
 
+    from nohaven.access import any_users
     from nohaven.web import create_app
 
     # Open the store once here, so a locked or newer database is one clear message
     # rather than a failed start-up inside the server.
-    Store.from_settings(settings_for(db)).close()
+    with Store.from_settings(settings_for(db)) as store:
+        users = any_users(store)
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not users and not loopback:
+        raise NohavenError(
+            f"no users exist, so nohaven serves only this machine (127.0.0.1), not {host}: "
+            "add one with `nohaven users add NAME --agency AGENCY --role admin` first"
+        )
     settings = settings_for(db)
     if rates is not None:
         settings = dataclasses.replace(settings, rates=rates)
     web_app = create_app(settings)
     out.print(f"nohaven is serving {db} on http://{host}:{port}", highlight=False)
+    if users:
+        out.print("every request needs a sign-in or an API token", highlight=False)
+    else:
+        out.print(
+            "local single-user mode: no users exist, so anyone on this machine can use it; "
+            "`nohaven users add` turns sign-in on",
+            highlight=False,
+        )
     uvicorn.run(web_app, host=host, port=port, log_level="warning")
 
 
@@ -996,6 +1018,64 @@ def dossier(
     for name in manifest["files"]:
         out.print(str(out_dir / name), highlight=False)
     err.print(f"dossier of {target} written to {out_dir}", highlight=False)
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    agency: Annotated[str, typer.Option(help="The user's agency.")],
+    role: Annotated[str, typer.Option(help="viewer, investigator, reviewer or admin.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read a UI password from standard input.")
+    ] = False,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Create a user; prints an API token once (it is kept only hashed)."""
+    from nohaven.access import add_user
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    with Store.from_settings(settings_for(db)) as store:
+        user, token = add_user(store, name, agency, role, password)
+    err.print(f"user {user.name} ({user.role}, {user.agency}); API token:", highlight=False)
+    out.print(token, highlight=False)
+
+
+@users_app.command("token")
+def users_token(
+    name: Annotated[str, typer.Argument(help="User name.")], db: DbOption = DEFAULT_DB
+) -> None:
+    """Issue another API token for a user (printed once)."""
+    from nohaven.access import issue_token
+
+    with Store.from_settings(settings_for(db)) as store:
+        out.print(issue_token(store, name), highlight=False)
+
+
+@users_app.command("password")
+def users_password(
+    name: Annotated[str, typer.Argument(help="User name.")], db: DbOption = DEFAULT_DB
+) -> None:
+    """Set a user's UI password, read from standard input."""
+    from nohaven.access import set_password
+
+    with Store.from_settings(settings_for(db)) as store:
+        set_password(store, name, sys.stdin.readline().rstrip("\n"))
+
+
+@users_app.command("list")
+def users_list(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
+    """Every user with agency and role (never tokens or passwords)."""
+    from nohaven.access import list_users
+
+    with Store.from_settings(settings_for(db)) as store:
+        found = list_users(store)
+    if as_json:
+        out.print_json(
+            json.dumps([{"name": u.name, "agency": u.agency, "role": u.role} for u in found])
+        )
+        return
+    for user in found:
+        out.print(f"{user.name}  {user.role}  {user.agency}", highlight=False)
 
 
 @audit_app.command("verify")

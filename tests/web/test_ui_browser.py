@@ -164,14 +164,19 @@ def test_a_trace_compares_the_rules_in_flow_diagrams(browser, site, tmp_path) ->
     assert "traced" in browser.find_element(By.ID, "trace-result").text
     shot(browser, "trace", tmp_path)
     # The schedule behind each figure is a download away.
+    csrf = browser.get_cookie("nohaven_csrf")["value"]
     form = urllib.parse.urlencode(
         {
             "sources": site["account"],
             "rates": browser.find_element(By.ID, "rates").get_attribute("value"),
             "rule": "fifo",
+            "csrf_token": csrf,
         }
     ).encode()
-    with urllib.request.urlopen(f"{site['base']}/trace/schedule", data=form) as response:
+    request = urllib.request.Request(
+        f"{site['base']}/trace/schedule", data=form, headers={"Cookie": f"nohaven_csrf={csrf}"}
+    )
+    with urllib.request.urlopen(request) as response:
         rows = list(csv.reader(response.read().decode().splitlines()))
     assert rows[0][:3] == ["step", "timestamp", "transaction"] and len(rows) > 2
     assert len(browser.find_elements(By.CSS_SELECTOR, "button.schedule")) == 3

@@ -251,4 +251,31 @@ MIGRATIONS.append(
     )
 )
 
+# Users of the UI and the API: roles in agencies, a password hash (scrypt) for the UI,
+# and API tokens kept only as their SHA-256.
+MIGRATIONS.append(
+    (
+        6,
+        [
+            """
+            CREATE TABLE users (
+                user_id        VARCHAR PRIMARY KEY,
+                name           VARCHAR NOT NULL UNIQUE,
+                agency         VARCHAR NOT NULL,
+                role           VARCHAR NOT NULL,
+                password_hash  VARCHAR,
+                created_at     TIMESTAMP NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE api_tokens (
+                token_hash  VARCHAR PRIMARY KEY,
+                user_id     VARCHAR NOT NULL,
+                created_at  TIMESTAMP NOT NULL
+            )
+            """,
+        ],
+    )
+)
+
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -23,6 +23,7 @@ from nohaven.web.routes import (
     status,
     tracing,
 )
+from nohaven.web.security import Guard, session_key
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = Store.from_settings(settings)
+        app.state.session_key = session_key(app.state.store)
         app.state.screening = ScreeningService(app.state.store)
         app.state.screening.warm()
         warming = None
@@ -61,5 +63,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(tracing.router)
     app.include_router(detection.router)
     app.include_router(pages.router)
+    app.add_middleware(Guard, fastapi_app=app)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app

@@ -15,6 +15,7 @@ class ErrorResponse(BaseModel):
 
 _MEANINGS = {
     400: "The request cannot be served as asked (the message says which part and why).",
+    403: "Your role may not do this.",
     404: "No such dataset, entity or record.",
     409: "The data is not ready for this yet (the message says what to run first).",
     503: "Starting up or out of date.",

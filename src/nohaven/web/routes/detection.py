@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
 from nohaven.detect import DETECTORS, DetectRequest, detect, latest_run, save_alerts, stored_alerts
 from nohaven.errors import NohavenError
 from nohaven.web.errors import errors
+from nohaven.web.security import require
 
 router = APIRouter(prefix="/api", tags=["detection"])
 
@@ -46,7 +47,12 @@ def alerts(
     }
 
 
-@router.post("/alerts/runs", status_code=201, responses=errors(409))
+@router.post(
+    "/alerts/runs",
+    status_code=201,
+    responses=errors(403, 409),
+    dependencies=[Depends(require("analyse"))],
+)
 def run_detection(request: Request) -> dict[str, Any]:
     """Run every detector over the store and keep the alerts as the latest run."""
     store = request.app.state.store

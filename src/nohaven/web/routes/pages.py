@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from fastapi import APIRouter, Form, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from nohaven.cases.flows import band_path
 from nohaven.errors import NohavenError
+from nohaven.web.security import SESSION_COOKIE, check_csrf, current_user, require, sign_session
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
@@ -34,7 +35,54 @@ templates.env.filters["band_path"] = band_path
 
 
 def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
+    context.setdefault("user", current_user(request))
+    context.setdefault("csrf", getattr(request.state, "csrf", ""))
     return templates.TemplateResponse(request, name, context)
+
+
+# -- signing in ------------------------------------------------------------------------
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str = Query(default="/", max_length=500)) -> HTMLResponse:
+    return _page(request, "login.html", next=_local(next), error=None)
+
+
+def _local(target: str) -> str:
+    """Only a path on this site may follow a login (no open redirect)."""
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+@router.post("/login", dependencies=[Depends(check_csrf)])
+def login(
+    request: Request,
+    name: str = Form(max_length=100),
+    password: str = Form(max_length=1000),
+    next: str = Form(default="/", max_length=500),
+) -> Response:
+    from nohaven.access import check_password
+
+    with request.app.state.store.reader() as reader:
+        user = check_password(reader, name, password)
+    if user is None:
+        page = _page(request, "login.html", next=_local(next), error="Wrong name or password.")
+        page.status_code = 401
+        return page
+    response = RedirectResponse(_local(next), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        sign_session(request.app.state.session_key, user.user_id),
+        httponly=True,
+        samesite="strict",
+    )
+    return response
+
+
+@router.post("/logout", dependencies=[Depends(check_csrf)])
+def logout() -> Response:
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
 
 
 # -- search and entities -------------------------------------------------------------
@@ -214,7 +262,7 @@ def _default_rates(request: Request) -> str:
     return path.read_text(encoding="utf-8") if path and path.exists() else ""
 
 
-@router.post("/trace/run", response_class=HTMLResponse)
+@router.post("/trace/run", response_class=HTMLResponse, dependencies=[Depends(check_csrf)])
 def trace_run(
     request: Request,
     sources: str = Form(max_length=100_000),
@@ -285,7 +333,7 @@ def trace_run(
     )
 
 
-@router.post("/trace/schedule")
+@router.post("/trace/schedule", dependencies=[Depends(check_csrf)])
 def trace_schedule(
     request: Request,
     sources: str = Form(max_length=100_000),
@@ -423,7 +471,11 @@ def _next_pair(request: Request) -> Any:
     return pairs[0] if pairs else None
 
 
-@router.post("/review/judge", response_class=HTMLResponse)
+@router.post(
+    "/review/judge",
+    response_class=HTMLResponse,
+    dependencies=[Depends(check_csrf), Depends(require("judge"))],
+)
 def review_judge(
     request: Request,
     left_id: str = Form(max_length=500),
@@ -434,6 +486,9 @@ def review_judge(
     """Record a judgement and show the next pair."""
     from nohaven.resolve.judgements import add_judgement
 
+    user = current_user(request)
+    if user is not None:
+        author = user.name  # signed in: the judgement is the user's, whatever the form says
     try:
         made = add_judgement(request.app.state.store, left_id, right_id, judgement, author)
     except NohavenError as exc:
@@ -496,7 +551,9 @@ def case_page(request: Request, case_id: str) -> HTMLResponse:
     return _page(request, "case.html", case=case)
 
 
-@router.post("/cases/{case_id}/dossier")
+@router.post(
+    "/cases/{case_id}/dossier", dependencies=[Depends(check_csrf), Depends(require("case"))]
+)
 def case_dossier(request: Request, case_id: str) -> Response:
     """Write the case's dossier and send it as a zip (the export is audited)."""
     from nohaven.cases import current_actor, write_dossier
@@ -504,7 +561,9 @@ def case_dossier(request: Request, case_id: str) -> Response:
     folder = Path(tempfile.mkdtemp(prefix="nohaven-dossier-"))
     try:
         try:
-            write_dossier(request.app.state.store, case_id, folder / "dossier", current_actor())
+            user = current_user(request)
+            actor = user.name if user else current_actor()
+            write_dossier(request.app.state.store, case_id, folder / "dossier", actor)
         except NohavenError as exc:
             raise HTTPException(status_code=404, detail=str(exc)) from None
         buffer = io.BytesIO()

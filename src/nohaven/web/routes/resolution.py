@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from nohaven.errors import NohavenError
 from nohaven.resolve.judgements import add_judgement
 from nohaven.resolve.review import open_pairs
 from nohaven.web.errors import errors
+from nohaven.web.security import current_user, require
 
 router = APIRouter(prefix="/api", tags=["resolution"])
 
@@ -35,16 +36,22 @@ def review_queue(
             raise HTTPException(status_code=409, detail=str(exc)) from None
 
 
-@router.post("/judgements", status_code=201, responses=errors(400, 404))
+@router.post(
+    "/judgements",
+    status_code=201,
+    responses=errors(400, 403, 404),
+    dependencies=[Depends(require("judge"))],
+)
 def judge_pair(request: Request, body: JudgementIn) -> dict[str, Any]:
     """Record a judgement; the next resolve run applies it and never overrides it."""
+    user = current_user(request)
     try:
         made = add_judgement(
             request.app.state.store,
             body.left_id,
             body.right_id,
             body.judgement,
-            body.author,
+            user.name if user else body.author,
             body.reason,
         )
     except NohavenError as exc:

@@ -1,0 +1,213 @@
+"""The web layer's guard, in front of every route: request size limit, security
+headers, who is asking (an API token or a signed session cookie) once any user exists,
+and the CSRF token the UI's forms carry.
+
+With no users, nohaven runs in local single-user mode (and `nohaven serve` refuses
+any address but loopback); once a user exists, every request but the health checks,
+the static files and the login page needs a token or a session, on any address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import threading
+import time
+from http.cookies import SimpleCookie
+from typing import Any
+
+from fastapi import HTTPException, Request
+
+from nohaven.access.users import User, any_users, user_by_id, user_for_token
+from nohaven.store import Store
+
+SESSION_COOKIE = "nohaven_session"
+CSRF_COOKIE = "nohaven_csrf"
+SESSION_HOURS = 12
+MAX_BODY = 8 * 1024 * 1024
+_OPEN = ("/healthz", "/readyz", "/static/", "/login")
+_API = ("/api/", "/match/", "/search/", "/entities/", "/algorithms", "/docs", "/openapi.json")
+_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' "
+        b"'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
+    ),
+]
+
+
+def session_key(store: Store) -> bytes:
+    """The key sessions are signed with, made once per store."""
+    row = store.fetchone("SELECT value FROM nohaven_meta WHERE key = 'session_key'")
+    if row:
+        return bytes.fromhex(row[0])
+    key = secrets.token_bytes(32)
+    store.execute("INSERT OR IGNORE INTO nohaven_meta VALUES ('session_key', ?)", [key.hex()])
+    row = store.fetchone("SELECT value FROM nohaven_meta WHERE key = 'session_key'")
+    return bytes.fromhex(row[0]) if row else key
+
+
+def sign_session(key: bytes, user_id: str) -> str:
+    expires = int(time.time()) + SESSION_HOURS * 3600
+    payload = f"{user_id}.{expires}"
+    mac = hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
+    return f"{payload}.{mac}"
+
+
+def _session_user(key: bytes, value: str) -> str | None:
+    try:
+        user_id, expires, mac = value.rsplit(".", 2)
+    except ValueError:
+        return None
+    expected = hmac.new(key, f"{user_id}.{expires}".encode(), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(mac, expected) or not expires.isdigit():
+        return None
+    return user_id if int(expires) > time.time() else None
+
+
+class Guard:
+    """Pure ASGI middleware (it must see the body's size before any route reads it)."""
+
+    def __init__(self, app: Any, fastapi_app: Any) -> None:
+        self.app = app
+        self.fastapi_app = fastapi_app
+        self._users_checked = 0.0
+        self._users = False
+        self._lock = threading.Lock()
+
+    def _users_exist(self, store: Store) -> bool:
+        # Users are added from the CLI while the server runs: looked up every few seconds.
+        with self._lock:
+            if time.monotonic() - self._users_checked > 2:
+                with store.reader() as reader:
+                    self._users = any_users(reader)
+                self._users_checked = time.monotonic()
+            return self._users
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        length = headers.get("content-length", "")
+        if length.isdigit() and int(length) > MAX_BODY:
+            await _reply(send, 413, {"detail": f"request body over {MAX_BODY} bytes"})
+            return
+        cookies = SimpleCookie()
+        try:
+            cookies.load(headers.get("cookie", ""))
+        except Exception:
+            cookies = SimpleCookie()
+        state = scope.setdefault("state", {})
+        csrf = cookies[CSRF_COOKIE].value if CSRF_COOKIE in cookies else None
+        new_csrf = None
+        if not csrf:
+            csrf = new_csrf = secrets.token_urlsafe(24)
+        state["csrf"] = csrf
+        state["user"] = None
+        path = scope["path"]
+        store = self.fastapi_app.state.store
+        if self._users_exist(store) and not path.startswith(_OPEN):
+            user = self._identify(store, headers, cookies)
+            if user is None:
+                if path.startswith(_API) or scope["method"] != "GET":
+                    await _reply(
+                        send, 401, {"detail": "sign in or send Authorization: Bearer TOKEN"}
+                    )
+                else:
+                    await _redirect(send, f"/login?next={path}")
+                return
+            state["user"] = user
+
+        seen = 0
+
+        async def limited() -> dict:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > MAX_BODY:
+                raise HTTPException(status_code=413, detail="request body too large")
+            return message
+
+        async def guarded_send(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                extra = list(_HEADERS)
+                if new_csrf:
+                    extra.append(
+                        (
+                            b"set-cookie",
+                            f"{CSRF_COOKIE}={new_csrf}; Path=/; SameSite=Strict".encode(),
+                        )
+                    )
+                message = {**message, "headers": list(message.get("headers", [])) + extra}
+            await send(message)
+
+        await self.app(scope, limited, guarded_send)
+
+    def _identify(self, store: Store, headers: dict, cookies: SimpleCookie) -> User | None:
+        auth = headers.get("authorization", "")
+        with store.reader() as reader:
+            if auth.lower().startswith("bearer "):
+                return user_for_token(reader, auth[7:].strip())
+            if SESSION_COOKIE in cookies:
+                key = self.fastapi_app.state.session_key
+                user_id = _session_user(key, cookies[SESSION_COOKIE].value)
+                return user_by_id(reader, user_id) if user_id else None
+        return None
+
+
+async def _reply(send: Any, status: int, body: dict) -> None:
+    data = json.dumps(body).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), *_HEADERS],
+        }
+    )
+    await send({"type": "http.response.body", "body": data})
+
+
+async def _redirect(send: Any, location: str) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 303,
+            "headers": [(b"location", location.encode()), *_HEADERS],
+        }
+    )
+    await send({"type": "http.response.body", "body": b""})
+
+
+def current_user(request: Request) -> User | None:
+    """Who is asking (None in local single-user mode)."""
+    return getattr(request.state, "user", None)
+
+
+def require(action: str) -> Any:
+    """A dependency: the user's role must allow ``action`` (anyone in single-user mode)."""
+
+    def check(request: Request) -> None:
+        user = current_user(request)
+        if user is not None and not user.may(action):
+            raise HTTPException(status_code=403, detail=f"the {user.role} role may not {action}")
+
+    return check
+
+
+async def check_csrf(request: Request) -> None:
+    """A dependency for the UI's form posts: the form (or the htmx header) must carry
+    the token of the CSRF cookie, which another site cannot read."""
+    expected = request.cookies.get(CSRF_COOKIE)
+    sent = request.headers.get("x-csrf-token")
+    if sent is None:
+        form = await request.form()
+        value = form.get("csrf_token")
+        sent = value if isinstance(value, str) else None
+    if not expected or not sent or not hmac.compare_digest(expected, sent):
+        raise HTTPException(status_code=403, detail="missing or wrong CSRF token")

@@ -1,0 +1,144 @@
+"""Users, tokens, sign-in, roles, CSRF and the guard's limits, over the real app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from nohaven.access import add_user, check_password, user_for_token
+from nohaven.settings import Settings
+from nohaven.store import Store
+from nohaven.web import create_app
+from nohaven.web.security import MAX_BODY
+
+
+def test_passwords_and_tokens_are_kept_only_hashed(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        user, token = add_user(store, "alice", "cn-ccdi", "investigator", "a long passphrase")
+        row = store.fetchone("SELECT password_hash FROM users WHERE name = 'alice'")[0]
+        assert row.startswith("scrypt$") and "a long passphrase" not in row
+        assert (
+            store.fetchone("SELECT count(*) FROM api_tokens WHERE token_hash = ?", [token])[0] == 0
+        )
+        assert user_for_token(store, token) == user
+        assert user_for_token(store, token + "x") is None
+        assert check_password(store, "alice", "a long passphrase") == user
+        assert check_password(store, "alice", "a wrong passphrase") is None
+        assert check_password(store, "nobody", "a long passphrase") is None
+
+
+def test_users_cli_prints_a_token_once_and_checks_input(cli: Callable, tmp_path: Path) -> None:
+    db = tmp_path / "u.duckdb"
+    made = cli("users", "add", "bob", "--agency", "hk-icac", "--role", "viewer", "--db", db)
+    assert made.code == 0, made.stderr
+    token = made.stdout.strip()
+    assert token.startswith("nh_") and len(token) > 40
+    listed = cli("users", "list", "--json", "--db", db)
+    assert '"bob"' in listed.stdout and token not in listed.stdout
+    bad = cli("users", "add", "eve", "--agency", "x", "--role", "god", "--db", db)
+    assert bad.code == 1 and "role must be one of" in bad.stderr
+    again = cli("users", "add", "bob", "--agency", "x", "--role", "viewer", "--db", db)
+    assert again.code == 1 and "already a user" in again.stderr
+
+
+def test_serving_beyond_loopback_needs_users(cli: Callable, tmp_path: Path) -> None:
+    db = tmp_path / "v.duckdb"
+    with Store(db):
+        pass
+    refused = cli("serve", "--host", "0.0.0.0", "--db", db)
+    assert refused.code == 1 and "127.0.0.1" in refused.stderr
+
+
+@pytest.fixture
+def guarded(resolved_copy: Path) -> tuple[Path, dict[str, str]]:
+    """A resolved store with a viewer, a reviewer and an investigator who can sign in."""
+    tokens = {}
+    with Store(resolved_copy) as store:
+        for name, role in (("vera", "viewer"), ("rex", "reviewer"), ("ivy", "investigator")):
+            _, tokens[name] = add_user(store, name, "cn-ccdi", role, f"{name} long password")
+    return resolved_copy, tokens
+
+
+def test_once_a_user_exists_every_request_needs_a_token(guarded) -> None:
+    db, tokens = guarded
+    with TestClient(create_app(Settings(db=db))) as client:
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/api/status").status_code == 401
+        assert (
+            client.get("/api/status", headers={"Authorization": "Bearer nh_wrong"}).status_code
+            == 401
+        )
+        ok = client.get("/api/status", headers={"Authorization": f"Bearer {tokens['vera']}"})
+        assert ok.status_code == 200
+        page = client.get("/alerts", follow_redirects=False)
+        assert page.status_code == 303 and page.headers["location"].startswith("/login")
+
+
+def test_roles_limit_what_a_token_may_do(guarded) -> None:
+    db, tokens = guarded
+    with TestClient(create_app(Settings(db=db))) as client:
+        pair = client.get(
+            "/api/review", headers={"Authorization": f"Bearer {tokens['rex']}"}
+        ).json()[0]
+        body = {
+            "left_id": pair["left_id"],
+            "right_id": pair["right_id"],
+            "judgement": "same",
+            "author": "someone else",
+        }
+        viewer = client.post(
+            "/api/judgements", json=body, headers={"Authorization": f"Bearer {tokens['vera']}"}
+        )
+        assert viewer.status_code == 403
+        reviewer = client.post(
+            "/api/judgements", json=body, headers={"Authorization": f"Bearer {tokens['rex']}"}
+        )
+        assert reviewer.status_code == 201
+        assert reviewer.json()["author"] == "rex"  # the token says who judged, not the body
+        runs = client.post("/api/alerts/runs", headers={"Authorization": f"Bearer {tokens['rex']}"})
+        assert runs.status_code == 403
+
+
+def test_signing_in_to_the_ui_and_csrf(guarded) -> None:
+    db, _ = guarded
+    with TestClient(create_app(Settings(db=db))) as client:
+        form = client.get("/login")
+        assert form.status_code == 200
+        csrf = client.cookies.get("nohaven_csrf")
+        assert csrf
+        wrong = client.post("/login", data={"name": "ivy", "password": "nope", "csrf_token": csrf})
+        assert wrong.status_code == 401
+        forged = client.post("/login", data={"name": "ivy", "password": "ivy long password"})
+        assert forged.status_code == 403  # no CSRF token: another site's form
+        signed = client.post(
+            "/login",
+            data={
+                "name": "ivy",
+                "password": "ivy long password",
+                "csrf_token": csrf,
+                "next": "//evil.example/",
+            },
+            follow_redirects=False,
+        )
+        assert signed.status_code == 303 and signed.headers["location"] == "/"
+        assert client.get("/alerts").status_code == 200
+        assert "ivy (investigator, cn-ccdi)" in client.get("/cases").text
+        no_token = client.post("/trace/run", data={"sources": "x"})
+        assert no_token.status_code == 403
+
+
+def test_the_guard_sets_headers_and_refuses_oversized_bodies(resolved_copy: Path) -> None:
+    with TestClient(create_app(Settings(db=resolved_copy))) as client:
+        response = client.get("/healthz")
+        assert response.headers["x-frame-options"] == "DENY"
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+        assert response.headers["x-content-type-options"] == "nosniff"
+        big = client.post(
+            "/api/trace",
+            content=b"x" * (MAX_BODY + 1),
+            headers={"content-type": "application/json"},
+        )
+        assert big.status_code == 413
