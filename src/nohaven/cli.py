@@ -30,7 +30,7 @@ from nohaven.ingest import Kind, load_paths
 from nohaven.ingest.files import text_lines
 from nohaven.names.compare import DEFAULT_THRESHOLD, compare_names
 from nohaven.names.forms import name_forms
-from nohaven.output import atomic_text
+from nohaven.output import SafeCsvWriter, atomic_text
 from nohaven.resolve.pipeline import DEFAULT_THRESHOLD as MERGE_THRESHOLD
 from nohaven.settings import DEFAULT_DB, Settings
 from nohaven.store import Store
@@ -252,7 +252,7 @@ def _score_rows(pairs: Path, reader: Iterator[list[str]], threshold: float) -> N
         if column not in header:
             raise InputError(pairs, "required column missing", line=1, field=column)
     left, right = header.index("left"), header.index("right")
-    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer = SafeCsvWriter(sys.stdout, lineterminator="\n")
     writer.writerow(["left", "right", "score", "match"])
     for row in reader:
         if not row:
@@ -759,7 +759,7 @@ def screen(
             json.dump(responses, handle, ensure_ascii=False, indent=1)
             handle.write("\n")
         else:
-            writer = csv.writer(handle, lineterminator="\n")
+            writer = SafeCsvWriter(handle, lineterminator="\n")
             writer.writerow(OUTPUT_COLUMNS)
             writer.writerows(csv_rows(responses))
 

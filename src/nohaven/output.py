@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import csv
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
@@ -25,3 +26,34 @@ def atomic_text(path: Path) -> Iterator[TextIO]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: object) -> object:
+    """A CSV cell a spreadsheet will not run as a formula: text starting with = + - @
+    or a tab is prefixed with an apostrophe (OWASP's advice); numbers, negative ones
+    included, are left as they are."""
+    if not isinstance(cell, str) or not cell.startswith(_FORMULA_START):
+        return cell
+    try:
+        float(cell)
+    except ValueError:
+        return "'" + cell
+    return cell
+
+
+class SafeCsvWriter:
+    """A csv.writer whose cells are neutralised: every CSV nohaven writes may hold names,
+    memos or ids that came from someone else's file."""
+
+    def __init__(self, handle: TextIO, **options: object) -> None:
+        self._writer = csv.writer(handle, **options)  # type: ignore[arg-type]
+
+    def writerow(self, row: Iterable[object]) -> None:
+        self._writer.writerow([neutralise(cell) for cell in row])
+
+    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
+        for row in rows:
+            self.writerow(row)

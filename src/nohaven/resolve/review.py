@@ -8,13 +8,12 @@ uncertain (probability nearest the merge threshold).
 
 from __future__ import annotations
 
-import csv
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from nohaven.errors import NohavenError
-from nohaven.output import atomic_text
+from nohaven.output import SafeCsvWriter, atomic_text
 from nohaven.store.store import Store
 
 
@@ -82,7 +81,7 @@ def export_clusters(store: Store, path: Path) -> int:
     if not rows:
         raise NohavenError("nothing resolved yet: run `nohaven resolve` first")
     with atomic_text(path) as handle:
-        writer = csv.writer(handle)
+        writer = SafeCsvWriter(handle)
         writer.writerow(["entity_id", "canonical_id"])
         writer.writerows(rows)
     return len(rows)

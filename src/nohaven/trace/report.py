@@ -6,7 +6,6 @@ court reads has passed through floating point.
 
 from __future__ import annotations
 
-import csv
 import itertools
 import json
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 
 from nohaven.errors import NohavenError
-from nohaven.output import atomic_text
+from nohaven.output import SafeCsvWriter, atomic_text
 from nohaven.trace.assets import AssetLinks
 from nohaven.trace.engine import RULE_TEXT, TraceResult
 
@@ -234,7 +233,7 @@ def write_schedule_csv(result: TraceResult, path: Path, accounts: list[str] | No
     """The schedule as CSV; returns its rows."""
     rows = 0
     with atomic_text(path) as handle:
-        writer = csv.writer(handle)
+        writer = SafeCsvWriter(handle)
         writer.writerow(SCHEDULE_COLUMNS)
         for row in schedule_rows(result, accounts):
             writer.writerow(row)

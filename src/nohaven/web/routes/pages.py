@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 
 from nohaven.cases.flows import band_path
 from nohaven.errors import NohavenError
+from nohaven.output import SafeCsvWriter
 from nohaven.web.security import SESSION_COOKIE, check_csrf, current_user, require, sign_session
 
 router = APIRouter(include_in_schema=False)
@@ -341,7 +342,6 @@ def trace_schedule(
     rule: str = Form(pattern="^(libr|fifo|prorata)$"),
 ) -> Response:
     """One rule's tracing schedule as CSV: every step with balance and traced balance."""
-    import csv
 
     from nohaven.trace.engine import Rule, run_trace
     from nohaven.trace.report import SCHEDULE_COLUMNS, schedule_rows
@@ -361,7 +361,7 @@ def trace_schedule(
         raise HTTPException(status_code=400, detail=str(exc)) from None
     try:
         text = io.StringIO()
-        writer = csv.writer(text)
+        writer = SafeCsvWriter(text)
         writer.writerow(SCHEDULE_COLUMNS)
         writer.writerows(schedule_rows(result))
     finally:
