@@ -142,3 +142,18 @@ def test_the_guard_sets_headers_and_refuses_oversized_bodies(resolved_copy: Path
             headers={"content-type": "application/json"},
         )
         assert big.status_code == 413
+
+
+def test_each_user_has_a_request_budget(guarded) -> None:
+    db, tokens = guarded
+    app = create_app(Settings(db=db))
+    with TestClient(app) as client:
+        app.state.rate_limit = (0.5, 3)
+        vera = {"Authorization": f"Bearer {tokens['vera']}"}
+        codes = [client.get("/api/status", headers=vera).status_code for _ in range(4)]
+        assert codes == [200, 200, 200, 429]
+        limited = client.get("/api/status", headers=vera)
+        assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
+        # Another user's budget is their own.
+        rex = client.get("/api/status", headers={"Authorization": f"Bearer {tokens['rex']}"})
+        assert rex.status_code == 200

@@ -27,6 +27,8 @@ SESSION_COOKIE = "nohaven_session"
 CSRF_COOKIE = "nohaven_csrf"
 SESSION_HOURS = 12
 MAX_BODY = 8 * 1024 * 1024
+# Requests per second a signed-in user or token may make, and the burst allowed.
+RATE_LIMIT = (50.0, 200)
 _OPEN = ("/healthz", "/readyz", "/static/", "/login")
 _API = ("/api/", "/match/", "/search/", "/entities/", "/algorithms", "/docs", "/openapi.json")
 _HEADERS = [
@@ -79,6 +81,7 @@ class Guard:
         self._users_checked = 0.0
         self._users = False
         self._lock = threading.Lock()
+        self._buckets: dict[str, tuple[float, float]] = {}
 
     def _users_exist(self, store: Store) -> bool:
         # Users are added from the CLI while the server runs: looked up every few seconds.
@@ -123,6 +126,15 @@ class Guard:
                     await _redirect(send, f"/login?next={path}")
                 return
             state["user"] = user
+            wait = self._spend(user.user_id)
+            if wait:
+                await _reply(
+                    send,
+                    429,
+                    {"detail": f"too many requests; try again in {wait:.1f} s"},
+                    [(b"retry-after", str(max(1, round(wait))).encode())],
+                )
+                return
 
         seen = 0
 
@@ -149,6 +161,19 @@ class Guard:
 
         await self.app(scope, limited, guarded_send)
 
+    def _spend(self, who: str) -> float:
+        """Take one request from the user's token bucket; the wait when it is empty."""
+        rate, burst = getattr(self.fastapi_app.state, "rate_limit", RATE_LIMIT)
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(who, (float(burst), now))
+            tokens = min(float(burst), tokens + (now - last) * rate)
+            if tokens < 1:
+                self._buckets[who] = (tokens, now)
+                return (1 - tokens) / rate
+            self._buckets[who] = (tokens - 1, now)
+            return 0.0
+
     def _identify(self, store: Store, headers: dict, cookies: SimpleCookie) -> User | None:
         auth = headers.get("authorization", "")
         with store.reader() as reader:
@@ -161,13 +186,13 @@ class Guard:
         return None
 
 
-async def _reply(send: Any, status: int, body: dict) -> None:
+async def _reply(send: Any, status: int, body: dict, extra: list | None = None) -> None:
     data = json.dumps(body).encode()
     await send(
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", b"application/json"), *_HEADERS],
+            "headers": [(b"content-type", b"application/json"), *_HEADERS, *(extra or [])],
         }
     )
     await send({"type": "http.response.body", "body": data})
