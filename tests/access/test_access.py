@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from nohaven.access import add_user, check_password, user_for_token
+from nohaven.cases import verify_audit
 from nohaven.settings import Settings
 from nohaven.store import Store
 from nohaven.web import create_app
@@ -157,3 +158,20 @@ def test_each_user_has_a_request_budget(guarded) -> None:
         # Another user's budget is their own.
         rex = client.get("/api/status", headers={"Authorization": f"Bearer {tokens['rex']}"})
         assert rex.status_code == 200
+
+
+def test_reads_of_personal_data_are_in_the_audit_log(guarded) -> None:
+    db, tokens = guarded
+    with TestClient(create_app(Settings(db=db))) as client:
+        vera = {"Authorization": f"Bearer {tokens['vera']}"}
+        cluster = client.get("/api/review", headers=vera).json()[0]["left_id"]
+        assert client.get(f"/entity/{cluster}", headers=vera).status_code == 200
+        assert client.get("/search", params={"q": "Cheung"}, headers=vera).status_code == 200
+    with Store(db, read_only=True) as store:
+        reads = store.fetchall(
+            "SELECT actor, action, object FROM audit_log WHERE action LIKE 'read.%' ORDER BY seq"
+        )
+    assert ("vera", "read.search", "Cheung") in reads
+    assert any(actor == "vera" and action == "read.entity" for actor, action, _ in reads)
+    with Store(db) as store:
+        assert verify_audit(store).ok

@@ -236,3 +236,14 @@ async def check_csrf(request: Request) -> None:
         sent = value if isinstance(value, str) else None
     if not expected or not sent or not hmac.compare_digest(expected, sent):
         raise HTTPException(status_code=403, detail="missing or wrong CSRF token")
+
+
+def audit_read(request: Request, what: str, obj: str) -> None:
+    """Write a read of personal data (who, what, when) to the hash-chained audit log."""
+    from nohaven.cases import audit
+
+    user = current_user(request)
+    actor = user.name if user else audit.current_actor()
+    store = request.app.state.store
+    with store.transaction():
+        audit.append(store, actor, f"read.{what}", obj, {"path": request.url.path})

@@ -21,7 +21,14 @@ from fastapi.templating import Jinja2Templates
 from nohaven.cases.flows import band_path
 from nohaven.errors import NohavenError
 from nohaven.output import SafeCsvWriter
-from nohaven.web.security import SESSION_COOKIE, check_csrf, current_user, require, sign_session
+from nohaven.web.security import (
+    SESSION_COOKIE,
+    audit_read,
+    check_csrf,
+    current_user,
+    require,
+    sign_session,
+)
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
@@ -98,6 +105,7 @@ def search_page(request: Request, q: str = Query(default="", max_length=500)) ->
 
     results: list[dict[str, Any]] = []
     if q.strip():
+        audit_read(request, "search", q[:200])
         index = request.app.state.screening.index()
         query = parse_query({"schema": "LegalEntity", "properties": {"name": [q]}})
         found, _ = match_query(index, query, limit=20, threshold=0.0)
@@ -148,6 +156,7 @@ def entity_page(request: Request, entity_id: str) -> HTMLResponse:
             accounts = {a["account"] for a in subject.accounts}
             alerts = [a for a in stored_alerts(reader) if accounts & set(a.accounts)]
         findings = _findings_for(reader, members)
+    audit_read(request, "entity", subject.canonical_id)
     return _page(
         request,
         "entity.html",
@@ -230,6 +239,7 @@ def network(request: Request, entity_id: str) -> dict[str, Any]:
             """,
             [sorted(ids)],
         )
+    audit_read(request, "network", root)
     names = {i: (name, kind) for i, name, kind in described}
     nodes = [
         {
@@ -517,6 +527,8 @@ def passport_page(
                 decision = check_passport(reader, application)
             except NohavenError as exc:
                 error = str(exc)
+    if decision is not None:
+        audit_read(request, "passport", application)
     return _page(
         request,
         "passport.html",
@@ -548,6 +560,7 @@ def case_page(request: Request, case_id: str) -> HTMLResponse:
             case = get_case(reader, case_id)
         except NohavenError as exc:
             raise HTTPException(status_code=404, detail=str(exc)) from None
+    audit_read(request, "case", case_id)
     return _page(request, "case.html", case=case)
 
 

@@ -11,7 +11,7 @@ from nohaven.errors import NohavenError
 from nohaven.resolve.judgements import add_judgement
 from nohaven.resolve.review import open_pairs
 from nohaven.web.errors import errors
-from nohaven.web.security import current_user, require
+from nohaven.web.security import audit_read, current_user, require
 
 router = APIRouter(prefix="/api", tags=["resolution"])
 
@@ -77,6 +77,7 @@ def cluster_members(request: Request, canonical_id: str) -> dict[str, Any]:
         )
     if not rows:
         raise HTTPException(status_code=404, detail=f"no cluster {canonical_id!r}")
+    audit_read(request, "cluster", canonical_id)
     return {
         "canonical_id": canonical_id,
         "kind": rows[0][1],

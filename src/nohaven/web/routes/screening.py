@@ -21,6 +21,7 @@ from nohaven.screen.match import ALGORITHM, DEFAULT_LIMIT, DEFAULT_THRESHOLD, FE
 from nohaven.screen.query import QueryError, parse_query
 from nohaven.screen.service import ScreeningService, UnknownDataset
 from nohaven.web.errors import errors
+from nohaven.web.security import audit_read
 
 router = APIRouter(tags=["screening"])
 
@@ -182,6 +183,7 @@ def entity(request: Request, entity_id: str = Path(max_length=500)) -> dict[str,
     row = index.row_of.get(entity_id)
     if row is None:
         raise HTTPException(status_code=404, detail=f"no entity {entity_id!r}")
+    audit_read(request, "entity", entity_id)
     data = index.entity(row)
     for relation in index.relations.get(row, []):
         other = index.entity(relation.other)
