@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from nohaven.access import add_user
 from nohaven.ingest import load_paths
 from nohaven.settings import Settings
 from nohaven.store import Store
@@ -24,6 +25,7 @@ from nohaven.web import create_app
 HOME = Path(tempfile.mkdtemp(prefix="nohaven-fuzz-"))
 APP = create_app(Settings(db=HOME / "fuzz.duckdb"))
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
+TOKEN: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -33,6 +35,10 @@ def running_app(screening_entities: dict[str, list[dict]]) -> Iterator[None]:
             path = HOME / f"{dataset}.ftm.json"
             path.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in entities))
             load_paths(store, [path], dataset=dataset)
+        # Fuzzed as a signed-in client would be: a user exists, so every request needs
+        # the token; the request budget is lifted so the fuzzer is not rate limited.
+        _, TOKEN["value"] = add_user(store, "fuzzer", "test-agency", "admin")
+    APP.state.rate_limit = (1e9, 10**9)
     with TestClient(APP):  # runs the lifespan: the store stays open while fuzzing
         yield
     shutil.rmtree(HOME, ignore_errors=True)
@@ -47,4 +53,7 @@ def running_app(screening_entities: dict[str, list[dict]]) -> Iterator[None]:
 def test_no_request_breaks_the_server(case) -> None:
     # Requests that the schema allows may still name an unknown dataset or schema, or
     # carry no name: a documented 400 or 404 for those is right, not a failure.
-    case.call_and_validate(excluded_checks=[positive_data_acceptance])
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {TOKEN['value']}"},
+        excluded_checks=[positive_data_acceptance],
+    )

@@ -195,8 +195,12 @@ class Store:
 
     # -- generic execution -------------------------------------------------------
 
+    # One call at a time on a connection: DuckDB refuses a second concurrent call on
+    # one connection rather than waiting, and the web app's writers share the store's
+    # (readers take cursors of their own, see `reader`).
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
-        self.con.execute(sql, params or [])
+        with self._lock:
+            self.con.execute(sql, params or [])
 
     def fetchall(
         self, sql: str, params: Sequence[Any] | None = None, *, isolated: bool = False
@@ -208,14 +212,16 @@ class Store:
                 return cursor.execute(sql, params or []).fetchall()
             finally:
                 cursor.close()
-        return self.con.execute(sql, params or []).fetchall()
+        with self._lock:
+            return self.con.execute(sql, params or []).fetchall()
 
     def fetchone(self, sql: str, params: Sequence[Any] | None = None) -> tuple[Any, ...] | None:
         """The first row of a query that returns at most a few (an aggregate, LIMIT 1).
 
         The result is read to its end: DuckDB keeps a half-read result open, and the
         connection can then not register a table until it is finished."""
-        rows = self.con.execute(sql, params or []).fetchall()
+        with self._lock:
+            rows = self.con.execute(sql, params or []).fetchall()
         return rows[0] if rows else None
 
     def fetch_batches(
