@@ -117,14 +117,26 @@ def load(
     mapping: Annotated[
         Path | None, typer.Option(help="YAML mapping for a CSV of entities.")
     ] = None,
+    agency: Annotated[str | None, typer.Option(help="The agency that owns what is loaded.")] = None,
+    share_with: Annotated[
+        list[str] | None, typer.Option(help="An agency it is shared with (repeatable).")
+    ] = None,
     db: DbOption = DEFAULT_DB,
     as_json: JsonOption = False,
 ) -> None:
     """Load files all or nothing; files already loaded are skipped (same SHA-256)."""
+    from nohaven.access import any_users, record_ownership
+
     with Store.from_settings(settings_for(db)) as store, reporter() as progress:
+        if agency is None and share_with:
+            raise NohavenError("--share-with needs --agency (the owner)")
+        if agency is None and any_users(store):
+            raise NohavenError("users exist: say which agency owns the data with --agency")
         results = load_paths(
             store, paths, dataset=dataset, kind=kind, mapping=mapping, reporter=progress
         )
+        if agency is not None:
+            record_ownership(store, [r.dataset for r in results], agency, share_with or [])
     if as_json:
         out.print_json(json.dumps([r.to_dict() for r in results]))
         return

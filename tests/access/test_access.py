@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from nohaven.access import add_user, check_password, user_for_token
+from nohaven.access import add_user, check_password, record_ownership, user_for_token
 from nohaven.cases import verify_audit
 from nohaven.settings import Settings
 from nohaven.store import Store
@@ -60,6 +60,7 @@ def guarded(resolved_copy: Path) -> tuple[Path, dict[str, str]]:
     with Store(resolved_copy) as store:
         for name, role in (("vera", "viewer"), ("rex", "reviewer"), ("ivy", "investigator")):
             _, tokens[name] = add_user(store, name, "cn-ccdi", role, f"{name} long password")
+        record_ownership(store, sorted(store.datasets()), "cn-ccdi", [])
     return resolved_copy, tokens
 
 
@@ -175,3 +176,59 @@ def test_reads_of_personal_data_are_in_the_audit_log(guarded) -> None:
     assert any(actor == "vera" and action == "read.entity" for actor, action, _ in reads)
     with Store(db) as store:
         assert verify_audit(store).ok
+
+
+def test_another_agency_gets_404_not_the_data(
+    cli: Callable, tmp_path: Path, resolved_world
+) -> None:
+    world = resolved_world[0]
+    db = tmp_path / "shared.duckdb"
+    with Store(db) as store:
+        _, hk = add_user(store, "hk-officer", "hk-icac", "investigator")
+        _, cn = add_user(store, "cn-officer", "cn-ccdi", "investigator")
+        _, ca = add_user(store, "ca-officer", "ca-rcmp", "investigator")
+    unowned = cli("load", world / "foreign" / "hk_companies.ftm.json", "--db", db)
+    assert unowned.code == 1 and "--agency" in unowned.stderr
+    loaded = cli(
+        "load",
+        world / "foreign" / "hk_companies.ftm.json",
+        "--agency",
+        "hk-icac",
+        "--share-with",
+        "cn-ccdi",
+        "--db",
+        db,
+    )
+    assert loaded.code == 0, loaded.stderr
+    taken = cli(
+        "load",
+        world / "foreign" / "hk_companies.ftm.json",
+        "--dataset",
+        "hk_companies",
+        "--agency",
+        "ca-rcmp",
+        "--db",
+        db,
+    )
+    assert taken.code == 1 and "belongs to agency 'hk-icac'" in taken.stderr
+    with Store(db, read_only=True) as store:
+        entity = store.fetchone(
+            "SELECT entity_id FROM statements WHERE schema = 'Person' AND prop = 'name' LIMIT 1"
+        )[0]
+    with TestClient(create_app(Settings(db=db))) as client:
+        for token, sees in ((hk, True), (cn, True), (ca, False)):
+            auth = {"Authorization": f"Bearer {token}"}
+            status = client.get("/api/status", headers=auth).json()
+            assert ("hk_companies" in status["datasets"]) is sees
+            got = client.get(f"/entities/{entity}", headers=auth)
+            assert got.status_code == (200 if sees else 404)
+            search = client.get("/search/hk_companies", params={"q": "Chan"}, headers=auth)
+            assert search.status_code == (200 if sees else 404)
+            match = client.post(
+                "/match/default",
+                json={"queries": {"q": {"schema": "Person", "properties": {"name": ["x"]}}}},
+                headers=auth,
+            )
+            assert match.status_code == 200
+            page = client.get(f"/entity/{entity}", headers=auth)
+            assert page.status_code == (200 if sees else 404)

@@ -1,5 +1,6 @@
 """Who may do what: users with roles in agencies, password and token checks."""
 
+from nohaven.access.sharing import record_ownership, visible_datasets
 from nohaven.access.users import (
     ROLES,
     User,
@@ -20,6 +21,8 @@ __all__ = [
     "check_password",
     "issue_token",
     "list_users",
+    "record_ownership",
     "set_password",
     "user_for_token",
+    "visible_datasets",
 ]

@@ -278,4 +278,21 @@ MIGRATIONS.append(
     )
 )
 
+# Which agency owns a dataset and which agencies it is shared with.
+MIGRATIONS.append(
+    (
+        7,
+        [
+            """
+            CREATE TABLE dataset_access (
+                dataset  VARCHAR NOT NULL,
+                agency   VARCHAR NOT NULL,
+                owner    BOOLEAN NOT NULL,
+                PRIMARY KEY (dataset, agency)
+            )
+            """,
+        ],
+    )
+)
+
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -247,3 +247,14 @@ def audit_read(request: Request, what: str, obj: str) -> None:
     store = request.app.state.store
     with store.transaction():
         audit.append(store, actor, f"read.{what}", obj, {"path": request.url.path})
+
+
+def visible(request: Request) -> frozenset[str] | None:
+    """The datasets the signed-in user may see (None: all, in single-user mode)."""
+    from nohaven.access import visible_datasets
+
+    user = current_user(request)
+    if user is None:
+        return None
+    with request.app.state.store.reader() as reader:
+        return visible_datasets(reader, user)

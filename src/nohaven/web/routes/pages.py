@@ -28,6 +28,7 @@ from nohaven.web.security import (
     current_user,
     require,
     sign_session,
+    visible,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -108,7 +109,9 @@ def search_page(request: Request, q: str = Query(default="", max_length=500)) ->
         audit_read(request, "search", q[:200])
         index = request.app.state.screening.index()
         query = parse_query({"schema": "LegalEntity", "properties": {"name": [q]}})
-        found, _ = match_query(index, query, limit=20, threshold=0.0)
+        found, _ = match_query(
+            index, query, limit=20, threshold=0.0, include_datasets=visible(request)
+        )
         for hit in found:
             names = hit.get("properties", {}).get("name", []) or [hit.get("caption", "")]
             best = max(names, key=lambda n: compare_names(q, n).score)
@@ -131,7 +134,9 @@ def entity_page(request: Request, entity_id: str) -> HTMLResponse:
             [entity_id, entity_id],
         ):
             raise HTTPException(status_code=404, detail=f"no entity {entity_id!r}")
-        subject = subject_evidence(reader, entity_id, "subject", set())
+        subject = subject_evidence(reader, entity_id, "subject", set(), visible(request))
+        if not subject.records:
+            raise HTTPException(status_code=404, detail=f"no entity {entity_id!r}")
         members = [r.entity_id for r in subject.records]
         forms = {
             name: name_forms(name)

@@ -19,9 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from nohaven.screen.match import ALGORITHM, DEFAULT_LIMIT, DEFAULT_THRESHOLD, FEATURES, match_query
 from nohaven.screen.query import QueryError, parse_query
-from nohaven.screen.service import ScreeningService, UnknownDataset
+from nohaven.screen.service import ALL_DATASETS, ScreeningService, UnknownDataset
 from nohaven.web.errors import errors
-from nohaven.web.security import audit_read
+from nohaven.web.security import audit_read, visible
 
 router = APIRouter(tags=["screening"])
 
@@ -67,11 +67,21 @@ def _service(request: Request) -> ScreeningService:
     return service
 
 
-def _datasets(service: ScreeningService, dataset: str) -> frozenset[str] | None:
+def _datasets(
+    service: ScreeningService, dataset: str, request: Request | None = None
+) -> frozenset[str] | None:
+    """The datasets a path's `{dataset}` stands for, within what the user may see (a
+    dataset of another agency is as unknown as one never loaded)."""
+    allowed = visible(request) if request is not None else None
+    if allowed is not None and dataset not in ALL_DATASETS and dataset not in allowed:
+        raise HTTPException(status_code=404, detail=f"unknown dataset {dataset!r}")
     try:
-        return service.datasets(dataset)
+        scope = service.datasets(dataset)
     except UnknownDataset as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from None
+    if allowed is None:
+        return scope
+    return allowed if scope is None else scope & allowed
 
 
 @router.post("/match/{dataset}", responses=errors(400, 404))
@@ -103,7 +113,7 @@ async def match(
             detail=f"too many queries in one batch: {len(body.queries)} (at most {MAX_BATCH})",
         )
     service = _service(request)
-    scope = _datasets(service, dataset)
+    scope = _datasets(service, dataset, request)
     include = frozenset(include_dataset) if include_dataset else None
     if scope is not None:
         include = scope if include is None else include & scope
@@ -150,7 +160,7 @@ def search(
 ) -> dict[str, Any]:
     """Find entities by name, in any script: "Hui Chiu Fan" finds 许超凡."""
     service = _service(request)
-    scope = _datasets(service, dataset)
+    scope = _datasets(service, dataset, request)
     try:
         query = parse_query({"schema": schema, "properties": {"name": [q]}})
     except QueryError as exc:
@@ -181,7 +191,8 @@ def entity(request: Request, entity_id: str = Path(max_length=500)) -> dict[str,
     """One entity, with its family and associates nested as yente nests adjacent entities."""
     index = _service(request).index()
     row = index.row_of.get(entity_id)
-    if row is None:
+    allowed = visible(request)
+    if row is None or (allowed is not None and not index.datasets[row] & allowed):
         raise HTTPException(status_code=404, detail=f"no entity {entity_id!r}")
     audit_read(request, "entity", entity_id)
     data = index.entity(row)

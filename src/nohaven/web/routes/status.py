@@ -9,6 +9,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from nohaven.web.security import visible
+
 router = APIRouter(tags=["status"])
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
 
@@ -28,6 +30,11 @@ def _status(request: Request) -> dict[str, Any]:
             }
             for s in reader.sources()
         ]
+    allowed = visible(request)
+    if allowed is not None:  # another agency's datasets are not listed, nor counted
+        status["datasets"] = {n: c for n, c in status["datasets"].items() if n in allowed}
+        status["sources"] = [s for s in status["sources"] if s["dataset"] in allowed]
+        status.pop("totals", None)
     return status
 
 
