@@ -232,3 +232,49 @@ def test_another_agency_gets_404_not_the_data(
             assert match.status_code == 200
             page = client.get(f"/entity/{entity}", headers=auth)
             assert page.status_code == (200 if sees else 404)
+
+
+def test_declarations_ledgers_and_networks_stay_with_their_agency(
+    cli: Callable, tmp_path: Path, resolved_world
+) -> None:
+    world = resolved_world[0]
+    db = tmp_path / "agencies.duckdb"
+    with Store(db) as store:
+        _, hk = add_user(store, "hk-officer", "hk-icac", "investigator")
+        _, cn = add_user(store, "cn-officer", "cn-ccdi", "investigator")
+    for path, agency in (
+        (world / "registry", "cn-ccdi"),
+        (world / "declarations", "cn-ccdi"),
+        (world / "ledger", "cn-ccdi"),
+        (world / "foreign" / "hk_companies.ftm.json", "hk-icac"),
+    ):
+        assert cli("load", path, "--agency", agency, "--db", db).code == 0
+    with Store(db, read_only=True) as store:
+        application = store.fetchone(
+            "SELECT declaration_id FROM declarations WHERE kind = 'passport_application' LIMIT 1"
+        )[0]
+        official = store.fetchone(
+            "SELECT value FROM statements WHERE schema = 'Family' AND prop = 'person' LIMIT 1"
+        )[0]
+        account = store.fetchone("SELECT from_account FROM ledger LIMIT 1")[0]
+    with TestClient(create_app(Settings(db=db))) as client:
+        mine = {"Authorization": f"Bearer {cn}"}
+        theirs = {"Authorization": f"Bearer {hk}"}
+        assert client.get(f"/api/passport/{application}", headers=mine).status_code == 200
+        assert client.get(f"/api/passport/{application}", headers=theirs).status_code == 404
+        found = client.get("/api/declarations/findings", headers=mine).json()["findings"]
+        assert found
+        assert client.get("/api/declarations/findings", headers=theirs).json()["findings"] == []
+        assert client.get(f"/api/network/{official}", headers=mine).status_code == 200
+        assert client.get(f"/api/network/{official}", headers=theirs).status_code == 404
+        assert client.get(f"/entity/{official}/network", headers=theirs).status_code == 200
+        body = {"rule": "fifo", "source_accounts": [account], "currency": "CNY"}
+        rates = [
+            {"date": "2000-01-01", "currency": c, "rate_to_usd": 1.0}
+            for c in ("CNY", "HKD", "USD", "CAD", "SGD", "MOP")
+        ]
+        assert (
+            client.post("/api/trace", json=body | {"rates": rates}, headers=mine).status_code == 200
+        )
+        hidden = client.post("/api/trace", json=body | {"rates": rates}, headers=theirs)
+        assert hidden.status_code in (400, 404)  # their agency has no ledger at all

@@ -134,11 +134,18 @@ def read_store_ledger(
     order: Order = Order.FILE,
     memos: bool = True,
     memory_limit: str = "2GB",
+    datasets: Sequence[str] | None = None,
 ) -> TraceLedger:
-    """The store's whole ledger, time-ordered with ties by transaction id."""
+    """The store's whole ledger (or the rows of some datasets: what a user of an agency
+    may see), time-ordered with ties by transaction id."""
+    where = "WHERE dataset IN (SELECT unnest(?)) " if datasets is not None else ""
     table = store.arrow(
-        "SELECT " + _SELECT.format(memo=", memo" if memos else "") + " FROM ledger "
-        "ORDER BY timestamp, id"
+        "SELECT "
+        + _SELECT.format(memo=", memo" if memos else "")
+        + " FROM ledger "
+        + where
+        + "ORDER BY timestamp, id",
+        [sorted(datasets)] if datasets is not None else None,
     )
     if table.num_rows == 0:
         raise NohavenError("the store holds no ledger; load one or give --ledger FILE")

@@ -258,3 +258,34 @@ def visible(request: Request) -> frozenset[str] | None:
         return None
     with request.app.state.store.reader() as reader:
         return visible_datasets(reader, user)
+
+
+def visible_records(request: Request, ids: list[str]) -> set[str] | None:
+    """Of the given record ids, those in datasets the user may see (None: all)."""
+    allowed = visible(request)
+    if allowed is None:
+        return None
+    with request.app.state.store.reader() as reader:
+        return {
+            e
+            for (e,) in reader.fetchall(
+                "SELECT DISTINCT entity_id FROM statements WHERE entity_id IN (SELECT unnest(?)) "
+                "AND dataset IN (SELECT unnest(?))",
+                [ids, sorted(allowed)],
+            )
+        }
+
+
+def visible_officials(request: Request) -> set[str] | None:
+    """Officials whose declarations the user may see (None: all)."""
+    allowed = visible(request)
+    if allowed is None:
+        return None
+    with request.app.state.store.reader() as reader:
+        return {
+            o
+            for (o,) in reader.fetchall(
+                "SELECT DISTINCT official_id FROM declarations WHERE dataset IN (SELECT unnest(?))",
+                [sorted(allowed)],
+            )
+        }

@@ -11,6 +11,7 @@ from nohaven.declarations.passport import check_passport
 from nohaven.declarations.rules import RULES, RuleConfig
 from nohaven.errors import NohavenError
 from nohaven.web.errors import errors
+from nohaven.web.security import visible_officials
 
 router = APIRouter(prefix="/api", tags=["declarations"])
 
@@ -34,6 +35,11 @@ def declaration_findings(
             )
         except NohavenError as exc:
             raise HTTPException(status_code=404, detail=str(exc)) from None
+        allowed = visible_officials(request)
+        if allowed is not None:
+            if official is not None and official not in allowed:
+                raise HTTPException(status_code=404, detail=f"no official {official!r}")
+            findings = [f for f in findings if f.official_id in allowed]
         ranking = risk_ranking(reader, findings)
     return {
         "findings": [f.as_dict() for f in findings],
@@ -44,8 +50,12 @@ def declaration_findings(
 @router.get("/passport/{application_id}", responses=errors(404))
 def passport_decision(request: Request, application_id: str) -> dict[str, Any]:
     """approve or hold one passport application, with the reasons and findings."""
+    allowed = visible_officials(request)
     with request.app.state.store.reader() as reader:
         try:
-            return check_passport(reader, application_id).as_dict()
+            decision = check_passport(reader, application_id)
         except NohavenError as exc:
             raise HTTPException(status_code=404, detail=str(exc)) from None
+    if allowed is not None and decision.official_id not in allowed:
+        raise HTTPException(status_code=404, detail=f"no declaration {application_id!r}")
+    return decision.as_dict()

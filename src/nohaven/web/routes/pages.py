@@ -29,6 +29,8 @@ from nohaven.web.security import (
     require,
     sign_session,
     visible,
+    visible_officials,
+    visible_records,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -203,6 +205,15 @@ def network(request: Request, entity_id: str) -> dict[str, Any]:
             [entity_id, entity_id],
         )
         root = row[0] if row else entity_id
+        members = [
+            m
+            for (m,) in reader.fetchall(
+                "SELECT entity_id FROM clusters WHERE canonical_id = ?", [root]
+            )
+        ] or [root]
+        seen = visible_records(request, members)
+        if seen is not None and not seen:
+            raise HTTPException(status_code=404, detail=f"no entity {entity_id!r}")
         rows = reader.fetchall(
             """
             WITH members AS (
@@ -229,6 +240,17 @@ def network(request: Request, entity_id: str) -> dict[str, Any]:
             """,
             [root, root],
         )
+        allowed = visible(request)
+        if allowed is not None:  # only ties and entities the user's datasets record
+            links_seen = {
+                e
+                for (e,) in reader.fetchall(
+                    "SELECT DISTINCT entity_id FROM statements WHERE entity_id IN "
+                    "(SELECT unnest(?)) AND dataset IN (SELECT unnest(?))",
+                    [[r[0] for r in rows], sorted(allowed)],
+                )
+            }
+            rows = [r for r in rows if r[0] in links_seen]
         ids = {root} | {r[2] for r in rows} | {r[3] for r in rows}
         described = reader.fetchall(
             """
@@ -399,7 +421,9 @@ def _prepared(request: Request, names: list[str], rates: str) -> tuple[Any, Any,
     ]
     with request.app.state.store.reader() as reader:
         ledger, links = ledger_cache(request).get(
-            reader, TraceIn(rule="libr", source_accounts=names[:1], rates=parsed or None)
+            reader,
+            TraceIn(rule="libr", source_accounts=names[:1], rates=parsed or None),
+            visible(request),
         )
     known = ledger.indices_of(names)
     return (
@@ -464,6 +488,9 @@ def findings_page(request: Request, rule: str = Query(default="", max_length=50)
 
     with request.app.state.store.reader() as reader:
         found = check_declarations(reader, rules=(rule,) if rule else RULES)
+    allowed = visible_officials(request)
+    if allowed is not None:
+        found = [f for f in found if f.official_id in allowed]
     return _page(
         request, "findings.html", findings=found[:300], total=len(found), rule=rule, rules=RULES
     )
@@ -480,9 +507,12 @@ def _next_pair(request: Request) -> Any:
 
     with request.app.state.store.reader() as reader:
         try:
-            pairs = open_pairs(reader, limit=1)
+            pairs = open_pairs(reader, limit=50)
         except NohavenError:
             return None
+    seen = visible_records(request, [i for p in pairs for i in (p.left_id, p.right_id)])
+    if seen is not None:
+        pairs = [p for p in pairs if p.left_id in seen and p.right_id in seen]
     return pairs[0] if pairs else None
 
 
@@ -532,6 +562,11 @@ def passport_page(
                 decision = check_passport(reader, application)
             except NohavenError as exc:
                 error = str(exc)
+    allowed = visible_officials(request)
+    if allowed is not None:
+        applications = [a for a in applications if a in _applications_of(request, allowed)]
+        if decision is not None and decision.official_id not in allowed:
+            decision, error = None, f"no declaration {application!r}"
     if decision is not None:
         audit_read(request, "passport", application)
     return _page(
@@ -542,6 +577,18 @@ def passport_page(
         error=error,
         applications=applications,
     )
+
+
+def _applications_of(request: Request, officials: set[str]) -> set[str]:
+    with request.app.state.store.reader() as reader:
+        return {
+            a
+            for (a,) in reader.fetchall(
+                "SELECT DISTINCT declaration_id FROM declarations "
+                "WHERE official_id IN (SELECT unnest(?))",
+                [sorted(officials)],
+            )
+        }
 
 
 # -- cases -----------------------------------------------------------------------------

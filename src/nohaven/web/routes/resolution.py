@@ -11,7 +11,7 @@ from nohaven.errors import NohavenError
 from nohaven.resolve.judgements import add_judgement
 from nohaven.resolve.review import open_pairs
 from nohaven.web.errors import errors
-from nohaven.web.security import audit_read, current_user, require, visible
+from nohaven.web.security import audit_read, current_user, require, visible, visible_records
 
 router = APIRouter(prefix="/api", tags=["resolution"])
 
@@ -31,9 +31,13 @@ def review_queue(
     """Pairs awaiting a judgement: an official's family first, then the least certain."""
     with request.app.state.store.reader() as reader:
         try:
-            return [p.as_dict() for p in open_pairs(reader, limit=limit)]
+            pairs = open_pairs(reader, limit=limit)
         except NohavenError as exc:
             raise HTTPException(status_code=409, detail=str(exc)) from None
+    seen = visible_records(request, [i for p in pairs for i in (p.left_id, p.right_id)])
+    if seen is not None:  # a pair is shown only when both records may be seen
+        pairs = [p for p in pairs if p.left_id in seen and p.right_id in seen]
+    return [p.as_dict() for p in pairs]
 
 
 @router.post(

@@ -17,6 +17,7 @@ from nohaven.trace.engine import Rule, run_trace
 from nohaven.trace.ledger import Order, TraceLedger, read_store_ledger
 from nohaven.trace.report import SCHEDULE_COLUMNS, flow_summary, schedule_rows, to_contract
 from nohaven.web.errors import errors
+from nohaven.web.security import visible
 
 router = APIRouter(prefix="/api", tags=["tracing"])
 
@@ -51,10 +52,12 @@ class _LedgerCache:
         self._key: tuple | None = None
         self._ledger: tuple[TraceLedger, AssetLinks] | None = None
 
-    def get(self, store: Store, body: TraceIn) -> tuple[TraceLedger, AssetLinks]:
+    def get(
+        self, store: Store, body: TraceIn, datasets: frozenset[str] | None = None
+    ) -> tuple[TraceLedger, AssetLinks]:
         row = store.fetchone("SELECT count(*), max(source_id) FROM ledger")
         rates = tuple((r.date, r.currency.upper(), r.rate_to_usd) for r in body.rates or ())
-        key = (row, rates, body.currency, body.order)
+        key = (row, rates, body.currency, body.order, datasets)
         with self._lock:
             if key != self._key or self._ledger is None:
                 ledger = read_store_ledger(
@@ -62,6 +65,7 @@ class _LedgerCache:
                     rates=[Rate(*r) for r in rates] if body.rates else None,
                     currency=body.currency,
                     order=Order(body.order),
+                    datasets=datasets,
                 )
                 self._ledger = (ledger, store_asset_links(store, ledger))
                 self._key = key
@@ -122,7 +126,7 @@ def trace_funds(request: Request, body: TraceIn) -> dict[str, Any]:
     state = request.app.state
     with state.store.reader() as reader:
         try:
-            ledger, links = ledger_cache(request).get(reader, body)
+            ledger, links = ledger_cache(request).get(reader, body, visible(request))
             result = run_trace(
                 ledger,
                 Rule(body.rule),
