@@ -878,6 +878,7 @@ def cases_open(
     subject: Annotated[
         list[str], typer.Option(help="A record or resolved id the case is about (repeatable).")
     ],
+    agency: Annotated[str | None, typer.Option(help="The agency that owns the case.")] = None,
     db: DbOption = DEFAULT_DB,
     as_json: JsonOption = False,
 ) -> None:
@@ -885,7 +886,7 @@ def cases_open(
     from nohaven.cases import current_actor, open_case
 
     with Store.from_settings(settings_for(db)) as store:
-        case_id = open_case(store, title, subject, current_actor())
+        case_id = open_case(store, title, subject, current_actor(), agency)
     if as_json:
         out.print_json(json.dumps({"id": case_id}))
     else:

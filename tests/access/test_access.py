@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from nohaven import cases
 from nohaven.access import add_user, check_password, record_ownership, user_for_token
 from nohaven.cases import verify_audit
+from nohaven.detect import DetectRequest, detect, save_alerts
 from nohaven.settings import Settings
 from nohaven.store import Store
 from nohaven.web import create_app
@@ -257,9 +259,17 @@ def test_declarations_ledgers_and_networks_stay_with_their_agency(
             "SELECT value FROM statements WHERE schema = 'Family' AND prop = 'person' LIMIT 1"
         )[0]
         account = store.fetchone("SELECT from_account FROM ledger LIMIT 1")[0]
+    with Store(db) as store:
+        save_alerts(store, detect(DetectRequest(), store), ("all",))
+        case_id = cases.open_case(store, "the branch president", [official], "cli", "cn-ccdi")
     with TestClient(create_app(Settings(db=db))) as client:
         mine = {"Authorization": f"Bearer {cn}"}
         theirs = {"Authorization": f"Bearer {hk}"}
+        assert client.get("/api/alerts", headers=mine).json()["total"] > 0
+        assert client.get("/api/alerts", headers=theirs).json()["total"] == 0
+        assert client.get(f"/cases/{case_id}", headers=mine).status_code == 200
+        assert client.get(f"/cases/{case_id}", headers=theirs).status_code == 404
+        assert case_id not in client.get("/cases", headers=theirs).text
         assert client.get(f"/api/passport/{application}", headers=mine).status_code == 200
         assert client.get(f"/api/passport/{application}", headers=theirs).status_code == 404
         found = client.get("/api/declarations/findings", headers=mine).json()["findings"]

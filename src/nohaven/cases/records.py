@@ -27,6 +27,7 @@ class Case:
     status: str
     created_at: dt.datetime
     created_by: str
+    agency: str | None = None  # the agency that owns the case (None: opened locally)
     subjects: list[dict[str, Any]] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
     notes: list[dict[str, Any]] = field(default_factory=list)
@@ -49,8 +50,11 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def open_case(store: Store, title: str, subjects: list[str], actor: str) -> str:
-    """A new case with its subjects (records or canonical ids); returns its id."""
+def open_case(
+    store: Store, title: str, subjects: list[str], actor: str, agency: str | None = None
+) -> str:
+    """A new case with its subjects (records or canonical ids), owned by ``agency``;
+    returns its id."""
     if not title.strip():
         raise NohavenError("a case needs a title")
     for entity_id in subjects:
@@ -59,14 +63,22 @@ def open_case(store: Store, title: str, subjects: list[str], actor: str) -> str:
         row = store.fetchone("SELECT count(*) FROM cases")
         case_id = f"case-{(int(row[0]) if row else 0) + 1:04d}"
         store.execute(
-            "INSERT INTO cases VALUES (?, ?, 'open', ?, ?)", [case_id, title, _now(), actor]
+            "INSERT INTO cases (case_id, title, status, created_at, created_by, agency) "
+            "VALUES (?, ?, 'open', ?, ?, ?)",
+            [case_id, title, _now(), actor, agency],
         )
         for entity_id in dict.fromkeys(subjects):
             store.execute(
                 "INSERT INTO case_subjects VALUES (?, ?, 'subject', ?, ?)",
                 [case_id, entity_id, _now(), actor],
             )
-        audit.append(store, actor, "case.open", case_id, {"title": title, "subjects": subjects})
+        audit.append(
+            store,
+            actor,
+            "case.open",
+            case_id,
+            {"title": title, "subjects": subjects, "agency": agency},
+        )
     return case_id
 
 
@@ -156,7 +168,8 @@ def set_status(store: Store, case_id: str, status: str, actor: str) -> None:
 def get_case(store: Store, case_id: str) -> Case:
     """The whole case."""
     row = store.fetchone(
-        "SELECT case_id, title, status, created_at, created_by FROM cases WHERE case_id = ?",
+        "SELECT case_id, title, status, created_at, created_by, agency FROM cases "
+        "WHERE case_id = ?",
         [case_id],
     )
     if row is None:

@@ -40,6 +40,21 @@ def save_alerts(store: Store, alerts: list[Alert], typologies: tuple[str, ...]) 
                     }
                 ),
             )
+            # The datasets an alert's transactions come from, for sharing between agencies.
+            store.execute(
+                """
+                UPDATE alerts SET datasets = found.datasets
+                FROM (
+                    SELECT a.alert_id, list(DISTINCT l.dataset ORDER BY l.dataset) AS datasets
+                    FROM (SELECT alert_id, unnest(transactions) AS id FROM alerts
+                          WHERE run_id = ?) a
+                    JOIN ledger l USING (id)
+                    GROUP BY a.alert_id
+                ) found
+                WHERE alerts.run_id = ? AND alerts.alert_id = found.alert_id
+                """,
+                [run_id, run_id],
+            )
     return run_id
 
 
@@ -59,9 +74,11 @@ def stored_alerts(
     typologies: tuple[str, ...] | None = None,
     account: str | None = None,
     person: str | None = None,
+    datasets: frozenset[str] | None = None,
 ) -> list[Alert]:
     """The latest run's alerts in rank order, optionally of some typologies, touching
-    one account, or involving one resolved person or company."""
+    one account, or involving one resolved person or company; with ``datasets``, only
+    alerts whose transactions all come from them."""
     run = latest_run(store)
     if run is None:
         return []
@@ -76,6 +93,9 @@ def stored_alerts(
     if person is not None:
         where.append("list_contains(json_extract_string(people, '$[*].id'), ?)")
         params.append(person)
+    if datasets is not None:
+        where.append("datasets IS NOT NULL AND list_has_all(?, datasets)")
+        params.append(sorted(datasets))
     rows = store.fetchall(
         "SELECT typology, score, accounts, transactions, explanation, details, people "
         f"FROM alerts WHERE {' AND '.join(where)} ORDER BY rank",

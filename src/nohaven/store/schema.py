@@ -295,4 +295,16 @@ MIGRATIONS.append(
     )
 )
 
+# Alerts remember the datasets their transactions come from, cases the agency that
+# owns them: what a user of another agency may not see.
+MIGRATIONS.append(
+    (
+        8,
+        [
+            "ALTER TABLE alerts ADD COLUMN datasets VARCHAR[]",
+            "ALTER TABLE cases ADD COLUMN agency VARCHAR",
+        ],
+    )
+)
+
 LATEST_VERSION = MIGRATIONS[-1][0]

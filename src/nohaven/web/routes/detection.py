@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from nohaven.detect import DETECTORS, DetectRequest, detect, latest_run, save_alerts, stored_alerts
 from nohaven.errors import NohavenError
 from nohaven.web.errors import errors
-from nohaven.web.security import require
+from nohaven.web.security import require, visible
 
 router = APIRouter(prefix="/api", tags=["detection"])
 
@@ -29,8 +29,11 @@ def alerts(
     wanted = tuple(typology or DETECTORS)
     with request.app.state.store.reader() as reader:
         run = latest_run(reader)
+        allowed = visible(request)
         if run is not None:
-            found = stored_alerts(reader, wanted, account, person)
+            found = stored_alerts(reader, wanted, account, person, allowed)
+        elif allowed is not None:
+            found = []  # alerts are shared once a run is kept and knows its datasets
         else:
             try:
                 found = detect(DetectRequest(typologies=wanted), reader)

@@ -158,10 +158,13 @@ def entity_page(request: Request, entity_id: str) -> HTMLResponse:
             "WHERE official_id IN (SELECT unnest(?)) ORDER BY filing_date DESC, version DESC",
             [members],
         )
-        alerts = stored_alerts(reader, person=subject.canonical_id)
+        allowed = visible(request)
+        alerts = stored_alerts(reader, person=subject.canonical_id, datasets=allowed)
         if not alerts:
             accounts = {a["account"] for a in subject.accounts}
-            alerts = [a for a in stored_alerts(reader) if accounts & set(a.accounts)]
+            alerts = [
+                a for a in stored_alerts(reader, datasets=allowed) if accounts & set(a.accounts)
+            ]
         findings = _findings_for(reader, members)
     audit_read(request, "entity", subject.canonical_id)
     return _page(
@@ -468,7 +471,7 @@ def alerts_page(request: Request, typology: str = Query(default="", max_length=5
 
     with request.app.state.store.reader() as reader:
         run = latest_run(reader)
-        found = stored_alerts(reader, (typology,) if typology else None)
+        found = stored_alerts(reader, (typology,) if typology else None, datasets=visible(request))
     return _page(
         request,
         "alerts.html",
@@ -599,8 +602,16 @@ def cases_page(request: Request) -> HTMLResponse:
     from nohaven.cases import list_cases
 
     with request.app.state.store.reader() as reader:
-        found = list_cases(reader)
+        found = [c for c in list_cases(reader) if _case_visible(request, c.agency)]
     return _page(request, "cases.html", cases=found)
+
+
+def _case_visible(request: Request, agency: str | None) -> bool:
+    """A case is its agency's (cases opened locally, with none, are admins')."""
+    user = current_user(request)
+    if user is None:
+        return True
+    return agency == user.agency if agency is not None else user.role == "admin"
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
@@ -612,6 +623,8 @@ def case_page(request: Request, case_id: str) -> HTMLResponse:
             case = get_case(reader, case_id)
         except NohavenError as exc:
             raise HTTPException(status_code=404, detail=str(exc)) from None
+    if not _case_visible(request, case.agency):
+        raise HTTPException(status_code=404, detail=f"no case {case_id!r}")
     audit_read(request, "case", case_id)
     return _page(request, "case.html", case=case)
 
@@ -621,8 +634,15 @@ def case_page(request: Request, case_id: str) -> HTMLResponse:
 )
 def case_dossier(request: Request, case_id: str) -> Response:
     """Write the case's dossier and send it as a zip (the export is audited)."""
-    from nohaven.cases import current_actor, write_dossier
+    from nohaven.cases import current_actor, get_case, write_dossier
 
+    with request.app.state.store.reader() as reader:
+        try:
+            owner = get_case(reader, case_id).agency
+        except NohavenError as exc:
+            raise HTTPException(status_code=404, detail=str(exc)) from None
+    if not _case_visible(request, owner):
+        raise HTTPException(status_code=404, detail=f"no case {case_id!r}")
     folder = Path(tempfile.mkdtemp(prefix="nohaven-dossier-"))
     try:
         try:
