@@ -97,18 +97,9 @@ def subject_evidence(
     """A person or company with its records, the pairs that joined them, family,
     holdings and accounts (what a dossier and an entity page show); with ``datasets``,
     only what those datasets say (what a user of an agency may see)."""
-    row = store.fetchone(
-        "SELECT canonical_id FROM clusters WHERE entity_id = ? OR canonical_id = ? LIMIT 1",
-        [entity_id, entity_id],
-    )
-    canonical = row[0] if row else entity_id
-    members = [
-        m
-        for (m,) in store.fetchall(
-            "SELECT entity_id FROM clusters WHERE canonical_id = ? ORDER BY entity_id",
-            [canonical],
-        )
-    ] or [entity_id]
+    from nohaven.resolve.cluster import members_of
+
+    canonical, members = members_of(store, entity_id)
     records = [_record(store, m) for m in members]
     records = [r for r in records if r is not None]
     if datasets is not None:

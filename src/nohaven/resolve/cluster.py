@@ -13,6 +13,10 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nohaven.store import Store
 
 Attributes = Mapping[str, frozenset[str]]
 
@@ -169,3 +173,21 @@ def attach_by_unique_name(
         for record, clusters in sorted(targets.items())
         if len(clusters) == 1 and sizes[representative[record]] == 1 and record in undated
     ]
+
+
+def members_of(store: Store, entity_id: str) -> tuple[str, list[str]]:
+    """The resolved entity a record or canonical id belongs to, and its records (the
+    id alone when it was never clustered)."""
+    row = store.fetchone(
+        "SELECT canonical_id FROM clusters WHERE entity_id = ? OR canonical_id = ? LIMIT 1",
+        [entity_id, entity_id],
+    )
+    canonical = row[0] if row else entity_id
+    members = [
+        m
+        for (m,) in store.fetchall(
+            "SELECT entity_id FROM clusters WHERE canonical_id = ? ORDER BY entity_id",
+            [canonical],
+        )
+    ]
+    return canonical, members or [entity_id]

@@ -202,18 +202,10 @@ def network_page(request: Request, entity_id: str) -> HTMLResponse:
 def network(request: Request, entity_id: str) -> dict[str, Any]:
     """Cytoscape elements around a resolved entity: its relatives, directorships and
     what it owns or is owned by, every end taken to its resolved entity."""
+    from nohaven.resolve.cluster import members_of
+
     with request.app.state.store.reader() as reader:
-        row = reader.fetchone(
-            "SELECT canonical_id FROM clusters WHERE entity_id = ? OR canonical_id = ? LIMIT 1",
-            [entity_id, entity_id],
-        )
-        root = row[0] if row else entity_id
-        members = [
-            m
-            for (m,) in reader.fetchall(
-                "SELECT entity_id FROM clusters WHERE canonical_id = ?", [root]
-            )
-        ] or [root]
+        root, members = members_of(reader, entity_id)
         seen = visible_records(request, members)
         if seen is not None and not seen:
             raise HTTPException(status_code=404, detail=f"no entity {entity_id!r}")
