@@ -98,17 +98,23 @@ def _traces(store: Store, dossier: Dossier, folder: Path) -> list[dict[str, Any]
     from nohaven.trace.assets import store_asset_links, watched
     from nohaven.trace.engine import RULE_TEXT, Rule, run_trace
     from nohaven.trace.ledger import read_store_ledger
-    from nohaven.trace.report import flow_summary, to_contract, write_schedule_csv
+    from nohaven.trace.report import asset_destinations, flow_summary, resting, write_schedule_csv
+    from nohaven.trace.report import money as cents_text
 
     traces = []
+    # The ledger is prepared once for each set of rates, not once per trace.
+    prepared: dict[tuple, tuple] = {}
     for n, finding in enumerate(
         (f for f in dossier.case.findings if f["kind"] == "trace"), start=1
     ):
         rates = tuple(
             Rate(dt.date.fromisoformat(d), c, float(r)) for d, c, r in finding["details"]["rates"]
         )
-        ledger = read_store_ledger(store, rates=rates or None)
-        links = store_asset_links(store, ledger)
+        if rates not in prepared:
+            ledger = read_store_ledger(store, rates=rates or None)
+            links = store_asset_links(store, ledger)
+            prepared[rates] = (ledger, links, watched(ledger, links))
+        ledger, links, keep = prepared[rates]
         ref = finding["ref"]
         rules = []
         for rule in Rule:
@@ -117,13 +123,13 @@ def _traces(store: Store, dossier: Dossier, folder: Path) -> list[dict[str, Any]
                 rule,
                 source_accounts=ref["source_accounts"],
                 source_txs=ref["source_txs"],
-                detail=watched(ledger, links),
+                detail=keep,
                 schedule=True,
             )
             try:
                 schedule = f"trace-{n}-{rule.value}.csv"
                 steps = write_schedule_csv(result, folder / schedule)
-                contract = to_contract(result, links, transfers=False)
+                reached, top = resting(result, ref["source_accounts"], _TOP_DESTINATIONS)
                 rules.append(
                     {
                         "rule": rule.value,
@@ -131,9 +137,12 @@ def _traces(store: Store, dossier: Dossier, folder: Path) -> list[dict[str, Any]
                         "order": result.order_text,
                         "schedule": schedule,
                         "steps": steps,
-                        "injected": _total(s["injected"] for s in contract["sources"].values()),
-                        "destinations": _destinations(contract["accounts"], ref),
-                        "reached": _reached(contract["accounts"], ref),
+                        "injected": cents_text(int(result.injected.sum())),
+                        "destinations": [
+                            {"account": account, "traced": cents_text(cents)}
+                            for account, cents in top
+                        ],
+                        "reached": reached,
                         "assets": [
                             {
                                 "asset": asset_id,
@@ -141,9 +150,9 @@ def _traces(store: Store, dossier: Dossier, folder: Path) -> list[dict[str, Any]
                                 "transfers": entry["transfers"],
                                 "traced": _total(entry.get("traced", {}).values()),
                             }
-                            for asset_id, entry in contract.get("assets", {}).items()
+                            for asset_id, entry in asset_destinations(result, links).items()
                         ],
-                        "gaps": len(contract["gaps"]),
+                        "gaps": len(result.gap_rows[0]),
                         "flow": flow_layout(flow_summary(result, limit=12)["links"]),
                     }
                 )
@@ -165,29 +174,6 @@ def _traces(store: Store, dossier: Dossier, folder: Path) -> list[dict[str, Any]
 
 def _total(values: Any) -> str:
     return str(sum((Decimal(v) for v in values), Decimal("0.00")))
-
-
-def _reached(accounts: dict[str, Any], ref: dict[str, Any]) -> int:
-    """How many accounts, sources aside, hold traced money at the end."""
-    sources = set(ref["source_accounts"])
-    return sum(
-        1
-        for account, entry in accounts.items()
-        if account not in sources and any(Decimal(v) > 0 for v in entry["traced"].values())
-    )
-
-
-def _destinations(accounts: dict[str, Any], ref: dict[str, Any]) -> list[dict[str, str]]:
-    """Where traced money rests at the end, largest first (the sources left out)."""
-    sources = set(ref["source_accounts"])
-    held = [
-        (account, sum((Decimal(v) for v in entry["traced"].values()), Decimal("0.00")))
-        for account, entry in accounts.items()
-        if account not in sources
-    ]
-    held = [(a, v) for a, v in held if v > 0]
-    held.sort(key=lambda item: (-item[1], item[0]))
-    return [{"account": a, "traced": str(v)} for a, v in held[:_TOP_DESTINATIONS]]
 
 
 def render_html(dossier: Dossier) -> str:

@@ -106,6 +106,24 @@ def _transfers(result: TraceResult) -> Iterator[tuple[str, dict[str, Any]]]:
             yield current, {"traced": entry}
 
 
+def resting(
+    result: TraceResult, exclude: list[str], limit: int
+) -> tuple[int, list[tuple[str, int]]]:
+    """Where traced money rests at the end, the ``exclude`` accounts (the sources)
+    aside: how many accounts hold some, and the ``limit`` largest as (account, cents),
+    largest first. From the holdings arrays: pro rata leaves a little in tens of
+    thousands of accounts, too many to turn into dictionaries first."""
+    ledger = result.ledger
+    held = result.holdings.by_account(len(ledger.accounts))
+    for index in ledger.indices_of(exclude).values():
+        held[index] = 0
+    holding = np.flatnonzero(held > 0)
+    top = holding[np.argsort(-held[holding], kind="stable")[:limit]]
+    named = [(ledger.accounts[int(i)].as_py(), int(held[i])) for i in top]
+    named.sort(key=lambda item: (-item[1], item[0]))
+    return len(holding), named
+
+
 def _gaps(result: TraceResult) -> list[dict[str, Any]]:
     ledger = result.ledger
     names = ledger.accounts

@@ -13,7 +13,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -304,21 +303,14 @@ def trace_run(
 ) -> HTMLResponse:
     """The rules' results side by side: a flow diagram and destinations for each."""
     from nohaven.cases.flows import flow_layout
-    from nohaven.trace.assets import watched
     from nohaven.trace.engine import RULE_TEXT, Rule, run_trace
-    from nohaven.trace.report import asset_destinations, flow_summary
+    from nohaven.trace.report import asset_destinations, flow_summary, resting
 
     names = [s.strip() for s in sources.replace(",", "\n").splitlines() if s.strip()]
     if not names:
         return _fragment(request, "Give at least one source account or transfer id.")
     try:
-        ledger, links, source_accounts, source_txs = _prepared(request, names, rates)
-        # Which transfers keep their detail (purchases of property) depends on the
-        # prepared ledger only: worked out once per ledger, not per request.
-        memo = request.app.state.__dict__.setdefault("watched", {})
-        if memo.get("ledger") is not ledger:
-            memo.update(ledger=ledger, keep=watched(ledger, links))
-        keep = memo["keep"]
+        (ledger, links, keep), source_accounts, source_txs = _prepared(request, names, rates)
         chosen = [Rule(r) for r in rules if r in {x.value for x in Rule}]
 
         def one(rule: Rule) -> dict[str, Any]:
@@ -331,20 +323,12 @@ def trace_run(
                 schedule=False,
             )
             try:
-                held = result.holdings.by_account(len(ledger.accounts))
-                for index in ledger.indices_of(source_accounts).values():
-                    held[index] = 0
-                top = np.argsort(-held, kind="stable")[:10]
-                names_of = ledger.accounts
+                _, top = resting(result, source_accounts, 10)
                 return {
                     "rule": rule.value,
                     "text": RULE_TEXT[rule],
                     "injected": Decimal(int(result.injected.sum())) / 100,
-                    "held": [
-                        (names_of[int(i)].as_py(), Decimal(int(held[i])) / 100)
-                        for i in top
-                        if held[i] > 0
-                    ],
+                    "held": [(account, Decimal(cents) / 100) for account, cents in top],
                     "assets": asset_destinations(result, links),
                     "flow": flow_layout(flow_summary(result, limit=12)["links"]),
                 }
@@ -380,7 +364,7 @@ def trace_schedule(
 
     names = [s.strip() for s in sources.replace(",", "\n").splitlines() if s.strip()]
     try:
-        ledger, _, source_accounts, source_txs = _prepared(request, names, rates)
+        (ledger, _, _), source_accounts, source_txs = _prepared(request, names, rates)
         result = run_trace(
             ledger,
             Rule(rule),
@@ -405,9 +389,10 @@ def trace_schedule(
     )
 
 
-def _prepared(request: Request, names: list[str], rates: str) -> tuple[Any, Any, list, list]:
-    """The store's ledger prepared with the pasted rates (cached between requests), its
-    property links, and the names split into source accounts and transfers."""
+def _prepared(request: Request, names: list[str], rates: str) -> tuple[Any, list, list]:
+    """The store's ledger prepared with the pasted rates (cached between requests, with
+    its property links and detail filter), and the names split into source accounts
+    and transfers."""
     from nohaven.web.routes.tracing import RateIn, TraceIn, ledger_cache
 
     parsed = [
@@ -415,15 +400,14 @@ def _prepared(request: Request, names: list[str], rates: str) -> tuple[Any, Any,
         for r in parse_rates(rates)
     ]
     with request.app.state.store.reader() as reader:
-        ledger, links = ledger_cache(request).get(
+        prepared = ledger_cache(request).get(
             reader,
             TraceIn(rule="libr", source_accounts=names[:1], rates=parsed or None),
             visible(request),
         )
-    known = ledger.indices_of(names)
+    known = prepared.ledger.indices_of(names)
     return (
-        ledger,
-        links,
+        prepared,
         [n for n in names if n in known],
         [n for n in names if n not in known],
     )

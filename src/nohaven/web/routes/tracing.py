@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
+import numpy as np
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 
@@ -43,6 +44,15 @@ class TraceIn(BaseModel):
     schedule_account: str | None = Field(default=None, min_length=1, max_length=500)
 
 
+class Prepared(NamedTuple):
+    """A prepared ledger, its property links, and which transfers keep their detail
+    (the purchases of property): all three depend on the ledger only."""
+
+    ledger: TraceLedger
+    links: AssetLinks
+    keep: np.ndarray
+
+
 class _LedgerCache:
     """The prepared ledger, reused while the store's ledger and the options are the same
     (preparing ten million transactions takes seconds; comparing rules should not)."""
@@ -50,11 +60,9 @@ class _LedgerCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._key: tuple | None = None
-        self._ledger: tuple[TraceLedger, AssetLinks] | None = None
+        self._ledger: Prepared | None = None
 
-    def get(
-        self, store: Store, body: TraceIn, datasets: frozenset[str] | None = None
-    ) -> tuple[TraceLedger, AssetLinks]:
+    def get(self, store: Store, body: TraceIn, datasets: frozenset[str] | None = None) -> Prepared:
         row = store.fetchone("SELECT count(*), max(source_id) FROM ledger")
         rates = tuple((r.date, r.currency.upper(), r.rate_to_usd) for r in body.rates or ())
         key = (row, rates, body.currency, body.order, datasets)
@@ -67,7 +75,8 @@ class _LedgerCache:
                     order=Order(body.order),
                     datasets=datasets,
                 )
-                self._ledger = (ledger, store_asset_links(store, ledger))
+                links = store_asset_links(store, ledger)
+                self._ledger = Prepared(ledger, links, watched(ledger, links))
                 self._key = key
             return self._ledger
 
@@ -96,9 +105,7 @@ def warm_ledger(app: Any, rates_text: str) -> threading.Thread:
                 if first is None:
                     return
                 body = TraceIn(rule="libr", source_accounts=[first[0]], rates=rates or None)
-                ledger, links = _cache_of(app.state).get(reader, body)
-            keep = watched(ledger, links)
-            app.state.__dict__["watched"] = {"ledger": ledger, "keep": keep}
+                ledger, _, keep = _cache_of(app.state).get(reader, body)
             for rule in Rule:  # loads each rule's compiled kernels
                 run_trace(ledger, rule, source_accounts=[first[0]], detail=keep).transfers.close()
         except (NohavenError, ValueError):
@@ -126,13 +133,13 @@ def trace_funds(request: Request, body: TraceIn) -> dict[str, Any]:
     state = request.app.state
     with state.store.reader() as reader:
         try:
-            ledger, links = ledger_cache(request).get(reader, body, visible(request))
+            ledger, links, keep = ledger_cache(request).get(reader, body, visible(request))
             result = run_trace(
                 ledger,
                 Rule(body.rule),
                 source_accounts=body.source_accounts,
                 source_txs=body.source_txs,
-                detail=True if body.detail else watched(ledger, links),
+                detail=True if body.detail else keep,
                 schedule=body.schedule_account is not None,
             )
         except NohavenError as exc:
