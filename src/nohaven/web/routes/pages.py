@@ -234,16 +234,8 @@ def network(request: Request, entity_id: str) -> dict[str, Any]:
             """,
             [root, root],
         )
-        allowed = visible(request)
-        if allowed is not None:  # only ties and entities the user's datasets record
-            links_seen = {
-                e
-                for (e,) in reader.fetchall(
-                    "SELECT DISTINCT entity_id FROM statements WHERE entity_id IN "
-                    "(SELECT unnest(?)) AND dataset IN (SELECT unnest(?))",
-                    [[r[0] for r in rows], sorted(allowed)],
-                )
-            }
+        links_seen = visible_records(request, [r[0] for r in rows])
+        if links_seen is not None:  # only ties the user's datasets record
             rows = [r for r in rows if r[0] in links_seen]
         ids = {root} | {r[2] for r in rows} | {r[3] for r in rows}
         described = reader.fetchall(

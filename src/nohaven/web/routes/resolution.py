@@ -11,7 +11,7 @@ from nohaven.errors import NohavenError
 from nohaven.resolve.judgements import add_judgement
 from nohaven.resolve.review import open_pairs
 from nohaven.web.errors import errors
-from nohaven.web.security import audit_read, current_user, require, visible, visible_records
+from nohaven.web.security import audit_read, current_user, require, visible_records
 
 router = APIRouter(prefix="/api", tags=["resolution"])
 
@@ -79,17 +79,9 @@ def cluster_members(request: Request, canonical_id: str) -> dict[str, Any]:
             "SELECT entity_id, kind FROM clusters WHERE canonical_id = ? ORDER BY entity_id",
             [canonical_id],
         )
-        scope = visible(request)
-        if scope is not None:
-            seen = {
-                e
-                for (e,) in reader.fetchall(
-                    "SELECT DISTINCT entity_id FROM statements WHERE entity_id IN "
-                    "(SELECT unnest(?)) AND dataset IN (SELECT unnest(?))",
-                    [[r[0] for r in rows], sorted(scope)],
-                )
-            }
-            rows = [r for r in rows if r[0] in seen]
+    seen = visible_records(request, [r[0] for r in rows])
+    if seen is not None:
+        rows = [r for r in rows if r[0] in seen]
     if not rows:
         raise HTTPException(status_code=404, detail=f"no cluster {canonical_id!r}")
     audit_read(request, "cluster", canonical_id)
