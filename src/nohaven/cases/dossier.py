@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 
 from nohaven import __version__
+from nohaven.access.scope import scoped
 from nohaven.cases import audit
 from nohaven.cases.evidence import Dossier, bundle_lines, gather
 from nohaven.cases.flows import band_path, flow_layout
@@ -27,19 +28,27 @@ REPORT_FILES = ("report.pdf", "report.html", "bundle.ftm.json")
 _TOP_DESTINATIONS = 12
 
 
-def write_dossier(store: Store, case_id: str, out: Path, actor: str) -> dict[str, Any]:
+def write_dossier(
+    store: Store,
+    case_id: str,
+    out: Path,
+    actor: str,
+    datasets: frozenset[str] | None = None,
+) -> dict[str, Any]:
     """Write the case's dossier into ``out`` (created, or replaced whole: files are
     written beside it first, so a failure leaves no half-written dossier); returns the
-    manifest. The export is recorded in the audit log."""
-    dossier = gather(store, case_id)
+    manifest. With ``datasets``, the evidence is gathered, resolved and traced within
+    them alone (what a user of an agency may see). The export is recorded in the audit
+    log."""
     partial = out.with_name(f".{out.name}.partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
     try:
-        dossier.traces = _traces(store, dossier, partial)
-        (partial / "bundle.ftm.json").write_text(
-            "".join(line + "\n" for line in bundle_lines(store, dossier.cited)), encoding="utf-8"
-        )
+        with scoped(store, datasets) as view:
+            dossier = gather(view, case_id)
+            dossier.traces = _traces(view, dossier, partial)
+            bundle = "".join(line + "\n" for line in bundle_lines(view, dossier.cited))
+        (partial / "bundle.ftm.json").write_text(bundle, encoding="utf-8")
         (partial / "report.html").write_text(render_html(dossier), encoding="utf-8")
         write_pdf(dossier, partial / "report.pdf")
         files = {

@@ -92,19 +92,15 @@ def subject_evidence(
     entity_id: str,
     role: str,
     cited: set[str],
-    datasets: frozenset[str] | None = None,
 ) -> Subject:
     """A person or company with its records, the pairs that joined them, family,
-    holdings and accounts (what a dossier and an entity page show); with ``datasets``,
-    only what those datasets say (what a user of an agency may see)."""
+    holdings and accounts (what a dossier and an entity page show; for a user of an
+    agency, run it on `access.scope.scoped`'s view)."""
     from nohaven.resolve.cluster import members_of
 
     canonical, members = members_of(store, entity_id)
     records = [_record(store, m) for m in members]
     records = [r for r in records if r is not None]
-    if datasets is not None:
-        records = [r for r in records if r.dataset in datasets]
-        members = [r.entity_id for r in records]
     cited.update(members)
     name = _display_name([n for r in records for n, _ in r.names], entity_id)
     subject = Subject(
@@ -116,8 +112,8 @@ def subject_evidence(
         records=records,
     )
     subject.links = _links(store, members, records)
-    subject.family = _family(store, members, cited, datasets)
-    subject.holdings = _holdings(store, members, cited, datasets)
+    subject.family = _family(store, members, cited)
+    subject.holdings = _holdings(store, members, cited)
     subject.accounts = [
         {"account": a, "bank": b, "country": c, "kind": k, "source": p}
         for a, b, c, k, p in store.fetchall(
@@ -205,9 +201,7 @@ def _links(store: Store, members: list[str], records: list[Record]) -> list[dict
     return links
 
 
-def _family(
-    store: Store, members: list[str], cited: set[str], datasets: frozenset[str] | None = None
-) -> list[dict[str, Any]]:
+def _family(store: Store, members: list[str], cited: set[str]) -> list[dict[str, Any]]:
     rows = store.fetchall(
         """
         SELECT f.entity_id, p.value AS person, r.value AS relative, k.value AS relationship,
@@ -219,10 +213,9 @@ def _family(
         LEFT JOIN statements k ON k.entity_id = f.entity_id AND k.prop = 'relationship'
         WHERE f.schema = 'Family' AND f.prop = 'id'
           AND (p.value IN (SELECT unnest(?)) OR r.value IN (SELECT unnest(?)))
-          AND (? OR f.dataset IN (SELECT unnest(?)))
         ORDER BY f.entity_id
         """,
-        [members, members, datasets is None, sorted(datasets or ())],
+        [members, members],
     )
     family = []
     inside = set(members)
@@ -242,9 +235,7 @@ def _family(
     return family
 
 
-def _holdings(
-    store: Store, members: list[str], cited: set[str], datasets: frozenset[str] | None = None
-) -> list[dict[str, Any]]:
+def _holdings(store: Store, members: list[str], cited: set[str]) -> list[dict[str, Any]]:
     """What the subject owns, directly or through companies it owns, as chains."""
     holdings: list[dict[str, Any]] = []
     frontier = [(m, [m]) for m in members]
@@ -265,10 +256,9 @@ def _holdings(
             LEFT JOIN statements pct ON pct.entity_id = o.entity_id AND pct.prop = 'percentage'
             LEFT JOIN statements st ON st.entity_id = o.entity_id AND st.prop = 'startDate'
             WHERE o.schema = 'Ownership' AND o.prop = 'id' AND ow.value IN (SELECT unnest(?))
-              AND (? OR o.dataset IN (SELECT unnest(?)))
             GROUP BY ALL ORDER BY 2, 3
             """,
-            [owners, datasets is None, sorted(datasets or ())],
+            [owners],
         )
         paths = dict(frontier)
         frontier = []

@@ -227,6 +227,10 @@ class ScreeningIndex:
             mask |= self.dataset_bit.get(name, 0)
         return mask
 
+    def seen_in(self, row: int, visible: frozenset[str] | None) -> bool:
+        """Whether a user who may see ``visible`` datasets (None: all) may see the row."""
+        return visible is None or not self.datasets[row].isdisjoint(visible)
+
     def caption(self, row: int) -> str:
         names = self.names[row]
         return names[0] if names else self.ids[row]

@@ -171,12 +171,15 @@ def score_row(index: ScreeningIndex, query: ScreeningQuery, row: int) -> ScoredR
     return ScoredResult(row, round(score, 4), features, explanations, qualified if person else None)
 
 
-def relation_paths(index: ScreeningIndex, row: int) -> list[dict[str, Any]]:
+def relation_paths(
+    index: ScreeningIndex, row: int, visible: frozenset[str] | None = None
+) -> list[dict[str, Any]]:
     """How an entity is related to the people around it: every direct relative, and
-    two-step chains that end at a listed official ("spouse of 许明, child of 许超凡")."""
+    two-step chains that end at a listed official ("spouse of 许明, child of 许超凡");
+    with ``visible``, only through people of those datasets."""
     out: list[dict[str, Any]] = []
     seen = {row}
-    direct = index.relations.get(row, [])
+    direct = [r for r in index.relations.get(row, []) if index.seen_in(r.other, visible)]
     for relation in direct:
         seen.add(relation.other)
     for relation in direct:
@@ -193,7 +196,7 @@ def relation_paths(index: ScreeningIndex, row: int) -> list[dict[str, Any]]:
         )
         for second in index.relations.get(other, []):
             end = second.other
-            if end in seen or not index.targets[end]:
+            if end in seen or not index.targets[end] or not index.seen_in(end, visible):
                 continue
             seen.add(end)
             out.append(
@@ -220,12 +223,17 @@ def match_query(
     include_datasets: frozenset[str] | None = None,
     exclude_datasets: frozenset[str] = frozenset(),
     exclude_ids: frozenset[str] = frozenset(),
+    visible: frozenset[str] | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
-    """The best `limit` results in yente's shape, and how many candidates scored above 0."""
+    """The best `limit` results in yente's shape, and how many candidates scored above 0
+    (``visible``: the datasets the asking user may see, which bound the relations shown
+    as well as the results)."""
     scored: list[ScoredResult] = []
     considered = 0
     schemata = query.schemata
     rows = _candidate_rows(index, query)
+    if visible is not None:
+        include_datasets = visible if include_datasets is None else include_datasets & visible
     if include_datasets is not None and rows.size:
         rows = rows[(index.dataset_bits[rows] & index.dataset_mask(include_datasets)) != 0]
     seen: set[int] = set()
@@ -258,7 +266,7 @@ def match_query(
     results = []
     for item in scored[:limit]:
         entity = index.entity(item.row)
-        relations = relation_paths(index, item.row)
+        relations = relation_paths(index, item.row, visible)
         explanations = dict(item.explain())
         if relations:
             explanations["relation"] = relations[0]["path"]

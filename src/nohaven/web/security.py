@@ -15,6 +15,8 @@ import json
 import secrets
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -249,6 +251,16 @@ def audit_read(request: Request, what: str, obj: str) -> None:
         audit.append(store, actor, f"read.{what}", obj, {"path": request.url.path})
 
 
+@contextmanager
+def scoped_reader(request: Request) -> Iterator[Store]:
+    """A read view of the store holding only the datasets the user may see, so that
+    analyses (declaration rules, clusters, dossiers) run within them."""
+    from nohaven.access.scope import scoped
+
+    with scoped(request.app.state.store, visible(request)) as view:
+        yield view
+
+
 def visible(request: Request) -> frozenset[str] | None:
     """The datasets the signed-in user may see (None: all, in single-user mode)."""
     from nohaven.access import visible_datasets
@@ -272,20 +284,5 @@ def visible_records(request: Request, ids: list[str]) -> set[str] | None:
                 "SELECT DISTINCT entity_id FROM statements WHERE entity_id IN (SELECT unnest(?)) "
                 "AND dataset IN (SELECT unnest(?))",
                 [ids, sorted(allowed)],
-            )
-        }
-
-
-def visible_officials(request: Request) -> set[str] | None:
-    """Officials whose declarations the user may see (None: all)."""
-    allowed = visible(request)
-    if allowed is None:
-        return None
-    with request.app.state.store.reader() as reader:
-        return {
-            o
-            for (o,) in reader.fetchall(
-                "SELECT DISTINCT official_id FROM declarations WHERE dataset IN (SELECT unnest(?))",
-                [sorted(allowed)],
             )
         }

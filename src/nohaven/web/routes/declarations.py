@@ -11,7 +11,7 @@ from nohaven.declarations.passport import check_passport
 from nohaven.declarations.rules import RULES, RuleConfig
 from nohaven.errors import NohavenError
 from nohaven.web.errors import errors
-from nohaven.web.security import visible_officials
+from nohaven.web.security import scoped_reader
 
 router = APIRouter(prefix="/api", tags=["declarations"])
 
@@ -28,18 +28,13 @@ def declaration_findings(
 ) -> dict[str, Any]:
     """Findings (rule, official_id, score, evidence) and officials ranked by risk."""
     config = RuleConfig(naked_variant=naked_variant, wealth_ratio=wealth_ratio)
-    with request.app.state.store.reader() as reader:
+    with scoped_reader(request) as reader:
         try:
             findings = check_declarations(
                 reader, official=official, config=config, rules=tuple(rule or RULES)
             )
         except NohavenError as exc:
             raise HTTPException(status_code=404, detail=str(exc)) from None
-        allowed = visible_officials(request)
-        if allowed is not None:
-            if official is not None and official not in allowed:
-                raise HTTPException(status_code=404, detail=f"no official {official!r}")
-            findings = [f for f in findings if f.official_id in allowed]
         ranking = risk_ranking(reader, findings)
     return {
         "findings": [f.as_dict() for f in findings],
@@ -50,12 +45,9 @@ def declaration_findings(
 @router.get("/passport/{application_id}", responses=errors(404))
 def passport_decision(request: Request, application_id: str) -> dict[str, Any]:
     """approve or hold one passport application, with the reasons and findings."""
-    allowed = visible_officials(request)
-    with request.app.state.store.reader() as reader:
+    with scoped_reader(request) as reader:
         try:
             decision = check_passport(reader, application_id)
         except NohavenError as exc:
             raise HTTPException(status_code=404, detail=str(exc)) from None
-    if allowed is not None and decision.official_id not in allowed:
-        raise HTTPException(status_code=404, detail=f"no declaration {application_id!r}")
     return decision.as_dict()

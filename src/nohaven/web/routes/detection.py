@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from nohaven.detect import DETECTORS, DetectRequest, detect, latest_run, save_alerts, stored_alerts
 from nohaven.errors import NohavenError
 from nohaven.web.errors import errors
-from nohaven.web.security import require, visible
+from nohaven.web.security import require, scoped_reader, visible
 
 router = APIRouter(prefix="/api", tags=["detection"])
 
@@ -27,14 +27,11 @@ def alerts(
     resolved person. The latest stored run is read; before any run, alerts are
     computed for this request and not kept."""
     wanted = tuple(typology or DETECTORS)
-    with request.app.state.store.reader() as reader:
+    with scoped_reader(request) as reader:
         run = latest_run(reader)
-        allowed = visible(request)
         if run is not None:
-            found = stored_alerts(reader, wanted, account, person, allowed)
-        elif allowed is not None:
-            found = []  # alerts are shared once a run is kept and knows its datasets
-        else:
+            found = stored_alerts(reader, wanted, account, person, visible(request))
+        else:  # computed within the datasets the user may see
             try:
                 found = detect(DetectRequest(typologies=wanted), reader)
             except NohavenError as exc:

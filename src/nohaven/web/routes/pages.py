@@ -26,9 +26,9 @@ from nohaven.web.security import (
     check_csrf,
     current_user,
     require,
+    scoped_reader,
     sign_session,
     visible,
-    visible_officials,
     visible_records,
 )
 
@@ -110,9 +110,7 @@ def search_page(request: Request, q: str = Query(default="", max_length=500)) ->
         audit_read(request, "search", q[:200])
         index = request.app.state.screening.index()
         query = parse_query({"schema": "LegalEntity", "properties": {"name": [q]}})
-        found, _ = match_query(
-            index, query, limit=20, threshold=0.0, include_datasets=visible(request)
-        )
+        found, _ = match_query(index, query, limit=20, threshold=0.0, visible=visible(request))
         for hit in found:
             names = hit.get("properties", {}).get("name", []) or [hit.get("caption", "")]
             best = max(names, key=lambda n: compare_names(q, n).score)
@@ -128,14 +126,14 @@ def entity_page(request: Request, entity_id: str) -> HTMLResponse:
     from nohaven.names import compare_names
     from nohaven.names.forms import name_forms
 
-    with request.app.state.store.reader() as reader:
+    with scoped_reader(request) as reader:
         if not reader.fetchone(
             "SELECT 1 FROM statements WHERE entity_id = ? UNION ALL "
             "SELECT 1 FROM clusters WHERE canonical_id = ? LIMIT 1",
             [entity_id, entity_id],
         ):
             raise HTTPException(status_code=404, detail=f"no entity {entity_id!r}")
-        subject = subject_evidence(reader, entity_id, "subject", set(), visible(request))
+        subject = subject_evidence(reader, entity_id, "subject", set())
         if not subject.records:
             raise HTTPException(status_code=404, detail=f"no entity {entity_id!r}")
         members = [r.entity_id for r in subject.records]
@@ -203,10 +201,11 @@ def network(request: Request, entity_id: str) -> dict[str, Any]:
     what it owns or is owned by, every end taken to its resolved entity."""
     from nohaven.resolve.cluster import members_of
 
-    with request.app.state.store.reader() as reader:
+    with scoped_reader(request) as reader:
         root, members = members_of(reader, entity_id)
-        seen = visible_records(request, members)
-        if seen is not None and not seen:
+        if not reader.fetchone(
+            "SELECT 1 FROM statements WHERE entity_id IN (SELECT unnest(?)) LIMIT 1", [members]
+        ):
             raise HTTPException(status_code=404, detail=f"no entity {entity_id!r}")
         rows = reader.fetchall(
             """
@@ -234,9 +233,6 @@ def network(request: Request, entity_id: str) -> dict[str, Any]:
             """,
             [root, root],
         )
-        links_seen = visible_records(request, [r[0] for r in rows])
-        if links_seen is not None:  # only ties the user's datasets record
-            rows = [r for r in rows if r[0] in links_seen]
         ids = {root} | {r[2] for r in rows} | {r[3] for r in rows}
         described = reader.fetchall(
             """
@@ -457,11 +453,8 @@ def findings_page(request: Request, rule: str = Query(default="", max_length=50)
     from nohaven.declarations.check import check_declarations
     from nohaven.declarations.rules import RULES
 
-    with request.app.state.store.reader() as reader:
+    with scoped_reader(request) as reader:
         found = check_declarations(reader, rules=(rule,) if rule else RULES)
-    allowed = visible_officials(request)
-    if allowed is not None:
-        found = [f for f in found if f.official_id in allowed]
     return _page(
         request, "findings.html", findings=found[:300], total=len(found), rule=rule, rules=RULES
     )
@@ -476,14 +469,11 @@ def review_page(request: Request) -> HTMLResponse:
 def _next_pair(request: Request) -> Any:
     from nohaven.resolve.review import open_pairs
 
-    with request.app.state.store.reader() as reader:
+    with scoped_reader(request) as reader:
         try:
             pairs = open_pairs(reader, limit=50)
         except NohavenError:
             return None
-    seen = visible_records(request, [i for p in pairs for i in (p.left_id, p.right_id)])
-    if seen is not None:
-        pairs = [p for p in pairs if p.left_id in seen and p.right_id in seen]
     return pairs[0] if pairs else None
 
 
@@ -505,6 +495,9 @@ def review_judge(
     user = current_user(request)
     if user is not None:
         author = user.name  # signed in: the judgement is the user's, whatever the form says
+    seen = visible_records(request, [left_id, right_id])
+    if seen is not None and not {left_id, right_id} <= seen:
+        return _fragment(request, "no such pair of records")
     try:
         made = add_judgement(request.app.state.store, left_id, right_id, judgement, author)
     except NohavenError as exc:
@@ -520,7 +513,7 @@ def passport_page(
     from nohaven.declarations.passport import check_passport
 
     decision, error = None, None
-    with request.app.state.store.reader() as reader:
+    with scoped_reader(request) as reader:
         applications = [
             r[0]
             for r in reader.fetchall(
@@ -533,11 +526,6 @@ def passport_page(
                 decision = check_passport(reader, application)
             except NohavenError as exc:
                 error = str(exc)
-    allowed = visible_officials(request)
-    if allowed is not None:
-        applications = [a for a in applications if a in _applications_of(request, allowed)]
-        if decision is not None and decision.official_id not in allowed:
-            decision, error = None, f"no declaration {application!r}"
     if decision is not None:
         audit_read(request, "passport", application)
     return _page(
@@ -548,18 +536,6 @@ def passport_page(
         error=error,
         applications=applications,
     )
-
-
-def _applications_of(request: Request, officials: set[str]) -> set[str]:
-    with request.app.state.store.reader() as reader:
-        return {
-            a
-            for (a,) in reader.fetchall(
-                "SELECT DISTINCT declaration_id FROM declarations "
-                "WHERE official_id IN (SELECT unnest(?))",
-                [sorted(officials)],
-            )
-        }
 
 
 # -- cases -----------------------------------------------------------------------------
@@ -616,7 +592,9 @@ def case_dossier(request: Request, case_id: str) -> Response:
         try:
             user = current_user(request)
             actor = user.name if user else current_actor()
-            write_dossier(request.app.state.store, case_id, folder / "dossier", actor)
+            write_dossier(
+                request.app.state.store, case_id, folder / "dossier", actor, visible(request)
+            )
         except NohavenError as exc:
             raise HTTPException(status_code=404, detail=str(exc)) from None
         buffer = io.BytesIO()

@@ -11,7 +11,13 @@ from nohaven.errors import NohavenError
 from nohaven.resolve.judgements import add_judgement
 from nohaven.resolve.review import open_pairs
 from nohaven.web.errors import errors
-from nohaven.web.security import audit_read, current_user, require, visible_records
+from nohaven.web.security import (
+    audit_read,
+    current_user,
+    require,
+    scoped_reader,
+    visible_records,
+)
 
 router = APIRouter(prefix="/api", tags=["resolution"])
 
@@ -29,14 +35,11 @@ def review_queue(
     request: Request, limit: int = Query(default=50, ge=1, le=1000)
 ) -> list[dict[str, Any]]:
     """Pairs awaiting a judgement: an official's family first, then the least certain."""
-    with request.app.state.store.reader() as reader:
+    with scoped_reader(request) as reader:
         try:
             pairs = open_pairs(reader, limit=limit)
         except NohavenError as exc:
             raise HTTPException(status_code=409, detail=str(exc)) from None
-    seen = visible_records(request, [i for p in pairs for i in (p.left_id, p.right_id)])
-    if seen is not None:  # a pair is shown only when both records may be seen
-        pairs = [p for p in pairs if p.left_id in seen and p.right_id in seen]
     return [p.as_dict() for p in pairs]
 
 
@@ -49,6 +52,9 @@ def review_queue(
 def judge_pair(request: Request, body: JudgementIn) -> dict[str, Any]:
     """Record a judgement; the next resolve run applies it and never overrides it."""
     user = current_user(request)
+    seen = visible_records(request, [body.left_id, body.right_id])
+    if seen is not None and not {body.left_id, body.right_id} <= seen:
+        raise HTTPException(status_code=404, detail="no such pair of records")
     try:
         made = add_judgement(
             request.app.state.store,
@@ -74,14 +80,11 @@ def judge_pair(request: Request, body: JudgementIn) -> dict[str, Any]:
 @router.get("/clusters/{canonical_id}", responses=errors(404))
 def cluster_members(request: Request, canonical_id: str) -> dict[str, Any]:
     """The records resolved into one canonical entity."""
-    with request.app.state.store.reader() as reader:
+    with scoped_reader(request) as reader:
         rows = reader.fetchall(
             "SELECT entity_id, kind FROM clusters WHERE canonical_id = ? ORDER BY entity_id",
             [canonical_id],
         )
-    seen = visible_records(request, [r[0] for r in rows])
-    if seen is not None:
-        rows = [r for r in rows if r[0] in seen]
     if not rows:
         raise HTTPException(status_code=404, detail=f"no cluster {canonical_id!r}")
     audit_read(request, "cluster", canonical_id)

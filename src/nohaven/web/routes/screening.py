@@ -114,6 +114,7 @@ async def match(
         )
     service = _service(request)
     scope = _datasets(service, dataset, request)
+    allowed = visible(request)
     include = frozenset(include_dataset) if include_dataset else None
     if scope is not None:
         include = scope if include is None else include & scope
@@ -134,6 +135,7 @@ async def match(
             include_datasets=include,
             exclude_datasets=frozenset(exclude_dataset),
             exclude_ids=frozenset(exclude_entity_ids),
+            visible=allowed,
         )
         responses[key] = {
             "status": 200,
@@ -166,7 +168,12 @@ def search(
     except QueryError as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
     results, total = match_query(
-        service.index(), query, limit=offset + limit, threshold=0.0, include_datasets=scope
+        service.index(),
+        query,
+        limit=offset + limit,
+        threshold=0.0,
+        include_datasets=scope,
+        visible=visible(request),
     )
     return {
         "limit": limit,
@@ -197,6 +204,8 @@ def entity(request: Request, entity_id: str = Path(max_length=500)) -> dict[str,
     audit_read(request, "entity", entity_id)
     data = index.entity(row)
     for relation in index.relations.get(row, []):
+        if not index.seen_in(relation.other, allowed):
+            continue
         other = index.entity(relation.other)
         this_end, other_end = relation.this_end, relation.other_end
         edge = {
