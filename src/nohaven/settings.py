@@ -29,6 +29,11 @@ class Settings:
             Path(os.environ["NOHAVEN_RATES"]) if os.environ.get("NOHAVEN_RATES") else None
         )
     )
+    # Seconds a web request may take before the client is answered 503 (dossier exports
+    # and detection runs over a large store take minutes).
+    request_timeout: float = field(
+        default_factory=lambda: float(os.environ.get("NOHAVEN_REQUEST_TIMEOUT", "300"))
+    )
     threads: int | None = field(
         default_factory=lambda: (
             int(os.environ["NOHAVEN_THREADS"]) if os.environ.get("NOHAVEN_THREADS") else None

@@ -288,3 +288,13 @@ def test_declarations_ledgers_and_networks_stay_with_their_agency(
         )
         hidden = client.post("/api/trace", json=body | {"rates": rates}, headers=theirs)
         assert hidden.status_code in (400, 404)  # their agency has no ledger at all
+
+
+def test_a_request_that_takes_too_long_is_answered_503_and_the_server_goes_on(
+    resolved_copy: Path,
+) -> None:
+    with TestClient(create_app(Settings(db=resolved_copy, request_timeout=0.2))) as client:
+        slow = client.post("/api/alerts/runs")  # every detector over the world's ledger
+        assert slow.status_code == 503 and "longer than 0.2 s" in slow.json()["detail"]
+        assert slow.headers["retry-after"] == "30"
+        assert client.get("/healthz").status_code == 200

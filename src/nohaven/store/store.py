@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -106,8 +107,19 @@ class Store:
 
     # -- lifecycle ---------------------------------------------------------------
 
-    def close(self) -> None:
-        self.con.close()
+    def close(self, wait: float = 120.0) -> None:
+        """Close, after the statements in flight: a web request that timed out may still
+        run one, on this connection or a cursor of it, and DuckDB refuses to close then."""
+        deadline = time.monotonic() + wait
+        while True:
+            with self._lock:
+                try:
+                    self.con.close()
+                    return
+                except duckdb.ResourceInUseException:
+                    if time.monotonic() > deadline:
+                        raise
+            time.sleep(0.05)
 
     def __enter__(self) -> Store:
         return self

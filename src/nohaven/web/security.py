@@ -9,6 +9,7 @@ the static files and the login page needs a token or a session, on any address.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -31,6 +32,9 @@ SESSION_HOURS = 12
 MAX_BODY = 8 * 1024 * 1024
 # Requests per second a signed-in user or token may make, and the burst allowed.
 RATE_LIMIT = (50.0, 200)
+# Seconds a token's user and a user's datasets are remembered: a user added or a
+# dataset loaded from the CLI while the server runs is seen within this time.
+LOOKUP_SECONDS = 2.0
 _OPEN = ("/healthz", "/readyz", "/static/", "/login")
 _API = ("/api/", "/match/", "/search/", "/entities/", "/algorithms", "/docs", "/openapi.json")
 _HEADERS = [
@@ -84,6 +88,7 @@ class Guard:
         self._users = False
         self._lock = threading.Lock()
         self._buckets: dict[str, tuple[float, float]] = {}
+        self._recent: dict[str, tuple[float, User | None]] = {}
 
     def _users_exist(self, store: Store) -> bool:
         # Users are added from the CLI while the server runs: looked up every few seconds.
@@ -139,6 +144,7 @@ class Guard:
                 return
 
         seen = 0
+        started = False
 
         async def limited() -> dict:
             nonlocal seen
@@ -149,7 +155,9 @@ class Guard:
             return message
 
         async def guarded_send(message: dict) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 extra = list(_HEADERS)
                 if new_csrf:
                     extra.append(
@@ -161,7 +169,19 @@ class Guard:
                 message = {**message, "headers": list(message.get("headers", [])) + extra}
             await send(message)
 
-        await self.app(scope, limited, guarded_send)
+        timeout = self.fastapi_app.state.settings.request_timeout
+        try:
+            await asyncio.wait_for(self.app(scope, limited, guarded_send), timeout)
+        except TimeoutError:
+            # Work in a worker thread runs on to its end (a write still commits whole);
+            # the client is told it was not answered, so nothing is acknowledged and lost.
+            if not started:
+                await _reply(
+                    send,
+                    503,
+                    {"detail": f"the request took longer than {timeout:g} s; try again later"},
+                    [(b"retry-after", b"30")],
+                )
 
     def _spend(self, who: str) -> float:
         """Take one request from the user's token bucket; the wait when it is empty."""
@@ -178,14 +198,32 @@ class Guard:
 
     def _identify(self, store: Store, headers: dict, cookies: SimpleCookie) -> User | None:
         auth = headers.get("authorization", "")
-        with store.reader() as reader:
-            if auth.lower().startswith("bearer "):
-                return user_for_token(reader, auth[7:].strip())
-            if SESSION_COOKIE in cookies:
-                key = self.fastapi_app.state.session_key
-                user_id = _session_user(key, cookies[SESSION_COOKIE].value)
-                return user_by_id(reader, user_id) if user_id else None
+        if auth.lower().startswith("bearer "):
+            token = auth[7:].strip()
+            return self._remembered(f"token:{token}", lambda r: user_for_token(r, token))
+        if SESSION_COOKIE in cookies:
+            key = self.fastapi_app.state.session_key
+            user_id = _session_user(key, cookies[SESSION_COOKIE].value)
+            if user_id:
+                return self._remembered(f"user:{user_id}", lambda r: user_by_id(r, user_id))
         return None
+
+    def _remembered(self, key: str, look_up: Any) -> User | None:
+        """A user lookup, kept for LOOKUP_SECONDS (one query per token per interval,
+        not one per request: at thousands of requests a second it was a third of the
+        work)."""
+        now = time.monotonic()
+        with self._lock:
+            hit = self._recent.get(key)
+        if hit is not None and now - hit[0] < LOOKUP_SECONDS:
+            return hit[1]
+        with self.fastapi_app.state.store.reader() as reader:
+            user = look_up(reader)
+        with self._lock:
+            if len(self._recent) > 10_000:  # a flood of made-up tokens stays bounded
+                self._recent.clear()
+            self._recent[key] = (now, user)
+        return user
 
 
 async def _reply(send: Any, status: int, body: dict, extra: list | None = None) -> None:
@@ -194,7 +232,12 @@ async def _reply(send: Any, status: int, body: dict, extra: list | None = None) 
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", b"application/json"), *_HEADERS, *(extra or [])],
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(data)).encode()),
+                *_HEADERS,
+                *(extra or []),
+            ],
         }
     )
     await send({"type": "http.response.body", "body": data})
@@ -261,15 +304,26 @@ def scoped_reader(request: Request) -> Iterator[Store]:
         yield view
 
 
+_visible_cache: dict[tuple[str, str], tuple[float, frozenset[str] | None]] = {}
+
+
 def visible(request: Request) -> frozenset[str] | None:
-    """The datasets the signed-in user may see (None: all, in single-user mode)."""
+    """The datasets the signed-in user may see (None: all, in single-user mode); looked
+    up once per agency and role every LOOKUP_SECONDS."""
     from nohaven.access import visible_datasets
 
     user = current_user(request)
     if user is None:
         return None
+    key = (str(request.app.state.store.path), user.agency, user.role)
+    now = time.monotonic()
+    hit = _visible_cache.get(key)
+    if hit is not None and now - hit[0] < LOOKUP_SECONDS:
+        return hit[1]
     with request.app.state.store.reader() as reader:
-        return visible_datasets(reader, user)
+        found = visible_datasets(reader, user)
+    _visible_cache[key] = (now, found)
+    return found
 
 
 def visible_records(request: Request, ids: list[str]) -> set[str] | None:
