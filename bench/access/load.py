@@ -1,6 +1,7 @@
-"""The server under load on loopback: screening queries and judgements from several
-signed-in users, offered open loop at rising rates up to ten times the screening
-target (3,000 requests a second), on a copy of bench/resolve's resolved store.
+"""The server under load on loopback: screening queries (500 names sampled from the
+store) and judgements from several signed-in users, offered open loop at rising rates
+up to ten times the screening target (3,000 requests a second), on a copy of
+bench/resolve's resolved store.
 
     .venv/bin/python bench/access/load.py [--size medium] [--seconds 5] [--users 8]
 
@@ -28,10 +29,15 @@ WORLDS = Path(__file__).parents[1] / "resolve" / "out"
 RATES = (300.0, 1000.0, 3000.0)
 
 
-def calls_for(tokens: list[str], pairs: list[tuple], rate: float, seconds: float) -> list[Call]:
-    query = json.dumps(
-        {"queries": {"q": {"schema": "Person", "properties": {"name": ["Cheung Kin Sin"]}}}}
-    ).encode()
+def calls_for(
+    tokens: list[str], pairs: list[tuple], names: list[str], rate: float, seconds: float
+) -> list[Call]:
+    queries = [
+        json.dumps(
+            {"queries": {"q": {"schema": "Person", "properties": {"name": [name]}}}}
+        ).encode()
+        for name in names
+    ]
     calls = []
     for n in range(int(rate * seconds)):
         token = tokens[n % len(tokens)]
@@ -40,15 +46,21 @@ def calls_for(tokens: list[str], pairs: list[tuple], rate: float, seconds: float
             body = {"left_id": left, "right_id": right, "judgement": "unsure", "author": "bench"}
             calls.append(Call("POST", "/api/judgements", token, json.dumps(body).encode()))
         else:
-            calls.append(Call("POST", "/match/default", token, query))
+            calls.append(Call("POST", "/match/default", token, queries[n % len(queries)]))
     return calls
 
 
-def run(db: Path, tokens: list[str], pairs: list[tuple], seconds: float, label: str) -> None:
+def run(
+    db: Path, tokens: list[str], pairs: list[tuple], names: list[str], seconds: float, label: str
+) -> None:
     acknowledged: Counter[tuple[str, str]] = Counter()
     with served(db) as base:
+        # The first match waits for the screening index (built as the server starts).
+        offer(base, calls_for(tokens, pairs, names, 1.0, 1.0), 1.0, connections=1)
         for rate in RATES:
-            report = offer(base, calls_for(tokens, pairs, rate, seconds), rate, connections=48)
+            report = offer(
+                base, calls_for(tokens, pairs, names, rate, seconds), rate, connections=48
+            )
             for answer in report.answers:
                 if answer.status == 201:
                     made = json.loads(answer.body)
@@ -97,7 +109,14 @@ def main() -> int:
                     "SELECT left_id, right_id FROM resolution_pairs "
                     "ORDER BY match_probability LIMIT 5000"
                 )
-            run(db, tokens, pairs, args.seconds, mode)
+                names = [
+                    n
+                    for (n,) in store.fetchall(
+                        "SELECT value FROM statements WHERE schema = 'Person' AND prop = 'name' "
+                        "USING SAMPLE 500 ROWS (reservoir, 7)"
+                    )
+                ]
+            run(db, tokens, pairs, names, args.seconds, mode)
     return 0
 
 

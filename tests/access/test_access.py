@@ -12,6 +12,7 @@ from nohaven import cases
 from nohaven.access import add_user, check_password, record_ownership, user_for_token
 from nohaven.cases import verify_audit
 from nohaven.detect import DetectRequest, detect, save_alerts
+from nohaven.resolve.pipeline import resolve
 from nohaven.settings import Settings
 from nohaven.store import Store
 from nohaven.web import create_app
@@ -262,6 +263,15 @@ def test_declarations_ledgers_and_networks_stay_with_their_agency(
     with Store(db) as store:
         save_alerts(store, detect(DetectRequest(), store), ("all",))
         case_id = cases.open_case(store, "the branch president", [official], "cli", "cn-ccdi")
+        resolve(store)
+        canonical = store.fetchone(
+            "SELECT canonical_id FROM clusters c JOIN statements s USING (entity_id) "
+            "WHERE s.dataset = 'cn_registry' LIMIT 1"
+        )[0]
+        pair = store.fetchone(
+            "SELECT left_id, right_id FROM resolution_pairs "
+            "WHERE left_id NOT LIKE 'hk-%' AND right_id NOT LIKE 'hk-%' LIMIT 1"
+        )
     with TestClient(create_app(Settings(db=db))) as client:
         mine = {"Authorization": f"Bearer {cn}"}
         theirs = {"Authorization": f"Bearer {hk}"}
@@ -288,6 +298,25 @@ def test_declarations_ledgers_and_networks_stay_with_their_agency(
         )
         hidden = client.post("/api/trace", json=body | {"rates": rates}, headers=theirs)
         assert hidden.status_code in (400, 404)  # their agency has no ledger at all
+        # Resolution: clusters, the review queue and judgements on another agency's records.
+        cluster = client.get(f"/api/clusters/{canonical}", headers=mine)
+        assert cluster.status_code == 200
+        assert client.get(f"/api/clusters/{canonical}", headers=theirs).status_code == 404
+        assert client.get("/api/review", headers=mine).json()
+        assert client.get("/api/review", headers=theirs).json() == []
+        judged = {"left_id": pair[0], "right_id": pair[1], "judgement": "same", "author": "x"}
+        assert client.post("/api/judgements", json=judged, headers=theirs).status_code == 404
+        # Pages: findings, passport decisions and dossier exports.
+        assert official in client.get("/findings", headers=mine).text
+        assert official not in client.get("/findings", headers=theirs).text
+        decided = client.get("/passport", params={"application": application}, headers=theirs)
+        assert decided.status_code == 200 and application not in decided.text
+        dossier = client.post(
+            f"/cases/{case_id}/dossier",
+            headers=theirs | {"x-csrf-token": "t"},
+            cookies={"nohaven_csrf": "t"},
+        )
+        assert dossier.status_code == 404
 
 
 def test_a_request_that_takes_too_long_is_answered_503_and_the_server_goes_on(

@@ -28,6 +28,20 @@ class Judgement:
 
 
 def _known_ids(store: Store, ids: list[str]) -> set[str]:
+    # Resolved records are found through clusters' primary key (a point lookup); only
+    # records loaded since the last resolve need the scan of statements.
+    marks = ", ".join("?" for _ in ids)
+    known = {
+        row[0]
+        for row in store.fetchall(
+            f"SELECT entity_id FROM clusters WHERE entity_id IN ({marks})", ids
+        )
+    }
+    rest = [i for i in ids if i not in known]
+    return known | (_loaded_ids(store, rest) if rest else set())
+
+
+def _loaded_ids(store: Store, ids: list[str]) -> set[str]:
     schemata = PERSON_SCHEMATA + COMPANY_SCHEMATA
     marks = ", ".join("?" for _ in ids)
     kinds = ", ".join("?" for _ in schemata)
