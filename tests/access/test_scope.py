@@ -10,7 +10,7 @@ from pathlib import Path
 
 from nohaven import cases
 from nohaven.access.scope import scoped
-from nohaven.declarations.check import check_declarations
+from nohaven.declarations.check import _cited_ids, check_declarations
 from nohaven.ingest.loader import load_paths
 from nohaven.store import Store
 
@@ -89,6 +89,10 @@ def test_declaration_rules_use_only_shared_records(resolved_copy: Path) -> None:
     assert home, "registry and declarations alone still give findings"
     for finding in home:
         assert _datasets_cited(finding.evidence) <= HOME, finding.evidence["sources"]
+        # Every record the finding cites is one the agency may see (has a visible source).
+        cited: set[str] = set()
+        _cited_ids({k: v for k, v in finding.evidence.items() if k != "sources"}, cited)
+        assert cited <= set(finding.evidence["sources"]), cited - set(finding.evidence["sources"])
 
 
 def test_a_dossier_for_an_agency_leaves_out_what_it_was_not_shared(

@@ -42,6 +42,7 @@ def scoped(store: Store, datasets: frozenset[str] | None) -> Iterator[Store]:
         if datasets is None or datasets >= set(view.datasets()):
             yield view
             return
+        view.cursors_allowed = False
         catalog = view.fetchone("SELECT current_database()")
         main = f'"{catalog[0] if catalog else "memory"}".main'
         view.execute(

@@ -94,6 +94,9 @@ class Store:
         self.read_only = read_only
         self._lock = threading.RLock()
         self._pending_resets: set[str] = set()
+        # Whether queries may run on a cursor of their own (a new connection to the same
+        # database). Not in a scoped view: its temporary views live on this connection.
+        self.cursors_allowed = True
 
     @classmethod
     def from_settings(cls, settings: Settings, *, read_only: bool = False) -> Store:
@@ -197,6 +200,9 @@ class Store:
     @contextmanager
     def reader(self) -> Iterator[Store]:
         """A read view on its own cursor, so concurrent web requests do not share one."""
+        if not self.cursors_allowed:  # a scoped view reads through itself
+            yield self
+            return
         view = Store.__new__(Store)
         view.path = self.path
         view._adopt(self.con.cursor(), read_only=True)
@@ -218,7 +224,7 @@ class Store:
         self, sql: str, params: Sequence[Any] | None = None, *, isolated: bool = False
     ) -> list[tuple[Any, ...]]:
         """Run a query; `isolated` uses its own cursor, outside a failed transaction."""
-        if isolated:
+        if isolated and self.cursors_allowed:
             cursor = self.con.cursor()
             try:
                 return cursor.execute(sql, params or []).fetchall()
@@ -245,6 +251,9 @@ class Store:
 
     def arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
         """A query's whole result as an Arrow table (for results that fit in memory)."""
+        if not self.cursors_allowed:
+            with self._lock:
+                return self.con.sql(sql, params=params or []).to_arrow_table()
         cursor = self.con.cursor()
         try:
             return cursor.sql(sql, params=params or []).to_arrow_table()
