@@ -171,11 +171,16 @@ def test_reads_of_personal_data_are_in_the_audit_log(guarded) -> None:
         cluster = client.get("/api/review", headers=vera).json()[0]["left_id"]
         assert client.get(f"/entity/{cluster}", headers=vera).status_code == 200
         assert client.get("/search", params={"q": "Cheung"}, headers=vera).status_code == 200
+        query = {"queries": {"q": {"schema": "Person", "properties": {"name": ["Cheung"]}}}}
+        assert client.post("/match/default", json=query, headers=vera).status_code == 200
+        assert client.get("/search/default", params={"q": "Chan"}, headers=vera).status_code == 200
     with Store(db, read_only=True) as store:
         reads = store.fetchall(
             "SELECT actor, action, object FROM audit_log WHERE action LIKE 'read.%' ORDER BY seq"
         )
     assert ("vera", "read.search", "Cheung") in reads
+    assert ("vera", "read.match", "default") in reads  # batched, written by shutdown
+    assert ("vera", "read.search", "default") in reads
     assert any(actor == "vera" and action == "read.entity" for actor, action, _ in reads)
     with Store(db) as store:
         assert verify_audit(store).ok

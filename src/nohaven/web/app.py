@@ -13,6 +13,7 @@ from nohaven import __version__
 from nohaven.screen.service import ScreeningService
 from nohaven.settings import Settings
 from nohaven.store import Store
+from nohaven.web.readlog import ReadLog
 from nohaven.web.routes import (
     declarations,
     detection,
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = Store.from_settings(settings)
         app.state.session_key = session_key(app.state.store)
+        app.state.read_log = ReadLog(app.state.store)
         app.state.screening = ScreeningService(app.state.store)
         app.state.screening.warm()
         warming = None
@@ -45,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if warming is not None:
                 warming.join()
             app.state.screening.close()
+            app.state.read_log.close()
             app.state.store.close()
 
     app = FastAPI(

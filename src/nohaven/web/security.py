@@ -294,6 +294,21 @@ def audit_read(request: Request, what: str, obj: str) -> None:
         audit.append(store, actor, f"read.{what}", obj, {"path": request.url.path})
 
 
+def log_read(request: Request, what: str, obj: str, payload: dict[str, Any]) -> None:
+    """Queue a read of personal data for the audit log (batched: the screening API)."""
+    from nohaven.cases import audit
+
+    user = current_user(request)
+    actor = user.name if user else audit.current_actor()
+    read_log = getattr(request.app.state, "read_log", None)
+    if read_log is not None:
+        read_log.add(actor, f"read.{what}", obj, payload)
+        return
+    store = request.app.state.store  # an app run without its lifespan
+    with store.transaction():
+        audit.append(store, actor, f"read.{what}", obj, payload)
+
+
 @contextmanager
 def scoped_reader(request: Request) -> Iterator[Store]:
     """A read view of the store holding only the datasets the user may see, so that

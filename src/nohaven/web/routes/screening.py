@@ -21,7 +21,7 @@ from nohaven.screen.match import ALGORITHM, DEFAULT_LIMIT, DEFAULT_THRESHOLD, FE
 from nohaven.screen.query import QueryError, parse_query
 from nohaven.screen.service import ALL_DATASETS, ScreeningService, UnknownDataset
 from nohaven.web.errors import errors
-from nohaven.web.security import audit_read, visible
+from nohaven.web.security import audit_read, log_read, visible
 
 router = APIRouter(tags=["screening"])
 
@@ -143,6 +143,15 @@ async def match(
             "total": {"value": total, "relation": "eq"},
             "query": query.as_dict(),
         }
+    log_read(
+        request,
+        "match",
+        dataset,
+        {
+            "queries": sorted(parsed),
+            "results": sorted({r["id"] for v in responses.values() for r in v["results"]}),
+        },
+    )
     # Plain JSON types already: serialised at once by orjson, without FastAPI's
     # per-value encoding (a third of a request's time on a large index).
     return Response(
@@ -175,6 +184,7 @@ def search(
         include_datasets=scope,
         visible=visible(request),
     )
+    log_read(request, "search", dataset, {"q": q, "results": [r["id"] for r in results[offset:]]})
     return {
         "limit": limit,
         "offset": offset,
