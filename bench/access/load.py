@@ -14,7 +14,6 @@ single-user mode: no tokens, no budgets) shows what the guard costs.
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import tempfile
 from collections import Counter
@@ -22,32 +21,11 @@ from pathlib import Path
 
 from nohaven.access import add_user
 from nohaven.store import Store
-from nohaven.web.loadgen import Call, offer
+from nohaven.web.loadgen import acknowledged_judgements, offer, screening_mix
 from nohaven.web.spawn import served
 
 WORLDS = Path(__file__).parents[1] / "resolve" / "out"
 RATES = (300.0, 1000.0, 3000.0)
-
-
-def calls_for(
-    tokens: list[str], pairs: list[tuple], names: list[str], rate: float, seconds: float
-) -> list[Call]:
-    queries = [
-        json.dumps(
-            {"queries": {"q": {"schema": "Person", "properties": {"name": [name]}}}}
-        ).encode()
-        for name in names
-    ]
-    calls = []
-    for n in range(int(rate * seconds)):
-        token = tokens[n % len(tokens)]
-        if n % 4 == 3:
-            left, right = pairs[n % len(pairs)]
-            body = {"left_id": left, "right_id": right, "judgement": "unsure", "author": "bench"}
-            calls.append(Call("POST", "/api/judgements", token, json.dumps(body).encode()))
-        else:
-            calls.append(Call("POST", "/match/default", token, queries[n % len(queries)]))
-    return calls
 
 
 def run(
@@ -56,15 +34,11 @@ def run(
     acknowledged: Counter[tuple[str, str]] = Counter()
     with served(db) as base:
         # The first match waits for the screening index (built as the server starts).
-        offer(base, calls_for(tokens, pairs, names, 1.0, 1.0), 1.0, connections=1)
+        offer(base, screening_mix(tokens, names, pairs, 1), 1.0, connections=1)
         for rate in RATES:
-            report = offer(
-                base, calls_for(tokens, pairs, names, rate, seconds), rate, connections=48
-            )
-            for answer in report.answers:
-                if answer.status == 201:
-                    made = json.loads(answer.body)
-                    acknowledged[(made["left_id"], made["right_id"])] += 1
+            calls = screening_mix(tokens, names, pairs, int(rate * seconds))
+            report = offer(base, calls, rate, connections=48)
+            acknowledged += acknowledged_judgements(report)
             print(
                 f"| {label} | {rate:,.0f} | {report.offered:,} | {len(report.answers):,} | "
                 f"{len(report.answers) / report.seconds:,.0f} | "

@@ -5,14 +5,13 @@ budget), and every judgement it acknowledged is stored."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections import Counter
 from pathlib import Path
 
 from nohaven.access import add_user
 from nohaven.store import Store
-from nohaven.web.loadgen import Call, offer
+from nohaven.web.loadgen import Call, acknowledged_judgements, offer, screening_mix
 from nohaven.web.spawn import served
 
 RATE = 3000.0  # ten times the screening target of 300 requests a second
@@ -29,18 +28,7 @@ def test_the_server_keeps_answering_and_loses_no_writes(resolved_world, tmp_path
             "SELECT left_id, right_id FROM resolution_pairs ORDER BY match_probability LIMIT 2000"
         )
     assert pairs
-    query = json.dumps(
-        {"queries": {"q": {"schema": "Person", "properties": {"name": ["Cheung Kin Sin"]}}}}
-    ).encode()
-    calls = []
-    for n in range(int(RATE * SECONDS)):
-        token = tokens[n % USERS]
-        if n % 4 == 3:  # a quarter of the requests write judgements
-            left, right = pairs[n % len(pairs)]
-            body = {"left_id": left, "right_id": right, "judgement": "unsure", "author": "x"}
-            calls.append(Call("POST", "/api/judgements", token, json.dumps(body).encode(), "j"))
-        else:
-            calls.append(Call("POST", "/match/default", token, query))
+    calls = screening_mix(tokens, ["Cheung Kin Sin"], pairs, int(RATE * SECONDS))
     with served(db) as base:
         report = offer(base, calls, RATE, connections=48, wait=240)
         assert offer(base, [Call("GET", "/healthz", tokens[0])], 1.0).statuses == {200: 1}
@@ -54,11 +42,7 @@ def test_the_server_keeps_answering_and_loses_no_writes(resolved_world, tmp_path
     assert len(report.answers) == report.offered
     assert set(statuses) <= {200, 201, 429}, statuses
     assert statuses[200] > 0 and statuses[201] > 0 and statuses[429] > 0
-    acknowledged: Counter[tuple[str, str]] = Counter()
-    for answer in report.answers:
-        if answer.status == 201:
-            made = json.loads(answer.body)
-            acknowledged[(made["left_id"], made["right_id"])] += 1
+    acknowledged = acknowledged_judgements(report)
     with Store(db, read_only=True) as store:
         stored = Counter(
             store.fetchall("SELECT left_id, right_id FROM judgements WHERE author LIKE 'loader%'")

@@ -45,34 +45,30 @@ def scoped(store: Store, datasets: frozenset[str] | None) -> Iterator[Store]:
         view.cursors_allowed = False
         catalog = view.fetchone("SELECT current_database()")
         main = f'"{catalog[0] if catalog else "memory"}".main'
-        view.execute(
-            "CREATE TEMP TABLE _scope_datasets AS SELECT unnest(?::VARCHAR[]) AS dataset",
-            [sorted(datasets)],
-        )
+        records, clusters = _visible_entities(view, main, datasets)
+        # Registered Arrow tables shadow the store's tables by name, as the views do.
+        view.con.register("_scope_datasets", pa.table({"dataset": sorted(datasets)}))
+        view.con.register("_scope_records", records)
+        view.con.register("clusters", clusters)
         for table in _BY_DATASET:
             view.execute(
                 f"CREATE TEMP VIEW {table} AS SELECT * FROM {main}.{table} "
                 "WHERE dataset IN (SELECT dataset FROM _scope_datasets)"
             )
-        view.execute(
-            "CREATE TEMP TABLE _scope_records AS SELECT DISTINCT entity_id FROM statements"
-        )
         for table in _BY_PAIR:
             view.execute(
                 f"CREATE TEMP VIEW {table} AS SELECT * FROM {main}.{table} "
                 "WHERE left_id IN (SELECT entity_id FROM _scope_records) "
                 "AND right_id IN (SELECT entity_id FROM _scope_records)"
             )
-        clusters = _scoped_clusters(view, main, datasets)
-        view.con.register("_scope_clusters", clusters)
-        view.execute("CREATE TEMP TABLE clusters AS SELECT * FROM _scope_clusters")
-        view.con.unregister("_scope_clusters")
         yield view
 
 
-def _scoped_clusters(view: Store, main: str, datasets: frozenset[str]) -> pa.Table:
-    """The store's clusters cut down to the visible records (cached per set of datasets
-    and per state of the store: loads and resolution runs change it)."""
+def _visible_entities(
+    view: Store, main: str, datasets: frozenset[str]
+) -> tuple[pa.Table, pa.Table]:
+    """The visible records and their cut clusters, cached per set of datasets and per
+    state of the store (loads, resolution runs and judgements change them)."""
     state = view.fetchone(
         f"SELECT (SELECT max(source_id) FROM {main}.sources), "
         f"(SELECT max(run_id) FROM {main}.resolution_runs), "
@@ -83,38 +79,44 @@ def _scoped_clusters(view: Store, main: str, datasets: frozenset[str]) -> pa.Tab
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    table = cut_clusters(view, main)
+    records = view.arrow(
+        f"SELECT DISTINCT entity_id FROM {main}.statements WHERE dataset IN (SELECT unnest(?))",
+        [sorted(datasets)],
+    )
+    with view.registered("_scope_records", records):
+        found = (records, cut_clusters(view, main))
     with _cache_lock:
-        _cache[key] = table
+        _cache[key] = found
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
-    return table
+    return found
 
 
 def cut_clusters(view: Store, main: str) -> pa.Table:
-    """(entity_id, canonical_id, kind) for the visible records: each cluster's visible
-    records, split into the groups that visible links alone hold together. A link is a
-    pair scored at the run's merge threshold, a pair with the same name (how undated
-    records join), or a *same* judgement. The largest group keeps the canonical id, so
-    ids cited elsewhere stay; the others get ids of their own."""
+    """(entity_id, canonical_id, kind) for the visible records (`_scope_records`): each
+    cluster's visible records, split into the groups that visible links alone hold
+    together. A link is a pair scored at the run's merge threshold, a pair with the
+    same name (how undated records join), or a *same* judgement. The largest group
+    keeps the canonical id, so ids cited elsewhere stay; the others get ids of their
+    own. Only clusters with several visible records reach Python."""
     run = view.fetchone(f"SELECT summary FROM {main}.resolution_runs ORDER BY run_id DESC LIMIT 1")
     threshold = float(json.loads(run[0]).get("threshold", 1.0)) if run else 1.0
     same_name = "|".join(re.escape(label) for label in SAME_NAME_LEVELS)
-    visible = f"SELECT c.* FROM {main}.clusters c JOIN _scope_records r USING (entity_id)"
-    view.execute(f"CREATE TEMP TABLE _scope_visible AS {visible}")
+    visible = f"SELECT c.* FROM {main}.clusters c JOIN _scope_records USING (entity_id)"
+    multi = f"""
+        SELECT entity_id, canonical_id FROM ({visible}) WHERE canonical_id IN (
+            SELECT canonical_id FROM ({visible}) GROUP BY 1 HAVING count(*) > 1
+        )"""
+    members = view.fetchall(multi)
+    canonical = dict(members)
     links = view.fetchall(
-        """
-        WITH multi AS (
-            SELECT entity_id, canonical_id FROM _scope_visible
-            WHERE canonical_id IN (
-                SELECT canonical_id FROM _scope_visible GROUP BY 1 HAVING count(*) > 1
-            )
-        ), linked AS (
-            SELECT left_id, right_id FROM resolution_pairs
+        f"""
+        WITH linked AS (
+            SELECT left_id, right_id FROM {main}.resolution_pairs
             WHERE match_probability >= ? OR regexp_matches(evidence, ?)
             UNION ALL
-            SELECT left_id, right_id FROM judgements WHERE judgement = 'same'
-        )
+            SELECT left_id, right_id FROM {main}.judgements WHERE judgement = 'same'
+        ), multi AS ({multi})
         SELECT k.left_id, k.right_id FROM linked k
         JOIN multi a ON a.entity_id = k.left_id
         JOIN multi b ON b.entity_id = k.right_id
@@ -122,31 +124,40 @@ def cut_clusters(view: Store, main: str) -> pa.Table:
         """,
         [threshold, f"^name: (?:{same_name})(?:; |$)"],
     )
-    rows = view.fetchall("SELECT entity_id, canonical_id, kind FROM _scope_visible")
-    canonical = {entity: cid for entity, cid, _ in rows}
-    groups: dict[str, list[list[str]]] = {}
-    for group in components(links):
-        groups.setdefault(canonical[str(group[0])], []).append([str(m) for m in group])
-    linked = {m for parts in groups.values() for part in parts for m in part}
-    for entity, cid, _ in rows:
-        if entity not in linked:
-            groups.setdefault(cid, []).append([entity])
-    out: dict[str, str] = {}
-    taken = set(canonical.values())
-    for cid, parts in groups.items():
-        parts.sort(key=lambda p: (-len(p), min(p)))
-        out.update({m: cid for m in parts[0]})
-        for part in parts[1:]:
+    parts: dict[str, list[list[str]]] = {}
+    for group in components([*links, *((m, m) for m in canonical)]):
+        parts.setdefault(canonical[str(group[0])], []).append([str(m) for m in group])
+    renamed: dict[str, str] = {}
+    for split in (p for p in parts.values() if len(p) > 1):
+        split.sort(key=lambda p: (-len(p), min(p)))
+        for part in split[1:]:
             new = mint_canonical_id(part)
-            while new in taken:
-                new = mint_canonical_id([new])
-            taken.add(new)
-            out.update({m: new for m in part})
-    view.execute("DROP TABLE _scope_visible")
-    return pa.table(
-        {
-            "entity_id": [e for e, _, _ in rows],
-            "canonical_id": [out[e] for e, _, _ in rows],
-            "kind": [k for _, _, k in rows],
-        }
+            renamed.update(dict.fromkeys(part, new))
+    renamed = _unclaimed(view, main, renamed)
+    table = pa.table(
+        {"entity_id": list(renamed), "new_id": list(renamed.values())},
+        schema=pa.schema([("entity_id", pa.string()), ("new_id", pa.string())]),
     )
+    with view.registered("_scope_renamed", table):
+        return view.arrow(
+            f"SELECT v.entity_id, coalesce(r.new_id, v.canonical_id) AS canonical_id, v.kind "
+            f"FROM ({visible}) v LEFT JOIN _scope_renamed r USING (entity_id)"
+        )
+
+
+def _unclaimed(view: Store, main: str, renamed: dict[str, str]) -> dict[str, str]:
+    """The new ids, each re-minted while another cluster of the store already bears it
+    (an id carried over from a previous run can be the hash of a record now elsewhere)."""
+    while renamed:
+        taken = {
+            cid
+            for (cid,) in view.fetchall(
+                f"SELECT DISTINCT canonical_id FROM {main}.clusters "
+                "WHERE canonical_id IN (SELECT unnest(?))",
+                [sorted(set(renamed.values()))],
+            )
+        }
+        if not taken:
+            break
+        renamed = {m: mint_canonical_id([c]) if c in taken else c for m, c in renamed.items()}
+    return renamed

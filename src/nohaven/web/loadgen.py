@@ -11,6 +11,7 @@ cores are shared by both.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -25,7 +26,6 @@ class Call:
     path: str
     token: str
     body: bytes = b""
-    tag: str = ""  # kept with the answer (what the caller needs to check it)
 
     def encode(self, host: str) -> bytes:
         head = (
@@ -141,3 +141,30 @@ def offer(
     """Send ``calls`` at ``rate`` a second over ``connections`` keep-alive connections
     and wait (at most ``wait`` seconds) for every answer."""
     return asyncio.run(_run(base, calls, rate, connections, wait))
+
+
+def screening_mix(
+    tokens: list[str], names: list[str], pairs: list[tuple[str, str]], count: int
+) -> list[Call]:
+    """The load test's and the benchmark's mix: three requests in four screen a name
+    (`/match/default`), the fourth judges a pair *unsure*; users, names and pairs in turn."""
+    queries = [
+        json.dumps({"queries": {"q": {"schema": "Person", "properties": {"name": [n]}}}}).encode()
+        for n in names
+    ]
+    calls = []
+    for n in range(count):
+        token = tokens[n % len(tokens)]
+        if n % 4 == 3:
+            left, right = pairs[n % len(pairs)]
+            body = {"left_id": left, "right_id": right, "judgement": "unsure", "author": "load"}
+            calls.append(Call("POST", "/api/judgements", token, json.dumps(body).encode()))
+        else:
+            calls.append(Call("POST", "/match/default", token, queries[n % len(queries)]))
+    return calls
+
+
+def acknowledged_judgements(report: LoadReport) -> Counter[tuple[str, str]]:
+    """How many judgements of each pair the server acknowledged (201)."""
+    made = (json.loads(a.body) for a in report.answers if a.status == 201)
+    return Counter((m["left_id"], m["right_id"]) for m in made)

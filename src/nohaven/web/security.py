@@ -16,7 +16,7 @@ import json
 import secrets
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from http.cookies import SimpleCookie
 from typing import Any
@@ -78,26 +78,51 @@ def _session_user(key: bytes, value: str) -> str | None:
     return user_id if int(expires) > time.time() else None
 
 
+class Remembered:
+    """Lookups kept for LOOKUP_SECONDS: whether users exist, a token's or a session's
+    user, an agency's datasets. At thousands of requests a second, one query each per
+    request was half of the server's work. Bounded, so a flood of made-up tokens
+    cannot grow it."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self._items: dict[Hashable, tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+        self._size = size
+
+    def get(self, key: Hashable, look_up: Callable[[], Any]) -> Any:
+        now = time.monotonic()
+        with self._lock:
+            hit = self._items.get(key)
+        if hit is not None and now - hit[0] < LOOKUP_SECONDS:
+            return hit[1]
+        value = look_up()
+        with self._lock:
+            if len(self._items) >= self._size:
+                self._items.clear()
+            self._items[key] = (now, value)
+        return value
+
+
 class Guard:
     """Pure ASGI middleware (it must see the body's size before any route reads it)."""
 
     def __init__(self, app: Any, fastapi_app: Any) -> None:
         self.app = app
         self.fastapi_app = fastapi_app
-        self._users_checked = 0.0
-        self._users = False
         self._lock = threading.Lock()
         self._buckets: dict[str, tuple[float, float]] = {}
-        self._recent: dict[str, tuple[float, User | None]] = {}
+        self._recent = Remembered()
 
-    def _users_exist(self, store: Store) -> bool:
-        # Users are added from the CLI while the server runs: looked up every few seconds.
-        with self._lock:
-            if time.monotonic() - self._users_checked > 2:
-                with store.reader() as reader:
-                    self._users = any_users(reader)
-                self._users_checked = time.monotonic()
-            return self._users
+    def _read(self, look_up: Callable[[Store], Any]) -> Callable[[], Any]:
+        def run() -> Any:
+            with self.fastapi_app.state.store.reader() as reader:
+                return look_up(reader)
+
+        return run
+
+    def _users_exist(self) -> bool:
+        # Users are added from the CLI while the server runs.
+        return bool(self._recent.get("users", self._read(any_users)))
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -121,9 +146,8 @@ class Guard:
         state["csrf"] = csrf
         state["user"] = None
         path = scope["path"]
-        store = self.fastapi_app.state.store
-        if self._users_exist(store) and not path.startswith(_OPEN):
-            user = self._identify(store, headers, cookies)
+        if self._users_exist() and not path.startswith(_OPEN):
+            user = self._identify(headers, cookies)
             if user is None:
                 if path.startswith(_API) or scope["method"] != "GET":
                     await _reply(
@@ -196,34 +220,21 @@ class Guard:
             self._buckets[who] = (tokens - 1, now)
             return 0.0
 
-    def _identify(self, store: Store, headers: dict, cookies: SimpleCookie) -> User | None:
+    def _identify(self, headers: dict, cookies: SimpleCookie) -> User | None:
         auth = headers.get("authorization", "")
         if auth.lower().startswith("bearer "):
             token = auth[7:].strip()
-            return self._remembered(f"token:{token}", lambda r: user_for_token(r, token))
+            return self._recent.get(
+                ("token", token), self._read(lambda r: user_for_token(r, token))
+            )
         if SESSION_COOKIE in cookies:
             key = self.fastapi_app.state.session_key
             user_id = _session_user(key, cookies[SESSION_COOKIE].value)
             if user_id:
-                return self._remembered(f"user:{user_id}", lambda r: user_by_id(r, user_id))
+                return self._recent.get(
+                    ("user", user_id), self._read(lambda r: user_by_id(r, user_id))
+                )
         return None
-
-    def _remembered(self, key: str, look_up: Any) -> User | None:
-        """A user lookup, kept for LOOKUP_SECONDS (one query per token per interval,
-        not one per request: at thousands of requests a second it was a third of the
-        work)."""
-        now = time.monotonic()
-        with self._lock:
-            hit = self._recent.get(key)
-        if hit is not None and now - hit[0] < LOOKUP_SECONDS:
-            return hit[1]
-        with self.fastapi_app.state.store.reader() as reader:
-            user = look_up(reader)
-        with self._lock:
-            if len(self._recent) > 10_000:  # a flood of made-up tokens stays bounded
-                self._recent.clear()
-            self._recent[key] = (now, user)
-        return user
 
 
 async def _reply(send: Any, status: int, body: dict, extra: list | None = None) -> None:
@@ -283,30 +294,25 @@ async def check_csrf(request: Request) -> None:
         raise HTTPException(status_code=403, detail="missing or wrong CSRF token")
 
 
+def _reader_name(request: Request) -> str:
+    from nohaven.cases import audit
+
+    user = current_user(request)
+    return user.name if user else audit.current_actor()
+
+
 def audit_read(request: Request, what: str, obj: str) -> None:
     """Write a read of personal data (who, what, when) to the hash-chained audit log."""
     from nohaven.cases import audit
 
-    user = current_user(request)
-    actor = user.name if user else audit.current_actor()
     store = request.app.state.store
     with store.transaction():
-        audit.append(store, actor, f"read.{what}", obj, {"path": request.url.path})
+        audit.append(store, _reader_name(request), f"read.{what}", obj, {"path": request.url.path})
 
 
 def log_read(request: Request, what: str, obj: str, payload: dict[str, Any]) -> None:
     """Queue a read of personal data for the audit log (batched: the screening API)."""
-    from nohaven.cases import audit
-
-    user = current_user(request)
-    actor = user.name if user else audit.current_actor()
-    read_log = getattr(request.app.state, "read_log", None)
-    if read_log is not None:
-        read_log.add(actor, f"read.{what}", obj, payload)
-        return
-    store = request.app.state.store  # an app run without its lifespan
-    with store.transaction():
-        audit.append(store, actor, f"read.{what}", obj, payload)
+    request.app.state.read_log.add(_reader_name(request), f"read.{what}", obj, payload)
 
 
 @contextmanager
@@ -319,7 +325,7 @@ def scoped_reader(request: Request) -> Iterator[Store]:
         yield view
 
 
-_visible_cache: dict[tuple[str, str], tuple[float, frozenset[str] | None]] = {}
+_VISIBLE = Remembered()
 
 
 def visible(request: Request) -> frozenset[str] | None:
@@ -330,15 +336,13 @@ def visible(request: Request) -> frozenset[str] | None:
     user = current_user(request)
     if user is None:
         return None
-    key = (str(request.app.state.store.path), user.agency, user.role)
-    now = time.monotonic()
-    hit = _visible_cache.get(key)
-    if hit is not None and now - hit[0] < LOOKUP_SECONDS:
-        return hit[1]
-    with request.app.state.store.reader() as reader:
-        found = visible_datasets(reader, user)
-    _visible_cache[key] = (now, found)
-    return found
+    store = request.app.state.store
+
+    def look_up() -> frozenset[str] | None:
+        with store.reader() as reader:
+            return visible_datasets(reader, user)
+
+    return _VISIBLE.get((str(store.path), user.agency, user.role), look_up)
 
 
 def visible_records(request: Request, ids: list[str]) -> set[str] | None:

@@ -27,11 +27,12 @@ def alerts(
     resolved person. The latest stored run is read; before any run, alerts are
     computed for this request and not kept."""
     wanted = tuple(typology or DETECTORS)
-    with scoped_reader(request) as reader:
+    with request.app.state.store.reader() as reader:
         run = latest_run(reader)
         if run is not None:
             found = stored_alerts(reader, wanted, account, person, visible(request))
-        else:  # computed within the datasets the user may see
+    if run is None:  # computed within the datasets the user may see
+        with scoped_reader(request) as reader:
             try:
                 found = detect(DetectRequest(typologies=wanted), reader)
             except NohavenError as exc:

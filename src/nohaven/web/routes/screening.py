@@ -68,20 +68,17 @@ def _service(request: Request) -> ScreeningService:
 
 
 def _datasets(
-    service: ScreeningService, dataset: str, request: Request | None = None
+    service: ScreeningService, dataset: str, allowed: frozenset[str] | None
 ) -> frozenset[str] | None:
-    """The datasets a path's `{dataset}` stands for, within what the user may see (a
-    dataset of another agency is as unknown as one never loaded)."""
-    allowed = visible(request) if request is not None else None
+    """The datasets a path's `{dataset}` stands for (None: all); a dataset the user may
+    not see is as unknown as one never loaded. `match_query` keeps results within
+    ``allowed``."""
     if allowed is not None and dataset not in ALL_DATASETS and dataset not in allowed:
         raise HTTPException(status_code=404, detail=f"unknown dataset {dataset!r}")
     try:
-        scope = service.datasets(dataset)
+        return service.datasets(dataset)
     except UnknownDataset as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from None
-    if allowed is None:
-        return scope
-    return allowed if scope is None else scope & allowed
 
 
 @router.post("/match/{dataset}", responses=errors(400, 404))
@@ -113,8 +110,8 @@ async def match(
             detail=f"too many queries in one batch: {len(body.queries)} (at most {MAX_BATCH})",
         )
     service = _service(request)
-    scope = _datasets(service, dataset, request)
     allowed = visible(request)
+    scope = _datasets(service, dataset, allowed)
     include = frozenset(include_dataset) if include_dataset else None
     if scope is not None:
         include = scope if include is None else include & scope
@@ -171,7 +168,8 @@ def search(
 ) -> dict[str, Any]:
     """Find entities by name, in any script: "Hui Chiu Fan" finds 许超凡."""
     service = _service(request)
-    scope = _datasets(service, dataset, request)
+    allowed = visible(request)
+    scope = _datasets(service, dataset, allowed)
     try:
         query = parse_query({"schema": schema, "properties": {"name": [q]}})
     except QueryError as exc:
@@ -182,7 +180,7 @@ def search(
         limit=offset + limit,
         threshold=0.0,
         include_datasets=scope,
-        visible=visible(request),
+        visible=allowed,
     )
     log_read(request, "search", dataset, {"q": q, "results": [r["id"] for r in results[offset:]]})
     return {
