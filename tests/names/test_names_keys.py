@@ -26,6 +26,11 @@ def test_every_romanisation_of_a_han_name_shares_a_key_with_it(spelling: str) ->
         ("歐陽嵐", "OUYANG, Alice Lan"),  # compound surname, Western given name
         ("欧阳娜娜", "Au Yeung Na Na"),  # compound surname in two words, first
         ("司徒伟文", "Wai Man Sze To"),  # compound surname in two words, last
+        # Many characters read "leung" and "kong": past the cap on keys, the readings
+        # most characters share (liang, gang) must be the ones kept, not the first
+        # alphabetically (jing, lia).
+        ("CHEUNG, LEUNGKONG", "Patrick Liang-kang Chang"),
+        ("CHEUNG, Leung Kong", "张良港"),
     ],
 )
 def test_variants_without_a_han_record_still_meet(left: str, right: str) -> None:

@@ -51,3 +51,134 @@ def test_a_relative_among_the_co_directors_is_named_in_the_evidence(
     )
     assert "family: a relative named among the associates" in evidence[("cn-2", "hk-2")]
     assert "family: a relative named among" not in evidence.get(("cn-2", "hk-3"), "")
+
+
+def _csv(path: Path, header: str, rows: list[str]) -> Path:
+    path.write_text("\n".join([header, *rows]) + "\n")
+    return path
+
+
+_LEDGER = "id,timestamp,from_account,to_account,amount,currency,memo"
+_ACCOUNTS = "account,holder,bank,country,kind"
+_HOUSE = "6498 Las Tunas Dr Bellevue WA 98004"
+
+
+def _canonical(store: Store) -> dict[str, str]:
+    return dict(store.fetchall("SELECT entity_id, canonical_id FROM clusters"))
+
+
+def _pair(store: Store, left: str, right: str) -> tuple[float, str]:
+    """The pair's match probability and evidence (0 and "" when it was not kept)."""
+    row = store.fetchone(
+        "SELECT match_probability, evidence FROM resolution_pairs "
+        "WHERE left_id = least(?, ?) AND right_id = greatest(?, ?)",
+        [left, right, left, right],
+    )
+    return (float(row[0]), str(row[1])) if row else (0.0, "")
+
+
+def _odds(probability: float) -> float:
+    return probability / (1 - probability) if probability < 1 else float("inf")
+
+
+def _resolved(tmp_path: Path, name: str, paths: list[Path]) -> Store:
+    store = Store(tmp_path / f"{name}.duckdb")
+    load_paths(store, paths)
+    resolve(store)
+    return store
+
+
+def _purchase_world(tmp_path: Path, memo: str) -> list[Path]:
+    """A deed's titled owner known by name only, and a bank customer who wired the
+    house's price to escrow with `memo`; another deed's owner of the same name."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    deeds = _write(
+        tmp_path / "deeds.ftm.json",
+        [
+            _entity("deed-p1", "Person", name="ZHIZHEN ZHOU"),
+            _entity("deed-r1", "RealEstate", address=_HOUSE, country="us"),
+            _entity("deed-o1", "Ownership", owner="deed-p1", asset="deed-r1"),
+            _entity("deed-p2", "Person", name="ZHIZHEN ZHOU"),
+            _entity("deed-r2", "RealEstate", address="12 Pine St Fremont CA 94539", country="us"),
+            _entity("deed-o2", "Ownership", owner="deed-p2", asset="deed-r2"),
+        ],
+    )
+    holders = _write(
+        tmp_path / "holders.ftm.json",
+        [_entity("bank-p1", "Person", name="CHOU, VINCENT CHIH-CHEN", country="us")],
+    )
+    accounts = _csv(
+        tmp_path / "accounts.csv",
+        _ACCOUNTS,
+        ["US-1,bank-p1,CATHAY,us,person", "US-ESCROW,,BOFA,us,company"],
+    )
+    ledger = _csv(
+        tmp_path / "transactions.csv",
+        _LEDGER,
+        [f"tx-1,2014-04-20T10:00:00,US-1,US-ESCROW,1068000.00,USD,{memo}"],
+    )
+    return [deeds, holders, accounts, ledger]
+
+
+def test_the_account_that_paid_for_a_house_joins_its_titled_owner(tmp_path: Path) -> None:
+    with _resolved(
+        tmp_path, "paid", _purchase_world(tmp_path / "a", f"escrow deposit {_HOUSE}")
+    ) as paid:
+        probability, evidence = _pair(paid, "bank-p1", "deed-p1")
+        canonical = _canonical(paid)
+        namesake = _pair(paid, "bank-p1", "deed-p2")
+    with _resolved(tmp_path, "unpaid", _purchase_world(tmp_path / "b", "escrow deposit")) as unpaid:
+        without, plain = _pair(unpaid, "bank-p1", "deed-p1")
+    assert "family: paid for the other's property" in evidence
+    assert "paid for" not in plain
+    assert canonical["bank-p1"] == canonical["deed-p1"]
+    # The payment weighs like an identifier: a Bayes factor in the thousands.
+    assert _odds(probability) > 1000 * _odds(without)
+    # The namesake who owns another house gains nothing from it.
+    assert "paid for" not in namesake[1]
+
+
+def _fed_world(tmp_path: Path, payer: str) -> list[Path]:
+    """An official and his son in the registry, the son's namesake, and a foreign bank
+    customer named like the son whose account `payer`'s account feeds."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    registry = _write(
+        tmp_path / "registry.ftm.json",
+        [
+            _entity("cn-o", "Person", name="周德明", birthDate="1960-02-01"),
+            _entity("cn-c", "Person", name="周之振", birthDate="1991-03-05"),
+            _entity("cn-f", "Family", person="cn-o", relative="cn-c", relationship="child"),
+            _entity("cn-n", "Person", name="周之振", birthDate="1975-08-19"),
+            _entity("cn-s", "Person", name="林美华", birthDate="1962-11-30"),
+        ],
+    )
+    holders = _write(
+        tmp_path / "holders.ftm.json",
+        [_entity("bank-h", "Person", name="CHOU, VINCENT CHIH-CHEN", country="us")],
+    )
+    accounts = _csv(
+        tmp_path / "accounts.csv",
+        _ACCOUNTS,
+        ["CN-O,cn-o,BOC,cn,person", "CN-S,cn-s,ICBC,cn,person", "US-H,bank-h,CATHAY,us,person"],
+    )
+    ledger = _csv(
+        tmp_path / "transactions.csv",
+        _LEDGER,
+        [f"tx-1,2012-09-01T10:00:00,{payer},US-H,48070.00,USD,family support"],
+    )
+    return [registry, holders, accounts, ledger]
+
+
+def test_an_account_fed_by_the_official_joins_his_son_not_the_namesake(tmp_path: Path) -> None:
+    with _resolved(tmp_path, "fed", _fed_world(tmp_path / "a", "CN-O")) as fed:
+        probability, evidence = _pair(fed, "bank-h", "cn-c")
+        canonical = _canonical(fed)
+        namesake = _pair(fed, "bank-h", "cn-n")
+    with _resolved(tmp_path, "stranger", _fed_world(tmp_path / "b", "CN-S")) as stranger:
+        without, plain = _pair(stranger, "bank-h", "cn-c")
+    assert "family: a relative named among the counterparties" in evidence
+    # Money between strangers says nothing either way.
+    assert "family:" not in plain
+    assert canonical["bank-h"] == canonical["cn-c"] != canonical["cn-n"]
+    assert "counterparties" not in namesake[1]
+    assert _odds(probability) > 50 * _odds(without)

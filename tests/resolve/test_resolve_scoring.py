@@ -67,3 +67,6 @@ def test_pair_evidence_gives_splinks_levels_for_every_blocked_pair(
     name_levels = set(ours["gamma_name"].to_pylist())
     assert len(name_levels) >= 8, name_levels
     assert theirs.num_rows > 0  # the comparison was exercised, not trivial
+    # The family's context levels too: paid for a house, fed by a relative's account.
+    family_levels = set(ours["gamma_family"].to_pylist())
+    assert {3, 1} <= family_levels, family_levels  # paid (3) and fed (1) both occur

@@ -9,6 +9,7 @@ record counts once resolution has put it in the spouse's cluster.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from nohaven.declarations.filings import (
@@ -20,6 +21,7 @@ from nohaven.declarations.filings import (
     registry_family,
     with_mates,
 )
+from nohaven.resolve.model import CORROBORATING_EVIDENCE
 
 RULES = (
     "naked_official",
@@ -321,14 +323,20 @@ def _ledger_assets(config: RuleConfig, held: str) -> str:
     """
 
 
+def _corroborated() -> str:
+    """A regular expression for pair evidence that corroborates the name."""
+    return "|".join(re.escape(label) for label in CORROBORATING_EVIDENCE).replace("'", "''")
+
+
 def undeclared_assets_sql(config: RuleConfig, official: str | None = None) -> str:
     """(official_id, person_id, relation, asset_id, schema, country, label, amount,
     currency, via): foreign assets held by the family that no latest declaration of the
     official lists (matched on address, name, account or registration number).
 
-    An asset counts when its holder's record is the relative's own or was linked to
-    them by resolution with at least `min_link_probability`, not merely by a name no
-    other cluster bears; a bank account in the country where the holder is declared to
+    An asset counts when its holder's record is the relative's own or was linked by
+    resolution with at least `min_link_probability` on evidence a namesake would not
+    share (a birth date, an identifier, the family's money), not merely by a name; a
+    bank account in the country where the holder is declared to
     live is everyday life unless its balance passes `resident_account_floor_cny`.
     """
     return f"""
@@ -351,12 +359,13 @@ def undeclared_assets_sql(config: RuleConfig, official: str | None = None) -> st
             UNION ALL
             SELECT * FROM ({_ledger_assets(config, "held")})
         ),
+        linked AS (
+            SELECT left_id, right_id FROM resolution_pairs
+            WHERE match_probability >= {config.min_link_probability}
+              AND regexp_matches(evidence, '{_corroborated()}')
+        ),
         strong AS (
-            SELECT left_id AS record_id FROM resolution_pairs
-            WHERE match_probability >= {config.min_link_probability}
-            UNION
-            SELECT right_id FROM resolution_pairs
-            WHERE match_probability >= {config.min_link_probability}
+            SELECT left_id AS record_id FROM linked UNION SELECT right_id FROM linked
         ),
         residence AS (
             SELECT DISTINCT official_id, person_id, lower(residence_country) AS country

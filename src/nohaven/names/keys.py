@@ -24,6 +24,7 @@ typo in the family name: the given name's letters as written, under the family n
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import cache, lru_cache
 from itertools import product
 
@@ -66,33 +67,47 @@ def _surnames_by_sound() -> dict[str, frozenset[str]]:
 
 
 @cache
-def _pinyin_of_spelling() -> dict[str, frozenset[str]]:
-    """A Latin syllable → the pinyin syllables it can stand for.
+def _pinyin_of_spelling() -> dict[str, tuple[str, ...]]:
+    """A Latin syllable → the pinyin syllables it can stand for, likeliest first.
 
     Pinyin stands for itself; Wade-Giles and Cantonese spellings that pinyin does not
-    also use stand for the pinyin of their characters.
+    also use stand for the pinyin of their characters. The order (how many name
+    characters read that way) decides which readings survive when a long name's keys are
+    capped: "Leung" is liang for dozens of characters and lia for one.
     """
     pinyin_spellings: set[str] = set()
-    read_back: dict[str, set[str]] = {}
+    read_back: dict[str, Counter[str]] = {}
     for char in syllable_index().chars:
         readings = primary_readings(char)
         pinyins = readings.get("pinyin", frozenset())
         pinyin_spellings |= pinyins
         for system in _READ_BACK_SYSTEMS:
             for form in readings.get(system, ()):
-                read_back.setdefault(form, set()).update(pinyins)
-    index = {p: {p} for p in pinyin_spellings}
-    for form, pinyins in read_back.items():
-        index.setdefault(form, set()).update(pinyins)
-    return {form: frozenset(values) for form, values in index.items()}
+                read_back.setdefault(form, Counter()).update(pinyins)
+    for pinyin in pinyin_spellings:
+        # A pinyin spelling stands for itself before anything it is read back to.
+        read_back.setdefault(pinyin, Counter())[pinyin] += len(syllable_index().chars)
+    return {form: _likeliest_first(counts) for form, counts in read_back.items()}
+
+
+def _likeliest_first(counts: Counter[str]) -> tuple[str, ...]:
+    return tuple(sorted(counts, key=lambda value: (-counts[value], value)))
 
 
 @lru_cache(maxsize=20_000)
 def _char_spaces(char: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """A given-name character's pinyin readings and the loose sounds of all readings."""
+    """A given-name character's pinyin readings and the loose sounds of all readings,
+    main readings first (they are the ones kept when a long name's keys are capped)."""
     readings = char_readings(char)
-    pinyins = tuple(sorted(readings.get("pinyin", ())))
-    sounds = tuple(sorted({loose_key(r) for forms in readings.values() for r in forms}))
+    main = primary_readings(char).get("pinyin", frozenset())
+    pinyins = tuple(sorted(readings.get("pinyin", ()), key=lambda p: (p not in main, p)))
+    main_sounds = {loose_key(p) for p in main}
+    sounds = tuple(
+        sorted(
+            {loose_key(r) for forms in readings.values() for r in forms},
+            key=lambda sound: (sound not in main_sounds, sound),
+        )
+    )
     return pinyins, sounds
 
 
@@ -195,7 +210,7 @@ def _latin_keys(analysis: NameAnalysis) -> set[str]:
         if not given:
             continue
         heads = _surname_heads(family)
-        mandarin = [sorted(pinyin_of.get(s, ())) for s in given]
+        mandarin = [list(pinyin_of.get(s, ())) for s in given]
         keys |= _combine(heads, "m", mandarin)
         keys |= _combine(heads, "d", [[loose_key(s)] for s in given])
         keys |= _combine(heads, "x", [[s] for s in given])

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from nohaven.errors import NohavenError
-from nohaven.resolve.model import pair_name_levels, person_comparisons
+from nohaven.resolve.model import pair_family_levels, pair_name_levels, person_comparisons
 
 ENGINES = ("duckdb", "spark")
 U_SAMPLE_PAIRS = 2_000_000
@@ -109,6 +109,8 @@ def estimate_u(con: duckdb.DuckDBPyConnection, linker: Any, pairs: int = U_SAMPL
         seen = {int(value): int(n) for value, n in (histogram or {}).items() if value != -1}
         total = sum(seen.values())
         for level in comparison._comparison_levels_excluding_null:
+            if level._fix_u_probability:  # set by the model: random pairs cannot see it
+                continue
             n = seen.get(level.comparison_vector_value, 0)
             level.u_probability = n / total if n else LEVEL_NOT_OBSERVED_TEXT
 
@@ -166,7 +168,8 @@ def comparison_vectors_sql(linker: Any, pairs: str = "pairs") -> str:
 
     Level numbers come from the trained model; each level's condition is its record
     form (model.person_comparisons), except the name's, read from the pair's evidence
-    (model.pair_name_levels) rather than by intersecting both records' key lists.
+    (model.pair_name_levels) rather than by intersecting both records' key lists, and
+    the family's, read from `pair_context` (model.pair_family_levels).
     """
     record_form = {
         comparison["output_column_name"]: {
@@ -176,6 +179,7 @@ def comparison_vectors_sql(linker: Any, pairs: str = "pairs") -> str:
         for comparison in person_comparisons("duckdb")
     }
     record_form["name"] = pair_name_levels()
+    record_form["family"] = pair_family_levels()
     gammas = []
     for comparison in linker._settings_obj.comparisons:  # no public accessor in Splink 5
         conditions = record_form[comparison.output_column_name]
@@ -190,10 +194,12 @@ def comparison_vectors_sql(linker: Any, pairs: str = "pairs") -> str:
     return f"""
         WITH joined AS (
             SELECT CAST(p.match_key AS VARCHAR) AS match_key, p.exact_min, p.sound_min,
-                   p.spelling_shared, {sides}
+                   p.spelling_shared, coalesce(c.paid, false) AS paid,
+                   coalesce(c.fed, false) AS fed, {sides}
             FROM {pairs} p
             JOIN person_features l ON l.rid = p.rid_l
             JOIN person_features r ON r.rid = p.rid_r
+            LEFT JOIN pair_context c ON c.rid_l = p.rid_l AND c.rid_r = p.rid_r
         )
         SELECT unique_id_l, unique_id_r, match_key, {", ".join(gammas)} FROM joined
     """

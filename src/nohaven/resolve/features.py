@@ -71,6 +71,91 @@ def _sized(count: str, value: str) -> str:
     return f"CAST({count} AS BIGINT) * {KEY_SIZE_SHIFT} + {hashed}"
 
 
+def _counterparty_keys(con: duckdb.DuckDBPyConnection, records: str, edges: str) -> None:
+    """Table ``_counterparty_keys`` (rid, counterparty_keys): the exact keys of the
+    people paying or paid by each record's accounts, only those some record's relative
+    also bears (no other key can meet relative_keys). Built on integer record ids in a
+    statement of its own: a million account holders' counterparties, keyed by name
+    strings inside the features query, passed the resolve memory limit."""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _counterparty_keys AS
+        WITH ids AS (SELECT rid, unique_id FROM {records}),
+        related AS (
+            SELECT i.rid FROM {edges} e JOIN ids i ON i.unique_id = e.source
+            WHERE e.kind = 'relative'
+            UNION
+            SELECT i.rid FROM {edges} e JOIN ids i ON i.unique_id = e.target
+            WHERE e.kind = 'relative'
+        ),
+        relative_keys AS (
+            SELECT DISTINCT k FROM record_keys
+            WHERE kind = {KIND_EXACT} AND n <= {COMMON_KEY} AND rid IN (SELECT rid FROM related)
+        ),
+        paid AS (
+            SELECT s.rid, t.rid AS other
+            FROM {edges} e JOIN ids s ON s.unique_id = e.source
+            JOIN ids t ON t.unique_id = e.target
+            WHERE e.kind = 'counterparty'
+        )
+        SELECT p.rid, list_sort(list(DISTINCT k.k)) AS counterparty_keys
+        FROM paid p JOIN record_keys k ON k.rid = p.other
+        WHERE k.kind = {KIND_EXACT} AND k.n <= {COMMON_KEY}
+          AND k.k IN (SELECT k FROM relative_keys)
+        GROUP BY p.rid
+    """)
+
+
+def _pair_context(con: duckdb.DuckDBPyConnection, records: str) -> None:
+    """Tables ``_context_lists`` (rid, counterparty_keys, associate_ids: the record form
+    Splink trains on) and ``pair_context`` (rid_l, rid_r, paid, fed: the same evidence
+    for the blocked pairs, found by joining on keys once rather than by intersecting
+    both records' lists for each of tens of millions of pairs)."""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _context_lists AS
+        WITH ids AS (SELECT rid, unique_id FROM {records}),
+        paid AS (
+            SELECT a.rid, list_sort(list(DISTINCT b.unique_id)) AS associate_ids
+            FROM (SELECT payer AS one, owner AS other FROM _purchases
+                  UNION ALL SELECT owner, payer FROM _purchases) p
+            JOIN ids a ON a.unique_id = p.one JOIN ids b ON b.unique_id = p.other
+            GROUP BY a.rid
+        )
+        SELECT rid, c.counterparty_keys, p.associate_ids
+        FROM _counterparty_keys c FULL JOIN paid p USING (rid)
+    """)
+    blocked = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'pairs'"
+    ).fetchall()[0][0]
+    con.execute(f"""
+        CREATE OR REPLACE TABLE pair_context AS
+        WITH fed AS (
+            SELECT DISTINCT least(a.rid, b.rid) AS rid_l, greatest(a.rid, b.rid) AS rid_r
+            FROM (SELECT rid, unnest(relative_keys) AS k FROM person_features
+                  WHERE relative_keys IS NOT NULL) a
+            JOIN (SELECT rid, unnest(counterparty_keys) AS k FROM _context_lists
+                  WHERE counterparty_keys IS NOT NULL) b USING (k)
+            WHERE a.rid <> b.rid
+        ),
+        paid AS (
+            SELECT DISTINCT least(rid, other) AS rid_l, greatest(rid, other) AS rid_r
+            FROM (SELECT c.rid, i.rid AS other
+                  FROM (SELECT rid, unnest(associate_ids) AS id FROM _context_lists
+                        WHERE associate_ids IS NOT NULL) c
+                  JOIN {records} i ON i.unique_id = c.id)
+        ),
+        either AS (
+            SELECT rid_l, rid_r, true AS paid, false AS fed FROM paid
+            UNION ALL
+            SELECT rid_l, rid_r, false, true FROM fed
+        )
+        SELECT rid_l, rid_r, bool_or(paid) AS paid, bool_or(fed) AS fed FROM either
+        {"SEMI JOIN pairs USING (rid_l, rid_r)" if blocked else ""}
+        GROUP BY ALL
+    """)
+    con.execute("DROP TABLE _counterparty_keys")
+    con.execute("DROP TABLE _purchases")
+
+
 def build_person_features(
     con: duckdb.DuckDBPyConnection,
     records: str,
@@ -91,16 +176,30 @@ def build_person_features(
     common_exact / common_sound / common_spelling (keys held by more than `max_block`
     records, which blocking does not join on), birth_date, gender, nationalities,
     identifiers, identifier_kinds (which identifier properties the record has),
-    relative_keys (exact keys of the record's relatives) and associate_keys (exact keys
-    of the records tied to the same company, asset or case): when one record's relative
-    is named among the other's associates, a spouse found beside the official abroad,
-    the pair gains. The model table adds exact_keys, sound_keys and spelling_keys.
+    relative_keys (exact keys of the record's relatives), associate_keys (exact keys of
+    the records tied to the same company, asset or case). The model table (Splink's
+    record form) also has counterparty_keys (exact keys of the people paying or paid by
+    the record's accounts, kept only where some record's relative bears them) and
+    associate_ids (the owners of property the record's accounts
+    paid for, and the payers of property it owns): when one record's relative is named
+    among the other's associates or counterparties (a spouse found beside the official
+    abroad, a child's account fed by the official), or the other record paid for its
+    property (the deed's owner and the account that bought the house), the pair gains.
+    The model table also adds exact_keys, sound_keys and spelling_keys; ``pair_context``
+    holds the blocked pairs that agree on the context lists (paid, fed).
     """
     if edges is None:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE _no_edges (kind VARCHAR, source VARCHAR, target VARCHAR)"
         )
         edges = "_no_edges"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _purchases AS
+        SELECT DISTINCT p.source AS payer, o.source AS owner
+        FROM {edges} p JOIN {edges} o ON o.target = p.target AND o.kind = 'shared'
+        WHERE p.kind = 'paid_for' AND p.source <> o.source
+    """)
+    _counterparty_keys(con, records, edges)
     con.execute(f"""
         CREATE OR REPLACE TABLE person_features AS
         WITH per_record AS (
@@ -134,6 +233,10 @@ def build_person_features(
         associates AS (
             SELECT DISTINCT a.source AS unique_id, b.source AS other
             FROM shared a JOIN shared b ON a.target = b.target AND a.source <> b.source
+            UNION ALL
+            SELECT payer, owner FROM _purchases
+            UNION ALL
+            SELECT owner, payer FROM _purchases
         ),
         context AS (
             SELECT unique_id,
@@ -146,6 +249,7 @@ def build_person_features(
                 UNION ALL
                 SELECT a.unique_id, 'associate', c.k
                 FROM associates a JOIN context_keys c ON c.unique_id = a.other
+
             )
             GROUP BY unique_id
         ),
@@ -186,6 +290,7 @@ def build_person_features(
         LEFT JOIN normalised n USING (rid)
         LEFT JOIN context c USING (unique_id)
     """)
+    _pair_context(con, records)
     # The sample is drawn by a hash of the id, so it is the same on every run.
     sampled = (
         "true" if model_sample >= 1.0 else f"hash(unique_id) % 1000000 < {int(model_sample * 1e6)}"
@@ -203,9 +308,10 @@ def build_person_features(
                        AS spelling_keys
             FROM record_keys WHERE rid IN (SELECT rid FROM sample) GROUP BY rid
         )
-        SELECT s.*,
+        SELECT s.*, x.counterparty_keys, x.associate_ids,
                CASE WHEN len(k.exact_keys) > 0 THEN k.exact_keys END AS exact_keys,
                CASE WHEN len(k.sound_keys) > 0 THEN k.sound_keys END AS sound_keys,
                CASE WHEN len(k.spelling_keys) > 0 THEN k.spelling_keys END AS spelling_keys
-        FROM sample s LEFT JOIN keyed k USING (rid)
+        FROM sample s LEFT JOIN keyed k USING (rid) LEFT JOIN _context_lists x USING (rid)
     """)
+    con.execute("DROP TABLE _context_lists")

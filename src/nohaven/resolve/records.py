@@ -15,6 +15,7 @@ from followthemoney import model
 from followthemoney.types import registry
 
 from nohaven.store.store import Store
+from nohaven.trace.assets import purchase_memo_sql
 
 PERSON_SCHEMATA = ("Person",)
 COMPANY_SCHEMATA = ("Company", "Organization", "LegalEntity", "PublicBody")
@@ -128,15 +129,50 @@ def _edge_schemata() -> tuple[tuple[str, str, str, str], ...]:
     return tuple(sorted(out))
 
 
+# A person who paid or was paid by more people than this is a hub (a landlord, a
+# broker): naming one of them says nothing about who the payer is.
+MAX_COUNTERPARTIES = 50
+
+
 def load_edges(store: Store) -> pa.Table:
     """Every relation a record takes part in: (kind, source, target), where kind is
-    "relative" (target is a relative) or "shared" (target is a company, asset or case)."""
+    "relative" (target is a relative), "shared" (target is a company, asset or case),
+    "counterparty" (the ledger shows money between two people's accounts) or "paid_for"
+    (a transfer from the source's account names the target property's address in its
+    memo: the account that bought a house, beside the deed's titled owner).
+    """
     rows = ", ".join(
         f"({_sql_list((s,))}, {_sql_list((src,))}, {_sql_list((tgt,))}, {_sql_list((k,))})"
         for s, src, tgt, k in _edge_schemata()
     )
+    people = (
+        f"SELECT DISTINCT entity_id FROM statements WHERE schema IN ({_sql_list(PERSON_SCHEMATA)})"
+    )
     return store.arrow(f"""
-        WITH edge_schemata(schema, source_prop, target_prop, kind) AS (VALUES {rows})
+        WITH edge_schemata(schema, source_prop, target_prop, kind) AS (VALUES {rows}),
+        holders AS (
+            SELECT account, holder FROM accounts WHERE holder IN ({people})
+        ),
+        paid AS (
+            SELECT DISTINCT f.holder AS source, t.holder AS target
+            FROM ledger l
+            JOIN holders f ON f.account = l.from_account
+            JOIN holders t ON t.account = l.to_account
+            WHERE f.holder <> t.holder
+        ),
+        counterparties AS (
+            SELECT source, target FROM (SELECT source, target FROM paid
+                                        UNION SELECT target, source FROM paid)
+            WHERE source NOT IN (SELECT source FROM (SELECT source FROM paid UNION ALL
+                                                     SELECT target FROM paid)
+                                 GROUP BY source HAVING count(*) > {MAX_COUNTERPARTIES})
+        ),
+        purchases AS (
+            SELECT DISTINCT h.holder AS source, p.entity_id AS target
+            FROM ({purchase_memo_sql("SELECT id AS key, memo FROM ledger")}) p
+            JOIN ledger l ON l.id = p.key
+            JOIN holders h ON h.account = l.from_account
+        )
         SELECT e.kind,
                max(s.value) FILTER (s.prop = e.source_prop) AS source,
                max(s.value) FILTER (s.prop = e.target_prop) AS target
@@ -144,4 +180,8 @@ def load_edges(store: Store) -> pa.Table:
         WHERE s.prop IN (e.source_prop, e.target_prop)
         GROUP BY s.entity_id, e.kind
         HAVING source IS NOT NULL AND target IS NOT NULL
+        UNION ALL
+        SELECT 'paid_for', source, target FROM purchases
+        UNION ALL
+        SELECT 'counterparty', source, target FROM counterparties
     """)

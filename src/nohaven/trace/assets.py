@@ -55,6 +55,31 @@ def read_asset_links(path: Path) -> AssetLinks:
     return links
 
 
+def purchase_memo_sql(memos: str) -> str:
+    """SQL for (key, entity_id, label): the loaded property records whose address a memo
+    names, from `memos`, a query with columns key and memo."""
+    # Addresses carry a number (house, lot, building): memos without a digit name none.
+    return f"""
+        WITH memo AS (
+            SELECT key, {_NORMAL.format(c="memo")} AS text
+            FROM ({memos}) WHERE memo IS NOT NULL AND regexp_matches(memo, '[0-9]')
+        ), token AS (
+            SELECT DISTINCT key, text, unnest(string_split(trim(text), ' ')) AS word
+            FROM memo
+        ), asset AS (
+            SELECT entity_id, min(value) AS label, {_NORMAL.format(c="value")} AS address
+            FROM statements WHERE schema = 'RealEstate' AND prop = 'address'
+            GROUP BY entity_id, address
+        ), keyed AS (
+            SELECT *, string_split(trim(address), ' ')[1] AS word FROM asset
+            WHERE length(trim(address)) >= 8
+        )
+        SELECT DISTINCT token.key, keyed.entity_id, keyed.label
+        FROM token JOIN keyed USING (word)
+        WHERE contains(token.text, keyed.address)
+    """
+
+
 def store_asset_links(
     store: Store, ledger: TraceLedger, positions: np.ndarray | None = None
 ) -> AssetLinks:
@@ -71,27 +96,7 @@ def store_asset_links(
     ):
         return links
     memos = pa.table({"position": positions, "memo": ledger.memos.take(pa.array(positions))})
-    # Addresses carry a number (house, lot, building): memos without a digit name none.
-    sql = f"""
-        WITH memo AS (
-            SELECT position, {_NORMAL.format(c="memo")} AS text
-            FROM trace_memos WHERE memo IS NOT NULL AND regexp_matches(memo, '[0-9]')
-        ), token AS (
-            SELECT DISTINCT position, text, unnest(string_split(trim(text), ' ')) AS word
-            FROM memo
-        ), asset AS (
-            SELECT entity_id, min(value) AS label, {_NORMAL.format(c="value")} AS address
-            FROM statements WHERE schema = 'RealEstate' AND prop = 'address'
-            GROUP BY entity_id, address
-        ), keyed AS (
-            SELECT *, string_split(trim(address), ' ')[1] AS word FROM asset
-            WHERE length(trim(address)) >= 8
-        )
-        SELECT DISTINCT token.position, keyed.entity_id, keyed.label
-        FROM token JOIN keyed USING (word)
-        WHERE contains(token.text, keyed.address)
-        ORDER BY 1, 2
-    """
+    sql = purchase_memo_sql("SELECT position AS key, memo FROM trace_memos") + " ORDER BY 1, 2"
     with store.registered("trace_memos", memos):
         rows = store.fetchall(sql)
     for position, asset, label in rows:
