@@ -126,15 +126,30 @@ def _pair_context(con: duckdb.DuckDBPyConnection, records: str) -> None:
     blocked = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'pairs'"
     ).fetchall()[0][0]
+    pairs = "pairs" if blocked else "(SELECT 0 AS rid_l, 0 AS rid_r WHERE false)"
+    # Only blocked pairs with relatives on one side and counterparties on the other are
+    # compared: joining every relative's keys with every counterparty's would pair
+    # millions of records no name brought together.
     con.execute(f"""
         CREATE OR REPLACE TABLE pair_context AS
-        WITH fed AS (
-            SELECT DISTINCT least(a.rid, b.rid) AS rid_l, greatest(a.rid, b.rid) AS rid_r
-            FROM (SELECT rid, unnest(relative_keys) AS k FROM person_features
-                  WHERE relative_keys IS NOT NULL) a
-            JOIN (SELECT rid, unnest(counterparty_keys) AS k FROM _context_lists
-                  WHERE counterparty_keys IS NOT NULL) b USING (k)
-            WHERE a.rid <> b.rid
+        WITH rel AS (
+            SELECT rid, relative_keys FROM person_features WHERE relative_keys IS NOT NULL
+        ),
+        cp AS (
+            SELECT rid, counterparty_keys FROM _context_lists
+            WHERE counterparty_keys IS NOT NULL
+        ),
+        candidates AS (
+            SELECT rid_l, rid_r FROM {pairs}
+            WHERE (rid_l IN (SELECT rid FROM rel) AND rid_r IN (SELECT rid FROM cp))
+               OR (rid_r IN (SELECT rid FROM rel) AND rid_l IN (SELECT rid FROM cp))
+        ),
+        fed AS (
+            SELECT c.rid_l, c.rid_r FROM candidates c
+            LEFT JOIN rel rl ON rl.rid = c.rid_l LEFT JOIN cp cr ON cr.rid = c.rid_r
+            LEFT JOIN cp cl ON cl.rid = c.rid_l LEFT JOIN rel rr ON rr.rid = c.rid_r
+            WHERE coalesce(list_has_any(rl.relative_keys, cr.counterparty_keys), false)
+               OR coalesce(list_has_any(cl.counterparty_keys, rr.relative_keys), false)
         ),
         paid AS (
             SELECT DISTINCT least(rid, other) AS rid_l, greatest(rid, other) AS rid_r
@@ -149,7 +164,6 @@ def _pair_context(con: duckdb.DuckDBPyConnection, records: str) -> None:
             SELECT rid_l, rid_r, false, true FROM fed
         )
         SELECT rid_l, rid_r, bool_or(paid) AS paid, bool_or(fed) AS fed FROM either
-        {"SEMI JOIN pairs USING (rid_l, rid_r)" if blocked else ""}
         GROUP BY ALL
     """)
     con.execute("DROP TABLE _counterparty_keys")
@@ -219,10 +233,18 @@ def build_person_features(
             SELECT i.unique_id, k.k FROM record_keys k JOIN ids i USING (rid)
             WHERE k.kind = {KIND_EXACT} AND k.n <= {COMMON_KEY}
         ),
-        relatives AS (
+        kin AS (
             SELECT source AS unique_id, target AS other FROM {edges} WHERE kind = 'relative'
             UNION
             SELECT target, source FROM {edges} WHERE kind = 'relative'
+        ),
+        relatives AS (
+            -- The household, not only the registry's edges: these name a head and each
+            -- member, so a spouse's children (the official's too) are two edges away.
+            SELECT unique_id, other FROM kin
+            UNION
+            SELECT a.unique_id, b.other FROM kin a JOIN kin b ON b.unique_id = a.other
+            WHERE b.other <> a.unique_id
         ),
         shared AS (
             SELECT source, target FROM {edges}
