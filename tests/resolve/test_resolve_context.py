@@ -182,3 +182,33 @@ def test_an_account_fed_by_the_official_joins_his_son_not_the_namesake(tmp_path:
     assert canonical["bank-h"] == canonical["cn-c"] != canonical["cn-n"]
     assert "counterparties" not in namesake[1]
     assert _odds(probability) > 50 * _odds(without)
+
+
+def test_the_household_counts_a_spouse_beside_her_child_is_found(
+    store: Store, tmp_path: Path
+) -> None:
+    """The registry names the head and each member; the spouse and the child are two
+    edges apart, and still each other's family."""
+    registry = _write(
+        tmp_path / "registry.ftm.json",
+        [
+            _entity("cn-o", "Person", name="许超凡", birthDate="1963-05-02"),
+            _entity("cn-s", "Person", name="陈惠惠", birthDate="1965-01-19"),
+            _entity("cn-c", "Person", name="许文杰", birthDate="1990-03-04"),
+            _entity("cn-f1", "Family", person="cn-o", relative="cn-s", relationship="spouse"),
+            _entity("cn-f2", "Family", person="cn-o", relative="cn-c", relationship="child"),
+        ],
+    )
+    companies = _write(
+        tmp_path / "hk.ftm.json",
+        [
+            _entity("hk-c", "Company", name="Fortune Rich Holdings Limited"),
+            _entity("hk-s", "Person", name="Hui-hui Chen"),
+            _entity("hk-k", "Person", name="HUI, Man Kit"),
+            _entity("hk-d1", "Directorship", director="hk-s", organization="hk-c"),
+            _entity("hk-d2", "Directorship", director="hk-k", organization="hk-c"),
+        ],
+    )
+    load_paths(store, [registry, companies])
+    resolve(store)
+    assert "a relative named among the associates" in _pair(store, "cn-s", "hk-s")[1]

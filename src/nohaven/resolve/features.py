@@ -139,17 +139,14 @@ def _pair_context(con: duckdb.DuckDBPyConnection, records: str) -> None:
             SELECT rid, counterparty_keys FROM _context_lists
             WHERE counterparty_keys IS NOT NULL
         ),
-        candidates AS (
-            SELECT rid_l, rid_r FROM {pairs}
-            WHERE (rid_l IN (SELECT rid FROM rel) AND rid_r IN (SELECT rid FROM cp))
-               OR (rid_r IN (SELECT rid FROM rel) AND rid_l IN (SELECT rid FROM cp))
-        ),
         fed AS (
-            SELECT c.rid_l, c.rid_r FROM candidates c
-            LEFT JOIN rel rl ON rl.rid = c.rid_l LEFT JOIN cp cr ON cr.rid = c.rid_r
-            LEFT JOIN cp cl ON cl.rid = c.rid_l LEFT JOIN rel rr ON rr.rid = c.rid_r
-            WHERE coalesce(list_has_any(rl.relative_keys, cr.counterparty_keys), false)
-               OR coalesce(list_has_any(cl.counterparty_keys, rr.relative_keys), false)
+            SELECT p.rid_l, p.rid_r FROM {pairs} p
+            JOIN rel ON rel.rid = p.rid_l JOIN cp ON cp.rid = p.rid_r
+            WHERE list_has_any(rel.relative_keys, cp.counterparty_keys)
+            UNION
+            SELECT p.rid_l, p.rid_r FROM {pairs} p
+            JOIN cp ON cp.rid = p.rid_l JOIN rel ON rel.rid = p.rid_r
+            WHERE list_has_any(cp.counterparty_keys, rel.relative_keys)
         ),
         paid AS (
             SELECT DISTINCT least(rid, other) AS rid_l, greatest(rid, other) AS rid_r

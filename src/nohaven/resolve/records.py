@@ -137,7 +137,8 @@ MAX_COUNTERPARTIES = 50
 def load_edges(store: Store) -> pa.Table:
     """Every relation a record takes part in: (kind, source, target), where kind is
     "relative" (target is a relative), "shared" (target is a company, asset or case),
-    "counterparty" (the ledger shows money between two people's accounts) or "paid_for"
+    "counterparty" (the ledger shows money between two people's accounts in different
+    countries) or "paid_for"
     (a transfer from the source's account names the target property's address in its
     memo: the account that bought a house, beside the deed's titled owner).
     """
@@ -151,14 +152,17 @@ def load_edges(store: Store) -> pa.Table:
     return store.arrow(f"""
         WITH edge_schemata(schema, source_prop, target_prop, kind) AS (VALUES {rows}),
         holders AS (
-            SELECT account, holder FROM accounts WHERE holder IN ({people})
+            SELECT account, holder, country FROM accounts WHERE holder IN ({people})
         ),
         paid AS (
+            -- Across a border only: a family's money sent abroad says who is kin; rent
+            -- and transfers between neighbours are everyday life, and nine in ten of
+            -- all payments between people.
             SELECT DISTINCT f.holder AS source, t.holder AS target
             FROM ledger l
             JOIN holders f ON f.account = l.from_account
             JOIN holders t ON t.account = l.to_account
-            WHERE f.holder <> t.holder
+            WHERE f.holder <> t.holder AND f.country <> t.country
         ),
         counterparties AS (
             SELECT source, target FROM (SELECT source, target FROM paid
