@@ -13,6 +13,7 @@ from nohaven.declarations.passport import check_passport
 from nohaven.declarations.rules import RuleConfig
 from nohaven.errors import NohavenError
 from nohaven.ingest import load_paths
+from nohaven.resolve.judgements import add_judgement
 from nohaven.resolve.pipeline import resolve
 from nohaven.store import Store
 
@@ -316,3 +317,29 @@ RULES_BROKEN = (
     "undeclared_foreign_asset",
     "unexplained_wealth",
 )
+
+
+def test_a_house_held_by_a_namesake_counts_only_once_the_link_is_corroborated(
+    world: Store, tmp_path: Path
+) -> None:
+    # A Toronto deed names "LI, Sau Ying" (wife B's name in Hong Kong spelling) and no
+    # more: on a name alone it could be anyone's, whatever the cluster says.
+    records = [
+        _entity("ca-li", "Person", name="LI, Sau Ying"),
+        _entity("condo", "RealEstate", address="9243 Cambie St, Toronto, ON", country="ca"),
+        _entity("title", "Ownership", owner="ca-li", asset="condo", role="owner"),
+    ]
+    path = tmp_path / "titles.ftm.json"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records))
+    load_paths(world, [path])
+    resolve(world)
+    clusters = dict(world.fetchall("SELECT entity_id, canonical_id FROM clusters"))
+    assert clusters["ca-li"] == clusters["wife-b"]  # merged on the name alone
+    found = _by_rule(check_declarations(world, official="off-b"))
+    assert "off-b" not in found.get("undeclared_foreign_asset", {})
+
+    add_judgement(world, "wife-b", "ca-li", "same", "analyst", "passport copy in the file")
+    resolve(world)
+    found = _by_rule(check_declarations(world, official="off-b"))
+    assets = found["undeclared_foreign_asset"]["off-b"]["assets"]
+    assert [a["asset_id"] for a in assets] == ["condo"]

@@ -335,7 +335,8 @@ def undeclared_assets_sql(config: RuleConfig, official: str | None = None) -> st
 
     An asset counts when its holder's record is the relative's own or was linked by
     resolution with at least `min_link_probability` on evidence a namesake would not
-    share (a birth date, an identifier, the family's money), not merely by a name; a
+    share (a birth date, an identifier, the family's money) or judged the same by an
+    investigator, not merely by a name; a
     bank account in the country where the holder is declared to
     live is everyday life unless its balance passes `resident_account_floor_cny`.
     """
@@ -363,6 +364,10 @@ def undeclared_assets_sql(config: RuleConfig, official: str | None = None) -> st
             SELECT left_id, right_id FROM resolution_pairs
             WHERE match_probability >= {config.min_link_probability}
               AND regexp_matches(evidence, '{_corroborated()}')
+            UNION ALL
+            -- An investigator who judged the pair the same has corroborated it.
+            SELECT left_id, right_id FROM judgements
+            GROUP BY left_id, right_id HAVING arg_max(judgement, created_at) = 'same'
         ),
         strong AS (
             SELECT left_id AS record_id FROM linked UNION SELECT right_id FROM linked
