@@ -131,7 +131,8 @@ def _records_of(members: str) -> str:
 
 def naked_official_sql(config: RuleConfig, official: str | None = None) -> str:
     """Spouse and children who emigrated (foreign nationality, permanent or long-term
-    residence), by their own declaration or by foreign records resolved to them."""
+    residence), by their own declaration or by foreign records resolved to them on
+    corroborated links (`corroborated_records_sql`)."""
     kin = f"SELECT * FROM ({_members(official)}) WHERE relation IN ('spouse', 'child')"
     if config.naked_variant == "2014":
         flagged = (
@@ -158,14 +159,19 @@ def naked_official_sql(config: RuleConfig, official: str | None = None) -> str:
             FROM statements WHERE schema IN ('Identification', 'Passport')
             GROUP BY entity_id
         ),
+        strong AS ({corroborated_records_sql(config)}),
+        trusted AS (
+            SELECT * FROM records
+            WHERE record_id = person_id OR record_id IN (SELECT record_id FROM strong)
+        ),
         found AS (
             SELECT r.official_id, r.person_id, {_STATUS_SQL} AS status, p.country,
                    p.entity_id AS ref
-            FROM records r JOIN permits p ON p.holder = r.record_id
+            FROM trusted r JOIN permits p ON p.holder = r.record_id
             WHERE coalesce(p.country, '') <> 'cn'
             UNION ALL
             SELECT r.official_id, r.person_id, 'citizen', s.value, s.entity_id
-            FROM records r JOIN statements s ON s.entity_id = r.record_id
+            FROM trusted r JOIN statements s ON s.entity_id = r.record_id
             WHERE s.prop = 'nationality' AND s.value NOT IN ('cn', 'zz') AND s.schema = 'Person'
         ),
         evidence AS (
@@ -323,9 +329,23 @@ def _ledger_assets(config: RuleConfig, held: str) -> str:
     """
 
 
-def _corroborated() -> str:
-    """A regular expression for pair evidence that corroborates the name."""
-    return "|".join(re.escape(label) for label in CORROBORATING_EVIDENCE).replace("'", "''")
+def corroborated_records_sql(config: RuleConfig) -> str:
+    """(record_id): records linked at `min_link_probability` on evidence a namesake
+    would not share (`CORROBORATING_EVIDENCE`), or judged the same as another record by
+    an investigator. A finding resting on a record merged by its name alone would put
+    a namesake's house or passport in an official's file."""
+    pattern = "|".join(re.escape(label) for label in CORROBORATING_EVIDENCE).replace("'", "''")
+    return f"""
+        WITH linked AS (
+            SELECT left_id, right_id FROM resolution_pairs
+            WHERE match_probability >= {config.min_link_probability}
+              AND regexp_matches(evidence, '{pattern}')
+            UNION ALL
+            SELECT left_id, right_id FROM judgements
+            GROUP BY left_id, right_id HAVING arg_max(judgement, created_at) = 'same'
+        )
+        SELECT left_id AS record_id FROM linked UNION SELECT right_id FROM linked
+    """
 
 
 def undeclared_assets_sql(config: RuleConfig, official: str | None = None) -> str:
@@ -360,18 +380,7 @@ def undeclared_assets_sql(config: RuleConfig, official: str | None = None) -> st
             UNION ALL
             SELECT * FROM ({_ledger_assets(config, "held")})
         ),
-        linked AS (
-            SELECT left_id, right_id FROM resolution_pairs
-            WHERE match_probability >= {config.min_link_probability}
-              AND regexp_matches(evidence, '{_corroborated()}')
-            UNION ALL
-            -- An investigator who judged the pair the same has corroborated it.
-            SELECT left_id, right_id FROM judgements
-            GROUP BY left_id, right_id HAVING arg_max(judgement, created_at) = 'same'
-        ),
-        strong AS (
-            SELECT left_id AS record_id FROM linked UNION SELECT right_id FROM linked
-        ),
+        strong AS ({corroborated_records_sql(config)}),
         residence AS (
             SELECT DISTINCT official_id, person_id, lower(residence_country) AS country
             FROM ({declared_family(latest_annual())})
