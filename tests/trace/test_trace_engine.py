@@ -19,6 +19,11 @@ from nohaven.trace.reference import reference_trace, shares
 RULES = [Rule.LIBR, Rule.FIFO, Rule.PRORATA]
 TINY = Buffers(pool=4, transfers=8, steps=2, gaps=1, spill=5, reserve=False)
 SPLIT_TINY = Buffers(pool=4, transfers=8, steps=2, gaps=1, spill=5, partitions=3)
+# Two partitions that stop every few transactions to move their boundary, in pools so
+# small that moving origins between them reallocates and compacts.
+REBALANCED_TINY = Buffers(
+    pool=4, transfers=8, steps=2, gaps=1, spill=5, partitions=2, rebalances=25
+)
 
 
 def ledger_of(rows: list[tuple[str, str, str, int]]) -> TraceLedger:
@@ -220,7 +225,14 @@ def test_kernel_matches_reference(rule: Rule, case, opening_cents: int) -> None:
     # Tiny buffers make the kernel stop and resume often, move and compact its pool
     # (in its reservation, giving pages back, or grown by copying) and spill transfer
     # detail to disk; origins split between threads: the answer must not change.
-    for buffers in (Buffers(), Buffers(pool=4), TINY, Buffers(partitions=2), SPLIT_TINY):
+    for buffers in (
+        Buffers(),
+        Buffers(pool=4),
+        TINY,
+        Buffers(partitions=2),
+        SPLIT_TINY,
+        REBALANCED_TINY,
+    ):
         result = run_trace(
             ledger,
             rule,
@@ -318,3 +330,41 @@ def test_more_sources_than_sixteen_bits_can_number() -> None:
     assert traced == expected.traced
     assert transfers["out"] == expected.transfers["out"]
     assert len(traced["abroad"]) > 32_767
+
+
+def test_two_partitions_move_their_boundary_to_the_work_and_keep_every_cent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Of four sources, the first two spread through a ring of forty accounts and the
+    last two pay one account each. Split in halves, the first partition would do all
+    the work: the partitions stop, move the boundary, and the answer is the one
+    thread's to the cent."""
+    rows = []
+    for i in range(40):
+        rows.append((f"a{i}", "hub1", f"acct{i}", 1_000 + i))
+        rows.append((f"b{i}", "hub2", f"acct{(i + 20) % 40}", 700 + i))
+        rows.append((f"c{i}", f"acct{i}", f"acct{(i + 1) % 40}", 333 + i))
+        rows.append((f"d{i}", f"acct{(i + 7) % 40}", "shop", 101))
+    for k, source in enumerate(("quiet1", "quiet2")):
+        rows.append((f"q{k}", source, f"end{k}", 500))
+    rows.append(("z", "acct3", "acct9", 77))
+    ledger = ledger_of(rows)
+    sources = ["hub1", "hub2", "quiet1", "quiet2"]
+    from nohaven.trace import engine
+
+    moves: list[int] = []
+    real = engine.kernels.move_origins
+
+    def counted(boundary: int, *rest):  # the real kernel, counted
+        moves.append(boundary)
+        return real(boundary, *rest)
+
+    monkeypatch.setattr(engine.kernels, "move_origins", counted)
+    one = run_trace(ledger, Rule.PRORATA, source_accounts=sources, buffers=Buffers(partitions=1))
+    two = run_trace(
+        ledger, Rule.PRORATA, source_accounts=sources, buffers=Buffers(partitions=2, rebalances=5)
+    )
+    assert moves, "the partitions never moved their boundary"
+    assert as_reference(one) == as_reference(two)
+    expected = reference_trace(rows, "prorata", sources, [], {})
+    assert as_reference(two)[1] == expected.traced

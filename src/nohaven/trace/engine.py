@@ -5,7 +5,8 @@ from __future__ import annotations
 import mmap
 import os
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -296,6 +297,7 @@ class Buffers:
     spill: int = 1 << 24  # transfer detail rows kept in memory before spilling
     reserve: bool = True  # reserve address space for the pool (else grow it by copying)
     partitions: int | None = None  # threads splitting the origins (None: one per core)
+    rebalances: int = 7  # times two partitions stop to even out their origins' work
 
 
 def run_trace(
@@ -377,9 +379,29 @@ def run_trace(
     if parts == 1:
         partitions[0].run()
     else:
+        # Which origins will spread furthest is unknowable in advance (one hub source
+        # costs more than hundreds of others), so two partitions stop now and then, at
+        # the same transaction, and move the boundary between them to even out the
+        # accounts their origins are held in. Rounding is cumulative in origin order
+        # and the partitions stay contiguous ranges of it: the cents do not change.
+        stops: list[int] = []
+        barrier = None
+        if parts == 2 and buffers.rebalances > 0:
+            n = buffers.rebalances + 1
+            stops = sorted({ledger.size * k // n for k in range(1, n)} - {0, ledger.size})
+            barrier = threading.Barrier(2, action=lambda: _rebalance(partitions, shared))
+
+        def run(part: _Partition) -> None:
+            try:
+                part.run(stops, barrier)
+            except BaseException:
+                if barrier is not None:
+                    barrier.abort()  # the other thread stops waiting and fails too
+                raise
+
         # The kernel releases the GIL: the threads run on separate cores.
-        with ThreadPoolExecutor(max_workers=min(parts, os.cpu_count() or 1)) as pool:
-            list(pool.map(lambda part: part.run(), partitions))
+        with ThreadPoolExecutor(max_workers=parts) as pool:
+            list(pool.map(run, partitions))
     lead = partitions[0]
     return TraceResult(
         rule=rule,
@@ -439,12 +461,23 @@ class _Partition:
         self.steps: list[tuple[np.ndarray, np.ndarray]] = []
         self.gaps: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
-    def run(self) -> None:
-        """Walk the whole ledger in stretches, emptying the output buffers between them."""
+    def run(self, stops: Sequence[int] = (), barrier: threading.Barrier | None = None) -> None:
+        """Walk the whole ledger in stretches, emptying the output buffers between them,
+        and meeting the other partition at each of ``stops``."""
+        size = self.shared.ledger.size
+        position = 0
+        for stop in [*stops, size]:
+            self._walk(position, stop, self.shared.buffers.transfers)
+            position = stop
+            if barrier is not None and stop < size:
+                barrier.wait()
+        self.transfers.finish()
+
+    def _walk(self, position: int, stop: int, out_rows: int) -> None:
+        """Transactions ``position`` to ``stop``, in stretches."""
         shared = self.shared
         ledger = shared.ledger
         buffers = shared.buffers
-        out_rows = buffers.transfers
         out_tx = np.empty(out_rows, dtype=np.int64)
         out_origin = np.empty(out_rows, dtype=shared.origin_type)
         out_amount = np.empty(out_rows, dtype=np.int64)
@@ -454,8 +487,7 @@ class _Partition:
         gap_tx = np.empty(buffers.gaps, dtype=np.int64)
         gap_account = np.empty(buffers.gaps, dtype=np.int64)
         gap_amount = np.empty(buffers.gaps, dtype=np.int64)
-        position = 0
-        while position < ledger.size:
+        while position < stop:
             reached, self.pool_origin, self.pool_amount, self.used, n_out, n_steps, n_gaps = (
                 kernels.trace_chunk(
                     _KERNEL_RULE[shared.rule],
@@ -481,6 +513,7 @@ class _Partition:
                     self.used,
                     self.pool_state,
                     position,
+                    stop,
                     out_tx,
                     out_origin,
                     out_amount,
@@ -511,7 +544,6 @@ class _Partition:
                 out_origin = np.empty(out_rows, dtype=shared.origin_type)
                 out_amount = np.empty(out_rows, dtype=np.int64)
             position = reached
-        self.transfers.finish()
 
     def holdings(self, n_origins: int) -> HoldingsPart:
         """What this partition's accounts hold at the end (call once, after run)."""
@@ -537,6 +569,57 @@ class _Partition:
         return HoldingsPart(
             self.start, self.length, self.pool_origin[:used], self.pool_amount[:used]
         )
+
+
+def _rebalance(partitions: list[_Partition], shared: _Shared) -> None:
+    """Move the boundary between two partitions so that each holds origins held in about
+    as many accounts (what the rest of the walk will cost); runs while both wait."""
+    lo, hi = partitions
+    n_origins = len(shared.injected)
+    mass = kernels.origin_mass(lo.start, lo.length, lo.pool_origin, n_origins)
+    mass += kernels.origin_mass(hi.start, hi.length, hi.pool_origin, n_origins)
+    cumulative = np.cumsum(mass)
+    total = int(cumulative[-1]) if n_origins else 0
+    if total == 0 or n_origins < 2:
+        return
+    current = int(np.searchsorted(shared.origin_part, 1))  # first origin of `hi`
+    # `lo` takes origins [0, boundary): the boundary whose larger side is smallest.
+    lower = cumulative[:-1]
+    boundary = int(np.argmin(np.maximum(lower, total - lower))) + 1
+    before = int(cumulative[current - 1]) if current > 0 else 0
+    if abs(int(cumulative[boundary - 1]) - before) * 20 < total:
+        return  # within 5%: not worth a pass over every list
+    (lo.pool_origin, lo.pool_amount, lo.used, hi.pool_origin, hi.pool_amount, hi.used) = (
+        kernels.move_origins(
+            boundary,
+            boundary < current,
+            0,
+            lo.start,
+            lo.length,
+            lo.cap,
+            lo.head,
+            lo.pool_origin,
+            lo.pool_amount,
+            lo.used,
+            lo.pool_state,
+            hi.start,
+            hi.length,
+            hi.cap,
+            hi.head,
+            hi.pool_origin,
+            hi.pool_amount,
+            hi.used,
+            hi.pool_state,
+            lo.traced,
+            hi.traced,
+        )
+    )
+    shared.origin_part[:boundary] = 0
+    shared.origin_part[boundary:] = 1
+    for part in partitions:
+        if part.pool_state[1]:
+            part.pool_state[1] = 0
+            part.reservation.release(part.pool_origin, part.used, int(part.pool_state[0]))
 
 
 def _split(n_origins: int, parts: int) -> np.ndarray:

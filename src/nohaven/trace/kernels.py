@@ -216,6 +216,7 @@ def trace_chunk(
     used: int,
     pool_state: np.ndarray,
     begin: int,
+    end: int,
     out_tx: np.ndarray,
     out_origin: np.ndarray,
     out_amount: np.ndarray,
@@ -228,7 +229,7 @@ def trace_chunk(
     injected: np.ndarray,
 ) -> tuple[int, np.ndarray, np.ndarray, int, int, int, int]:
     """Walk the ledger from ``begin`` under ``rule``, updating the account state in place,
-    until the end or until an output buffer is full.
+    until ``end`` or until an output buffer is full.
 
     The origins may be split into contiguous partitions (``origin_part``), one per
     thread. ``traced[q, a]`` is partition q's traced money in account a; every thread
@@ -255,7 +256,7 @@ def trace_chunk(
     moved = np.zeros(parts, dtype=np.int64)  # traced money moved, per partition
 
     i = begin
-    while i < src.shape[0]:
+    while i < end:
         u = src[i]
         v = dst[i]
         x = amt[i]
@@ -552,6 +553,105 @@ def trace_chunk(
             n_steps += 1
         i += 1
     return i, p_origin, p_amount, used, n_out, n_steps, n_gaps
+
+
+@njit(cache=True, nogil=True)
+def origin_mass(
+    start: np.ndarray, length: np.ndarray, p_origin: np.ndarray, n_origins: int
+) -> np.ndarray:
+    """How many accounts hold each origin (a pro rata list has no head): the work an
+    origin will cost, since every debit of a holding account visits its entry."""
+    out = np.zeros(n_origins, dtype=np.int64)
+    for a in range(start.shape[0]):
+        s = start[a]
+        for j in range(length[a]):
+            out[p_origin[s + j]] += 1
+    return out
+
+
+@njit(cache=True, nogil=True)
+def move_origins(
+    boundary: int,
+    down: bool,
+    q: int,
+    lo_start: np.ndarray,
+    lo_length: np.ndarray,
+    lo_cap: np.ndarray,
+    lo_head: np.ndarray,
+    lo_origin: np.ndarray,
+    lo_amount: np.ndarray,
+    lo_used: int,
+    lo_state: np.ndarray,
+    hi_start: np.ndarray,
+    hi_length: np.ndarray,
+    hi_cap: np.ndarray,
+    hi_head: np.ndarray,
+    hi_origin: np.ndarray,
+    hi_amount: np.ndarray,
+    hi_used: int,
+    hi_state: np.ndarray,
+    lo_traced: np.ndarray,
+    hi_traced: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, int, np.ndarray, np.ndarray, int]:
+    """Move the pro rata entries of origins on the wrong side of ``boundary`` between two
+    adjacent partitions (``q`` holds the lower origins, ``q + 1`` the higher): with
+    ``down``, the lower partition's origins from ``boundary`` up go to the higher one
+    (to the front of its lists); otherwise the higher partition's origins below
+    ``boundary`` go to the lower one (to the end of its lists). Lists stay sorted, and
+    both partitions' per-account sums are updated alike; returns both pools."""
+    for a in range(lo_start.shape[0]):
+        if down:
+            k = lo_length[a]
+            s = lo_start[a]
+            m = 0
+            while m < k and lo_origin[s + k - 1 - m] >= boundary:
+                m += 1
+            if m == 0:
+                continue
+            hi_origin, hi_amount, hi_used = _reserve(
+                a, m, hi_start, hi_length, hi_cap, hi_head, hi_origin, hi_amount, hi_used, hi_state
+            )
+            t = hi_start[a]
+            n = hi_length[a]
+            for j in range(n - 1, -1, -1):
+                hi_origin[t + j + m] = hi_origin[t + j]
+                hi_amount[t + j + m] = hi_amount[t + j]
+            total = 0
+            for j in range(m):
+                hi_origin[t + j] = lo_origin[s + k - m + j]
+                hi_amount[t + j] = lo_amount[s + k - m + j]
+                total += lo_amount[s + k - m + j]
+            hi_length[a] = n + m
+            lo_length[a] = k - m
+            total = -total
+        else:
+            n = hi_length[a]
+            t = hi_start[a]
+            m = 0
+            while m < n and hi_origin[t + m] < boundary:
+                m += 1
+            if m == 0:
+                continue
+            lo_origin, lo_amount, lo_used = _reserve(
+                a, m, lo_start, lo_length, lo_cap, lo_head, lo_origin, lo_amount, lo_used, lo_state
+            )
+            s = lo_start[a]
+            k = lo_length[a]
+            total = 0
+            for j in range(m):
+                lo_origin[s + k + j] = hi_origin[t + j]
+                lo_amount[s + k + j] = hi_amount[t + j]
+                total += hi_amount[t + j]
+            for j in range(n - m):
+                hi_origin[t + j] = hi_origin[t + m + j]
+                hi_amount[t + j] = hi_amount[t + m + j]
+            lo_length[a] = k + m
+            hi_length[a] = n - m
+        # total: what the lower partition gained (negative when it gave).
+        for traced in (lo_traced, hi_traced):
+            traced[q, a] += total
+            traced[q + 1, a] -= total
+    return lo_origin, lo_amount, lo_used, hi_origin, hi_amount, hi_used
 
 
 @njit(cache=True)
