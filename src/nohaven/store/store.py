@@ -363,12 +363,42 @@ class Store:
                     self.insert_arrow(staging_table(table), pa.Table.from_batches([batch]))
             with self.transaction():
                 for table in tables:
-                    self.execute(f"DELETE FROM {table}")
-                self.publish_staging(tables)
+                    self._swap_in(table)
                 if then is not None:
                     then(self)
         finally:
             self.drop_staging(tables)
+
+    def _swap_in(self, table: str) -> None:
+        """Replace `table` by a new table of its shape filled from its staging table
+        (call inside a transaction). Deleting a million keyed rows and inserting as many
+        made DuckDB's commit maintain the key's index row by row: 26 s for the large
+        world's clusters, against 1.5 s for a fresh table."""
+        row = self.fetchone(
+            "SELECT sql FROM duckdb_tables() WHERE table_name = ? "
+            "AND database_name = current_database() AND schema_name = 'main'",
+            [table],
+        )
+        if row is None:
+            raise StoreError(f"no table {table!r} in the store")
+        indexes = [
+            r[0]
+            for r in self.fetchall(
+                "SELECT sql FROM duckdb_indexes() WHERE table_name = ? AND sql IS NOT NULL "
+                "AND database_name = current_database()",
+                [table],
+            )
+        ]
+        fresh = f"{table}__next"
+        self.execute(f"DROP TABLE IF EXISTS {fresh}")
+        self.execute(
+            re.sub(rf"^CREATE TABLE {re.escape(table)}\b", f"CREATE TABLE {fresh}", row[0])
+        )
+        self.execute(f"INSERT INTO {fresh} FROM {staging_table(table)}")
+        self.execute(f"DROP TABLE {table}")
+        self.execute(f"ALTER TABLE {fresh} RENAME TO {table}")
+        for sql in indexes:
+            self.execute(sql)
 
     def set_source_rows(self, source_id: int, rows: int) -> None:
         self.execute("UPDATE sources SET rows = ? WHERE source_id = ?", [rows, source_id])
