@@ -9,6 +9,7 @@ store file never holds its intermediate tables.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -336,59 +337,73 @@ def resolve(
         con.close()
 
     say("clustering")
-    judgements = latest_judgements(store)
-    known = set(records["unique_id"].to_pylist())
-    usable = [j for j in judgements if j.left_id in known and j.right_id in known]
-    if len(usable) < len(judgements):
-        summary.skipped["judgements naming records no longer loaded"] = len(judgements) - len(
-            usable
+    # Clustering makes millions of small Python objects, none of them cyclic garbage;
+    # the cyclic collector would walk them all again at every generation it fills.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        judgements = latest_judgements(store)
+        known = set(records["unique_id"].to_pylist())
+        usable = [j for j in judgements if j.left_id in known and j.right_id in known]
+        if len(usable) < len(judgements):
+            summary.skipped["judgements naming records no longer loaded"] = len(judgements) - len(
+                usable
+            )
+        summary.judgements_applied = sum(1 for j in usable if j.judgement != "unsure")
+        kinds = dict(
+            zip(records["unique_id"].to_pylist(), records["kind"].to_pylist(), strict=True)
         )
-    summary.judgements_applied = sum(1 for j in usable if j.judgement != "unsure")
-    kinds = dict(zip(records["unique_id"].to_pylist(), records["kind"].to_pylist(), strict=True))
-    # Only pairs that can merge reach Python: millions more are kept for review only.
-    scored = [
-        (left, right, probability)
-        for table in (
-            t.filter(pc.greater_equal(t["match_probability"], threshold)) for t in (people, firms)
-        )
-        for left, right, probability in zip(
-            table["left_id"].to_pylist(),
-            table["right_id"].to_pylist(),
-            table["match_probability"].to_pylist(),
-            strict=True,
-        )
-    ]
-    same = [(j.left_id, j.right_id) for j in usable if j.judgement == "same"]
-    different = [(j.left_id, j.right_id) for j in usable if j.judgement == "different"]
-    representative = cluster_pairs(
-        known, scored, threshold, same=same, different=different, attributes=attributes
-    )
-    same_name = "|".join(re.escape(label) for label in SAME_NAME_LEVELS)
-    named = people.filter(
-        pc.match_substring_regex(people["evidence"], f"^name: (?:{same_name})(?:; |$)")
-    )
-    name_links = list(zip(named["left_id"].to_pylist(), named["right_id"].to_pylist(), strict=True))
-    undated = {r for r in known if r in kinds and kinds[r] == "person"} - {
-        r for r, a in attributes.items() if a.get("birth_year")
-    }
-    attached = attach_by_unique_name(representative, name_links, undated)
-    summary.attached_by_unique_name = len(attached)
-    if attached:
+        # Only pairs that can merge reach Python: millions more are kept for review only.
+        scored = [
+            (left, right, probability)
+            for table in (
+                t.filter(pc.greater_equal(t["match_probability"], threshold))
+                for t in (people, firms)
+            )
+            for left, right, probability in zip(
+                table["left_id"].to_pylist(),
+                table["right_id"].to_pylist(),
+                table["match_probability"].to_pylist(),
+                strict=True,
+            )
+        ]
+        same = [(j.left_id, j.right_id) for j in usable if j.judgement == "same"]
+        different = [(j.left_id, j.right_id) for j in usable if j.judgement == "different"]
         representative = cluster_pairs(
-            known,
-            scored + [(record, root, 1.0) for record, root in attached],
-            threshold,
-            same=same,
-            different=different,
-            attributes=attributes,
+            known, scored, threshold, same=same, different=different, attributes=attributes
         )
-    previous = dict(store.fetchall("SELECT entity_id, canonical_id FROM clusters"))
-    canonical = stable_canonical_ids(representative, previous)
-    sizes: dict[str, int] = {}
-    for cid in canonical.values():
-        sizes[cid] = sizes.get(cid, 0) + 1
-    summary.clusters = len(sizes)
-    summary.merged_clusters = sum(1 for n in sizes.values() if n > 1)
+        same_name = "|".join(re.escape(label) for label in SAME_NAME_LEVELS)
+        named = people.filter(
+            pc.match_substring_regex(people["evidence"], f"^name: (?:{same_name})(?:; |$)")
+        )
+        name_links = list(
+            zip(named["left_id"].to_pylist(), named["right_id"].to_pylist(), strict=True)
+        )
+        undated = {r for r in known if r in kinds and kinds[r] == "person"} - {
+            r for r, a in attributes.items() if a.get("birth_year")
+        }
+        attached = attach_by_unique_name(representative, name_links, undated)
+        summary.attached_by_unique_name = len(attached)
+        if attached:
+            representative = cluster_pairs(
+                known,
+                scored + [(record, root, 1.0) for record, root in attached],
+                threshold,
+                same=same,
+                different=different,
+                attributes=attributes,
+            )
+        previous = dict(store.fetchall("SELECT entity_id, canonical_id FROM clusters"))
+        canonical = stable_canonical_ids(representative, previous)
+        sizes: dict[str, int] = {}
+        for cid in canonical.values():
+            sizes[cid] = sizes.get(cid, 0) + 1
+        summary.clusters = len(sizes)
+        summary.merged_clusters = sum(1 for n in sizes.values() if n > 1)
+
+    finally:
+        if collecting:
+            gc.enable()
 
     say("writing results")
     ids = sorted(canonical)
