@@ -186,15 +186,21 @@ def test_reads_of_personal_data_are_in_the_audit_log(guarded) -> None:
         assert verify_audit(store).ok
 
 
+def _officers(db: Path, *agencies: str) -> list[str]:
+    """An investigator of each agency ("hk-icac" has "hk-officer"): their tokens."""
+    with Store(db) as store:
+        return [
+            add_user(store, f"{agency.split('-')[0]}-officer", agency, "investigator")[1]
+            for agency in agencies
+        ]
+
+
 def test_another_agency_gets_404_not_the_data(
     cli: Callable, tmp_path: Path, resolved_world
 ) -> None:
     world = resolved_world[0]
     db = tmp_path / "shared.duckdb"
-    with Store(db) as store:
-        _, hk = add_user(store, "hk-officer", "hk-icac", "investigator")
-        _, cn = add_user(store, "cn-officer", "cn-ccdi", "investigator")
-        _, ca = add_user(store, "ca-officer", "ca-rcmp", "investigator")
+    hk, cn, ca = _officers(db, "hk-icac", "cn-ccdi", "ca-rcmp")
     unowned = cli("load", world / "foreign" / "hk_companies.ftm.json", "--db", db)
     assert unowned.code == 1 and "--agency" in unowned.stderr
     loaded = cli(
@@ -247,9 +253,7 @@ def test_declarations_ledgers_and_networks_stay_with_their_agency(
 ) -> None:
     world = resolved_world[0]
     db = tmp_path / "agencies.duckdb"
-    with Store(db) as store:
-        _, hk = add_user(store, "hk-officer", "hk-icac", "investigator")
-        _, cn = add_user(store, "cn-officer", "cn-ccdi", "investigator")
+    hk, cn = _officers(db, "hk-icac", "cn-ccdi")
     for path, agency in (
         (world / "registry", "cn-ccdi"),
         (world / "declarations", "cn-ccdi"),

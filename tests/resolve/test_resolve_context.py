@@ -88,6 +88,20 @@ def _resolved(tmp_path: Path, name: str, paths: list[Path]) -> Store:
     return store
 
 
+def _bank(tmp_path: Path, customer: str, accounts: list[str], transfer: str) -> list[Path]:
+    """A bank's files: its customer "CHOU, VINCENT CHIH-CHEN" (in the US), the accounts
+    (account,holder,bank,country,kind rows) and one transfer (timestamp onwards)."""
+    holders = _write(
+        tmp_path / "holders.ftm.json",
+        [_entity(customer, "Person", name="CHOU, VINCENT CHIH-CHEN", country="us")],
+    )
+    return [
+        holders,
+        _csv(tmp_path / "accounts.csv", _ACCOUNTS, accounts),
+        _csv(tmp_path / "transactions.csv", _LEDGER, [f"tx-1,{transfer}"]),
+    ]
+
+
 def _purchase_world(tmp_path: Path, memo: str) -> list[Path]:
     """A deed's titled owner known by name only, and a bank customer who wired the
     house's price to escrow with `memo`; another deed's owner of the same name."""
@@ -103,21 +117,13 @@ def _purchase_world(tmp_path: Path, memo: str) -> list[Path]:
             _entity("deed-o2", "Ownership", owner="deed-p2", asset="deed-r2"),
         ],
     )
-    holders = _write(
-        tmp_path / "holders.ftm.json",
-        [_entity("bank-p1", "Person", name="CHOU, VINCENT CHIH-CHEN", country="us")],
-    )
-    accounts = _csv(
-        tmp_path / "accounts.csv",
-        _ACCOUNTS,
+    bank = _bank(
+        tmp_path,
+        "bank-p1",
         ["US-1,bank-p1,CATHAY,us,person", "US-ESCROW,,BOFA,us,company"],
+        f"2014-04-20T10:00:00,US-1,US-ESCROW,1068000.00,USD,{memo}",
     )
-    ledger = _csv(
-        tmp_path / "transactions.csv",
-        _LEDGER,
-        [f"tx-1,2014-04-20T10:00:00,US-1,US-ESCROW,1068000.00,USD,{memo}"],
-    )
-    return [deeds, holders, accounts, ledger]
+    return [deeds, *bank]
 
 
 def test_the_account_that_paid_for_a_house_joins_its_titled_owner(tmp_path: Path) -> None:
@@ -152,21 +158,13 @@ def _fed_world(tmp_path: Path, payer: str) -> list[Path]:
             _entity("cn-s", "Person", name="林美华", birthDate="1962-11-30"),
         ],
     )
-    holders = _write(
-        tmp_path / "holders.ftm.json",
-        [_entity("bank-h", "Person", name="CHOU, VINCENT CHIH-CHEN", country="us")],
-    )
-    accounts = _csv(
-        tmp_path / "accounts.csv",
-        _ACCOUNTS,
+    bank = _bank(
+        tmp_path,
+        "bank-h",
         ["CN-O,cn-o,BOC,cn,person", "CN-S,cn-s,ICBC,cn,person", "US-H,bank-h,CATHAY,us,person"],
+        f"2012-09-01T10:00:00,{payer},US-H,48070.00,USD,family support",
     )
-    ledger = _csv(
-        tmp_path / "transactions.csv",
-        _LEDGER,
-        [f"tx-1,2012-09-01T10:00:00,{payer},US-H,48070.00,USD,family support"],
-    )
-    return [registry, holders, accounts, ledger]
+    return [registry, *bank]
 
 
 def test_an_account_fed_by_the_official_joins_his_son_not_the_namesake(tmp_path: Path) -> None:

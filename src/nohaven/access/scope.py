@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from nohaven.detect.alerts import components
 from nohaven.resolve.cluster import mint_canonical_id
+from nohaven.resolve.judgements import judged_same_sql
 from nohaven.resolve.model import SAME_NAME_LEVELS
 from nohaven.store import Store
 
@@ -115,7 +116,7 @@ def cut_clusters(view: Store, main: str) -> pa.Table:
             SELECT left_id, right_id FROM {main}.resolution_pairs
             WHERE match_probability >= ? OR regexp_matches(evidence, ?)
             UNION ALL
-            SELECT left_id, right_id FROM {main}.judgements WHERE judgement = 'same'
+            {judged_same_sql(f"{main}.judgements")}
         ), multi AS ({multi})
         SELECT k.left_id, k.right_id FROM linked k
         JOIN multi a ON a.entity_id = k.left_id

@@ -21,6 +21,7 @@ from nohaven.declarations.filings import (
     registry_family,
     with_mates,
 )
+from nohaven.resolve.judgements import judged_same_sql
 from nohaven.resolve.model import CORROBORATING_EVIDENCE
 
 RULES = (
@@ -341,8 +342,7 @@ def corroborated_records_sql(config: RuleConfig) -> str:
             WHERE match_probability >= {config.min_link_probability}
               AND regexp_matches(evidence, '{pattern}')
             UNION ALL
-            SELECT left_id, right_id FROM judgements
-            GROUP BY left_id, right_id HAVING arg_max(judgement, created_at) = 'same'
+            {judged_same_sql()}
         )
         SELECT left_id AS record_id FROM linked UNION SELECT right_id FROM linked
     """
@@ -356,9 +356,9 @@ def undeclared_assets_sql(config: RuleConfig, official: str | None = None) -> st
     An asset counts when its holder's record is the relative's own or was linked by
     resolution with at least `min_link_probability` on evidence a namesake would not
     share (a birth date, an identifier, the family's money) or judged the same by an
-    investigator, not merely by a name; a
-    bank account in the country where the holder is declared to
-    live is everyday life unless its balance passes `resident_account_floor_cny`.
+    investigator, not merely by a name; a bank account in the country where the holder
+    is declared to live is everyday life unless its balance passes
+    `resident_account_floor_cny`.
     """
     return f"""
         WITH records AS ({_records_of(_members(official))}),

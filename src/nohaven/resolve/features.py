@@ -108,29 +108,27 @@ def _counterparty_keys(con: duckdb.DuckDBPyConnection, records: str, edges: str)
 def _pair_context(con: duckdb.DuckDBPyConnection, records: str) -> None:
     """Tables ``_context_lists`` (rid, counterparty_keys, associate_ids: the record form
     Splink trains on) and ``pair_context`` (rid_l, rid_r, paid, fed: the same evidence
-    for the blocked pairs, found by joining on keys once rather than by intersecting
-    both records' lists for each of tens of millions of pairs)."""
+    for the blocked ``pairs``, found by joins once rather than by intersecting both
+    records' lists for each of tens of millions of pairs)."""
     con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _paid AS
+        SELECT DISTINCT a.rid, b.rid AS other, b.unique_id AS other_id
+        FROM (SELECT payer AS one, owner AS other FROM _purchases
+              UNION ALL SELECT owner, payer FROM _purchases) p
+        JOIN {records} a ON a.unique_id = p.one JOIN {records} b ON b.unique_id = p.other
+    """)
+    con.execute("""
         CREATE OR REPLACE TEMP TABLE _context_lists AS
-        WITH ids AS (SELECT rid, unique_id FROM {records}),
-        paid AS (
-            SELECT a.rid, list_sort(list(DISTINCT b.unique_id)) AS associate_ids
-            FROM (SELECT payer AS one, owner AS other FROM _purchases
-                  UNION ALL SELECT owner, payer FROM _purchases) p
-            JOIN ids a ON a.unique_id = p.one JOIN ids b ON b.unique_id = p.other
-            GROUP BY a.rid
+        WITH paid AS (
+            SELECT rid, list_sort(list(other_id)) AS associate_ids FROM _paid GROUP BY rid
         )
         SELECT rid, c.counterparty_keys, p.associate_ids
         FROM _counterparty_keys c FULL JOIN paid p USING (rid)
     """)
-    blocked = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'pairs'"
-    ).fetchall()[0][0]
-    pairs = "pairs" if blocked else "(SELECT 0 AS rid_l, 0 AS rid_r WHERE false)"
     # Only blocked pairs with relatives on one side and counterparties on the other are
     # compared: joining every relative's keys with every counterparty's would pair
     # millions of records no name brought together.
-    con.execute(f"""
+    con.execute("""
         CREATE OR REPLACE TABLE pair_context AS
         WITH rel AS (
             SELECT rid, relative_keys FROM person_features WHERE relative_keys IS NOT NULL
@@ -140,20 +138,17 @@ def _pair_context(con: duckdb.DuckDBPyConnection, records: str) -> None:
             WHERE counterparty_keys IS NOT NULL
         ),
         fed AS (
-            SELECT p.rid_l, p.rid_r FROM {pairs} p
+            SELECT p.rid_l, p.rid_r FROM pairs p
             JOIN rel ON rel.rid = p.rid_l JOIN cp ON cp.rid = p.rid_r
             WHERE list_has_any(rel.relative_keys, cp.counterparty_keys)
             UNION
-            SELECT p.rid_l, p.rid_r FROM {pairs} p
+            SELECT p.rid_l, p.rid_r FROM pairs p
             JOIN cp ON cp.rid = p.rid_l JOIN rel ON rel.rid = p.rid_r
             WHERE list_has_any(cp.counterparty_keys, rel.relative_keys)
         ),
         paid AS (
             SELECT DISTINCT least(rid, other) AS rid_l, greatest(rid, other) AS rid_r
-            FROM (SELECT c.rid, i.rid AS other
-                  FROM (SELECT rid, unnest(associate_ids) AS id FROM _context_lists
-                        WHERE associate_ids IS NOT NULL) c
-                  JOIN {records} i ON i.unique_id = c.id)
+            FROM _paid
         ),
         either AS (
             SELECT rid_l, rid_r, true AS paid, false AS fed FROM paid
@@ -163,8 +158,8 @@ def _pair_context(con: duckdb.DuckDBPyConnection, records: str) -> None:
         SELECT rid_l, rid_r, bool_or(paid) AS paid, bool_or(fed) AS fed FROM either
         GROUP BY ALL
     """)
-    con.execute("DROP TABLE _counterparty_keys")
-    con.execute("DROP TABLE _purchases")
+    for table in ("_counterparty_keys", "_purchases", "_paid"):
+        con.execute(f"DROP TABLE {table}")
 
 
 def build_person_features(
@@ -268,7 +263,6 @@ def build_person_features(
                 UNION ALL
                 SELECT a.unique_id, 'associate', c.k
                 FROM associates a JOIN context_keys c ON c.unique_id = a.other
-
             )
             GROUP BY unique_id
         ),

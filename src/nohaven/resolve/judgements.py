@@ -83,6 +83,15 @@ def add_judgement(
     return made
 
 
+def judged_same_sql(judgements: str = "judgements") -> str:
+    """SQL for (left_id, right_id): the pairs whose latest judgement is *same*. Works
+    on views too (a scoped view's judgements have no rowid to break ties on)."""
+    return (
+        f"SELECT left_id, right_id FROM {judgements} GROUP BY left_id, right_id "
+        "HAVING arg_max(judgement, created_at) = 'same'"
+    )
+
+
 def latest_judgements(store: Store) -> list[Judgement]:
     """The judgement that applies to each judged pair (the most recent)."""
     rows = store.fetchall(

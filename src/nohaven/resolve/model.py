@@ -216,19 +216,6 @@ def person_comparisons(dialect: Dialect) -> list[dict[str, Any]]:
     # Registries rarely list one person twice; two records from one dataset are weaker
     # evidence than the same name in two countries' records. EM learns by how much.
     dataset = _agreement("dataset", "dataset_l = dataset_r", "same dataset", "different datasets")
-    # Context levels EM cannot estimate (its pairs are born the same day; deeds and
-    # account holders carry no birth date) have set parameters:
-    # - the account that paid for a house and the house's titled owner: random pairs
-    #   cannot see it either (a few dozen such ties among billions of pairs), so its
-    #   Bayes factor is set at 10,000, enough for a shared sound or reading to merge,
-    #   not a family name alone (a parent paying for a child's house);
-    # - a relative of one record named among the people paying or paid by the other's
-    #   accounts (the official feeding a same-named account abroad): m 0.1 and u 0.0008
-    #   (the rate among random pairs with any context on the medium world), a Bayes
-    #   factor of 125, so an exact reading with no birth date merges (on the medium
-    #   world's truth such pairs are 39 true to 3 false) and a shared sound does not.
-    #   When nobody among the counterparties is a relative, the level is "nothing to
-    #   compare": money between strangers says nothing either way.
     paid = (
         f"coalesce({s.contains}(associate_ids_l, unique_id_r), false) "
         f"OR coalesce({s.contains}(associate_ids_r, unique_id_l), false)"
@@ -245,6 +232,19 @@ def _family(s: _Sql, paid: str, fed: str) -> dict[str, Any]:
     """The family comparison, given the conditions that one record paid for the other's
     property (`paid`) and that a relative of one is among the other's counterparties
     (`fed`): over the records' lists for Splink, over `pair_context` for scoring."""
+    # Context levels EM cannot estimate (its pairs are born the same day; deeds and
+    # account holders carry no birth date) have set parameters:
+    # - the account that paid for a house and the house's titled owner: random pairs
+    #   cannot see it either (a few dozen such ties among billions of pairs), so its
+    #   Bayes factor is set at 10,000, enough for a shared sound or reading to merge,
+    #   not a family name alone (a parent paying for a child's house);
+    # - a relative of one record named among the people paying or paid by the other's
+    #   accounts (the official feeding a same-named account abroad): m 0.1 and u 0.0008
+    #   (the rate among random pairs with any context on the medium world), a Bayes
+    #   factor of 125, so an exact reading with no birth date merges (on the medium
+    #   world's truth such pairs are 39 true to 3 false) and a shared sound does not.
+    #   When nobody among the counterparties is a relative, the level is "nothing to
+    #   compare": money between strangers says nothing either way.
     return {
         "output_column_name": "family",
         "comparison_description": "one record paid for the other's property, or a relative "

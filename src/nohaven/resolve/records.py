@@ -138,9 +138,9 @@ def load_edges(store: Store) -> pa.Table:
     """Every relation a record takes part in: (kind, source, target), where kind is
     "relative" (target is a relative), "shared" (target is a company, asset or case),
     "counterparty" (the ledger shows money between two people's accounts in different
-    countries) or "paid_for"
-    (a transfer from the source's account names the target property's address in its
-    memo: the account that bought a house, beside the deed's titled owner).
+    countries) or "paid_for" (a transfer from the source's account names the target
+    property's address in its memo: the account that bought a house, beside the deed's
+    titled owner).
     """
     rows = ", ".join(
         f"({_sql_list((s,))}, {_sql_list((src,))}, {_sql_list((tgt,))}, {_sql_list((k,))})"
@@ -164,18 +164,19 @@ def load_edges(store: Store) -> pa.Table:
             JOIN holders t ON t.account = l.to_account
             WHERE f.holder <> t.holder AND f.country <> t.country
         ),
+        both_ways AS (
+            SELECT source, target FROM paid UNION SELECT target, source FROM paid
+        ),
         counterparties AS (
-            SELECT source, target FROM (SELECT source, target FROM paid
-                                        UNION SELECT target, source FROM paid)
-            WHERE source NOT IN (SELECT source FROM (SELECT source FROM paid UNION ALL
-                                                     SELECT target FROM paid)
-                                 GROUP BY source HAVING count(*) > {MAX_COUNTERPARTIES})
+            SELECT source, target FROM both_ways WHERE source NOT IN (
+                SELECT source FROM both_ways GROUP BY source
+                HAVING count(*) > {MAX_COUNTERPARTIES})
         ),
         purchases AS (
+            -- Keyed by the paying account: the memo's transaction itself is not needed.
             SELECT DISTINCT h.holder AS source, p.entity_id AS target
-            FROM ({purchase_memo_sql("SELECT id AS key, memo FROM ledger")}) p
-            JOIN ledger l ON l.id = p.key
-            JOIN holders h ON h.account = l.from_account
+            FROM ({purchase_memo_sql("SELECT from_account AS key, memo FROM ledger")}) p
+            JOIN holders h ON h.account = p.key
         )
         SELECT e.kind,
                max(s.value) FILTER (s.prop = e.source_prop) AS source,

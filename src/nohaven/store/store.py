@@ -390,7 +390,6 @@ class Store:
             )
         ]
         fresh = f"{table}__next"
-        self.execute(f"DROP TABLE IF EXISTS {fresh}")
         self.execute(
             re.sub(rf"^CREATE TABLE {re.escape(table)}\b", f"CREATE TABLE {fresh}", row[0])
         )
