@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from nohaven.names.analysis import segmentations
 from nohaven.names.keys import name_keys
 
 
@@ -31,6 +32,11 @@ def test_every_romanisation_of_a_han_name_shares_a_key_with_it(spelling: str) ->
         # alphabetically (jing, lia).
         ("CHEUNG, LEUNGKONG", "Patrick Liang-kang Chang"),
         ("CHEUNG, Leung Kong", "张良港"),
+        # Joined given names without pinyin's apostrophe: ling'ai as well as lin-gai,
+        # and zi-yan although "ziyan" is also close to one Hakka-like syllable.
+        ("方玲爱", "LINGAI FANG"),
+        ("黄紫艳", "HUANG, ZIYAN"),
+        ("黄紫艳", "Ziyan Huang"),
     ],
 )
 def test_variants_without_a_han_record_still_meet(left: str, right: str) -> None:
@@ -53,3 +59,16 @@ def test_different_people_share_no_key(left: str, right: str) -> None:
 @pytest.mark.parametrize("name", ["", "   ", "J. Lee", "12345", "李"])
 def test_names_without_family_and_given_parts_have_no_keys(name: str) -> None:
     assert name_keys(name) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("word", "reading"),
+    [("lingai", ("ling", "ai")), ("lingai", ("lin", "gai")), ("ziyan", ("zi", "yan"))],
+)
+def test_a_joined_word_is_read_every_likely_way(word: str, reading: tuple[str, ...]) -> None:
+    assert reading in segmentations(word)
+
+
+@pytest.mark.parametrize("word", ["lee", "chan", "xian"])
+def test_a_known_syllable_is_not_split_further(word: str) -> None:
+    assert segmentations(word) == ((word,),)

@@ -108,6 +108,50 @@ def segment(piece: str) -> tuple[str, ...] | None:
     return found[2] if found else None
 
 
+@lru_cache(maxsize=50_000)
+def segmentations(piece: str, limit: int = 3) -> tuple[tuple[str, ...], ...]:
+    """The ways a joined word can be read as syllables, `segment`'s first, then the
+    shortest splits into pinyin syllables.
+
+    Romanised names drop pinyin's apostrophe, so "Lingai" is ling'ai as often as
+    lin-gai, and a word that is also an ad hoc spelling of one syllable ("Ziyan", close
+    to the Hakka "chian") is usually two pinyin ones (zi, yan). Blocking keys need every
+    likely reading; comparison keeps the first.
+    """
+    first = segment(piece)
+    found: list[tuple[str, ...]] = [first] if first else []
+    # A known syllable stays one ("Lee" is not le + e); an ad hoc one may be two.
+    ad_hoc = first is not None and len(first) == 1 and not syllable_index().is_syllable(piece)
+    for split in _pinyin_splits(piece):
+        if len(found) >= limit:
+            break
+        if split not in found and (first is None or ad_hoc or len(split) == len(first)):
+            found.append(split)
+    return tuple(found)
+
+
+def _pinyin_splits(piece: str) -> list[tuple[str, ...]]:
+    """Every split of `piece` into the fewest pinyin syllables."""
+    index = syllable_index()
+    # fewest[i]: fewest pinyin syllables that spell piece[:i], and the splits doing so.
+    fewest: list[tuple[int, list[tuple[str, ...]]] | None] = [None] * (len(piece) + 1)
+    fewest[0] = (0, [()])
+    for end in range(1, len(piece) + 1):
+        for start in range(max(0, end - 6), end):
+            head = fewest[start]
+            syllable = piece[start:end]
+            if head is None or "pinyin" not in index.systems.get(syllable, ()):
+                continue
+            count = head[0] + 1
+            current = fewest[end]
+            if current is None or count < current[0]:
+                fewest[end] = (count, [(*split, syllable) for split in head[1]][:4])
+            elif count == current[0]:
+                current[1].extend((*split, syllable) for split in head[1][: 4 - len(current[1])])
+    found = fewest[len(piece)]
+    return found[1] if found else []
+
+
 def _word(raw: str, family_hint: bool) -> Word:
     folded = fold_latin(raw)
     if is_western_given_name(folded):

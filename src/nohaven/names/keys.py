@@ -26,9 +26,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import cache, lru_cache
-from itertools import product
+from itertools import islice, product
 
-from nohaven.names.analysis import NameAnalysis, Word, analyze_name, segment
+from nohaven.names.analysis import NameAnalysis, Word, analyze_name, segmentations
 from nohaven.names.readings import (
     char_readings,
     fold_latin,
@@ -42,6 +42,11 @@ from nohaven.names.surnames import SURNAMES, lookup_surname
 # Polyphonic given names would yield hundreds of keys; past this many per space, only
 # the first readings of each syllable are used.
 MAX_KEYS_PER_SPACE = 32
+
+# Romanised words without pinyin's apostrophe split more than one way ("Lingai": lin-gai
+# or ling-ai); keys are made for the likeliest few readings of each word and of the name.
+MAX_SPLITS_PER_WORD = 3
+MAX_SPLITS_PER_NAME = 4
 
 # Cantonese spellings are read back into Mandarin; Hokkien ones are not (a Hokkien
 # spelling such as "Tan" is also a common Cantonese and Mandarin one, and reading it back
@@ -149,21 +154,25 @@ def _han_keys(analysis: NameAnalysis) -> set[str]:
     return keys
 
 
-def _word_syllables(word: Word) -> list[str] | None:
-    """A word's Chinese syllables, with Wade-Giles apostrophes dropped rather than split
-    at ("Ch'ao-fan" → chao, fan); None for a word that is not made of them."""
+def _word_splits(word: Word) -> list[list[str]]:
+    """The ways a word can be read as Chinese syllables, likeliest first, with
+    Wade-Giles apostrophes dropped rather than split at ("Ch'ao-fan" → chao, fan); empty
+    for a word that is not made of them."""
     if word.western or word.initial:
-        return None
-    syllables: list[str] = []
+        return []
+    per_piece: list[tuple[tuple[str, ...], ...]] = []
     for piece in re.split(r"-", re.sub(r"['’`]", "", word.raw)):
         folded = fold_latin(piece)
         if not folded:
             continue
-        split = segment(folded)
-        if split is None:
-            return None
-        syllables.extend(split)
-    return syllables or None
+        options = segmentations(folded)
+        if not options:
+            return []
+        per_piece.append(options)
+    if not per_piece:
+        return []
+    combos = islice(product(*per_piece), MAX_SPLITS_PER_WORD)
+    return [[syllable for split in combo for syllable in split] for combo in combos]
 
 
 def _surname_heads(syllables: list[str]) -> set[str]:
@@ -175,17 +184,26 @@ def _surname_heads(syllables: list[str]) -> set[str]:
 
 
 def _latin_keys(analysis: NameAnalysis) -> set[str]:
-    parsed = [(w, _word_syllables(w)) for w in analysis.words]
-    words = [w for w, parts in parsed if parts]
-    syllables = [parts for _, parts in parsed if parts]
+    parsed = [(w, _word_splits(w)) for w in analysis.words]
+    words = [w for w, splits in parsed if splits]
+    splits = [options for _, options in parsed if options]
     if len(words) > 1:
         # A word of three or more syllables among others is a Western name that the
         # given-name list does not know ("Queenie"), not part of a Chinese name.
-        kept = [i for i, parts in enumerate(syllables) if len(parts) <= 2]
+        kept = [i for i, options in enumerate(splits) if len(options[0]) <= 2]
         words = [words[i] for i in kept]
-        syllables = [syllables[i] for i in kept]
-    if not words or (len(words) == 1 and len(syllables[0]) < 2):
+        splits = [splits[i] for i in kept]
+    if not words or (len(words) == 1 and max(len(s) for s in splits[0]) < 2):
         return set()
+    keys: set[str] = set()
+    for syllables in islice(product(*splits), MAX_SPLITS_PER_NAME):
+        keys |= _keys_of_syllables(words, list(syllables))
+    return keys
+
+
+def _keys_of_syllables(words: list[Word], syllables: list[list[str]]) -> set[str]:
+    """Keys of Latin words read as the given syllables, for each place the family name
+    can stand."""
     hinted = [i for i, w in enumerate(words) if w.family_hint]
     candidates: list[tuple[int, ...]] = [
         (i,) for i in (hinted[:1] if hinted else sorted({0, len(words) - 1}))
