@@ -385,8 +385,12 @@ def trace_chunk(
                 k = length[u]
                 s = start[u]
                 w = 0
+                # Branch-free: most pieces of a small debit from a large mix are zero
+                # (dust), so "is there a piece" is a coin toss the CPU cannot predict.
+                # Every entry is written, and the counters advance by the test's value.
                 for j in range(k):
                     amount = p_amount[s + j]
+                    origin = p_origin[s + j]
                     running += amount
                     if fits:
                         upto = rest * running // total
@@ -394,14 +398,12 @@ def trace_chunk(
                         upto, _ = _muldiv(rest, running, total)
                     piece = upto - before
                     before = upto
-                    if piece > 0:
-                        par_o[n_par] = p_origin[s + j]
-                        par_a[n_par] = piece
-                        n_par += 1
-                    if amount > piece:
-                        p_origin[s + w] = p_origin[s + j]
-                        p_amount[s + w] = amount - piece
-                        w += 1
+                    par_o[n_par] = origin
+                    par_a[n_par] = piece
+                    n_par += piece > 0
+                    p_origin[s + w] = origin
+                    p_amount[s + w] = amount - piece
+                    w += amount > piece
                 length[u] = w
 
         if tx_origin[i] >= 0 and account_origin[u] < 0:
