@@ -24,7 +24,10 @@ Conventions shared with the reference implementation in the tests:
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
 LIBR = 0
 FIFO = 1
@@ -32,6 +35,92 @@ PRORATA = 2
 OWN = -1  # the origin of money that is not traced
 
 _FAST_PRODUCT = 9.0e18
+
+
+# How far ahead the walk asks the CPU to fetch what a transaction will touch: the
+# accounts' fields six transactions ahead, their origin lists (whose place those fields
+# give) two ahead. Each account's list sits at a random place in a pool of gigabytes, so
+# without this the walk mostly waits for memory (pro rata: 42 -> 33 s on one thread).
+_FIELDS_AHEAD = 6
+_LISTS_AHEAD = 2
+
+
+def _prefetch_codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+    array_type = signature.args[0]
+    array = context.make_array(array_type)(context, builder, args[0])
+    indices = [
+        context.cast(builder, value, kind, types.intp)
+        for value, kind in zip(args[1:], signature.args[1:], strict=True)
+    ]
+    pointer = cgutils.get_item_pointer(
+        context, builder, array_type, array, indices, wraparound=False
+    )
+    int32, byte_pointer = ir.IntType(32), ir.IntType(8).as_pointer()
+    function = cgutils.get_or_insert_function(
+        builder.module,
+        ir.FunctionType(ir.VoidType(), [byte_pointer, int32, int32, int32]),
+        "llvm.prefetch.p0",
+    )
+    # A read (0), kept in every cache level (3), of data (1).
+    flags = [ir.Constant(int32, value) for value in (0, 3, 1)]
+    builder.call(function, [builder.bitcast(pointer, byte_pointer), *flags])
+    return context.get_dummy_value()
+
+
+@intrinsic
+def _prefetch(typingctx, array, index):  # type: ignore[no-untyped-def]
+    """Ask the CPU to bring ``array[index]`` into cache (a hint: never faults)."""
+    return types.void(array, index), _prefetch_codegen
+
+
+@intrinsic
+def _prefetch_2d(typingctx, array, row, column):  # type: ignore[no-untyped-def]
+    """``_prefetch`` for ``array[row, column]``."""
+    return types.void(array, row, column), _prefetch_codegen
+
+
+@njit(cache=True, inline="always")
+def _prefetch_list(
+    account: int,
+    start: np.ndarray,
+    length: np.ndarray,
+    head: np.ndarray,
+    p_origin: np.ndarray,
+    p_amount: np.ndarray,
+) -> None:
+    """Every cache line of an account's origin list."""
+    s = start[account] + head[account]
+    k = length[account]
+    for j in range(0, k, 64 // p_amount.itemsize):
+        _prefetch(p_amount, s + j)
+    for j in range(0, k, 64 // p_origin.itemsize):
+        _prefetch(p_origin, s + j)
+
+
+@njit(cache=True, inline="always")
+def _prefetch_fields(
+    account: int,
+    balance: np.ndarray,
+    own: np.ndarray,
+    traced: np.ndarray,
+    queued: np.ndarray,
+    start: np.ndarray,
+    length: np.ndarray,
+    cap: np.ndarray,
+    head: np.ndarray,
+    account_origin: np.ndarray,
+) -> None:
+    """Every per-account field the walk reads."""
+    _prefetch(balance, account)
+    _prefetch(own, account)
+    for q in range(traced.shape[0]):
+        _prefetch_2d(traced, q, account)
+    _prefetch(queued, account)
+    _prefetch(start, account)
+    _prefetch(length, account)
+    _prefetch(cap, account)
+    _prefetch(head, account)
+    _prefetch(account_origin, account)
 
 
 @njit(cache=True)
@@ -257,6 +346,14 @@ def trace_chunk(
 
     i = begin
     while i < end:
+        if i + _FIELDS_AHEAD < end:
+            for a in (src[i + _FIELDS_AHEAD], dst[i + _FIELDS_AHEAD]):
+                _prefetch_fields(
+                    a, balance, own, traced, queued, start, length, cap, head, account_origin
+                )
+        if i + _LISTS_AHEAD < end:
+            for a in (src[i + _LISTS_AHEAD], dst[i + _LISTS_AHEAD]):
+                _prefetch_list(a, start, length, head, p_origin, p_amount)
         u = src[i]
         v = dst[i]
         x = amt[i]

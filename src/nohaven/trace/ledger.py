@@ -319,7 +319,9 @@ def _first_use(cur: np.ndarray, days: np.ndarray, n_currencies: int) -> np.ndarr
 
 
 @njit(cache=True, nogil=True)
-def _converted(cents: np.ndarray, cur: np.ndarray, day: np.ndarray, table: np.ndarray) -> np.ndarray:
+def _converted(
+    cents: np.ndarray, cur: np.ndarray, day: np.ndarray, table: np.ndarray
+) -> np.ndarray:
     """Each amount at its currency's rate on its day, rounded once, half to even (one
     compiled loop: NumPy's fancy indexing over ten million rows took a second)."""
     out = np.empty(cents.shape[0], dtype=np.int64)
