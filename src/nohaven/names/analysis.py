@@ -152,7 +152,10 @@ def _pinyin_splits(piece: str) -> list[tuple[str, ...]]:
     return found[1] if found else []
 
 
+@lru_cache(maxsize=1 << 17)
 def _word(raw: str, family_hint: bool) -> Word:
+    """One Latin word taken apart (cached: the words of names repeat far more than the
+    names do)."""
     folded = fold_latin(raw)
     if is_western_given_name(folded):
         return Word(raw, (folded,), (folded,), False, False, False, western=True)

@@ -71,6 +71,7 @@ _UNDECOMPOSABLE = str.maketrans(
 )
 
 
+@lru_cache(maxsize=1 << 17)
 def fold_latin(text: str) -> str:
     """Lower case, no diacritics or tone marks, ü as u, letters only."""
     text = text.lower().replace("ü", "u").replace("ǚ", "u").replace("ǜ", "u")
