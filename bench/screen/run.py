@@ -63,6 +63,10 @@ def prepare(size: str, out: Path) -> Path:
     if not db.exists():
         with Store(db, memory_limit="4GB") as store:
             load_paths(store, [world])
+    else:
+        # A store kept from an earlier run: opened read-write once so that its schema
+        # is migrated before the read-only index process opens it.
+        Store(db, memory_limit="4GB").close()
     return db
 
 
