@@ -37,6 +37,9 @@ def test_every_romanisation_of_a_han_name_shares_a_key_with_it(spelling: str) ->
         ("方玲爱", "LINGAI FANG"),
         ("黄紫艳", "HUANG, ZIYAN"),
         ("黄紫艳", "Ziyan Huang"),
+        # A typo that leaves the family name no syllable at all.
+        ("WNG YU CHIU", "WONG, Yu Chiu"),
+        ("LNI, RONGHENG", "RONGHENG LIN"),
     ],
 )
 def test_variants_without_a_han_record_still_meet(left: str, right: str) -> None:
@@ -56,7 +59,7 @@ def test_different_people_share_no_key(left: str, right: str) -> None:
     assert not name_keys(left) & name_keys(right)
 
 
-@pytest.mark.parametrize("name", ["", "   ", "J. Lee", "12345", "李"])
+@pytest.mark.parametrize("name", ["", "   ", "J. Lee", "12345", "李", "Smyth, Kevin", "XQZ Kevin"])
 def test_names_without_family_and_given_parts_have_no_keys(name: str) -> None:
     assert name_keys(name) == frozenset()
 

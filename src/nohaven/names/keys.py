@@ -198,6 +198,31 @@ def _latin_keys(analysis: NameAnalysis) -> set[str]:
     keys: set[str] = set()
     for syllables in islice(product(*splits), MAX_SPLITS_PER_NAME):
         keys |= _keys_of_syllables(words, list(syllables))
+    keys |= _misspelt_family_keys(parsed)
+    return keys
+
+
+def _misspelt_family_keys(parsed: list[tuple[Word, tuple[tuple[str, ...], ...]]]) -> set[str]:
+    """A family name with a typo is no syllable ("WNG, Yu Chiu", "LNI, RONGHENG") and
+    drops out of the other keys; its initial with the given name's letters still meets
+    the spelling without the typo."""
+    if len(parsed) < 2:
+        return set()
+    ends = {0, len(parsed) - 1}
+    hinted = [i for i, (w, _) in enumerate(parsed) if w.family_hint]
+    family = hinted[0] if hinted else None
+    candidates = [family] if family is not None else sorted(ends)
+    keys: set[str] = set()
+    for position in candidates:
+        word, splits = parsed[position]
+        folded = fold_latin(word.raw)
+        if splits or word.western or word.initial or not 2 <= len(folded) <= 7:
+            continue
+        given = [
+            options[0] if options else () for i, (_, options) in enumerate(parsed) if i != position
+        ]
+        if all(given):
+            keys.add(f"@{folded[0]}#{''.join(''.join(split) for split in given)}")
     return keys
 
 
