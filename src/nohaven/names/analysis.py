@@ -130,8 +130,11 @@ def segmentations(piece: str, limit: int = 3) -> tuple[tuple[str, ...], ...]:
     return tuple(found)
 
 
+_MAX_PINYIN_SPLITS = 4
+
+
 def _pinyin_splits(piece: str) -> list[tuple[str, ...]]:
-    """Every split of `piece` into the fewest pinyin syllables."""
+    """The splits of `piece` into the fewest pinyin syllables (the first few)."""
     index = syllable_index()
     # fewest[i]: fewest pinyin syllables that spell piece[:i], and the splits doing so.
     fewest: list[tuple[int, list[tuple[str, ...]]] | None] = [None] * (len(piece) + 1)
@@ -145,9 +148,11 @@ def _pinyin_splits(piece: str) -> list[tuple[str, ...]]:
             count = head[0] + 1
             current = fewest[end]
             if current is None or count < current[0]:
-                fewest[end] = (count, [(*split, syllable) for split in head[1]][:4])
+                splits = [(*split, syllable) for split in head[1]]
+                fewest[end] = (count, splits[:_MAX_PINYIN_SPLITS])
             elif count == current[0]:
-                current[1].extend((*split, syllable) for split in head[1][: 4 - len(current[1])])
+                room = _MAX_PINYIN_SPLITS - len(current[1])
+                current[1].extend((*split, syllable) for split in head[1][:room])
     found = fewest[len(piece)]
     return found[1] if found else []
 

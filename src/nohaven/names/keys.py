@@ -202,37 +202,41 @@ def _latin_keys(analysis: NameAnalysis) -> set[str]:
     return keys
 
 
-def _misspelt_family_keys(parsed: list[tuple[Word, tuple[tuple[str, ...], ...]]]) -> set[str]:
-    """A family name with a typo is no syllable ("WNG, Yu Chiu", "LNI, RONGHENG") and
-    drops out of the other keys; its initial with the given name's letters still meets
-    the spelling without the typo."""
+def _misspelt_family_keys(parsed: list[tuple[Word, list[list[str]]]]) -> set[str]:
+    """A family name with a typo is no syllable ("WNG YU CHIU", "LNI, RONGHENG") and
+    drops out of the other keys; its initial with the given name's letters (the `@` key
+    of the spelling without the typo) still meets it."""
     if len(parsed) < 2:
         return set()
-    ends = {0, len(parsed) - 1}
-    hinted = [i for i, (w, _) in enumerate(parsed) if w.family_hint]
-    family = hinted[0] if hinted else None
-    candidates = [family] if family is not None else sorted(ends)
     keys: set[str] = set()
-    for position in candidates:
+    for position in _family_positions([word for word, _ in parsed]):
         word, splits = parsed[position]
-        folded = fold_latin(word.raw)
-        if splits or word.western or word.initial or not 2 <= len(folded) <= 7:
+        letters = "".join(word.pieces)
+        if splits or word.western or word.initial or not 2 <= len(letters) <= 7:
             continue
-        given = [
-            options[0] if options else () for i, (_, options) in enumerate(parsed) if i != position
-        ]
-        if all(given):
-            keys.add(f"@{folded[0]}#{''.join(''.join(split) for split in given)}")
+        others = [options for i, (_, options) in enumerate(parsed) if i != position]
+        if all(others):
+            keys.add(_initial_key(letters, [s for options in others for s in options[0]]))
     return keys
+
+
+def _family_positions(words: list[Word]) -> list[int]:
+    """Where a one-word family name can stand: the word marked as the family (a comma,
+    capitals), else the first or the last."""
+    hinted = [i for i, w in enumerate(words) if w.family_hint]
+    return hinted[:1] if hinted else sorted({0, len(words) - 1})
+
+
+def _initial_key(family: str, given: list[str]) -> str:
+    """The family name's initial and the given name's letters: meets a typo in the
+    family name and any spacing of the given name."""
+    return f"@{family[0]}#{''.join(given)}"
 
 
 def _keys_of_syllables(words: list[Word], syllables: list[list[str]]) -> set[str]:
     """Keys of Latin words read as the given syllables, for each place the family name
     can stand."""
-    hinted = [i for i, w in enumerate(words) if w.family_hint]
-    candidates: list[tuple[int, ...]] = [
-        (i,) for i in (hinted[:1] if hinted else sorted({0, len(words) - 1}))
-    ]
+    candidates: list[tuple[int, ...]] = [(i,) for i in _family_positions(words)]
     if len(words) >= 3:
         # A compound surname written as two words, first or last ("Au Yeung Na Na").
         for pair in ((0, 1), (len(words) - 2, len(words) - 1)):
@@ -259,7 +263,7 @@ def _keys_of_syllables(words: list[Word], syllables: list[list[str]]) -> set[str
         keys |= _combine(heads, "x", [[s] for s in given])
         letters = "".join(given)
         keys |= {f"{head}#{letters}" for head in heads}
-        keys.add(f"@{family[0][0]}#{letters}")
+        keys.add(_initial_key(family[0], given))
     return keys
 
 

@@ -15,7 +15,8 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -272,6 +273,19 @@ def _company_predictions(
     return table
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Clustering makes millions of small Python objects, none of them cyclic garbage;
+    the cyclic collector would walk them all again at every generation it fills."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def resolve(
     store: Store,
     *,
@@ -337,11 +351,7 @@ def resolve(
         con.close()
 
     say("clustering")
-    # Clustering makes millions of small Python objects, none of them cyclic garbage;
-    # the cyclic collector would walk them all again at every generation it fills.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with _cyclic_gc_paused():
         judgements = latest_judgements(store)
         known = set(records["unique_id"].to_pylist())
         usable = [j for j in judgements if j.left_id in known and j.right_id in known]
@@ -400,10 +410,6 @@ def resolve(
             sizes[cid] = sizes.get(cid, 0) + 1
         summary.clusters = len(sizes)
         summary.merged_clusters = sum(1 for n in sizes.values() if n > 1)
-
-    finally:
-        if collecting:
-            gc.enable()
 
     say("writing results")
     ids = sorted(canonical)
