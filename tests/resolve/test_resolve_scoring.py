@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-from pathlib import Path
+from typing import Any
 
 import duckdb
-import pyarrow as pa
-import pyarrow.compute as pc
 from splink import DuckDBAPI, Linker
 
-from nohaven.resolve.blocking import COMMON_KEY
-from nohaven.resolve.engines import BLOCKED_PAIRS_SQL, comparison_vectors_sql, train
-from nohaven.resolve.model import person_settings
-from nohaven.resolve.pipeline import ResolveSummary, build_person_tables
-from nohaven.resolve.records import load_edges, load_records
-from nohaven.store import Store
+from nohaven.resolve.engines import BLOCKED_PAIRS_SQL, comparison_vectors_sql
 
 
 def _vectors(table, columns: list[str]) -> set[tuple]:
@@ -24,31 +16,9 @@ def _vectors(table, columns: list[str]) -> set[tuple]:
 
 
 def test_pair_evidence_gives_splinks_levels_for_every_blocked_pair(
-    resolved_world: tuple[Path, Path, ResolveSummary],
+    blocked_world: tuple[duckdb.DuckDBPyConnection, Any],
 ) -> None:
-    with Store(resolved_world[1], read_only=True) as store:
-        records = load_records(store)
-        edges = load_edges(store)
-    persons = records.filter(pc.equal(records["kind"], "person"))
-    # Namesakes enough to pass the block cap: keys too common to block on, still compared.
-    namesakes = [
-        {
-            **persons.slice(0, 1).to_pylist()[0],
-            "unique_id": f"namesake-{i}",
-            "names": [("王伟", "Wang Wei", "WONG, Wai")[i % 3]],
-            "birth_date": date(1960 + i % 4, 1 + i % 12, 1 + i % 7) if i % 5 else None,
-            "identifiers": [],
-        }
-        for i in range(40)
-    ]
-    persons = pa.concat_tables([persons, pa.Table.from_pylist(namesakes, persons.schema)])
-    con = duckdb.connect()
-    con.register("_edges", edges)
-    con.execute("CREATE TABLE edges AS SELECT * FROM _edges")
-    summary = ResolveSummary(engine="duckdb")
-    stats = build_person_tables(con, persons, summary, model_sample=1.0, max_block=COMMON_KEY + 1)
-    assert stats.oversized_keys > 0
-    _, trained = train(con, person_settings("duckdb", persons.num_rows))
+    con, trained = blocked_world
     ours = con.sql(comparison_vectors_sql(trained)).to_arrow_table()
 
     # Splink itself, with the same trained model, intersecting each record's key lists.

@@ -134,11 +134,13 @@ _FORM_SCHEMA = pa.schema(
 KIND_EXACT = 1  # family name + given syllables as some system writes them ("|x:")
 KIND_SOUND = 2  # the same in the Mandarin or loose dialect space ("|m:", "|d:")
 KIND_SPELLING = 3  # the given name's letters under the family name or its initial
+KIND_NORM = 4  # the whole name, normalised: literally the same name (features.normalised_form)
 
 
 def key_records(con: duckdb.DuckDBPyConnection, records: str, keys: str, forms: str) -> None:
     """Create table ``record_keys(rid, k, kind, n, head, tail, birth_date)``: every name
-    key of every record, hashed, with its kind and how many records hold it (``n``).
+    key of every record and its normalised names (kind `KIND_NORM`), hashed, with its
+    kind and how many records hold it (``n``).
 
     ``records`` needs ``rid`` (an integer id), ``names`` and ``birth_date``; ``keys`` and
     ``forms`` are `name_tables`. Keys travel as 64-bit hashes and sizes come from a
@@ -165,6 +167,15 @@ def key_records(con: duckdb.DuckDBPyConnection, records: str, keys: str, forms: 
             FROM {keys}
         ) k USING (name_id)
     """)
+    # The normalised name is a key too, so blocking's join finds what scoring needs of it
+    # (how many records bear it) instead of a list intersection per pair.
+    con.execute(f"""
+        INSERT INTO _keyed
+        SELECT DISTINCT r.rid, hash('=' || f.norm), CAST({KIND_NORM} AS UTINYINT), NULL, NULL,
+               r.birth_date
+        FROM _record_names r JOIN {forms} f USING (name_id)
+        WHERE f.norm <> ''
+    """)
     con.execute("""
         CREATE OR REPLACE TABLE record_keys AS
         SELECT rid, k, kind, CAST(s.n AS INTEGER) AS n, head, tail, birth_date
@@ -182,7 +193,7 @@ def _same_part_and_birth_date(part: str, rule: int) -> str:
         f"WHERE birth_date IS NOT NULL AND {part} IS NOT NULL)"
     )
     return (
-        f"SELECT a.rid, b.rid, {rule}, NULL, NULL, NULL FROM {side} a JOIN {side} b "
+        f"SELECT a.rid, b.rid, {rule}, true, NULL, NULL, NULL, NULL FROM {side} a JOIN {side} b "
         f"ON a.{part} = b.{part} AND a.birth_date = b.birth_date AND a.rid < b.rid"
     )
 
@@ -190,15 +201,16 @@ def _same_part_and_birth_date(part: str, rule: int) -> str:
 def build_pairs(
     con: duckdb.DuckDBPyConnection, records: str, *, max_block: int = MAX_BLOCK
 ) -> BlockingStats:
-    """Create table ``pairs(rid_l, rid_r, match_key, exact_min, sound_min,
+    """Create table ``pairs(rid_l, rid_r, match_key, norm_min, exact_min, sound_min,
     spelling_shared)`` from the records table (``rid, identifiers``) and ``record_keys``
     (`key_records`).
 
     The join that finds the pairs also yields, for free, what each pair's names share:
-    the size of the rarest shared exact and sound key and whether a spelling key is
-    shared, the name comparison's whole input, so scoring needs no list intersections.
-    A key held by more than `max_block` records only pairs records born the same year;
-    features.py lists those keys per record so that scoring still sees them shared.
+    the size of the rarest shared normalised name, exact and sound key and whether a
+    spelling key is shared, the name comparison's whole input, so scoring needs no list
+    intersections. A key held by more than `max_block` records only pairs records born
+    the same year; features.py lists those keys per record so that scoring still sees
+    them shared.
     """
     if max_block <= COMMON_KEY:
         raise ValueError(f"max_block must exceed COMMON_KEY ({COMMON_KEY}), not {max_block}")
@@ -206,6 +218,7 @@ def build_pairs(
         f"SELECT count(DISTINCT k) FROM record_keys WHERE n > {max_block}"
     ).fetchall()
     evidence = f"""
+        min(n) FILTER (kind = {KIND_NORM}) AS norm_min,
         min(n) FILTER (kind = {KIND_EXACT}) AS exact_min,
         min(n) FILTER (kind = {KIND_SOUND}) AS sound_min,
         bool_or(kind = {KIND_SPELLING}) AS spelling_shared"""
@@ -221,13 +234,15 @@ def build_pairs(
               ON a.k = b.k AND year(a.birth_date) = year(b.birth_date) AND a.rid < b.rid
             WHERE a.n > {max_block} AND b.n > {max_block}
         )
-        SELECT rid_l, rid_r, 0 AS rule, {evidence} FROM shared GROUP BY ALL
+        -- A shared normalised name describes a pair but never makes one on its own.
+        SELECT rid_l, rid_r, 0 AS rule, bool_or(kind <> {KIND_NORM}) AS blocked, {evidence}
+        FROM shared GROUP BY ALL
         UNION ALL
         {_same_part_and_birth_date("head", 1)}
         UNION ALL
         {_same_part_and_birth_date("tail", 2)}
         UNION ALL
-        SELECT a.rid, b.rid, 3, NULL, NULL, NULL
+        SELECT a.rid, b.rid, 3, true, NULL, NULL, NULL, NULL
         FROM (SELECT rid, unnest(identifiers) AS ident FROM {records}) a
         JOIN (SELECT rid, unnest(identifiers) AS ident FROM {records}) b
           ON a.ident = b.ident AND a.rid < b.rid
@@ -235,9 +250,10 @@ def build_pairs(
     """)
     con.execute("""
         CREATE OR REPLACE TABLE pairs AS
-        SELECT rid_l, rid_r, min(rule) AS match_key, min(exact_min) AS exact_min,
+        SELECT rid_l, rid_r, min(rule) FILTER (blocked) AS match_key, min(norm_min) AS norm_min,
+               min(exact_min) AS exact_min,
                min(sound_min) AS sound_min, bool_or(spelling_shared) AS spelling_shared
-        FROM _rule_pairs GROUP BY ALL
+        FROM _rule_pairs GROUP BY ALL HAVING bool_or(blocked)
     """)
     counts = dict(
         con.execute("SELECT match_key, count(*) FROM pairs GROUP BY 1 ORDER BY 1").fetchall()

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from nohaven.errors import NohavenError
+from nohaven.resolve.bounds import pair_bound_sql
 from nohaven.resolve.model import pair_family_levels, pair_name_levels, person_comparisons
 
 ENGINES = ("duckdb", "spark")
@@ -33,15 +34,25 @@ BLOCKED_PAIRS_SQL = (
     "r.unique_id AS join_key_r FROM pairs p "
     "JOIN person_features l ON l.rid = p.rid_l JOIN person_features r ON r.rid = p.rid_r"
 )
+# The columns of `pairs` (blocking.build_pairs): the two records and what their names share.
+_PAIR_COLUMNS = (
+    "rid_l",
+    "rid_r",
+    "match_key",
+    "norm_min",
+    "exact_min",
+    "sound_min",
+    "spelling_shared",
+)
 # What scoring a pair reads of each record (person_features) besides the pair's own
-# evidence from blocking (exact_min, sound_min, spelling_shared).
+# evidence from blocking (norm_min, exact_min, sound_min, spelling_shared).
 _RECORD_COLUMNS = (
     "unique_id",
     "dataset",
-    "names_norm",
     "han_names",
     "heads",
     "has_name_keys",
+    "common_norm",
     "common_exact",
     "common_sound",
     "common_spelling",
@@ -75,9 +86,9 @@ def estimate_u(con: duckdb.DuckDBPyConnection, linker: Any, pairs: int = U_SAMPL
 
     What Splink's `estimate_u_using_random_sampling` does, read the way blocked pairs
     are scored: a random pair shares a name key only if blocking paired it, so its
-    evidence is a lookup in `pairs` rather than intersections of both records' key
-    lists (on the medium world, 1.5 s instead of 32 s). A level never seen is "not
-    observed", as in Splink.
+    evidence is a lookup in `pairs` (and `record_norm_keys`) rather than intersections
+    of both records' key lists (on the medium world, 1.5 s instead of 32 s). A level
+    never seen is "not observed", as in Splink.
     """
     from splink.internals.constants import LEVEL_NOT_OBSERVED_TEXT
 
@@ -94,10 +105,20 @@ def estimate_u(con: duckdb.DuckDBPyConnection, linker: Any, pairs: int = U_SAMPL
         )
         WHERE a <> b
     """)
-    source = (
-        "(SELECT r.rid_l, r.rid_r, p.match_key, p.exact_min, p.sound_min, p.spelling_shared "
-        "FROM _random_pairs r LEFT JOIN pairs p USING (rid_l, rid_r))"
-    )
+    # A random pair shares a key only if blocking paired it, but may share a normalised
+    # name, which never makes a pair on its own.
+    source = """(
+        SELECT r.rid_l, r.rid_r, p.match_key, coalesce(p.norm_min, s.norm_min) AS norm_min,
+               p.exact_min, p.sound_min, p.spelling_shared
+        FROM _random_pairs r LEFT JOIN pairs p USING (rid_l, rid_r)
+        LEFT JOIN (
+            SELECT r.rid_l, r.rid_r, min(a.n) AS norm_min
+            FROM _random_pairs r
+            JOIN record_norm_keys a ON a.rid = r.rid_l
+            JOIN record_norm_keys b ON b.rid = r.rid_r AND b.k = a.k
+            GROUP BY ALL
+        ) s USING (rid_l, rid_r)
+    )"""
     comparisons = linker._settings_obj.comparisons  # no public accessor in Splink 5
     columns = [c._gamma_column_name for c in comparisons]
     frequencies = con.execute(
@@ -161,25 +182,29 @@ def train(con: duckdb.DuckDBPyConnection, settings: dict[str, Any]) -> tuple[Any
     return api, linker
 
 
-def comparison_vectors_sql(linker: Any, pairs: str = "pairs") -> str:
-    """SQL for every blocked pair's comparison vector (Splink's ``gamma_*`` columns),
-    from `pairs` (rid_l, rid_r, match_key and the blocking evidence) and
-    `person_features`.
-
-    Level numbers come from the trained model; each level's condition is its record
-    form (model.person_comparisons), except the name's, read from the pair's evidence
-    (model.pair_name_levels) rather than by intersecting both records' key lists, and
-    the family's, read from `pair_context` (model.pair_family_levels).
-    """
-    record_form = {
+def pair_conditions() -> dict[str, dict[str, str]]:
+    """Each comparison's level conditions (label → DuckDB condition) over a blocked pair:
+    the record form (model.person_comparisons), except the name's, read from the pair's
+    evidence (model.pair_name_levels) rather than by intersecting both records' key
+    lists, and the family's, read from `pair_context` (model.pair_family_levels)."""
+    conditions = {
         comparison["output_column_name"]: {
             level["label_for_charts"]: level["sql_condition"]
             for level in comparison["comparison_levels"]
         }
         for comparison in person_comparisons("duckdb")
     }
-    record_form["name"] = pair_name_levels()
-    record_form["family"] = pair_family_levels()
+    conditions["name"] = pair_name_levels()
+    conditions["family"] = pair_family_levels()
+    return conditions
+
+
+def comparison_vectors_sql(linker: Any, pairs: str = "pairs") -> str:
+    """SQL for every blocked pair's comparison vector (Splink's ``gamma_*`` columns),
+    from `pairs` (rid_l, rid_r, match_key and the blocking evidence) and
+    `person_features`, under `pair_conditions`; level numbers come from the trained
+    model."""
+    record_form = pair_conditions()
     gammas = []
     for comparison in linker._settings_obj.comparisons:  # no public accessor in Splink 5
         conditions = record_form[comparison.output_column_name]
@@ -192,32 +217,81 @@ def comparison_vectors_sql(linker: Any, pairs: str = "pairs") -> str:
         gammas.append(f"CASE {' '.join(cases)} END AS {comparison._gamma_column_name}")
     sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in _RECORD_COLUMNS)
     return f"""
-        WITH joined AS (
-            SELECT CAST(p.match_key AS VARCHAR) AS match_key, p.exact_min, p.sound_min,
-                   p.spelling_shared, coalesce(c.paid, false) AS paid,
-                   coalesce(c.fed, false) AS fed, {sides}
-            FROM {pairs} p
-            JOIN person_features l ON l.rid = p.rid_l
-            JOIN person_features r ON r.rid = p.rid_r
-            LEFT JOIN pair_context c ON c.rid_l = p.rid_l AND c.rid_r = p.rid_r
-        )
-        SELECT unique_id_l, unique_id_r, match_key, {", ".join(gammas)} FROM joined
+        WITH joined AS ({_joined_sql(pairs, "person_features", sides)})
+        SELECT unique_id_l, unique_id_r, CAST(match_key AS VARCHAR) AS match_key,
+               {", ".join(gammas)}
+        FROM joined
     """
 
 
-def score_on_duckdb(
-    con: duckdb.DuckDBPyConnection, settings: dict[str, Any], review_floor: float
-) -> tuple[pa.Table, LevelLabels]:
-    """Train on `person_model_features`, then score every pair in `pairs`: comparison
-    vectors in one SQL pass (`comparison_vectors_sql`), turned into match weights and
-    probabilities by Splink's own prediction SQL."""
+def _joined_sql(pairs: str, features: str, sides: str) -> str:
+    """Each pair of `pairs` with its blocking evidence, its context and `sides`, columns
+    of both records' rows in `features`."""
+    return f"""
+        SELECT {", ".join(f"p.{c}" for c in _PAIR_COLUMNS)},
+               coalesce(c.paid, false) AS paid,
+               coalesce(c.fed, false) AS fed, {sides}
+        FROM {pairs} p
+        JOIN {features} l ON l.rid = p.rid_l
+        JOIN {features} r ON r.rid = p.rid_r
+        LEFT JOIN pair_context c ON c.rid_l = p.rid_l AND c.rid_r = p.rid_r
+    """
+
+
+def pair_bounds_sql(con: duckdb.DuckDBPyConnection, linker: Any) -> str:
+    """SQL for every blocked pair's columns and the bound on its match weight (`bound`,
+    resolve.bounds), over temp table ``_narrow_features``, made here.
+
+    The bound reads each record's scalars and, of its lists, only whether each is
+    present: a join of a few bytes a record instead of the whole feature rows.
+    """
+    types = dict(
+        con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_name = 'person_features'"
+        ).fetchall()
+    )
+    columns = [c for c in _RECORD_COLUMNS if c != "unique_id"]
+    narrow = ", ".join(
+        f"CASE WHEN {c} IS NOT NULL THEN true END AS {c}" if types[c].endswith("[]") else c
+        for c in columns
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _narrow_features AS "
+        f"SELECT rid, {narrow} FROM person_features"
+    )
+    sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in columns)
+    return f"""
+        SELECT {", ".join(_PAIR_COLUMNS)}, {pair_bound_sql(linker, pair_conditions())} AS bound
+        FROM ({_joined_sql("pairs", "_narrow_features", sides)})
+    """
+
+
+def promising_pairs(con: duckdb.DuckDBPyConnection, linker: Any, review_floor: float) -> str:
+    """Create temp table ``_promising_pairs``: the blocked pairs whose match weight can
+    reach `review_floor` (`pair_bounds_sql`), and return its name."""
+    from splink.internals.misc import prob_to_match_weight
+
+    # The margin keeps a pair whose bound equals the floor up to rounding.
+    floor = prob_to_match_weight(review_floor) - 1e-6
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _promising_pairs AS
+        SELECT {", ".join(_PAIR_COLUMNS)} FROM ({pair_bounds_sql(con, linker)})
+        WHERE bound >= {floor!r}
+    """)
+    con.execute("DROP TABLE _narrow_features")
+    return "_promising_pairs"
+
+
+def predictions_sql(linker: Any, pairs: str, review_floor: float | None) -> str:
+    """Splink's own prediction SQL over the comparison vectors of `pairs`
+    (`comparison_vectors_sql`): match weights and probabilities, from `review_floor` up
+    (every pair with None), each comparison's gamma column kept (it names the pair's
+    evidence)."""
     from splink.internals.dialects import SplinkDialect
     from splink.internals.predict import predict_from_comparison_vectors_sqls
 
-    _, linker = train(con, settings)
     model = linker._settings_obj
-    # Training mode keeps each comparison's gamma column: the pair's evidence is read
-    # from it.
     steps = predict_from_comparison_vectors_sqls(
         unique_id_input_columns=model.column_info_settings.unique_id_input_columns,
         core_model_settings=model.core_model_settings,
@@ -226,10 +300,22 @@ def score_on_duckdb(
         retain_intermediate_calculation_columns=True,
         training_mode=True,
     )
-    ctes = [f"__splink__df_comparison_vectors AS ({comparison_vectors_sql(linker)})"]
+    ctes = [f"__splink__df_comparison_vectors AS ({comparison_vectors_sql(linker, pairs)})"]
     ctes += [f"{step['output_table_name']} AS ({step['sql']})" for step in steps[:-1]]
-    sql = f"WITH {', '.join(ctes)} {steps[-1]['sql']}"
-    return con.sql(sql).to_arrow_table(), level_labels(linker)
+    return f"WITH {', '.join(ctes)} {steps[-1]['sql']}"
+
+
+def score_on_duckdb(
+    con: duckdb.DuckDBPyConnection, settings: dict[str, Any], review_floor: float
+) -> tuple[pa.Table, LevelLabels]:
+    """Train on `person_model_features`, then score every pair in `pairs` that can reach
+    `review_floor` (`promising_pairs`): comparison vectors in one SQL pass, turned into
+    match weights and probabilities by Splink's own prediction SQL."""
+    _, linker = train(con, settings)
+    promising = promising_pairs(con, linker, review_floor)
+    scored = con.sql(predictions_sql(linker, promising, review_floor)).to_arrow_table()
+    con.execute(f"DROP TABLE {promising}")
+    return scored, level_labels(linker)
 
 
 def _for_spark(model: dict[str, Any]) -> dict[str, Any]:

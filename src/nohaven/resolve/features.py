@@ -18,6 +18,7 @@ from nohaven.names.readings import fold_latin
 from nohaven.resolve.blocking import (
     COMMON_KEY,
     KIND_EXACT,
+    KIND_NORM,
     KIND_SOUND,
     KIND_SPELLING,
     MAX_BLOCK,
@@ -177,10 +178,10 @@ def build_person_features(
     ``unique_id``, …), ``record_keys`` (blocking.key_records), the (name, norm, han)
     table and, optionally, their relations (``edges``: kind, source, target).
 
-    ``person_features`` columns: rid, unique_id, dataset, names_norm (each normalised
-    name, sized like the keys), han_names, heads (family names), has_name_keys,
-    common_exact / common_sound / common_spelling (keys held by more than `max_block`
-    records, which blocking does not join on), birth_date, gender, nationalities,
+    ``person_features`` columns: rid, unique_id, dataset, han_names, heads (family
+    names), has_name_keys, common_norm / common_exact / common_sound / common_spelling
+    (normalised names and keys held by more than `max_block` records, which blocking
+    does not join on), birth_date, gender, nationalities,
     identifiers, identifier_kinds (which identifier properties the record has),
     relative_keys (exact keys of the record's relatives), associate_keys (exact keys of
     the records tied to the same company, asset or case). The model table (Splink's
@@ -191,7 +192,8 @@ def build_person_features(
     among the other's associates or counterparties (a spouse found beside the official
     abroad, a child's account fed by the official), or the other record paid for its
     property (the deed's owner and the account that bought the house), the pair gains.
-    The model table also adds exact_keys, sound_keys and spelling_keys; ``pair_context``
+    The model table also adds norm_keys (each normalised name, sized like the keys),
+    exact_keys, sound_keys and spelling_keys; ``pair_context``
     holds the blocked pairs that agree on the context lists (paid, fed).
     """
     if edges is None:
@@ -211,7 +213,9 @@ def build_person_features(
         WITH per_record AS (
             SELECT rid,
                    list_sort(list(DISTINCT head) FILTER (head IS NOT NULL)) AS heads,
-                   bool_or(kind <> {KIND_EXACT}) AS has_name_keys,
+                   bool_or(kind IN ({KIND_SOUND}, {KIND_SPELLING})) AS has_name_keys,
+                   list_sort(list(k) FILTER (n > {max_block} AND kind = {KIND_NORM}))
+                       AS common_norm,
                    list_sort(list(k) FILTER (n > {max_block} AND kind = {KIND_EXACT}))
                        AS common_exact,
                    list_sort(list(k) FILTER (n > {max_block} AND kind = {KIND_SOUND}))
@@ -266,27 +270,17 @@ def build_person_features(
             )
             GROUP BY unique_id
         ),
-        record_norms AS (
-            SELECT DISTINCT r.rid, f.norm, f.han
+        han AS (
+            SELECT r.rid, list_sort(list(DISTINCT f.han)) AS han_names
             FROM (SELECT rid, unnest(names) AS name FROM {records}) r
             JOIN {forms} f USING (name)
-            WHERE f.norm <> ''
-        ),
-        normalised AS (
-            SELECT rid,
-                   list_sort(list(sized_norm)) AS names_norm,
-                   list_sort(list(DISTINCT han) FILTER (han <> '')) AS han_names
-            FROM (
-                SELECT rid, han, {_sized("count(*) OVER (PARTITION BY norm)", "norm")}
-                    AS sized_norm
-                FROM record_norms
-            )
-            GROUP BY rid
+            WHERE f.norm <> '' AND f.han <> ''
+            GROUP BY r.rid
         )
-        SELECT r.rid, r.unique_id, r.dataset, n.names_norm,
-               CASE WHEN len(n.han_names) > 0 THEN n.han_names END AS han_names,
+        SELECT r.rid, r.unique_id, r.dataset, h.han_names,
                CASE WHEN len(k.heads) > 0 THEN k.heads END AS heads,
                coalesce(k.has_name_keys, false) AS has_name_keys,
+               CASE WHEN len(k.common_norm) > 0 THEN k.common_norm END AS common_norm,
                CASE WHEN len(k.common_exact) > 0 THEN k.common_exact END AS common_exact,
                CASE WHEN len(k.common_sound) > 0 THEN k.common_sound END AS common_sound,
                CASE WHEN len(k.common_spelling) > 0 THEN k.common_spelling END
@@ -300,9 +294,15 @@ def build_person_features(
                CASE WHEN len(c.associate_keys) > 0 THEN c.associate_keys END AS associate_keys
         FROM {records} r
         LEFT JOIN per_record k USING (rid)
-        LEFT JOIN normalised n USING (rid)
+        LEFT JOIN han h USING (rid)
         LEFT JOIN context c USING (unique_id)
     """)
+    # Random pairs (engines.estimate_u) are mostly not blocked; they read their shared
+    # normalised names here.
+    con.execute(
+        f"CREATE OR REPLACE TABLE record_norm_keys AS "
+        f"SELECT rid, k, n FROM record_keys WHERE kind = {KIND_NORM}"
+    )
     _pair_context(con, records)
     # The sample is drawn by a hash of the id, so it is the same on every run.
     sampled = (
@@ -313,6 +313,8 @@ def build_person_features(
         WITH sample AS (SELECT * FROM person_features WHERE {sampled}),
         keyed AS (
             SELECT rid,
+                   list_sort(list({_sized("n", "k")}) FILTER (kind = {KIND_NORM}))
+                       AS norm_keys,
                    list_sort(list({_sized("n", "k")}) FILTER (kind = {KIND_EXACT}))
                        AS exact_keys,
                    list_sort(list({_sized("n", "k")}) FILTER (kind = {KIND_SOUND}))
@@ -322,6 +324,7 @@ def build_person_features(
             FROM record_keys WHERE rid IN (SELECT rid FROM sample) GROUP BY rid
         )
         SELECT s.*, x.counterparty_keys, x.associate_ids,
+               CASE WHEN len(k.norm_keys) > 0 THEN k.norm_keys END AS norm_keys,
                CASE WHEN len(k.exact_keys) > 0 THEN k.exact_keys END AS exact_keys,
                CASE WHEN len(k.sound_keys) > 0 THEN k.sound_keys END AS sound_keys,
                CASE WHEN len(k.spelling_keys) > 0 THEN k.spelling_keys END AS spelling_keys

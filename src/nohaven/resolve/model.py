@@ -138,9 +138,9 @@ def person_comparisons(dialect: Dialect) -> list[dict[str, Any]]:
             ),
             # However rare a name, a namesake is likelier than for a key: literally the
             # same name is what namesakes share. How much likelier, EM learns per level.
-            _level(s.min_shared_below("names_norm", 2), "same name, unique"),
-            _level(s.min_shared_below("names_norm", RARE_KEY), "same name, rare"),
-            _level(f"{s.has_any}(names_norm_l, names_norm_r)", "same name"),
+            _level(s.min_shared_below("norm_keys", 2), "same name, unique"),
+            _level(s.min_shared_below("norm_keys", RARE_KEY), "same name, rare"),
+            _level(f"{s.has_any}(norm_keys_l, norm_keys_r)", "same name"),
             # Two names in Han characters that differ are two names, however alike
             # their romanisations (王美妮 and 王眉利 are both "Mei Lei" in Hong Kong).
             _level(
@@ -286,8 +286,9 @@ def pair_name_levels() -> dict[str, str]:
     Splink trains on records (`person_comparisons`: list intersections of each record's
     keys); scoring every blocked pair that way costs several list intersections a pair,
     so the pairs are scored from what blocking already found they share: the size of
-    the rarest shared exact and sound key (``exact_min``, ``sound_min``) and whether a
-    spelling key is shared, plus the few common keys blocking left out. The two forms
+    the rarest shared normalised name, exact and sound key (``norm_min``,
+    ``exact_min``, ``sound_min``) and whether a spelling key is shared, plus the few
+    common keys blocking left out. The two forms
     agree level for level (tests/resolve/test_resolve_scoring.py).
     """
     s = _DIALECTS["duckdb"]
@@ -297,9 +298,9 @@ def pair_name_levels() -> dict[str, str]:
 
     return {
         "no usable name": "NOT has_name_keys_l OR NOT has_name_keys_r",
-        "same name, unique": s.min_shared_below("names_norm", 2),
-        "same name, rare": s.min_shared_below("names_norm", RARE_KEY),
-        "same name": f"{s.has_any}(names_norm_l, names_norm_r)",
+        "same name, unique": rarest("norm_min", 2),
+        "same name, rare": rarest("norm_min", RARE_KEY),
+        "same name": f"norm_min IS NOT NULL OR {s.has_any}(common_norm_l, common_norm_r)",
         "different Han characters": "han_names_l IS NOT NULL AND han_names_r IS NOT NULL",
         "same spelling or reading, unique": rarest("exact_min", 2),
         "same spelling or reading, rare": rarest("exact_min", RARE_KEY),

@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 
 from nohaven.errors import NohavenError
 from nohaven.resolve.blocking import (
+    KIND_NORM,
     MAX_BLOCK,
     BlockingStats,
     build_pairs,
@@ -115,7 +116,8 @@ def build_person_tables(
     con.unregister("_keys_arrow")
     del keys
     no_key = con.execute(
-        "SELECT count(*) FROM person_records WHERE rid NOT IN (SELECT rid FROM record_keys)"
+        "SELECT count(*) FROM person_records WHERE rid NOT IN "
+        f"(SELECT rid FROM record_keys WHERE kind <> {KIND_NORM})"
     ).fetchall()[0][0]
     if no_key:
         summary.skipped["persons without a usable name"] = int(no_key)

@@ -1,0 +1,54 @@
+"""Fixtures for the resolve tests: the test world's person records blocked and a model
+trained on them, with namesakes enough that some keys are too common to block on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+
+from nohaven.resolve.blocking import COMMON_KEY
+from nohaven.resolve.engines import train
+from nohaven.resolve.model import person_settings
+from nohaven.resolve.pipeline import ResolveSummary, build_person_tables
+from nohaven.resolve.records import load_edges, load_records
+from nohaven.store import Store
+
+
+@pytest.fixture(scope="module")
+def blocked_world(
+    resolved_world: tuple[Path, Path, ResolveSummary],
+) -> Iterator[tuple[duckdb.DuckDBPyConnection, Any]]:
+    """A connection holding `pairs`, `person_features` and the rest of the scoring
+    tables, and the Splink linker trained on them."""
+    with Store(resolved_world[1], read_only=True) as store:
+        records = load_records(store)
+        edges = load_edges(store)
+    persons = records.filter(pc.equal(records["kind"], "person"))
+    # Namesakes enough to pass the block cap: keys too common to block on, still compared.
+    namesakes = [
+        {
+            **persons.slice(0, 1).to_pylist()[0],
+            "unique_id": f"namesake-{i}",
+            "names": [("王伟", "Wang Wei", "WONG, Wai")[i % 3]],
+            "birth_date": date(1960 + i % 4, 1 + i % 12, 1 + i % 7) if i % 5 else None,
+            "identifiers": [],
+        }
+        for i in range(40)
+    ]
+    persons = pa.concat_tables([persons, pa.Table.from_pylist(namesakes, persons.schema)])
+    con = duckdb.connect()
+    con.register("_edges", edges)
+    con.execute("CREATE TABLE edges AS SELECT * FROM _edges")
+    summary = ResolveSummary(engine="duckdb")
+    stats = build_person_tables(con, persons, summary, model_sample=1.0, max_block=COMMON_KEY + 1)
+    assert stats.oversized_keys > 0
+    _, trained = train(con, person_settings("duckdb", persons.num_rows))
+    yield con, trained
+    con.close()
