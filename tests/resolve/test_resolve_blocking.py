@@ -91,3 +91,42 @@ def test_rules_pair_cross_script_names_dates_and_identifiers_and_cap_common_keys
 )
 def test_company_keys_ignore_case_punctuation_and_legal_form(name: str, key: str) -> None:
     assert company_key(name) == key
+
+
+def _pairs_table(rows: list[tuple[str, list[str], str | None, list[str] | None]]) -> list[tuple]:
+    con = duckdb.connect()
+    con.register("records", _records(rows))
+    keys, forms = name_tables(sorted({n for r in rows for n in r[1]}), workers=1)
+    con.register("keys", keys)
+    con.register("forms", forms)
+    key_records(con, "records", "keys", "forms")
+    build_pairs(con, "records", max_block=COMMON_KEY + 1)
+    return con.execute(
+        "SELECT l.unique_id, r.unique_id, match_key, norm_min, exact_min, sound_min, "
+        "spelling_shared FROM pairs JOIN records l ON l.rid = rid_l "
+        "JOIN records r ON r.rid = rid_r ORDER BY ALL"
+    ).fetchall()
+
+
+def test_pairs_grouped_in_parts_equal_one_grouping(monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = [
+        ("han", ["许超凡"], "1960-01-02", None),
+        ("hk", ["Hui Chiu Fan"], None, None),
+        ("hk-again", ["HUI, Chiu Fan"], None, None),
+        ("typo", ["Hui Chui Fan"], "1960-01-02", None),
+        ("passport-a", ["Someone Else"], None, ["E1234567"]),
+        ("passport-b", ["Other Name"], None, ["E1234567"]),
+        ("initials-a", ["J. Lee"], None, None),
+        ("initials-b", ["J. Lee"], None, None),
+        *[(f"wang-{i}", ["Wang Wei"], "1970-01-01" if i < 3 else None, None) for i in range(20)],
+    ]
+    whole = _pairs_table(rows)
+    monkeypatch.setattr(blocking, "PAIR_PART_ROWS", 7)
+    assert _pairs_table(rows) == whole
+    by_pair = {(a, b): rest for a, b, *rest in whole}
+    # The same name as written: its normalised form is shared, held by two records.
+    assert by_pair[("hk", "hk-again")][1] == 2
+    # A shared normalised name with no key behind it never makes a pair on its own.
+    assert ("initials-a", "initials-b") not in by_pair
+    assert by_pair[("passport-a", "passport-b")] == [3, None, None, None, None]
+    assert by_pair[("wang-0", "wang-1")][0] == 0  # common key, same birth year

@@ -27,6 +27,7 @@ from nohaven.names.keys import bulk_analysis, keys_of
 from nohaven.parallel import PARALLEL_FROM, map_chunks
 
 MAX_BLOCK = 50
+PAIR_PART_ROWS = 15_000_000  # record_keys rows per part of the pair grouping (build_pairs)
 COMMON_KEY = 15  # a key held by more records than this is a common name (levels, context)
 
 # Legal-form words that say nothing about which company it is.
@@ -193,7 +194,7 @@ def _same_part_and_birth_date(part: str, rule: int) -> str:
         f"WHERE birth_date IS NOT NULL AND {part} IS NOT NULL)"
     )
     return (
-        f"SELECT a.rid, b.rid, {rule}, true, NULL, NULL, NULL, NULL FROM {side} a JOIN {side} b "
+        f"SELECT a.rid AS rid_l, b.rid AS rid_r, {rule} AS rule FROM {side} a JOIN {side} b "
         f"ON a.{part} = b.{part} AND a.birth_date = b.birth_date AND a.rid < b.rid"
     )
 
@@ -217,48 +218,61 @@ def build_pairs(
     oversized = con.execute(
         f"SELECT count(DISTINCT k) FROM record_keys WHERE n > {max_block}"
     ).fetchall()
-    evidence = f"""
-        min(n) FILTER (kind = {KIND_NORM}) AS norm_min,
-        min(n) FILTER (kind = {KIND_EXACT}) AS exact_min,
-        min(n) FILTER (kind = {KIND_SOUND}) AS sound_min,
-        bool_or(kind = {KIND_SPELLING}) AS spelling_shared"""
+    # Pairs sharing a name key, grouped by pair in parts by the left record: a pair's
+    # shared keys all fall in one part, and each part's grouping fits in memory where
+    # one grouping of hundreds of millions of shared keys would spill to disk.
+    rows = con.execute("SELECT count(*) FROM record_keys").fetchall()[0][0]
+    parts = 1 + rows // PAIR_PART_ROWS
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _name_pairs (
+            rid_l INTEGER, rid_r INTEGER, blocked BOOLEAN, norm_min INTEGER,
+            exact_min INTEGER, sound_min INTEGER, spelling_shared BOOLEAN)
+    """)
+    for part in range(parts):
+        con.execute(f"""
+            INSERT INTO _name_pairs
+            WITH shared AS (
+                SELECT a.rid AS rid_l, b.rid AS rid_r, a.kind, a.n
+                FROM record_keys a JOIN record_keys b ON a.k = b.k AND a.rid < b.rid
+                WHERE a.n <= {max_block} AND b.n <= {max_block} AND a.rid % {parts} = {part}
+                UNION ALL
+                SELECT a.rid, b.rid, a.kind, a.n
+                FROM record_keys a JOIN record_keys b
+                  ON a.k = b.k AND year(a.birth_date) = year(b.birth_date) AND a.rid < b.rid
+                WHERE a.n > {max_block} AND b.n > {max_block} AND a.rid % {parts} = {part}
+            )
+            -- A shared normalised name describes a pair but never makes one on its own.
+            SELECT rid_l, rid_r, bool_or(kind <> {KIND_NORM}),
+                   min(n) FILTER (kind = {KIND_NORM}), min(n) FILTER (kind = {KIND_EXACT}),
+                   min(n) FILTER (kind = {KIND_SOUND}), bool_or(kind = {KIND_SPELLING})
+            FROM shared GROUP BY ALL
+        """)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _rule_pairs AS
-        WITH shared AS (
-            SELECT a.rid AS rid_l, b.rid AS rid_r, a.kind, a.n
-            FROM record_keys a JOIN record_keys b ON a.k = b.k AND a.rid < b.rid
-            WHERE a.n <= {max_block} AND b.n <= {max_block}
+        SELECT rid_l, rid_r, min(rule) AS rule FROM (
+            {_same_part_and_birth_date("head", 1)}
             UNION ALL
-            SELECT a.rid, b.rid, a.kind, a.n
-            FROM record_keys a JOIN record_keys b
-              ON a.k = b.k AND year(a.birth_date) = year(b.birth_date) AND a.rid < b.rid
-            WHERE a.n > {max_block} AND b.n > {max_block}
-        )
-        -- A shared normalised name describes a pair but never makes one on its own.
-        SELECT rid_l, rid_r, 0 AS rule, bool_or(kind <> {KIND_NORM}) AS blocked, {evidence}
-        FROM shared GROUP BY ALL
-        UNION ALL
-        {_same_part_and_birth_date("head", 1)}
-        UNION ALL
-        {_same_part_and_birth_date("tail", 2)}
-        UNION ALL
-        SELECT a.rid, b.rid, 3, true, NULL, NULL, NULL, NULL
-        FROM (SELECT rid, unnest(identifiers) AS ident FROM {records}) a
-        JOIN (SELECT rid, unnest(identifiers) AS ident FROM {records}) b
-          ON a.ident = b.ident AND a.rid < b.rid
-        WHERE length(a.ident) >= 5
+            {_same_part_and_birth_date("tail", 2)}
+            UNION ALL
+            SELECT a.rid, b.rid, 3
+            FROM (SELECT rid, unnest(identifiers) AS ident FROM {records}) a
+            JOIN (SELECT rid, unnest(identifiers) AS ident FROM {records}) b
+              ON a.ident = b.ident AND a.rid < b.rid
+            WHERE length(a.ident) >= 5
+        ) GROUP BY ALL
     """)
     con.execute("""
         CREATE OR REPLACE TABLE pairs AS
-        SELECT rid_l, rid_r, min(rule) FILTER (blocked) AS match_key, min(norm_min) AS norm_min,
-               min(exact_min) AS exact_min,
-               min(sound_min) AS sound_min, bool_or(spelling_shared) AS spelling_shared
-        FROM _rule_pairs GROUP BY ALL HAVING bool_or(blocked)
+        SELECT rid_l, rid_r, CASE WHEN n.blocked THEN 0 ELSE r.rule END AS match_key,
+               n.norm_min, n.exact_min, n.sound_min, n.spelling_shared
+        FROM _name_pairs n FULL OUTER JOIN _rule_pairs r USING (rid_l, rid_r)
+        WHERE n.blocked OR r.rule IS NOT NULL
     """)
     counts = dict(
         con.execute("SELECT match_key, count(*) FROM pairs GROUP BY 1 ORDER BY 1").fetchall()
     )
     con.execute("DROP TABLE _rule_pairs")
+    con.execute("DROP TABLE _name_pairs")
     rules = {
         0: "name key",
         1: "family name + birth date",

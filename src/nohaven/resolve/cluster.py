@@ -126,17 +126,22 @@ def stable_canonical_ids(
         members.setdefault(root, []).append(item)
     taken: set[str] = set()
     out: dict[str, str] = {}
-    for root in sorted(members, key=lambda r: (-len(members[r]), min(members[r]))):
-        group = members[root]
-        votes = Counter(previous[m] for m in group if m in previous)
-        chosen = next(
-            (
-                cid
-                for cid, _ in sorted(votes.items(), key=lambda v: (-v[1], v[0]))
-                if cid not in taken
-            ),
-            None,
-        )
+    groups = sorted(members.values(), key=lambda group: (-len(group), min(group)))
+    for group in groups:
+        chosen: str | None
+        if len(group) == 1:  # most records of a million: no vote to count
+            chosen = previous.get(group[0])
+            chosen = None if chosen in taken else chosen
+        else:
+            votes = Counter(previous[m] for m in group if m in previous)
+            chosen = next(
+                (
+                    cid
+                    for cid, _ in sorted(votes.items(), key=lambda v: (-v[1], v[0]))
+                    if cid not in taken
+                ),
+                None,
+            )
         if chosen is None:
             chosen = mint_canonical_id(group)
             while chosen in taken:
