@@ -7,7 +7,7 @@ from typing import Any
 import duckdb
 from splink import DuckDBAPI, Linker
 
-from nohaven.resolve.engines import BLOCKED_PAIRS_SQL, comparison_vectors_sql
+from nohaven.resolve.engines import blocked_pairs_sql, comparison_vectors_sql
 
 
 def _vectors(table, columns: list[str]) -> set[tuple]:
@@ -27,7 +27,7 @@ def test_pair_evidence_gives_splinks_levels_for_every_blocked_pair(
     api = DuckDBAPI(connection=con)
     splink = Linker(api.register("person_model_features"), model, log_level=None)
     splink.table_management.register_blocked_pairs_for_predict(
-        api.register(con.sql(BLOCKED_PAIRS_SQL))
+        api.register(con.sql(blocked_pairs_sql()))
     )
     theirs = con.sql(f"SELECT * FROM {splink.inference.predict().physical_name}").to_arrow_table()
 

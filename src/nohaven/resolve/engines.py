@@ -29,11 +29,8 @@ U_SAMPLE_PAIRS = 2_000_000
 MIN_LABELLED_PAIRS = 10  # "same" judgements from which m is estimated from them
 SEED = 1
 _EM_RULES = ("birth_date",)
-BLOCKED_PAIRS_SQL = (
-    "SELECT CAST(p.match_key AS VARCHAR) AS match_key, l.unique_id AS join_key_l, "
-    "r.unique_id AS join_key_r FROM pairs p "
-    "JOIN person_features l ON l.rid = p.rid_l JOIN person_features r ON r.rid = p.rid_r"
-)
+
+
 # The columns of `pairs` (blocking.build_pairs): the two records and what their names share.
 _PAIR_COLUMNS = (
     "rid_l",
@@ -64,6 +61,15 @@ _RECORD_COLUMNS = (
     "relative_keys",
     "associate_keys",
 )
+
+
+def blocked_pairs_sql(pairs: str = "pairs") -> str:
+    """The pairs of `pairs` as Splink's predict takes blocked pairs (record ids)."""
+    return (
+        "SELECT CAST(p.match_key AS VARCHAR) AS match_key, l.unique_id AS join_key_l, "
+        f"r.unique_id AS join_key_r FROM {pairs} p "
+        "JOIN person_features l ON l.rid = p.rid_l JOIN person_features r ON r.rid = p.rid_r"
+    )
 
 
 def _quiet() -> None:
@@ -375,8 +381,14 @@ def score_on_spark(
         con.execute(
             f"COPY person_model_features TO '{workdir / 'features.parquet'}' (FORMAT parquet)"
         )
-        con.execute(f"COPY ({BLOCKED_PAIRS_SQL}) TO '{workdir / 'pairs.parquet'}' (FORMAT parquet)")
         _, trained = train(con, settings)
+        # Only the pairs that can reach the floor travel (the same as DuckDB scores).
+        promising = promising_pairs(con, trained, review_floor)
+        con.execute(
+            f"COPY ({blocked_pairs_sql(promising)}) TO '{workdir / 'pairs.parquet'}' "
+            "(FORMAT parquet)"
+        )
+        con.execute(f"DROP TABLE {promising}")
         model = trained.misc.save_model_to_json()
         labels = level_labels(trained)
         api = SparkAPI(spark_session=spark, num_partitions_on_repartition=8)
