@@ -107,3 +107,15 @@ def test_qualifiers() -> None:
 def test_unusual_letters(left: str, right: str, matches: bool) -> None:
     result = compare_names(left, right)
     assert result.match is matches, result.explain()
+
+
+def test_a_rare_mandarin_reading_still_matches_but_ranks_below_the_main_one() -> None:
+    # 方 is also read wang and 蕊 juan in dictionaries; names are written from the main
+    # reading, so "Chuan Wang" is 王全 before it is 方蕊.
+    main = compare_names("CHUAN WANG", "王全")
+    rare = compare_names("CHUAN WANG", "方蕊")
+    assert main.score == 1.0 and rare.score < main.score
+    assert any("rare reading" in step.how for step in rare.steps)
+    # A name given from a character's other reading (乐 yue, not le) is still found.
+    assert DEFAULT_THRESHOLD <= compare_names("Yue Zhang", "张乐").score < 1.0
+    assert compare_names("Le Zhang", "张乐").score == 1.0

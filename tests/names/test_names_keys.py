@@ -75,3 +75,10 @@ def test_a_joined_word_is_read_every_likely_way(word: str, reading: tuple[str, .
 @pytest.mark.parametrize("word", ["lee", "chan", "xian"])
 def test_a_known_syllable_is_not_split_further(word: str) -> None:
     assert segmentations(word) == ((word,),)
+
+
+def test_rare_mandarin_readings_make_sound_keys_not_exact_ones() -> None:
+    exact = {key for key in name_keys("张蕊") if "|x:" in key}
+    assert any(key.endswith(":rui") for key in exact)
+    assert not any(key.endswith(":juan") for key in exact)  # 蕊 is read juan only rarely
+    assert name_keys("张蕊") & name_keys("Zhang Juan")  # still met, in the sound space

@@ -27,6 +27,7 @@ from nohaven.names.readings import (
     char_readings,
     fold_latin,
     loose_key,
+    primary_readings,
     surname_forms,
     syllable_index,
 )
@@ -37,6 +38,7 @@ DEFAULT_THRESHOLD = 0.8
 # Match qualities, strongest first.
 EXACT = 1.0  # the spelling is a reading of the character in a named system
 CROSS_SYSTEM = 0.95  # two spellings that can be the same character
+RARE_READING = 0.9  # a rare Mandarin reading that names seldom use (方 as "wang")
 LOOSE = 0.85  # equal under the loose key (ad hoc dialect spellings)
 TYPO = 0.7  # one edit away from a reading
 INITIAL = 0.75  # an initial that starts a reading
@@ -109,6 +111,7 @@ class _CharEvidence(NamedTuple):
     """
 
     exact: dict[str, str]
+    rare: frozenset[str]  # spellings only of a rare Mandarin reading (蕊 as "juan")
     loose: dict[str, str]
     initials: frozenset[str]
     typo_targets: list[str]  # spellings long enough for a one-edit typo to be telling
@@ -123,9 +126,15 @@ def _char_evidence(char: str, as_family: bool) -> _CharEvidence:
         for spelling in sorted(spellings):
             exact.setdefault(spelling, system)
             loose.setdefault(loose_key(spelling), system)
+    # Dictionaries list every reading a character ever had; a name is romanised from its
+    # main one (surnames from the surname table), so the others count for less.
+    main = {spelling for spellings in primary_readings(char).values() for spelling in spellings}
+    if as_family:
+        main |= {spelling for spellings in surname_forms(char).values() for spelling in spellings}
     targets = [spelling for spelling in exact if len(spelling) >= 3]
     return _CharEvidence(
         exact,
+        frozenset(exact.keys() - main),
         loose,
         frozenset(spelling[0] for spelling in exact),
         targets,
@@ -139,6 +148,8 @@ def _piece_reads_as_char(piece: str, char: str, as_family: bool) -> tuple[float,
     evidence = _char_evidence(char, as_family)
     system = evidence.exact.get(piece)
     if system is not None:
+        if piece in evidence.rare:
+            return RARE_READING, f"{system}, rare reading"
         return EXACT, system
     if len(piece) == 1:
         if piece in evidence.initials:

@@ -118,7 +118,9 @@ def _char_spaces(char: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 @lru_cache(maxsize=20_000)
 def _char_system_readings(char: str) -> dict[str, tuple[str, ...]]:
-    return {system: tuple(sorted(forms)) for system, forms in char_readings(char).items()}
+    """A given-name character's readings per system, Mandarin's rare heteronyms left to
+    the sound keys (蕊 is rui here, not also juan: names are written from the main one)."""
+    return {system: tuple(sorted(forms)) for system, forms in primary_readings(char).items()}
 
 
 def _combine(heads: set[str], space: str, options: list[list[str]]) -> set[str]:
