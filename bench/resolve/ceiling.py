@@ -19,13 +19,14 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import re
 from pathlib import Path
 
 import duckdb
 
 from nohaven.resolve.cluster import attach_by_unique_name, cluster_pairs
 from nohaven.resolve.evaluate import cluster_metrics
-from nohaven.resolve.model import SAME_NAME_LEVELS
+from nohaven.resolve.model import SAME_NAME_EVIDENCE
 
 OUT = Path(__file__).parent / "out"
 
@@ -70,11 +71,11 @@ def main() -> None:
         for left, right, kind, evidence, _ in pairs
     ]
     model = [(left, right, p) for left, right, _, _, p in pairs]
-    same_name = tuple(f"name: {level}" for level in SAME_NAME_LEVELS)
+    same_name = re.compile(SAME_NAME_EVIDENCE)
     name_links = [
         (left, right)
         for left, right, kind, evidence, _ in pairs
-        if kind == "person" and evidence.split("; ")[0] in same_name
+        if kind == "person" and same_name.match(evidence)
     ]
     undated = {e for e, a in attributes.items() if not a["birth_year"]} - companies
     rows = []

@@ -12,7 +12,6 @@ agency what the unshared record says).
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ import pyarrow as pa
 from nohaven.detect.alerts import components
 from nohaven.resolve.cluster import mint_canonical_id
 from nohaven.resolve.judgements import judged_same_sql
-from nohaven.resolve.model import SAME_NAME_LEVELS
+from nohaven.resolve.model import SAME_NAME_EVIDENCE
 from nohaven.store import Store
 
 # Tables whose rows carry the dataset they came from.
@@ -102,7 +101,6 @@ def cut_clusters(view: Store, main: str) -> pa.Table:
     own. Only clusters with several visible records reach Python."""
     run = view.fetchone(f"SELECT summary FROM {main}.resolution_runs ORDER BY run_id DESC LIMIT 1")
     threshold = float(json.loads(run[0]).get("threshold", 1.0)) if run else 1.0
-    same_name = "|".join(re.escape(label) for label in SAME_NAME_LEVELS)
     visible = f"SELECT c.* FROM {main}.clusters c JOIN _scope_records USING (entity_id)"
     multi = f"""
         SELECT entity_id, canonical_id FROM ({visible}) WHERE canonical_id IN (
@@ -123,7 +121,7 @@ def cut_clusters(view: Store, main: str) -> pa.Table:
         JOIN multi b ON b.entity_id = k.right_id
         WHERE a.canonical_id = b.canonical_id
         """,
-        [threshold, f"^name: (?:{same_name})(?:; |$)"],
+        [threshold, SAME_NAME_EVIDENCE],
     )
     parts: dict[str, list[list[str]]] = {}
     for group in components([*links, *((m, m) for m in canonical)]):

@@ -94,9 +94,12 @@ class NameMatch:
 
 
 @lru_cache(maxsize=200_000)
-def _char_forms(char: str, as_family: bool) -> tuple[tuple[str, frozenset[str]], ...]:
-    """(system, spellings) of one character; surname-table forms when it is a surname."""
-    forms = dict(char_readings(char))
+def _char_forms(
+    char: str, as_family: bool, main_only: bool = False
+) -> tuple[tuple[str, frozenset[str]], ...]:
+    """(system, spellings) of one character; surname-table forms when it is a surname;
+    with `main_only`, Mandarin's rare heteronyms left out."""
+    forms = dict(primary_readings(char) if main_only else char_readings(char))
     if as_family:
         for system, spellings in surname_forms(char).items():
             forms[system] = forms.get(system, frozenset()) | spellings
@@ -128,9 +131,9 @@ def _char_evidence(char: str, as_family: bool) -> _CharEvidence:
             loose.setdefault(loose_key(spelling), system)
     # Dictionaries list every reading a character ever had; a name is romanised from its
     # main one (surnames from the surname table), so the others count for less.
-    main = {spelling for spellings in primary_readings(char).values() for spelling in spellings}
-    if as_family:
-        main |= {spelling for spellings in surname_forms(char).values() for spelling in spellings}
+    main = {
+        spelling for _, spellings in _char_forms(char, as_family, True) for spelling in spellings
+    }
     targets = [spelling for spelling in exact if len(spelling) >= 3]
     return _CharEvidence(
         exact,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -221,18 +222,18 @@ def comparison_vectors_sql(linker: Any, pairs: str = "pairs") -> str:
             case = f"ELSE {value}" if condition == "ELSE" else f"WHEN {condition} THEN {value}"
             cases.append(case)
         gammas.append(f"CASE {' '.join(cases)} END AS {comparison._gamma_column_name}")
-    sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in _RECORD_COLUMNS)
     return f"""
-        WITH joined AS ({_joined_sql(pairs, "person_features", sides)})
+        WITH joined AS ({_joined_sql(pairs, "person_features", _RECORD_COLUMNS)})
         SELECT unique_id_l, unique_id_r, CAST(match_key AS VARCHAR) AS match_key,
                {", ".join(gammas)}
         FROM joined
     """
 
 
-def _joined_sql(pairs: str, features: str, sides: str) -> str:
-    """Each pair of `pairs` with its blocking evidence, its context and `sides`, columns
-    of both records' rows in `features`."""
+def _joined_sql(pairs: str, features: str, columns: Sequence[str]) -> str:
+    """Each pair of `pairs` with its blocking evidence, its context and `columns` of both
+    records' rows in `features` (as ``column_l``, ``column_r``)."""
+    sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in columns)
     return f"""
         SELECT {", ".join(f"p.{c}" for c in _PAIR_COLUMNS)},
                coalesce(c.paid, false) AS paid,
@@ -266,10 +267,9 @@ def pair_bounds_sql(con: duckdb.DuckDBPyConnection, linker: Any) -> str:
         f"CREATE OR REPLACE TEMP TABLE _narrow_features AS "
         f"SELECT rid, {narrow} FROM person_features"
     )
-    sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in columns)
     return f"""
         SELECT {", ".join(_PAIR_COLUMNS)}, {pair_bound_sql(linker, pair_conditions())} AS bound
-        FROM ({_joined_sql("pairs", "_narrow_features", sides)})
+        FROM ({_joined_sql("pairs", "_narrow_features", columns)})
     """
 
 

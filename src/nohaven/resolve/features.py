@@ -274,7 +274,7 @@ def build_person_features(
             SELECT r.rid, list_sort(list(DISTINCT f.han)) AS han_names
             FROM (SELECT rid, unnest(names) AS name FROM {records}) r
             JOIN {forms} f USING (name)
-            WHERE f.norm <> '' AND f.han <> ''
+            WHERE f.han <> ''
             GROUP BY r.rid
         )
         SELECT r.rid, r.unique_id, r.dataset, h.han_names,

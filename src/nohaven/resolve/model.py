@@ -7,6 +7,7 @@ score identically.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -31,6 +32,10 @@ SAME_NAME_LEVELS = (
     "same spelling or reading, unique",
     "same spelling or reading, rare",
     "same spelling or reading",
+)
+# A pair's evidence line whose name level is one of those (RE2 and Python alike).
+SAME_NAME_EVIDENCE = (
+    "^name: (?:" + "|".join(re.escape(label) for label in SAME_NAME_LEVELS) + ")(?:; |$)"
 )
 
 

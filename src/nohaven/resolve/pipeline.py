@@ -47,7 +47,7 @@ from nohaven.resolve.engines import (
 )
 from nohaven.resolve.features import build_person_features, training_sample
 from nohaven.resolve.judgements import latest_judgements
-from nohaven.resolve.model import SAME_NAME_LEVELS, person_settings
+from nohaven.resolve.model import SAME_NAME_EVIDENCE, person_settings
 from nohaven.resolve.records import load_edges, load_records
 from nohaven.store.store import Store
 
@@ -384,10 +384,7 @@ def resolve(
         representative = cluster_pairs(
             known, scored, threshold, same=same, different=different, attributes=attributes
         )
-        same_name = "|".join(re.escape(label) for label in SAME_NAME_LEVELS)
-        named = people.filter(
-            pc.match_substring_regex(people["evidence"], f"^name: (?:{same_name})(?:; |$)")
-        )
+        named = people.filter(pc.match_substring_regex(people["evidence"], SAME_NAME_EVIDENCE))
         name_links = list(
             zip(named["left_id"].to_pylist(), named["right_id"].to_pylist(), strict=True)
         )
