@@ -1,7 +1,7 @@
 """Screening benchmark: accuracy, throughput and latency of `POST /match` on a world.
 
     .venv/bin/python bench/screen/run.py [--size medium] [--queries 1000] [--seconds 20]
-                                          [--clients 8] [--out bench/screen/out]
+                                          [--clients 8] [--out bench/screen/out] [--resolve]
 
 1. Generates the synthetic world (seed 7) and loads it, once (bench/screen/out/<size>).
 2. Builds the index as the server does (every person and company of every dataset, in
@@ -15,7 +15,9 @@
    records of people with no registry record are the non-listed queries.
    Reports top-1 accuracy and recall@5 (with and without a birth date, and per source
    dataset) and the false-match rate on non-listed people at the API's default
-   threshold (0.7).
+   threshold (0.7); then the same without the name-frequency weight (algorithm
+   nohaven-names-unweighted). With --resolve, `nohaven resolve` runs on the store first,
+   so the weight counts resolved people rather than records.
 4. In the same run, yente's scoring: nomenklatura's logic-v1 and logic-v2 re-rank
    nohaven's top 20 candidates for the same queries (yente itself needs Elasticsearch,
    which this machine does not run; the candidates it would get are at best these).
@@ -46,6 +48,7 @@ from typing import Any
 import httpx2 as httpx
 
 from nohaven.ingest import load_paths
+from nohaven.resolve.pipeline import resolve
 from nohaven.scenario import ensure_world
 from nohaven.screen.index import ScreeningIndex, build_index
 from nohaven.screen.match import match_query
@@ -68,6 +71,16 @@ def prepare(size: str, out: Path) -> Path:
         # is migrated before the read-only index process opens it.
         Store(db, memory_limit="4GB").close()
     return db
+
+
+def resolved(db: Path, resolve_now: bool) -> dict[str, Any]:
+    """Whether the store's records are resolved (running resolution first if asked)."""
+    with Store(db, memory_limit="4GB") as store:
+        clustered = store.fetchone("SELECT count(*) FROM clusters")[0]
+        if resolve_now and not clustered:
+            summary = resolve(store)
+            return {"clusters": summary.clusters, "seconds": round(summary.seconds, 1)}
+    return {"clusters": clustered} if clustered else {}
 
 
 def queries_from_truth(
@@ -112,7 +125,10 @@ def _example(query: dict[str, Any]) -> dict[str, Any]:
 
 
 def accuracy(
-    index: ScreeningIndex, listed: list[dict[str, Any]], unlisted: list[dict[str, Any]]
+    index: ScreeningIndex,
+    listed: list[dict[str, Any]],
+    unlisted: list[dict[str, Any]],
+    weigh_namesakes: bool = True,
 ) -> tuple[dict[str, Any], dict[str, list[list[dict[str, Any]]]]]:
     groups: dict[str, list[tuple[bool, bool, bool]]] = defaultdict(list)
     candidates: dict[str, list[list[dict[str, Any]]]] = {"listed": [], "unlisted": []}
@@ -125,6 +141,7 @@ def accuracy(
             limit=20,
             threshold=THRESHOLD,
             include_datasets=frozenset({LISTED}),
+            weigh_namesakes=weigh_namesakes,
         )
         return results
 
@@ -321,10 +338,15 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--no-anchor", action="store_true")
     parser.add_argument("--no-load-test", action="store_true")
+    parser.add_argument(
+        "--resolve",
+        action="store_true",
+        help="run `nohaven resolve` on the store first, so namesakes are counted as people",
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     db = prepare(args.size, args.out)
-    results: dict[str, Any] = {"size": args.size}
+    results: dict[str, Any] = {"size": args.size, "resolved": resolved(db, args.resolve)}
     # The index is built in a fresh process, as the server builds it, so its time and
     # peak memory are its own (not this process's world generation and load).
     results["index"] = json.loads(
@@ -341,6 +363,10 @@ def main() -> int:
         listed, unlisted = queries_from_truth(store, args.out / args.size, args.queries, args.seed)
     results["accuracy"], candidates = accuracy(index, listed, unlisted)
     print(json.dumps(results["accuracy"], indent=1), flush=True)
+    # The same queries without the name-frequency weight (algorithm
+    # nohaven-names-unweighted): what the weight costs in matches and saves in false ones.
+    results["accuracy_unweighted"], _ = accuracy(index, listed, unlisted, weigh_namesakes=False)
+    print(json.dumps(results["accuracy_unweighted"], indent=1), flush=True)
     if not args.no_anchor:
         results["anchor"] = anchor_rerank(listed, unlisted, candidates)
         print(json.dumps(results["anchor"], indent=1), flush=True)

@@ -747,6 +747,14 @@ def screen(
     output: Annotated[
         Path | None, typer.Option("--out", help="Write here instead of standard output.")
     ] = None,
+    weigh_namesakes: Annotated[
+        bool,
+        typer.Option(
+            "--weigh-namesakes/--every-namesake",
+            help="A person given by name alone scores 1/n against a name n people carry "
+            "(default), or matches every namesake.",
+        ),
+    ] = True,
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Screen a file of people against loaded records, relatives of officials included."""
@@ -762,7 +770,13 @@ def screen(
     with reporter() as progress:
         advance = progress.track(f"screening {len(queries):,} people", len(queries))
         responses = screen_queries(
-            index, queries, datasets=scope, limit=limit, threshold=threshold, advance=advance
+            index,
+            queries,
+            datasets=scope,
+            limit=limit,
+            threshold=threshold,
+            advance=advance,
+            weigh_namesakes=weigh_namesakes,
         )
     matched = sum(1 for r in responses if any(x["match"] for x in r["results"]))
 

@@ -92,12 +92,18 @@ def screen_queries(
     limit: int,
     threshold: float,
     advance: Callable[[float], None] | None = None,
+    weigh_namesakes: bool = True,
 ) -> list[dict[str, Any]]:
     """One response per query, in yente's per-query shape plus the input line."""
     responses = []
     for line, query in queries:
         results, total = match_query(
-            index, query, limit=limit, threshold=threshold, include_datasets=datasets
+            index,
+            query,
+            limit=limit,
+            threshold=threshold,
+            include_datasets=datasets,
+            weigh_namesakes=weigh_namesakes,
         )
         responses.append(
             {
@@ -135,7 +141,9 @@ def csv_rows(responses: list[dict[str, Any]]) -> list[list[str]]:
                     "true" if result["match"] else "false",
                     explanations.get("relation", ""),
                     ";".join(result["datasets"]),
-                    explanations.get("name", ""),
+                    "; ".join(
+                        explanations[k] for k in ("name", "name_frequency") if k in explanations
+                    ),
                 ]
             )
     return rows

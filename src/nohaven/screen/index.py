@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from followthemoney import model
 
 from nohaven.names.keys import bulk_name_keys, name_keys
@@ -98,6 +99,7 @@ def _entities_sql(datasets: Sequence[str] | None) -> tuple[str, list[Any]]:
         )
         SELECT p.entity_id AS id,
                max(p.schema) AS schema,
+               any_value(c.canonical_id) AS canonical_id,
                list_sort(list(DISTINCT p.dataset)) AS datasets,
                list_sort(list(DISTINCT p.value) FILTER (p.prop IN ({names}))) AS names,
                min(year(TRY_CAST(p.value AS DATE))) FILTER (p.prop = 'birthDate')
@@ -108,6 +110,7 @@ def _entities_sql(datasets: Sequence[str] | None) -> tuple[str, list[Any]]:
                bool_or(p.prop IN ('position', 'topics')) AS target,
                any_value(pr.properties) AS properties
         FROM picked p JOIN props pr USING (entity_id)
+        LEFT JOIN clusters c ON c.entity_id = p.entity_id
         GROUP BY p.entity_id
         ORDER BY p.entity_id
         """,
@@ -193,6 +196,9 @@ class ScreeningIndex:
     dataset_bit: dict[str, int] = field(repr=False, default_factory=dict)
     birth_dates: list[str | None] = field(repr=False, default_factory=list)
     genders: list[str | None] = field(repr=False, default_factory=list)
+    # The resolved person each entity belongs to (a code per canonical id of the last
+    # `nohaven resolve`), -1 for entities resolution has not seen.
+    people: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int32))
 
     @property
     def size(self) -> int:
@@ -251,9 +257,13 @@ class ScreeningIndex:
 
 
 def store_generation(store: Store) -> tuple[Any, ...]:
-    """Changes whenever a load adds a source (what the index is built from)."""
+    """Changes whenever a load adds a source or a resolution run ends (what the index is
+    built from)."""
     with store.reader() as reader:
-        row = reader.fetchone("SELECT count(*), max(source_id), max(loaded_at) FROM sources")
+        row = reader.fetchone(
+            "SELECT count(*), max(source_id), max(loaded_at), "
+            "(SELECT max(run_id) FROM resolution_runs) FROM sources"
+        )
     return tuple(row or ())
 
 
@@ -340,6 +350,10 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
         "genders": entities.column("gender").to_pylist(),
     }
     birth_years = np.nan_to_num(years.astype(np.float64), nan=0).astype(np.int32)
+    canonical = pc.dictionary_encode(entities.column("canonical_id")).combine_chunks()
+    fields["people"] = (
+        pc.fill_null(canonical.indices, -1).to_numpy(zero_copy_only=False).astype(np.int32)
+    )
     dataset_bit: dict[str, int] = {}
     for combination in shared:
         for name in sorted(combination):

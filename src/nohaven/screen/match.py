@@ -9,6 +9,8 @@ around it ("spouse of 许超凡"), so a relative of an official is recognised as
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +28,9 @@ from nohaven.screen.index import (
 from nohaven.screen.query import ScreeningQuery
 
 ALGORITHM = "nohaven-names"
+# The same matcher without the name-frequency weight: a name alone matches every
+# namesake, for reviewers who would rather see all of them flagged.
+ALGORITHM_UNWEIGHTED = "nohaven-names-unweighted"
 DEFAULT_LIMIT = 5
 DEFAULT_THRESHOLD = 0.7
 MAX_CANDIDATES = 50  # entities scored per query, the most key hits first
@@ -33,6 +38,9 @@ MAX_POSTINGS = 500  # a key held by more entities is used only with the birth ye
 MAX_NAMES = 6  # names compared per side
 IDENTIFIER_SCORE = 0.95  # a shared passport or id number with a name that is not far off
 RELATION_LIMIT = 5
+# Names scoring within this of a result's name count as the same name when telling how
+# many people carry it.
+SAME_NAME_MARGIN = 0.02
 
 FEATURES: dict[str, dict[str, Any]] = {
     "name_cross_script": {
@@ -54,6 +62,15 @@ FEATURES: dict[str, dict[str, Any]] = {
         f"number) raises the score to at least {IDENTIFIER_SCORE} when the names are "
         "not far apart.",
         "coefficient": IDENTIFIER_SCORE,
+        "url": "https://github.com/nohaven/nohaven/blob/main/docs/SCREENING.md",
+    },
+    "name_frequency": {
+        "description": "For a query with a name and nothing else (no birth date, no "
+        "identifier): 1/n, where n is how many different people in the loaded data are "
+        "known to carry the name (distinct resolved people; before resolution, the most "
+        "records of one dataset; distinct birth years). A name alone cannot tell them "
+        "apart, so each is that likely to be the person asked about.",
+        "coefficient": 1.0,
         "url": "https://github.com/nohaven/nohaven/blob/main/docs/SCREENING.md",
     },
 }
@@ -161,6 +178,7 @@ def score_row(index: ScreeningIndex, query: ScreeningQuery, row: int) -> ScoredR
         "name_cross_script": round(name_score, 4),
         "qualifiers": round(score - name_score, 4),
         "identifier_match": 0.0,
+        "name_frequency": 1.0,
     }
     shared = query.identifier_set & index.identifiers[row]
     if shared:
@@ -169,6 +187,46 @@ def score_row(index: ScreeningIndex, query: ScreeningQuery, row: int) -> ScoredR
             score = max(score, IDENTIFIER_SCORE)
             explanations["identifier"] = "shared identifier: " + ", ".join(sorted(shared))
     return ScoredResult(row, round(score, 4), features, explanations, qualified if person else None)
+
+
+def people_carrying(index: ScreeningIndex, rows: Iterable[int]) -> int:
+    """How many different people these entities are known to be, at least: distinct
+    resolved people, the most unresolved records of any one dataset (a dataset seldom
+    holds one person twice), and distinct birth years, whichever is largest."""
+    resolved: set[int] = set()
+    per_dataset: Counter[str] = Counter()
+    years: set[int] = set()
+    for row in rows:
+        person = int(index.people[row]) if index.people.size else -1
+        if person >= 0:
+            resolved.add(person)
+        else:
+            per_dataset.update(index.datasets[row])
+        if index.birth_years[row]:
+            years.add(int(index.birth_years[row]))
+    return max(len(resolved), max(per_dataset.values(), default=0), len(years), 1)
+
+
+def _weigh_by_namesakes(
+    index: ScreeningIndex, results: list[ScoredResult], population: list[ScoredResult]
+) -> None:
+    """Divide each result's score by how many people carry its name: with nothing but a
+    name, each of them is as likely to be the one asked about."""
+    people = [
+        (other.score, other.row) for other in population if index.schemata[other.row] == "Person"
+    ]
+    for result in [r for r in results if index.schemata[r.row] == "Person"]:
+        floor = result.score - SAME_NAME_MARGIN
+        namesakes = people_carrying(
+            index, {row for score, row in people if score >= floor} | {result.row}
+        )
+        result.features["name_frequency"] = round(1 / namesakes, 4)
+        if namesakes > 1:
+            result.score = round(result.score / namesakes, 4)
+            result.explanations["name_frequency"] = (
+                f"at least {namesakes} different people in the data carry this name, "
+                "and the query has no birth date or identifier to tell them apart"
+            )
 
 
 def relation_paths(
@@ -224,36 +282,57 @@ def match_query(
     exclude_datasets: frozenset[str] = frozenset(),
     exclude_ids: frozenset[str] = frozenset(),
     visible: frozenset[str] | None = None,
+    weigh_namesakes: bool = True,
 ) -> tuple[list[dict[str, Any]], int]:
     """The best `limit` results in yente's shape, and how many candidates scored above 0
     (``visible``: the datasets the asking user may see, which bound the relations shown
-    as well as the results)."""
+    as well as the results and the namesakes counted; ``weigh_namesakes``: a query with
+    a name and nothing else scores 1/n of the name's score when n people carry the name,
+    so namesakes of a listed person are not called matches)."""
     scored: list[ScoredResult] = []
     considered = 0
     schemata = query.schemata
     rows = _candidate_rows(index, query)
     if visible is not None:
         include_datasets = visible if include_datasets is None else include_datasets & visible
+        if rows.size:
+            rows = rows[(index.dataset_bits[rows] & index.dataset_mask(visible)) != 0]
+    # A name alone is weighed against everyone visible who carries it, in any dataset.
+    bystanders: list[ScoredResult] | None = (
+        []
+        if weigh_namesakes and query.is_person and not query.birth_dates and not query.identifiers
+        else None
+    )
+    in_scope = np.ones(rows.size, dtype=bool)
     if include_datasets is not None and rows.size:
-        rows = rows[(index.dataset_bits[rows] & index.dataset_mask(include_datasets)) != 0]
+        in_scope = (index.dataset_bits[rows] & index.dataset_mask(include_datasets)) != 0
+        if bystanders is None:
+            rows, in_scope = rows[in_scope], in_scope[in_scope]
     seen: set[int] = set()
-    for row in rows.tolist():
+    others = 0
+    for row, wanted in zip(rows.tolist(), in_scope.tolist(), strict=True):
         if considered >= MAX_CANDIDATES:
             break
         if row in seen or index.schemata[row] not in schemata:
             continue
         seen.add(row)
         datasets = index.datasets[row]
-        if include_datasets is not None and not datasets & include_datasets:
-            continue
-        if datasets and datasets <= exclude_datasets:
-            continue
-        if exclude_ids and index.ids[row] in exclude_ids:
+        if (
+            not wanted
+            or (include_datasets is not None and not datasets & include_datasets)
+            or (datasets and datasets <= exclude_datasets)
+            or (exclude_ids and index.ids[row] in exclude_ids)
+        ):
+            if bystanders is not None and others < MAX_CANDIDATES:
+                others += 1
+                bystanders.append(score_row(index, query, row))
             continue
         considered += 1
         result = score_row(index, query, row)
         if result.score > 0:
             scored.append(result)
+    if bystanders is not None:
+        _weigh_by_namesakes(index, scored, scored + bystanders)
     # Equal scores: a listed official, then someone with known relatives, go first.
     scored.sort(
         key=lambda s: (

@@ -110,7 +110,9 @@ def search_page(request: Request, q: str = Query(default="", max_length=500)) ->
         audit_read(request, "search", q[:200])
         index = request.app.state.screening.index()
         query = parse_query({"schema": "LegalEntity", "properties": {"name": [q]}})
-        found, _ = match_query(index, query, limit=20, threshold=0.0, visible=visible(request))
+        found, _ = match_query(
+            index, query, limit=20, threshold=0.0, visible=visible(request), weigh_namesakes=False
+        )
         for hit in found:
             names = hit.get("properties", {}).get("name", []) or [hit.get("caption", "")]
             best = max(names, key=lambda n: compare_names(q, n).score)

@@ -17,7 +17,14 @@ from fastapi.responses import Response
 from followthemoney import model
 from pydantic import BaseModel, ConfigDict, Field
 
-from nohaven.screen.match import ALGORITHM, DEFAULT_LIMIT, DEFAULT_THRESHOLD, FEATURES, match_query
+from nohaven.screen.match import (
+    ALGORITHM,
+    ALGORITHM_UNWEIGHTED,
+    DEFAULT_LIMIT,
+    DEFAULT_THRESHOLD,
+    FEATURES,
+    match_query,
+)
 from nohaven.screen.query import QueryError, parse_query
 from nohaven.screen.service import ALL_DATASETS, ScreeningService, UnknownDataset
 from nohaven.web.errors import errors
@@ -30,6 +37,7 @@ MAX_BATCH = 100
 # are served by nohaven's cross-script matcher.
 ALGORITHM_ALIASES = (
     ALGORITHM,
+    ALGORITHM_UNWEIGHTED,
     "best",
     "default",
     "logic-v1",
@@ -133,6 +141,7 @@ async def match(
             exclude_datasets=frozenset(exclude_dataset),
             exclude_ids=frozenset(exclude_entity_ids),
             visible=allowed,
+            weigh_namesakes=algorithm != ALGORITHM_UNWEIGHTED,
         )
         responses[key] = {
             "status": 200,
@@ -181,6 +190,7 @@ def search(
         threshold=0.0,
         include_datasets=scope,
         visible=allowed,
+        weigh_namesakes=False,  # search ranks by the name, not by who it is likely to be
     )
     log_read(request, "search", dataset, {"q": q, "results": [r["id"] for r in results[offset:]]})
     return {
@@ -244,7 +254,13 @@ def algorithms() -> dict[str, Any]:
                 "Wade-Giles, Cantonese, Macau, Hokkien, Hakka), qualified by birth date, "
                 "gender and identifiers; yente's algorithm names are served by it too.",
                 "features": FEATURES,
-            }
+            },
+            {
+                "name": ALGORITHM_UNWEIGHTED,
+                "description": "The same matcher without the name-frequency weight: a "
+                "name alone is a match against every namesake of a listed person.",
+                "features": {k: v for k, v in FEATURES.items() if k != "name_frequency"},
+            },
         ],
         "default": ALGORITHM,
         "best": ALGORITHM,

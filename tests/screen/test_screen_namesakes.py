@@ -1,0 +1,145 @@
+"""A name alone is weighed by how many people carry it: namesakes of a listed person are
+ranked, explained and not called matches; a birth date or identifier lifts the weight."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from nohaven.ingest import load_paths
+from nohaven.screen.index import build_index, store_generation
+from nohaven.screen.match import match_query
+from nohaven.screen.query import parse_query
+from nohaven.settings import Settings
+from nohaven.store import Store
+from nohaven.web import create_app
+
+
+@pytest.fixture
+def namesakes_db(
+    tmp_path: Path, write_ftm: Callable[[str, list[dict]], Path], entity: Callable[..., dict]
+) -> Path:
+    """王伟 is wanted; two records abroad carry his name, one born fifteen years later."""
+    db = tmp_path / "namesakes.duckdb"
+    wanted = [
+        entity("w-wang", "Person", name="王伟", birthDate="1970-01-01", position="mayor"),
+        entity("w-li", "Person", name="李小龙", birthDate="1962-05-05"),
+    ]
+    foreign = [
+        entity("f-older", "Person", name="WANG, Wei", nationality="hk"),
+        entity("f-younger", "Person", name="Wang Wei", birthDate="1985-06-06"),
+    ]
+    with Store(db) as store:
+        load_paths(store, [write_ftm("wanted.json", wanted)], dataset="wanted")
+        load_paths(store, [write_ftm("foreign.json", foreign)], dataset="foreign")
+    return db
+
+
+@pytest.fixture
+def client(namesakes_db: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(db=namesakes_db))) as test_client:
+        yield test_client
+
+
+def _top(client: TestClient, properties: dict, **params: object) -> dict:
+    response = client.post(
+        "/match/wanted",
+        params=params,
+        json={"queries": {"q": {"schema": "Person", "properties": properties}}},
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["responses"]["q"]["results"][0]
+
+
+def test_a_name_alone_is_shared_among_everyone_who_carries_it(client: TestClient) -> None:
+    top = _top(client, {"name": ["Wang Wei"]})
+    assert top["id"] == "w-wang"
+    assert top["features"]["name_cross_script"] == 1.0
+    assert top["features"]["name_frequency"] == 0.5
+    assert top["score"] == 0.5 and not top["match"]
+    assert "at least 2 different people" in top["explanations"]["name_frequency"]
+
+
+def test_a_unique_name_alone_is_still_a_match(client: TestClient) -> None:
+    top = _top(client, {"name": ["Lee Siu Lung"]})
+    assert top["id"] == "w-li" and top["match"]
+    assert top["features"]["name_frequency"] == 1.0
+
+
+def test_a_birth_date_or_the_unweighted_algorithm_lifts_the_weight(client: TestClient) -> None:
+    dated = _top(client, {"name": ["Wang Wei"], "birthDate": ["1970-01-01"]})
+    assert dated["id"] == "w-wang" and dated["match"]
+    assert dated["features"]["name_frequency"] == 1.0
+    unweighted = _top(client, {"name": ["Wang Wei"]}, algorithm="nohaven-names-unweighted")
+    assert unweighted["score"] == 1.0 and unweighted["match"]
+    names = [a["name"] for a in client.get("/algorithms").json()["algorithms"]]
+    assert names == ["nohaven-names", "nohaven-names-unweighted"]
+
+
+def test_namesakes_the_user_may_not_see_are_not_counted(namesakes_db: Path) -> None:
+    with Store(namesakes_db, read_only=True) as store:
+        index = build_index(store)
+    query = parse_query({"schema": "Person", "properties": {"name": ["Wang Wei"]}})
+    (seen_by_all,), _ = match_query(index, query, limit=1, include_datasets=frozenset({"wanted"}))
+    (seen_by_one,), _ = match_query(
+        index, query, limit=1, include_datasets=frozenset({"wanted"}), visible=frozenset({"wanted"})
+    )
+    assert seen_by_all["score"] == 0.5 and seen_by_one["score"] == 1.0
+
+
+def _resolved(store: Store, clusters: dict[str, str]) -> None:
+    """Clusters as a `nohaven resolve` run leaves them."""
+    store.execute("DELETE FROM clusters")
+    for entity_id, canonical_id in clusters.items():
+        store.execute("INSERT INTO clusters VALUES (?, ?, 'person')", [entity_id, canonical_id])
+    store.execute(
+        "INSERT INTO resolution_runs SELECT coalesce(max(run_id), 0) + 1, now(), 'duckdb', '{}' "
+        "FROM resolution_runs"
+    )
+
+
+def test_resolved_people_are_counted_once_and_apart(
+    tmp_path: Path, write_ftm: Callable[[str, list[dict]], Path], entity: Callable[..., dict]
+) -> None:
+    """Before resolution, two undated records of one dataset count as two people; after
+    it, as many as resolution found. Each run changes the index's generation."""
+    db = tmp_path / "resolved.duckdb"
+    with Store(db) as store:
+        load_paths(
+            store,
+            [write_ftm("w.json", [entity("w-wang", "Person", name="王伟", position="mayor")])],
+            dataset="wanted",
+        )
+        load_paths(
+            store,
+            [
+                write_ftm(
+                    "f.json",
+                    [
+                        entity("f-1", "Person", name="WANG, Wei"),
+                        entity("f-2", "Person", name="Wang Wei"),
+                    ],
+                )
+            ],
+            dataset="foreign",
+        )
+        query = parse_query({"schema": "Person", "properties": {"name": ["Wang Wei"]}})
+        scores = []
+        before = store_generation(store)
+        for clusters in (
+            {},
+            {"w-wang": "c1", "f-1": "c1", "f-2": "c1"},
+            {"w-wang": "c1", "f-1": "c2", "f-2": "c2"},
+        ):
+            if clusters:
+                _resolved(store, clusters)
+                assert store_generation(store) != before
+                before = store_generation(store)
+            (top,), _ = match_query(
+                build_index(store), query, limit=1, include_datasets=frozenset({"wanted"})
+            )
+            scores.append(top["features"]["name_frequency"])
+    assert scores == [0.5, 1.0, 0.5]
