@@ -16,8 +16,9 @@
    Reports top-1 accuracy and recall@5 (with and without a birth date, and per source
    dataset) and the false-match rate on non-listed people at the API's default
    threshold (0.7); then the same without the name-frequency weight (algorithm
-   nohaven-names-unweighted). With --resolve, `nohaven resolve` runs on the store first,
-   so the weight counts resolved people rather than records.
+   nohaven-names-unweighted). With --resolve, all of it runs on a copy of the store that
+   `nohaven resolve` has resolved (<size>-resolved.duckdb, kept), so the weight counts
+   resolved people rather than records.
 4. In the same run, yente's scoring: nomenklatura's logic-v1 and logic-v2 re-rank
    nohaven's top 20 candidates for the same queries (yente itself needs Elasticsearch,
    which this machine does not run; the candidates it would get are at best these).
@@ -35,6 +36,7 @@ import csv
 import json
 import random
 import resource
+import shutil
 import socket
 import statistics
 import subprocess
@@ -73,14 +75,19 @@ def prepare(size: str, out: Path) -> Path:
     return db
 
 
-def resolved(db: Path, resolve_now: bool) -> dict[str, Any]:
-    """Whether the store's records are resolved (running resolution first if asked)."""
-    with Store(db, memory_limit="4GB") as store:
-        clustered = store.fetchone("SELECT count(*) FROM clusters")[0]
-        if resolve_now and not clustered:
+def resolved_copy(db: Path) -> tuple[Path, dict[str, Any]]:
+    """A copy of the store with `nohaven resolve` run on it (kept for later runs)."""
+    copy = db.with_name(db.stem + "-resolved.duckdb")
+    if not copy.exists():
+        partial = copy.with_suffix(".partial")
+        shutil.copyfile(db, partial)
+        with Store(partial, memory_limit="4GB") as store:
             summary = resolve(store)
-            return {"clusters": summary.clusters, "seconds": round(summary.seconds, 1)}
-    return {"clusters": clustered} if clustered else {}
+        partial.rename(copy)
+        return copy, {"clusters": summary.clusters, "seconds": round(summary.seconds, 1)}
+    with Store(copy, memory_limit="4GB") as store:
+        row = store.fetchone("SELECT count(DISTINCT canonical_id) FROM clusters")
+    return copy, {"clusters": row[0] if row else 0}
 
 
 def queries_from_truth(
@@ -346,7 +353,9 @@ def main() -> int:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     db = prepare(args.size, args.out)
-    results: dict[str, Any] = {"size": args.size, "resolved": resolved(db, args.resolve)}
+    results: dict[str, Any] = {"size": args.size, "resolved": {}}
+    if args.resolve:
+        db, results["resolved"] = resolved_copy(db)
     # The index is built in a fresh process, as the server builds it, so its time and
     # peak memory are its own (not this process's world generation and load).
     results["index"] = json.loads(
@@ -374,7 +383,8 @@ def main() -> int:
     if not args.no_load_test:
         results["load"] = load_test(db, listed + unlisted, args.seconds, args.clients)
         print(json.dumps(results["load"], indent=1), flush=True)
-    (args.out / f"results-{args.size}.json").write_text(json.dumps(results, indent=1))
+    name = f"results-{args.size}{'-resolved' if args.resolve else ''}.json"
+    (args.out / name).write_text(json.dumps(results, indent=1))
     return 0
 
 

@@ -3,6 +3,8 @@ ranked, explained and not called matches; a birth date or identifier lifts the w
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -143,3 +145,18 @@ def test_resolved_people_are_counted_once_and_apart(
             )
             scores.append(top["features"]["name_frequency"])
     assert scores == [0.5, 1.0, 0.5]
+
+
+def test_the_cli_weighs_namesakes_unless_told_to_flag_every_one(
+    cli, namesakes_db: Path, tmp_path: Path
+) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text("id,name\nv1,Wang Wei\n", encoding="utf-8")
+    flags = []
+    for extra in ((), ("--every-namesake",)):
+        result = cli("screen", people, "--dataset", "wanted", *extra, "--db", namesakes_db)
+        assert result.code == 0, result.stderr
+        (top,) = [r for r in csv.DictReader(io.StringIO(result.stdout)) if r["rank"] == "1"]
+        assert top["entity_id"] == "w-wang"
+        flags.append((top["match"], "different people" in top["explanation"]))
+    assert flags == [("false", True), ("true", False)]

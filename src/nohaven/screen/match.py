@@ -36,6 +36,7 @@ DEFAULT_THRESHOLD = 0.7
 MAX_CANDIDATES = 50  # entities scored per query, the most key hits first
 MAX_POSTINGS = 500  # a key held by more entities is used only with the birth year
 MAX_NAMES = 6  # names compared per side
+MAX_BYSTANDERS = 10  # entities outside the scope scored to count namesakes
 IDENTIFIER_SCORE = 0.95  # a shared passport or id number with a name that is not far off
 RELATION_LIMIT = 5
 # Names scoring within this of a result's name count as the same name when telling how
@@ -215,11 +216,14 @@ def _weigh_by_namesakes(
     people = [
         (other.score, other.row) for other in population if index.schemata[other.row] == "Person"
     ]
+    by_floor: dict[float, int] = {}  # results of one score share their namesakes
     for result in [r for r in results if index.schemata[r.row] == "Person"]:
         floor = result.score - SAME_NAME_MARGIN
-        namesakes = people_carrying(
-            index, {row for score, row in people if score >= floor} | {result.row}
-        )
+        if floor not in by_floor:
+            by_floor[floor] = people_carrying(
+                index, {row for score, row in people if score >= floor} | {result.row}
+            )
+        namesakes = by_floor[floor]
         result.features["name_frequency"] = round(1 / namesakes, 4)
         if namesakes > 1:
             result.score = round(result.score / namesakes, 4)
@@ -323,7 +327,7 @@ def match_query(
             or (datasets and datasets <= exclude_datasets)
             or (exclude_ids and index.ids[row] in exclude_ids)
         ):
-            if bystanders is not None and others < MAX_CANDIDATES:
+            if bystanders is not None and others < MAX_BYSTANDERS:
                 others += 1
                 bystanders.append(score_row(index, query, row))
             continue
