@@ -99,7 +99,6 @@ def _entities_sql(datasets: Sequence[str] | None) -> tuple[str, list[Any]]:
         )
         SELECT p.entity_id AS id,
                max(p.schema) AS schema,
-               any_value(c.canonical_id) AS canonical_id,
                list_sort(list(DISTINCT p.dataset)) AS datasets,
                list_sort(list(DISTINCT p.value) FILTER (p.prop IN ({names}))) AS names,
                min(year(TRY_CAST(p.value AS DATE))) FILTER (p.prop = 'birthDate')
@@ -110,7 +109,6 @@ def _entities_sql(datasets: Sequence[str] | None) -> tuple[str, list[Any]]:
                bool_or(p.prop IN ('position', 'topics')) AS target,
                any_value(pr.properties) AS properties
         FROM picked p JOIN props pr USING (entity_id)
-        LEFT JOIN clusters c ON c.entity_id = p.entity_id
         GROUP BY p.entity_id
         ORDER BY p.entity_id
         """,
@@ -256,6 +254,20 @@ class ScreeningIndex:
         }
 
 
+def _resolved_people(ids: pa.ChunkedArray, clusters: pa.Table) -> np.ndarray:
+    """For each entity id, a code for its resolved person (-1 when unresolved)."""
+    if clusters.num_rows == 0:
+        return np.full(len(ids), -1, dtype=np.int32)
+    people = pc.dictionary_encode(clusters.column("canonical_id")).combine_chunks().indices
+    position = pc.index_in(ids, value_set=clusters.column("entity_id"))
+    codes = pc.take(people, pc.fill_null(position, 0))
+    return np.where(
+        position.is_null().to_numpy(zero_copy_only=False),
+        -1,
+        codes.to_numpy(zero_copy_only=False),
+    ).astype(np.int32)
+
+
 def store_generation(store: Store) -> tuple[Any, ...]:
     """Changes whenever a load adds a source or a resolution run ends (what the index is
     built from)."""
@@ -275,6 +287,7 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
     with store.reader() as reader:
         entities = reader.arrow(sql, params).combine_chunks()
         edges = reader.arrow(_relations_sql())
+        clusters = reader.arrow("SELECT entity_id, canonical_id FROM clusters")
     ids = entities.column("id").to_pylist()
     schemata = entities.column("schema").to_pylist()
     person_schemata = set(PERSON_SCHEMATA)
@@ -350,10 +363,8 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
         "genders": entities.column("gender").to_pylist(),
     }
     birth_years = np.nan_to_num(years.astype(np.float64), nan=0).astype(np.int32)
-    canonical = pc.dictionary_encode(entities.column("canonical_id")).combine_chunks()
-    fields["people"] = (
-        pc.fill_null(canonical.indices, -1).to_numpy(zero_copy_only=False).astype(np.int32)
-    )
+    fields["people"] = _resolved_people(entities.column("id"), clusters)
+    del clusters
     dataset_bit: dict[str, int] = {}
     for combination in shared:
         for name in sorted(combination):

@@ -307,14 +307,12 @@ def match_query(
         if weigh_namesakes and query.is_person and not query.birth_dates and not query.identifiers
         else None
     )
-    in_scope = np.ones(rows.size, dtype=bool)
+    outside = np.zeros(0, dtype=np.int32)
     if include_datasets is not None and rows.size:
         in_scope = (index.dataset_bits[rows] & index.dataset_mask(include_datasets)) != 0
-        if bystanders is None:
-            rows, in_scope = rows[in_scope], in_scope[in_scope]
+        rows, outside = rows[in_scope], rows[~in_scope]
     seen: set[int] = set()
-    others = 0
-    for row, wanted in zip(rows.tolist(), in_scope.tolist(), strict=True):
+    for row in rows.tolist():
         if considered >= MAX_CANDIDATES:
             break
         if row in seen or index.schemata[row] not in schemata:
@@ -322,13 +320,11 @@ def match_query(
         seen.add(row)
         datasets = index.datasets[row]
         if (
-            not wanted
-            or (include_datasets is not None and not datasets & include_datasets)
+            (include_datasets is not None and not datasets & include_datasets)
             or (datasets and datasets <= exclude_datasets)
             or (exclude_ids and index.ids[row] in exclude_ids)
         ):
-            if bystanders is not None and others < MAX_BYSTANDERS:
-                others += 1
+            if bystanders is not None and len(bystanders) < MAX_BYSTANDERS:
                 bystanders.append(score_row(index, query, row))
             continue
         considered += 1
@@ -336,6 +332,12 @@ def match_query(
         if result.score > 0:
             scored.append(result)
     if bystanders is not None:
+        for row in outside.tolist():  # the most key hits first
+            if len(bystanders) >= MAX_BYSTANDERS:
+                break
+            if row not in seen and index.schemata[row] == "Person":
+                seen.add(row)
+                bystanders.append(score_row(index, query, row))
         _weigh_by_namesakes(index, scored, scored + bystanders)
     # Equal scores: a listed official, then someone with known relatives, go first.
     scored.sort(
