@@ -287,7 +287,6 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
     with store.reader() as reader:
         entities = reader.arrow(sql, params).combine_chunks()
         edges = reader.arrow(_relations_sql())
-        clusters = reader.arrow("SELECT entity_id, canonical_id FROM clusters")
     ids = entities.column("id").to_pylist()
     schemata = entities.column("schema").to_pylist()
     person_schemata = set(PERSON_SCHEMATA)
@@ -363,6 +362,9 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
         "genders": entities.column("gender").to_pylist(),
     }
     birth_years = np.nan_to_num(years.astype(np.float64), nan=0).astype(np.int32)
+    # Read after the key workers are done, so that they do not carry it.
+    with store.reader() as reader:
+        clusters = reader.arrow("SELECT entity_id, canonical_id FROM clusters")
     fields["people"] = _resolved_people(entities.column("id"), clusters)
     del clusters
     dataset_bit: dict[str, int] = {}

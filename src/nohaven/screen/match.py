@@ -141,20 +141,29 @@ def _compact(explanation: str) -> str:
     return "; ".join(line.strip() for line in explanation.splitlines())
 
 
-def score_row(index: ScreeningIndex, query: ScreeningQuery, row: int) -> ScoredResult:
-    """Score one indexed entity against the query."""
+def score_row(
+    index: ScreeningIndex,
+    query: ScreeningQuery,
+    row: int,
+    compared: dict[tuple[str, ...], NameMatch] | None = None,
+) -> ScoredResult:
+    """Score one indexed entity against the query (``compared``: the best name pair of
+    every candidate name list scored for this query so far; namesakes repeat them)."""
     names = index.names[row][:MAX_NAMES] or (index.ids[row],)
     explanations: dict[str, str] = {}
     person = index.schemata[row] == "Person" and query.is_person
     qualified = None
     if person:
-        best = None
-        for left in query.names[:MAX_NAMES]:
-            for right in names:
-                result = compare_names(left, right)
-                if best is None or result.score > best.score:
-                    best = result
-        assert best is not None
+        best = compared.get(names) if compared is not None else None
+        if best is None:
+            for left in query.names[:MAX_NAMES]:
+                for right in names:
+                    result = compare_names(left, right)
+                    if best is None or result.score > best.score:
+                        best = result
+            assert best is not None
+            if compared is not None:
+                compared[names] = best
         name_score = best.score
         qualified = qualify(
             best,
@@ -312,6 +321,7 @@ def match_query(
         in_scope = (index.dataset_bits[rows] & index.dataset_mask(include_datasets)) != 0
         rows, outside = rows[in_scope], rows[~in_scope]
     seen: set[int] = set()
+    compared: dict[tuple[str, ...], NameMatch] = {}
     for row in rows.tolist():
         if considered >= MAX_CANDIDATES:
             break
@@ -325,10 +335,10 @@ def match_query(
             or (exclude_ids and index.ids[row] in exclude_ids)
         ):
             if bystanders is not None and len(bystanders) < MAX_BYSTANDERS:
-                bystanders.append(score_row(index, query, row))
+                bystanders.append(score_row(index, query, row, compared))
             continue
         considered += 1
-        result = score_row(index, query, row)
+        result = score_row(index, query, row, compared)
         if result.score > 0:
             scored.append(result)
     if bystanders is not None:
@@ -337,7 +347,7 @@ def match_query(
                 break
             if row not in seen and index.schemata[row] == "Person":
                 seen.add(row)
-                bystanders.append(score_row(index, query, row))
+                bystanders.append(score_row(index, query, row, compared))
         _weigh_by_namesakes(index, scored, scored + bystanders)
     # Equal scores: a listed official, then someone with known relatives, go first.
     scored.sort(
