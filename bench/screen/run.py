@@ -24,7 +24,9 @@
    which this machine does not run; the candidates it would get are at best these).
 5. Starts `nohaven serve` and drives it from a load generator on loopback (`--clients`
    threads with keep-alive connections, one query per request, for `--seconds`):
-   requests/s and p50/p95/p99 latency.
+   requests/s and p50/p95/p99 latency, after one untimed pass over the queries, for the
+   default algorithm and, in alternating halves of the same time, for
+   nohaven-names-unweighted.
 
 Everything goes to <out>/results-<size>.json and a markdown summary to stdout.
 """
@@ -53,7 +55,7 @@ from nohaven.ingest import load_paths
 from nohaven.resolve.pipeline import resolve
 from nohaven.scenario import ensure_world
 from nohaven.screen.index import ScreeningIndex, build_index
-from nohaven.screen.match import match_query
+from nohaven.screen.match import ALGORITHM, ALGORITHM_UNWEIGHTED, match_query
 from nohaven.screen.query import parse_query
 from nohaven.store import Store
 
@@ -245,6 +247,8 @@ def _free_port() -> int:
 def load_test(
     db: Path, queries: list[dict[str, Any]], seconds: float, clients: int
 ) -> dict[str, Any]:
+    """Requests/s and latency of one server with every query seen once, for the default
+    algorithm and, in alternating halves of the same time, for nohaven-names-unweighted."""
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "nohaven.cli", "serve", "--port", str(port), "--db", str(db)],
@@ -252,6 +256,8 @@ def load_test(
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
+    bodies = [{"queries": {"q": _example(q)}} for q in queries]
+    measured: dict[str, list[tuple[list[float], int, float]]] = defaultdict(list)
     try:
         deadline = time.monotonic() + 900
         while True:
@@ -264,48 +270,70 @@ def load_test(
             if server.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit("the server did not become ready")
             time.sleep(0.5)
-        bodies = [{"queries": {"q": _example(q)}} for q in queries]
-        latencies: list[float] = []
-        errors = [0]
-        lock = threading.Lock()
-        stop = time.monotonic() + seconds
-
-        def client(offset: int) -> None:
-            mine: list[float] = []
-            with httpx.Client(base_url=base, timeout=30) as http:
-                i = offset
-                while time.monotonic() < stop:
-                    started = time.perf_counter()
-                    response = http.post(f"/match/{LISTED}", json=bodies[i % len(bodies)])
-                    mine.append(time.perf_counter() - started)
-                    if response.status_code != 200:
-                        with lock:
-                            errors[0] += 1
-                    i += clients
-            with lock:
-                latencies.extend(mine)
-
-        threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
-        began = time.monotonic()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.monotonic() - began
+        # Every query once with each algorithm first, so neither is timed with the
+        # other's warm caches (analysed names) while its own are cold.
+        with httpx.Client(base_url=base, timeout=30) as http:
+            for body in bodies:
+                for algorithm in (ALGORITHM, ALGORITHM_UNWEIGHTED):
+                    http.post(f"/match/{LISTED}", params={"algorithm": algorithm}, json=body)
+        for algorithm in (ALGORITHM, ALGORITHM_UNWEIGHTED) * 2:
+            measured[algorithm].append(_drive(base, bodies, algorithm, seconds / 2, clients))
     finally:
         server.terminate()
         server.wait(timeout=60)
-    cuts = statistics.quantiles(latencies, n=100)
-    return {
-        "clients": clients,
-        "seconds": round(elapsed, 1),
-        "requests": len(latencies),
-        "errors": errors[0],
-        "requests_per_second": round(len(latencies) / elapsed, 1),
-        "p50_ms": round(cuts[49] * 1000, 1),
-        "p95_ms": round(cuts[94] * 1000, 1),
-        "p99_ms": round(cuts[98] * 1000, 1),
-    }
+    report: dict[str, Any] = {"clients": clients}
+    for algorithm, phases in measured.items():
+        latencies = [t for phase in phases for t in phase[0]]
+        elapsed = sum(phase[2] for phase in phases)
+        cuts = statistics.quantiles(latencies, n=100)
+        report[algorithm] = {
+            "seconds": round(elapsed, 1),
+            "requests": len(latencies),
+            "errors": sum(phase[1] for phase in phases),
+            "requests_per_second": round(len(latencies) / elapsed, 1),
+            "p50_ms": round(cuts[49] * 1000, 1),
+            "p95_ms": round(cuts[94] * 1000, 1),
+            "p99_ms": round(cuts[98] * 1000, 1),
+        }
+    return report
+
+
+def _drive(
+    base: str, bodies: list[dict[str, Any]], algorithm: str, seconds: float, clients: int
+) -> tuple[list[float], int, float]:
+    """`clients` keep-alive threads posting one query each, for `seconds`: (latencies,
+    errors, elapsed seconds)."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def client(offset: int) -> None:
+        mine: list[float] = []
+        with httpx.Client(base_url=base, timeout=30) as http:
+            i = offset
+            while time.monotonic() < stop:
+                started = time.perf_counter()
+                response = http.post(
+                    f"/match/{LISTED}",
+                    params={"algorithm": algorithm},
+                    json=bodies[i % len(bodies)],
+                )
+                mine.append(time.perf_counter() - started)
+                if response.status_code != 200:
+                    with lock:
+                        errors[0] += 1
+                i += clients
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, errors[0], time.monotonic() - began
 
 
 def index_only(db: Path) -> None:

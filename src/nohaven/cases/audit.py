@@ -14,8 +14,11 @@ import getpass
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import pyarrow as pa
 
 from nohaven.store import Store
 
@@ -40,19 +43,34 @@ def _hash(
 
 def append(store: Store, actor: str, action: str, obj: str, payload: dict[str, Any]) -> str:
     """Add an entry (call inside the action's transaction); returns its hash."""
+    return append_many(store, [(actor, action, obj, payload)])
+
+
+def append_many(store: Store, entries: Sequence[tuple[str, str, str, dict[str, Any]]]) -> str:
+    """Add (actor, action, object, payload) entries in order, chained, with one insert
+    (call inside a transaction); returns the new head's hash. The screening API logs
+    hundreds of reads a second: an insert each could not keep up."""
     last = store.fetchone("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-    seq, prev = (int(last[0]) + 1, str(last[1])) if last else (1, GENESIS)
+    seq, prev = (int(last[0]), str(last[1])) if last else (0, GENESIS)
     at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
-    digest = _hash(seq, at, actor, action, obj, text, prev)
-    store.execute(
-        "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [seq, at, actor, action, obj, text, prev, digest],
-    )
-    store.execute(
-        "INSERT OR REPLACE INTO nohaven_meta VALUES ('audit_head', ?)", [f"{seq}:{digest}"]
-    )
-    return digest
+    rows: dict[str, list[Any]] = {c: [] for c in _COLUMNS}
+    for actor, action, obj, payload in entries:
+        seq += 1
+        text = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
+        digest = _hash(seq, at, actor, action, obj, text, prev)
+        values = (seq, at, actor, action, obj, text, prev, digest)
+        for column, value in zip(_COLUMNS, values, strict=True):
+            rows[column].append(value)
+        prev = digest
+    if entries:
+        store.insert_arrow("audit_log", pa.table(rows))
+        store.execute(
+            "INSERT OR REPLACE INTO nohaven_meta VALUES ('audit_head', ?)", [f"{seq}:{prev}"]
+        )
+    return prev
+
+
+_COLUMNS = ("seq", "logged_at", "actor", "action", "object", "payload", "prev_hash", "hash")
 
 
 @dataclass(frozen=True)

@@ -38,8 +38,7 @@ class ReadLog:
             pending, self._pending = self._pending, []
         if pending:
             with self.store.transaction():
-                for entry in pending:
-                    audit.append(self.store, *entry)
+                audit.append_many(self.store, pending)
         return len(pending)
 
     def _run(self) -> None:
