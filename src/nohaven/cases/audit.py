@@ -16,6 +16,7 @@ import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import pyarrow as pa
@@ -27,7 +28,13 @@ GENESIS = "0" * 64
 
 def current_actor() -> str:
     """Who acts: ``NOHAVEN_USER``, else the operating-system user."""
-    return os.environ.get("NOHAVEN_USER") or getpass.getuser()
+    return os.environ.get("NOHAVEN_USER") or _system_user()
+
+
+@cache
+def _system_user() -> str:
+    # A password-database lookup; the server asked it for every screening request.
+    return getpass.getuser()
 
 
 def _hash(

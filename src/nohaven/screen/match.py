@@ -36,7 +36,7 @@ DEFAULT_THRESHOLD = 0.7
 MAX_CANDIDATES = 50  # entities scored per query, the most key hits first
 MAX_POSTINGS = 500  # a key held by more entities is used only with the birth year
 MAX_NAMES = 6  # names compared per side
-MAX_BYSTANDERS = 10  # entities outside the scope scored to count namesakes
+MAX_BYSTANDERS = 5  # entities outside the scope scored to count namesakes
 IDENTIFIER_SCORE = 0.95  # a shared passport or id number with a name that is not far off
 RELATION_LIMIT = 5
 # Names scoring within this of a result's name count as the same name when telling how
