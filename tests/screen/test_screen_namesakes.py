@@ -147,6 +147,39 @@ def test_resolved_people_are_counted_once_and_apart(
     assert scores == [0.5, 1.0, 0.5]
 
 
+def test_a_user_seeing_some_datasets_is_not_shown_clusters_joined_through_others(
+    tmp_path: Path, write_ftm: Callable[[str, list[dict]], Path], entity: Callable[..., dict]
+) -> None:
+    """Resolution joined both foreign records to the official through a hidden one:
+    all of it is one person to a user who sees everything; to a user who cannot see the
+    hidden record, the two foreign records are two people."""
+    db = tmp_path / "scoped.duckdb"
+    with Store(db) as store:
+        for dataset, records in {
+            "wanted": [entity("w-wang", "Person", name="王伟", position="mayor")],
+            "foreign": [
+                entity("f-1", "Person", name="WANG, Wei"),
+                entity("f-2", "Person", name="Wang Wei"),
+            ],
+            "hidden": [entity("h-1", "Person", name="Wang Wei", passportNumber="E1")],
+        }.items():
+            load_paths(store, [write_ftm(f"{dataset}.json", records)], dataset=dataset)
+        _resolved(store, {"w-wang": "c1", "f-1": "c1", "f-2": "c1", "h-1": "c1"})
+        index = build_index(store)
+    query = parse_query({"schema": "Person", "properties": {"name": ["Wang Wei"]}})
+    weights = []
+    for visible in (
+        None,
+        frozenset({"wanted", "foreign", "hidden"}),
+        frozenset({"wanted", "foreign"}),
+    ):
+        (top,), _ = match_query(
+            index, query, limit=1, include_datasets=frozenset({"wanted"}), visible=visible
+        )
+        weights.append(top["features"]["name_frequency"])
+    assert weights == [1.0, 1.0, 0.5]
+
+
 def test_the_cli_weighs_namesakes_unless_told_to_flag_every_one(
     cli, namesakes_db: Path, tmp_path: Path
 ) -> None:

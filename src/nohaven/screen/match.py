@@ -68,9 +68,10 @@ FEATURES: dict[str, dict[str, Any]] = {
     "name_frequency": {
         "description": "For a query with a name and nothing else (no birth date, no "
         "identifier): 1/n, where n is how many different people in the loaded data are "
-        "known to carry the name (distinct resolved people; before resolution, the most "
-        "records of one dataset; distinct birth years). A name alone cannot tell them "
-        "apart, so each is that likely to be the person asked about.",
+        "known to match the name as well or better (distinct resolved people; before "
+        "resolution, the most records of one dataset; distinct birth years). A name "
+        "alone cannot tell them apart, so each is that likely to be the person asked "
+        "about.",
         "coefficient": 1.0,
         "url": "https://github.com/nohaven/nohaven/blob/main/docs/SCREENING.md",
     },
@@ -199,29 +200,41 @@ def score_row(
     return ScoredResult(row, round(score, 4), features, explanations, qualified if person else None)
 
 
-def people_carrying(index: ScreeningIndex, rows: Iterable[int]) -> int:
+def people_carrying(
+    index: ScreeningIndex, rows: Iterable[int], visible: frozenset[str] | None = None
+) -> int:
     """How many different people these entities are known to be, at least: distinct
     resolved people, the most unresolved records of any one dataset (a dataset seldom
-    holds one person twice), and distinct birth years, whichever is largest."""
+    holds one person twice), and distinct birth years, whichever is largest. A user who
+    may see only some datasets (``visible``) is not shown resolution's clusters, which
+    may join records through ones hidden from them, nor the names of hidden datasets."""
+    use_clusters = index.people.size > 0 and (
+        visible is None or visible >= index.dataset_bit.keys()
+    )
     resolved: set[int] = set()
     per_dataset: Counter[str] = Counter()
     years: set[int] = set()
     for row in rows:
-        person = int(index.people[row]) if index.people.size else -1
+        person = int(index.people[row]) if use_clusters else -1
         if person >= 0:
             resolved.add(person)
         else:
-            per_dataset.update(index.datasets[row])
+            datasets = index.datasets[row]
+            per_dataset.update(datasets if visible is None else datasets & visible)
         if index.birth_years[row]:
             years.add(int(index.birth_years[row]))
     return max(len(resolved), max(per_dataset.values(), default=0), len(years), 1)
 
 
 def _weigh_by_namesakes(
-    index: ScreeningIndex, results: list[ScoredResult], population: list[ScoredResult]
+    index: ScreeningIndex,
+    results: list[ScoredResult],
+    population: list[ScoredResult],
+    visible: frozenset[str] | None,
 ) -> None:
-    """Divide each result's score by how many people carry its name: with nothing but a
-    name, each of them is as likely to be the one asked about."""
+    """Divide each result's score by how many people match the name at least as well:
+    with nothing but a name, each of them is as likely to be the one asked about (a
+    lower score never gets a smaller count, so the order stays)."""
     people = [
         (other.score, other.row) for other in population if index.schemata[other.row] == "Person"
     ]
@@ -230,15 +243,15 @@ def _weigh_by_namesakes(
         floor = result.score - SAME_NAME_MARGIN
         if floor not in by_floor:
             by_floor[floor] = people_carrying(
-                index, {row for score, row in people if score >= floor} | {result.row}
+                index, {row for score, row in people if score >= floor} | {result.row}, visible
             )
         namesakes = by_floor[floor]
         result.features["name_frequency"] = round(1 / namesakes, 4)
         if namesakes > 1:
             result.score = round(result.score / namesakes, 4)
             result.explanations["name_frequency"] = (
-                f"at least {namesakes} different people in the data carry this name, "
-                "and the query has no birth date or identifier to tell them apart"
+                f"at least {namesakes} different people in the data match this name as well "
+                "or better, and the query has no birth date or identifier to tell them apart"
             )
 
 
@@ -334,7 +347,12 @@ def match_query(
             or (datasets and datasets <= exclude_datasets)
             or (exclude_ids and index.ids[row] in exclude_ids)
         ):
-            if bystanders is not None and len(bystanders) < MAX_BYSTANDERS:
+            if (
+                bystanders is not None
+                and len(bystanders) < MAX_BYSTANDERS
+                and index.schemata[row] == "Person"
+                and index.seen_in(row, visible)
+            ):
                 bystanders.append(score_row(index, query, row, compared))
             continue
         considered += 1
@@ -345,10 +363,14 @@ def match_query(
         for row in outside.tolist():  # the most key hits first
             if len(bystanders) >= MAX_BYSTANDERS:
                 break
-            if row not in seen and index.schemata[row] == "Person":
+            if (
+                row not in seen
+                and index.schemata[row] == "Person"
+                and index.seen_in(row, visible)  # the dataset bits share one past 62
+            ):
                 seen.add(row)
                 bystanders.append(score_row(index, query, row, compared))
-        _weigh_by_namesakes(index, scored, scored + bystanders)
+        _weigh_by_namesakes(index, scored, scored + bystanders, visible)
     # Equal scores: a listed official, then someone with known relatives, go first.
     scored.sort(
         key=lambda s: (
