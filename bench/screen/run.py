@@ -28,7 +28,8 @@
    default algorithm and, in alternating halves of the same time, for
    nohaven-names-unweighted.
 
-Everything goes to <out>/results-<size>.json and a markdown summary to stdout.
+Everything goes to <out>/results-<size>.json (results-<size>-resolved.json with
+--resolve) and a summary to stdout.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ import pyarrow as pa
 from nohaven.store import Store
 
 GENESIS = "0" * 64
+_COLUMNS = ("seq", "logged_at", "actor", "action", "object", "payload", "prev_hash", "hash")
 
 
 def current_actor() -> str:
@@ -60,24 +61,20 @@ def append_many(store: Store, entries: Sequence[tuple[str, str, str, dict[str, A
     last = store.fetchone("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
     seq, prev = (int(last[0]), str(last[1])) if last else (0, GENESIS)
     at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    rows: dict[str, list[Any]] = {c: [] for c in _COLUMNS}
+    rows: list[tuple[Any, ...]] = []
     for actor, action, obj, payload in entries:
         seq += 1
         text = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
         digest = _hash(seq, at, actor, action, obj, text, prev)
-        values = (seq, at, actor, action, obj, text, prev, digest)
-        for column, value in zip(_COLUMNS, values, strict=True):
-            rows[column].append(value)
+        rows.append((seq, at, actor, action, obj, text, prev, digest))
         prev = digest
     if entries:
-        store.insert_arrow("audit_log", pa.table(rows))
+        columns = zip(_COLUMNS, zip(*rows, strict=True), strict=True)
+        store.insert_arrow("audit_log", pa.table(dict(columns)))
         store.execute(
             "INSERT OR REPLACE INTO nohaven_meta VALUES ('audit_head', ?)", [f"{seq}:{prev}"]
         )
     return prev
-
-
-_COLUMNS = ("seq", "logged_at", "actor", "action", "object", "payload", "prev_hash", "hash")
 
 
 @dataclass(frozen=True)

@@ -259,13 +259,9 @@ def _resolved_people(ids: pa.ChunkedArray, clusters: pa.Table) -> np.ndarray:
     if clusters.num_rows == 0:
         return np.full(len(ids), -1, dtype=np.int32)
     people = pc.dictionary_encode(clusters.column("canonical_id")).combine_chunks().indices
-    position = pc.index_in(ids, value_set=clusters.column("entity_id"))
-    codes = pc.take(people, pc.fill_null(position, 0))
-    return np.where(
-        position.is_null().to_numpy(zero_copy_only=False),
-        -1,
-        codes.to_numpy(zero_copy_only=False),
-    ).astype(np.int32)
+    position = pc.index_in(ids, value_set=clusters.column("entity_id"))  # null: unresolved
+    codes = pc.fill_null(pc.take(people, position), -1)
+    return codes.to_numpy(zero_copy_only=False).astype(np.int32)
 
 
 def store_generation(store: Store) -> tuple[Any, ...]:

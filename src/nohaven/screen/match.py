@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -39,8 +40,8 @@ MAX_NAMES = 6  # names compared per side
 MAX_BYSTANDERS = 5  # entities outside the scope scored to count namesakes
 IDENTIFIER_SCORE = 0.95  # a shared passport or id number with a name that is not far off
 RELATION_LIMIT = 5
-# Names scoring within this of a result's name count as the same name when telling how
-# many people carry it.
+# People whose names score at least a result's score less this are counted as its
+# namesakes (a lower score never gets fewer, so weighing keeps the order).
 SAME_NAME_MARGIN = 0.02
 
 FEATURES: dict[str, dict[str, Any]] = {
@@ -243,7 +244,7 @@ def _weigh_by_namesakes(
         floor = result.score - SAME_NAME_MARGIN
         if floor not in by_floor:
             by_floor[floor] = people_carrying(
-                index, {row for score, row in people if score >= floor} | {result.row}, visible
+                index, {row for score, row in people if score >= floor}, visible
             )
         namesakes = by_floor[floor]
         result.features["name_frequency"] = round(1 / namesakes, 4)
@@ -324,16 +325,15 @@ def match_query(
         if rows.size:
             rows = rows[(index.dataset_bits[rows] & index.dataset_mask(visible)) != 0]
     # A name alone is weighed against everyone visible who carries it, in any dataset.
-    bystanders: list[ScoredResult] | None = (
-        []
-        if weigh_namesakes and query.is_person and not query.birth_dates and not query.identifiers
-        else None
-    )
+    weigh = weigh_namesakes and query.is_person and not query.birth_dates and not query.identifiers
     outside = np.zeros(0, dtype=np.int32)
     if include_datasets is not None and rows.size:
         in_scope = (index.dataset_bits[rows] & index.dataset_mask(include_datasets)) != 0
-        rows, outside = rows[in_scope], rows[~in_scope]
+        if weigh:
+            outside = rows[~in_scope]
+        rows = rows[in_scope]
     seen: set[int] = set()
+    set_aside: list[int] = []  # candidates the filters keep out of the results
     compared: dict[tuple[str, ...], NameMatch] = {}
     for row in rows.tolist():
         if considered >= MAX_CANDIDATES:
@@ -347,28 +347,22 @@ def match_query(
             or (datasets and datasets <= exclude_datasets)
             or (exclude_ids and index.ids[row] in exclude_ids)
         ):
-            if (
-                bystanders is not None
-                and len(bystanders) < MAX_BYSTANDERS
-                and index.schemata[row] == "Person"
-                and index.seen_in(row, visible)
-            ):
-                bystanders.append(score_row(index, query, row, compared))
+            set_aside.append(row)
             continue
         considered += 1
         result = score_row(index, query, row, compared)
         if result.score > 0:
             scored.append(result)
-    if bystanders is not None:
-        for row in outside.tolist():  # the most key hits first
+    if weigh:
+        # Namesakes outside the results: those set aside, then other datasets' people,
+        # the most key hits first (rows are distinct: a name-only query has no
+        # identifier rows to repeat them).
+        bystanders: list[ScoredResult] = []
+        for row in chain(set_aside, map(int, outside)):
             if len(bystanders) >= MAX_BYSTANDERS:
                 break
-            if (
-                row not in seen
-                and index.schemata[row] == "Person"
-                and index.seen_in(row, visible)  # the dataset bits share one past 62
-            ):
-                seen.add(row)
+            # seen_in is exact where the dataset bits are not (they share one past 62).
+            if index.schemata[row] == "Person" and index.seen_in(row, visible):
                 bystanders.append(score_row(index, query, row, compared))
         _weigh_by_namesakes(index, scored, scored + bystanders, visible)
     # Equal scores: a listed official, then someone with known relatives, go first.
