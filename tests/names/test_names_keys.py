@@ -40,6 +40,13 @@ def test_every_romanisation_of_a_han_name_shares_a_key_with_it(spelling: str) ->
         # A typo that leaves the family name no syllable at all.
         ("WNG YU CHIU", "WONG, Yu Chiu"),
         ("LNI, RONGHENG", "RONGHENG LIN"),
+        # A lone letter that is a whole syllable (Wade-Giles "I", pinyin "E"), written
+        # apart, against the same name joined or in Han characters.
+        ("CHANG I CHUN", "I-chun Chang"),
+        ("CHANG I CHUN", "张怡纯"),
+        ("LI E YAN", "Li Eyan"),
+        ("OU-YANG, I CHU", "ICHU OU-YANG"),
+        ("CHOU, LU I", "周璐仪"),
     ],
 )
 def test_variants_without_a_han_record_still_meet(left: str, right: str) -> None:
@@ -57,6 +64,14 @@ def test_variants_without_a_han_record_still_meet(left: str, right: str) -> None
 )
 def test_different_people_share_no_key(left: str, right: str) -> None:
     assert not name_keys(left) & name_keys(right)
+
+
+def test_a_lone_syllable_letter_is_also_read_as_an_initial() -> None:
+    # "CHANG I CHUN" may be Chang Chun with a middle initial: both readings keep keys.
+    assert name_keys("CHANG I CHUN") & name_keys("CHANG CHUN")
+    assert name_keys("CHANG I CHUN") & name_keys("I-chun Chang")
+    # A consonant is only ever an initial.
+    assert not name_keys("CHANG K CHUN") & name_keys("Kai-chun Chang")
 
 
 @pytest.mark.parametrize("name", ["", "   ", "J. Lee", "12345", "李", "Smyth, Kevin", "XQZ Kevin"])

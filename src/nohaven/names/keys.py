@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from functools import cache, lru_cache
 from itertools import islice, product
 
@@ -52,6 +53,11 @@ MAX_SPLITS_PER_NAME = 4
 # spelling such as "Tan" is also a common Cantonese and Mandarin one, and reading it back
 # would pair most names with most others).
 _READ_BACK_SYSTEMS = ("wade_giles", "hk_cantonese", "jyutping", "macau")
+
+# Letters that are whole syllables: Wade-Giles "I" (怡, yi), pinyin "E" (娥), "A", "O".
+# Written apart ("CHANG I CHUN", "LI E YAN") they read as initials too, so a name with
+# one gets keys both ways.
+_SYLLABLE_LETTERS = frozenset("aeio")
 
 
 @cache
@@ -186,7 +192,22 @@ def _surname_heads(syllables: list[str]) -> set[str]:
 
 
 def _latin_keys(analysis: NameAnalysis) -> set[str]:
-    parsed = [(w, _word_splits(w)) for w in analysis.words]
+    keys = _keys_of_words(analysis.words)
+    if any(_syllable_letter(word) for word in analysis.words):
+        read_whole = tuple(
+            replace(word, initial=False, syllabic=True) if _syllable_letter(word) else word
+            for word in analysis.words
+        )
+        keys |= _keys_of_words(read_whole)
+    return keys
+
+
+def _syllable_letter(word: Word) -> bool:
+    return word.initial and fold_latin(word.raw) in _SYLLABLE_LETTERS
+
+
+def _keys_of_words(all_words: tuple[Word, ...]) -> set[str]:
+    parsed = [(w, _word_splits(w)) for w in all_words]
     words = [w for w, splits in parsed if splits]
     splits = [options for _, options in parsed if options]
     if len(words) > 1:
