@@ -760,13 +760,14 @@ def screen(
     """Screen a file of people against loaded records, relatives of officials included."""
     from nohaven.screen.batch import OUTPUT_COLUMNS, csv_rows, read_queries, screen_queries
     from nohaven.screen.index import build_index
-    from nohaven.screen.service import ScreeningService
+    from nohaven.screen.service import ScreeningService, settle_heap
 
     queries = read_queries(people)
     with Store.from_settings(settings_for(db), read_only=True) as store:
         scope = ScreeningService(store).datasets(dataset)
         err.print(f"indexing {db}", highlight=False)
         index = build_index(store)
+    settle_heap()
     with reporter() as progress:
         advance = progress.track(f"screening {len(queries):,} people", len(queries))
         responses = screen_queries(

@@ -7,6 +7,7 @@ answering, so a load never makes screening unavailable.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -20,6 +21,18 @@ ALL_DATASETS = ("default", "all")
 CHECK_EVERY = 1.0  # seconds between checks of the store for new loads
 
 log = logging.getLogger(__name__)
+
+
+def settle_heap() -> None:
+    """Put every object alive now, the index above all, beyond the cyclic garbage
+    collector's reach (after collecting once). The large world's index is two million
+    Python objects, which each full collection walked for 0.85 s while every request
+    waited: at 300 requests/s offered, p95 latency was 264 ms. Objects are still freed
+    when their last reference goes; the next settle (after a rebuild) collects cycles
+    the old index left."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 class UnknownDataset(NohavenError):
@@ -45,6 +58,7 @@ class ScreeningService:
             with self._lock:
                 if self._index is None:
                     self._index = build_index(self.store)
+                    settle_heap()
                     self._checked = time.monotonic()
             return self._index
         now = time.monotonic()
@@ -60,6 +74,8 @@ class ScreeningService:
             fresh = build_index(self.store)
             with self._lock:
                 self._index = fresh
+            del fresh
+            settle_heap()
             self._error = None
         except Exception as exc:  # keep serving the old index; readyz reports it
             log.exception("rebuilding the screening index failed")
