@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 @dataclass(frozen=True)
 class Call:
-    """One request to send: method, path, JSON body, and a bearer token."""
+    """One request to send: method, path, JSON body, and a bearer token (empty: none)."""
 
     method: str
     path: str
@@ -28,9 +28,10 @@ class Call:
     body: bytes = b""
 
     def encode(self, host: str) -> bytes:
+        # No token, no Authorization header: a server without users asks for none.
+        authorization = f"Authorization: Bearer {self.token}\r\n" if self.token else ""
         head = (
-            f"{self.method} {self.path} HTTP/1.1\r\nHost: {host}\r\n"
-            f"Authorization: Bearer {self.token}\r\n"
+            f"{self.method} {self.path} HTTP/1.1\r\nHost: {host}\r\n{authorization}"
             f"Content-Type: application/json\r\nContent-Length: {len(self.body)}\r\n\r\n"
         )
         return head.encode() + self.body
