@@ -597,6 +597,12 @@ def _parse_date(text: str | None) -> tuple[int, int | None, int | None] | None:
     return year, month, day
 
 
+def birth_year_of(text: str | None) -> int | None:
+    """The year of a birth date as `qualify` reads it (None when it reads none)."""
+    parsed = _parse_date(text)
+    return parsed[0] if parsed else None
+
+
 def compare_people(
     left: PersonRecord, right: PersonRecord, threshold: float = DEFAULT_THRESHOLD
 ) -> NameMatch:

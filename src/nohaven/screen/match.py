@@ -18,7 +18,13 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz
 
-from nohaven.names.compare import NameMatch, PersonRecord, compare_names, qualify
+from nohaven.names.compare import (
+    NameMatch,
+    PersonRecord,
+    birth_year_of,
+    compare_names,
+    qualify,
+)
 from nohaven.resolve.blocking import company_key
 from nohaven.screen.index import (
     ScreeningIndex,
@@ -38,6 +44,10 @@ MAX_CANDIDATES = 50  # entities scored per query, the most key hits first
 MAX_POSTINGS = 500  # a key held by more entities is used only with the birth year
 MAX_NAMES = 6  # names compared per side
 MAX_BYSTANDERS = 5  # entities outside the scope scored to count namesakes
+# A query with a birth year: people recorded as born in another year score at most
+# BIRTH_YEAR_DIFFERS (0.6, below the threshold) and only fill the results after those
+# born that year, so only the first of them (by key hits) are scored, not all 50.
+OTHER_YEAR_CANDIDATES = 10  # or the limit, when larger
 IDENTIFIER_SCORE = 0.95  # a shared passport or id number with a name that is not far off
 RELATION_LIMIT = 5
 # People whose names score at least a result's score less this are counted as its
@@ -315,7 +325,9 @@ def match_query(
     (``visible``: the datasets the asking user may see, which bound the relations shown
     as well as the results and the namesakes counted; ``weigh_namesakes``: a query with
     a name and nothing else scores 1/n of the name's score when n people carry the name,
-    so namesakes of a listed person are not called matches)."""
+    so namesakes of a listed person are not called matches). With a birth year, people
+    recorded as born in another year are scored only as far as the results need them
+    (`OTHER_YEAR_CANDIDATES`, or `limit`): they score at most 0.6."""
     scored: list[ScoredResult] = []
     considered = 0
     schemata = query.schemata
@@ -335,6 +347,9 @@ def match_query(
     seen: set[int] = set()
     set_aside: list[int] = []  # candidates the filters keep out of the results
     compared: dict[tuple[str, ...], NameMatch] = {}
+    # The year `score_row` compares (its first birth date), when it reads one.
+    year = birth_year_of(query.birth_dates[0]) if query.birth_dates else None
+    other_years = max(limit, OTHER_YEAR_CANDIDATES)
     for row in rows.tolist():
         if considered >= MAX_CANDIDATES:
             break
@@ -349,6 +364,15 @@ def match_query(
         ):
             set_aside.append(row)
             continue
+        if (
+            year is not None
+            and index.birth_years[row]
+            and birth_year_of(index.birth_dates[row]) not in (None, year)
+            and not query.identifier_set & index.identifiers[row]
+        ):
+            if other_years == 0:
+                continue
+            other_years -= 1
         considered += 1
         result = score_row(index, query, row, compared)
         if result.score > 0:

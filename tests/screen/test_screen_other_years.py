@@ -1,0 +1,73 @@
+"""A query with a birth year scores only the first people born in other years: they can
+score at most 0.6 and only fill the results after those born that year."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from nohaven.ingest import load_paths
+from nohaven.screen import match as match_module
+from nohaven.screen.index import build_index
+from nohaven.screen.match import OTHER_YEAR_CANDIDATES, match_query
+from nohaven.screen.query import parse_query
+from nohaven.store import Store
+
+
+@pytest.fixture
+def crowd_db(
+    tmp_path: Path, write_ftm: Callable[[str, list[dict]], Path], entity: Callable[..., dict]
+) -> Path:
+    """许超凡 born 1963, thirty namesakes born in other years, two with no birth date,
+    and one born in 1990 who shares the query's passport number."""
+    people = [entity("x-1963", "Person", name="许超凡", birthDate="1963-02-01")]
+    people += [
+        entity(f"x-{1930 + i}", "Person", name="许超凡", birthDate=f"{1930 + i}-03-04")
+        for i in range(30)
+    ]
+    people += [entity(f"x-undated-{i}", "Person", name="许超凡") for i in range(2)]
+    passport = {"birthDate": "1990-07-08", "passportNumber": "E1234567"}
+    people.append(entity("x-passport", "Person", name="许超凡", **passport))
+    db = tmp_path / "crowd.duckdb"
+    with Store(db) as store:
+        load_paths(store, [write_ftm("crowd.json", people)], dataset="wanted")
+    return db
+
+
+def test_people_born_in_other_years_are_scored_only_as_far_as_the_results_need(
+    crowd_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store(crowd_db, read_only=True) as store:
+        index = build_index(store)
+    scored: list[str] = []
+    real = match_module.score_row
+
+    def counting(index, query, row, compared=None):  # type: ignore[no-untyped-def]
+        scored.append(index.ids[row])
+        return real(index, query, row, compared)
+
+    monkeypatch.setattr(match_module, "score_row", counting)
+    query = parse_query(
+        {
+            "schema": "Person",
+            "properties": {
+                "name": ["Hui Chiu Fan"],
+                "birthDate": ["1963-02-01"],
+                "passportNumber": ["E1234567"],
+            },
+        }
+    )
+    results, total = match_query(index, query, limit=5)
+    other_years = [i for i in scored if i[2:].isdigit() and i != "x-1963"]
+    assert len(other_years) == OTHER_YEAR_CANDIDATES
+    # Born that year, undated, or sharing an identifier: always scored.
+    assert {"x-1963", "x-undated-0", "x-undated-1", "x-passport"} <= set(scored)
+    assert results[0]["id"] in {"x-1963", "x-passport"} and results[0]["match"]
+    assert total == len(scored)
+    # A larger limit scores as many as it can show.
+    scored.clear()
+    results, _ = match_query(index, query, limit=20)
+    assert len([i for i in scored if i[2:].isdigit() and i != "x-1963"]) == 20
+    assert len(results) == 20
