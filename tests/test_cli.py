@@ -97,3 +97,19 @@ def test_names_explain_and_romanize(cli) -> None:
     forms = cli("names", "romanize", "许超凡").stdout
     assert "Hui Chiu Fan" in forms and "Xu Chaofan" in forms and "Hsu Chao-fan" in forms
     assert cli("names", "romanize", "Xu").code == 1
+
+
+def test_a_bad_rate_limit_setting_is_one_message(
+    cli, tiny: Path, db_path: Path, monkeypatch
+) -> None:
+    assert cli("load", tiny, "--db", db_path).code == 0
+    for value in ("fast", "50", "0,10", "50,0"):
+        monkeypatch.setenv("NOHAVEN_RATE_LIMIT", value)
+        result = cli("status", "--db", db_path)
+        assert result.code == 1, value
+        assert result.stderr.strip() == (
+            "error: NOHAVEN_RATE_LIMIT must be RATE,BURST with a positive rate and a burst of "
+            f"at least 1 (such as 50,200), not {value!r}"
+        )
+    monkeypatch.setenv("NOHAVEN_RATE_LIMIT", "20,50")
+    assert cli("status", "--db", db_path).code == 0

@@ -6,11 +6,33 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nohaven.errors import NohavenError
+
 DEFAULT_DB = Path("nohaven.duckdb")
+DEFAULT_RATE_LIMIT = (50.0, 200)  # requests a second per user or token, and the burst
+RATE_LIMIT_VARIABLE = "NOHAVEN_RATE_LIMIT"
 
 
 def _env_db() -> Path:
     return Path(os.environ.get("NOHAVEN_DB", str(DEFAULT_DB)))
+
+
+def _env_rate_limit() -> tuple[float, int]:
+    """``NOHAVEN_RATE_LIMIT`` as RATE,BURST ("50,200"), or the default."""
+    text = os.environ.get(RATE_LIMIT_VARIABLE, "").strip()
+    if not text:
+        return DEFAULT_RATE_LIMIT
+    try:
+        rate_text, burst_text = text.split(",")
+        rate, burst = float(rate_text), int(burst_text)
+    except ValueError:
+        rate, burst = 0.0, 0
+    if not (rate > 0 and burst >= 1):
+        raise NohavenError(
+            f"{RATE_LIMIT_VARIABLE} must be RATE,BURST with a positive rate and a burst of "
+            f"at least 1 (such as 50,200), not {text!r}"
+        )
+    return rate, burst
 
 
 @dataclass(frozen=True)
@@ -34,6 +56,9 @@ class Settings:
     request_timeout: float = field(
         default_factory=lambda: float(os.environ.get("NOHAVEN_REQUEST_TIMEOUT", "300"))
     )
+    # Each signed-in user's or token's request budget: a token bucket refilled at this
+    # many requests a second, holding at most the burst (429 with Retry-After past it).
+    rate_limit: tuple[float, int] = field(default_factory=_env_rate_limit)
     threads: int | None = field(
         default_factory=lambda: (
             int(os.environ["NOHAVEN_THREADS"]) if os.environ.get("NOHAVEN_THREADS") else None

@@ -30,8 +30,6 @@ SESSION_COOKIE = "nohaven_session"
 CSRF_COOKIE = "nohaven_csrf"
 SESSION_HOURS = 12
 MAX_BODY = 8 * 1024 * 1024
-# Requests per second a signed-in user or token may make, and the burst allowed.
-RATE_LIMIT = (50.0, 200)
 # Seconds a token's user and a user's datasets are remembered: a user added or a
 # dataset loaded from the CLI while the server runs is seen within this time.
 LOOKUP_SECONDS = 2.0
@@ -209,7 +207,8 @@ class Guard:
 
     def _spend(self, who: str) -> float:
         """Take one request from the user's token bucket; the wait when it is empty."""
-        rate, burst = getattr(self.fastapi_app.state, "rate_limit", RATE_LIMIT)
+        state = self.fastapi_app.state
+        rate, burst = getattr(state, "rate_limit", None) or state.settings.rate_limit
         now = time.monotonic()
         with self._lock:
             tokens, last = self._buckets.get(who, (float(burst), now))
