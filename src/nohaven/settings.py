@@ -25,14 +25,14 @@ def _env_rate_limit() -> tuple[float, int]:
     try:
         rate_text, burst_text = text.split(",")
         rate, burst = float(rate_text), int(burst_text)
+        if rate > 0 and burst >= 1:
+            return rate, burst
     except ValueError:
-        rate, burst = 0.0, 0
-    if not (rate > 0 and burst >= 1):
-        raise NohavenError(
-            f"{RATE_LIMIT_VARIABLE} must be RATE,BURST with a positive rate and a burst of "
-            f"at least 1 (such as 50,200), not {text!r}"
-        )
-    return rate, burst
+        pass
+    raise NohavenError(
+        f"{RATE_LIMIT_VARIABLE} must be RATE,BURST with a positive rate and a burst of "
+        f"at least 1 (such as 50,200), not {text!r}"
+    )
 
 
 @dataclass(frozen=True)

@@ -151,9 +151,8 @@ def test_the_guard_sets_headers_and_refuses_oversized_bodies(resolved_copy: Path
 
 def test_each_user_has_a_request_budget(guarded) -> None:
     db, tokens = guarded
-    app = create_app(Settings(db=db))
+    app = create_app(Settings(db=db, rate_limit=(0.5, 3)))
     with TestClient(app) as client:
-        app.state.rate_limit = (0.5, 3)
         vera = {"Authorization": f"Bearer {tokens['vera']}"}
         codes = [client.get("/api/status", headers=vera).status_code for _ in range(4)]
         assert codes == [200, 200, 200, 429]

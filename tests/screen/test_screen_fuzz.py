@@ -23,7 +23,8 @@ from nohaven.web import create_app
 # The app is built at import so that schemathesis can read its OpenAPI document; its
 # store is filled and opened by the fixture below before any request is made.
 HOME = Path(tempfile.mkdtemp(prefix="nohaven-fuzz-"))
-APP = create_app(Settings(db=HOME / "fuzz.duckdb"))
+# The request budget is lifted so the fuzzer is not rate limited.
+APP = create_app(Settings(db=HOME / "fuzz.duckdb", rate_limit=(1e9, 10**9)))
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 TOKEN: dict[str, str] = {}
 
@@ -36,9 +37,8 @@ def running_app(screening_entities: dict[str, list[dict]]) -> Iterator[None]:
             path.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in entities))
             load_paths(store, [path], dataset=dataset)
         # Fuzzed as a signed-in client would be: a user exists, so every request needs
-        # the token; the request budget is lifted so the fuzzer is not rate limited.
+        # the token.
         _, TOKEN["value"] = add_user(store, "fuzzer", "test-agency", "admin")
-    APP.state.rate_limit = (1e9, 10**9)
     with TestClient(APP):  # runs the lifespan: the store stays open while fuzzing
         yield
     shutil.rmtree(HOME, ignore_errors=True)

@@ -203,7 +203,7 @@ def _latin_keys(analysis: NameAnalysis) -> set[str]:
 
 
 def _syllable_letter(word: Word) -> bool:
-    return word.initial and fold_latin(word.raw) in _SYLLABLE_LETTERS
+    return word.initial and word.pieces[0] in _SYLLABLE_LETTERS
 
 
 def _keys_of_words(all_words: tuple[Word, ...]) -> set[str]:

@@ -74,7 +74,6 @@ class ScreeningService:
             fresh = build_index(self.store)
             with self._lock:
                 self._index = fresh
-            del fresh
             settle_heap()
             self._error = None
         except Exception as exc:  # keep serving the old index; readyz reports it

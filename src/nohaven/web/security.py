@@ -207,8 +207,7 @@ class Guard:
 
     def _spend(self, who: str) -> float:
         """Take one request from the user's token bucket; the wait when it is empty."""
-        state = self.fastapi_app.state
-        rate, burst = getattr(state, "rate_limit", None) or state.settings.rate_limit
+        rate, burst = self.fastapi_app.state.settings.rate_limit
         now = time.monotonic()
         with self._lock:
             tokens, last = self._buckets.get(who, (float(burst), now))
