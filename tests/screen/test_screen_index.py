@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from nohaven.screen import index
 from nohaven.screen.index import Postings
 
 ROW_BITS = 12
@@ -15,7 +17,9 @@ def _table(pairs: list[tuple[int, int]]) -> Postings:
     return Postings.from_packed(packed, ROW_BITS)
 
 
-def test_lookup_matches_a_plain_mapping() -> None:
+@pytest.mark.parametrize("slice_size", [index._SLICE, 7])
+def test_lookup_matches_a_plain_mapping(monkeypatch: pytest.MonkeyPatch, slice_size: int) -> None:
+    monkeypatch.setattr(index, "_SLICE", slice_size)  # built a slice at a time or at once
     rng = np.random.default_rng(7)
     # Python's string hashes are signed 64-bit: negative ones must be found too.
     hashes = rng.integers(-(2**63), 2**63 - 1, size=3_000, dtype=np.int64).tolist()

@@ -30,6 +30,7 @@ from nohaven.store.store import Store
 
 INDEXED_SCHEMATA = PERSON_SCHEMATA + COMPANY_SCHEMATA
 _EXPAND_SLICE = 200_000  # (entity, name) rows expanded into postings at a time
+_SLICE = 1 << 22  # postings converted at a time
 _OVERFLOW_BIT = 62
 NAME_PROPS = ("name", "alias", "previousName")
 
@@ -189,20 +190,26 @@ class Postings:
     def from_packed(cls, packed: np.ndarray, row_bits: int) -> Postings:
         """From distinct sorted (hash << row_bits | row) values; `packed` is consumed."""
         hash_bits = 63 - row_bits
-        rows = (packed & ((1 << row_bits) - 1)).astype(np.int32)
-        packed >>= row_bits  # now each posting's hash, in place
-        if packed.size:
-            first = np.flatnonzero(np.concatenate(([True], packed[1:] != packed[:-1])))
-        else:
-            first = np.zeros(0, dtype=np.int64)
-        hashes = packed[first]
         offset = np.int32 if packed.size < 2**31 else np.int64  # a few hundred MB less
-        starts = np.append(first, packed.size).astype(offset)
+        # A slice at a time, so no temporary as large as `packed` is ever made.
+        rows = np.empty(packed.size, dtype=np.int32)
+        for a in range(0, packed.size, _SLICE):
+            rows[a : a + _SLICE] = packed[a : a + _SLICE] & ((1 << row_bits) - 1)
+        packed >>= row_bits  # now each posting's hash, in place
+        new_hash = np.ones(packed.size, dtype=bool)
+        np.not_equal(packed[1:], packed[:-1], out=new_hash[1:])
+        first = np.flatnonzero(new_hash)
+        del new_hash
+        hashes = packed[first]
+        starts = np.empty(first.size + 1, dtype=offset)
+        starts[:-1], starts[-1] = first, packed.size
+        del first
         directory_bits = min(hash_bits, max(1, int(hashes.size).bit_length() - 1))
         shift = hash_bits - directory_bits
-        directory = np.searchsorted(
-            hashes >> shift, np.arange((1 << directory_bits) + 1, dtype=np.int64)
-        ).astype(offset)
+        directory = np.empty((1 << directory_bits) + 1, dtype=offset)
+        for a in range(0, directory.size, _SLICE):
+            top = np.arange(a, min(a + _SLICE, directory.size), dtype=np.int64)
+            directory[a : a + _SLICE] = np.searchsorted(hashes, top << shift)
         widest = int(np.diff(directory).max()) if hashes.size else 0
         return cls(hashes, starts, rows, directory, hash_bits, shift, widest)
 
