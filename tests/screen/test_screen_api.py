@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
+
+from nohaven.ingest import load_paths
+from nohaven.settings import Settings
+from nohaven.store import Store
+from nohaven.web import create_app
 
 
 def _match(client: TestClient, dataset: str, properties: dict, **params: object) -> dict:
@@ -217,3 +225,59 @@ def test_malformed_json_is_a_4xx(client: TestClient) -> None:
     )
     assert response.status_code == 422
     assert client.post("/match/wanted?algorithm=nope", json={"queries": {}}).status_code == 400
+
+
+def test_yente_topic_schema_change_and_cutoff_filters(
+    tmp_path: Path, write_ftm: Callable[[str, list[dict]], Path], entity: Callable[..., dict]
+) -> None:
+    db = tmp_path / "filters.duckdb"
+    listed = [
+        entity("pep", "Person", name="许超凡", birthDate="1953-02-15", topics="role.pep"),
+        entity("namesake", "Person", name="许超凡", birthDate="1953-02-15"),
+        entity("firm", "Company", name="Chiu Fan Trading Limited"),
+    ]
+    with Store(db) as store:
+        load_paths(store, [write_ftm("old.ftm.json", listed[:1])], dataset="old")
+        load_paths(store, [write_ftm("new.ftm.json", listed[1:])], dataset="new")
+        store.execute("UPDATE sources SET loaded_at = TIMESTAMP '2020-06-01' WHERE dataset = 'old'")
+    with TestClient(create_app(Settings(db=db))) as client:
+
+        def ids(properties: dict, schema: str = "Person", **params: object) -> list[str]:
+            response = client.post(
+                "/match/default",
+                params=params,
+                json={"queries": {"q": {"schema": schema, "properties": properties}}},
+            )
+            assert response.status_code == 200, response.text
+            return [r["id"] for r in response.json()["responses"]["q"]["results"]]
+
+        query = {"name": ["Hui Chiu Fan"], "birthDate": ["1953-02-15"]}
+        assert set(ids(query)) == {"pep", "namesake"}
+        assert ids(query, topics=["role.pep"]) == ["pep"]
+        assert ids(query, topics=["sanction", "role.pep"]) == ["pep"]
+        assert ids(query, topics=["sanction"]) == []
+        assert ids(query, changed_since="2024-01-01") == ["namesake"]
+        assert set(ids(query, changed_since="2019-12-31T23:59")) == {"pep", "namesake"}
+        anything = {"name": ["Chiu Fan"]}
+        assert "firm" in ids(anything, "LegalEntity", limit=10)
+        assert "firm" not in ids(anything, "LegalEntity", limit=10, exclude_schema=["Company"])
+        scores = client.post(
+            "/match/default", json={"queries": {"q": {"schema": "Person", "properties": query}}}
+        ).json()["responses"]["q"]["results"]
+        lowest = min(r["score"] for r in scores)
+        kept = ids(query, cutoff=lowest)
+        assert len(kept) == sum(r["score"] > lowest for r in scores)
+        bad = client.post(
+            "/match/default",
+            params={"changed_since": "2026-13-45"},
+            json={"queries": {"q": {"schema": "Person", "properties": query}}},
+        )
+        assert bad.status_code == 400 and "changed_since" in bad.json()["detail"]
+        worse = client.post(
+            "/match/default",
+            params={"changed_since": "yesterday"},
+            json={"queries": {"q": {"schema": "Person", "properties": query}}},
+        )
+        assert worse.status_code == 422
+        found = client.get("/search/default", params={"q": "Hui Chiu Fan", "topics": "role.pep"})
+        assert [r["id"] for r in found.json()["results"]] == ["pep"]

@@ -88,7 +88,7 @@ def _entities_sql(datasets: Sequence[str] | None) -> tuple[str, list[Any]]:
     return (
         f"""
         WITH picked AS (
-            SELECT entity_id, schema, prop, value, dataset FROM statements
+            SELECT entity_id, schema, prop, value, dataset, source_id FROM statements
             WHERE schema IN ({schemata}) {where}
         ),
         per_prop AS (
@@ -109,8 +109,11 @@ def _entities_sql(datasets: Sequence[str] | None) -> tuple[str, list[Any]]:
                min(p.value) FILTER (p.prop = 'gender') AS gender,
                list_distinct(list(p.value) FILTER (p.prop IN ({identifiers}))) AS identifiers,
                bool_or(p.prop IN ('position', 'topics')) AS target,
+               list_distinct(list(p.value) FILTER (p.prop = 'topics')) AS topics,
+               epoch(max(src.loaded_at)) AS changed_at,
                any_value(pr.properties) AS properties
         FROM picked p JOIN props pr USING (entity_id)
+        JOIN sources src USING (source_id)
         GROUP BY p.entity_id
         ORDER BY p.entity_id
         """,
@@ -253,6 +256,10 @@ class ScreeningIndex:
     names: list[tuple[str, ...]] = field(repr=False, default_factory=list)
     identifiers: list[frozenset[str]] = field(repr=False, default_factory=list)
     targets: list[bool] = field(repr=False, default_factory=list)
+    topics: list[frozenset[str]] = field(repr=False, default_factory=list)  # FtM topics
+    # When each entity last gained a statement (its newest source's load, epoch seconds),
+    # for yente's `changed_since`.
+    changed_at: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.float64))
     # Each entity's datasets as bits (the 63rd bit shared by any datasets beyond 62), so
     # a dataset filter drops most candidates in NumPy before any is looked at.
     dataset_bits: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int64))
@@ -396,7 +403,8 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
     del packed
 
     shared: dict[frozenset[str], frozenset[str]] = {}  # one set object per combination
-    no_identifiers: frozenset[str] = frozenset()
+    topic_sets: dict[frozenset[str], frozenset[str]] = {}
+    nothing: frozenset[str] = frozenset()
     years = entities.column("birth_year").to_numpy(zero_copy_only=False)
     fields = {
         "ids": ids,
@@ -406,10 +414,15 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
             for d in entities.column("datasets").to_pylist()
         ],
         "identifiers": [
-            frozenset(normal_identifier(v) for v in values) if values else no_identifiers
+            frozenset(normal_identifier(v) for v in values) if values else nothing
             for values in identifier_lists
         ],
         "targets": [bool(t) for t in entities.column("target").to_pylist()],
+        "topics": [
+            topic_sets.setdefault(frozenset(t), frozenset(t)) if t else nothing
+            for t in entities.column("topics").to_pylist()
+        ],
+        "changed_at": entities.column("changed_at").to_numpy(zero_copy_only=False),
         "birth_dates": entities.column("birth_date").to_pylist(),
         "genders": entities.column("gender").to_pylist(),
     }

@@ -318,19 +318,27 @@ def match_query(
     include_datasets: frozenset[str] | None = None,
     exclude_datasets: frozenset[str] = frozenset(),
     exclude_ids: frozenset[str] = frozenset(),
+    exclude_schemata: frozenset[str] = frozenset(),
+    topics: frozenset[str] = frozenset(),
+    changed_since: float | None = None,
+    cutoff: float = 0.0,
     visible: frozenset[str] | None = None,
     weigh_namesakes: bool = True,
 ) -> tuple[list[dict[str, Any]], int]:
-    """The best `limit` results in yente's shape, and how many candidates scored above 0
-    (``visible``: the datasets the asking user may see, which bound the relations shown
-    as well as the results and the namesakes counted; ``weigh_namesakes``: a query with
-    a name and nothing else scores 1/n of the name's score when n people carry the name,
-    so namesakes of a listed person are not called matches). With a birth year, people
-    recorded as born in another year are scored only as far as the results need them
-    (`OTHER_YEAR_CANDIDATES`, or `limit`): they score at most 0.6."""
+    """The best `limit` results in yente's shape, and how many candidates scored above
+    ``cutoff``.
+
+    ``visible``: the datasets the asking user may see, which bound the relations shown as
+    well as the results and the namesakes counted. yente's filters: entities of
+    ``exclude_schemata`` are not candidates; results carry one of ``topics`` (when given)
+    and changed since ``changed_since`` (epoch seconds). ``weigh_namesakes``: a query
+    with a name and nothing else scores 1/n of the name's score when n people carry the
+    name, so namesakes of a listed person are not called matches. With a birth year,
+    people recorded as born in another year are scored only as far as the results need
+    them (`OTHER_YEAR_CANDIDATES`, or `limit`): they score at most 0.6."""
     scored: list[ScoredResult] = []
     considered = 0
-    schemata = query.schemata
+    schemata = query.schemata - exclude_schemata
     rows = _candidate_rows(index, query)
     if visible is not None:
         include_datasets = visible if include_datasets is None else include_datasets & visible
@@ -361,6 +369,8 @@ def match_query(
             (include_datasets is not None and not datasets & include_datasets)
             or (datasets and datasets <= exclude_datasets)
             or (exclude_ids and index.ids[row] in exclude_ids)
+            or (topics and topics.isdisjoint(index.topics[row]))
+            or (changed_since is not None and index.changed_at[row] < changed_since)
         ):
             set_aside.append(row)
             continue
@@ -398,8 +408,9 @@ def match_query(
             index.ids[s.row],
         )
     )
+    kept = [s for s in scored if s.score > cutoff]
     results = []
-    for item in scored[:limit]:
+    for item in kept[:limit]:
         entity = index.entity(item.row)
         relations = relation_paths(index, item.row, visible)
         explanations = dict(item.explain())
@@ -415,4 +426,4 @@ def match_query(
                 "relations": relations,
             }
         )
-    return results, len(scored)
+    return results, len(kept)

@@ -8,6 +8,7 @@ listed people around it).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -75,6 +76,23 @@ def _service(request: Request) -> ScreeningService:
     return service
 
 
+# yente's form: a date, or a date and time to the minute or second, taken as UTC.
+CHANGED_SINCE = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?$"
+
+
+def _epoch(moment: str | None) -> float | None:
+    """``changed_since`` as epoch seconds (UTC), or a 400 for a date that is not one."""
+    if moment is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(moment)
+    except ValueError:
+        raise HTTPException(
+            status_code=400, detail=f"changed_since: {moment!r} is not a date or time"
+        ) from None
+    return parsed.replace(tzinfo=UTC).timestamp()
+
+
 def _datasets(
     service: ScreeningService, dataset: str, allowed: frozenset[str] | None
 ) -> frozenset[str] | None:
@@ -100,6 +118,24 @@ async def match(
     include_dataset: list[str] = Query(default=[]),
     exclude_dataset: list[str] = Query(default=[]),
     exclude_entity_ids: list[str] = Query(default=[]),
+    exclude_schema: list[str] = Query(
+        default=[], description="Leave out entities of these schemata."
+    ),
+    topics: list[str] = Query(
+        default=[], description="Only results with one of these FtM topics (role.pep, sanction)."
+    ),
+    changed_since: str | None = Query(
+        default=None,
+        pattern=CHANGED_SINCE,
+        description="Only entities loaded or updated at or after this UTC date or time.",
+    ),
+    cutoff: float = Query(
+        default=0.0,
+        ge=0.0,
+        le=1.0,
+        deprecated=True,
+        description="yente's former lower bound: results scoring at or below it are left out.",
+    ),
 ) -> Response:
     """Match each query against `dataset` (or "default" for all), yente's way.
 
@@ -117,6 +153,7 @@ async def match(
             status_code=400,
             detail=f"too many queries in one batch: {len(body.queries)} (at most {MAX_BATCH})",
         )
+    since = _epoch(changed_since)
     service = _service(request)
     allowed = visible(request)
     scope = _datasets(service, dataset, allowed)
@@ -140,6 +177,10 @@ async def match(
             include_datasets=include,
             exclude_datasets=frozenset(exclude_dataset),
             exclude_ids=frozenset(exclude_entity_ids),
+            exclude_schemata=frozenset(exclude_schema),
+            topics=frozenset(topics),
+            changed_since=since,
+            cutoff=cutoff,
             visible=allowed,
             weigh_namesakes=algorithm != ALGORITHM_UNWEIGHTED,
         )
@@ -174,8 +215,13 @@ def search(
     schema: str = Query(default="Thing", max_length=100),
     limit: int = Query(default=10, ge=1, le=500),
     offset: int = Query(default=0, ge=0, le=10_000),
+    exclude_schema: list[str] = Query(default=[]),
+    topics: list[str] = Query(default=[]),
+    changed_since: str | None = Query(default=None, pattern=CHANGED_SINCE),
 ) -> dict[str, Any]:
-    """Find entities by name, in any script: "Hui Chiu Fan" finds 许超凡."""
+    """Find entities by name, in any script: "Hui Chiu Fan" finds 许超凡 (yente's
+    `exclude_schema`, `topics` and `changed_since` filter as on /match)."""
+    since = _epoch(changed_since)
     service = _service(request)
     allowed = visible(request)
     scope = _datasets(service, dataset, allowed)
@@ -189,6 +235,9 @@ def search(
         limit=offset + limit,
         threshold=0.0,
         include_datasets=scope,
+        exclude_schemata=frozenset(exclude_schema),
+        topics=frozenset(topics),
+        changed_since=since,
         visible=allowed,
         weigh_namesakes=False,  # search ranks by the name, not by who it is likely to be
     )
