@@ -110,10 +110,9 @@ def _entities_sql(datasets: Sequence[str] | None) -> tuple[str, list[Any]]:
                list_distinct(list(p.value) FILTER (p.prop IN ({identifiers}))) AS identifiers,
                bool_or(p.prop IN ('position', 'topics')) AS target,
                list_distinct(list(p.value) FILTER (p.prop = 'topics')) AS topics,
-               epoch(max(src.loaded_at)) AS changed_at,
+               max(p.source_id) AS last_source,
                any_value(pr.properties) AS properties
         FROM picked p JOIN props pr USING (entity_id)
-        JOIN sources src USING (source_id)
         GROUP BY p.entity_id
         ORDER BY p.entity_id
         """,
@@ -232,8 +231,9 @@ class Postings:
         np.minimum(at, self.hashes.size - 1, out=at)
         hit = inside & (self.hashes[at] == wanted[:, None])
         found = at[np.arange(wanted.size), hit.argmax(axis=1)]
-        lo = np.where(hit.any(axis=1), self.starts[found], 0)
-        hi = np.where(hit.any(axis=1), self.starts[found + 1], 0)
+        present = hit.any(axis=1)
+        lo = np.where(present, self.starts[found], 0)
+        hi = np.where(present, self.starts[found + 1], 0)
         return [self.rows[a:b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
 
 
@@ -325,6 +325,33 @@ def _resolved_people(ids: pa.ChunkedArray, clusters: pa.Table) -> np.ndarray:
     return codes.to_numpy(zero_copy_only=False).astype(np.int32)
 
 
+def _changed_at(store: Store, last_source: pa.ChunkedArray) -> np.ndarray:
+    """When each entity's last source was loaded (epoch seconds; sources are numbered in
+    load order), looked up in NumPy rather than joined to every statement."""
+    with store.reader() as reader:
+        loads = reader.fetchall("SELECT source_id, epoch(loaded_at) FROM sources")
+    if not loads:
+        return np.zeros(len(last_source), dtype=np.float64)
+    loaded = np.zeros(max(source for source, _ in loads) + 1, dtype=np.float64)
+    for source, moment in loads:
+        loaded[source] = moment
+    return loaded[last_source.to_numpy().astype(np.int64)]
+
+
+def _topics(column: pa.ChunkedArray) -> list[frozenset[str]]:
+    """Each entity's FtM topics, one shared set per combination; only the few entities
+    that have any are turned into Python values."""
+    empty: frozenset[str] = frozenset()
+    topics = [empty] * len(column)
+    combined = column.combine_chunks()
+    lengths = pc.fill_null(pc.list_value_length(combined), 0).to_numpy(zero_copy_only=False)
+    shared: dict[frozenset[str], frozenset[str]] = {}
+    for row in np.flatnonzero(lengths).tolist():
+        values = frozenset(combined[row].as_py())
+        topics[row] = shared.setdefault(values, values)
+    return topics
+
+
 def store_generation(store: Store) -> tuple[Any, ...]:
     """Changes whenever a load adds a source or a resolution run ends (what the index is
     built from)."""
@@ -403,7 +430,6 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
     del packed
 
     shared: dict[frozenset[str], frozenset[str]] = {}  # one set object per combination
-    topic_sets: dict[frozenset[str], frozenset[str]] = {}
     nothing: frozenset[str] = frozenset()
     years = entities.column("birth_year").to_numpy(zero_copy_only=False)
     fields = {
@@ -418,11 +444,8 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
             for values in identifier_lists
         ],
         "targets": [bool(t) for t in entities.column("target").to_pylist()],
-        "topics": [
-            topic_sets.setdefault(frozenset(t), frozenset(t)) if t else nothing
-            for t in entities.column("topics").to_pylist()
-        ],
-        "changed_at": entities.column("changed_at").to_numpy(zero_copy_only=False),
+        "topics": _topics(entities.column("topics")),
+        "changed_at": _changed_at(store, entities.column("last_source")),
         "birth_dates": entities.column("birth_date").to_pylist(),
         "genders": entities.column("gender").to_pylist(),
     }
