@@ -257,6 +257,8 @@ def test_yente_topic_schema_change_and_cutoff_filters(
         assert ids(query, topics=["sanction", "role.pep"]) == ["pep"]
         assert ids(query, topics=["sanction"]) == []
         assert ids(query, changed_since="2024-01-01") == ["namesake"]
+        pep = client.get("/entities/pep").json()
+        assert pep["first_seen"] == pep["last_change"] == "2020-06-01T00:00:00"
         assert set(ids(query, changed_since="2019-12-31T23:59")) == {"pep", "namesake"}
         anything = {"name": ["Chiu Fan"]}
         assert "firm" in ids(anything, "LegalEntity", limit=10)

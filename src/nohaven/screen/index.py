@@ -15,6 +15,7 @@ import json
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -110,6 +111,7 @@ def _entities_sql(datasets: Sequence[str] | None) -> tuple[str, list[Any]]:
                list_distinct(list(p.value) FILTER (p.prop IN ({identifiers}))) AS identifiers,
                bool_or(p.prop IN ('position', 'topics')) AS target,
                list_distinct(list(p.value) FILTER (p.prop = 'topics')) AS topics,
+               min(p.source_id) AS first_source,
                max(p.source_id) AS last_source,
                any_value(pr.properties) AS properties
         FROM picked p JOIN props pr USING (entity_id)
@@ -257,8 +259,9 @@ class ScreeningIndex:
     identifiers: list[frozenset[str]] = field(repr=False, default_factory=list)
     targets: list[bool] = field(repr=False, default_factory=list)
     topics: list[frozenset[str]] = field(repr=False, default_factory=list)  # FtM topics
-    # When each entity last gained a statement (its newest source's load, epoch seconds),
-    # for yente's `changed_since`.
+    # When each entity's first and newest sources were loaded (epoch seconds): yente's
+    # first_seen and last_change, and what `changed_since` filters on.
+    first_seen_at: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.float64))
     changed_at: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.float64))
     # Each entity's datasets as bits (the 63rd bit shared by any datasets beyond 62), so
     # a dataset filter drops most candidates in NumPy before any is looked at.
@@ -312,7 +315,14 @@ class ScreeningIndex:
             "datasets": sorted(self.datasets[row]),
             "referents": [],
             "target": self.targets[row],
+            "first_seen": _iso(self.first_seen_at[row]),
+            "last_seen": _iso(self.changed_at[row]),
+            "last_change": _iso(self.changed_at[row]),
         }
+
+
+def _iso(epoch: float) -> str:
+    return datetime.fromtimestamp(float(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _resolved_people(ids: pa.ChunkedArray, clusters: pa.Table) -> np.ndarray:
@@ -325,17 +335,17 @@ def _resolved_people(ids: pa.ChunkedArray, clusters: pa.Table) -> np.ndarray:
     return codes.to_numpy(zero_copy_only=False).astype(np.int32)
 
 
-def _changed_at(store: Store, last_source: pa.ChunkedArray) -> np.ndarray:
-    """When each entity's last source was loaded (epoch seconds; sources are numbered in
-    load order), looked up in NumPy rather than joined to every statement."""
+def _loaded_at(store: Store, sources: pa.ChunkedArray) -> np.ndarray:
+    """When each entity's first or last source was loaded (epoch seconds; sources are
+    numbered in load order), looked up in NumPy rather than joined to every statement."""
     with store.reader() as reader:
         loads = reader.fetchall("SELECT source_id, epoch(loaded_at) FROM sources")
     if not loads:
-        return np.zeros(len(last_source), dtype=np.float64)
+        return np.zeros(len(sources), dtype=np.float64)
     loaded = np.zeros(max(source for source, _ in loads) + 1, dtype=np.float64)
     for source, moment in loads:
         loaded[source] = moment
-    return loaded[last_source.to_numpy().astype(np.int64)]
+    return loaded[sources.to_numpy().astype(np.int64)]
 
 
 def _topics(column: pa.ChunkedArray) -> list[frozenset[str]]:
@@ -445,7 +455,8 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
         ],
         "targets": [bool(t) for t in entities.column("target").to_pylist()],
         "topics": _topics(entities.column("topics")),
-        "changed_at": _changed_at(store, entities.column("last_source")),
+        "first_seen_at": _loaded_at(store, entities.column("first_source")),
+        "changed_at": _loaded_at(store, entities.column("last_source")),
         "birth_dates": entities.column("birth_date").to_pylist(),
         "genders": entities.column("gender").to_pylist(),
     }
