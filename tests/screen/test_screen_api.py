@@ -234,6 +234,7 @@ def test_yente_topic_schema_change_and_cutoff_filters(
     listed = [
         entity("pep", "Person", name="许超凡", birthDate="1953-02-15", topics="role.pep"),
         entity("namesake", "Person", name="许超凡", birthDate="1953-02-15"),
+        entity("other-year", "Person", name="许超凡", birthDate="1961-05-05"),
         entity("firm", "Company", name="Chiu Fan Trading Limited"),
     ]
     with Store(db) as store:
@@ -242,33 +243,48 @@ def test_yente_topic_schema_change_and_cutoff_filters(
         store.execute("UPDATE sources SET loaded_at = TIMESTAMP '2020-06-01' WHERE dataset = 'old'")
     with TestClient(create_app(Settings(db=db))) as client:
 
-        def ids(properties: dict, schema: str = "Person", **params: object) -> list[str]:
+        def answer(properties: dict, schema: str = "Person", **params: object) -> dict:
             response = client.post(
                 "/match/default",
                 params=params,
                 json={"queries": {"q": {"schema": schema, "properties": properties}}},
             )
             assert response.status_code == 200, response.text
-            return [r["id"] for r in response.json()["responses"]["q"]["results"]]
+            return response.json()["responses"]["q"]
+
+        def ids(properties: dict, schema: str = "Person", **params: object) -> list[str]:
+            return [r["id"] for r in answer(properties, schema, **params)["results"]]
 
         query = {"name": ["Hui Chiu Fan"], "birthDate": ["1953-02-15"]}
-        assert set(ids(query)) == {"pep", "namesake"}
+        everyone = answer(query)
+        assert {r["id"] for r in everyone["results"]} == {"pep", "namesake", "other-year"}
+        # yente's total: the matches, not every result (the other year scores 0.6).
+        assert everyone["total"]["value"] == 2
         assert ids(query, topics=["role.pep"]) == ["pep"]
         assert ids(query, topics=["sanction", "role.pep"]) == ["pep"]
+        assert answer(query, topics=["sanction"])["total"]["value"] == 0
         assert ids(query, topics=["sanction"]) == []
-        assert ids(query, changed_since="2024-01-01") == ["namesake"]
+        assert set(ids(query, changed_since="2024-01-01")) == {"namesake", "other-year"}
+        assert "pep" in ids(query, changed_since="2019-12-31T23")
+        assert "pep" not in ids(query, changed_since="2020-06-01")  # after it, not at it
         pep = client.get("/entities/pep").json()
         assert pep["first_seen"] == pep["last_change"] == "2020-06-01T00:00:00"
-        assert set(ids(query, changed_since="2019-12-31T23:59")) == {"pep", "namesake"}
+
+        # A name alone is weighed against the same namesakes whatever the filter shows.
+        name_only = {"name": ["Hui Chiu Fan"]}
+        weighed = {r["id"]: r["score"] for r in answer(name_only)["results"]}
+        unweighed = answer(name_only, algorithm="nohaven-names-unweighted")["results"]
+        assert weighed["pep"] < {r["id"]: r["score"] for r in unweighed}["pep"]
+        only_pep = answer(name_only, topics=["role.pep"])["results"]
+        assert [(r["id"], r["score"]) for r in only_pep] == [("pep", weighed["pep"])]
+
         anything = {"name": ["Chiu Fan"]}
         assert "firm" in ids(anything, "LegalEntity", limit=10)
         assert "firm" not in ids(anything, "LegalEntity", limit=10, exclude_schema=["Company"])
-        scores = client.post(
-            "/match/default", json={"queries": {"q": {"schema": "Person", "properties": query}}}
-        ).json()["responses"]["q"]["results"]
-        lowest = min(r["score"] for r in scores)
-        kept = ids(query, cutoff=lowest)
-        assert len(kept) == sum(r["score"] > lowest for r in scores)
+        scores = sorted(r["score"] for r in everyone["results"])
+        assert len(ids(query, cutoff=scores[0])) == sum(s > scores[0] for s in scores) == 2
+        # A cutoff above the threshold is lowered to it, as yente does.
+        assert len(ids(query, cutoff=0.99, threshold=0.5)) == 3
         bad = client.post(
             "/match/default",
             params={"changed_since": "2026-13-45"},

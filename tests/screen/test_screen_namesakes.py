@@ -193,3 +193,22 @@ def test_the_cli_weighs_namesakes_unless_told_to_flag_every_one(
         assert top["entity_id"] == "w-wang"
         flags.append((top["match"], "different people" in top["explanation"]))
     assert flags == [("false", True), ("true", False)]
+
+
+def test_result_filters_do_not_change_who_counts_as_a_namesake(
+    tmp_path: Path, write_ftm: Callable[[str, list[dict]], Path], entity: Callable[..., dict]
+) -> None:
+    # More namesakes than the bystanders scored for other datasets: the topic filter must
+    # not shrink the crowd a name alone is weighed against.
+    people = [entity("pep", "Person", name="王伟", position="mayor", topics="role.pep")]
+    people += [entity(f"wang-{k}", "Person", name="王伟") for k in range(9)]
+    db = tmp_path / "crowd.duckdb"
+    with Store(db) as store:
+        load_paths(store, [write_ftm("people.json", people)], dataset="people")
+        index = build_index(store)
+    query = parse_query({"schema": "Person", "properties": {"name": ["Wang Wei"]}})
+    everyone, _ = match_query(index, query, limit=20)
+    score = {r["id"]: r["score"] for r in everyone}["pep"]
+    assert score < 0.2  # ten people carry the name
+    only, total = match_query(index, query, topics=frozenset({"role.pep"}))
+    assert [(r["id"], r["score"]) for r in only] == [("pep", score)] and total == 0

@@ -325,13 +325,14 @@ def match_query(
     visible: frozenset[str] | None = None,
     weigh_namesakes: bool = True,
 ) -> tuple[list[dict[str, Any]], int]:
-    """The best `limit` results in yente's shape, and how many candidates scored above
-    ``cutoff``.
+    """The best `limit` results in yente's shape, and how many of the candidates are
+    matches (score at least ``threshold``), as yente counts its ``total``.
 
     ``visible``: the datasets the asking user may see, which bound the relations shown as
     well as the results and the namesakes counted. yente's filters: entities of
-    ``exclude_schemata`` are not candidates; results carry one of ``topics`` (when given)
-    and changed since ``changed_since`` (epoch seconds). ``weigh_namesakes``: a query
+    ``exclude_schemata`` are not candidates; results carry one of ``topics`` (when given),
+    changed after ``changed_since`` (epoch seconds) and score above ``cutoff`` (at most
+    the threshold). ``weigh_namesakes``: a query
     with a name and nothing else scores 1/n of the name's score when n people carry the
     name, so namesakes of a listed person are not called matches. With a birth year,
     people recorded as born in another year are scored only as far as the results need
@@ -353,7 +354,8 @@ def match_query(
             outside = rows[~in_scope]
         rows = rows[in_scope]
     seen: set[int] = set()
-    set_aside: list[int] = []  # candidates the filters keep out of the results
+    set_aside: list[int] = []  # candidates the dataset and id filters keep out
+    filtered: list[ScoredResult] = []  # namesakes the topic and change filters keep out
     compared: dict[tuple[str, ...], NameMatch] = {}
     # The year `score_row` compares (its first birth date), when it reads one.
     year = birth_year_of(query.birth_dates[0]) if query.birth_dates else None
@@ -369,10 +371,17 @@ def match_query(
             (include_datasets is not None and not datasets & include_datasets)
             or (datasets and datasets <= exclude_datasets)
             or (exclude_ids and index.ids[row] in exclude_ids)
-            or (topics and topics.isdisjoint(index.topics[row]))
-            or (changed_since is not None and index.changed_at[row] < changed_since)
         ):
             set_aside.append(row)
+            continue
+        if (topics and topics.isdisjoint(index.topics[row])) or (
+            changed_since is not None and index.changed_at[row] <= changed_since
+        ):
+            # Filters on the results, as yente's are: a name alone is weighed against
+            # the same namesakes with or without them, so these are scored all the same.
+            if weigh:
+                considered += 1
+                filtered.append(score_row(index, query, row, compared))
             continue
         if (
             year is not None
@@ -398,7 +407,7 @@ def match_query(
             # seen_in is exact where the dataset bits are not (they share one past 62).
             if index.schemata[row] == "Person" and index.seen_in(row, visible):
                 bystanders.append(score_row(index, query, row, compared))
-        _weigh_by_namesakes(index, scored, scored + bystanders, visible)
+        _weigh_by_namesakes(index, scored, scored + filtered + bystanders, visible)
     # Equal scores: a listed official, then someone with known relatives, go first.
     scored.sort(
         key=lambda s: (
@@ -408,7 +417,7 @@ def match_query(
             index.ids[s.row],
         )
     )
-    kept = [s for s in scored if s.score > cutoff]
+    kept = [s for s in scored if s.score > min(cutoff, threshold)]
     results = []
     for item in kept[:limit]:
         entity = index.entity(item.row)
@@ -426,4 +435,4 @@ def match_query(
                 "relations": relations,
             }
         )
-    return results, len(kept)
+    return results, sum(s.score >= threshold for s in kept)

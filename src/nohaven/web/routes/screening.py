@@ -76,8 +76,8 @@ def _service(request: Request) -> ScreeningService:
     return service
 
 
-# yente's form: a date, or a date and time to the minute or second, taken as UTC.
-CHANGED_SINCE = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?$"
+# yente's form: a date, or a date and time to the hour, minute or second, taken as UTC.
+CHANGED_SINCE = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}(:\d{2}(:\d{2})?)?)?$"
 
 
 def _epoch(moment: str | None) -> float | None:
@@ -127,14 +127,16 @@ async def match(
     changed_since: str | None = Query(
         default=None,
         pattern=CHANGED_SINCE,
-        description="Only entities loaded or updated at or after this UTC date or time.",
+        description="Only entities whose newest source was loaded after this UTC date or "
+        "time (loading a source again counts, changed or not).",
     ),
     cutoff: float = Query(
         default=0.0,
         ge=0.0,
         le=1.0,
         deprecated=True,
-        description="yente's former lower bound: results scoring at or below it are left out.",
+        description="yente's former lower bound: results scoring at or below it (or the "
+        "threshold, when lower) are left out.",
     ),
 ) -> Response:
     """Match each query against `dataset` (or "default" for all), yente's way.
