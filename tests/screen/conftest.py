@@ -72,6 +72,21 @@ def entity() -> Callable[..., dict]:
 
 
 @pytest.fixture
+def loaded_store(tmp_path: Path) -> Callable[[str, dict[str, list[dict]]], Path]:
+    """A store at tmp_path/NAME.duckdb with each dataset's entities loaded, in order."""
+
+    def load(name: str, datasets: dict[str, list[dict]]) -> Path:
+        db = tmp_path / f"{name}.duckdb"
+        with Store(db) as store:
+            for dataset, entities in datasets.items():
+                path = write_entities(tmp_path / f"{name}-{dataset}.ftm.json", entities)
+                load_paths(store, [path], dataset=dataset)
+        return db
+
+    return load
+
+
+@pytest.fixture
 def wanted_file(tmp_path: Path) -> Path:
     return write_entities(tmp_path / "wanted.ftm.json", WANTED)
 

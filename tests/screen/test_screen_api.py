@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from nohaven.ingest import load_paths
 from nohaven.settings import Settings
 from nohaven.store import Store
 from nohaven.web import create_app
@@ -228,18 +227,16 @@ def test_malformed_json_is_a_4xx(client: TestClient) -> None:
 
 
 def test_yente_topic_schema_change_and_cutoff_filters(
-    tmp_path: Path, write_ftm: Callable[[str, list[dict]], Path], entity: Callable[..., dict]
+    loaded_store: Callable[[str, dict[str, list[dict]]], Path], entity: Callable[..., dict]
 ) -> None:
-    db = tmp_path / "filters.duckdb"
     listed = [
         entity("pep", "Person", name="许超凡", birthDate="1953-02-15", topics="role.pep"),
         entity("namesake", "Person", name="许超凡", birthDate="1953-02-15"),
         entity("other-year", "Person", name="许超凡", birthDate="1961-05-05"),
         entity("firm", "Company", name="Chiu Fan Trading Limited"),
     ]
+    db = loaded_store("filters", {"old": listed[:1], "new": listed[1:]})
     with Store(db) as store:
-        load_paths(store, [write_ftm("old.ftm.json", listed[:1])], dataset="old")
-        load_paths(store, [write_ftm("new.ftm.json", listed[1:])], dataset="new")
         store.execute("UPDATE sources SET loaded_at = TIMESTAMP '2020-06-01' WHERE dataset = 'old'")
     with TestClient(create_app(Settings(db=db))) as client:
 

@@ -22,10 +22,9 @@ from nohaven.web import create_app
 
 @pytest.fixture
 def namesakes_db(
-    tmp_path: Path, write_ftm: Callable[[str, list[dict]], Path], entity: Callable[..., dict]
+    loaded_store: Callable[[str, dict[str, list[dict]]], Path], entity: Callable[..., dict]
 ) -> Path:
     """王伟 is wanted; two records abroad carry his name, one born fifteen years later."""
-    db = tmp_path / "namesakes.duckdb"
     wanted = [
         entity("w-wang", "Person", name="王伟", birthDate="1970-01-01", position="mayor"),
         entity("w-li", "Person", name="李小龙", birthDate="1962-05-05"),
@@ -34,10 +33,7 @@ def namesakes_db(
         entity("f-older", "Person", name="WANG, Wei", nationality="hk"),
         entity("f-younger", "Person", name="Wang Wei", birthDate="1985-06-06"),
     ]
-    with Store(db) as store:
-        load_paths(store, [write_ftm("wanted.json", wanted)], dataset="wanted")
-        load_paths(store, [write_ftm("foreign.json", foreign)], dataset="foreign")
-    return db
+    return loaded_store("namesakes", {"wanted": wanted, "foreign": foreign})
 
 
 @pytest.fixture
@@ -196,15 +192,13 @@ def test_the_cli_weighs_namesakes_unless_told_to_flag_every_one(
 
 
 def test_result_filters_do_not_change_who_counts_as_a_namesake(
-    tmp_path: Path, write_ftm: Callable[[str, list[dict]], Path], entity: Callable[..., dict]
+    loaded_store: Callable[[str, dict[str, list[dict]]], Path], entity: Callable[..., dict]
 ) -> None:
     # More namesakes than the bystanders scored for other datasets: the topic filter must
     # not shrink the crowd a name alone is weighed against.
     people = [entity("pep", "Person", name="王伟", position="mayor", topics="role.pep")]
     people += [entity(f"wang-{k}", "Person", name="王伟") for k in range(9)]
-    db = tmp_path / "crowd.duckdb"
-    with Store(db) as store:
-        load_paths(store, [write_ftm("people.json", people)], dataset="people")
+    with Store(loaded_store("crowd", {"people": people})) as store:
         index = build_index(store)
     query = parse_query({"schema": "Person", "properties": {"name": ["Wang Wei"]}})
     everyone, _ = match_query(index, query, limit=20)
