@@ -755,13 +755,26 @@ def screen(
             "(default), or matches every namesake.",
         ),
     ] = True,
+    topic: Annotated[
+        list[str] | None,
+        typer.Option(help="Only results with this FtM topic (role.pep, sanction); repeatable."),
+    ] = None,
+    changed_since: Annotated[
+        str | None,
+        typer.Option(
+            help="Only records whose newest source was loaded after this UTC date or time "
+            "(YYYY-MM-DD[THH[:MM[:SS]]]), to re-screen against what changed."
+        ),
+    ] = None,
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Screen a file of people against loaded records, relatives of officials included."""
     from nohaven.screen.batch import OUTPUT_COLUMNS, csv_rows, read_queries, screen_queries
     from nohaven.screen.index import build_index
+    from nohaven.screen.query import changed_since_epoch
     from nohaven.screen.service import ScreeningService, settle_heap
 
+    since = changed_since_epoch(changed_since) if changed_since is not None else None
     queries = read_queries(people)
     with Store.from_settings(settings_for(db), read_only=True) as store:
         scope = ScreeningService(store).datasets(dataset)
@@ -778,6 +791,8 @@ def screen(
             threshold=threshold,
             advance=advance,
             weigh_namesakes=weigh_namesakes,
+            topics=frozenset(topic or ()),
+            changed_since=since,
         )
     matched = sum(1 for r in responses if any(x["match"] for x in r["results"]))
 

@@ -68,6 +68,25 @@ def test_screen_bad_input_is_one_message_and_no_output(
     assert result.code == 1 and "unknown dataset 'nowhere'" in result.stderr
     result = cli("screen", tmp_path / "missing.csv", "--db", screening_db)
     assert result.code == 1 and "no such file" in result.stderr
+    result = cli("screen", people, "--changed-since", "last week", "--db", screening_db)
+    assert result.code == 1 and "changed_since: 'last week' is not a date" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_screen_against_what_changed_or_carries_a_topic(
+    cli, screening_db: Path, tmp_path: Path
+) -> None:
+    people = _people(tmp_path, "id,name\nv1,HSU Chao-fan\n")
+
+    def found(*options: str) -> list[str]:
+        result = cli("screen", people, "--dataset", "wanted", *options, "--db", screening_db)
+        assert result.code == 0, result.stderr
+        return [r["entity_id"] for r in csv.DictReader(io.StringIO(result.stdout))]
+
+    assert "w-official" in found()
+    assert found("--changed-since", "2000-01-01") == found()
+    assert found("--changed-since", "2999-01-01T00") == [""]  # nothing loaded since
+    assert found("--topic", "sanction", "--topic", "crime") == [""]  # nobody carries them
 
 
 def test_load_then_serve_answers_match_for_the_dataset(

@@ -93,8 +93,11 @@ def screen_queries(
     threshold: float,
     advance: Callable[[float], None] | None = None,
     weigh_namesakes: bool = True,
+    topics: frozenset[str] = frozenset(),
+    changed_since: float | None = None,
 ) -> list[dict[str, Any]]:
-    """One response per query, in yente's per-query shape plus the input line."""
+    """One response per query, in yente's per-query shape plus the input line (only
+    results carrying one of ``topics``, or changed after ``changed_since``, when given)."""
     responses = []
     for line, query in queries:
         results, total = match_query(
@@ -103,6 +106,8 @@ def screen_queries(
             limit=limit,
             threshold=threshold,
             include_datasets=datasets,
+            topics=topics,
+            changed_since=changed_since,
             weigh_namesakes=weigh_namesakes,
         )
         responses.append(

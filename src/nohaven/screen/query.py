@@ -6,7 +6,9 @@ client sees in the response's `query` what was actually matched.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
@@ -28,6 +30,23 @@ _PART_PROPS = ("firstName", "middleName", "fatherName", "lastName")
 
 class QueryError(NohavenError):
     """A query that cannot be screened; the message says which part and why."""
+
+
+# yente's `changed_since`: a date, or a date and time to the hour, minute or second.
+CHANGED_SINCE_PATTERN = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}(:\d{2}(:\d{2})?)?)?$"
+
+
+def changed_since_epoch(moment: str) -> float:
+    """A `changed_since` value, taken as UTC, in epoch seconds (what the index keeps)."""
+    try:
+        if not re.fullmatch(CHANGED_SINCE_PATTERN, moment):
+            raise ValueError
+        parsed = datetime.fromisoformat(moment)
+    except ValueError:
+        raise QueryError(
+            f"changed_since: {moment!r} is not a date or time (YYYY-MM-DD[THH[:MM[:SS]]])"
+        ) from None
+    return parsed.replace(tzinfo=UTC).timestamp()
 
 
 @dataclass(frozen=True)

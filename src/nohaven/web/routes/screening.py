@@ -8,7 +8,6 @@ listed people around it).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -26,7 +25,12 @@ from nohaven.screen.match import (
     FEATURES,
     match_query,
 )
-from nohaven.screen.query import QueryError, parse_query
+from nohaven.screen.query import (
+    CHANGED_SINCE_PATTERN,
+    QueryError,
+    changed_since_epoch,
+    parse_query,
+)
 from nohaven.screen.service import ALL_DATASETS, ScreeningService, UnknownDataset
 from nohaven.web.errors import errors
 from nohaven.web.security import audit_read, log_read, visible
@@ -76,21 +80,14 @@ def _service(request: Request) -> ScreeningService:
     return service
 
 
-# yente's form: a date, or a date and time to the hour, minute or second, taken as UTC.
-CHANGED_SINCE = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}(:\d{2}(:\d{2})?)?)?$"
-
-
 def _epoch(moment: str | None) -> float | None:
     """``changed_since`` as epoch seconds (UTC), or a 400 for a date that is not one."""
     if moment is None:
         return None
     try:
-        parsed = datetime.fromisoformat(moment)
-    except ValueError:
-        raise HTTPException(
-            status_code=400, detail=f"changed_since: {moment!r} is not a date or time"
-        ) from None
-    return parsed.replace(tzinfo=UTC).timestamp()
+        return changed_since_epoch(moment)
+    except QueryError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from None
 
 
 def _datasets(
@@ -126,7 +123,7 @@ async def match(
     ),
     changed_since: str | None = Query(
         default=None,
-        pattern=CHANGED_SINCE,
+        pattern=CHANGED_SINCE_PATTERN,
         description="Only entities whose newest source was loaded after this UTC date or "
         "time (loading a source again counts, changed or not).",
     ),
@@ -219,7 +216,7 @@ def search(
     offset: int = Query(default=0, ge=0, le=10_000),
     exclude_schema: list[str] = Query(default=[]),
     topics: list[str] = Query(default=[]),
-    changed_since: str | None = Query(default=None, pattern=CHANGED_SINCE),
+    changed_since: str | None = Query(default=None, pattern=CHANGED_SINCE_PATTERN),
 ) -> dict[str, Any]:
     """Find entities by name, in any script: "Hui Chiu Fan" finds 许超凡 (yente's
     `exclude_schema`, `topics` and `changed_since` filter as on /match)."""
