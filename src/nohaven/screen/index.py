@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -322,7 +323,12 @@ class ScreeningIndex:
 
 
 def _iso(epoch: float) -> str:
-    return datetime.fromtimestamp(float(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    return _iso_of(float(epoch))
+
+
+@lru_cache(maxsize=4096)  # one value per source load: a few, shared by every result
+def _iso_of(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _resolved_people(ids: pa.ChunkedArray, clusters: pa.Table) -> np.ndarray:
