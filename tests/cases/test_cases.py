@@ -11,6 +11,7 @@ import pypdf
 import pytest
 
 from nohaven import cases
+from nohaven.cases import audit
 from nohaven.detect import DetectRequest, detect, save_alerts
 from nohaven.scenario.truth import embezzlement_case, fixed_rates
 from nohaven.store import Store
@@ -148,6 +149,21 @@ def test_the_audit_chain_shows_change_deletion_and_reordering(
         result = cli("audit", "verify", "--db", copy)
         assert result.code == 1, name
         assert "audit log broken at entry" in result.stderr, name
+
+
+def test_an_entry_written_after_a_truncation_does_not_hide_it(opened, tmp_path: Path) -> None:
+    db, _, _ = opened
+    copy = tmp_path / "truncated.duckdb"
+    shutil.copy(db, copy)
+    with Store(copy) as store:
+        count = store.fetchone("SELECT count(*) FROM audit_log")[0]
+        store.execute(f"DELETE FROM audit_log WHERE seq = {count}")
+        with store.transaction():
+            audit.append(store, "someone", "note", "case", {"text": "after"})
+        verdict = audit.verify(store)
+    # The next entry follows the recorded head, not the log's new last entry.
+    assert not verdict.ok and verdict.broken_at == count
+    assert verdict.reason == f"entry {count} is missing"
 
 
 def test_bad_requests_get_one_message(cli: Callable, opened, tmp_path: Path) -> None:
