@@ -774,7 +774,7 @@ def screen(
     from nohaven.screen.query import changed_since_epoch
     from nohaven.screen.service import ScreeningService, settle_heap
 
-    since = changed_since_epoch(changed_since) if changed_since is not None else None
+    since = changed_since_epoch(changed_since)
     queries = read_queries(people)
     with Store.from_settings(settings_for(db), read_only=True) as store:
         scope = ScreeningService(store).datasets(dataset)

@@ -308,6 +308,7 @@ class ScreeningIndex:
         """The entity at `row` as yente's entity shape (without nesting)."""
         properties = json.loads(self.column("properties", row) or "{}")
         names = properties.get("name") or self.names[row] or [self.ids[row]]
+        changed = _iso(float(self.changed_at[row]))
         return {
             "id": self.ids[row],
             "caption": names[0],
@@ -316,18 +317,14 @@ class ScreeningIndex:
             "datasets": sorted(self.datasets[row]),
             "referents": [],
             "target": self.targets[row],
-            "first_seen": _iso(self.first_seen_at[row]),
-            "last_seen": _iso(self.changed_at[row]),
-            "last_change": _iso(self.changed_at[row]),
+            "first_seen": _iso(float(self.first_seen_at[row])),
+            "last_seen": changed,
+            "last_change": changed,
         }
 
 
-def _iso(epoch: float) -> str:
-    return _iso_of(float(epoch))
-
-
 @lru_cache(maxsize=4096)  # one value per source load: a few, shared by every result
-def _iso_of(epoch: float) -> str:
+def _iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
@@ -341,17 +338,16 @@ def _resolved_people(ids: pa.ChunkedArray, clusters: pa.Table) -> np.ndarray:
     return codes.to_numpy(zero_copy_only=False).astype(np.int32)
 
 
-def _loaded_at(store: Store, sources: pa.ChunkedArray) -> np.ndarray:
-    """When each entity's first or last source was loaded (epoch seconds; sources are
-    numbered in load order), looked up in NumPy rather than joined to every statement."""
+def _load_times(store: Store) -> np.ndarray:
+    """When each source was loaded (epoch seconds), indexed by source id: an entity's
+    first and last source numbers are looked up here rather than joined to every
+    statement."""
     with store.reader() as reader:
         loads = reader.fetchall("SELECT source_id, epoch(loaded_at) FROM sources")
-    if not loads:
-        return np.zeros(len(sources), dtype=np.float64)
-    loaded = np.zeros(max(source for source, _ in loads) + 1, dtype=np.float64)
+    loaded = np.zeros(max((source for source, _ in loads), default=0) + 1, dtype=np.float64)
     for source, moment in loads:
         loaded[source] = moment
-    return loaded[sources.to_numpy().astype(np.int64)]
+    return loaded
 
 
 def _topics(column: pa.ChunkedArray) -> list[frozenset[str]]:
@@ -448,6 +444,7 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
     shared: dict[frozenset[str], frozenset[str]] = {}  # one set object per combination
     nothing: frozenset[str] = frozenset()
     years = entities.column("birth_year").to_numpy(zero_copy_only=False)
+    loaded = _load_times(store)
     fields = {
         "ids": ids,
         "schemata": schemata,
@@ -461,8 +458,8 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
         ],
         "targets": [bool(t) for t in entities.column("target").to_pylist()],
         "topics": _topics(entities.column("topics")),
-        "first_seen_at": _loaded_at(store, entities.column("first_source")),
-        "changed_at": _loaded_at(store, entities.column("last_source")),
+        "first_seen_at": loaded[entities.column("first_source").to_numpy().astype(np.int64)],
+        "changed_at": loaded[entities.column("last_source").to_numpy().astype(np.int64)],
         "birth_dates": entities.column("birth_date").to_pylist(),
         "genders": entities.column("gender").to_pylist(),
     }

@@ -36,8 +36,11 @@ class QueryError(NohavenError):
 CHANGED_SINCE_PATTERN = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}(:\d{2}(:\d{2})?)?)?$"
 
 
-def changed_since_epoch(moment: str) -> float:
-    """A `changed_since` value, taken as UTC, in epoch seconds (what the index keeps)."""
+def changed_since_epoch(moment: str | None) -> float | None:
+    """A `changed_since` value, taken as UTC, in epoch seconds (what the index keeps);
+    None when none is given."""
+    if moment is None:
+        return None
     try:
         if not re.fullmatch(CHANGED_SINCE_PATTERN, moment):
             raise ValueError

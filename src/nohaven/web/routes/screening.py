@@ -82,8 +82,6 @@ def _service(request: Request) -> ScreeningService:
 
 def _epoch(moment: str | None) -> float | None:
     """``changed_since`` as epoch seconds (UTC), or a 400 for a date that is not one."""
-    if moment is None:
-        return None
     try:
         return changed_since_epoch(moment)
     except QueryError as exc:
