@@ -3,6 +3,7 @@
     .venv/bin/python bench/screen/run.py [--size medium] [--queries 1000] [--seconds 20]
                                           [--clients 8] [--out bench/screen/out] [--resolve]
                                           [--rates 300,400,500,600,800]
+                                          [--workers 0,auto]
 
 1. Generates the synthetic world (seed 7) and loads it, once (bench/screen/out/<size>).
 2. Builds the index as the server does (every person and company of every dataset, in
@@ -33,7 +34,9 @@
    `--rates` offered for `--seconds` on a fixed schedule, whether or not answers have
    come back, until one is not sustained (every request answered 200, the last within
    a second of the schedule's end, p95 at most 25 ms). Latency counts from the moment
-   a request was due, so a server falling behind shows it.
+   a request was due, so a server falling behind shows it. The whole load test runs
+   once for each `--workers` setting (NOHAVEN_MATCH_WORKERS: 0 matches in the server's
+   own process, auto forks one match worker per core), one server after the other.
 
 Everything goes to <out>/results-<size>.json (results-<size>-resolved.json with
 --resolve) and a summary to stdout.
@@ -44,6 +47,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import resource
 import shutil
@@ -261,25 +265,31 @@ def load_test(
     seconds: float,
     clients: int,
     rates: tuple[float, ...] = (),
+    workers: str = "auto",
 ) -> dict[str, Any]:
-    """Requests/s and latency of one server with every query seen once, for the default
-    algorithm and, in alternating halves of the same time, for nohaven-names-unweighted;
-    then the default algorithm offered open loop at each of `rates` (`sustained`)."""
+    """Requests/s and latency of one server (with `workers` match workers) with every
+    query seen once, for the default algorithm and, in alternating halves of the same
+    time, for nohaven-names-unweighted; then the default algorithm offered open loop at
+    each of `rates` (`sustained`)."""
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "nohaven.cli", "serve", "--port", str(port), "--db", str(db)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env={**os.environ, "NOHAVEN_MATCH_WORKERS": workers},
     )
     base = f"http://127.0.0.1:{port}"
     bodies = [{"queries": {"q": _example(q)}} for q in queries]
     measured: dict[str, list[tuple[list[float], int, float]]] = defaultdict(list)
+    match_workers = 0
     try:
         deadline = time.monotonic() + 900
         while True:
             try:
                 ready = httpx.get(f"{base}/readyz", timeout=2).json()
-                if (ready.get("screening") or {}).get("indexed_entities"):
+                screening = ready.get("screening") or {}
+                if screening.get("indexed_entities"):
+                    match_workers = screening.get("match_workers", 0)
                     break
             except (httpx.TransportError, ValueError):
                 pass
@@ -298,7 +308,7 @@ def load_test(
     finally:
         server.terminate()
         server.wait(timeout=60)
-    report: dict[str, Any] = {"clients": clients}
+    report: dict[str, Any] = {"match_workers": match_workers, "clients": clients}
     for algorithm, phases in measured.items():
         latencies = [t for phase in phases for t in phase[0]]
         elapsed = sum(phase[2] for phase in phases)
@@ -436,6 +446,11 @@ def main() -> int:
         help="requests/s offered open loop after the closed-loop test, until one fails",
     )
     parser.add_argument(
+        "--workers",
+        default="0,auto",
+        help="NOHAVEN_MATCH_WORKERS of each server load-tested, one after the other",
+    )
+    parser.add_argument(
         "--resolve",
         action="store_true",
         help="run `nohaven resolve` on the store first, so namesakes are counted as people",
@@ -472,8 +487,12 @@ def main() -> int:
     del index, candidates
     if not args.no_load_test:
         rates = tuple(float(r) for r in args.rates.split(",") if r.strip())
-        results["load"] = load_test(db, listed + unlisted, args.seconds, args.clients, rates)
-        print(json.dumps(results["load"], indent=1), flush=True)
+        results["load"] = {}
+        for workers in args.workers.split(","):
+            results["load"][workers] = load_test(
+                db, listed + unlisted, args.seconds, args.clients, rates, workers.strip()
+            )
+            print(json.dumps({workers: results["load"][workers]}, indent=1), flush=True)
     name = f"results-{args.size}{'-resolved' if args.resolve else ''}.json"
     (args.out / name).write_text(json.dumps(results, indent=1))
     return 0

@@ -11,6 +11,7 @@ from nohaven.errors import NohavenError
 DEFAULT_DB = Path("nohaven.duckdb")
 DEFAULT_RATE_LIMIT = (50.0, 200)  # requests a second per user or token, and the burst
 RATE_LIMIT_VARIABLE = "NOHAVEN_RATE_LIMIT"
+MATCH_WORKERS_VARIABLE = "NOHAVEN_MATCH_WORKERS"
 
 
 def _env_db() -> Path:
@@ -32,6 +33,19 @@ def _env_rate_limit() -> tuple[float, int]:
     raise NohavenError(
         f"{RATE_LIMIT_VARIABLE} must be RATE,BURST with a positive rate and a burst of "
         f"at least 1 (such as 50,200), not {text!r}"
+    )
+
+
+def _env_match_workers() -> int | None:
+    """``NOHAVEN_MATCH_WORKERS``: a number of processes, or "auto" (None)."""
+    text = os.environ.get(MATCH_WORKERS_VARIABLE, "").strip().lower()
+    if text in ("", "auto"):
+        return None
+    if text.isdigit():
+        return int(text)
+    raise NohavenError(
+        f"{MATCH_WORKERS_VARIABLE} must be a number of processes (0: match in the server's "
+        f"own process) or auto, not {text!r}"
     )
 
 
@@ -59,6 +73,9 @@ class Settings:
     # Each signed-in user's or token's request budget: a token bucket refilled at this
     # many requests a second, holding at most the burst (429 with Retry-After past it).
     rate_limit: tuple[float, int] = field(default_factory=_env_rate_limit)
+    # Processes /match runs its queries in (None: one per core once the index holds
+    # 100,000 entities; 0: the server's own process).
+    match_workers: int | None = field(default_factory=_env_match_workers)
     threads: int | None = field(
         default_factory=lambda: (
             int(os.environ["NOHAVEN_THREADS"]) if os.environ.get("NOHAVEN_THREADS") else None

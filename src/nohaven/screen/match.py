@@ -436,3 +436,31 @@ def match_query(
             }
         )
     return results, sum(s.score >= threshold for s in kept)
+
+
+@dataclass(frozen=True)
+class MatchOptions:
+    """`match_query`'s keyword arguments, shared by every query of a batch."""
+
+    limit: int = DEFAULT_LIMIT
+    threshold: float = DEFAULT_THRESHOLD
+    include_datasets: frozenset[str] | None = None
+    exclude_datasets: frozenset[str] = frozenset()
+    exclude_ids: frozenset[str] = frozenset()
+    exclude_schemata: frozenset[str] = frozenset()
+    topics: frozenset[str] = frozenset()
+    changed_since: float | None = None
+    cutoff: float = 0.0
+    visible: frozenset[str] | None = None
+    weigh_namesakes: bool = True
+
+
+Matched = dict[str, tuple[list[dict[str, Any]], int]]
+
+
+def match_batch(
+    index: ScreeningIndex, queries: dict[str, ScreeningQuery], options: MatchOptions
+) -> Matched:
+    """Each query's results and match count, keyed as the client keyed the queries."""
+    arguments = {name: getattr(options, name) for name in options.__dataclass_fields__}
+    return {key: match_query(index, query, **arguments) for key, query in queries.items()}

@@ -2,23 +2,33 @@
 
 The first request waits for the index; later loads are noticed (at most one store
 check a second) and the index is rebuilt in a background thread while the old one keeps
-answering, so a load never makes screening unavailable.
+answering, so a load never makes screening unavailable. With match workers, each index
+gets its own pool of worker processes, forked once it is built (`nohaven.screen.pool`).
 """
 
 from __future__ import annotations
 
 import gc
 import logging
+import os
 import threading
 import time
 from typing import Any
 
 from nohaven.errors import NohavenError
 from nohaven.screen.index import ScreeningIndex, build_index, store_generation
+from nohaven.screen.match import Matched, MatchOptions, match_batch
+from nohaven.screen.pool import MatchPool, WorkerLost
+from nohaven.screen.query import ScreeningQuery
 from nohaven.store.store import Store
 
 ALL_DATASETS = ("default", "all")
 CHECK_EVERY = 1.0  # seconds between checks of the store for new loads
+# With the default (automatic) number of match workers: an index this large gets one
+# worker per core; below it a query takes well under a millisecond in-process, and
+# the round trip to a worker would cost more than the core it frees.
+POOL_MIN_ENTITIES = 100_000
+REFORK_EVERY = 30.0  # seconds at least between forks of a pool that lost a worker
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +50,17 @@ class UnknownDataset(NohavenError):
 
 
 class ScreeningService:
-    """Owns the index for one store."""
+    """Owns the index for one store, and the match workers forked with it.
 
-    def __init__(self, store: Store) -> None:
+    ``workers``: match worker processes (0: match in the server's process; None: one
+    per core for an index of `POOL_MIN_ENTITIES` or more, else none).
+    """
+
+    def __init__(self, store: Store, workers: int | None = 0) -> None:
         self.store = store
+        self.workers = workers
+        self._pool: MatchPool | None = None
+        self._forked = 0.0
         self._index: ScreeningIndex | None = None
         self._lock = threading.Lock()
         self._rebuilding = False
@@ -57,8 +74,7 @@ class ScreeningService:
         if self._index is None:
             with self._lock:
                 if self._index is None:
-                    self._index = build_index(self.store)
-                    settle_heap()
+                    self._install(build_index(self.store))
                     self._checked = time.monotonic()
             return self._index
         now = time.monotonic()
@@ -67,14 +83,49 @@ class ScreeningService:
             if store_generation(self.store) != self._index.generation:
                 self._rebuilding = True
                 self._start(self._rebuild)
+            elif (
+                self._pool is not None
+                and self._pool.size < self._pool_size(self._index)
+                and now - self._forked >= REFORK_EVERY
+            ):
+                # A worker died: fork the pool again from the index being served.
+                self._rebuilding = True
+                self._start(self._refork)
         return self._index
+
+    def _pool_size(self, index: ScreeningIndex) -> int:
+        if self.workers is not None:
+            return self.workers
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+        return cores if cores > 1 and index.size >= POOL_MIN_ENTITIES else 0
+
+    def _install(self, index: ScreeningIndex) -> None:
+        """Serve ``index``: settle the heap, so its workers inherit it frozen, fork them,
+        then put both in place of the old index and workers."""
+        settle_heap()
+        self._forked = time.monotonic()
+        size = self._pool_size(index)
+        pool = MatchPool(index, size) if size else None
+        old, self._pool = self._pool, pool
+        self._index = index
+        if old is not None:
+            old.retire()
+
+    def _refork(self) -> None:
+        try:
+            if self._index is not None:
+                self._install(self._index)
+        except Exception as exc:
+            log.exception("forking the match workers failed")
+            self._error = str(exc)
+        finally:
+            self._rebuilding = False
 
     def _rebuild(self) -> None:
         try:
             fresh = build_index(self.store)
             with self._lock:
-                self._index = fresh
-            settle_heap()
+                self._install(fresh)
             self._error = None
         except Exception as exc:  # keep serving the old index; readyz reports it
             log.exception("rebuilding the screening index failed")
@@ -91,10 +142,27 @@ class ScreeningService:
         """Build the index in the background (at server start)."""
         self._start(self.index)
 
+    async def match(
+        self, index: ScreeningIndex, queries: dict[str, ScreeningQuery], options: MatchOptions
+    ) -> Matched:
+        """Match a batch against ``index``: in a worker when its pool holds that index,
+        otherwise (no workers, a pool still forking, a worker lost) in this process."""
+        pool = self._pool
+        if pool is not None and pool.generation == index.generation:
+            try:
+                return await pool.match(queries, options)
+            except WorkerLost as exc:
+                log.warning("matched in-process instead: %s", exc)
+        return match_batch(index, queries, options)
+
     def close(self) -> None:
-        """Wait for a build under way, so the store is not closed beneath it."""
+        """Wait for a build under way, so the store is not closed beneath it; stop the
+        match workers."""
         for thread in self._threads:
             thread.join()
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
 
     def ready_index(self) -> ScreeningIndex | None:
         """The current index without waiting for a first build (None until there is one)."""
@@ -126,5 +194,6 @@ class ScreeningService:
             "indexed_entities": index.size if index else 0,
             "index_seconds": round(index.built_seconds, 2) if index else None,
             "rebuilding": self._rebuilding,
+            "match_workers": self._pool.size if self._pool is not None else 0,
             "error": self._error,
         }

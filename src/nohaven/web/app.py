@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.store = Store.from_settings(settings)
         app.state.session_key = session_key(app.state.store)
         app.state.read_log = ReadLog(app.state.store)
-        app.state.screening = ScreeningService(app.state.store)
+        app.state.screening = ScreeningService(app.state.store, settings.match_workers)
         app.state.screening.warm()
         warming = None
         if settings.rates is not None and settings.rates.exists():

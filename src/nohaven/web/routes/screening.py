@@ -8,10 +8,10 @@ listed people around it).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, ClassVar
 
 import orjson
-from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from followthemoney import model
@@ -23,6 +23,7 @@ from nohaven.screen.match import (
     DEFAULT_LIMIT,
     DEFAULT_THRESHOLD,
     FEATURES,
+    MatchOptions,
     match_query,
 )
 from nohaven.screen.query import (
@@ -33,6 +34,7 @@ from nohaven.screen.query import (
 )
 from nohaven.screen.service import ALL_DATASETS, ScreeningService, UnknownDataset
 from nohaven.web.errors import errors
+from nohaven.web.params import QueryModel
 from nohaven.web.security import audit_read, log_read, visible
 
 router = APIRouter(tags=["screening"])
@@ -102,59 +104,68 @@ def _datasets(
         raise HTTPException(status_code=404, detail=str(exc)) from None
 
 
-@router.post("/match/{dataset}", responses=errors(400, 404))
-async def match(
-    request: Request,
-    body: EntityMatchQuery,
-    dataset: str = Path(max_length=200),
-    limit: int = Query(default=DEFAULT_LIMIT, ge=1, le=500),
-    threshold: float = Query(default=DEFAULT_THRESHOLD, ge=0.0, le=1.0),
-    algorithm: str = Query(default=ALGORITHM, max_length=100),
-    include_dataset: list[str] = Query(default=[]),
-    exclude_dataset: list[str] = Query(default=[]),
-    exclude_entity_ids: list[str] = Query(default=[]),
-    exclude_schema: list[str] = Query(
+class MatchParams(QueryModel):
+    """/match's query parameters, yente's."""
+
+    deprecated_parameters: ClassVar[tuple[str, ...]] = ("cutoff",)
+
+    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=500)
+    threshold: float = Field(default=DEFAULT_THRESHOLD, ge=0.0, le=1.0)
+    algorithm: str = Field(default=ALGORITHM, max_length=100)
+    include_dataset: list[str] = Field(default_factory=list)
+    exclude_dataset: list[str] = Field(default_factory=list)
+    exclude_entity_ids: list[str] = Field(default_factory=list)
+    exclude_schema: list[str] = Field(
         default=[], description="Leave out entities of these schemata."
-    ),
-    topics: list[str] = Query(
+    )
+    topics: list[str] = Field(
         default=[], description="Only results with one of these FtM topics (role.pep, sanction)."
-    ),
-    changed_since: str | None = Query(
+    )
+    changed_since: str | None = Field(
         default=None,
         pattern=CHANGED_SINCE_PATTERN,
         description="Only entities whose newest source was loaded after this UTC date or "
         "time (loading a source again counts, changed or not).",
-    ),
-    cutoff: float = Query(
+    )
+    cutoff: float = Field(
         default=0.0,
         ge=0.0,
         le=1.0,
-        deprecated=True,
-        description="yente's former lower bound: results scoring at or below it (or the "
-        "threshold, when lower) are left out.",
-    ),
+        description="Deprecated, yente's former lower bound: results scoring at or below "
+        "it (or the threshold, when lower) are left out.",
+    )
+
+
+@router.post("/match/{dataset}", responses=errors(400, 404), openapi_extra=MatchParams.openapi())
+async def match(
+    request: Request,
+    body: EntityMatchQuery,
+    params: Annotated[MatchParams, Depends(MatchParams.from_request)],
+    dataset: str = Path(max_length=200),
 ) -> Response:
     """Match each query against `dataset` (or "default" for all), yente's way.
 
-    Matching is pure CPU work of a few milliseconds, run on the event loop: a thread per
-    request would only add switching under the interpreter lock. Waiting for a first
-    index build, which takes minutes on a large store, is done off the loop.
+    Matching is pure CPU work of a few milliseconds, done by the match workers (other
+    processes, other cores) or else on the event loop: a thread per request would only
+    add switching under the interpreter lock. Waiting for a first index build, which
+    takes minutes on a large store, is done off the loop.
     """
-    if algorithm not in ALGORITHM_ALIASES:
+    if params.algorithm not in ALGORITHM_ALIASES:
         raise HTTPException(
             status_code=400,
-            detail=f"unknown algorithm {algorithm!r}; use one of {', '.join(ALGORITHM_ALIASES)}",
+            detail=f"unknown algorithm {params.algorithm!r}; "
+            f"use one of {', '.join(ALGORITHM_ALIASES)}",
         )
     if len(body.queries) > MAX_BATCH:
         raise HTTPException(
             status_code=400,
             detail=f"too many queries in one batch: {len(body.queries)} (at most {MAX_BATCH})",
         )
-    since = _epoch(changed_since)
+    since = _epoch(params.changed_since)
     service = _service(request)
     allowed = visible(request)
     scope = _datasets(service, dataset, allowed)
-    include = frozenset(include_dataset) if include_dataset else None
+    include = frozenset(params.include_dataset) if params.include_dataset else None
     if scope is not None:
         include = scope if include is None else include & scope
     parsed = {}
@@ -164,29 +175,29 @@ async def match(
         except QueryError as exc:
             raise HTTPException(status_code=400, detail=f"query {key!r}: {exc}") from None
     index = service.ready_index() or await run_in_threadpool(service.index)
-    responses = {}
-    for key, query in parsed.items():
-        results, total = match_query(
-            index,
-            query,
-            limit=limit,
-            threshold=threshold,
-            include_datasets=include,
-            exclude_datasets=frozenset(exclude_dataset),
-            exclude_ids=frozenset(exclude_entity_ids),
-            exclude_schemata=frozenset(exclude_schema),
-            topics=frozenset(topics),
-            changed_since=since,
-            cutoff=cutoff,
-            visible=allowed,
-            weigh_namesakes=algorithm != ALGORITHM_UNWEIGHTED,
-        )
-        responses[key] = {
+    options = MatchOptions(
+        limit=params.limit,
+        threshold=params.threshold,
+        include_datasets=include,
+        exclude_datasets=frozenset(params.exclude_dataset),
+        exclude_ids=frozenset(params.exclude_entity_ids),
+        exclude_schemata=frozenset(params.exclude_schema),
+        topics=frozenset(params.topics),
+        changed_since=since,
+        cutoff=params.cutoff,
+        visible=allowed,
+        weigh_namesakes=params.algorithm != ALGORITHM_UNWEIGHTED,
+    )
+    matched = await service.match(index, parsed, options)
+    responses = {
+        key: {
             "status": 200,
             "results": results,
             "total": {"value": total, "relation": "eq"},
-            "query": query.as_dict(),
+            "query": parsed[key].as_dict(),
         }
+        for key, (results, total) in matched.items()
+    }
     log_read(
         request,
         "match",
@@ -199,7 +210,7 @@ async def match(
     # Plain JSON types already: serialised at once by orjson, without FastAPI's
     # per-value encoding (a third of a request's time on a large index).
     return Response(
-        orjson.dumps({"responses": responses, "matcher": FEATURES, "limit": limit}),
+        orjson.dumps({"responses": responses, "matcher": FEATURES, "limit": params.limit}),
         media_type="application/json",
     )
 

@@ -1,0 +1,229 @@
+"""Matching in worker processes forked with the index, so /match uses every core.
+
+One Python process runs on one core: matching in the server's own process topped out
+near 400 requests/s on the large world while the second core idled. Workers forked
+after an index build share its memory copy-on-write (the index is frozen beyond the
+garbage collector, whose walks would copy it); each answers batches over its own pipe,
+and the server's event loop reads the answers as they arrive, with no thread between.
+A worker that dies fails its batches with `WorkerLost`, which the service answers
+in-process: a request is never lost with a worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import signal
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+
+from nohaven.screen.index import ScreeningIndex
+from nohaven.screen.match import Matched, MatchOptions, match_batch
+from nohaven.screen.query import ScreeningQuery
+
+# Batches sent to a worker before it answers: one being matched, one waiting in the
+# pipe, so a worker never idles while the event loop gets round to it. The rest wait
+# in the server, to go to whichever worker answers first.
+IN_FLIGHT = 2
+
+log = logging.getLogger(__name__)
+
+Batch = tuple[dict[str, ScreeningQuery], MatchOptions]
+
+# The server's ends of every worker's pipe. A worker forked later inherits them all and
+# closes its copies at once: a copy left open would keep another worker from reading
+# the end of its pipe when the server closes it, and so from ever exiting.
+_SERVER_ENDS: set[Connection] = set()
+
+
+class WorkerLost(RuntimeError):
+    """A worker could not answer a batch (it died, or the batch failed there)."""
+
+
+def _serve(index: ScreeningIndex, conn: Connection) -> None:
+    """A worker's life: answer batches in order until the server closes the pipe."""
+    for inherited in _SERVER_ENDS:
+        inherited.close()
+    _SERVER_ENDS.clear()
+    # Ctrl-C reaches the whole process group; the server stops and closes the pipe.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    while True:
+        try:
+            queries, options = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply: tuple[str, object] = ("ok", match_batch(index, queries, options))
+        except Exception as exc:  # the server matches the batch itself, and reports it
+            reply = ("error", f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send(reply)
+        except OSError:
+            return
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    pending: deque[asyncio.Future[Matched]] = field(default_factory=deque)
+    alive: bool = True
+
+
+class MatchPool:
+    """`size` worker processes holding one index; `match` gives a batch to the least busy.
+
+    Built in any thread; used from one event loop (the first that calls `match`).
+    """
+
+    def __init__(self, index: ScreeningIndex, size: int) -> None:
+        self.generation = index.generation
+        context = multiprocessing.get_context("fork")
+        self._workers: list[_Worker] = []
+        for number in range(size):
+            server_end, worker_end = context.Pipe()
+            process = context.Process(
+                target=_serve,
+                args=(index, worker_end),
+                name=f"nohaven-match-{number}",
+                daemon=True,
+            )
+            _SERVER_ENDS.add(server_end)  # its worker closes its own copy too
+            process.start()
+            worker_end.close()
+            self._workers.append(_Worker(process, server_end))
+        self._waiting: deque[tuple[Batch, asyncio.Future[Matched]]] = deque()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._retiring = False
+        self._lock = threading.Lock()
+
+    @property
+    def size(self) -> int:
+        """Workers still alive."""
+        return sum(worker.alive for worker in self._workers)
+
+    @property
+    def pids(self) -> list[int]:
+        return [w.process.pid for w in self._workers if w.alive and w.process.pid is not None]
+
+    async def match(self, queries: dict[str, ScreeningQuery], options: MatchOptions) -> Matched:
+        """The batch's results, matched in a worker; `WorkerLost` if none could."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            if self._loop is None and not self._retiring:
+                self._loop = loop
+                for worker in self._workers:
+                    if worker.alive:
+                        loop.add_reader(worker.conn.fileno(), self._answered, worker)
+        if self._loop is not loop or self._retiring:
+            raise WorkerLost("the match workers belong to another event loop or are retiring")
+        future: asyncio.Future[Matched] = loop.create_future()
+        self._dispatch((queries, options), future)
+        return await future
+
+    def _dispatch(self, batch: Batch, future: asyncio.Future[Matched]) -> None:
+        while True:
+            live = [w for w in self._workers if w.alive]
+            if not live:
+                future.set_exception(WorkerLost("every match worker has died"))
+                return
+            worker = min(live, key=lambda w: len(w.pending))
+            if len(worker.pending) >= IN_FLIGHT:
+                self._waiting.append((batch, future))
+                return
+            try:
+                worker.conn.send(batch)
+            except OSError:
+                self._lost(worker)
+                continue
+            worker.pending.append(future)
+            return
+
+    def _answered(self, worker: _Worker) -> None:
+        """A worker's answer is ready to read (called by the event loop)."""
+        try:
+            status, value = worker.conn.recv()
+        except (EOFError, OSError):
+            self._lost(worker)
+            return
+        future = worker.pending.popleft()
+        if not future.done():
+            if status == "ok":
+                future.set_result(value)
+            else:
+                future.set_exception(WorkerLost(str(value)))
+        self._next()
+
+    def _next(self) -> None:
+        """Send waiting batches on, now a worker has room; shut down when retired."""
+        while self._waiting and any(w.alive and len(w.pending) < IN_FLIGHT for w in self._workers):
+            batch, future = self._waiting.popleft()
+            if not future.done():  # not cancelled: its client is still waiting
+                self._dispatch(batch, future)
+        if not any(w.alive for w in self._workers):
+            while self._waiting:
+                _, future = self._waiting.popleft()
+                if not future.done():
+                    future.set_exception(WorkerLost("every match worker has died"))
+        if self._retiring and not self._waiting and not any(w.pending for w in self._workers):
+            self._shutdown()
+
+    def _lost(self, worker: _Worker) -> None:
+        if not worker.alive:
+            return
+        log.warning(
+            "match worker %s stopped; its batches are matched in-process", worker.process.pid
+        )
+        self._close_worker(worker)
+        while worker.pending:
+            future = worker.pending.popleft()
+            if not future.done():
+                future.set_exception(WorkerLost(f"match worker {worker.process.pid} stopped"))
+        self._next()
+
+    def _close_worker(self, worker: _Worker) -> None:
+        worker.alive = False
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.remove_reader(worker.conn.fileno())
+        _SERVER_ENDS.discard(worker.conn)
+        worker.conn.close()  # the worker reads the end of its pipe and exits
+
+    def _shutdown(self) -> None:
+        for worker in self._workers:
+            if worker.alive:
+                self._close_worker(worker)
+
+    def retire(self) -> None:
+        """Stop taking batches; the workers exit once those sent are answered.
+
+        Safe from any thread: with a loop, the loop does it.
+        """
+        with self._lock:
+            self._retiring = True
+            loop = self._loop
+        if loop is None or loop.is_closed():
+            self._shutdown()
+        else:
+            loop.call_soon_threadsafe(self._next)
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop the workers now (at server shut-down, from the event loop or after it)."""
+        with self._lock:
+            self._retiring = True
+        for worker in self._workers:
+            for future in worker.pending:
+                if not future.done():
+                    future.cancel()
+            worker.pending.clear()
+            if worker.alive:
+                self._close_worker(worker)
+        for worker in self._workers:
+            worker.process.join(timeout)
+            if worker.process.is_alive():
+                worker.process.terminate()
+                worker.process.join(timeout)
