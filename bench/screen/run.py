@@ -266,11 +266,13 @@ def load_test(
     clients: int,
     rates: tuple[float, ...] = (),
     workers: str = "auto",
+    expected: list[list[tuple[str, float]]] | None = None,
 ) -> dict[str, Any]:
     """Requests/s and latency of one server (with `workers` match workers) with every
     query seen once, for the default algorithm and, in alternating halves of the same
     time, for nohaven-names-unweighted; then the default algorithm offered open loop at
-    each of `rates` (`sustained`)."""
+    each of `rates` (`sustained`). The untimed pass's answers are checked against
+    `expected` (each query's (id, score) results, matched in this process)."""
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "nohaven.cli", "serve", "--port", str(port), "--db", str(db)],
@@ -298,10 +300,16 @@ def load_test(
             time.sleep(0.5)
         # Every query once with each algorithm first, so neither is timed with the
         # other's warm caches (analysed names) while its own are cold.
+        same = 0
         with httpx.Client(base_url=base, timeout=30) as http:
-            for body in bodies:
+            for number, body in enumerate(bodies):
                 for algorithm in (ALGORITHM, ALGORITHM_UNWEIGHTED):
-                    http.post(f"/match/{LISTED}", params={"algorithm": algorithm}, json=body)
+                    response = http.post(
+                        f"/match/{LISTED}", params={"algorithm": algorithm}, json=body
+                    )
+                    if algorithm == ALGORITHM and expected is not None:
+                        results = response.json()["responses"]["q"]["results"]
+                        same += [(r["id"], r["score"]) for r in results] == expected[number]
         for algorithm in (ALGORITHM, ALGORITHM_UNWEIGHTED) * 2:
             measured[algorithm].append(_drive(base, bodies, algorithm, seconds / 2, clients))
         open_loop = sustained(base, bodies, seconds, rates)
@@ -309,6 +317,8 @@ def load_test(
         server.terminate()
         server.wait(timeout=60)
     report: dict[str, Any] = {"match_workers": match_workers, "clients": clients}
+    if expected is not None:
+        report["answers_as_in_process"] = f"{same}/{len(bodies)}"
     for algorithm, phases in measured.items():
         latencies = [t for phase in phases for t in phase[0]]
         elapsed = sum(phase[2] for phase in phases)
@@ -484,13 +494,23 @@ def main() -> int:
     if not args.no_anchor:
         results["anchor"] = anchor_rerank(listed, unlisted, candidates)
         print(json.dumps(results["anchor"], indent=1), flush=True)
+    # What the server should answer to each query of the load test, matched here.
+    expected = [
+        [
+            (r["id"], r["score"])
+            for r in match_query(
+                index, parse_query(_example(q)), include_datasets=frozenset({LISTED})
+            )[0]
+        ]
+        for q in listed + unlisted
+    ]
     del index, candidates
     if not args.no_load_test:
         rates = tuple(float(r) for r in args.rates.split(",") if r.strip())
         results["load"] = {}
         for workers in args.workers.split(","):
             results["load"][workers] = load_test(
-                db, listed + unlisted, args.seconds, args.clients, rates, workers.strip()
+                db, listed + unlisted, args.seconds, args.clients, rates, workers.strip(), expected
             )
             print(json.dumps({workers: results["load"][workers]}, indent=1), flush=True)
     name = f"results-{args.size}{'-resolved' if args.resolve else ''}.json"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import multiprocessing
 import os
 import threading
 import time
@@ -94,6 +95,8 @@ class ScreeningService:
         return self._index
 
     def _pool_size(self, index: ScreeningIndex) -> int:
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return 0  # workers share the index by forking (not on Windows)
         if self.workers is not None:
             return self.workers
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
