@@ -148,7 +148,7 @@ class MatchPool:
         """A worker's answer is ready to read (called by the event loop)."""
         try:
             status, value = worker.conn.recv()
-        except (EOFError, OSError):
+        except Exception:  # EOF (it died), or an answer cut short: its batches go back
             self._lost(worker)
             return
         future = worker.pending.popleft()
