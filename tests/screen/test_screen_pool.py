@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import pickle
 import signal
+import socket
 import time
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from nohaven.ingest import load_paths
 from nohaven.screen import service as service_module
 from nohaven.screen.index import ScreeningIndex, build_index
 from nohaven.screen.match import MatchOptions, match_batch
-from nohaven.screen.pool import MatchPool, WorkerLost
+from nohaven.screen.pool import SMALL_BATCH, MatchPool, WorkerLost
 from nohaven.screen.query import ScreeningQuery, parse_query
 from nohaven.screen.service import ScreeningService
 from nohaven.settings import Settings
@@ -69,7 +71,9 @@ def test_workers_answer_every_batch_as_the_server_process_would(index: Screening
         try:
             assert pool.size == 2 and len(set(pool.pids)) == 2
             # More batches at once than the workers hold: the rest wait their turn.
-            return await asyncio.gather(*(pool.match(queries, o) for o in OPTIONS * 6))
+            answers = await asyncio.gather(*(pool.match(queries, o) for o in OPTIONS * 6))
+            assert pool.answered == len(OPTIONS) * 6
+            return answers
         finally:
             pool.close()
             assert pool.size == 0
@@ -146,6 +150,8 @@ def test_the_api_answers_the_same_with_match_workers(screening_db: Path) -> None
             response = client.post("/match/default", json=body, params={"limit": 3})
             assert response.status_code == 200, response.text
             assert client.get("/readyz").json()["screening"]["match_workers"] == workers
+            if workers:  # answered by a worker, not by the in-process fallback
+                assert app.state.screening._pool.answered == 1
             answers.append(response.json())
     assert answers[0]["responses"]["hk"]["results"][0]["id"] == "w-official"
     assert answers[0] == answers[1]
@@ -196,3 +202,78 @@ def test_a_load_forks_workers_with_the_new_index_and_the_old_ones_leave(
             asyncio.run(run(service, store))
         finally:
             service.close()
+
+
+def test_batches_larger_than_a_pipe_holds_wait_for_an_idle_worker(index: ScreeningIndex) -> None:
+    # A batch is sent only where it is read at once: a blocked send on a busy worker's
+    # pipe, while that worker blocks sending its own large answer, would hang both.
+    names = [f"Xu Chaofan {'x' * 200} {n}" for n in range(20)]
+    large = {
+        f"q{n}": parse_query({"schema": "Person", "properties": {"name": names}}, f"q{n}")
+        for n in range(100)
+    }
+    assert len(pickle.dumps((large, OPTIONS[0]))) > SMALL_BATCH
+    expected = match_batch(index, large, OPTIONS[0])
+
+    async def run() -> list:
+        pool = MatchPool(index, 1)
+        try:
+            return await asyncio.wait_for(
+                asyncio.gather(*(pool.match(large, OPTIONS[0]) for _ in range(4))), 120
+            )
+        finally:
+            pool.close()
+
+    assert asyncio.run(run()) == [expected] * 4
+
+
+def test_workers_keep_none_of_the_servers_connections_open(index: ScreeningIndex) -> None:
+    # A client connection open when the workers are forked must still end when the
+    # server closes it: a worker's inherited copy would keep the client waiting.
+    server_side, client_side = socket.socketpair()
+    pool = MatchPool(index, 2)
+    try:
+        server_side.close()
+        client_side.settimeout(10)
+        assert client_side.recv(1) == b""  # the end of the connection, not a timeout
+    finally:
+        client_side.close()
+        pool.close()
+
+
+def test_stopping_the_workers_answers_every_batch_they_held(index: ScreeningIndex) -> None:
+    queries = _queries()
+    expected = match_batch(index, queries, OPTIONS[0])
+
+    async def run(service: ScreeningService) -> None:
+        pool = service._pool
+        requests = [
+            asyncio.ensure_future(service.match(index, queries, OPTIONS[0])) for _ in range(8)
+        ]
+        await asyncio.sleep(0)  # all eight sent or waiting in the server
+        pool.close()  # held and waiting batches fail over to the server's process
+        assert await asyncio.wait_for(asyncio.gather(*requests), 30) == [expected] * 8
+
+    service = ScreeningService.__new__(ScreeningService)
+    service._pool = MatchPool(index, 2)
+    asyncio.run(run(service))
+
+
+def test_a_refused_fork_leaves_screening_in_process(
+    screening_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(index: ScreeningIndex, size: int) -> MatchPool:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(service_module, "MatchPool", refused)
+    queries = _queries()
+    with Store(screening_db) as store:
+        service = ScreeningService(store, workers=2)
+        index = service.index()
+        status = service.status()
+        assert status["match_workers"] == 0 and "forking the match workers failed" in (
+            status["error"] or ""
+        )
+        answer = asyncio.run(service.match(index, queries, OPTIONS[0]))
+        assert answer == match_batch(index, queries, OPTIONS[0])
+        service.close()

@@ -14,12 +14,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
+import pickle
+import resource
 import signal
 import threading
 from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from typing import Any
 
 from nohaven.screen.index import ScreeningIndex
 from nohaven.screen.match import Matched, MatchOptions, match_batch
@@ -29,15 +33,15 @@ from nohaven.screen.query import ScreeningQuery
 # pipe, so a worker never idles while the event loop gets round to it. The rest wait
 # in the server, to go to whichever worker answers first.
 IN_FLIGHT = 2
+# A batch larger than this goes only to an idle worker, which reads it at once: the
+# server's send never blocks on a pipe whose worker is busy (and may itself be blocked
+# sending a large answer the server is not reading: both would wait for ever).
+SMALL_BATCH = 32 * 1024
 
 log = logging.getLogger(__name__)
+MAX_FD = min(resource.getrlimit(resource.RLIMIT_NOFILE)[0], 1 << 20)
 
 Batch = tuple[dict[str, ScreeningQuery], MatchOptions]
-
-# The server's ends of every worker's pipe. A worker forked later inherits them all and
-# closes its copies at once: a copy left open would keep another worker from reading
-# the end of its pipe when the server closes it, and so from ever exiting.
-_SERVER_ENDS: set[Connection] = set()
 
 
 class WorkerLost(RuntimeError):
@@ -46,15 +50,17 @@ class WorkerLost(RuntimeError):
 
 def _serve(index: ScreeningIndex, conn: Connection) -> None:
     """A worker's life: answer batches in order until the server closes the pipe."""
-    for inherited in _SERVER_ENDS:
-        inherited.close()
-    _SERVER_ENDS.clear()
+    # Everything the server had open at the fork (clients' connections, the listening
+    # socket, other workers' pipes) is closed here, or this copy would keep a connection
+    # the server closes from ever ending, and another worker from seeing its pipe end.
+    os.closerange(3, conn.fileno())
+    os.closerange(conn.fileno() + 1, MAX_FD)
     # Ctrl-C reaches the whole process group; the server stops and closes the pipe.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     while True:
         try:
-            queries, options = conn.recv()
+            queries, options = pickle.loads(conn.recv_bytes())
         except (EOFError, OSError):
             return
         try:
@@ -83,24 +89,30 @@ class MatchPool:
 
     def __init__(self, index: ScreeningIndex, size: int) -> None:
         self.generation = index.generation
-        context = multiprocessing.get_context("fork")
+        self.answered = 0  # batches the workers answered
         self._workers: list[_Worker] = []
-        for number in range(size):
-            server_end, worker_end = context.Pipe()
-            process = context.Process(
-                target=_serve,
-                args=(index, worker_end),
-                name=f"nohaven-match-{number}",
-                daemon=True,
-            )
-            _SERVER_ENDS.add(server_end)  # its worker closes its own copy too
-            process.start()
-            worker_end.close()
-            self._workers.append(_Worker(process, server_end))
-        self._waiting: deque[tuple[Batch, asyncio.Future[Matched]]] = deque()
+        self._waiting: deque[tuple[bytes, asyncio.Future[Matched]]] = deque()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._retiring = False
         self._lock = threading.Lock()
+        context = multiprocessing.get_context("fork")
+        try:
+            for number in range(size):
+                server_end, worker_end = context.Pipe()
+                process = context.Process(
+                    target=_serve,
+                    args=(index, worker_end),
+                    name=f"nohaven-match-{number}",
+                    daemon=True,
+                )
+                try:
+                    process.start()
+                finally:
+                    worker_end.close()
+                self._workers.append(_Worker(process, server_end))
+        except BaseException:  # a fork refused (no memory, a process limit): none half-made
+            self.close()
+            raise
 
     @property
     def size(self) -> int:
@@ -123,48 +135,41 @@ class MatchPool:
         if self._loop is not loop or self._retiring:
             raise WorkerLost("the match workers belong to another event loop or are retiring")
         future: asyncio.Future[Matched] = loop.create_future()
-        self._dispatch((queries, options), future)
+        batch: Batch = (queries, options)
+        self._waiting.append((pickle.dumps(batch, pickle.HIGHEST_PROTOCOL), future))
+        self._next()
         return await future
 
-    def _dispatch(self, batch: Batch, future: asyncio.Future[Matched]) -> None:
+    def _send(self, data: bytes, future: asyncio.Future[Matched]) -> bool:
+        """Send a batch to the least busy worker with room for it; False if none has."""
         while True:
-            live = [w for w in self._workers if w.alive]
-            if not live:
-                future.set_exception(WorkerLost("every match worker has died"))
-                return
-            worker = min(live, key=lambda w: len(w.pending))
-            if len(worker.pending) >= IN_FLIGHT:
-                self._waiting.append((batch, future))
-                return
+            room = [
+                w
+                for w in self._workers
+                if w.alive
+                and (not w.pending or (len(w.pending) < IN_FLIGHT and len(data) <= SMALL_BATCH))
+            ]
+            if not room:
+                return False
+            worker = min(room, key=lambda w: len(w.pending))
             try:
-                worker.conn.send(batch)
+                worker.conn.send_bytes(data)
             except OSError:
-                self._lost(worker)
+                self._drop(worker)
                 continue
             worker.pending.append(future)
-            return
-
-    def _answered(self, worker: _Worker) -> None:
-        """A worker's answer is ready to read (called by the event loop)."""
-        try:
-            status, value = worker.conn.recv()
-        except Exception:  # EOF (it died), or an answer cut short: its batches go back
-            self._lost(worker)
-            return
-        future = worker.pending.popleft()
-        if not future.done():
-            if status == "ok":
-                future.set_result(value)
-            else:
-                future.set_exception(WorkerLost(str(value)))
-        self._next()
+            return True
 
     def _next(self) -> None:
-        """Send waiting batches on, now a worker has room; shut down when retired."""
-        while self._waiting and any(w.alive and len(w.pending) < IN_FLIGHT for w in self._workers):
-            batch, future = self._waiting.popleft()
-            if not future.done():  # not cancelled: its client is still waiting
-                self._dispatch(batch, future)
+        """Send waiting batches, in order, while workers have room; shut down when retired."""
+        while self._waiting:
+            data, future = self._waiting[0]
+            if future.done():  # cancelled: its client has gone
+                self._waiting.popleft()
+                continue
+            if not self._send(data, future):
+                break
+            self._waiting.popleft()
         if not any(w.alive for w in self._workers):
             while self._waiting:
                 _, future = self._waiting.popleft()
@@ -173,24 +178,45 @@ class MatchPool:
         if self._retiring and not self._waiting and not any(w.pending for w in self._workers):
             self._shutdown()
 
-    def _lost(self, worker: _Worker) -> None:
+    def _answered(self, worker: _Worker) -> None:
+        """A worker's answer is ready to read (called by the event loop)."""
+        try:
+            status, value = worker.conn.recv()
+        except Exception:  # EOF (it died), or an answer cut short: its batches go back
+            self._drop(worker)
+            self._next()
+            return
+        future = worker.pending.popleft()
+        self.answered += 1
+        if not future.done():
+            if status == "ok":
+                future.set_result(value)
+            else:
+                future.set_exception(WorkerLost(str(value)))
+        self._next()
+
+    def _drop(self, worker: _Worker) -> None:
+        """A worker that stopped: its batches fail with `WorkerLost`."""
         if not worker.alive:
             return
         log.warning(
             "match worker %s stopped; its batches are matched in-process", worker.process.pid
         )
         self._close_worker(worker)
-        while worker.pending:
-            future = worker.pending.popleft()
-            if not future.done():
-                future.set_exception(WorkerLost(f"match worker {worker.process.pid} stopped"))
-        self._next()
+        self._fail(worker.pending, f"match worker {worker.process.pid} stopped")
+
+    def _fail(self, futures: deque[Any], reason: str) -> None:
+        loop = self._loop
+        while futures:
+            item = futures.popleft()
+            future = item[1] if isinstance(item, tuple) else item
+            if not future.done() and loop is not None and not loop.is_closed():
+                future.set_exception(WorkerLost(reason))
 
     def _close_worker(self, worker: _Worker) -> None:
         worker.alive = False
         if self._loop is not None and not self._loop.is_closed():
             self._loop.remove_reader(worker.conn.fileno())
-        _SERVER_ENDS.discard(worker.conn)
         worker.conn.close()  # the worker reads the end of its pipe and exits
 
     def _shutdown(self) -> None:
@@ -212,16 +238,14 @@ class MatchPool:
             loop.call_soon_threadsafe(self._next)
 
     def close(self, timeout: float = 5.0) -> None:
-        """Stop the workers now (at server shut-down, from the event loop or after it)."""
-        with self._lock:
-            self._retiring = True
+        """Stop the workers now (at server shut-down, from the event loop or after it);
+        batches not yet answered fail with `WorkerLost`, to be matched in-process."""
+        self._retiring = True
         for worker in self._workers:
-            for future in worker.pending:
-                if not future.done():
-                    future.cancel()
-            worker.pending.clear()
+            self._fail(worker.pending, "the match workers were stopped")
             if worker.alive:
                 self._close_worker(worker)
+        self._fail(self._waiting, "the match workers were stopped")
         for worker in self._workers:
             worker.process.join(timeout)
             if worker.process.is_alive():

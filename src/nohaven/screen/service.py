@@ -106,9 +106,16 @@ class ScreeningService:
         """Serve ``index``: settle the heap, so its workers inherit it frozen, fork them,
         then put both in place of the old index and workers."""
         settle_heap()
+        self._error = None
         self._forked = time.monotonic()
         size = self._pool_size(index)
-        pool = MatchPool(index, size) if size else None
+        pool = None
+        if size:
+            try:
+                pool = MatchPool(index, size)
+            except Exception as exc:  # no memory or processes to fork: match in-process
+                log.exception("forking the match workers failed; matching in-process")
+                self._error = f"forking the match workers failed: {exc}"
         old, self._pool = self._pool, pool
         self._index = index
         if old is not None:
@@ -129,7 +136,6 @@ class ScreeningService:
             fresh = build_index(self.store)
             with self._lock:
                 self._install(fresh)
-            self._error = None
         except Exception as exc:  # keep serving the old index; readyz reports it
             log.exception("rebuilding the screening index failed")
             self._error = str(exc)

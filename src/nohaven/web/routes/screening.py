@@ -112,9 +112,9 @@ class MatchParams(QueryModel):
     limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=500)
     threshold: float = Field(default=DEFAULT_THRESHOLD, ge=0.0, le=1.0)
     algorithm: str = Field(default=ALGORITHM, max_length=100)
-    include_dataset: list[str] = Field(default_factory=list)
-    exclude_dataset: list[str] = Field(default_factory=list)
-    exclude_entity_ids: list[str] = Field(default_factory=list)
+    include_dataset: list[str] = Field(default=[])
+    exclude_dataset: list[str] = Field(default=[])
+    exclude_entity_ids: list[str] = Field(default=[])
     exclude_schema: list[str] = Field(
         default=[], description="Leave out entities of these schemata."
     )
