@@ -772,11 +772,12 @@ def screen(
     from nohaven.screen.batch import OUTPUT_COLUMNS, csv_rows, read_queries, screen_queries
     from nohaven.screen.index import build_index
     from nohaven.screen.query import changed_since_epoch
-    from nohaven.screen.service import ScreeningService, settle_heap
+    from nohaven.screen.service import ScreeningService, match_workers, settle_heap
 
     since = changed_since_epoch(changed_since)
     queries = read_queries(people)
-    with Store.from_settings(settings_for(db), read_only=True) as store:
+    settings = settings_for(db)
+    with Store.from_settings(settings, read_only=True) as store:
         scope = ScreeningService(store).datasets(dataset)
         err.print(f"indexing {db}", highlight=False)
         index = build_index(store)
@@ -793,6 +794,7 @@ def screen(
             weigh_namesakes=weigh_namesakes,
             topics=frozenset(topic or ()),
             changed_since=since,
+            workers=match_workers(settings.match_workers, index),
         )
     matched = sum(1 for r in responses if any(x["match"] for x in r["results"]))
 

@@ -52,6 +52,10 @@ def test_match_answers_in_yentes_shapes(client: TestClient) -> None:
     assert {"features", "explanations", "target"} <= set(top)
     assert top["id"] == "w-official" and top["caption"] == "许超凡" and top["match"]
     assert top["datasets"] == ["wanted"] and top["target"] is True
+    # Properties in name order, as every index build writes them (court exhibits of
+    # the same answer must read the same).
+    assert list(top["properties"]) == sorted(top["properties"])
+    assert len(top["properties"]) >= 4
     assert "hk_cantonese" in top["explanations"]["name"]
     assert set(top["features"]) <= set(body["matcher"])
     # Jane Smith is only in the foreign dataset: nothing in "wanted" matches her.

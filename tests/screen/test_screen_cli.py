@@ -11,6 +11,9 @@ from pathlib import Path
 
 import httpx2 as httpx
 
+from nohaven.screen import batch as batch_module
+from nohaven.screen.pool import MatchPool
+
 
 def _people(tmp_path: Path, text: str, name: str = "people.csv") -> Path:
     path = tmp_path / name
@@ -118,3 +121,34 @@ def test_load_then_serve_answers_match_for_the_dataset(
     assert response.status_code == 200
     top = response.json()["responses"]["q1"]["results"][0]
     assert top["id"] == "w-official" and top["match"] is True
+
+
+def test_screen_in_match_workers_writes_what_one_process_writes(
+    cli, screening_db: Path, tmp_path: Path, monkeypatch
+) -> None:
+    # More people than one worker's chunk, in their file order, with a namesake weighed.
+    names = ["Hui Chiu Fan", "Kwong Yuen Fong", "Xu Ming", "Li Mei Ling", "Wang Wei", "Jo Bloggs"]
+    rows = [
+        f"p{n},{names[n % len(names)]},{'1953-02-15' if n % 3 == 0 else ''}" for n in range(150)
+    ]
+    people = _people(tmp_path, "id,name,birth_date\n" + "\n".join(rows) + "\n")
+    answered: list[int] = []
+
+    class CountedPool(MatchPool):  # the real pool, counting what its workers answered
+        def close(self, timeout: float = 5.0) -> None:
+            answered.append(self.answered)
+            super().close(timeout)
+
+    monkeypatch.setattr(batch_module, "MatchPool", CountedPool)
+    outputs = []
+    for workers in ("0", "2"):
+        monkeypatch.setenv("NOHAVEN_MATCH_WORKERS", workers)
+        result = cli(
+            "screen", people, "--dataset", "wanted", "--format", "json", "--db", screening_db
+        )
+        assert result.code == 0, result.stderr
+        outputs.append(json.loads(result.stdout))
+    assert [r["row"] for r in outputs[0]] == list(range(2, 152))
+    assert outputs[0][0]["results"][0]["id"] == "w-official"
+    assert outputs[0] == outputs[1]
+    assert answered == [3]  # 150 people in chunks of 64, all three answered by workers

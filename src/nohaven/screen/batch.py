@@ -6,6 +6,7 @@ line and column, and no half-screened output is written.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +15,8 @@ from typing import Any
 from nohaven.errors import InputError
 from nohaven.ingest.files import text_lines
 from nohaven.screen.index import ScreeningIndex
-from nohaven.screen.match import match_query
+from nohaven.screen.match import Matched, MatchOptions, match_batch
+from nohaven.screen.pool import MatchPool, WorkerLost
 from nohaven.screen.query import QueryError, ScreeningQuery, parse_query
 
 # CSV column → FtM property; either spelling of a column is accepted.
@@ -31,6 +33,8 @@ COLUMNS: dict[str, str] = {
     "passport_number": "passportNumber",
     "passportnumber": "passportNumber",
 }
+
+CHUNK = 64  # queries a worker is given at a time
 
 OUTPUT_COLUMNS = (
     "row",
@@ -95,33 +99,71 @@ def screen_queries(
     weigh_namesakes: bool = True,
     topics: frozenset[str] = frozenset(),
     changed_since: float | None = None,
+    workers: int = 0,
 ) -> list[dict[str, Any]]:
     """One response per query, in yente's per-query shape plus the input line (only
-    results carrying one of ``topics``, or changed after ``changed_since``, when given)."""
+    results carrying one of ``topics``, or changed after ``changed_since``, when given).
+    With ``workers``, the queries are matched in that many forked match workers
+    (`nohaven.screen.pool`), a chunk at a time, and answered exactly as in-process."""
+    options = MatchOptions(
+        limit=limit,
+        threshold=threshold,
+        include_datasets=datasets,
+        topics=topics,
+        changed_since=changed_since,
+        weigh_namesakes=weigh_namesakes,
+    )
+    chunks = [
+        {str(line): query for line, query in queries[start : start + CHUNK]}
+        for start in range(0, len(queries), CHUNK)
+    ]
+    if workers:
+        matched = asyncio.run(_in_workers(index, chunks, options, workers, advance))
+    else:
+        matched = []
+        for chunk in chunks:
+            matched.append(match_batch(index, chunk, options))
+            if advance:
+                advance(len(chunk))
     responses = []
-    for line, query in queries:
-        results, total = match_query(
-            index,
-            query,
-            limit=limit,
-            threshold=threshold,
-            include_datasets=datasets,
-            topics=topics,
-            changed_since=changed_since,
-            weigh_namesakes=weigh_namesakes,
-        )
-        responses.append(
-            {
-                "row": line,
-                "status": 200,
-                "results": results,
-                "total": {"value": total, "relation": "eq"},
-                "query": query.as_dict(),
-            }
-        )
-        if advance:
-            advance(1)
+    for chunk, answers in zip(chunks, matched, strict=True):
+        for key, query in chunk.items():
+            results, total = answers[key]
+            responses.append(
+                {
+                    "row": int(key),
+                    "status": 200,
+                    "results": results,
+                    "total": {"value": total, "relation": "eq"},
+                    "query": query.as_dict(),
+                }
+            )
     return responses
+
+
+async def _in_workers(
+    index: ScreeningIndex,
+    chunks: list[dict[str, ScreeningQuery]],
+    options: MatchOptions,
+    workers: int,
+    advance: Callable[[float], None] | None,
+) -> list[Matched]:
+    """Every chunk matched by the workers (a chunk a lost worker held, in-process)."""
+    pool = MatchPool(index, workers)
+
+    async def one(chunk: dict[str, ScreeningQuery]) -> Matched:
+        try:
+            answers = await pool.match(chunk, options)
+        except WorkerLost:
+            answers = match_batch(index, chunk, options)
+        if advance:
+            advance(len(chunk))
+        return answers
+
+    try:
+        return await asyncio.gather(*(one(chunk) for chunk in chunks))
+    finally:
+        pool.close()
 
 
 def csv_rows(responses: list[dict[str, Any]]) -> list[list[str]]:

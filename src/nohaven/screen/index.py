@@ -306,7 +306,9 @@ class ScreeningIndex:
 
     def entity(self, row: int) -> dict[str, Any]:
         """The entity at `row` as yente's entity shape (without nesting)."""
-        properties = json.loads(self.column("properties", row) or "{}")
+        # In name order: the store's aggregation writes them in whatever order its
+        # threads finish, and an exhibit of the same answer must read the same.
+        properties = dict(sorted(json.loads(self.column("properties", row) or "{}").items()))
         names = properties.get("name") or self.names[row] or [self.ids[row]]
         changed = _iso(float(self.changed_at[row]))
         return {

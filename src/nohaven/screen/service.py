@@ -46,6 +46,17 @@ def settle_heap() -> None:
     gc.freeze()
 
 
+def match_workers(setting: int | None, index: ScreeningIndex) -> int:
+    """How many match worker processes to fork for ``index``: the setting (None: one
+    per core for an index of `POOL_MIN_ENTITIES` or more, else none)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 0  # workers share the index by forking (not on Windows)
+    if setting is not None:
+        return setting
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    return cores if cores > 1 and index.size >= POOL_MIN_ENTITIES else 0
+
+
 class UnknownDataset(NohavenError):
     """A dataset name that no load used."""
 
@@ -95,12 +106,7 @@ class ScreeningService:
         return self._index
 
     def _pool_size(self, index: ScreeningIndex) -> int:
-        if "fork" not in multiprocessing.get_all_start_methods():
-            return 0  # workers share the index by forking (not on Windows)
-        if self.workers is not None:
-            return self.workers
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-        return cores if cores > 1 and index.size >= POOL_MIN_ENTITIES else 0
+        return match_workers(self.workers, index)
 
     def _install(self, index: ScreeningIndex) -> None:
         """Serve ``index``: settle the heap, so its workers inherit it frozen, fork them,
