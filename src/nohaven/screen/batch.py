@@ -15,8 +15,8 @@ from typing import Any
 from nohaven.errors import InputError
 from nohaven.ingest.files import text_lines
 from nohaven.screen.index import ScreeningIndex
-from nohaven.screen.match import Matched, MatchOptions, match_batch
-from nohaven.screen.pool import MatchPool, WorkerLost
+from nohaven.screen.match import Matched, MatchOptions
+from nohaven.screen.pool import MatchPool, match_in
 from nohaven.screen.query import QueryError, ScreeningQuery, parse_query
 
 # CSV column → FtM property; either spelling of a column is accepted.
@@ -117,14 +117,7 @@ def screen_queries(
         {str(line): query for line, query in queries[start : start + CHUNK]}
         for start in range(0, len(queries), CHUNK)
     ]
-    if workers:
-        matched = asyncio.run(_in_workers(index, chunks, options, workers, advance))
-    else:
-        matched = []
-        for chunk in chunks:
-            matched.append(match_batch(index, chunk, options))
-            if advance:
-                advance(len(chunk))
+    matched = asyncio.run(_match_chunks(index, chunks, options, workers, advance))
     responses = []
     for chunk, answers in zip(chunks, matched, strict=True):
         for key, query in chunk.items():
@@ -141,21 +134,18 @@ def screen_queries(
     return responses
 
 
-async def _in_workers(
+async def _match_chunks(
     index: ScreeningIndex,
     chunks: list[dict[str, ScreeningQuery]],
     options: MatchOptions,
     workers: int,
     advance: Callable[[float], None] | None,
 ) -> list[Matched]:
-    """Every chunk matched by the workers (a chunk a lost worker held, in-process)."""
-    pool = MatchPool(index, workers)
+    """Every chunk matched, in order: by the workers when there are any."""
+    pool = MatchPool(index, workers) if workers else None
 
     async def one(chunk: dict[str, ScreeningQuery]) -> Matched:
-        try:
-            answers = await pool.match(chunk, options)
-        except WorkerLost:
-            answers = match_batch(index, chunk, options)
+        answers = await match_in(pool, index, chunk, options)
         if advance:
             advance(len(chunk))
         return answers
@@ -163,7 +153,8 @@ async def _in_workers(
     try:
         return await asyncio.gather(*(one(chunk) for chunk in chunks))
     finally:
-        pool.close()
+        if pool is not None:
+            pool.close()
 
 
 def csv_rows(responses: list[dict[str, Any]]) -> list[list[str]]:

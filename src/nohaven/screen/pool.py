@@ -20,10 +20,10 @@ import resource
 import signal
 import threading
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import Any
 
 from nohaven.screen.index import ScreeningIndex
 from nohaven.screen.match import Matched, MatchOptions, match_batch
@@ -171,10 +171,7 @@ class MatchPool:
                 break
             self._waiting.popleft()
         if not any(w.alive for w in self._workers):
-            while self._waiting:
-                _, future = self._waiting.popleft()
-                if not future.done():
-                    future.set_exception(WorkerLost("every match worker has died"))
+            self._fail_waiting("every match worker has died")
         if self._retiring and not self._waiting and not any(w.pending for w in self._workers):
             self._shutdown()
 
@@ -204,14 +201,17 @@ class MatchPool:
         )
         self._close_worker(worker)
         self._fail(worker.pending, f"match worker {worker.process.pid} stopped")
+        worker.pending.clear()
 
-    def _fail(self, futures: deque[Any], reason: str) -> None:
+    def _fail(self, futures: Iterable[asyncio.Future[Matched]], reason: str) -> None:
         loop = self._loop
-        while futures:
-            item = futures.popleft()
-            future = item[1] if isinstance(item, tuple) else item
+        for future in futures:
             if not future.done() and loop is not None and not loop.is_closed():
                 future.set_exception(WorkerLost(reason))
+
+    def _fail_waiting(self, reason: str) -> None:
+        self._fail((future for _, future in self._waiting), reason)
+        self._waiting.clear()
 
     def _close_worker(self, worker: _Worker) -> None:
         worker.alive = False
@@ -243,11 +243,28 @@ class MatchPool:
         self._retiring = True
         for worker in self._workers:
             self._fail(worker.pending, "the match workers were stopped")
+            worker.pending.clear()
             if worker.alive:
                 self._close_worker(worker)
-        self._fail(self._waiting, "the match workers were stopped")
+        self._fail_waiting("the match workers were stopped")
         for worker in self._workers:
             worker.process.join(timeout)
             if worker.process.is_alive():
                 worker.process.terminate()
                 worker.process.join(timeout)
+
+
+async def match_in(
+    pool: MatchPool | None,
+    index: ScreeningIndex,
+    queries: dict[str, ScreeningQuery],
+    options: MatchOptions,
+) -> Matched:
+    """A batch matched against ``index``: in ``pool``'s workers when they hold it,
+    otherwise (no pool, a pool of another index, a worker lost) in this process."""
+    if pool is not None and pool.generation == index.generation:
+        try:
+            return await pool.match(queries, options)
+        except WorkerLost as exc:
+            log.warning("matched in-process instead: %s", exc)
+    return match_batch(index, queries, options)

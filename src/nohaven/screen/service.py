@@ -18,8 +18,8 @@ from typing import Any
 
 from nohaven.errors import NohavenError
 from nohaven.screen.index import ScreeningIndex, build_index, store_generation
-from nohaven.screen.match import Matched, MatchOptions, match_batch
-from nohaven.screen.pool import MatchPool, WorkerLost
+from nohaven.screen.match import Matched, MatchOptions
+from nohaven.screen.pool import MatchPool, match_in
 from nohaven.screen.query import ScreeningQuery
 from nohaven.store.store import Store
 
@@ -97,7 +97,7 @@ class ScreeningService:
                 self._start(self._rebuild)
             elif (
                 self._pool is not None
-                and self._pool.size < self._pool_size(self._index)
+                and self._pool.size < match_workers(self.workers, self._index)
                 and now - self._forked >= REFORK_EVERY
             ):
                 # A worker died: fork the pool again from the index being served.
@@ -105,16 +105,13 @@ class ScreeningService:
                 self._start(self._refork)
         return self._index
 
-    def _pool_size(self, index: ScreeningIndex) -> int:
-        return match_workers(self.workers, index)
-
     def _install(self, index: ScreeningIndex) -> None:
         """Serve ``index``: settle the heap, so its workers inherit it frozen, fork them,
         then put both in place of the old index and workers."""
         settle_heap()
         self._error = None
         self._forked = time.monotonic()
-        size = self._pool_size(index)
+        size = match_workers(self.workers, index)
         pool = None
         if size:
             try:
@@ -130,10 +127,7 @@ class ScreeningService:
     def _refork(self) -> None:
         try:
             if self._index is not None:
-                self._install(self._index)
-        except Exception as exc:
-            log.exception("forking the match workers failed")
-            self._error = str(exc)
+                self._install(self._index)  # a refused fork is reported there
         finally:
             self._rebuilding = False
 
@@ -160,15 +154,8 @@ class ScreeningService:
     async def match(
         self, index: ScreeningIndex, queries: dict[str, ScreeningQuery], options: MatchOptions
     ) -> Matched:
-        """Match a batch against ``index``: in a worker when its pool holds that index,
-        otherwise (no workers, a pool still forking, a worker lost) in this process."""
-        pool = self._pool
-        if pool is not None and pool.generation == index.generation:
-            try:
-                return await pool.match(queries, options)
-            except WorkerLost as exc:
-                log.warning("matched in-process instead: %s", exc)
-        return match_batch(index, queries, options)
+        """Match a batch against ``index``, in the workers when they hold it."""
+        return await match_in(self._pool, index, queries, options)
 
     def close(self) -> None:
         """Wait for a build under way, so the store is not closed beneath it; stop the
