@@ -24,28 +24,36 @@ class QueryModel(BaseModel):
     deprecated_parameters: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
-    def _repeated(cls) -> frozenset[str]:
-        return frozenset(
-            name for name, field in cls.model_fields.items() if get_origin(field.annotation) is list
-        )
+    def _parameters(cls) -> dict[str, bool]:
+        """Each parameter's name in the query string (a field's alias, when it has one:
+        `schema` is a BaseModel attribute) and whether it repeats."""
+        return {
+            field.alias or name: get_origin(field.annotation) is list
+            for name, field in cls.model_fields.items()
+        }
 
     @classmethod
     async def from_request(cls, request: Request) -> Self:
         """The request's parameters, or FastAPI's 422 naming each one that is invalid
         (a coroutine, so FastAPI calls it on the event loop rather than in a thread)."""
         params = request.query_params
-        repeated = cls._repeated()
+        parameters = cls._parameters()
         data = {
-            name: params.getlist(name) if name in repeated else params[name]
+            name: params.getlist(name) if parameters[name] else params[name]
             for name in params
-            if name in cls.model_fields
+            if name in parameters
         }
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
             raise RequestValidationError(
                 [
-                    {**error, "loc": ("query", *error["loc"])}
+                    # As FastAPI reports a missing parameter: no input.
+                    {
+                        **error,
+                        "loc": ("query", *error["loc"]),
+                        "input": None if error["type"] == "missing" else error["input"],
+                    }
                     for error in exc.errors(include_url=False)
                 ]
             ) from None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any, ClassVar
 
 import orjson
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from followthemoney import model
@@ -104,17 +104,9 @@ def _datasets(
         raise HTTPException(status_code=404, detail=str(exc)) from None
 
 
-class MatchParams(QueryModel):
-    """/match's query parameters, yente's."""
+class ResultFilters(QueryModel):
+    """yente's result filters, the same on /match and /search."""
 
-    deprecated_parameters: ClassVar[tuple[str, ...]] = ("cutoff",)
-
-    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=500)
-    threshold: float = Field(default=DEFAULT_THRESHOLD, ge=0.0, le=1.0)
-    algorithm: str = Field(default=ALGORITHM, max_length=100)
-    include_dataset: list[str] = Field(default=[])
-    exclude_dataset: list[str] = Field(default=[])
-    exclude_entity_ids: list[str] = Field(default=[])
     exclude_schema: list[str] = Field(
         default=[], description="Leave out entities of these schemata."
     )
@@ -127,6 +119,19 @@ class MatchParams(QueryModel):
         description="Only entities whose newest source was loaded after this UTC date or "
         "time (loading a source again counts, changed or not).",
     )
+
+
+class MatchParams(ResultFilters):
+    """/match's query parameters, yente's."""
+
+    deprecated_parameters: ClassVar[tuple[str, ...]] = ("cutoff",)
+
+    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=500)
+    threshold: float = Field(default=DEFAULT_THRESHOLD, ge=0.0, le=1.0)
+    algorithm: str = Field(default=ALGORITHM, max_length=100)
+    include_dataset: list[str] = Field(default=[])
+    exclude_dataset: list[str] = Field(default=[])
+    exclude_entity_ids: list[str] = Field(default=[])
     cutoff: float = Field(
         default=0.0,
         ge=0.0,
@@ -215,20 +220,29 @@ async def match(
     )
 
 
-@router.get("/search/{dataset}", responses=errors(400, 404))
+class SearchParams(ResultFilters):
+    """/search's query parameters, yente's."""
+
+    q: str = Field(min_length=1, max_length=500)
+    schema_: str = Field(default="Thing", alias="schema", max_length=100)
+    limit: int = Field(default=10, ge=1, le=500)
+    offset: int = Field(default=0, ge=0, le=10_000)
+
+
+@router.get("/search/{dataset}", responses=errors(400, 404), openapi_extra=SearchParams.openapi())
 def search(
     request: Request,
+    params: Annotated[SearchParams, Depends(SearchParams.from_request)],
     dataset: str = Path(max_length=200),
-    q: str = Query(min_length=1, max_length=500),
-    schema: str = Query(default="Thing", max_length=100),
-    limit: int = Query(default=10, ge=1, le=500),
-    offset: int = Query(default=0, ge=0, le=10_000),
-    exclude_schema: list[str] = Query(default=[]),
-    topics: list[str] = Query(default=[]),
-    changed_since: str | None = Query(default=None, pattern=CHANGED_SINCE_PATTERN),
 ) -> dict[str, Any]:
     """Find entities by name, in any script: "Hui Chiu Fan" finds 许超凡 (yente's
     `exclude_schema`, `topics` and `changed_since` filter as on /match)."""
+    q, schema, limit, offset = params.q, params.schema_, params.limit, params.offset
+    exclude_schema, topics, changed_since = (
+        params.exclude_schema,
+        params.topics,
+        params.changed_since,
+    )
     since = _epoch(changed_since)
     service = _service(request)
     allowed = visible(request)
