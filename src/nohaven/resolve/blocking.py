@@ -15,7 +15,7 @@ Companies are blocked on their normalised name and identifiers instead.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -115,16 +115,6 @@ def name_tables(names: Sequence[str], workers: int | None = None) -> tuple[pa.Ta
     return pa.concat_tables(key_parts), pa.concat_tables(form_parts)
 
 
-def company_key_table(names: Iterable[str]) -> pa.Table:
-    """(name, key) for every distinct company name with a usable normalised form."""
-    pairs = [(n, company_key(n)) for n in names]
-    pairs = [(n, k) for n, k in pairs if k]
-    return pa.table(
-        {"name": [p[0] for p in pairs], "key": [p[1] for p in pairs]}, schema=_COMPANY_KEY_SCHEMA
-    )
-
-
-_COMPANY_KEY_SCHEMA = pa.schema([("name", pa.string()), ("key", pa.string())])
 _KEY_SCHEMA = pa.schema([("name_id", pa.int32()), ("key", pa.string())])
 _FORM_SCHEMA = pa.schema(
     [("name_id", pa.int32()), ("name", pa.string()), ("norm", pa.string()), ("han", pa.string())]

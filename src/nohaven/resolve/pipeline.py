@@ -32,11 +32,11 @@ from nohaven.resolve.blocking import (
     MAX_BLOCK,
     BlockingStats,
     build_pairs,
-    company_key_table,
     key_records,
     name_tables,
 )
 from nohaven.resolve.cluster import attach_by_unique_name, cluster_pairs, stable_canonical_ids
+from nohaven.resolve.companies import company_predictions
 from nohaven.resolve.engines import (
     ENGINES,
     MIN_LABELLED_PAIRS,
@@ -53,8 +53,6 @@ from nohaven.store.store import Store
 
 DEFAULT_THRESHOLD = 0.8  # match probability at which two person records merge
 REVIEW_FLOOR = 0.05  # pairs kept for review and explanation from this probability up
-COMPANY_NAME_PROBABILITY = 0.3  # same name only: generic names recur, so review, not merge
-COMPANY_IDENTIFIER_PROBABILITY = 0.99  # same registration number or other identifier
 
 Progress = Callable[[str], None]
 
@@ -227,54 +225,6 @@ def _empty_predictions() -> pa.Table:
     )
 
 
-def _company_predictions(
-    con: duckdb.DuckDBPyConnection, companies: pa.Table, summary: ResolveSummary
-) -> pa.Table:
-    """Company pairs by rule: the same registration number or other identifier, or the
-    same name once case, punctuation and legal form are set aside."""
-    names = sorted({n for names in companies["names"].to_pylist() for n in names or ()})
-    con.register("_companies_arrow", companies)
-    con.register("_company_keys_arrow", company_key_table(names))
-    table = con.sql(f"""
-        WITH keyed AS (
-            SELECT DISTINCT c.unique_id, k.key
-            FROM (SELECT unique_id, unnest(names) AS name FROM _companies_arrow) c
-            JOIN _company_keys_arrow k USING (name)
-        ),
-        idents AS (
-            SELECT unique_id, unnest(identifiers) AS ident FROM _companies_arrow
-        ),
-        -- A name many companies bear ("Trading Limited") says nothing: no review pairs.
-        distinctive AS (
-            SELECT * FROM keyed
-            WHERE key IN (SELECT key FROM keyed GROUP BY key HAVING count(*) <= {MAX_BLOCK})
-        ),
-        by_name AS (
-            SELECT a.unique_id AS left_id, b.unique_id AS right_id,
-                   {COMPANY_NAME_PROBABILITY} AS match_probability,
-                   'name: same name without legal form' AS evidence
-            FROM distinctive a JOIN distinctive b
-              ON a.key = b.key AND a.unique_id < b.unique_id
-        ),
-        by_ident AS (
-            SELECT a.unique_id, b.unique_id, {COMPANY_IDENTIFIER_PROBABILITY},
-                   'identifiers: shared'
-            FROM idents a JOIN idents b ON a.ident = b.ident AND a.unique_id < b.unique_id
-            WHERE length(a.ident) >= 5
-        )
-        SELECT left_id, right_id, CAST(max(match_probability) AS DOUBLE) AS match_probability,
-               CAST(log2(max(match_probability) / (1 - max(match_probability))) AS DOUBLE)
-                   AS match_weight,
-               string_agg(DISTINCT evidence, '; ' ORDER BY evidence) AS evidence
-        FROM (SELECT * FROM by_name UNION ALL SELECT * FROM by_ident)
-        GROUP BY left_id, right_id
-    """).to_arrow_table()
-    con.unregister("_companies_arrow")
-    con.unregister("_company_keys_arrow")
-    summary.comparisons += table.num_rows
-    return table
-
-
 @contextmanager
 def _cyclic_gc_paused() -> Iterator[None]:
     """Clustering makes millions of small Python objects, none of them cyclic garbage;
@@ -348,7 +298,8 @@ def resolve(
         people = _person_predictions(con, persons, summary, engine, judged_same, say)
         attributes = _single_valued_attributes(con)
         say("scoring companies")
-        firms = _company_predictions(con, companies, summary)
+        firms = company_predictions(con, companies)
+        summary.comparisons += firms.num_rows
     finally:
         con.close()
 

@@ -1,0 +1,150 @@
+"""Company records into pairs, by rules a company register makes safe.
+
+A register gives each company one number and one legal name, so:
+
+- two records sharing a registration number (or any identifier) are one company;
+- two records that each carry a number of one kind, and share none, are two companies,
+  however alike their names (a register does not list a company twice);
+- a record with no number (a deed's titled owner, an account holder) whose full legal
+  name, legal form included, is borne by exactly one registered company and by no other
+  record is that company: the link investigators draw from a deed to the register;
+- otherwise the same name without its legal form is only a lead for review ("Golden
+  Enterprises" recurs), and a different legal form ("Inc." against "Limited") is a
+  different company more often than not.
+
+Rules and not a trained model: each is a fact of how registers work, and a handful of
+levels with no continuous evidence gives EM nothing to learn that the rules do not say.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+import duckdb
+import pyarrow as pa
+
+from nohaven.resolve.blocking import MAX_BLOCK, company_key
+
+IDENTIFIER_PROBABILITY = 0.99  # the same registration number or other identifier
+# The one registered company of that full legal name, and the only other record bearing
+# it. On the medium world 342 of 403 such pairs are one company; the rest are accounts
+# and deeds of unrelated companies whose names the world draws from one small vocabulary
+# (a register's names are unique, so real collisions are rarer still).
+LEGAL_NAME_PROBABILITY = 0.85
+NAME_PROBABILITY = 0.3  # same name, legal form aside: generic names recur; review, not merge
+OTHER_FORM_PROBABILITY = 0.1  # same name under another legal form: seldom one company
+# Identifiers this short are internal sequence numbers, not registration numbers.
+MIN_IDENTIFIER_LENGTH = 5
+
+# Legal-form words as registers and clerks abbreviate them, to one spelling each.
+_FORM_SPELLINGS = {
+    "ltd": "limited",
+    "co": "company",
+    "corp": "corporation",
+    "inc": "incorporated",
+    "pte": "private",
+    "plc": "public limited company",
+}
+_JOINED_INITIALS = re.compile(r"\b(?:[a-z]\.){2,}")  # "l.l.c." → "llc"
+
+
+@lru_cache(maxsize=200_000)
+def legal_name_key(name: str) -> str:
+    """A company's full legal name without case, punctuation or abbreviation, legal form
+    kept ("HENG TAI CO. LTD." and "Heng Tai Company Limited" → "heng tai company
+    limited"; "Heng Tai LLC" stays apart). Han names are kept as written: 有限公司 and
+    有限责任公司 are two registered names."""
+    text = unicodedata.normalize("NFKC", name).lower()
+    text = _JOINED_INITIALS.sub(lambda m: m.group(0).replace(".", ""), text)
+    words = re.sub(r"[^\w]+", " ", text).split()
+    return " ".join(_FORM_SPELLINGS.get(word, word) for word in words)
+
+
+def _name_table(names: Iterable[str]) -> pa.Table:
+    """(name, key, legal) for every distinct company name with a usable key."""
+    rows = [(n, company_key(n), legal_name_key(n)) for n in names]
+    rows = [row for row in rows if row[1]]
+    return pa.table(
+        {
+            "name": pa.array([r[0] for r in rows], pa.string()),
+            "key": pa.array([r[1] for r in rows], pa.string()),
+            "legal": pa.array([r[2] for r in rows], pa.string()),
+        }
+    )
+
+
+def company_predictions(con: duckdb.DuckDBPyConnection, companies: pa.Table) -> pa.Table:
+    """Scored company pairs (left_id, right_id, match_probability, match_weight,
+    evidence) from the company records (unique_id, names, identifiers,
+    identifier_kinds), by the rules of this module."""
+    names = sorted({n for names in companies["names"].to_pylist() for n in names or ()})
+    con.register("_companies_arrow", companies)
+    con.register("_company_names_arrow", _name_table(names))
+    table = con.sql(f"""
+        WITH firms AS (
+            SELECT unique_id,
+                   list_filter(identifiers, lambda i: length(i) >= {MIN_IDENTIFIER_LENGTH})
+                       AS identifiers,
+                   CASE WHEN len(list_filter(
+                            identifiers, lambda i: length(i) >= {MIN_IDENTIFIER_LENGTH})) > 0
+                        THEN identifier_kinds END AS registered_kinds
+            FROM _companies_arrow
+        ),
+        keyed AS (
+            SELECT DISTINCT c.unique_id, k.key, k.legal
+            FROM (SELECT unique_id, unnest(names) AS name FROM _companies_arrow) c
+            JOIN _company_names_arrow k USING (name)
+        ),
+        -- A name many companies bear ("Trading Limited") says nothing: no review pairs.
+        distinctive AS (
+            SELECT * FROM keyed
+            WHERE key IN (SELECT key FROM keyed GROUP BY key HAVING count(*) <= {MAX_BLOCK})
+        ),
+        legal_counts AS (
+            SELECT legal, count(DISTINCT unique_id) AS bearers FROM keyed GROUP BY legal
+        ),
+        named AS (
+            SELECT a.unique_id AS left_id, b.unique_id AS right_id,
+                   bool_or(a.legal = b.legal) AS same_legal,
+                   bool_or(a.legal = b.legal AND n.bearers = 2) AS legal_unique
+            FROM distinctive a
+            JOIN distinctive b ON a.key = b.key AND a.unique_id < b.unique_id
+            LEFT JOIN legal_counts n ON n.legal = a.legal
+            GROUP BY ALL
+        ),
+        by_name AS (
+            SELECT m.left_id, m.right_id,
+                   CASE WHEN m.legal_unique
+                             AND (l.registered_kinds IS NULL) <> (r.registered_kinds IS NULL)
+                        THEN {LEGAL_NAME_PROBABILITY}
+                        WHEN m.same_legal THEN {NAME_PROBABILITY}
+                        ELSE {OTHER_FORM_PROBABILITY} END AS match_probability,
+                   CASE WHEN m.legal_unique
+                             AND (l.registered_kinds IS NULL) <> (r.registered_kinds IS NULL)
+                        THEN 'name: same legal name, no other bearer; one registered'
+                        WHEN m.same_legal THEN 'name: same legal name'
+                        ELSE 'name: same name, another legal form' END AS evidence
+            FROM named m
+            JOIN firms l ON l.unique_id = m.left_id
+            JOIN firms r ON r.unique_id = m.right_id
+            -- Two numbers of one kind that differ: two entries in a register.
+            WHERE NOT coalesce(list_has_any(l.registered_kinds, r.registered_kinds), false)
+        ),
+        idents AS (SELECT unique_id, unnest(identifiers) AS ident FROM firms),
+        by_ident AS (
+            SELECT a.unique_id, b.unique_id, {IDENTIFIER_PROBABILITY}, 'identifiers: shared'
+            FROM idents a JOIN idents b ON a.ident = b.ident AND a.unique_id < b.unique_id
+        )
+        SELECT left_id, right_id, CAST(max(match_probability) AS DOUBLE) AS match_probability,
+               CAST(log2(max(match_probability) / (1 - max(match_probability))) AS DOUBLE)
+                   AS match_weight,
+               string_agg(DISTINCT evidence, '; ' ORDER BY evidence) AS evidence
+        FROM (SELECT * FROM by_name UNION ALL SELECT * FROM by_ident)
+        GROUP BY left_id, right_id
+    """).to_arrow_table()
+    con.unregister("_companies_arrow")
+    con.unregister("_company_names_arrow")
+    return table

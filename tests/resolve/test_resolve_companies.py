@@ -1,0 +1,117 @@
+"""Companies: a deed's owner joins the one registered company of its full legal name;
+two register entries never merge; another legal form is another company."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nohaven.ingest import load_paths
+from nohaven.resolve.companies import legal_name_key
+from nohaven.resolve.pipeline import DEFAULT_THRESHOLD, resolve
+from nohaven.store import Store
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "same"),
+    [
+        ("HENG TAI CO. LTD.", "Heng Tai Company Limited", True),
+        (
+            "Heng Tai Harvest Investment (Hong Kong) Limited",
+            "HENG TAI HARVEST INVESTMENT (HONG KONG) LTD",
+            True,
+        ),
+        ("Sun Rich Resources L.L.C.", "SUN RICH RESOURCES LLC", True),
+        ("Ｇｏｌｄｅｎ Ｃａｐｉｔａｌ Ｉｎｃ．", "Golden Capital Inc", True),
+        ("Heng Tai Capital LLC", "Heng Tai Capital Limited", False),
+        ("Kai Wah Development Limited", "Kai Wah Development Company Limited", False),
+        ("太原新时代投资有限公司", "太原新时代投资有限责任公司", False),
+    ],
+)
+def test_legal_names_keep_the_legal_form_and_forgive_its_spelling(
+    left: str, right: str, same: bool
+) -> None:
+    assert (legal_name_key(left) == legal_name_key(right)) is same
+
+
+def _company(entity_id: str, name: str, number: str | None = None) -> dict:
+    properties = {"name": [name]}
+    if number:
+        properties |= {"registrationNumber": [number], "jurisdiction": ["hk"]}
+    return {"id": entity_id, "schema": "Company", "properties": properties}
+
+
+@pytest.fixture(scope="module")
+def resolved(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    folder = tmp_path_factory.mktemp("companies")
+    register = [
+        _company("hk-1", "Heng Tai Harvest Investment (Hong Kong) Limited", "0854401"),
+        _company("hk-2", "Heng Tai Harvest Investment Limited", "0854402"),
+        _company("hk-3", "Golden Lotus Enterprises Limited", "1111111"),
+        _company("hk-4", "Golden Lotus Enterprises Limited", "2222222"),
+        _company("hk-5", "Phoenix Crane Trading Limited", "3333333"),
+        _company("hk-6", "Jade Dragon Logistics Limited", "4444444"),
+    ]
+    deeds = [
+        _company("deed-1", "HENG TAI HARVEST INVESTMENT (HONG KONG) LTD."),
+        _company("deed-2", "GOLDEN LOTUS ENTERPRISES LTD"),
+        _company("deed-3", "PHOENIX CRANE TRADING LLC"),
+        _company("deed-4", "JADE DRAGON LOGISTICS LTD."),
+        _company("deed-5", "Jade Dragon Logistics Limited"),
+    ]
+    paths = []
+    for name, entities in (("register", register), ("deeds", deeds)):
+        path = folder / f"{name}.ftm.json"
+        path.write_text("\n".join(json.dumps(e) for e in entities) + "\n")
+        paths.append(path)
+    store = Store(folder / "store.duckdb")
+    load_paths(store, paths)
+    resolve(store)
+    return store
+
+
+def _pair(store: Store, left: str, right: str) -> tuple[float, str]:
+    row = store.fetchone(
+        "SELECT match_probability, evidence FROM resolution_pairs "
+        "WHERE left_id = least(?, ?) AND right_id = greatest(?, ?)",
+        [left, right, left, right],
+    )
+    return (float(row[0]), str(row[1])) if row else (0.0, "")
+
+
+def _canonical(store: Store) -> dict[str, str]:
+    return dict(store.fetchall("SELECT entity_id, canonical_id FROM clusters"))
+
+
+def test_a_deed_owner_joins_the_one_registered_company_of_its_full_name(resolved: Store) -> None:
+    probability, evidence = _pair(resolved, "hk-1", "deed-1")
+    assert probability >= DEFAULT_THRESHOLD
+    assert evidence == "name: same legal name, no other bearer; one registered"
+    clusters = _canonical(resolved)
+    assert clusters["deed-1"] == clusters["hk-1"] != clusters["hk-2"]
+
+
+def test_two_register_entries_of_one_name_are_two_companies(resolved: Store) -> None:
+    assert _pair(resolved, "hk-3", "hk-4") == (0.0, "")
+    clusters = _canonical(resolved)
+    assert clusters["hk-3"] != clusters["hk-4"]
+    # The deed could be either of them: a lead for review, not a merge.
+    for registered in ("hk-3", "hk-4"):
+        probability, evidence = _pair(resolved, registered, "deed-2")
+        assert probability < DEFAULT_THRESHOLD and evidence == "name: same legal name"
+        assert clusters["deed-2"] != clusters[registered]
+
+
+def test_another_legal_form_is_another_company(resolved: Store) -> None:
+    probability, evidence = _pair(resolved, "hk-5", "deed-3")
+    assert probability < _pair(resolved, "hk-3", "deed-2")[0]
+    assert evidence == "name: same name, another legal form"
+    assert _canonical(resolved)["deed-3"] != _canonical(resolved)["hk-5"]
+
+
+def test_a_name_borne_by_two_unregistered_records_is_not_unique(resolved: Store) -> None:
+    clusters = _canonical(resolved)
+    assert len({clusters["hk-6"], clusters["deed-4"], clusters["deed-5"]}) == 3
+    assert _pair(resolved, "hk-6", "deed-4")[0] < DEFAULT_THRESHOLD
