@@ -4,7 +4,6 @@ two register entries never merge; another legal form is another company."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

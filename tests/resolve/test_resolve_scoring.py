@@ -32,7 +32,7 @@ def test_pair_evidence_gives_splinks_levels_for_every_blocked_pair(
     theirs = con.sql(f"SELECT * FROM {splink.inference.predict().physical_name}").to_arrow_table()
 
     gammas = [c for c in ours.column_names if c.startswith("gamma_")]
-    assert len(gammas) == 7 and ours.num_rows == theirs.num_rows > 300
+    assert len(gammas) == 8 and ours.num_rows == theirs.num_rows > 300
     assert _vectors(ours, gammas) == _vectors(theirs, gammas)
     name_levels = set(ours["gamma_name"].to_pylist())
     assert len(name_levels) >= 8, name_levels
@@ -40,3 +40,6 @@ def test_pair_evidence_gives_splinks_levels_for_every_blocked_pair(
     # The family's context levels too: paid for a house, fed by a relative's account.
     family_levels = set(ours["gamma_family"].to_pylist())
     assert {3, 1} <= family_levels, family_levels  # paid (3) and fed (1) both occur
+    # And the address's: namesakes at one flat, and at different flats.
+    address_levels = set(ours["gamma_address"].to_pylist())
+    assert {-1, 0} < address_levels, address_levels

@@ -355,10 +355,10 @@ def undeclared_assets_sql(config: RuleConfig, official: str | None = None) -> st
 
     An asset counts when its holder's record is the relative's own or was linked by
     resolution with at least `min_link_probability` on evidence a namesake would not
-    share (a birth date, an identifier, the family's money) or judged the same by an
-    investigator, not merely by a name; a bank account in the country where the holder
-    is declared to live is everyday life unless its balance passes
-    `resident_account_floor_cny`.
+    share (a birth date, an identifier, a household's address, the family's money) or
+    judged the same by an investigator, not merely by a name; a bank account in the
+    country where the holder is declared to live is everyday life unless its balance
+    passes `resident_account_floor_cny`.
     """
     return f"""
         WITH records AS ({_records_of(_members(official))}),

@@ -22,8 +22,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from nohaven.errors import NohavenError
+from nohaven.resolve.addresses import HOUSEHOLD, MAX_SHARERS, shared_address_rates
 from nohaven.resolve.bounds import pair_bound_sql
-from nohaven.resolve.model import pair_family_levels, pair_name_levels, person_comparisons
+from nohaven.resolve.model import (
+    ADDRESS_LEVELS,
+    pair_address_levels,
+    pair_family_levels,
+    pair_name_levels,
+    person_comparisons,
+)
 
 ENGINES = ("duckdb", "spark")
 U_SAMPLE_PAIRS = 2_000_000
@@ -61,6 +68,7 @@ _RECORD_COLUMNS = (
     "identifier_kinds",
     "relative_keys",
     "associate_keys",
+    "has_address",
 )
 
 
@@ -133,14 +141,46 @@ def estimate_u(con: duckdb.DuckDBPyConnection, linker: Any, pairs: int = U_SAMPL
         f"FROM ({comparison_vectors_sql(linker, source)})"
     ).fetchall()[0]
     con.execute("DROP TABLE _random_pairs")
+    addresses = _address_u(con)
     for comparison, histogram in zip(comparisons, frequencies, strict=True):
         seen = {int(value): int(n) for value, n in (histogram or {}).items() if value != -1}
         total = sum(seen.values())
         for level in comparison._comparison_levels_excluding_null:
             if level._fix_u_probability:  # set by the model: random pairs cannot see it
                 continue
+            if comparison.output_column_name == "address":
+                u = addresses[level.label_for_charts]
+                level.u_probability = u if u > 0 else LEVEL_NOT_OBSERVED_TEXT
+                continue
             n = seen.get(level.comparison_vector_value, 0)
             level.u_probability = n / total if n else LEVEL_NOT_OBSERVED_TEXT
+
+
+def _address_u(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """Each address level's u, counted from how many records hold each address key."""
+    rates = shared_address_rates(con)
+    bounds = (2, HOUSEHOLD, MAX_SHARERS)
+    u = dict.fromkeys(ADDRESS_LEVELS, 0.0)
+    below = 0.0
+    for label, size in zip(ADDRESS_LEVELS, bounds, strict=True):
+        u[label] = rates[size] - below
+        below = rates[size]
+    u["different"] = 1.0 - below
+    return u
+
+
+def _unobserved_address_levels_neutral(linker: Any) -> None:
+    """An address level EM never met among its pairs gets m = u: no evidence either
+    way, rather than Splink's stand-in m of one in a million against a u counted to be
+    smaller still."""
+    from splink.internals.constants import LEVEL_NOT_OBSERVED_TEXT
+
+    for comparison in linker._settings_obj.comparisons:  # no public accessor in Splink 5
+        if comparison.output_column_name != "address":
+            continue
+        for level in comparison._comparison_levels_excluding_null:
+            if level._m_probability in (None, LEVEL_NOT_OBSERVED_TEXT):
+                level.m_probability = level.u_probability
 
 
 def _train(con: duckdb.DuckDBPyConnection, linker: Any, labelled: int) -> None:
@@ -158,6 +198,7 @@ def _train(con: duckdb.DuckDBPyConnection, linker: Any, labelled: int) -> None:
             continue
     if labelled >= MIN_LABELLED_PAIRS:
         linker.training.estimate_m_from_pairwise_labels("labelled_pairs")
+    _unobserved_address_levels_neutral(linker)
 
 
 LevelLabels = list[tuple[str, str, int]]
@@ -193,7 +234,8 @@ def pair_conditions() -> dict[str, dict[str, str]]:
     """Each comparison's level conditions (label → DuckDB condition) over a blocked pair:
     the record form (model.person_comparisons), except the name's, read from the pair's
     evidence (model.pair_name_levels) rather than by intersecting both records' key
-    lists, and the family's, read from `pair_context` (model.pair_family_levels)."""
+    lists, and the address's and family's, read from `pair_context`
+    (model.pair_address_levels, model.pair_family_levels)."""
     conditions = {
         comparison["output_column_name"]: {
             level["label_for_charts"]: level["sql_condition"]
@@ -202,6 +244,7 @@ def pair_conditions() -> dict[str, dict[str, str]]:
         for comparison in person_comparisons("duckdb")
     }
     conditions["name"] = pair_name_levels()
+    conditions["address"] = pair_address_levels()
     conditions["family"] = pair_family_levels()
     return conditions
 
@@ -237,7 +280,7 @@ def _joined_sql(pairs: str, features: str, columns: Sequence[str]) -> str:
     return f"""
         SELECT {", ".join(f"p.{c}" for c in _PAIR_COLUMNS)},
                coalesce(c.paid, false) AS paid,
-               coalesce(c.fed, false) AS fed, {sides}
+               coalesce(c.fed, false) AS fed, c.address_min, {sides}
         FROM {pairs} p
         JOIN {features} l ON l.rid = p.rid_l
         JOIN {features} r ON r.rid = p.rid_r

@@ -15,6 +15,7 @@ import duckdb
 
 from nohaven.names.analysis import NameAnalysis
 from nohaven.names.readings import fold_latin
+from nohaven.resolve.addresses import build_record_addresses
 from nohaven.resolve.blocking import (
     COMMON_KEY,
     KIND_EXACT,
@@ -151,12 +152,26 @@ def _pair_context(con: duckdb.DuckDBPyConnection, records: str) -> None:
             SELECT DISTINCT least(rid, other) AS rid_l, greatest(rid, other) AS rid_r
             FROM _paid
         ),
+        -- At most MAX_SHARERS records hold an address key: this join stays small.
+        addressed AS (
+            SELECT s.* FROM (
+                SELECT a.rid AS rid_l, b.rid AS rid_r, min(a.n) AS address_min
+                FROM record_addresses a
+                JOIN record_addresses b ON b.k = a.k AND a.rid < b.rid
+                GROUP BY ALL
+            ) s
+            SEMI JOIN pairs p ON p.rid_l = s.rid_l AND p.rid_r = s.rid_r
+        ),
         either AS (
-            SELECT rid_l, rid_r, true AS paid, false AS fed FROM paid
+            SELECT rid_l, rid_r, true AS paid, false AS fed, NULL AS address_min FROM paid
             UNION ALL
-            SELECT rid_l, rid_r, false, true FROM fed
+            SELECT rid_l, rid_r, false, true, NULL FROM fed
+            UNION ALL
+            SELECT rid_l, rid_r, false, false, address_min FROM addressed
         )
-        SELECT rid_l, rid_r, bool_or(paid) AS paid, bool_or(fed) AS fed FROM either
+        SELECT rid_l, rid_r, bool_or(paid) AS paid, bool_or(fed) AS fed,
+               CAST(min(address_min) AS INTEGER) AS address_min
+        FROM either
         GROUP BY ALL
     """)
     for table in ("_counterparty_keys", "_purchases", "_paid"):
@@ -208,6 +223,7 @@ def build_person_features(
         WHERE p.kind = 'paid_for' AND p.source <> o.source
     """)
     _counterparty_keys(con, records, edges)
+    build_record_addresses(con, records)
     con.execute(f"""
         CREATE OR REPLACE TABLE person_features AS
         WITH per_record AS (
@@ -270,6 +286,7 @@ def build_person_features(
             )
             GROUP BY unique_id
         ),
+        addressed AS (SELECT DISTINCT rid, true AS has_address FROM record_addresses),
         han AS (
             SELECT r.rid, list_sort(list(DISTINCT f.han)) AS han_names
             FROM (SELECT rid, unnest(names) AS name FROM {records}) r
@@ -291,10 +308,12 @@ def build_person_features(
                CASE WHEN len(r.identifier_kinds) > 0 THEN r.identifier_kinds END
                    AS identifier_kinds,
                CASE WHEN len(c.relative_keys) > 0 THEN c.relative_keys END AS relative_keys,
-               CASE WHEN len(c.associate_keys) > 0 THEN c.associate_keys END AS associate_keys
+               CASE WHEN len(c.associate_keys) > 0 THEN c.associate_keys END AS associate_keys,
+               a.has_address
         FROM {records} r
         LEFT JOIN per_record k USING (rid)
         LEFT JOIN han h USING (rid)
+        LEFT JOIN addressed a USING (rid)
         LEFT JOIN context c USING (unique_id)
     """)
     # Random pairs (engines.estimate_u) are mostly not blocked; they read their shared
@@ -322,12 +341,18 @@ def build_person_features(
                    list_sort(list({_sized("n", "k")}) FILTER (kind = {KIND_SPELLING}))
                        AS spelling_keys
             FROM record_keys WHERE rid IN (SELECT rid FROM sample) GROUP BY rid
+        ),
+        addresses AS (
+            SELECT rid, list_sort(list({_sized("n", "k")})) AS address_keys
+            FROM record_addresses WHERE rid IN (SELECT rid FROM sample) GROUP BY rid
         )
         SELECT s.*, x.counterparty_keys, x.associate_ids,
                CASE WHEN len(k.norm_keys) > 0 THEN k.norm_keys END AS norm_keys,
                CASE WHEN len(k.exact_keys) > 0 THEN k.exact_keys END AS exact_keys,
                CASE WHEN len(k.sound_keys) > 0 THEN k.sound_keys END AS sound_keys,
-               CASE WHEN len(k.spelling_keys) > 0 THEN k.spelling_keys END AS spelling_keys
+               CASE WHEN len(k.spelling_keys) > 0 THEN k.spelling_keys END AS spelling_keys,
+               a.address_keys
         FROM sample s LEFT JOIN keyed k USING (rid) LEFT JOIN _context_lists x USING (rid)
+        LEFT JOIN addresses a USING (rid)
     """)
     con.execute("DROP TABLE _context_lists")

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from nohaven.resolve.addresses import HOUSEHOLD
 from nohaven.resolve.blocking import COMMON_KEY
 from nohaven.resolve.features import KEY_SIZE_SHIFT
 
@@ -44,6 +45,8 @@ SAME_NAME_EVIDENCE = (
 CORROBORATING_EVIDENCE = (
     "birth_date: same date",
     "identifiers: shared",
+    "address: same address, no other holder",
+    "address: same address, household",
     "family: paid for the other's property",
     "family: a relative named among the associates",
     "family: a relative named among the counterparties",
@@ -218,6 +221,14 @@ def person_comparisons(dialect: Dialect) -> list[dict[str, Any]]:
             _level("ELSE", "different kinds"),
         ],
     }
+    address = _address(
+        _null("address_keys"),
+        [
+            s.min_shared_below("address_keys", 2),
+            s.min_shared_below("address_keys", HOUSEHOLD),
+            f"{s.size}({s.shared('address_keys')}) > 0",
+        ],
+    )
     # Registries rarely list one person twice; two records from one dataset are weaker
     # evidence than the same name in two countries' records. EM learns by how much.
     dataset = _agreement("dataset", "dataset_l = dataset_r", "same dataset", "different datasets")
@@ -230,7 +241,7 @@ def person_comparisons(dialect: Dialect) -> list[dict[str, Any]]:
         f"OR coalesce({s.has_any}(counterparty_keys_l, relative_keys_r), false)"
     )
     family = _family(s, paid, fed)
-    return [name, birth, gender, nationality, identifiers, dataset, family]
+    return [name, birth, gender, nationality, identifiers, address, dataset, family]
 
 
 def _family(s: _Sql, paid: str, fed: str) -> dict[str, Any]:
@@ -272,6 +283,46 @@ def _family(s: _Sql, paid: str, fed: str) -> dict[str, Any]:
             _level(fed, "a relative named among the counterparties", fixed_m=0.1, fixed_u=0.0008),
             _level("ELSE", "no relative among the associates"),
         ],
+    }
+
+
+ADDRESS_LEVELS = (
+    "same address, no other holder",
+    "same address, household",
+    "same address, few holders",
+)
+
+
+def _address(missing: str, shared: list[str]) -> dict[str, Any]:
+    """The address comparison, given the condition that either record has no address
+    key and the conditions for sharing one held by 2, `HOUSEHOLD` and `MAX_SHARERS`
+    records at most (addresses.py). Its u is counted from the keys, not sampled
+    (engines.estimate_u); m is learnt by EM like a name's."""
+    # A shared address is a household's as much as a person's: it cannot overturn names
+    # that differ (a spouse, a child), only back names that agree.
+    return {
+        "output_column_name": "address",
+        "comparison_description": "an address both records hold (rigour's fingerprint), "
+        "by how many records hold it",
+        "comparison_levels": [
+            _level(missing, "missing", null=True),
+            *(_level(c, label) for c, label in zip(shared, ADDRESS_LEVELS, strict=True)),
+            _level("ELSE", "different"),
+        ],
+    }
+
+
+def pair_address_levels() -> dict[str, str]:
+    """The address comparison's levels, label → DuckDB condition, over a blocked pair
+    joined to ``pair_context`` (column address_min: how many records hold the rarest
+    address key both hold)."""
+    comparison = _address(
+        "has_address_l IS NULL OR has_address_r IS NULL",
+        ["address_min <= 2", f"address_min <= {HOUSEHOLD}", "address_min IS NOT NULL"],
+    )
+    return {
+        level["label_for_charts"]: level["sql_condition"]
+        for level in comparison["comparison_levels"]
     }
 
 

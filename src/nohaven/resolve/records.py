@@ -91,7 +91,7 @@ def records_sql() -> str:
            list_sort(list_distinct(
                list(lower(p.value)) FILTER (p.prop IN ('jurisdiction', 'country'))
            )) AS countries,
-           min(lower(p.value)) FILTER (p.prop = 'address') AS address
+           list_sort(list_distinct(list(p.value) FILTER (p.prop = 'address'))) AS addresses
     FROM picked p LEFT JOIN joined_names j USING (entity_id)
     GROUP BY p.entity_id
     """
