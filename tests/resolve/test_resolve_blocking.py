@@ -86,10 +86,12 @@ def test_rules_pair_cross_script_names_dates_and_identifiers_and_cap_common_keys
         ("Bright Crystal Industrial Limited", "bright crystal industrial"),
         ("BRIGHT CRYSTAL INDUSTRIAL LTD.", "bright crystal industrial"),
         ("光明实业有限公司", "光明实业"),
+        ("富華實業有限責任公司", "富华实业"),  # a Hong Kong register's script
+        ("長江實業（集團）有限公司", "长江实业"),
         ("Ltd.", ""),
     ],
 )
-def test_company_keys_ignore_case_punctuation_and_legal_form(name: str, key: str) -> None:
+def test_company_keys_ignore_case_script_punctuation_and_legal_form(name: str, key: str) -> None:
     assert company_key(name) == key
 
 

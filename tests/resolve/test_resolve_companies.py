@@ -27,6 +27,7 @@ from nohaven.store import Store
         ("Heng Tai Capital LLC", "Heng Tai Capital Limited", False),
         ("Kai Wah Development Limited", "Kai Wah Development Company Limited", False),
         ("太原新时代投资有限公司", "太原新时代投资有限责任公司", False),
+        ("富華實業有限責任公司", "富华实业有限责任公司", True),
     ],
 )
 def test_legal_names_keep_the_legal_form_and_forgive_its_spelling(
@@ -52,6 +53,7 @@ def resolved(tmp_path_factory: pytest.TempPathFactory) -> Store:
         _company("hk-4", "Golden Lotus Enterprises Limited", "2222222"),
         _company("hk-5", "Phoenix Crane Trading Limited", "3333333"),
         _company("hk-6", "Jade Dragon Logistics Limited", "4444444"),
+        _company("cn-7", "深圳富华实业有限责任公司", "914403001922"),
     ]
     deeds = [
         _company("deed-1", "HENG TAI HARVEST INVESTMENT (HONG KONG) LTD."),
@@ -59,6 +61,7 @@ def resolved(tmp_path_factory: pytest.TempPathFactory) -> Store:
         _company("deed-3", "PHOENIX CRANE TRADING LLC"),
         _company("deed-4", "JADE DRAGON LOGISTICS LTD."),
         _company("deed-5", "Jade Dragon Logistics Limited"),
+        _company("deed-6", "深圳富華實業有限責任公司"),
     ]
     paths = []
     for name, entities in (("register", register), ("deeds", deeds)):
@@ -90,6 +93,14 @@ def test_a_deed_owner_joins_the_one_registered_company_of_its_full_name(resolved
     assert evidence == "name: same legal name, no other bearer; one registered"
     clusters = _canonical(resolved)
     assert clusters["deed-1"] == clusters["hk-1"] != clusters["hk-2"]
+
+
+def test_a_traditional_script_owner_joins_the_simplified_register_entry(
+    resolved: Store,
+) -> None:
+    probability, _ = _pair(resolved, "cn-7", "deed-6")
+    assert probability >= DEFAULT_THRESHOLD
+    assert _canonical(resolved)["cn-7"] == _canonical(resolved)["deed-6"]
 
 
 def test_two_register_entries_of_one_name_are_two_companies(resolved: Store) -> None:

@@ -15,6 +15,7 @@ Companies are blocked on their normalised name and identifiers instead.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from nohaven.names.keys import bulk_analysis, keys_of
+from nohaven.names.script import to_simplified
 from nohaven.parallel import PARALLEL_FROM, map_chunks
 
 MAX_BLOCK = 50
@@ -51,11 +53,22 @@ class BlockingStats:
         return sum(self.by_rule.values())
 
 
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def company_text(name: str) -> str:
+    """A company name in one form: full-width letters and brackets as ASCII, lower case,
+    Han characters simplified (a Hong Kong register writes 富華實業, a mainland one
+    富华实业)."""
+    text = unicodedata.normalize("NFKC", name).lower()
+    return to_simplified(text) if _HAN.search(text) else text
+
+
 @lru_cache(maxsize=200_000)
 def company_key(name: str) -> str:
-    """A company name without case, punctuation or legal form ("Bright Crystal Ltd." →
-    "bright crystal")."""
-    text = _HAN_COMPANY_NOISE.sub("", name.lower())
+    """A company name without case, script, punctuation or legal form ("Bright Crystal
+    Ltd." → "bright crystal"; 富華實業有限公司 → "富华实业")."""
+    text = _HAN_COMPANY_NOISE.sub("", company_text(name))
     text = re.sub(r"[^\w]+", " ", text)
     text = _COMPANY_NOISE.sub(" ", text)
     return " ".join(text.split())

@@ -19,14 +19,13 @@ levels with no continuous evidence gives EM nothing to learn that the rules do n
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
 import duckdb
 import pyarrow as pa
 
-from nohaven.resolve.blocking import MAX_BLOCK, company_key
+from nohaven.resolve.blocking import MAX_BLOCK, company_key, company_text
 
 IDENTIFIER_PROBABILITY = 0.99  # the same registration number or other identifier
 # The one registered company of that full legal name, and the only other record bearing
@@ -55,10 +54,9 @@ _JOINED_INITIALS = re.compile(r"\b(?:[a-z]\.){2,}")  # "l.l.c." → "llc"
 def legal_name_key(name: str) -> str:
     """A company's full legal name without case, punctuation or abbreviation, legal form
     kept ("HENG TAI CO. LTD." and "Heng Tai Company Limited" → "heng tai company
-    limited"; "Heng Tai LLC" stays apart). Han names are kept as written: 有限公司 and
+    limited"; "Heng Tai LLC" stays apart). Han names are only simplified: 有限公司 and
     有限责任公司 are two registered names."""
-    text = unicodedata.normalize("NFKC", name).lower()
-    text = _JOINED_INITIALS.sub(lambda m: m.group(0).replace(".", ""), text)
+    text = _JOINED_INITIALS.sub(lambda m: m.group(0).replace(".", ""), company_text(name))
     words = re.sub(r"[^\w]+", " ", text).split()
     return " ".join(_FORM_SPELLINGS.get(word, word) for word in words)
 
