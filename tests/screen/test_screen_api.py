@@ -148,6 +148,25 @@ def test_search_finds_han_names_from_any_romanisation(client: TestClient) -> Non
     assert len(page.json()["results"]) == 1
 
 
+def test_search_counts_facets_and_filters_countries_and_datasets(client: TestClient) -> None:
+    body = client.get("/search/default", params={"q": "Hui Chiu Fan"}).json()
+    facets = body["facets"]
+    assert set(facets) == {"countries", "topics", "datasets"}
+    datasets = {v["name"]: v["count"] for v in facets["datasets"]["values"]}
+    assert datasets["wanted"] >= 1 and datasets["foreign"] >= 1
+    assert sum(datasets.values()) >= body["total"]["value"]
+    countries = facets["countries"]["values"]
+    assert {"name": "hk", "label": "Hong Kong SAR", "count": 1} in countries
+    assert facets["countries"]["label"] == "Countries"
+    in_hk = client.get("/search/default", params={"q": "Hui Chiu Fan", "countries": "HK"}).json()
+    assert [r["id"] for r in in_hk["results"]] == ["hk-1"] and in_hk["total"]["value"] == 1
+    wanted = client.get(
+        "/search/default", params={"q": "Hui Chiu Fan", "datasets": "wanted"}
+    ).json()
+    assert wanted["results"] and all(r["datasets"] == ["wanted"] for r in wanted["results"])
+    assert [v["name"] for v in wanted["facets"]["datasets"]["values"]] == ["wanted"]
+
+
 def test_entities_nest_the_family(client: TestClient) -> None:
     official = client.get("/entities/w-official").json()
     assert official["caption"] == "许超凡"

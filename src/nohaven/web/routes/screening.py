@@ -17,12 +17,14 @@ from fastapi.responses import Response
 from followthemoney import model
 from pydantic import BaseModel, ConfigDict, Field
 
+from nohaven.screen.facets import facets, filter_results
 from nohaven.screen.match import (
     ALGORITHM,
     ALGORITHM_UNWEIGHTED,
     DEFAULT_LIMIT,
     DEFAULT_THRESHOLD,
     FEATURES,
+    MAX_CANDIDATES,
     MatchOptions,
     match_query,
 )
@@ -225,6 +227,10 @@ class SearchParams(ResultFilters):
 
     q: str = Field(min_length=1, max_length=500)
     schema_: str = Field(default="Thing", alias="schema", max_length=100)
+    countries: list[str] = Field(
+        default=[], description="Only results naming one of these country codes."
+    )
+    datasets: list[str] = Field(default=[], description="Only results from these datasets.")
     limit: int = Field(default=10, ge=1, le=500)
     offset: int = Field(default=0, ge=0, le=10_000)
 
@@ -236,7 +242,8 @@ def search(
     dataset: str = Path(max_length=200),
 ) -> dict[str, Any]:
     """Find entities by name, in any script: "Hui Chiu Fan" finds 许超凡 (yente's
-    `exclude_schema`, `topics` and `changed_since` filter as on /match)."""
+    `exclude_schema`, `topics` and `changed_since` filter as on /match; `countries` and
+    `datasets` too, and the facets count countries, topics and datasets)."""
     q, schema, limit, offset = params.q, params.schema_, params.limit, params.offset
     exclude_schema, topics, changed_since = (
         params.exclude_schema,
@@ -251,10 +258,12 @@ def search(
         query = parse_query({"schema": schema, "properties": {"name": [q]}})
     except QueryError as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
-    results, total = match_query(
+    # Every candidate comes back (there are at most MAX_CANDIDATES): the facets and
+    # the country and dataset filters read them all, as yente's read every hit.
+    scored, _ = match_query(
         service.index(),
         query,
-        limit=offset + limit,
+        limit=MAX_CANDIDATES,
         threshold=0.0,
         include_datasets=scope,
         exclude_schemata=frozenset(exclude_schema),
@@ -263,13 +272,15 @@ def search(
         visible=allowed,
         weigh_namesakes=False,  # search ranks by the name, not by who it is likely to be
     )
-    log_read(request, "search", dataset, {"q": q, "results": [r["id"] for r in results[offset:]]})
+    found = filter_results(scored, params.countries, params.datasets)
+    page = found[offset : offset + limit]
+    log_read(request, "search", dataset, {"q": q, "results": [r["id"] for r in page]})
     return {
         "limit": limit,
         "offset": offset,
-        "total": {"value": total, "relation": "eq"},
-        "results": results[offset:],
-        "facets": {},
+        "total": {"value": len(found), "relation": "eq"},
+        "results": page,
+        "facets": facets(found),
     }
 
 
