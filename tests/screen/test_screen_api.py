@@ -174,6 +174,8 @@ def test_entities_nest_the_family(client: TestClient) -> None:
     relatives = {e["properties"]["relative"][0]["id"]: e for e in edges}
     assert set(relatives) == {"w-spouse", "w-child"}
     assert relatives["w-child"]["properties"]["relationship"] == ["child"]
+    alone = client.get("/entities/w-official", params={"nested": "false"}).json()
+    assert alone["caption"] == "许超凡" and "familyPerson" not in alone["properties"]
     child = client.get("/entities/w-child").json()
     assert child["properties"]["familyRelative"][0]["properties"]["person"][0]["id"] == (
         "w-official"

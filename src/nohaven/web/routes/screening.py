@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any, ClassVar
 
 import orjson
-from fastapi import APIRouter, Depends, HTTPException, Path, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from followthemoney import model
@@ -294,8 +294,13 @@ def _edge_property(edge_schema: str, this_end: str) -> str:
 
 
 @router.get("/entities/{entity_id}", responses=errors(404))
-def entity(request: Request, entity_id: str = Path(max_length=500)) -> dict[str, Any]:
-    """One entity, with its family and associates nested as yente nests adjacent entities."""
+def entity(
+    request: Request,
+    entity_id: str = Path(max_length=500),
+    nested: bool = Query(True, description="Include the family and associates' entities."),
+) -> dict[str, Any]:
+    """One entity, with its family and associates nested as yente nests adjacent entities
+    (`nested=false`: the entity alone)."""
     index = _service(request).index()
     row = index.row_of.get(entity_id)
     allowed = visible(request)
@@ -303,7 +308,7 @@ def entity(request: Request, entity_id: str = Path(max_length=500)) -> dict[str,
         raise HTTPException(status_code=404, detail=f"no entity {entity_id!r}")
     audit_read(request, "entity", entity_id)
     data = index.entity(row)
-    for relation in index.relations.get(row, []):
+    for relation in index.relations.get(row, []) if nested else ():
         if not index.seen_in(relation.other, allowed):
             continue
         other = index.entity(relation.other)
