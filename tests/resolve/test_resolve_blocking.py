@@ -10,7 +10,6 @@ from nohaven.resolve import blocking
 from nohaven.resolve.blocking import (
     COMMON_KEY,
     build_pairs,
-    company_key,
     key_records,
     name_tables,
 )
@@ -78,21 +77,6 @@ def test_rules_pair_cross_script_names_dates_and_identifiers_and_cap_common_keys
     # Seventeen Wang Weis exceed the block cap and have no birth years: not paired on the name.
     assert not any(a.startswith("wang") and b.startswith("wang") for a, b in pairs)
     assert stats.oversized_keys >= 1 and stats.total == len(pairs)
-
-
-@pytest.mark.parametrize(
-    ("name", "key"),
-    [
-        ("Bright Crystal Industrial Limited", "bright crystal industrial"),
-        ("BRIGHT CRYSTAL INDUSTRIAL LTD.", "bright crystal industrial"),
-        ("光明实业有限公司", "光明实业"),
-        ("富華實業有限責任公司", "富华实业"),  # a Hong Kong register's script
-        ("長江實業（集團）有限公司", "长江实业"),
-        ("Ltd.", ""),
-    ],
-)
-def test_company_keys_ignore_case_script_punctuation_and_legal_form(name: str, key: str) -> None:
-    assert company_key(name) == key
 
 
 def _pairs_table(rows: list[tuple[str, list[str], str | None, list[str] | None]]) -> list[tuple]:

@@ -54,6 +54,7 @@ def resolved(tmp_path_factory: pytest.TempPathFactory) -> Store:
         _company("hk-5", "Phoenix Crane Trading Limited", "3333333"),
         _company("hk-6", "Jade Dragon Logistics Limited", "4444444"),
         _company("cn-7", "深圳富华实业有限责任公司", "914403001922"),
+        _company("cn-8", "厦门安泰商贸有限公司", "913502001234"),
     ]
     deeds = [
         _company("deed-1", "HENG TAI HARVEST INVESTMENT (HONG KONG) LTD."),
@@ -62,6 +63,8 @@ def resolved(tmp_path_factory: pytest.TempPathFactory) -> Store:
         _company("deed-4", "JADE DRAGON LOGISTICS LTD."),
         _company("deed-5", "Jade Dragon Logistics Limited"),
         _company("deed-6", "深圳富華實業有限責任公司"),
+        _company("deed-7", "SHENZHEN FUHUA INDUSTRIAL CO., LTD."),
+        _company("deed-8", "厦门安泰贸易有限公司"),  # 贸易, not 商贸: another name
     ]
     paths = []
     for name, entities in (("register", register), ("deeds", deeds)):
@@ -101,6 +104,15 @@ def test_a_traditional_script_owner_joins_the_simplified_register_entry(
     probability, _ = _pair(resolved, "cn-7", "deed-6")
     assert probability >= DEFAULT_THRESHOLD
     assert _canonical(resolved)["cn-7"] == _canonical(resolved)["deed-6"]
+
+
+def test_the_english_name_of_a_chinese_company_is_a_lead_not_a_merge(resolved: Store) -> None:
+    probability, evidence = _pair(resolved, "cn-7", "deed-7")
+    assert evidence == "name: same name read across scripts"
+    assert 0 < probability < DEFAULT_THRESHOLD
+    assert _canonical(resolved)["deed-7"] != _canonical(resolved)["cn-7"]
+    # Two names in Han characters that differ are two names, however alike they read.
+    assert _pair(resolved, "cn-8", "deed-8") == (0.0, "")
 
 
 def test_two_register_entries_of_one_name_are_two_companies(resolved: Store) -> None:

@@ -251,6 +251,32 @@ def test_malformed_json_is_a_4xx(client: TestClient) -> None:
     assert client.post("/match/wanted?algorithm=nope", json={"queries": {}}).status_code == 400
 
 
+def test_a_chinese_company_is_found_by_its_english_name_and_back(
+    loaded_store: Callable[[str, dict[str, list[dict]]], Path], entity: Callable[..., dict]
+) -> None:
+    listed = [
+        entity("fuhua", "Company", name="深圳富華實業有限公司", jurisdiction="cn"),
+        entity("fuhua-invest", "Company", name="深圳富华投资有限公司", jurisdiction="cn"),
+        entity("bright", "Company", name="Bright Crystal Investment (Hong Kong) Limited"),
+    ]
+    db = loaded_store("companies", {"registry": listed})
+    with TestClient(create_app(Settings(db=db))) as client:
+
+        def top(name: str) -> dict:
+            response = client.post(
+                "/match/registry",
+                json={"queries": {"q": {"schema": "Company", "properties": {"name": [name]}}}},
+            )
+            assert response.status_code == 200, response.text
+            return response.json()["responses"]["q"]["results"][0]
+
+        found = top("SHENZHEN FUHUA INDUSTRIAL CO., LTD.")
+        assert found["id"] == "fuhua" and found["match"]
+        assert "across scripts" in found["explanations"]["name"]
+        assert top("Shenzhen Fuhua Investment Co Ltd")["id"] == "fuhua-invest"
+        assert top("Bright Crystal Investment (HK) Ltd")["id"] == "bright"
+
+
 def test_yente_topic_schema_change_and_cutoff_filters(
     loaded_store: Callable[[str, dict[str, list[dict]]], Path], entity: Callable[..., dict]
 ) -> None:

@@ -14,30 +14,19 @@ Companies are blocked on their normalised name and identifiers instead.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from nohaven.names.keys import bulk_analysis, keys_of
-from nohaven.names.script import to_simplified
 from nohaven.parallel import PARALLEL_FROM, map_chunks
 
 MAX_BLOCK = 50
 PAIR_PART_ROWS = 15_000_000  # record_keys rows per part of the pair grouping (build_pairs)
 COMMON_KEY = 15  # a key held by more records than this is a common name (levels, context)
-
-# Legal-form words that say nothing about which company it is.
-_COMPANY_NOISE = re.compile(
-    r"\b(limited|ltd|llc|inc|incorporated|corp|corporation|co|company|plc|pte|sdn|bhd|"
-    r"gmbh|sa|ag|bv|lp|llp|the)\b"
-)
-_HAN_COMPANY_NOISE = re.compile(r"(有限责任公司|有限公司|股份|公司|集团|有限)")
 
 
 @dataclass(frozen=True)
@@ -51,27 +40,6 @@ class BlockingStats:
     @property
     def total(self) -> int:
         return sum(self.by_rule.values())
-
-
-_HAN = re.compile(r"[\u3400-\u9fff]")
-
-
-def company_text(name: str) -> str:
-    """A company name in one form: full-width letters and brackets as ASCII, lower case,
-    Han characters simplified (a Hong Kong register writes 富華實業, a mainland one
-    富华实业)."""
-    text = unicodedata.normalize("NFKC", name).lower()
-    return to_simplified(text) if _HAN.search(text) else text
-
-
-@lru_cache(maxsize=200_000)
-def company_key(name: str) -> str:
-    """A company name without case, script, punctuation or legal form ("Bright Crystal
-    Ltd." → "bright crystal"; 富華實業有限公司 → "富华实业")."""
-    text = _HAN_COMPANY_NOISE.sub("", company_text(name))
-    text = re.sub(r"[^\w]+", " ", text)
-    text = _COMPANY_NOISE.sub(" ", text)
-    return " ".join(text.split())
 
 
 def _name_rows(names: Sequence[str]) -> tuple[pa.Table, pa.Table]:

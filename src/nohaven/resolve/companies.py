@@ -9,8 +9,9 @@ A register gives each company one number and one legal name, so:
   name, legal form included, is borne by exactly one registered company and by no other
   record is that company: the link investigators draw from a deed to the register;
 - otherwise the same name without its legal form is only a lead for review ("Golden
-  Enterprises" recurs), and a different legal form ("Inc." against "Limited") is a
-  different company more often than not.
+  Enterprises" recurs), as is the same name read across scripts (深圳富华实业 and
+  "Shenzhen Fuhua Industrial"), and a different legal form ("Inc." against "Limited")
+  is a different company more often than not.
 
 Rules and not a trained model: each is a fact of how registers work, and a handful of
 levels with no continuous evidence gives EM nothing to learn that the rules do not say.
@@ -25,7 +26,13 @@ from functools import lru_cache
 import duckdb
 import pyarrow as pa
 
-from nohaven.resolve.blocking import MAX_BLOCK, company_key, company_text
+from nohaven.names.company import (
+    company_key,
+    company_text,
+    romanised_company_key,
+    written_in_han,
+)
+from nohaven.resolve.blocking import MAX_BLOCK
 
 IDENTIFIER_PROBABILITY = 0.99  # the same registration number or other identifier
 # The one registered company of that full legal name, and the only other record bearing
@@ -62,14 +69,21 @@ def legal_name_key(name: str) -> str:
 
 
 def _name_table(names: Iterable[str]) -> pa.Table:
-    """(name, key, legal) for every distinct company name with a usable key."""
-    rows = [(n, company_key(n), legal_name_key(n)) for n in names]
+    """(name, key, legal, reading, han) for every distinct company name with a usable key
+    (reading: `romanised_company_key`, NULL when too short to be a lead; han: whether the
+    name is written in Han characters)."""
+    rows = [
+        (n, company_key(n), legal_name_key(n), romanised_company_key(n) or None, written_in_han(n))
+        for n in names
+    ]
     rows = [row for row in rows if row[1]]
     return pa.table(
         {
             "name": pa.array([r[0] for r in rows], pa.string()),
             "key": pa.array([r[1] for r in rows], pa.string()),
             "legal": pa.array([r[2] for r in rows], pa.string()),
+            "reading": pa.array([r[3] for r in rows], pa.string()),
+            "han": pa.array([r[4] for r in rows], pa.bool_()),
         }
     )
 
@@ -92,7 +106,7 @@ def company_predictions(con: duckdb.DuckDBPyConnection, companies: pa.Table) -> 
             FROM _companies_arrow
         ),
         keyed AS (
-            SELECT DISTINCT c.unique_id, k.key, k.legal
+            SELECT DISTINCT c.unique_id, k.key, k.legal, k.reading, k.han
             FROM (SELECT unique_id, unnest(names) AS name FROM _companies_arrow) c
             JOIN _company_names_arrow k USING (name)
         ),
@@ -113,19 +127,42 @@ def company_predictions(con: duckdb.DuckDBPyConnection, companies: pa.Table) -> 
             LEFT JOIN legal_counts n ON n.legal = a.legal
             GROUP BY ALL
         ),
+        -- The same name only once read across scripts (深圳富华实业 and "Shenzhen Fuhua
+        -- Industrial"): pinyin has no tones, so a lead for review, never a merge; and
+        -- only from Han to Latin letters (two Han names that differ are two names).
+        readings AS (
+            SELECT DISTINCT unique_id, reading, han FROM keyed
+            WHERE reading IN (
+                SELECT reading FROM keyed WHERE reading IS NOT NULL
+                GROUP BY reading HAVING count(DISTINCT unique_id) <= {MAX_BLOCK})
+        ),
+        read_alike AS (
+            SELECT DISTINCT a.unique_id AS left_id, b.unique_id AS right_id,
+                   false AS same_legal, false AS legal_unique, true AS across_scripts
+            FROM readings a
+            JOIN readings b
+              ON a.reading = b.reading AND a.han <> b.han AND a.unique_id < b.unique_id
+            ANTI JOIN named n ON n.left_id = a.unique_id AND n.right_id = b.unique_id
+        ),
+        candidates AS (
+            SELECT *, false AS across_scripts FROM named
+            UNION ALL
+            SELECT * FROM read_alike
+        ),
         by_name AS (
             SELECT m.left_id, m.right_id,
                    CASE WHEN m.legal_unique
                              AND (l.registered_kinds IS NULL) <> (r.registered_kinds IS NULL)
                         THEN {LEGAL_NAME_PROBABILITY}
-                        WHEN m.same_legal THEN {NAME_PROBABILITY}
+                        WHEN m.same_legal OR m.across_scripts THEN {NAME_PROBABILITY}
                         ELSE {OTHER_FORM_PROBABILITY} END AS match_probability,
                    CASE WHEN m.legal_unique
                              AND (l.registered_kinds IS NULL) <> (r.registered_kinds IS NULL)
                         THEN 'name: same legal name, no other bearer; one registered'
                         WHEN m.same_legal THEN 'name: same legal name'
+                        WHEN m.across_scripts THEN 'name: same name read across scripts'
                         ELSE 'name: same name, another legal form' END AS evidence
-            FROM named m
+            FROM candidates m
             JOIN firms l ON l.unique_id = m.left_id
             JOIN firms r ON r.unique_id = m.right_id
             -- Two numbers of one kind that differ: two entries in a register.

@@ -24,9 +24,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from followthemoney import model
 
+from nohaven.names.company import company_key, romanised_company_key
 from nohaven.names.keys import bulk_name_keys, name_keys
 from nohaven.parallel import map_chunks
-from nohaven.resolve.blocking import company_key
 from nohaven.resolve.records import COMPANY_SCHEMATA, PERSON_SCHEMATA, identifier_props
 from nohaven.store.store import Store
 
@@ -48,11 +48,15 @@ def person_key_hashes(name: str) -> list[int]:
 
 
 def company_key_hashes(name: str) -> list[int]:
-    """The whole normalised company name, and each of its words of three letters or more."""
+    """The whole normalised company name, each of its words of three letters or more, and
+    its reading across scripts (`romanised_company_key`)."""
     normalised = company_key(name)
     if not normalised:
         return []
     keys = {"co:" + normalised} | {"cw:" + w for w in normalised.split() if len(w) >= 3}
+    reading = romanised_company_key(name)
+    if reading:
+        keys.add("cr:" + reading)  # its Chinese name as its English name reads
     return [key_hash(key) for key in keys]
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz
 
+from nohaven.names.company import company_key, romanised_company_key, written_in_han
 from nohaven.names.compare import (
     NameMatch,
     PersonRecord,
@@ -25,7 +26,6 @@ from nohaven.names.compare import (
     compare_names,
     qualify,
 )
-from nohaven.resolve.blocking import company_key
 from nohaven.screen.index import (
     ScreeningIndex,
     company_key_hashes,
@@ -40,6 +40,10 @@ ALGORITHM = "nohaven-names"
 ALGORITHM_UNWEIGHTED = "nohaven-names-unweighted"
 DEFAULT_LIMIT = 5
 DEFAULT_THRESHOLD = 0.7
+# A company's Chinese name read as its English name is written (深圳富华实业 and
+# "Shenzhen Fuhua Industrial"): a match to look at, below the same characters, since
+# pinyin has no tones.
+ACROSS_SCRIPTS_SCORE = 0.8
 MAX_CANDIDATES = 50  # entities scored per query, the most key hits first
 MAX_POSTINGS = 500  # a key held by more entities is used only with the birth year
 MAX_NAMES = 6  # names compared per side
@@ -188,14 +192,24 @@ def score_row(
         )
         score = qualified.score
     else:
-        score = 0.0
+        score, across = 0.0, False
         for left in query.names[:MAX_NAMES]:
             for right in names:
                 a, b = company_key(left), company_key(right)
                 if a and b:
                     score = max(score, fuzz.token_sort_ratio(a, b) / 100.0)
+                if (
+                    score < ACROSS_SCRIPTS_SCORE
+                    and written_in_han(left) != written_in_han(right)
+                    and romanised_company_key(left) == romanised_company_key(right) != ""
+                ):
+                    score, across = ACROSS_SCRIPTS_SCORE, True
         name_score = score
-        explanations["name"] = f"normalised company names agree {score:.0%}"
+        explanations["name"] = (
+            "company names agree read across scripts (pinyin, trade words translated)"
+            if across and score == ACROSS_SCRIPTS_SCORE
+            else f"normalised company names agree {score:.0%}"
+        )
     features = {
         "name_cross_script": round(name_score, 4),
         "qualifiers": round(score - name_score, 4),

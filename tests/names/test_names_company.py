@@ -1,0 +1,46 @@
+"""Company names as keys: one key whatever the case, script or legal form, and across
+scripts the reading a mainland company's English name gives its Chinese one."""
+
+from __future__ import annotations
+
+import pytest
+
+from nohaven.names.company import company_key, romanised_company_key
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Bright Crystal Industrial Limited", "bright crystal industrial"),
+        ("BRIGHT CRYSTAL INDUSTRIAL LTD.", "bright crystal industrial"),
+        ("光明实业有限公司", "光明实业"),
+        ("富華實業有限責任公司", "富华实业"),  # a Hong Kong register's script
+        ("長江實業（集團）有限公司", "长江实业"),
+        ("Ltd.", ""),
+    ],
+)
+def test_company_keys_ignore_case_script_punctuation_and_legal_form(name: str, key: str) -> None:
+    assert company_key(name) == key
+
+
+@pytest.mark.parametrize(
+    ("chinese", "english"),
+    [
+        ("深圳富华实业有限公司", "Shenzhen Fuhua Industrial Co., Ltd."),
+        ("深圳富華實業有限公司", "SHENZHEN FU HUA INDUSTRY CO LTD"),
+        ("北京字节跳动科技有限公司", "Beijing Zijie Tiaodong Technology Co., Ltd."),
+        ("恒泰投资(香港)有限公司", "Hengtai Investment (Hong Kong) Limited"),
+        ("华为技术有限公司", "Huawei Technologies Co., Ltd."),
+    ],
+)
+def test_a_chinese_name_reads_as_its_english_name(chinese: str, english: str) -> None:
+    key = romanised_company_key(chinese)
+    assert key and key == romanised_company_key(english)
+
+
+def test_romanised_keys_keep_different_names_apart_and_refuse_short_ones() -> None:
+    assert romanised_company_key("深圳富华实业有限公司") != romanised_company_key(
+        "深圳富华投资有限公司"
+    )
+    assert romanised_company_key("华有限公司") == ""  # "hua": a lead for everything
+    assert romanised_company_key("Ltd.") == ""
