@@ -3,7 +3,8 @@ trained on them, with namesakes enough that some keys are too common to block on
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,10 +14,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
+from nohaven.ingest import load_paths
 from nohaven.resolve.blocking import COMMON_KEY
 from nohaven.resolve.engines import train
 from nohaven.resolve.model import person_settings
-from nohaven.resolve.pipeline import ResolveSummary, build_person_tables
+from nohaven.resolve.pipeline import ResolveSummary, build_person_tables, resolve
 from nohaven.resolve.records import load_edges, load_records
 from nohaven.store import Store
 
@@ -54,3 +56,43 @@ def blocked_world(
     _, trained = train(con, person_settings("duckdb", persons.num_rows))
     yield con, trained
     con.close()
+
+
+def _scored_pair(store: Store, left: str, right: str) -> tuple[float, str]:
+    row = store.fetchone(
+        "SELECT match_probability, evidence FROM resolution_pairs "
+        "WHERE left_id = least(?, ?) AND right_id = greatest(?, ?)",
+        [left, right, left, right],
+    )
+    return (float(row[0]), str(row[1])) if row else (0.0, "")
+
+
+@pytest.fixture(scope="session")
+def scored_pair() -> Callable[[Store, str, str], tuple[float, str]]:
+    """A resolved pair's match probability and evidence (0 and "" when it was not kept)."""
+    return _scored_pair
+
+
+@pytest.fixture(scope="session")
+def canonical_ids() -> Callable[[Store], dict[str, str]]:
+    """Every record's canonical id after the last run."""
+    return lambda store: dict(store.fetchall("SELECT entity_id, canonical_id FROM clusters"))
+
+
+def _resolve_entities(folder: Path, datasets: dict[str, list[dict]]) -> Store:
+    paths = []
+    for dataset, entities in datasets.items():
+        path = folder / f"{dataset}.ftm.json"
+        path.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in entities) + "\n")
+        paths.append(path)
+    store = Store(folder / "store.duckdb")
+    load_paths(store, paths)
+    resolve(store)
+    return store
+
+
+@pytest.fixture(scope="session")
+def resolve_entities() -> Callable[[Path, dict[str, list[dict]]], Store]:
+    """Each dataset's FtM entities written to FOLDER, loaded into a new store there and
+    resolved; the store, open."""
+    return _resolve_entities

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 import shutil
 from pathlib import Path
@@ -11,7 +10,6 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from nohaven.ingest import load_paths
 from nohaven.resolve.addresses import (
     MAX_SHARERS,
     address_key_table,
@@ -80,7 +78,7 @@ def _person(entity_id: str, name: str, **props: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def resolved(tmp_path_factory: pytest.TempPathFactory) -> Store:
+def resolved(tmp_path_factory: pytest.TempPathFactory, resolve_entities) -> Store:
     """A register and a bank, each person in both with one birth date; most keep their
     address in both, and some share it with a spouse; namesakes born the same day live
     elsewhere. Then the records the tests are about, with no birth date."""
@@ -119,16 +117,9 @@ def resolved(tmp_path_factory: pytest.TempPathFactory) -> Store:
         _person("father-abroad", "Chan Tai Man", address="FLAT 3A 12 TUNG CHOI ST MONG KOK"),
         _person("namesake", "Chan Tai Man", address="88 Des Voeux Road Central"),
     ]
-    folder = tmp_path_factory.mktemp("addresses")
-    paths = []
-    for dataset, entities in (("register", register), ("bank", bank)):
-        path = folder / f"{dataset}.ftm.json"
-        path.write_text("\n".join(json.dumps(e) for e in entities) + "\n")
-        paths.append(path)
-    store = Store(folder / "store.duckdb")
-    load_paths(store, paths)
-    resolve(store)
-    return store
+    return resolve_entities(
+        tmp_path_factory.mktemp("addresses"), {"register": register, "bank": bank}
+    )
 
 
 def _scores(store: Store) -> list[tuple]:
@@ -138,30 +129,23 @@ def _scores(store: Store) -> list[tuple]:
     )
 
 
-def _pair(store: Store, left: str, right: str) -> tuple[float, str]:
-    row = store.fetchone(
-        "SELECT match_probability, evidence FROM resolution_pairs "
-        "WHERE left_id = least(?, ?) AND right_id = greatest(?, ?)",
-        [left, right, left, right],
-    )
-    return (float(row[0]), str(row[1])) if row else (0.0, "")
-
-
 def test_the_same_name_at_the_same_address_outweighs_a_namesake_elsewhere(
-    resolved: Store,
+    resolved: Store, scored_pair
 ) -> None:
-    at_home, evidence = _pair(resolved, "father", "father-abroad")
-    elsewhere, other = _pair(resolved, "father", "namesake")
+    at_home, evidence = scored_pair(resolved, "father", "father-abroad")
+    elsewhere, other = scored_pair(resolved, "father", "namesake")
     assert "address: same address, household" in evidence
     assert "address: different" in other
     assert at_home > elsewhere
     assert at_home >= DEFAULT_THRESHOLD > elsewhere
 
 
-def test_a_shared_address_does_not_merge_a_father_and_son(resolved: Store) -> None:
-    probability, _ = _pair(resolved, "father", "son")
+def test_a_shared_address_does_not_merge_a_father_and_son(
+    resolved: Store, scored_pair, canonical_ids
+) -> None:
+    probability, _ = scored_pair(resolved, "father", "son")
     assert probability < DEFAULT_THRESHOLD
-    clusters = dict(resolved.fetchall("SELECT entity_id, canonical_id FROM clusters"))
+    clusters = canonical_ids(resolved)
     assert clusters["father"] != clusters["son"]
     assert clusters["father"] == clusters["father-abroad"]
 

@@ -3,13 +3,10 @@ two register entries never merge; another legal form is another company."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from nohaven.ingest import load_paths
 from nohaven.resolve.companies import legal_name_key
-from nohaven.resolve.pipeline import DEFAULT_THRESHOLD, resolve
+from nohaven.resolve.pipeline import DEFAULT_THRESHOLD
 from nohaven.store import Store
 
 
@@ -44,8 +41,7 @@ def _company(entity_id: str, name: str, number: str | None = None) -> dict:
 
 
 @pytest.fixture(scope="module")
-def resolved(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    folder = tmp_path_factory.mktemp("companies")
+def resolved(tmp_path_factory: pytest.TempPathFactory, resolve_entities) -> Store:
     register = [
         _company("hk-1", "Heng Tai Harvest Investment (Hong Kong) Limited", "0854401"),
         _company("hk-2", "Heng Tai Harvest Investment Limited", "0854402"),
@@ -66,74 +62,63 @@ def resolved(tmp_path_factory: pytest.TempPathFactory) -> Store:
         _company("deed-7", "SHENZHEN FUHUA INDUSTRIAL CO., LTD."),
         _company("deed-8", "厦门安泰贸易有限公司"),  # 贸易, not 商贸: another name
     ]
-    paths = []
-    for name, entities in (("register", register), ("deeds", deeds)):
-        path = folder / f"{name}.ftm.json"
-        path.write_text("\n".join(json.dumps(e) for e in entities) + "\n")
-        paths.append(path)
-    store = Store(folder / "store.duckdb")
-    load_paths(store, paths)
-    resolve(store)
-    return store
-
-
-def _pair(store: Store, left: str, right: str) -> tuple[float, str]:
-    row = store.fetchone(
-        "SELECT match_probability, evidence FROM resolution_pairs "
-        "WHERE left_id = least(?, ?) AND right_id = greatest(?, ?)",
-        [left, right, left, right],
+    return resolve_entities(
+        tmp_path_factory.mktemp("companies"), {"register": register, "deeds": deeds}
     )
-    return (float(row[0]), str(row[1])) if row else (0.0, "")
 
 
-def _canonical(store: Store) -> dict[str, str]:
-    return dict(store.fetchall("SELECT entity_id, canonical_id FROM clusters"))
-
-
-def test_a_deed_owner_joins_the_one_registered_company_of_its_full_name(resolved: Store) -> None:
-    probability, evidence = _pair(resolved, "hk-1", "deed-1")
+def test_a_deed_owner_joins_the_one_registered_company_of_its_full_name(
+    resolved: Store, scored_pair, canonical_ids
+) -> None:
+    probability, evidence = scored_pair(resolved, "hk-1", "deed-1")
     assert probability >= DEFAULT_THRESHOLD
     assert evidence == "name: same legal name, no other bearer; one registered"
-    clusters = _canonical(resolved)
+    clusters = canonical_ids(resolved)
     assert clusters["deed-1"] == clusters["hk-1"] != clusters["hk-2"]
 
 
 def test_a_traditional_script_owner_joins_the_simplified_register_entry(
-    resolved: Store,
+    resolved: Store, scored_pair, canonical_ids
 ) -> None:
-    probability, _ = _pair(resolved, "cn-7", "deed-6")
+    probability, _ = scored_pair(resolved, "cn-7", "deed-6")
     assert probability >= DEFAULT_THRESHOLD
-    assert _canonical(resolved)["cn-7"] == _canonical(resolved)["deed-6"]
+    assert canonical_ids(resolved)["cn-7"] == canonical_ids(resolved)["deed-6"]
 
 
-def test_the_english_name_of_a_chinese_company_is_a_lead_not_a_merge(resolved: Store) -> None:
-    probability, evidence = _pair(resolved, "cn-7", "deed-7")
+def test_the_english_name_of_a_chinese_company_is_a_lead_not_a_merge(
+    resolved: Store, scored_pair, canonical_ids
+) -> None:
+    probability, evidence = scored_pair(resolved, "cn-7", "deed-7")
     assert evidence == "name: same name read across scripts"
     assert 0 < probability < DEFAULT_THRESHOLD
-    assert _canonical(resolved)["deed-7"] != _canonical(resolved)["cn-7"]
+    assert canonical_ids(resolved)["deed-7"] != canonical_ids(resolved)["cn-7"]
     # Two names in Han characters that differ are two names, however alike they read.
-    assert _pair(resolved, "cn-8", "deed-8") == (0.0, "")
+    assert scored_pair(resolved, "cn-8", "deed-8") == (0.0, "")
 
 
-def test_two_register_entries_of_one_name_are_two_companies(resolved: Store) -> None:
-    assert _pair(resolved, "hk-3", "hk-4") == (0.0, "")
-    clusters = _canonical(resolved)
+def test_two_register_entries_of_one_name_are_two_companies(
+    resolved: Store, scored_pair, canonical_ids
+) -> None:
+    assert scored_pair(resolved, "hk-3", "hk-4") == (0.0, "")
+    clusters = canonical_ids(resolved)
     assert clusters["hk-3"] != clusters["hk-4"]
     # The deed could be either of them: a lead for review, not a merge.
     for registered in ("hk-3", "hk-4"):
-        probability, evidence = _pair(resolved, registered, "deed-2")
+        probability, evidence = scored_pair(resolved, registered, "deed-2")
         assert probability < DEFAULT_THRESHOLD and evidence == "name: same legal name"
         assert clusters["deed-2"] != clusters[registered]
 
 
-def test_another_legal_form_is_another_company(resolved: Store) -> None:
-    probability, evidence = _pair(resolved, "hk-5", "deed-3")
-    assert probability < _pair(resolved, "hk-3", "deed-2")[0]
+def test_another_legal_form_is_another_company(resolved: Store, scored_pair, canonical_ids) -> None:
+    probability, evidence = scored_pair(resolved, "hk-5", "deed-3")
+    assert probability < scored_pair(resolved, "hk-3", "deed-2")[0]
     assert evidence == "name: same name, another legal form"
-    assert _canonical(resolved)["deed-3"] != _canonical(resolved)["hk-5"]
+    assert canonical_ids(resolved)["deed-3"] != canonical_ids(resolved)["hk-5"]
 
 
-def test_a_name_borne_by_two_unregistered_records_is_not_unique(resolved: Store) -> None:
-    clusters = _canonical(resolved)
+def test_a_name_borne_by_two_unregistered_records_is_not_unique(
+    resolved: Store, scored_pair, canonical_ids
+) -> None:
+    clusters = canonical_ids(resolved)
     assert len({clusters["hk-6"], clusters["deed-4"], clusters["deed-5"]}) == 3
-    assert _pair(resolved, "hk-6", "deed-4")[0] < DEFAULT_THRESHOLD
+    assert scored_pair(resolved, "hk-6", "deed-4")[0] < DEFAULT_THRESHOLD

@@ -63,20 +63,6 @@ _ACCOUNTS = "account,holder,bank,country,kind"
 _HOUSE = "6498 Las Tunas Dr Bellevue WA 98004"
 
 
-def _canonical(store: Store) -> dict[str, str]:
-    return dict(store.fetchall("SELECT entity_id, canonical_id FROM clusters"))
-
-
-def _pair(store: Store, left: str, right: str) -> tuple[float, str]:
-    """The pair's match probability and evidence (0 and "" when it was not kept)."""
-    row = store.fetchone(
-        "SELECT match_probability, evidence FROM resolution_pairs "
-        "WHERE left_id = least(?, ?) AND right_id = greatest(?, ?)",
-        [left, right, left, right],
-    )
-    return (float(row[0]), str(row[1])) if row else (0.0, "")
-
-
 def _odds(probability: float) -> float:
     return probability / (1 - probability) if probability < 1 else float("inf")
 
@@ -126,15 +112,17 @@ def _purchase_world(tmp_path: Path, memo: str) -> list[Path]:
     return [deeds, *bank]
 
 
-def test_the_account_that_paid_for_a_house_joins_its_titled_owner(tmp_path: Path) -> None:
+def test_the_account_that_paid_for_a_house_joins_its_titled_owner(
+    tmp_path: Path, scored_pair, canonical_ids
+) -> None:
     with _resolved(
         tmp_path, "paid", _purchase_world(tmp_path / "a", f"escrow deposit {_HOUSE}")
     ) as paid:
-        probability, evidence = _pair(paid, "bank-p1", "deed-p1")
-        canonical = _canonical(paid)
-        namesake = _pair(paid, "bank-p1", "deed-p2")
+        probability, evidence = scored_pair(paid, "bank-p1", "deed-p1")
+        canonical = canonical_ids(paid)
+        namesake = scored_pair(paid, "bank-p1", "deed-p2")
     with _resolved(tmp_path, "unpaid", _purchase_world(tmp_path / "b", "escrow deposit")) as unpaid:
-        without, plain = _pair(unpaid, "bank-p1", "deed-p1")
+        without, plain = scored_pair(unpaid, "bank-p1", "deed-p1")
     assert "family: paid for the other's property" in evidence
     assert "paid for" not in plain
     assert canonical["bank-p1"] == canonical["deed-p1"]
@@ -167,13 +155,15 @@ def _fed_world(tmp_path: Path, payer: str) -> list[Path]:
     return [registry, *bank]
 
 
-def test_an_account_fed_by_the_official_joins_his_son_not_the_namesake(tmp_path: Path) -> None:
+def test_an_account_fed_by_the_official_joins_his_son_not_the_namesake(
+    tmp_path: Path, scored_pair, canonical_ids
+) -> None:
     with _resolved(tmp_path, "fed", _fed_world(tmp_path / "a", "CN-O")) as fed:
-        probability, evidence = _pair(fed, "bank-h", "cn-c")
-        canonical = _canonical(fed)
-        namesake = _pair(fed, "bank-h", "cn-n")
+        probability, evidence = scored_pair(fed, "bank-h", "cn-c")
+        canonical = canonical_ids(fed)
+        namesake = scored_pair(fed, "bank-h", "cn-n")
     with _resolved(tmp_path, "stranger", _fed_world(tmp_path / "b", "CN-S")) as stranger:
-        without, plain = _pair(stranger, "bank-h", "cn-c")
+        without, plain = scored_pair(stranger, "bank-h", "cn-c")
     assert "family: a relative named among the counterparties" in evidence
     # Money between strangers says nothing either way.
     assert "family:" not in plain
@@ -183,7 +173,7 @@ def test_an_account_fed_by_the_official_joins_his_son_not_the_namesake(tmp_path:
 
 
 def test_the_household_counts_a_spouse_beside_her_child_is_found(
-    store: Store, tmp_path: Path
+    store: Store, tmp_path: Path, scored_pair
 ) -> None:
     """The registry names the head and each member; the spouse and the child are two
     edges apart, and still each other's family."""
@@ -209,4 +199,4 @@ def test_the_household_counts_a_spouse_beside_her_child_is_found(
     )
     load_paths(store, [registry, companies])
     resolve(store)
-    assert "a relative named among the associates" in _pair(store, "cn-s", "hk-s")[1]
+    assert "a relative named among the associates" in scored_pair(store, "cn-s", "hk-s")[1]
