@@ -26,7 +26,7 @@ import duckdb
 
 from nohaven.resolve.cluster import attach_by_unique_name, cluster_pairs
 from nohaven.resolve.evaluate import cluster_metrics
-from nohaven.resolve.model import SAME_NAME_EVIDENCE
+from nohaven.resolve.model import CONTRADICTING_EVIDENCE, SAME_NAME_EVIDENCE
 
 OUT = Path(__file__).parent / "out"
 
@@ -71,11 +71,11 @@ def main() -> None:
         for left, right, kind, evidence, _ in pairs
     ]
     model = [(left, right, p) for left, right, _, _, p in pairs]
-    same_name = re.compile(SAME_NAME_EVIDENCE)
+    same_name, contradicted = re.compile(SAME_NAME_EVIDENCE), re.compile(CONTRADICTING_EVIDENCE)
     name_links = [
         (left, right)
         for left, right, kind, evidence, _ in pairs
-        if kind == "person" and same_name.match(evidence)
+        if kind == "person" and same_name.match(evidence) and not contradicted.search(evidence)
     ]
     undated = {e for e, a in attributes.items() if not a["birth_year"]} - companies
     rows = []

@@ -148,6 +148,9 @@ def test_a_shared_address_does_not_merge_a_father_and_son(
     clusters = canonical_ids(resolved)
     assert clusters["father"] != clusters["son"]
     assert clusters["father"] == clusters["father-abroad"]
+    # Nor does the namesake elsewhere join them on the name alone: his address says the
+    # name is another man's.
+    assert clusters["namesake"] != clusters["father"]
 
 
 def test_spark_reads_addresses_as_duckdb_does(resolved: Store, tmp_path: Path) -> None:

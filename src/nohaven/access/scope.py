@@ -22,7 +22,7 @@ import pyarrow as pa
 from nohaven.detect.alerts import components
 from nohaven.resolve.cluster import mint_canonical_id
 from nohaven.resolve.judgements import judged_same_sql
-from nohaven.resolve.model import SAME_NAME_EVIDENCE
+from nohaven.resolve.model import CONTRADICTING_EVIDENCE, SAME_NAME_EVIDENCE
 from nohaven.store import Store
 
 # Tables whose rows carry the dataset they came from.
@@ -112,7 +112,8 @@ def cut_clusters(view: Store, main: str) -> pa.Table:
         f"""
         WITH linked AS (
             SELECT left_id, right_id FROM {main}.resolution_pairs
-            WHERE match_probability >= ? OR regexp_matches(evidence, ?)
+            WHERE match_probability >= ?
+               OR (regexp_matches(evidence, ?) AND NOT regexp_matches(evidence, ?))
             UNION ALL
             {judged_same_sql(f"{main}.judgements")}
         ), multi AS ({multi})
@@ -121,7 +122,7 @@ def cut_clusters(view: Store, main: str) -> pa.Table:
         JOIN multi b ON b.entity_id = k.right_id
         WHERE a.canonical_id = b.canonical_id
         """,
-        [threshold, SAME_NAME_EVIDENCE],
+        [threshold, SAME_NAME_EVIDENCE, CONTRADICTING_EVIDENCE],
     )
     parts: dict[str, list[list[str]]] = {}
     for group in components([*links, *((m, m) for m in canonical)]):

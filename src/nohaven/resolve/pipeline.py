@@ -47,7 +47,7 @@ from nohaven.resolve.engines import (
 )
 from nohaven.resolve.features import build_person_features, training_sample
 from nohaven.resolve.judgements import latest_judgements
-from nohaven.resolve.model import SAME_NAME_EVIDENCE, person_settings
+from nohaven.resolve.model import CONTRADICTING_EVIDENCE, SAME_NAME_EVIDENCE, person_settings
 from nohaven.resolve.records import load_edges, load_records
 from nohaven.store.store import Store
 
@@ -335,7 +335,12 @@ def resolve(
         representative = cluster_pairs(
             known, scored, threshold, same=same, different=different, attributes=attributes
         )
-        named = people.filter(pc.match_substring_regex(people["evidence"], SAME_NAME_EVIDENCE))
+        named = people.filter(
+            pc.and_(
+                pc.match_substring_regex(people["evidence"], SAME_NAME_EVIDENCE),
+                pc.invert(pc.match_substring_regex(people["evidence"], CONTRADICTING_EVIDENCE)),
+            )
+        )
         name_links = list(
             zip(named["left_id"].to_pylist(), named["right_id"].to_pylist(), strict=True)
         )
