@@ -17,6 +17,9 @@ from nohaven.names.company import company_key, romanised_company_key
         ("富華實業有限責任公司", "富华实业"),  # a Hong Kong register's script
         ("長江實業（集團）有限公司", "长江实业"),
         ("Ltd.", ""),
+        ("Sun Rich L.L.C.", "sun rich"),
+        ("Kowloon Pearl Pte. Ltd.", "kowloon pearl"),
+        ("Kowloon Pearl Private Limited", "kowloon pearl"),
     ],
 )
 def test_company_keys_ignore_case_script_punctuation_and_legal_form(name: str, key: str) -> None:

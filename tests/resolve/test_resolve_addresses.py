@@ -65,6 +65,24 @@ def test_an_address_many_records_hold_is_not_a_key_and_rates_count_pairs() -> No
     assert rates[MAX_SHARERS] == rates[3]
 
 
+def test_a_pair_sharing_two_addresses_is_counted_once() -> None:
+    con = duckdb.connect()
+    rows = [
+        (1, ["1 Main St, Springfield", "9 Elm St, Springfield"]),
+        (2, ["1 Main Street, Springfield", "9 Elm Street, Springfield"]),
+        (3, ["5 Oak Ave, Shelbyville"]),
+    ]
+    con.register(
+        "records",
+        pa.table(
+            {"rid": [r[0] for r in rows], "addresses": [r[1] for r in rows]},
+            schema=pa.schema([("rid", pa.int32()), ("addresses", pa.list_(pa.string()))]),
+        ),
+    )
+    build_record_addresses(con, "records")
+    assert shared_address_rates(con)[2] == pytest.approx(1 / 3)
+
+
 _FAMILIES = ["CHAN", "WONG", "LEE", "CHEUNG", "LAU", "HO", "NG", "LAM", "LEUNG", "TANG"]
 _GIVEN = [
     "Tai", "Man", "Siu", "Ming", "Wai", "Kin", "Ka", "Yan", "Chi", "Fai", "Kwok", "Hung",

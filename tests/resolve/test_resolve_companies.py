@@ -20,6 +20,8 @@ from nohaven.store import Store
             True,
         ),
         ("Sun Rich Resources L.L.C.", "SUN RICH RESOURCES LLC", True),
+        ("Kowloon Pearl Pte. Ltd.", "KOWLOON PEARL PRIVATE LIMITED", True),
+        ("Kowloon Pearl PLC", "Kowloon Pearl Public Limited Company", True),
         ("Ｇｏｌｄｅｎ Ｃａｐｉｔａｌ Ｉｎｃ．", "Golden Capital Inc", True),
         ("Heng Tai Capital LLC", "Heng Tai Capital Limited", False),
         ("Kai Wah Development Limited", "Kai Wah Development Company Limited", False),
@@ -51,6 +53,8 @@ def resolved(tmp_path_factory: pytest.TempPathFactory, resolve_entities) -> Stor
         _company("hk-6", "Jade Dragon Logistics Limited", "4444444"),
         _company("cn-7", "深圳富华实业有限责任公司", "914403001922"),
         _company("cn-8", "厦门安泰商贸有限公司", "913502001234"),
+        _company("sg-9", "Kowloon Pearl Holdings Pte. Ltd.", "201912345K"),
+        _company("hk-10", "Silver Harbour Shipping Limited", "5555555"),
     ]
     deeds = [
         _company("deed-1", "HENG TAI HARVEST INVESTMENT (HONG KONG) LTD."),
@@ -61,6 +65,8 @@ def resolved(tmp_path_factory: pytest.TempPathFactory, resolve_entities) -> Stor
         _company("deed-6", "深圳富華實業有限責任公司"),
         _company("deed-7", "SHENZHEN FUHUA INDUSTRIAL CO., LTD."),
         _company("deed-8", "厦门安泰贸易有限公司"),  # 贸易, not 商贸: another name
+        _company("deed-9", "KOWLOON PEARL HOLDINGS PRIVATE LIMITED"),
+        _company("deed-10", "SILVER HARBOUR SHIPPING"),
     ]
     return resolve_entities(
         tmp_path_factory.mktemp("companies"), {"register": register, "deeds": deeds}
@@ -94,6 +100,23 @@ def test_the_english_name_of_a_chinese_company_is_a_lead_not_a_merge(
     assert canonical_ids(resolved)["deed-7"] != canonical_ids(resolved)["cn-7"]
     # Two names in Han characters that differ are two names, however alike they read.
     assert scored_pair(resolved, "cn-8", "deed-8") == (0.0, "")
+
+
+def test_a_legal_form_spelt_out_is_the_same_legal_name(
+    resolved: Store, scored_pair, canonical_ids
+) -> None:
+    probability, evidence = scored_pair(resolved, "sg-9", "deed-9")
+    assert evidence == "name: same legal name, no other bearer; one registered"
+    assert canonical_ids(resolved)["sg-9"] == canonical_ids(resolved)["deed-9"]
+
+
+def test_a_name_that_states_no_legal_form_is_a_lead(
+    resolved: Store, scored_pair, canonical_ids
+) -> None:
+    probability, evidence = scored_pair(resolved, "hk-10", "deed-10")
+    assert evidence == "name: same name, a legal form unstated"
+    assert probability == scored_pair(resolved, "hk-3", "deed-2")[0]  # as the same name
+    assert canonical_ids(resolved)["hk-10"] != canonical_ids(resolved)["deed-10"]
 
 
 def test_two_register_entries_of_one_name_are_two_companies(

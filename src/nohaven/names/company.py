@@ -19,11 +19,14 @@ from pypinyin import Style, lazy_pinyin
 
 from nohaven.names.script import to_simplified
 
-# Legal-form words that say nothing about which company it is.
+# Legal-form words that say nothing about which company it is ("private limited" and
+# "public limited company" whole: "Pte. Ltd." and "PLC" spelt out).
 _COMPANY_NOISE = re.compile(
-    r"\b(limited|ltd|llc|inc|incorporated|corp|corporation|co|company|plc|pte|sdn|bhd|"
-    r"gmbh|sa|ag|bv|lp|llp|the)\b"
+    r"\b(private limited|public limited company|limited|ltd|llc|inc|incorporated|corp|"
+    r"corporation|co|company|plc|pte|pvt|sdn|bhd|gmbh|sa|ag|bv|lp|llp|the)\b"
 )
+_LEGAL_FORM = re.compile(_COMPANY_NOISE.pattern.replace("|the)", ")"))
+_JOINED_INITIALS = re.compile(r"\b(?:[a-z]\.){2,}")  # "l.l.c." → "llc"
 _HAN_COMPANY_NOISE = re.compile(r"(有限责任公司|有限公司|股份|公司|集团|有限)")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
@@ -101,10 +104,17 @@ def written_in_han(name: str) -> bool:
 
 def company_text(name: str) -> str:
     """A company name in one form: full-width letters and brackets as ASCII, lower case,
-    Han characters simplified (a Hong Kong register writes 富華實業, a mainland one
-    富华实业)."""
+    initials joined ("L.L.C." → "llc"), Han characters simplified (a Hong Kong register
+    writes 富華實業, a mainland one 富华实业)."""
     text = unicodedata.normalize("NFKC", name).lower()
+    text = _JOINED_INITIALS.sub(lambda m: m.group(0).replace(".", ""), text)
     return to_simplified(text) if _HAN.search(text) else text
+
+
+def has_legal_form(name: str) -> bool:
+    """Whether a company name states its legal form ("Limited", "LLC", 有限公司)."""
+    text = company_text(name)
+    return bool(_HAN_COMPANY_NOISE.search(text) or _LEGAL_FORM.search(re.sub(r"[^\w]+", " ", text)))
 
 
 @lru_cache(maxsize=200_000)

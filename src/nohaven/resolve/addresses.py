@@ -65,22 +65,30 @@ def build_record_addresses(con: duckdb.DuckDBPyConnection, records: str) -> None
     con.unregister("_address_keys_arrow")
 
 
+SHARED_PAIRS_SQL = """
+    SELECT a.rid AS rid_l, b.rid AS rid_r, min(a.n) AS address_min
+    FROM record_addresses a JOIN record_addresses b ON b.k = a.k AND a.rid < b.rid
+    GROUP BY ALL
+"""
+"""Every pair of records sharing an address key, with how many records hold the rarest
+key they share (at most `MAX_SHARERS` hold any key, so at most 190 pairs a key)."""
+
+
 def shared_address_rates(con: duckdb.DuckDBPyConnection) -> dict[int, float]:
     """For each size from 2 to `MAX_SHARERS`: the share of pairs of records with an
-    address key that share a key held by at most that many records. Counted from the
-    keys (as Splink's term-frequency adjustment does): a sample of random pairs almost
-    never meets two records at one rare address."""
+    address key whose rarest shared key is held by at most that many records. Counted
+    from the keys, pair by pair (as Splink's term-frequency adjustment counts): a sample
+    of random pairs almost never meets two records at one rare address."""
     holders = int(con.execute("SELECT count(DISTINCT rid) FROM record_addresses").fetchall()[0][0])
     pairs = holders * (holders - 1) / 2
     by_size = dict(
         con.execute(
-            "SELECT n, sum(n * (n - 1) / 2) FROM (SELECT DISTINCT k, n FROM record_addresses) "
-            "GROUP BY n"
+            f"SELECT address_min, count(*) FROM ({SHARED_PAIRS_SQL}) GROUP BY address_min"
         ).fetchall()
     )
     rates: dict[int, float] = {}
     running = 0.0
     for size in range(2, MAX_SHARERS + 1):
-        running += float(by_size.get(size, 0.0))
+        running += float(by_size.get(size, 0))
         rates[size] = running / pairs if pairs else 0.0
     return rates

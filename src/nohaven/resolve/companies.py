@@ -9,7 +9,8 @@ A register gives each company one number and one legal name, so:
   name, legal form included, is borne by exactly one registered company and by no other
   record is that company: the link investigators draw from a deed to the register;
 - otherwise the same name without its legal form is only a lead for review ("Golden
-  Enterprises" recurs), as is the same name read across scripts (深圳富华实业 and
+  Enterprises" recurs; so is a name that states no legal form against one that does),
+  as is the same name read across scripts (深圳富华实业 and
   "Shenzhen Fuhua Industrial"), and a different legal form ("Inc." against "Limited")
   is a different company more often than not.
 
@@ -20,7 +21,7 @@ levels with no continuous evidence gives EM nothing to learn that the rules do n
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Sequence
 from functools import lru_cache
 
 import duckdb
@@ -29,9 +30,11 @@ import pyarrow as pa
 from nohaven.names.company import (
     company_key,
     company_text,
+    has_legal_form,
     romanised_company_key,
     written_in_han,
 )
+from nohaven.parallel import map_chunks
 from nohaven.resolve.blocking import MAX_BLOCK
 
 IDENTIFIER_PROBABILITY = 0.99  # the same registration number or other identifier
@@ -54,7 +57,6 @@ _FORM_SPELLINGS = {
     "pte": "private",
     "plc": "public limited company",
 }
-_JOINED_INITIALS = re.compile(r"\b(?:[a-z]\.){2,}")  # "l.l.c." → "llc"
 
 
 @lru_cache(maxsize=200_000)
@@ -63,29 +65,50 @@ def legal_name_key(name: str) -> str:
     kept ("HENG TAI CO. LTD." and "Heng Tai Company Limited" → "heng tai company
     limited"; "Heng Tai LLC" stays apart). Han names are only simplified: 有限公司 and
     有限责任公司 are two registered names."""
-    text = _JOINED_INITIALS.sub(lambda m: m.group(0).replace(".", ""), company_text(name))
-    words = re.sub(r"[^\w]+", " ", text).split()
+    words = re.sub(r"[^\w]+", " ", company_text(name)).split()
     return " ".join(_FORM_SPELLINGS.get(word, word) for word in words)
 
 
-def _name_table(names: Iterable[str]) -> pa.Table:
-    """(name, key, legal, reading, han) for every distinct company name with a usable key
-    (reading: `romanised_company_key`, NULL when too short to be a lead; han: whether the
-    name is written in Han characters)."""
+_NameRow = tuple[str, str, str, str | None, bool, bool]
+
+
+def _name_rows(names: list[str]) -> list[_NameRow]:
     rows = [
-        (n, company_key(n), legal_name_key(n), romanised_company_key(n) or None, written_in_han(n))
+        (
+            n,
+            company_key(n),
+            legal_name_key(n),
+            romanised_company_key(n) or None,
+            written_in_han(n),
+            has_legal_form(n),
+        )
         for n in names
     ]
-    rows = [row for row in rows if row[1]]
+    return [row for row in rows if row[1]]
+
+
+def _name_table(names: Sequence[str]) -> pa.Table:
+    """(name, key, legal, reading, han, form) for every distinct company name with a
+    usable key (reading: `romanised_company_key`, NULL when too short to be a lead; han:
+    written in Han characters; form: states a legal form). About 40 µs a name in Python,
+    so large inputs are split across processes."""
+    rows = [row for _, part in map_chunks(_name_rows, names) for row in part]
     return pa.table(
         {
-            "name": pa.array([r[0] for r in rows], pa.string()),
-            "key": pa.array([r[1] for r in rows], pa.string()),
-            "legal": pa.array([r[2] for r in rows], pa.string()),
-            "reading": pa.array([r[3] for r in rows], pa.string()),
-            "han": pa.array([r[4] for r in rows], pa.bool_()),
+            column: pa.array([r[i] for r in rows], kind)
+            for i, (column, kind) in enumerate(_NAME_COLUMNS.items())
         }
     )
+
+
+_NAME_COLUMNS = {
+    "name": pa.string(),
+    "key": pa.string(),
+    "legal": pa.string(),
+    "reading": pa.string(),
+    "han": pa.bool_(),
+    "form": pa.bool_(),
+}
 
 
 def company_predictions(con: duckdb.DuckDBPyConnection, companies: pa.Table) -> pa.Table:
@@ -106,14 +129,16 @@ def company_predictions(con: duckdb.DuckDBPyConnection, companies: pa.Table) -> 
             FROM _companies_arrow
         ),
         keyed AS (
-            SELECT DISTINCT c.unique_id, k.key, k.legal, k.reading, k.han
+            SELECT DISTINCT c.unique_id, k.key, k.legal, k.reading, k.han, k.form
             FROM (SELECT unique_id, unnest(names) AS name FROM _companies_arrow) c
             JOIN _company_names_arrow k USING (name)
         ),
         -- A name many companies bear ("Trading Limited") says nothing: no review pairs.
         distinctive AS (
             SELECT * FROM keyed
-            WHERE key IN (SELECT key FROM keyed GROUP BY key HAVING count(*) <= {MAX_BLOCK})
+            WHERE key IN (
+                SELECT key FROM keyed GROUP BY key
+                HAVING count(DISTINCT unique_id) <= {MAX_BLOCK})
         ),
         legal_counts AS (
             SELECT legal, count(DISTINCT unique_id) AS bearers FROM keyed GROUP BY legal
@@ -121,7 +146,8 @@ def company_predictions(con: duckdb.DuckDBPyConnection, companies: pa.Table) -> 
         named AS (
             SELECT a.unique_id AS left_id, b.unique_id AS right_id,
                    bool_or(a.legal = b.legal) AS same_legal,
-                   bool_or(a.legal = b.legal AND n.bearers = 2) AS legal_unique
+                   bool_or(a.legal = b.legal AND n.bearers = 2) AS legal_unique,
+                   bool_or(NOT (a.form AND b.form)) AS form_unstated
             FROM distinctive a
             JOIN distinctive b ON a.key = b.key AND a.unique_id < b.unique_id
             LEFT JOIN legal_counts n ON n.legal = a.legal
@@ -138,7 +164,8 @@ def company_predictions(con: duckdb.DuckDBPyConnection, companies: pa.Table) -> 
         ),
         read_alike AS (
             SELECT DISTINCT a.unique_id AS left_id, b.unique_id AS right_id,
-                   false AS same_legal, false AS legal_unique, true AS across_scripts
+                   false AS same_legal, false AS legal_unique, false AS form_unstated,
+                   true AS across_scripts
             FROM readings a
             JOIN readings b
               ON a.reading = b.reading AND a.han <> b.han AND a.unique_id < b.unique_id
@@ -154,12 +181,14 @@ def company_predictions(con: duckdb.DuckDBPyConnection, companies: pa.Table) -> 
                    CASE WHEN m.legal_unique
                              AND (l.registered_kinds IS NULL) <> (r.registered_kinds IS NULL)
                         THEN {LEGAL_NAME_PROBABILITY}
-                        WHEN m.same_legal OR m.across_scripts THEN {NAME_PROBABILITY}
+                        WHEN m.same_legal OR m.form_unstated OR m.across_scripts
+                        THEN {NAME_PROBABILITY}
                         ELSE {OTHER_FORM_PROBABILITY} END AS match_probability,
                    CASE WHEN m.legal_unique
                              AND (l.registered_kinds IS NULL) <> (r.registered_kinds IS NULL)
                         THEN 'name: same legal name, no other bearer; one registered'
                         WHEN m.same_legal THEN 'name: same legal name'
+                        WHEN m.form_unstated THEN 'name: same name, a legal form unstated'
                         WHEN m.across_scripts THEN 'name: same name read across scripts'
                         ELSE 'name: same name, another legal form' END AS evidence
             FROM candidates m

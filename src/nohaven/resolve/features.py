@@ -15,7 +15,7 @@ import duckdb
 
 from nohaven.names.analysis import NameAnalysis
 from nohaven.names.readings import fold_latin
-from nohaven.resolve.addresses import build_record_addresses
+from nohaven.resolve.addresses import SHARED_PAIRS_SQL, build_record_addresses
 from nohaven.resolve.blocking import (
     COMMON_KEY,
     KIND_EXACT,
@@ -130,7 +130,7 @@ def _pair_context(con: duckdb.DuckDBPyConnection, records: str) -> None:
     # Only blocked pairs with relatives on one side and counterparties on the other are
     # compared: joining every relative's keys with every counterparty's would pair
     # millions of records no name brought together.
-    con.execute("""
+    con.execute(f"""
         CREATE OR REPLACE TABLE pair_context AS
         WITH rel AS (
             SELECT rid, relative_keys FROM person_features WHERE relative_keys IS NOT NULL
@@ -152,14 +152,8 @@ def _pair_context(con: duckdb.DuckDBPyConnection, records: str) -> None:
             SELECT DISTINCT least(rid, other) AS rid_l, greatest(rid, other) AS rid_r
             FROM _paid
         ),
-        -- At most MAX_SHARERS records hold an address key: this join stays small.
         addressed AS (
-            SELECT s.* FROM (
-                SELECT a.rid AS rid_l, b.rid AS rid_r, min(a.n) AS address_min
-                FROM record_addresses a
-                JOIN record_addresses b ON b.k = a.k AND a.rid < b.rid
-                GROUP BY ALL
-            ) s
+            SELECT s.* FROM ({SHARED_PAIRS_SQL}) s
             SEMI JOIN pairs p ON p.rid_l = s.rid_l AND p.rid_r = s.rid_r
         ),
         either AS (
