@@ -106,6 +106,7 @@ def test_a_legal_form_spelt_out_is_the_same_legal_name(
     resolved: Store, scored_pair, canonical_ids
 ) -> None:
     probability, evidence = scored_pair(resolved, "sg-9", "deed-9")
+    assert probability >= DEFAULT_THRESHOLD
     assert evidence == "name: same legal name, no other bearer; one registered"
     assert canonical_ids(resolved)["sg-9"] == canonical_ids(resolved)["deed-9"]
 

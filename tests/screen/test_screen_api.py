@@ -167,6 +167,22 @@ def test_search_counts_facets_and_filters_countries_and_datasets(client: TestCli
     assert [v["name"] for v in wanted["facets"]["datasets"]["values"]] == ["wanted"]
 
 
+def test_search_filters_reach_past_the_candidates_a_search_scores(
+    loaded_store: Callable[[str, dict[str, list[dict]]], Path], entity: Callable[..., dict]
+) -> None:
+    many = [entity(f"gb-{i}", "Person", name="Chan Tai Man", nationality="gb") for i in range(60)]
+    one = [entity("hk-only", "Person", name="CHAN, Tai Man", nationality="hk")]
+    db = loaded_store("crowd", {"a": many, "b": one})
+    with TestClient(create_app(Settings(db=db))) as client:
+        for params in ({"countries": "hk"}, {"datasets": "b"}):
+            body = client.get("/search/default", params={"q": "Chan Tai Man", **params}).json()
+            assert [r["id"] for r in body["results"]] == ["hk-only"], params
+            assert body["total"]["value"] == 1
+            assert body["facets"]["countries"]["values"] == [
+                {"name": "hk", "label": "Hong Kong SAR", "count": 1}
+            ]
+
+
 def test_entities_nest_the_family(client: TestClient) -> None:
     official = client.get("/entities/w-official").json()
     assert official["caption"] == "许超凡"
@@ -258,6 +274,7 @@ def test_a_chinese_company_is_found_by_its_english_name_and_back(
         entity("fuhua", "Company", name="深圳富華實業有限公司", jurisdiction="cn"),
         entity("fuhua-invest", "Company", name="深圳富华投资有限公司", jurisdiction="cn"),
         entity("bright", "Company", name="Bright Crystal Investment (Hong Kong) Limited"),
+        entity("huaxin", "Company", name="华新科技有限公司"),
     ]
     db = loaded_store("companies", {"registry": listed})
     with TestClient(create_app(Settings(db=db))) as client:
@@ -274,6 +291,9 @@ def test_a_chinese_company_is_found_by_its_english_name_and_back(
         assert found["id"] == "fuhua" and found["match"]
         assert "across scripts" in found["explanations"]["name"]
         assert top("Shenzhen Fuhua Investment Co Ltd")["id"] == "fuhua-invest"
+        # Four characters: 华新, 华信 and 化新 read alike. Shown, not called a match.
+        short = top("Huaxin Technology Ltd")
+        assert short["id"] == "huaxin" and not short["match"]
         assert top("Bright Crystal Investment (HK) Ltd")["id"] == "bright"
 
 

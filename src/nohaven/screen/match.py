@@ -42,8 +42,11 @@ DEFAULT_LIMIT = 5
 DEFAULT_THRESHOLD = 0.7
 # A company's Chinese name read as its English name is written (深圳富华实业 and
 # "Shenzhen Fuhua Industrial"): a match to look at, below the same characters, since
-# pinyin has no tones.
+# pinyin has no tones. A short name (华新科技: 华信 and 化新 read alike) is shown, below
+# the threshold: too many names read as it does.
 ACROSS_SCRIPTS_SCORE = 0.8
+ACROSS_SCRIPTS_SHORT_SCORE = 0.65
+ACROSS_SCRIPTS_MIN_HAN = 6  # characters, legal form aside: place, trade name and trade
 MAX_CANDIDATES = 50  # entities scored per query, the most key hits first
 MAX_POSTINGS = 500  # a key held by more entities is used only with the birth year
 MAX_NAMES = 6  # names compared per side
@@ -196,18 +199,25 @@ def score_row(
         for left in query.names[:MAX_NAMES]:
             for right in names:
                 a, b = company_key(left), company_key(right)
-                if a and b:
-                    score = max(score, fuzz.token_sort_ratio(a, b) / 100.0)
+                literal = fuzz.token_sort_ratio(a, b) / 100.0 if a and b else 0.0
+                if literal > score:
+                    score, across = literal, False
                 if (
-                    score < ACROSS_SCRIPTS_SCORE
-                    and written_in_han(left) != written_in_han(right)
+                    written_in_han(left) != written_in_han(right)
                     and romanised_company_key(left) == romanised_company_key(right) != ""
                 ):
-                    score, across = ACROSS_SCRIPTS_SCORE, True
+                    han = a if written_in_han(left) else b
+                    reading = (
+                        ACROSS_SCRIPTS_SCORE
+                        if len(han.replace(" ", "")) >= ACROSS_SCRIPTS_MIN_HAN
+                        else ACROSS_SCRIPTS_SHORT_SCORE
+                    )
+                    if reading > score:
+                        score, across = reading, True
         name_score = score
         explanations["name"] = (
             "company names agree read across scripts (pinyin, trade words translated)"
-            if across and score == ACROSS_SCRIPTS_SCORE
+            if across
             else f"normalised company names agree {score:.0%}"
         )
     features = {
@@ -334,23 +344,27 @@ def match_query(
     exclude_ids: frozenset[str] = frozenset(),
     exclude_schemata: frozenset[str] = frozenset(),
     topics: frozenset[str] = frozenset(),
+    countries: frozenset[str] = frozenset(),
     changed_since: float | None = None,
     cutoff: float = 0.0,
     visible: frozenset[str] | None = None,
     weigh_namesakes: bool = True,
+    kept_rows: list[int] | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """The best `limit` results in yente's shape, and how many of the candidates are
     matches (score at least ``threshold``), as yente counts its ``total``.
 
     ``visible``: the datasets the asking user may see, which bound the relations shown as
     well as the results and the namesakes counted. yente's filters: entities of
-    ``exclude_schemata`` are not candidates; results carry one of ``topics`` (when given),
-    changed after ``changed_since`` (epoch seconds) and score above ``cutoff`` (at most
-    the threshold). ``weigh_namesakes``: a query
-    with a name and nothing else scores 1/n of the name's score when n people carry the
-    name, so namesakes of a listed person are not called matches. With a birth year,
-    people recorded as born in another year are scored only as far as the results need
-    them (`OTHER_YEAR_CANDIDATES`, or `limit`): they score at most 0.6."""
+    ``exclude_schemata`` are not candidates; results carry one of ``topics`` and name one
+    of ``countries`` (when given), changed after ``changed_since`` (epoch seconds) and
+    score above ``cutoff`` (at most the threshold). ``kept_rows``, when given, receives
+    the rows of every result kept, past `limit` too (for /search's facets).
+    ``weigh_namesakes``: a query with a name and nothing else scores 1/n of the name's
+    score when n people carry the name, so namesakes of a listed person are not called
+    matches. With a birth year, people recorded as born in another year are scored only
+    as far as the results need them (`OTHER_YEAR_CANDIDATES`, or `limit`): they score at
+    most 0.6."""
     scored: list[ScoredResult] = []
     considered = 0
     schemata = query.schemata - exclude_schemata
@@ -388,8 +402,10 @@ def match_query(
         ):
             set_aside.append(row)
             continue
-        if (topics and topics.isdisjoint(index.topics[row])) or (
-            changed_since is not None and index.changed_at[row] <= changed_since
+        if (
+            (topics and topics.isdisjoint(index.topics[row]))
+            or (changed_since is not None and index.changed_at[row] <= changed_since)
+            or (countries and countries.isdisjoint(index.countries(row)))
         ):
             # Filters on the results, as yente's are: a name alone is weighed against
             # the same namesakes with or without them, so these are scored all the same.
@@ -432,6 +448,8 @@ def match_query(
         )
     )
     kept = [s for s in scored if s.score > min(cutoff, threshold)]
+    if kept_rows is not None:
+        kept_rows.extend(s.row for s in kept)
     results = []
     for item in kept[:limit]:
         entity = index.entity(item.row)

@@ -17,14 +17,13 @@ from fastapi.responses import Response
 from followthemoney import model
 from pydantic import BaseModel, ConfigDict, Field
 
-from nohaven.screen.facets import facets, filter_results
+from nohaven.screen.facets import facets
 from nohaven.screen.match import (
     ALGORITHM,
     ALGORITHM_UNWEIGHTED,
     DEFAULT_LIMIT,
     DEFAULT_THRESHOLD,
     FEATURES,
-    MAX_CANDIDATES,
     MatchOptions,
     match_query,
 )
@@ -258,29 +257,31 @@ def search(
         query = parse_query({"schema": schema, "properties": {"name": [q]}})
     except QueryError as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
-    # Every candidate comes back (there are at most MAX_CANDIDATES): the facets and
-    # the country and dataset filters read them all, as yente's read every hit.
-    scored, _ = match_query(
-        service.index(),
+    if params.datasets:
+        scope = frozenset(params.datasets) if scope is None else scope & set(params.datasets)
+    index = service.index()
+    kept: list[int] = []
+    results, total = match_query(
+        index,
         query,
-        limit=MAX_CANDIDATES,
+        limit=offset + limit,
         threshold=0.0,
         include_datasets=scope,
         exclude_schemata=frozenset(exclude_schema),
         topics=frozenset(topics),
+        countries=frozenset(c.lower() for c in params.countries),
         changed_since=since,
         visible=allowed,
         weigh_namesakes=False,  # search ranks by the name, not by who it is likely to be
+        kept_rows=kept,
     )
-    found = filter_results(scored, params.countries, params.datasets)
-    page = found[offset : offset + limit]
-    log_read(request, "search", dataset, {"q": q, "results": [r["id"] for r in page]})
+    log_read(request, "search", dataset, {"q": q, "results": [r["id"] for r in results[offset:]]})
     return {
         "limit": limit,
         "offset": offset,
-        "total": {"value": len(found), "relation": "eq"},
-        "results": page,
-        "facets": facets(found),
+        "total": {"value": total, "relation": "eq"},
+        "results": results[offset:],
+        "facets": facets(index, kept),
     }
 
 
