@@ -67,6 +67,29 @@ def test_a_unique_name_alone_is_still_a_match(client: TestClient) -> None:
     assert top["features"]["name_frequency"] == 1.0
 
 
+def test_the_address_tells_a_name_from_its_namesakes(
+    loaded_store: Callable[[str, dict[str, list[dict]]], Path], entity: Callable[..., dict]
+) -> None:
+    """Two Chan Tai Mans are wanted; the applicant gives his flat, written as the
+    other records write it."""
+    wanted = [
+        entity("w-1", "Person", name="陈大文", address="Flat 3A, 12 Tung Choi Street, Mong Kok"),
+        entity("w-2", "Person", name="陳大文", address="88 Des Voeux Road Central"),
+    ]
+    db = loaded_store("address", {"wanted": wanted})
+    with TestClient(create_app(Settings(db=db))) as client:
+        alone = _top(client, {"name": ["Chan Tai Man"]})
+        assert alone["features"]["name_frequency"] == 0.5 and not alone["match"]
+        for flat in ("FLAT 3A 12 TUNG CHOI ST MONG KOK", "Flat 3A, 12 Tung Choi St., Mong Kok"):
+            top = _top(client, {"name": ["Chan Tai Man"], "address": [flat]})
+            assert top["id"] == "w-1" and top["match"], flat
+            assert top["features"]["address_match"] == 1.0
+            assert top["features"]["name_frequency"] == 1.0
+            assert "address" in top["explanations"]
+        elsewhere = _top(client, {"name": ["Chan Tai Man"], "address": ["1 Nathan Road"]})
+        assert not elsewhere["match"] and elsewhere["features"]["address_match"] == 0.0
+
+
 def test_a_birth_date_or_the_unweighted_algorithm_lifts_the_weight(client: TestClient) -> None:
     dated = _top(client, {"name": ["Wang Wei"], "birthDate": ["1970-01-01"]})
     assert dated["id"] == "w-wang" and dated["match"]

@@ -11,7 +11,7 @@ is, so it is not a key at all.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import duckdb
 import pyarrow as pa
@@ -21,6 +21,11 @@ from nohaven.parallel import map_chunks
 
 MAX_SHARERS = 20  # records holding one address, past which it is no evidence
 HOUSEHOLD = 6  # an address this few records share: a household's, with its records abroad
+
+
+def address_keys(addresses: Iterable[str]) -> frozenset[str]:
+    """The keys of some addresses (those with an analysable fingerprint)."""
+    return frozenset(k for k in map(address_fingerprint, addresses) if k)
 
 
 def _fingerprints(addresses: list[str]) -> list[str | None]:

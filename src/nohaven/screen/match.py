@@ -83,6 +83,14 @@ FEATURES: dict[str, dict[str, Any]] = {
         "coefficient": IDENTIFIER_SCORE,
         "url": "https://github.com/nohaven/nohaven/blob/main/docs/SCREENING.md",
     },
+    "address_match": {
+        "description": "The query's address and the entity's are one address once "
+        "written alike (rigour's address fingerprint). A name with the address is not a "
+        "name alone: the result is not weighed against namesakes, and goes before equal "
+        "scores.",
+        "coefficient": 1.0,
+        "url": "https://github.com/nohaven/nohaven/blob/main/docs/SCREENING.md",
+    },
     "name_frequency": {
         "description": "For a query with a name and nothing else (no birth date, no "
         "identifier): 1/n, where n is how many different people in the loaded data are "
@@ -224,6 +232,7 @@ def score_row(
         "name_cross_script": round(name_score, 4),
         "qualifiers": round(score - name_score, 4),
         "identifier_match": 0.0,
+        "address_match": 0.0,
         "name_frequency": 1.0,
     }
     shared = query.identifier_set & index.identifiers[row]
@@ -426,6 +435,11 @@ def match_query(
         result = score_row(index, query, row, compared)
         if result.score > 0:
             scored.append(result)
+    if query.address_keys:
+        for result in scored:
+            if query.address_keys & index.address_keys(result.row):
+                result.features["address_match"] = 1.0
+                result.explanations["address"] = "the query's address is the entity's"
     if weigh:
         # Namesakes outside the results: those set aside, then other datasets' people,
         # the most key hits first (rows are distinct: a name-only query has no
@@ -437,11 +451,15 @@ def match_query(
             # seen_in is exact where the dataset bits are not (they share one past 62).
             if index.schemata[row] == "Person" and index.seen_in(row, visible):
                 bystanders.append(score_row(index, query, row, compared))
-        _weigh_by_namesakes(index, scored, scored + filtered + bystanders, visible)
-    # Equal scores: a listed official, then someone with known relatives, go first.
+        # A name with the entity's address is not a name alone.
+        alone = [s for s in scored if not s.features["address_match"]]
+        _weigh_by_namesakes(index, alone, scored + filtered + bystanders, visible)
+    # Equal scores: the one at the query's address, a listed official, then someone with
+    # known relatives, go first.
     scored.sort(
         key=lambda s: (
             -s.score,
+            -s.features["address_match"],
             not index.targets[s.row],
             s.row not in index.relations,
             index.ids[s.row],

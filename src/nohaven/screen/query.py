@@ -15,6 +15,7 @@ from typing import Any
 from followthemoney import model
 
 from nohaven.errors import NohavenError
+from nohaven.resolve.addresses import address_keys
 from nohaven.resolve.records import identifier_props
 from nohaven.screen.index import (
     INDEXED_SCHEMATA,
@@ -65,6 +66,7 @@ class ScreeningQuery:
     genders: tuple[str, ...]
     identifiers: tuple[str, ...]
     schemata: frozenset[str]
+    addresses: tuple[str, ...] = ()
 
     @property
     def birth_year(self) -> int | None:
@@ -76,6 +78,10 @@ class ScreeningQuery:
     @cached_property
     def identifier_set(self) -> frozenset[str]:
         return frozenset(normal_identifier(v) for v in self.identifiers)
+
+    @cached_property
+    def address_keys(self) -> frozenset[str]:
+        return address_keys(self.addresses)
 
     @property
     def is_person(self) -> bool:
@@ -143,4 +149,5 @@ def parse_query(example: Any, query_id: str | None = None) -> ScreeningQuery:
         genders=tuple(properties.get("gender", ())),
         identifiers=identifiers,
         schemata=schemata,
+        addresses=tuple(properties.get("address", ())),
     )
