@@ -41,12 +41,9 @@ def test_one_address_written_two_ways_is_one_key() -> None:
     )
 
 
-def test_an_address_many_records_hold_is_not_a_key_and_rates_count_pairs() -> None:
+def _addressed(rows: list[tuple[int, list[str] | None]]) -> duckdb.DuckDBPyConnection:
+    """A connection with `record_addresses` built from (rid, addresses) rows."""
     con = duckdb.connect()
-    rows = [(1, ["1 Main St, Springfield"]), (2, ["1 Main Street, Springfield"])]
-    rows += [(3 + i, ["Trident Chambers, Road Town, Tortola"]) for i in range(MAX_SHARERS + 1)]
-    rows += [(100, ["9 Elm St, Springfield"]), (101, None)]
-    rows += [(200 + i, ["5 Oak Ave, Shelbyville"]) for i in range(3)]
     con.register(
         "records",
         pa.table(
@@ -55,6 +52,15 @@ def test_an_address_many_records_hold_is_not_a_key_and_rates_count_pairs() -> No
         ),
     )
     build_record_addresses(con, "records")
+    return con
+
+
+def test_an_address_many_records_hold_is_not_a_key_and_rates_count_pairs() -> None:
+    rows = [(1, ["1 Main St, Springfield"]), (2, ["1 Main Street, Springfield"])]
+    rows += [(3 + i, ["Trident Chambers, Road Town, Tortola"]) for i in range(MAX_SHARERS + 1)]
+    rows += [(100, ["9 Elm St, Springfield"]), (101, None)]
+    rows += [(200 + i, ["5 Oak Ave, Shelbyville"]) for i in range(3)]
+    con = _addressed(rows)
     held = dict(con.execute("SELECT rid, n FROM record_addresses").fetchall())
     assert held == {1: 2, 2: 2, 100: 1, 200: 3, 201: 3, 202: 3}
     rates = shared_address_rates(con)
@@ -66,20 +72,12 @@ def test_an_address_many_records_hold_is_not_a_key_and_rates_count_pairs() -> No
 
 
 def test_a_pair_sharing_two_addresses_is_counted_once() -> None:
-    con = duckdb.connect()
     rows = [
         (1, ["1 Main St, Springfield", "9 Elm St, Springfield"]),
         (2, ["1 Main Street, Springfield", "9 Elm Street, Springfield"]),
         (3, ["5 Oak Ave, Shelbyville"]),
     ]
-    con.register(
-        "records",
-        pa.table(
-            {"rid": [r[0] for r in rows], "addresses": [r[1] for r in rows]},
-            schema=pa.schema([("rid", pa.int32()), ("addresses", pa.list_(pa.string()))]),
-        ),
-    )
-    build_record_addresses(con, "records")
+    con = _addressed(rows)
     assert shared_address_rates(con)[2] == pytest.approx(1 / 3)
 
 

@@ -73,64 +73,54 @@ def resolved(tmp_path_factory: pytest.TempPathFactory, resolve_entities) -> Stor
     )
 
 
-def test_a_deed_owner_joins_the_one_registered_company_of_its_full_name(
-    resolved: Store, scored_pair, canonical_ids
+@pytest.mark.parametrize(
+    ("registered", "record"),
+    [
+        ("hk-1", "deed-1"),  # "(HONG KONG) LTD." against "(Hong Kong) Limited"
+        ("cn-7", "deed-6"),  # traditional characters against the simplified entry
+        ("sg-9", "deed-9"),  # "PRIVATE LIMITED" against "Pte. Ltd."
+    ],
+)
+def test_a_record_joins_the_one_registered_company_of_its_full_legal_name(
+    resolved: Store, scored_pair, canonical_ids, registered: str, record: str
 ) -> None:
-    probability, evidence = scored_pair(resolved, "hk-1", "deed-1")
+    probability, evidence = scored_pair(resolved, registered, record)
     assert probability >= DEFAULT_THRESHOLD
     assert evidence == "name: same legal name, no other bearer; one registered"
-    clusters = canonical_ids(resolved)
-    assert clusters["deed-1"] == clusters["hk-1"] != clusters["hk-2"]
+    assert canonical_ids(resolved)[record] == canonical_ids(resolved)[registered]
 
 
-def test_a_traditional_script_owner_joins_the_simplified_register_entry(
-    resolved: Store, scored_pair, canonical_ids
+@pytest.mark.parametrize(
+    ("registered", "record", "evidence"),
+    [
+        ("cn-7", "deed-7", "name: same name read across scripts"),
+        ("hk-10", "deed-10", "name: same name, a legal form unstated"),
+        ("hk-3", "deed-2", "name: same legal name"),  # hk-4 bears that name too
+    ],
+)
+def test_leads_for_review_are_not_merges(
+    resolved: Store, scored_pair, canonical_ids, registered: str, record: str, evidence: str
 ) -> None:
-    probability, _ = scored_pair(resolved, "cn-7", "deed-6")
-    assert probability >= DEFAULT_THRESHOLD
-    assert canonical_ids(resolved)["cn-7"] == canonical_ids(resolved)["deed-6"]
-
-
-def test_the_english_name_of_a_chinese_company_is_a_lead_not_a_merge(
-    resolved: Store, scored_pair, canonical_ids
-) -> None:
-    probability, evidence = scored_pair(resolved, "cn-7", "deed-7")
-    assert evidence == "name: same name read across scripts"
+    probability, found = scored_pair(resolved, registered, record)
+    assert found == evidence
     assert 0 < probability < DEFAULT_THRESHOLD
-    assert canonical_ids(resolved)["deed-7"] != canonical_ids(resolved)["cn-7"]
+    assert canonical_ids(resolved)[record] != canonical_ids(resolved)[registered]
+
+
+def test_names_that_differ_do_not_pair(resolved: Store, scored_pair, canonical_ids) -> None:
     # Two names in Han characters that differ are two names, however alike they read.
     assert scored_pair(resolved, "cn-8", "deed-8") == (0.0, "")
-
-
-def test_a_legal_form_spelt_out_is_the_same_legal_name(
-    resolved: Store, scored_pair, canonical_ids
-) -> None:
-    probability, evidence = scored_pair(resolved, "sg-9", "deed-9")
-    assert probability >= DEFAULT_THRESHOLD
-    assert evidence == "name: same legal name, no other bearer; one registered"
-    assert canonical_ids(resolved)["sg-9"] == canonical_ids(resolved)["deed-9"]
-
-
-def test_a_name_that_states_no_legal_form_is_a_lead(
-    resolved: Store, scored_pair, canonical_ids
-) -> None:
-    probability, evidence = scored_pair(resolved, "hk-10", "deed-10")
-    assert evidence == "name: same name, a legal form unstated"
-    assert probability == scored_pair(resolved, "hk-3", "deed-2")[0]  # as the same name
-    assert canonical_ids(resolved)["hk-10"] != canonical_ids(resolved)["deed-10"]
+    # "Heng Tai Harvest Investment Limited" is not the "(Hong Kong)" one.
+    assert canonical_ids(resolved)["hk-1"] != canonical_ids(resolved)["hk-2"]
 
 
 def test_two_register_entries_of_one_name_are_two_companies(
     resolved: Store, scored_pair, canonical_ids
 ) -> None:
     assert scored_pair(resolved, "hk-3", "hk-4") == (0.0, "")
-    clusters = canonical_ids(resolved)
-    assert clusters["hk-3"] != clusters["hk-4"]
-    # The deed could be either of them: a lead for review, not a merge.
-    for registered in ("hk-3", "hk-4"):
-        probability, evidence = scored_pair(resolved, registered, "deed-2")
-        assert probability < DEFAULT_THRESHOLD and evidence == "name: same legal name"
-        assert clusters["deed-2"] != clusters[registered]
+    assert canonical_ids(resolved)["hk-3"] != canonical_ids(resolved)["hk-4"]
+    # The deed bearing their name could be either: a lead to each (test above).
+    assert scored_pair(resolved, "hk-4", "deed-2")[1] == "name: same legal name"
 
 
 def test_another_legal_form_is_another_company(resolved: Store, scored_pair, canonical_ids) -> None:
