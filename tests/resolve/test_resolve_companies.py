@@ -35,8 +35,8 @@ def test_legal_names_keep_the_legal_form_and_forgive_its_spelling(
     assert (legal_name_key(left) == legal_name_key(right)) is same
 
 
-def _company(entity_id: str, name: str, number: str | None = None) -> dict:
-    properties = {"name": [name]}
+def _company(entity_id: str, name: str, number: str | None = None, **more: str) -> dict:
+    properties = {"name": [name]} | {prop: [value] for prop, value in more.items()}
     if number:
         properties |= {"registrationNumber": [number], "jurisdiction": ["hk"]}
     return {"id": entity_id, "schema": "Company", "properties": properties}
@@ -55,6 +55,9 @@ def resolved(tmp_path_factory: pytest.TempPathFactory, resolve_entities) -> Stor
         _company("cn-8", "厦门安泰商贸有限公司", "913502001234"),
         _company("sg-9", "Kowloon Pearl Holdings Pte. Ltd.", "201912345K"),
         _company("hk-10", "Silver Harbour Shipping Limited", "5555555"),
+        # Registered in two places, each with an internal sequence number of one kind.
+        _company("hk-11", "Ocean Jade Trading Limited", "6666666", idNumber="12"),
+        _company("tax-11", "OCEAN JADE TRADING LTD", taxNumber="TX7788990", idNumber="34"),
     ]
     deeds = [
         _company("deed-1", "HENG TAI HARVEST INVESTMENT (HONG KONG) LTD."),
@@ -121,6 +124,14 @@ def test_two_register_entries_of_one_name_are_two_companies(
     assert canonical_ids(resolved)["hk-3"] != canonical_ids(resolved)["hk-4"]
     # The deed bearing their name could be either: a lead to each (test above).
     assert scored_pair(resolved, "hk-4", "deed-2")[1] == "name: same legal name"
+
+
+def test_short_internal_numbers_do_not_make_two_register_entries(
+    resolved: Store, scored_pair
+) -> None:
+    # A registration number and a tax number are not two numbers of one kind; the two
+    # short "idNumber"s are internal sequence numbers, not a third kind to compare.
+    assert scored_pair(resolved, "hk-11", "tax-11")[1] == "name: same legal name"
 
 
 def test_another_legal_form_is_another_company(resolved: Store, scored_pair, canonical_ids) -> None:

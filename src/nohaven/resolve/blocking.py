@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 
 from nohaven.names.keys import bulk_analysis, keys_of
 from nohaven.parallel import PARALLEL_FROM, map_chunks
+from nohaven.resolve.records import MIN_IDENTIFIER_LENGTH
 
 MAX_BLOCK = 50
 PAIR_PART_ROWS = 15_000_000  # record_keys rows per part of the pair grouping (build_pairs)
@@ -229,7 +230,7 @@ def build_pairs(
             FROM (SELECT rid, unnest(identifiers) AS ident FROM {records}) a
             JOIN (SELECT rid, unnest(identifiers) AS ident FROM {records}) b
               ON a.ident = b.ident AND a.rid < b.rid
-            WHERE length(a.ident) >= 5
+            WHERE length(a.ident) >= {MIN_IDENTIFIER_LENGTH}
         ) GROUP BY ALL
     """)
     con.execute("""

@@ -36,6 +36,7 @@ from nohaven.names.company import (
 )
 from nohaven.parallel import map_chunks
 from nohaven.resolve.blocking import MAX_BLOCK
+from nohaven.resolve.records import MIN_IDENTIFIER_LENGTH
 
 IDENTIFIER_PROBABILITY = 0.99  # the same registration number or other identifier
 # The one registered company of that full legal name, and the only other record bearing
@@ -45,8 +46,6 @@ IDENTIFIER_PROBABILITY = 0.99  # the same registration number or other identifie
 LEGAL_NAME_PROBABILITY = 0.85
 NAME_PROBABILITY = 0.3  # same name, legal form aside: generic names recur; review, not merge
 OTHER_FORM_PROBABILITY = 0.1  # same name under another legal form: seldom one company
-# Identifiers this short are internal sequence numbers, not registration numbers.
-MIN_IDENTIFIER_LENGTH = 5
 
 # Legal-form words as registers and clerks abbreviate them, to one spelling each.
 _FORM_SPELLINGS = {
@@ -114,7 +113,8 @@ _NAME_COLUMNS = {
 def company_predictions(con: duckdb.DuckDBPyConnection, companies: pa.Table) -> pa.Table:
     """Scored company pairs (left_id, right_id, match_probability, match_weight,
     evidence) from the company records (unique_id, names, identifiers,
-    identifier_kinds), by the rules of this module."""
+    registered_kinds: the kinds of its identifiers long enough to be registration
+    numbers), by the rules of this module."""
     names = sorted({n for names in companies["names"].to_pylist() for n in names or ()})
     con.register("_companies_arrow", companies)
     con.register("_company_names_arrow", _name_table(names))
@@ -123,9 +123,8 @@ def company_predictions(con: duckdb.DuckDBPyConnection, companies: pa.Table) -> 
             SELECT unique_id,
                    list_filter(identifiers, lambda i: length(i) >= {MIN_IDENTIFIER_LENGTH})
                        AS identifiers,
-                   CASE WHEN len(list_filter(
-                            identifiers, lambda i: length(i) >= {MIN_IDENTIFIER_LENGTH})) > 0
-                        THEN identifier_kinds END AS registered_kinds
+                   CASE WHEN len(registered_kinds) > 0 THEN registered_kinds END
+                       AS registered_kinds
             FROM _companies_arrow
         ),
         keyed AS (

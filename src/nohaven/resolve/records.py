@@ -20,6 +20,10 @@ from nohaven.trace.assets import purchase_memo_sql
 PERSON_SCHEMATA = ("Person",)
 COMPANY_SCHEMATA = ("Company", "Organization", "LegalEntity", "PublicBody")
 
+# Identifiers shorter than this (letters and digits) are internal sequence numbers, not
+# registration or document numbers: they neither pair records nor set them apart.
+MIN_IDENTIFIER_LENGTH = 5
+
 # Names that say who a record is; weak aliases ("Big Brother") are left out.
 _NAME_PROPS = ("name", "alias", "previousName")
 
@@ -88,6 +92,12 @@ def records_sql() -> str:
            list_sort(list_distinct(
                list(p.prop) FILTER (p.prop IN ({identifiers}))
            )) AS identifier_kinds,
+           list_sort(list_distinct(
+               list(p.prop) FILTER (
+                   p.prop IN ({identifiers})
+                   AND length(regexp_replace(upper(p.value), '[^0-9A-Z]', '', 'g'))
+                       >= {MIN_IDENTIFIER_LENGTH})
+           )) AS registered_kinds,
            list_sort(list_distinct(
                list(lower(p.value)) FILTER (p.prop IN ('jurisdiction', 'country'))
            )) AS countries,
