@@ -731,7 +731,7 @@ def screen(
         Path,
         typer.Argument(
             help="UTF-8 CSV with a name column; optional id, birth_date, gender, "
-            "nationality, id_number, passport_number, alias, schema."
+            "nationality, id_number, passport_number, address, alias, schema."
         ),
     ],
     dataset: Annotated[

@@ -122,8 +122,12 @@ def test_two_register_entries_of_one_name_are_two_companies(
 ) -> None:
     assert scored_pair(resolved, "hk-3", "hk-4") == (0.0, "")
     assert canonical_ids(resolved)["hk-3"] != canonical_ids(resolved)["hk-4"]
-    # The deed bearing their name could be either: a lead to each (test above).
-    assert scored_pair(resolved, "hk-4", "deed-2")[1] == "name: same legal name"
+    # The deed bearing their name could be either: a lead to each, as strong as the
+    # same name is (a name stating no legal form scores that too).
+    lead = scored_pair(resolved, "hk-4", "deed-2")
+    assert lead == scored_pair(resolved, "hk-3", "deed-2")
+    assert lead[0] < DEFAULT_THRESHOLD and lead[1] == "name: same legal name"
+    assert scored_pair(resolved, "hk-10", "deed-10")[0] == lead[0]
 
 
 def test_short_internal_numbers_do_not_make_two_register_entries(

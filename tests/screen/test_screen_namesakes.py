@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from nohaven.ingest import load_paths
+from nohaven.screen.batch import read_queries
 from nohaven.screen.index import build_index, store_generation
 from nohaven.screen.match import match_query
 from nohaven.screen.query import parse_query
@@ -88,6 +89,33 @@ def test_the_address_tells_a_name_from_its_namesakes(
             assert "address" in top["explanations"]
         elsewhere = _top(client, {"name": ["Chan Tai Man"], "address": ["1 Nathan Road"]})
         assert not elsewhere["match"] and elsewhere["features"]["address_match"] == 0.0
+        # A city is where, not who: it tells no one apart.
+        for city in ("Hong Kong", "Mong Kok"):
+            vague = _top(client, {"name": ["Chan Tai Man"], "address": [city]})
+            assert not vague["match"] and vague["features"]["address_match"] == 0.0
+
+
+def test_namesakes_at_one_address_are_weighed_against_each_other(
+    loaded_store: Callable[[str, dict[str, list[dict]]], Path], entity: Callable[..., dict]
+) -> None:
+    flat = "Flat 3A, 12 Tung Choi Street, Mong Kok"
+    wanted = [
+        entity("w-1", "Person", name="陈大文", birthDate="1950-01-01", address=flat),
+        entity("w-2", "Person", name="陳大文", birthDate="1980-01-01", address=flat),
+        entity("w-3", "Person", name="陈大文", address="88 Des Voeux Road Central"),
+    ]
+    db = loaded_store("household", {"wanted": wanted})
+    with TestClient(create_app(Settings(db=db))) as client:
+        top = _top(client, {"name": ["Chan Tai Man"], "address": [flat]})
+        assert top["id"] in {"w-1", "w-2"} and top["features"]["address_match"] == 1.0
+        assert top["features"]["name_frequency"] == 0.5 and not top["match"]
+
+
+def test_a_file_of_people_reads_their_addresses(tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text('name,address\nChan Tai Man,"Flat 3A, 12 Tung Choi Street"\n')
+    [(_, query)] = read_queries(path)
+    assert query.addresses == ("Flat 3A, 12 Tung Choi Street",) and query.address_keys
 
 
 def test_a_birth_date_or_the_unweighted_algorithm_lifts_the_weight(client: TestClient) -> None:

@@ -3,10 +3,10 @@
 An address is keyed by its fingerprint from rigour (FollowTheMoney's own normalisation
 library): case, punctuation, numbering and keyword spellings set aside ("Rm 19B 10/F 111
 Hennessy Rd" and "Room 19B, 10/F, 111 Hennessy Road" are one key), word order kept (two
-house numbers swapped are two addresses). Like a name, an address says more the fewer
-records carry it: an address held by more than `MAX_SHARERS` records is an office tower,
-a registered agent or a city written as an address, and says nothing about who anyone
-is, so it is not a key at all.
+house numbers swapped are two addresses); an address with no number ("Hong Kong") is
+no key. Like a name, an address says more the fewer records carry it: an address held
+by more than `MAX_SHARERS` records is an office tower, a registered agent or a city
+written as an address, and says nothing about who anyone is, so it is not a key at all.
 """
 
 from __future__ import annotations
@@ -23,18 +23,25 @@ MAX_SHARERS = 20  # records holding one address, past which it is no evidence
 HOUSEHOLD = 6  # an address this few records share: a household's, with its records abroad
 
 
+def address_key(address: str) -> str | None:
+    """An address's key, or None when it names no place in particular: an address with
+    no number ("Hong Kong", "Beijing", "Unknown") says where, not who."""
+    key = address_fingerprint(address)
+    return key if key and any(c.isdigit() for c in key) else None
+
+
 def address_keys(addresses: Iterable[str]) -> frozenset[str]:
-    """The keys of some addresses (those with an analysable fingerprint)."""
-    return frozenset(k for k in map(address_fingerprint, addresses) if k)
+    """The keys of some addresses (`address_key`)."""
+    return frozenset(k for k in map(address_key, addresses) if k)
 
 
 def _fingerprints(addresses: list[str]) -> list[str | None]:
-    return [address_fingerprint(a) for a in addresses]
+    return [address_key(a) for a in addresses]
 
 
 def address_key_table(addresses: Sequence[str]) -> pa.Table:
-    """(address, key) for every distinct address with an analysable fingerprint (about
-    30 µs an address in Python, so large inputs are split across processes)."""
+    """(address, key) for every distinct address with a key (`address_key`; about 30 µs
+    an address in Python, so large inputs are split across processes)."""
     rows: list[tuple[str, str]] = []
     for part, keys in map_chunks(_fingerprints, addresses):
         rows += [(a, k) for a, k in zip(part, keys, strict=True) if k]

@@ -32,6 +32,7 @@ COLUMNS: dict[str, str] = {
     "idnumber": "idNumber",
     "passport_number": "passportNumber",
     "passportnumber": "passportNumber",
+    "address": "address",
 }
 
 CHUNK = 64  # queries a worker is given at a time
@@ -180,7 +181,9 @@ def csv_rows(responses: list[dict[str, Any]]) -> list[list[str]]:
                     explanations.get("relation", ""),
                     ";".join(result["datasets"]),
                     "; ".join(
-                        explanations[k] for k in ("name", "name_frequency") if k in explanations
+                        explanations[k]
+                        for k in ("name", "address", "name_frequency")
+                        if k in explanations
                     ),
                 ]
             )

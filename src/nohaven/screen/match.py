@@ -85,9 +85,10 @@ FEATURES: dict[str, dict[str, Any]] = {
     },
     "address_match": {
         "description": "The query's address and the entity's are one address once "
-        "written alike (rigour's address fingerprint). A name with the address is not a "
-        "name alone: the result is not weighed against namesakes, and goes before equal "
-        "scores.",
+        "written alike (rigour's address fingerprint; an address with no number, such "
+        "as a city, never matches). A name with the address is not a name alone: the "
+        "result is weighed only against namesakes at that address, and goes before "
+        "equal scores.",
         "coefficient": 1.0,
         "url": "https://github.com/nohaven/nohaven/blob/main/docs/SCREENING.md",
     },
@@ -435,11 +436,13 @@ def match_query(
         result = score_row(index, query, row, compared)
         if result.score > 0:
             scored.append(result)
+    at_address = []
     if query.address_keys:
         for result in scored:
             if query.address_keys & index.address_keys(result.row):
                 result.features["address_match"] = 1.0
                 result.explanations["address"] = "the query's address is the entity's"
+                at_address.append(result)
     if weigh:
         # Namesakes outside the results: those set aside, then other datasets' people,
         # the most key hits first (rows are distinct: a name-only query has no
@@ -451,9 +454,11 @@ def match_query(
             # seen_in is exact where the dataset bits are not (they share one past 62).
             if index.schemata[row] == "Person" and index.seen_in(row, visible):
                 bystanders.append(score_row(index, query, row, compared))
-        # A name with the entity's address is not a name alone.
+        # A name with the entity's address is not a name alone: it is weighed only
+        # against the namesakes at that address.
         alone = [s for s in scored if not s.features["address_match"]]
         _weigh_by_namesakes(index, alone, scored + filtered + bystanders, visible)
+        _weigh_by_namesakes(index, at_address, at_address, visible)
     # Equal scores: the one at the query's address, a listed official, then someone with
     # known relatives, go first.
     scored.sort(

@@ -17,6 +17,7 @@ import time
 from typing import Any
 
 from nohaven.errors import NohavenError
+from nohaven.resolve.addresses import address_key
 from nohaven.screen.index import ScreeningIndex, build_index, store_generation
 from nohaven.screen.match import Matched, MatchOptions
 from nohaven.screen.pool import MatchPool, match_in
@@ -108,6 +109,9 @@ class ScreeningService:
     def _install(self, index: ScreeningIndex) -> None:
         """Serve ``index``: settle the heap, so its workers inherit it frozen, fork them,
         then put both in place of the old index and workers."""
+        # rigour loads its address tables (~35 MB, 0.3 s) on first use: load them once
+        # here, shared by the workers, not in each worker at its first address query.
+        address_key("1 Main Street")
         settle_heap()
         self._error = None
         self._forked = time.monotonic()
