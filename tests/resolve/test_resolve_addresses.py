@@ -14,6 +14,7 @@ from nohaven.resolve.addresses import (
     MAX_SHARERS,
     address_key_table,
     build_record_addresses,
+    same_address,
     shared_address_rates,
 )
 from nohaven.resolve.pipeline import DEFAULT_THRESHOLD, resolve
@@ -39,6 +40,20 @@ def test_one_address_written_two_ways_is_one_key() -> None:
         keys["Room 19B, 10/F, 111 Hennessy Road, Hong Kong"]
         != keys["Room 19B, 10/F, 113 Hennessy Road, Hong Kong"]
     )
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "same"),
+    [
+        ("Flat 3A, 12 Tung Choi Street", "Flat 3A, 12 Tung Choi Street, Mong Kok", True),
+        ("Room 19B, 10/F, 111 Hennessy Road, Wan Chai", "Rm 19B 10/F 111 Hennessy Rd", True),
+        ("Flat 3A, 12 Tung Choi Street", "Flat 3B, 12 Tung Choi Street", False),
+        ("Flat 3A, 12 Tung Choi Street", "Flat 3A, 14 Tung Choi Street", False),
+        ("Hong Kong", "HONG KONG", False),  # a place, not an address
+    ],
+)
+def test_one_address_is_told_from_its_neighbours(left: str, right: str, same: bool) -> None:
+    assert same_address(left, right) is same
 
 
 def _addressed(rows: list[tuple[int, list[str] | None]]) -> duckdb.DuckDBPyConnection:

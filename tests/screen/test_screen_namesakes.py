@@ -81,12 +81,19 @@ def test_the_address_tells_a_name_from_its_namesakes(
     with TestClient(create_app(Settings(db=db))) as client:
         alone = _top(client, {"name": ["Chan Tai Man"]})
         assert alone["features"]["name_frequency"] == 0.5 and not alone["match"]
-        for flat in ("FLAT 3A 12 TUNG CHOI ST MONG KOK", "Flat 3A, 12 Tung Choi St., Mong Kok"):
+        for flat in (
+            "FLAT 3A 12 TUNG CHOI ST MONG KOK",
+            "Flat 3A, 12 Tung Choi St., Mong Kok",
+            "Flat 3A, 12 Tung Choi Street",  # the district left out
+        ):
             top = _top(client, {"name": ["Chan Tai Man"], "address": [flat]})
             assert top["id"] == "w-1" and top["match"], flat
             assert top["features"]["address_match"] == 1.0
             assert top["features"]["name_frequency"] == 1.0
             assert "address" in top["explanations"]
+        for elsewhere_address in ("1 Nathan Road", "Flat 3B, 12 Tung Choi Street, Mong Kok"):
+            elsewhere = _top(client, {"name": ["Chan Tai Man"], "address": [elsewhere_address]})
+            assert not elsewhere["match"] and elsewhere["features"]["address_match"] == 0.0
         elsewhere = _top(client, {"name": ["Chan Tai Man"], "address": ["1 Nathan Road"]})
         assert not elsewhere["match"] and elsewhere["features"]["address_match"] == 0.0
         # A city is where, not who: it tells no one apart.
@@ -115,7 +122,7 @@ def test_a_file_of_people_reads_their_addresses(tmp_path: Path) -> None:
     path = tmp_path / "people.csv"
     path.write_text('name,address\nChan Tai Man,"Flat 3A, 12 Tung Choi Street"\n')
     [(_, query)] = read_queries(path)
-    assert query.addresses == ("Flat 3A, 12 Tung Choi Street",) and query.address_keys
+    assert query.specific_addresses == ("Flat 3A, 12 Tung Choi Street",)
 
 
 def test_a_birth_date_or_the_unweighted_algorithm_lifts_the_weight(client: TestClient) -> None:

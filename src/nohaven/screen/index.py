@@ -28,7 +28,6 @@ from followthemoney.types import registry
 from nohaven.names.company import company_key, romanised_company_key
 from nohaven.names.keys import bulk_name_keys, name_keys
 from nohaven.parallel import map_chunks
-from nohaven.resolve.addresses import address_keys
 from nohaven.resolve.records import COMPANY_SCHEMATA, PERSON_SCHEMATA, identifier_props
 from nohaven.store.store import Store
 
@@ -295,11 +294,10 @@ class ScreeningIndex:
     def column(self, name: str, row: int) -> Any:
         return self.entities.column(name)[row].as_py()
 
-    def address_keys(self, row: int) -> frozenset[str]:
-        """The keys of the entity's addresses (`resolve.addresses`), read from its
-        properties when a query gives an address."""
+    def addresses(self, row: int) -> list[str]:
+        """The entity's addresses, read from its properties when a query gives one."""
         properties = json.loads(self.column("properties", row) or "{}")
-        return address_keys(properties.get("address", ()))
+        return list(properties.get("address", ()))
 
     def countries(self, row: int) -> frozenset[str]:
         """The country codes the entity's country-typed properties name (country,

@@ -26,6 +26,7 @@ from nohaven.names.compare import (
     compare_names,
     qualify,
 )
+from nohaven.resolve.addresses import same_address
 from nohaven.screen.index import (
     ScreeningIndex,
     company_key_hashes,
@@ -84,9 +85,10 @@ FEATURES: dict[str, dict[str, Any]] = {
         "url": "https://github.com/nohaven/nohaven/blob/main/docs/SCREENING.md",
     },
     "address_match": {
-        "description": "The query's address and the entity's are one address once "
-        "written alike (rigour's address fingerprint; an address with no number, such "
-        "as a city, never matches). A name with the address is not a name alone: the "
+        "description": "The query's address and the entity's are one address (rigour's "
+        "fingerprint or address comparison, 0.8 or more: spelling, abbreviations and a "
+        "district added or dropped set aside; an address with no number, such as a city, "
+        "never matches). A name with the address is not a name alone: the "
         "result is weighed only against namesakes at that address, and goes before "
         "equal scores.",
         "coefficient": 1.0,
@@ -437,9 +439,13 @@ def match_query(
         if result.score > 0:
             scored.append(result)
     at_address = []
-    if query.address_keys:
+    if query.specific_addresses:
         for result in scored:
-            if query.address_keys & index.address_keys(result.row):
+            if any(
+                same_address(asked, known)
+                for asked in query.specific_addresses
+                for known in index.addresses(result.row)
+            ):
                 result.features["address_match"] = 1.0
                 result.explanations["address"] = "the query's address is the entity's"
                 at_address.append(result)

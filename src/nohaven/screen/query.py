@@ -15,7 +15,7 @@ from typing import Any
 from followthemoney import model
 
 from nohaven.errors import NohavenError
-from nohaven.resolve.addresses import address_keys
+from nohaven.resolve.addresses import address_key
 from nohaven.resolve.records import identifier_props
 from nohaven.screen.index import (
     INDEXED_SCHEMATA,
@@ -80,8 +80,9 @@ class ScreeningQuery:
         return frozenset(normal_identifier(v) for v in self.identifiers)
 
     @cached_property
-    def address_keys(self) -> frozenset[str]:
-        return address_keys(self.addresses)
+    def specific_addresses(self) -> tuple[str, ...]:
+        """The query's addresses that name a place in particular (`address_key`)."""
+        return tuple(a for a in self.addresses if address_key(a))
 
     @property
     def is_person(self) -> bool:
