@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from nohaven.names.company import company_key, romanised_company_key
+from nohaven.names.company import company_key, legal_name_key, romanised_company_key
 
 
 @pytest.mark.parametrize(
@@ -47,3 +47,28 @@ def test_romanised_keys_keep_different_names_apart_and_refuse_short_ones() -> No
     )
     assert romanised_company_key("华有限公司") == ""  # "hua": a lead for everything
     assert romanised_company_key("Ltd.") == ""
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "same"),
+    [
+        ("HENG TAI CO. LTD.", "Heng Tai Company Limited", True),
+        (
+            "Heng Tai Harvest Investment (Hong Kong) Limited",
+            "HENG TAI HARVEST INVESTMENT (HONG KONG) LTD",
+            True,
+        ),
+        ("Sun Rich Resources L.L.C.", "SUN RICH RESOURCES LLC", True),
+        ("Kowloon Pearl Pte. Ltd.", "KOWLOON PEARL PRIVATE LIMITED", True),
+        ("Kowloon Pearl PLC", "Kowloon Pearl Public Limited Company", True),
+        ("Ｇｏｌｄｅｎ Ｃａｐｉｔａｌ Ｉｎｃ．", "Golden Capital Inc", True),
+        ("Heng Tai Capital LLC", "Heng Tai Capital Limited", False),
+        ("Kai Wah Development Limited", "Kai Wah Development Company Limited", False),
+        ("太原新时代投资有限公司", "太原新时代投资有限责任公司", False),
+        ("富華實業有限責任公司", "富华实业有限责任公司", True),
+    ],
+)
+def test_legal_names_keep_the_legal_form_and_forgive_its_spelling(
+    left: str, right: str, same: bool
+) -> None:
+    assert (legal_name_key(left) == legal_name_key(right)) is same

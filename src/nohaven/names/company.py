@@ -96,12 +96,17 @@ _TRADE_PATTERN = re.compile("|".join(sorted(_TRADE_WORDS, key=len, reverse=True)
 _MIN_ROMANISED = 6  # letters; shorter keys ("hua") match too much to be a lead
 
 
+def _words(text: str) -> list[str]:
+    return re.sub(r"[^\w]+", " ", text).split()
+
+
 def written_in_han(name: str) -> bool:
     """Whether a company name has Han characters: two such names that differ are two
     names however alike their readings (商贸 and 贸易 are both "trading")."""
     return _HAN.search(name) is not None
 
 
+@lru_cache(maxsize=200_000)
 def company_text(name: str) -> str:
     """A company name in one form: full-width letters and brackets as ASCII, lower case,
     initials joined ("L.L.C." → "llc"), Han characters simplified (a Hong Kong register
@@ -111,10 +116,31 @@ def company_text(name: str) -> str:
     return to_simplified(text) if _HAN.search(text) else text
 
 
+# Legal-form words as registers and clerks abbreviate them, to one spelling each.
+_FORM_SPELLINGS = {
+    "ltd": "limited",
+    "co": "company",
+    "corp": "corporation",
+    "inc": "incorporated",
+    "pte": "private",
+    "plc": "public limited company",
+}
+
+
+@lru_cache(maxsize=200_000)
+def legal_name_key(name: str) -> str:
+    """A company's full legal name without case, punctuation or abbreviation, legal form
+    kept ("HENG TAI CO. LTD." and "Heng Tai Company Limited" → "heng tai company
+    limited"; "Heng Tai LLC" stays apart). Han names are only simplified: 有限公司 and
+    有限责任公司 are two registered names."""
+    words = _words(company_text(name))
+    return " ".join(_FORM_SPELLINGS.get(word, word) for word in words)
+
+
 def has_legal_form(name: str) -> bool:
     """Whether a company name states its legal form ("Limited", "LLC", 有限公司)."""
     text = company_text(name)
-    return bool(_HAN_COMPANY_NOISE.search(text) or _LEGAL_FORM.search(re.sub(r"[^\w]+", " ", text)))
+    return bool(_HAN_COMPANY_NOISE.search(text) or _LEGAL_FORM.search(" ".join(_words(text))))
 
 
 @lru_cache(maxsize=200_000)

@@ -20,17 +20,15 @@ levels with no continuous evidence gives EM nothing to learn that the rules do n
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from functools import lru_cache
 
 import duckdb
 import pyarrow as pa
 
 from nohaven.names.company import (
     company_key,
-    company_text,
     has_legal_form,
+    legal_name_key,
     romanised_company_key,
     written_in_han,
 )
@@ -38,35 +36,26 @@ from nohaven.parallel import map_chunks
 from nohaven.resolve.blocking import MAX_BLOCK
 from nohaven.resolve.records import MIN_IDENTIFIER_LENGTH
 
-IDENTIFIER_PROBABILITY = 0.99  # the same registration number or other identifier
-# The one registered company of that full legal name, and the only other record bearing
-# it. On the medium world 342 of 403 such pairs are one company; the rest are accounts
-# and deeds of unrelated companies whose names the world draws from one small vocabulary
-# (a register's names are unique, so real collisions are rarer still).
-LEGAL_NAME_PROBABILITY = 0.85
+# Each rule's evidence line, and the probability it gives a pair.
+SHARED_IDENTIFIER = "identifiers: shared"
+LEGAL_NAME = "name: same legal name, no other bearer; one registered"
+SAME_LEGAL_NAME = "name: same legal name"
+FORM_UNSTATED = "name: same name, a legal form unstated"
+ACROSS_SCRIPTS = "name: same name read across scripts"
+OTHER_FORM = "name: same name, another legal form"
 NAME_PROBABILITY = 0.3  # same name, legal form aside: generic names recur; review, not merge
-OTHER_FORM_PROBABILITY = 0.1  # same name under another legal form: seldom one company
-
-# Legal-form words as registers and clerks abbreviate them, to one spelling each.
-_FORM_SPELLINGS = {
-    "ltd": "limited",
-    "co": "company",
-    "corp": "corporation",
-    "inc": "incorporated",
-    "pte": "private",
-    "plc": "public limited company",
+EVIDENCE_PROBABILITY = {
+    SHARED_IDENTIFIER: 0.99,
+    # The one registered company of that full legal name, and the only other record
+    # bearing it. On the medium world 342 of 403 such pairs are one company; the rest
+    # are accounts and deeds of unrelated companies whose names the world draws from
+    # one small vocabulary (a register's names are unique, so real collisions are rarer).
+    LEGAL_NAME: 0.85,
+    SAME_LEGAL_NAME: NAME_PROBABILITY,
+    FORM_UNSTATED: NAME_PROBABILITY,
+    ACROSS_SCRIPTS: NAME_PROBABILITY,
+    OTHER_FORM: 0.1,  # same name under another legal form: seldom one company
 }
-
-
-@lru_cache(maxsize=200_000)
-def legal_name_key(name: str) -> str:
-    """A company's full legal name without case, punctuation or abbreviation, legal form
-    kept ("HENG TAI CO. LTD." and "Heng Tai Company Limited" → "heng tai company
-    limited"; "Heng Tai LLC" stays apart). Han names are only simplified: 有限公司 and
-    有限责任公司 are two registered names."""
-    words = re.sub(r"[^\w]+", " ", company_text(name)).split()
-    return " ".join(_FORM_SPELLINGS.get(word, word) for word in words)
-
 
 _NameRow = tuple[str, str, str, str | None, bool, bool]
 
@@ -116,6 +105,7 @@ def company_predictions(con: duckdb.DuckDBPyConnection, companies: pa.Table) -> 
     registered_kinds: the kinds of its identifiers long enough to be registration
     numbers), by the rules of this module."""
     names = sorted({n for names in companies["names"].to_pylist() for n in names or ()})
+    probabilities = ", ".join(f"('{e}', {p})" for e, p in EVIDENCE_PROBABILITY.items())
     con.register("_companies_arrow", companies)
     con.register("_company_names_arrow", _name_table(names))
     table = con.sql(f"""
@@ -179,17 +169,11 @@ def company_predictions(con: duckdb.DuckDBPyConnection, companies: pa.Table) -> 
             SELECT m.left_id, m.right_id,
                    CASE WHEN m.legal_unique
                              AND (l.registered_kinds IS NULL) <> (r.registered_kinds IS NULL)
-                        THEN {LEGAL_NAME_PROBABILITY}
-                        WHEN m.same_legal OR m.form_unstated OR m.across_scripts
-                        THEN {NAME_PROBABILITY}
-                        ELSE {OTHER_FORM_PROBABILITY} END AS match_probability,
-                   CASE WHEN m.legal_unique
-                             AND (l.registered_kinds IS NULL) <> (r.registered_kinds IS NULL)
-                        THEN 'name: same legal name, no other bearer; one registered'
-                        WHEN m.same_legal THEN 'name: same legal name'
-                        WHEN m.form_unstated THEN 'name: same name, a legal form unstated'
-                        WHEN m.across_scripts THEN 'name: same name read across scripts'
-                        ELSE 'name: same name, another legal form' END AS evidence
+                        THEN '{LEGAL_NAME}'
+                        WHEN m.same_legal THEN '{SAME_LEGAL_NAME}'
+                        WHEN m.form_unstated THEN '{FORM_UNSTATED}'
+                        WHEN m.across_scripts THEN '{ACROSS_SCRIPTS}'
+                        ELSE '{OTHER_FORM}' END AS evidence
             FROM candidates m
             JOIN firms l ON l.unique_id = m.left_id
             JOIN firms r ON r.unique_id = m.right_id
@@ -198,14 +182,19 @@ def company_predictions(con: duckdb.DuckDBPyConnection, companies: pa.Table) -> 
         ),
         idents AS (SELECT unique_id, unnest(identifiers) AS ident FROM firms),
         by_ident AS (
-            SELECT a.unique_id, b.unique_id, {IDENTIFIER_PROBABILITY}, 'identifiers: shared'
+            SELECT a.unique_id, b.unique_id, '{SHARED_IDENTIFIER}'
             FROM idents a JOIN idents b ON a.ident = b.ident AND a.unique_id < b.unique_id
+        ),
+        probabilities(evidence, match_probability) AS (VALUES {probabilities}),
+        scored AS (
+            SELECT * FROM (SELECT * FROM by_name UNION ALL SELECT * FROM by_ident)
+            JOIN probabilities USING (evidence)
         )
         SELECT left_id, right_id, CAST(max(match_probability) AS DOUBLE) AS match_probability,
                CAST(log2(max(match_probability) / (1 - max(match_probability))) AS DOUBLE)
                    AS match_weight,
                string_agg(DISTINCT evidence, '; ' ORDER BY evidence) AS evidence
-        FROM (SELECT * FROM by_name UNION ALL SELECT * FROM by_ident)
+        FROM scored
         GROUP BY left_id, right_id
     """).to_arrow_table()
     con.unregister("_companies_arrow")

@@ -22,9 +22,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from nohaven.errors import NohavenError
-from nohaven.resolve.addresses import HOUSEHOLD, MAX_SHARERS, shared_address_rates
+from nohaven.resolve.addresses import shared_address_rates
 from nohaven.resolve.bounds import pair_bound_sql
 from nohaven.resolve.model import (
+    ADDRESS_LEVEL_SIZES,
     ADDRESS_LEVELS,
     pair_address_levels,
     pair_family_levels,
@@ -159,10 +160,9 @@ def estimate_u(con: duckdb.DuckDBPyConnection, linker: Any, pairs: int = U_SAMPL
 def _address_u(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """Each address level's u, counted from how many records hold each address key."""
     rates = shared_address_rates(con)
-    bounds = (2, HOUSEHOLD, MAX_SHARERS)
     u = dict.fromkeys(ADDRESS_LEVELS, 0.0)
     below = 0.0
-    for label, size in zip(ADDRESS_LEVELS, bounds, strict=True):
+    for label, size in zip(ADDRESS_LEVELS, ADDRESS_LEVEL_SIZES, strict=True):
         u[label] = rates[size] - below
         below = rates[size]
     u["different"] = 1.0 - below

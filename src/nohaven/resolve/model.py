@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from nohaven.resolve.addresses import HOUSEHOLD
+from nohaven.resolve.addresses import HOUSEHOLD, MAX_SHARERS
 from nohaven.resolve.blocking import COMMON_KEY
 from nohaven.resolve.features import KEY_SIZE_SHIFT
 
@@ -229,11 +229,7 @@ def person_comparisons(dialect: Dialect) -> list[dict[str, Any]]:
     }
     address = _address(
         _null("address_keys"),
-        [
-            s.min_shared_below("address_keys", 2),
-            s.min_shared_below("address_keys", HOUSEHOLD),
-            f"{s.size}({s.shared('address_keys')}) > 0",
-        ],
+        [s.min_shared_below("address_keys", size) for size in ADDRESS_LEVEL_SIZES],
     )
     # Registries rarely list one person twice; two records from one dataset are weaker
     # evidence than the same name in two countries' records. EM learns by how much.
@@ -297,12 +293,14 @@ ADDRESS_LEVELS = (
     "same address, household",
     "same address, few holders",
 )
+# The most records that hold the rarest shared address key at each of those levels.
+ADDRESS_LEVEL_SIZES = (2, HOUSEHOLD, MAX_SHARERS)
 
 
 def _address(missing: str, shared: list[str]) -> dict[str, Any]:
     """The address comparison, given the condition that either record has no address
-    key and the conditions for sharing one held by 2, `HOUSEHOLD` and `MAX_SHARERS`
-    records at most (addresses.py). Its u is counted from the keys, not sampled
+    key and the conditions for sharing one held by at most `ADDRESS_LEVEL_SIZES`
+    records (addresses.py). Its u is counted from the keys, not sampled
     (engines.estimate_u); m is learnt by EM like a name's."""
     # A shared address is a household's as much as a person's: it cannot overturn names
     # that differ (a spouse, a child), only back names that agree.
@@ -324,7 +322,7 @@ def pair_address_levels() -> dict[str, str]:
     address key both hold)."""
     comparison = _address(
         "has_address_l IS NULL OR has_address_r IS NULL",
-        ["address_min <= 2", f"address_min <= {HOUSEHOLD}", "address_min IS NOT NULL"],
+        [f"address_min <= {size}" for size in ADDRESS_LEVEL_SIZES],
     )
     return {
         level["label_for_charts"]: level["sql_condition"]

@@ -294,16 +294,19 @@ class ScreeningIndex:
     def column(self, name: str, row: int) -> Any:
         return self.entities.column(name)[row].as_py()
 
+    def properties(self, row: int) -> dict[str, list[str]]:
+        """The entity's FtM properties, parsed from the stored JSON when asked."""
+        return json.loads(self.column("properties", row) or "{}")
+
     def addresses(self, row: int) -> list[str]:
-        """The entity's addresses, read from its properties when a query gives one."""
-        properties = json.loads(self.column("properties", row) or "{}")
-        return list(properties.get("address", ()))
+        """The entity's addresses (read when a query gives one)."""
+        return list(self.properties(row).get("address", ()))
 
     def countries(self, row: int) -> frozenset[str]:
         """The country codes the entity's country-typed properties name (country,
-        nationality, jurisdiction, ...), read from its properties when asked: only
-        /search's filter and facets ask, for a few dozen rows."""
-        properties = json.loads(self.column("properties", row) or "{}")
+        nationality, jurisdiction, ...): only /search's filter and facets ask, for a few
+        dozen rows."""
+        properties = self.properties(row)
         return frozenset(
             str(code).lower()
             for prop in _country_props(self.schemata[row])
@@ -329,7 +332,7 @@ class ScreeningIndex:
         """The entity at `row` as yente's entity shape (without nesting)."""
         # In name order: the store's aggregation writes them in whatever order its
         # threads finish, and an exhibit of the same answer must read the same.
-        properties = dict(sorted(json.loads(self.column("properties", row) or "{}").items()))
+        properties = dict(sorted(self.properties(row).items()))
         names = properties.get("name") or self.names[row] or [self.ids[row]]
         changed = _iso(float(self.changed_at[row]))
         return {

@@ -243,44 +243,38 @@ def search(
     """Find entities by name, in any script: "Hui Chiu Fan" finds 许超凡 (yente's
     `exclude_schema`, `topics` and `changed_since` filter as on /match; `countries` and
     `datasets` too, and the facets count countries, topics and datasets)."""
-    q, schema, limit, offset = params.q, params.schema_, params.limit, params.offset
-    exclude_schema, topics, changed_since = (
-        params.exclude_schema,
-        params.topics,
-        params.changed_since,
-    )
-    since = _epoch(changed_since)
     service = _service(request)
     allowed = visible(request)
     scope = _datasets(service, dataset, allowed)
-    try:
-        query = parse_query({"schema": schema, "properties": {"name": [q]}})
-    except QueryError as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from None
     if params.datasets:
         scope = frozenset(params.datasets) if scope is None else scope & set(params.datasets)
+    try:
+        query = parse_query({"schema": params.schema_, "properties": {"name": [params.q]}})
+    except QueryError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from None
     index = service.index()
     kept: list[int] = []
     results, total = match_query(
         index,
         query,
-        limit=offset + limit,
+        limit=params.offset + params.limit,
         threshold=0.0,
         include_datasets=scope,
-        exclude_schemata=frozenset(exclude_schema),
-        topics=frozenset(topics),
+        exclude_schemata=frozenset(params.exclude_schema),
+        topics=frozenset(params.topics),
         countries=frozenset(c.lower() for c in params.countries),
-        changed_since=since,
+        changed_since=_epoch(params.changed_since),
         visible=allowed,
         weigh_namesakes=False,  # search ranks by the name, not by who it is likely to be
         kept_rows=kept,
     )
-    log_read(request, "search", dataset, {"q": q, "results": [r["id"] for r in results[offset:]]})
+    page = results[params.offset :]
+    log_read(request, "search", dataset, {"q": params.q, "results": [r["id"] for r in page]})
     return {
-        "limit": limit,
-        "offset": offset,
+        "limit": params.limit,
+        "offset": params.offset,
         "total": {"value": total, "relation": "eq"},
-        "results": results[offset:],
+        "results": page,
         "facets": facets(index, kept),
     }
 
