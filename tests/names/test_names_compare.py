@@ -119,3 +119,31 @@ def test_a_rare_mandarin_reading_still_matches_but_ranks_below_the_main_one() ->
     # A name given from a character's other reading (乐 yue, not le) is still found.
     assert DEFAULT_THRESHOLD <= compare_names("Yue Zhang", "张乐").score < 1.0
     assert compare_names("Le Zhang", "张乐").score == 1.0
+
+
+@pytest.mark.parametrize(
+    ("latin", "one_system", "two_systems"),
+    [
+        # "chen" is 辰 in pinyin but 珍 only in Wade-Giles, after pinyin's "cong".
+        ("Ng Congchen", "黄聪辰", "黄聪珍"),
+        # "hao" is 巧 only in Macau's spelling; "wen" 雯 is Mandarin.
+        ("CHANG, HAO-WEN", "张豪文", "张巧雯"),
+        ("WANG, JUNLIN", "王俊林", "王进灵"),
+    ],
+)
+def test_a_given_name_read_in_one_system_ranks_above_one_read_in_two(
+    latin: str, one_system: str, two_systems: str
+) -> None:
+    consistent = compare_names(latin, one_system)
+    mixed = compare_names(two_systems, latin)
+    assert consistent.score == 1.0 and consistent.reason is None
+    assert mixed.match and mixed.score < consistent.score
+    assert mixed.reason is not None and "more than one romanisation system" in mixed.reason
+
+
+def test_system_consistency_leaves_family_names_and_dialect_mixes_alone() -> None:
+    # A surname keeps its family's old spelling ("Ng", Hokkien) over a pinyin given
+    # name; Hong Kong, Macau and Jyutping spellings are one family of systems.
+    assert compare_names("Ng Congchen", "黄聪辰").score == 1.0
+    assert compare_names("Hui Chiu Fan", "许超凡").score == 1.0
+    assert compare_names("Li Hsueh Hsiao", "萧莉雪").score == 1.0

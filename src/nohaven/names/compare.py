@@ -43,6 +43,12 @@ LOOSE = 0.85  # equal under the loose key (ad hoc dialect spellings)
 TYPO = 0.7  # one edit away from a reading
 INITIAL = 0.75  # an initial that starts a reading
 
+# A given name whose syllables read exactly only in different systems ("Congchen" as
+# 聪珍: "cong" is pinyin, "chen" is 珍 only in Wade-Giles): a passport office spells a
+# given name in one system, so the name that reads in one is the likelier. Small: it
+# orders namesakes, it does not part a match.
+MIXED_SYSTEMS = 0.01
+
 BIRTH_YEAR_DIFFERS = 0.6  # factor on the name score when two known birth dates differ
 DATE_PARTLY_DIFFERS = 0.65  # same year, and the same month or the same day only
 
@@ -233,6 +239,53 @@ def _syllables_match(
     if (len(left) == 1 or len(right) == 1) and left[0] == right[0]:
         return INITIAL, "initial"
     return 0.0, ""
+
+
+# Systems a given name is spelled in as one: Hong Kong, Macau and Jyutping spellings
+# mix in practice; Mandarin's two systems and the dialects are each their own.
+_SYSTEM_FAMILY = {
+    "pinyin": "pinyin",
+    "wade_giles": "wade_giles",
+    "hk_cantonese": "cantonese",
+    "jyutping": "cantonese",
+    "macau": "cantonese",
+    "hokkien": "hokkien",
+    "hakka": "hakka",
+}
+_ALL_FAMILIES = frozenset(_SYSTEM_FAMILY.values())
+
+
+@lru_cache(maxsize=200_000)
+def _spelling_families(piece: str, chars: str) -> frozenset[str]:
+    """The system families in which `piece` spells the given-name run `chars` exactly."""
+    if not chars:
+        return frozenset() if piece else _ALL_FAMILIES
+    found: set[str] = set()
+    for system, spellings in char_readings(chars[0]).items():
+        family = _SYSTEM_FAMILY.get(system)
+        if family is None or family in found:
+            continue
+        for spelling in spellings:
+            if piece.startswith(spelling) and family in _spelling_families(
+                piece[len(spelling) :], chars[1:]
+            ):
+                found.add(family)
+                break
+    return frozenset(found)
+
+
+def _mixes_systems(
+    chars: str, family_len: int, pieces: Sequence[tuple[str, Word]], pairs: Sequence[tuple]
+) -> bool:
+    """Whether the exactly read syllables of the given name share no system family."""
+    common = _ALL_FAMILIES
+    read = 0
+    for start, end, j, quality, _ in pairs:
+        if start < family_len or quality < RARE_READING:
+            continue
+        common = common & _spelling_families(pieces[j][0], chars[start:end])
+        read += end - start
+    return read >= 2 and not common
 
 
 # -- alignment ----------------------------------------------------------------------
@@ -440,6 +493,10 @@ def _compare_han_latin(han: NameAnalysis, latin: NameAnalysis) -> NameMatch:
             if total >= 1.0:
                 break
     order, pieces, pairs, matched = best
+    reason = None
+    if _mixes_systems(chars, family_len, pieces, pairs):
+        best_score -= MIXED_SYSTEMS
+        reason = f"given name {han.han_given} read in more than one romanisation system"
     used = {j for _, _, j, _, _ in pairs}
     steps = [Step(chars[start:end], pieces[j][0], q, how) for start, end, j, q, how in pairs]
     steps += [Step(c, "", 0.0, "missing") for k, c in enumerate(chars) if k not in matched]
@@ -455,6 +512,7 @@ def _compare_han_latin(han: NameAnalysis, latin: NameAnalysis) -> NameMatch:
         round(score, 4) >= DEFAULT_THRESHOLD,
         f"han-latin, {best_order}",
         tuple(steps),
+        reason,
     )
 
 
@@ -560,6 +618,7 @@ def compare_names(left: str, right: str, threshold: float = DEFAULT_THRESHOLD) -
                 flipped.match,
                 flipped.method,
                 tuple(Step(s.right, s.left, s.quality, s.how) for s in flipped.steps),
+                flipped.reason,
             )
         )
     if a.has_latin and b.has_latin:
