@@ -192,8 +192,10 @@ def test_a_load_forks_workers_with_the_new_index_and_the_old_ones_leave(
         after = await service.match(fresh, query, OPTIONS[0])
         assert after["late"][0][0]["id"] == "late-1"
         assert service._pool.generation == fresh.generation
-        # The old workers answered what they had and left by themselves.
-        await _until(lambda: not any(w.process.is_alive() for w in old._workers))
+        # The old workers answered what they had, left by themselves and were waited
+        # for: no zombie stays in the process table (is_alive() would reap it itself).
+        pids = [w.process.pid for w in old._workers]
+        await _until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in pids))
         assert [w.process.exitcode for w in old._workers] == [0, 0]
 
     with Store(screening_db) as store:

@@ -218,6 +218,8 @@ class MatchPool:
         if self._loop is not None and not self._loop.is_closed():
             self._loop.remove_reader(worker.conn.fileno())
         worker.conn.close()  # the worker reads the end of its pipe and exits
+        # ...and is waited for, or it would stay a zombie until the next fork.
+        threading.Thread(target=worker.process.join, daemon=True).start()
 
     def _shutdown(self) -> None:
         for worker in self._workers:
