@@ -74,9 +74,41 @@ def test_a_lone_syllable_letter_is_also_read_as_an_initial() -> None:
     assert not name_keys("CHANG K CHUN") & name_keys("Kai-chun Chang")
 
 
-@pytest.mark.parametrize("name", ["", "   ", "J. Lee", "12345", "李", "Smyth, Kevin", "XQZ Kevin"])
+@pytest.mark.parametrize("name", ["", "   ", "J. Lee", "12345", "李", "Kevin", "Smith"])
 def test_names_without_family_and_given_parts_have_no_keys(name: str) -> None:
     assert name_keys(name) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Vladimir Putin", "PUTIN, Vladimir Vladimirovich"),
+        ("Владимир Путин", "Vladimir Putin"),  # Cyrillic, transliterated
+        ("Isabel dos Santos", "SANTOS, Isabel Dos"),
+        ("Mohammed bin Salman", "Muhammad Bin Salman"),  # by sound
+        ("Νίκος Παππάς", "Nikos Pappas"),
+        ("Nancy Xu", "XU, Nancy"),  # a Western given name and a Chinese family name
+        ("Smyth, Kevin", "Kevin Smyth"),
+    ],
+)
+def test_names_that_are_not_chinese_meet_by_their_words(left: str, right: str) -> None:
+    shared = name_keys(left) & name_keys(right)
+    assert any(key.startswith("w") for key in shared), (left, right)
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [("Vladimir Putin", "Vladimir Popov"), ("Isabel dos Santos", "Maria dos Santos")],
+)
+def test_other_people_with_one_word_in_common_share_no_word_key(left: str, right: str) -> None:
+    shared = name_keys(left) & name_keys(right)
+    assert not any(key.startswith("w") for key in shared)
+
+
+def test_romanised_chinese_names_get_no_word_keys() -> None:
+    # Their own keys read them; pairs of syllables would only duplicate those.
+    for name in ("Xu Chaofan", "Hui Chiu Fan", "LEE Hsien Loong", "T. S. Wong"):
+        assert not any(key.startswith("w") for key in name_keys(name)), name
 
 
 @pytest.mark.parametrize(

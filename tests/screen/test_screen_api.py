@@ -367,3 +367,28 @@ def test_yente_topic_schema_change_and_cutoff_filters(
         assert worse.status_code == 422
         found = client.get("/search/default", params={"q": "Hui Chiu Fan", "topics": "role.pep"})
         assert [r["id"] for r in found.json()["results"]] == ["pep"]
+
+
+def test_names_that_are_not_chinese_are_found_in_any_order_and_script(
+    loaded_store: Callable[[str, dict[str, list[dict]]], Path], entity: Callable[..., dict]
+) -> None:
+    listed = [
+        entity("putin", "Person", name="PUTIN, Vladimir Vladimirovich", birthDate="1952-10-07"),
+        entity("dos-santos", "Person", name="Isabel dos Santos"),
+        entity("popov", "Person", name="Vladimir Popov"),
+    ]
+    db = loaded_store("western", {"sanctions": listed})
+    with TestClient(create_app(Settings(db=db))) as client:
+
+        def ids(name: str) -> list[str]:
+            response = client.post(
+                "/match/sanctions",
+                json={"queries": {"q": {"schema": "Person", "properties": {"name": [name]}}}},
+            )
+            assert response.status_code == 200, response.text
+            return [r["id"] for r in response.json()["responses"]["q"]["results"] if r["match"]]
+
+        assert ids("Владимир Путин") == ["putin"]  # Cyrillic, transliterated
+        assert ids("Vladimir Putin") == ["putin"]
+        assert ids("SANTOS, Isabel Dos") == ["dos-santos"]
+        assert ids("Vladimir Petrov") == []  # one word in common is not a match

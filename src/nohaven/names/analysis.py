@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from normality import ascii_text
+
 from nohaven.names.readings import fold_latin, syllable_index
 from nohaven.names.script import to_simplified
 from nohaven.names.surnames import lookup_surname
@@ -185,6 +187,35 @@ def _is_initials(raw: str, mixed_case: bool) -> bool:
     return not syllable_index().is_syllable(fold_latin(raw))
 
 
+def _other_letter(char: str) -> bool:
+    """A letter of a script other than Latin and Han (Cyrillic, Greek, Arabic, Hangul)."""
+    return (
+        char.isalpha()
+        and not _HAN.match(char)
+        and not unicodedata.name(char, "").startswith("LATIN")
+    )
+
+
+def romanise_other_scripts(text: str) -> str:
+    """The text with every run of Cyrillic, Greek, Arabic, Hangul or kana letters
+    transliterated to Latin (ICU, through normality): Владимир Путин is "Vladimir
+    Putin" in a foreign register. Han and Latin are left as written, for the
+    comparator's own readings."""
+    out: list[str] = []
+    run: list[str] = []
+    for char in text:
+        if _other_letter(char) or (run and unicodedata.category(char).startswith("M")):
+            run.append(char)
+            continue
+        if run:
+            out.append(ascii_text("".join(run)))
+            run = []
+        out.append(char)
+    if run:
+        out.append(ascii_text("".join(run)))
+    return "".join(out)
+
+
 @lru_cache(maxsize=100_000)
 def analyze_name(text: str) -> NameAnalysis:
     """Take a person's name apart; never raises, reports what is wrong instead."""
@@ -198,8 +229,10 @@ def analyze_name(text: str) -> NameAnalysis:
         problem = "empty name"
     elif len(text) > MAX_NAME_LENGTH:
         problem = f"name longer than {MAX_NAME_LENGTH} characters"
-    elif not scripts & {"han", "latin"}:
-        problem = "no Han or Latin letters"
+    elif "other" in scripts:
+        text = romanise_other_scripts(text)
+    if not problem and not scripts_of(text) & {"han", "latin"}:
+        problem = "no letters that can be read"
     if problem:
         return NameAnalysis(original, scripts, "", "", "", (), problem)
     han = to_simplified("".join(_HAN.findall(text)), "standard")

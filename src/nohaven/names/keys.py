@@ -25,9 +25,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 from functools import cache, lru_cache
-from itertools import islice, product
+from itertools import combinations, islice, product
+
+from rigour.text import metaphone
 
 from nohaven.names.analysis import NameAnalysis, Word, analyze_name, segmentations
 from nohaven.names.readings import (
@@ -58,6 +61,13 @@ _READ_BACK_SYSTEMS = ("wade_giles", "hk_cantonese", "jyutping", "macau")
 # Written apart ("CHANG I CHUN", "LI E YAN") they read as initials too, so a name with
 # one gets keys both ways.
 _SYLLABLE_LETTERS = frozenset("aeio")
+
+# Words that join a name's parts and say nothing about whose it is ("Mohammed bin
+# Salman", "Isabel dos Santos", "Ursula von der Leyen").
+_PARTICLES = frozenset(
+    "al bin bint binti ibn da das de del della der di do dos du el la le van von".split()  # noqa: SIM905
+)
+MAX_WORD_TOKENS = 6  # words of a name that is not a Chinese one paired for keys (15 pairs)
 
 
 @cache
@@ -290,11 +300,53 @@ def _keys_of_syllables(words: list[Word], syllables: list[list[str]]) -> set[str
     return keys
 
 
+def _reads_as_chinese(words: Sequence[Word]) -> bool:
+    """Whether every word (initials aside) reads as one or two Chinese syllables, as the
+    words of a romanised Chinese name do ("Hui Chiu Fan", "Xu Chaofan")."""
+    return all(
+        word.initial or (word.syllabic and not word.western and len(word.syllables) <= 2)
+        for word in words
+    )
+
+
+def _sounds(tokens: Sequence[str]) -> str:
+    return " ".join(sorted(metaphone(token) or token for token in tokens))
+
+
+def _word_keys(analysis: NameAnalysis) -> set[str]:
+    """Keys of a Latin name that is not a romanised Chinese one ("Vladimir Putin",
+    "Isabel dos Santos", "Nancy Xu"), in any word order: all its words as written
+    (``w=``, the whole name) and as they sound (``w~``, metaphone: Mohammed and
+    Muhammad); and every two of its words, written and sounded (``w:``, a part of the
+    name, where "Vladimir Vladimirovich Putin" meets "Vladimir Putin").
+
+    A Chinese name with a Western given name ("Raymond Lam Ka Ming") has the keys of its
+    Chinese part and no word keys: two of its syllables are not its name."""
+    chinese = [w for w in analysis.words if not w.western and not w.initial]
+    if not analysis.words or (_reads_as_chinese(chinese) and len(chinese) != 1):
+        return set()
+    tokens = sorted(
+        dict.fromkeys(
+            piece
+            for word in analysis.words
+            if not word.initial
+            for piece in word.pieces
+            if len(piece) >= 2 and piece not in _PARTICLES
+        )
+    )[:MAX_WORD_TOKENS]
+    if len(tokens) < 2:
+        return set()
+    keys = {f"w={' '.join(tokens)}", f"w~{_sounds(tokens)}"}
+    for pair in combinations(tokens, 2):
+        keys |= {f"w:{' '.join(pair)}", f"w:~{_sounds(pair)}"}
+    return keys
+
+
 def keys_of(analysis: NameAnalysis) -> frozenset[str]:
     """Blocking keys of an analysed name."""
     if analysis.problem:
         return frozenset()
-    return frozenset(_han_keys(analysis) | _latin_keys(analysis))
+    return frozenset(_han_keys(analysis) | _latin_keys(analysis) | _word_keys(analysis))
 
 
 @lru_cache(maxsize=200_000)

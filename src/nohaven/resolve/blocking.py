@@ -5,6 +5,8 @@ Three rules, each an equi-join in SQL so the work stays near-linear in the recor
 1. **name key**: the records share a cross-script name key (`nohaven.names.keys`);
    a key held by more than `max_block` records (Wang Wei, Chan Tai Man) only pairs
    records that also share a birth year, so common names cannot flood the comparison;
+   so does a word key of a name that is not a Chinese one ("Vladimir Putin"): the data
+   holds no register of such names, so their rarity here says nothing;
 2. **family name + birth date**: the same family name (as Han characters) and the same
    birth date, for given names spelled too differently to share a key;
 3. **identifier**: a shared passport, national id or registration number.
@@ -104,16 +106,20 @@ _FORM_SCHEMA = pa.schema(
 
 
 # What a key says about a pair that shares it (features.py and model.py read these).
-KIND_EXACT = 1  # family name + given syllables as some system writes them ("|x:")
-KIND_SOUND = 2  # the same in the Mandarin or loose dialect space ("|m:", "|d:")
-KIND_SPELLING = 3  # the given name's letters under the family name or its initial
+KIND_EXACT = 1  # family name + given syllables as some system writes them ("|x:"), or
+# every word of a name that is not a Chinese one ("w=")
+KIND_SOUND = 2  # the same in the Mandarin or loose dialect space ("|m:", "|d:"), or the
+# sound of every word of another name ("w~")
+KIND_SPELLING = 3  # the given name's letters under the family name or its initial, or
+# two words of a longer name that is not a Chinese one ("w:")
 KIND_NORM = 4  # the whole name, normalised: literally the same name (features.normalised_form)
 
 
 def key_records(con: duckdb.DuckDBPyConnection, records: str, keys: str, forms: str) -> None:
-    """Create table ``record_keys(rid, k, kind, n, head, tail, birth_date)``: every name
-    key of every record and its normalised names (kind `KIND_NORM`), hashed, with its
-    kind and how many records hold it (``n``).
+    """Create table ``record_keys(rid, k, kind, word, n, head, tail, birth_date)``: every
+    name key of every record and its normalised names (kind `KIND_NORM`), hashed, with
+    its kind, whether it is a word key of a name that is not a Chinese one (``word``)
+    and how many records hold it (``n``).
 
     ``records`` needs ``rid`` (an integer id), ``names`` and ``birth_date``; ``keys`` and
     ``forms`` are `name_tables`. Keys travel as 64-bit hashes and sizes come from a
@@ -128,11 +134,13 @@ def key_records(con: duckdb.DuckDBPyConnection, records: str, keys: str, forms: 
     """)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _keyed AS
-        SELECT DISTINCT r.rid, k.k, k.kind, k.head, k.tail, r.birth_date
+        SELECT DISTINCT r.rid, k.k, k.kind, k.word, k.head, k.tail, r.birth_date
         FROM _record_names r
         JOIN (
-            SELECT name_id, hash(key) AS k,
-                   CAST(CASE WHEN contains(key, '|x:') THEN {KIND_EXACT}
+            SELECT name_id, hash(key) AS k, starts_with(key, 'w') AS word,
+                   CAST(CASE WHEN contains(key, '|x:') OR starts_with(key, 'w=')
+                                  THEN {KIND_EXACT}
+                             WHEN starts_with(key, 'w~') THEN {KIND_SOUND}
                              WHEN contains(key, '|') THEN {KIND_SOUND}
                              ELSE {KIND_SPELLING} END AS UTINYINT) AS kind,
                    CASE WHEN contains(key, '|') THEN hash(split_part(key, '|', 1)) END AS head,
@@ -144,14 +152,14 @@ def key_records(con: duckdb.DuckDBPyConnection, records: str, keys: str, forms: 
     # (how many records bear it) instead of a list intersection per pair.
     con.execute(f"""
         INSERT INTO _keyed
-        SELECT DISTINCT r.rid, hash('=' || f.norm), CAST({KIND_NORM} AS UTINYINT), NULL, NULL,
-               r.birth_date
+        SELECT DISTINCT r.rid, hash('=' || f.norm), CAST({KIND_NORM} AS UTINYINT), false,
+               NULL, NULL, r.birth_date
         FROM _record_names r JOIN {forms} f USING (name_id)
         WHERE f.norm <> ''
     """)
     con.execute("""
         CREATE OR REPLACE TABLE record_keys AS
-        SELECT rid, k, kind, CAST(s.n AS INTEGER) AS n, head, tail, birth_date
+        SELECT rid, k, kind, word, CAST(s.n AS INTEGER) AS n, head, tail, birth_date
         FROM _keyed JOIN (SELECT k, count(*) AS n FROM _keyed GROUP BY k) s USING (k)
     """)
     con.execute("DROP TABLE _keyed")
@@ -204,17 +212,20 @@ def build_pairs(
         con.execute(f"""
             INSERT INTO _name_pairs
             WITH shared AS (
-                SELECT a.rid AS rid_l, b.rid AS rid_r, a.kind, a.n
+                SELECT a.rid AS rid_l, b.rid AS rid_r, a.kind, a.n,
+                       NOT a.word OR year(a.birth_date) = year(b.birth_date) AS makes_pair
                 FROM record_keys a JOIN record_keys b ON a.k = b.k AND a.rid < b.rid
                 WHERE a.n <= {max_block} AND b.n <= {max_block} AND a.rid % {parts} = {part}
                 UNION ALL
-                SELECT a.rid, b.rid, a.kind, a.n
+                SELECT a.rid, b.rid, a.kind, a.n, true
                 FROM record_keys a JOIN record_keys b
                   ON a.k = b.k AND year(a.birth_date) = year(b.birth_date) AND a.rid < b.rid
                 WHERE a.n > {max_block} AND b.n > {max_block} AND a.rid % {parts} = {part}
             )
-            -- A shared normalised name describes a pair but never makes one on its own.
-            SELECT rid_l, rid_r, bool_or(kind <> {KIND_NORM}),
+            -- A shared normalised name describes a pair but never makes one on its own;
+            -- nor, without the same birth year, does a word key: a name that is not a
+            -- Chinese one has no population register here to say how many bear it.
+            SELECT rid_l, rid_r, bool_or(kind <> {KIND_NORM} AND coalesce(makes_pair, false)),
                    min(n) FILTER (kind = {KIND_NORM}), min(n) FILTER (kind = {KIND_EXACT}),
                    min(n) FILTER (kind = {KIND_SOUND}), bool_or(kind = {KIND_SPELLING})
             FROM shared GROUP BY ALL
