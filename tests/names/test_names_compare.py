@@ -147,3 +147,37 @@ def test_system_consistency_leaves_family_names_and_dialect_mixes_alone() -> Non
     assert compare_names("Ng Congchen", "黄聪辰").score == 1.0
     assert compare_names("Hui Chiu Fan", "许超凡").score == 1.0
     assert compare_names("Li Hsueh Hsiao", "萧莉雪").score == 1.0
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Владимир Путин", "PUTIN, Vladimir Vladimirovich"),  # script, order, patronymic
+        ("Gulnara Karimova", "Gulnara Karimov"),
+        ("Alisher Usmanov", "Alisher Usmanow"),
+        ("Muhammad bin Salman", "Mohammed bin Salman"),
+        ("Isabel dos Santos", "Isabel Santos"),
+        ("Najib Razak", "Najib Abdul Razak"),
+        ("Nancy Xu", "Nancy Hsu"),  # 许 in pinyin and Wade-Giles beside a Western name
+        ("J. Smith", "John Smith"),
+    ],
+)
+def test_names_that_are_not_chinese_match_word_for_word(left: str, right: str) -> None:
+    result = compare_names(left, right)
+    assert result.match and result.method == "words", result.explain()
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Vladimir Putin", "Boris Putin"),
+        ("Ferdinand Marcos", "Imelda Marcos"),
+        ("Jose Eduardo dos Santos", "Isabel dos Santos"),
+        ("John K. Smith", "John R. Smith"),
+        ("Putin", "Vladimir Putin"),  # a family name alone
+        ("Nancy Xu", "Mary Xu"),
+    ],
+)
+def test_other_people_sharing_a_word_do_not(left: str, right: str) -> None:
+    result = compare_names(left, right)
+    assert result.score < 0.7, result.explain()

@@ -392,3 +392,4 @@ def test_names_that_are_not_chinese_are_found_in_any_order_and_script(
         assert ids("Vladimir Putin") == ["putin"]
         assert ids("SANTOS, Isabel Dos") == ["dos-santos"]
         assert ids("Vladimir Petrov") == []  # one word in common is not a match
+        assert ids("Boris Putin") == []

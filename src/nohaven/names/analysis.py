@@ -36,6 +36,13 @@ class Word:
     western: bool = False  # a Western given name ("Nancy"), never a Chinese syllable
 
 
+# Words that join a name's parts and say nothing about whose it is ("Mohammed bin
+# Salman", "Isabel dos Santos", "Ursula von der Leyen"): often dropped in one record.
+NAME_PARTICLES = frozenset(
+    "al bin bint binti ibn da das de del della der di do dos du el la le van von".split()  # noqa: SIM905
+)
+
+
 @dataclass(frozen=True)
 class NameAnalysis:
     """A name taken apart: which scripts, the Han name split, the Latin words."""
@@ -55,6 +62,39 @@ class NameAnalysis:
     @property
     def has_latin(self) -> bool:
         return bool(self.words)
+
+    @property
+    def core_words(self) -> tuple[Word, ...]:
+        """The Latin words other than initials and Western given names."""
+        return tuple(w for w in self.words if not w.western and not w.initial)
+
+    @property
+    def romanised_chinese(self) -> bool:
+        """Whether the Latin words read as a romanised Chinese name: each (initials and
+        Western given names aside) one or two Chinese syllables ("Hui Chiu Fan", "Xu
+        Chaofan", "Nancy Xu"), where "Vladimir Putin" and "Karimova" do not."""
+        return all(w.syllabic and len(w.syllables) <= 2 for w in self.core_words)
+
+    @property
+    def chinese_name(self) -> bool:
+        """Whether the Latin words can be a whole romanised Chinese name: family and
+        given name, each word one or two syllables (not "Nancy Xu", a family name
+        alone, nor "Boris Putin")."""
+        return self.romanised_chinese and len(self.core_words) >= 2
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        """The name's words as folded pieces, once each, initials and particles left out:
+        what a name that is not Chinese is compared and keyed by."""
+        return tuple(
+            dict.fromkeys(
+                piece
+                for word in self.words
+                if not word.initial
+                for piece in word.pieces
+                if len(piece) >= 2 and piece not in NAME_PARTICLES
+            )
+        )
 
 
 def scripts_of(text: str) -> frozenset[str]:

@@ -19,7 +19,8 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz import process
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Levenshtein
+from rigour.text import metaphone
 
 from nohaven.names.analysis import NameAnalysis, Word, analyze_name, segment
 from nohaven.names.readings import (
@@ -48,6 +49,15 @@ INITIAL = 0.75  # an initial that starts a reading
 # given name in one system, so the name that reads in one is the likelier. Small: it
 # orders namesakes, it does not part a match.
 MIXED_SYSTEMS = 0.01
+
+# Names that are not Chinese ("Vladimir Putin", "Gulnara Karimova") are compared word
+# for word, in any order: a spelling (Usmanov, Usmanow) or a sound (Mohammed, Muhammad)
+# of one word; a middle name or patronymic one side lacks costs little, but beside a
+# one-word name each other word costs more ("Putin" is not yet "Vladimir Putin").
+SAME_SOUND = 0.9  # same metaphone, and most letters in common
+MIN_SPELLING = 0.8  # Levenshtein similarity from which two words are spellings of one
+EXTRA_WORD = 0.1
+EXTRA_WORD_BESIDE_ONE = 0.4
 
 BIRTH_YEAR_DIFFERS = 0.6  # factor on the name score when two known birth dates differ
 DATE_PARTLY_DIFFERS = 0.65  # same year, and the same month or the same day only
@@ -596,6 +606,69 @@ def _compare_latin_latin(left: NameAnalysis, right: NameAnalysis) -> NameMatch:
     )
 
 
+@lru_cache(maxsize=200_000)
+def _words_match(left: str, right: str) -> tuple[float, str]:
+    """How well two words of names that are not Chinese can be one (initials end "*")."""
+    if left == right:
+        return EXACT, "same word"
+    if left.endswith("*") or right.endswith("*"):
+        return (INITIAL, "initial") if left[0] == right[0] else (0.0, "")
+    similarity = Levenshtein.normalized_similarity(left, right)
+    if similarity >= 0.6 and metaphone(left) == metaphone(right):
+        return max(SAME_SOUND, similarity), "same sound"
+    if similarity >= MIN_SPELLING:
+        return similarity, "spelling"
+    # A Chinese family name beside a Western given name: "Nancy Xu" is "Nancy Hsu".
+    index = syllable_index()
+    if index.is_syllable(left) and index.is_syllable(right):
+        quality, how = _syllables_match(left, right, True, True)
+        if quality >= CROSS_SYSTEM:
+            return quality, how
+    return 0.0, ""
+
+
+def _word_units(analysis: NameAnalysis) -> list[str]:
+    return [*analysis.tokens, *(w.pieces[0] + "*" for w in analysis.words if w.initial)]
+
+
+def _compare_words(left: NameAnalysis, right: NameAnalysis) -> NameMatch:
+    """Two names that are not Chinese, word for word in any order (each word of one
+    paired with at most one of the other, the best pairs first)."""
+    a, b = _word_units(left), _word_units(right)
+    if not a or not b:
+        return NameMatch(0.0, False, "words", reason="no words to compare")
+    scored = sorted(
+        ((*_words_match(x, y), i, j) for i, x in enumerate(a) for j, y in enumerate(b)),
+        reverse=True,
+    )
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    steps: list[Step] = []
+    total = 0.0
+    for quality, how, i, j in scored:
+        if quality <= 0 or i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        total += quality
+        steps.append(Step(a[i].rstrip("*"), b[j].rstrip("*"), quality, how))
+    shorter, longer = sorted((a, b), key=len)
+    words = sum(not unit.endswith("*") for unit in shorter)
+    extra = EXTRA_WORD if words >= 2 else EXTRA_WORD_BESIDE_ONE
+    # Words left over on the longer side are middle names; on the shorter they are missing
+    # (their share of the score is lost already). An initial left over costs little.
+    leftover = [
+        unit for k, unit in enumerate(longer) if k not in (used_b if longer is b else used_a)
+    ]
+    score = total / len(shorter) - sum(
+        WESTERN_PENALTY if unit.endswith("*") else extra for unit in leftover
+    )
+    steps += [Step(u.rstrip("*"), "", 0.0, "missing") for k, u in enumerate(a) if k not in used_a]
+    steps += [Step("", u.rstrip("*"), 0.0, "extra") for k, u in enumerate(b) if k not in used_b]
+    score = round(max(0.0, min(1.0, score)), 4)
+    return NameMatch(score, score >= DEFAULT_THRESHOLD, "words", tuple(steps))
+
+
 def compare_names(left: str, right: str, threshold: float = DEFAULT_THRESHOLD) -> NameMatch:
     """Score two person names written in any mix of Han and Latin scripts.
 
@@ -622,7 +695,13 @@ def compare_names(left: str, right: str, threshold: float = DEFAULT_THRESHOLD) -
             )
         )
     if a.has_latin and b.has_latin:
-        results.append(_compare_latin_latin(a, b))
+        # Two names that are not Chinese are compared word for word only: the syllable
+        # aligner reads "Boris" as a Western given name and "Putin" as pu-tin. One that
+        # is ("Chan Ka-ming") against one that may be ("Kenny Chan Ka-ming"): both.
+        if a.chinese_name or b.chinese_name:
+            results.append(_compare_latin_latin(a, b))
+        if not (a.chinese_name and b.chinese_name):
+            results.append(_compare_words(a, b))
     if not results:
         return NameMatch(0.0, False, "none", reason="no letters that can be compared")
     best = max(results, key=lambda r: r.score)

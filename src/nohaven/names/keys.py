@@ -62,11 +62,6 @@ _READ_BACK_SYSTEMS = ("wade_giles", "hk_cantonese", "jyutping", "macau")
 # one gets keys both ways.
 _SYLLABLE_LETTERS = frozenset("aeio")
 
-# Words that join a name's parts and say nothing about whose it is ("Mohammed bin
-# Salman", "Isabel dos Santos", "Ursula von der Leyen").
-_PARTICLES = frozenset(
-    "al bin bint binti ibn da das de del della der di do dos du el la le van von".split()  # noqa: SIM905
-)
 MAX_WORD_TOKENS = 6  # words of a name that is not a Chinese one paired for keys (15 pairs)
 
 
@@ -300,15 +295,6 @@ def _keys_of_syllables(words: list[Word], syllables: list[list[str]]) -> set[str
     return keys
 
 
-def _reads_as_chinese(words: Sequence[Word]) -> bool:
-    """Whether every word (initials aside) reads as one or two Chinese syllables, as the
-    words of a romanised Chinese name do ("Hui Chiu Fan", "Xu Chaofan")."""
-    return all(
-        word.initial or (word.syllabic and not word.western and len(word.syllables) <= 2)
-        for word in words
-    )
-
-
 def _sounds(tokens: Sequence[str]) -> str:
     return " ".join(sorted(metaphone(token) or token for token in tokens))
 
@@ -322,18 +308,9 @@ def _word_keys(analysis: NameAnalysis) -> set[str]:
 
     A Chinese name with a Western given name ("Raymond Lam Ka Ming") has the keys of its
     Chinese part and no word keys: two of its syllables are not its name."""
-    chinese = [w for w in analysis.words if not w.western and not w.initial]
-    if not analysis.words or (_reads_as_chinese(chinese) and len(chinese) != 1):
+    if not analysis.words or (analysis.romanised_chinese and len(analysis.core_words) != 1):
         return set()
-    tokens = sorted(
-        dict.fromkeys(
-            piece
-            for word in analysis.words
-            if not word.initial
-            for piece in word.pieces
-            if len(piece) >= 2 and piece not in _PARTICLES
-        )
-    )[:MAX_WORD_TOKENS]
+    tokens = sorted(analysis.tokens)[:MAX_WORD_TOKENS]
     if len(tokens) < 2:
         return set()
     keys = {f"w={' '.join(tokens)}", f"w~{_sounds(tokens)}"}

@@ -213,7 +213,8 @@ def build_pairs(
             INSERT INTO _name_pairs
             WITH shared AS (
                 SELECT a.rid AS rid_l, b.rid AS rid_r, a.kind, a.n,
-                       NOT a.word OR year(a.birth_date) = year(b.birth_date) AS makes_pair
+                       CASE WHEN a.word THEN year(a.birth_date) = year(b.birth_date)
+                            ELSE true END AS makes_pair
                 FROM record_keys a JOIN record_keys b ON a.k = b.k AND a.rid < b.rid
                 WHERE a.n <= {max_block} AND b.n <= {max_block} AND a.rid % {parts} = {part}
                 UNION ALL
