@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from normality import ascii_text
 
@@ -34,6 +34,13 @@ class Word:
     family_hint: bool  # written in capitals in a mixed-case name, or before a comma
     initial: bool  # a single letter, "J." or "J"
     western: bool = False  # a Western given name ("Nancy"), never a Chinese syllable
+
+    def __post_init__(self) -> None:
+        # Words key the comparator's caches (tuples of them, per name order): hashed once.
+        object.__setattr__(self, "_hash", hash((self.raw, self.pieces, self.family_hint)))
+
+    def __hash__(self) -> int:
+        return self._hash  # type: ignore[attr-defined]
 
 
 # Words that join a name's parts and say nothing about whose it is ("Mohammed bin
@@ -63,26 +70,26 @@ class NameAnalysis:
     def has_latin(self) -> bool:
         return bool(self.words)
 
-    @property
+    @cached_property
     def core_words(self) -> tuple[Word, ...]:
         """The Latin words other than initials and Western given names."""
         return tuple(w for w in self.words if not w.western and not w.initial)
 
-    @property
+    @cached_property
     def romanised_chinese(self) -> bool:
         """Whether the Latin words read as a romanised Chinese name: each (initials and
         Western given names aside) one or two Chinese syllables ("Hui Chiu Fan", "Xu
         Chaofan", "Nancy Xu"), where "Vladimir Putin" and "Karimova" do not."""
         return all(w.syllabic and len(w.syllables) <= 2 for w in self.core_words)
 
-    @property
+    @cached_property
     def chinese_name(self) -> bool:
         """Whether the Latin words can be a whole romanised Chinese name: family and
         given name, each word one or two syllables (not "Nancy Xu", a family name
         alone, nor "Boris Putin")."""
         return self.romanised_chinese and len(self.core_words) >= 2
 
-    @property
+    @cached_property
     def tokens(self) -> tuple[str, ...]:
         """The name's words as folded pieces, once each, initials and particles left out:
         what a name that is not Chinese is compared and keyed by."""
@@ -271,7 +278,9 @@ def analyze_name(text: str) -> NameAnalysis:
         problem = f"name longer than {MAX_NAME_LENGTH} characters"
     elif "other" in scripts:
         text = romanise_other_scripts(text)
-    if not problem and not scripts_of(text) & {"han", "latin"}:
+        if not scripts_of(text) & {"han", "latin"}:
+            problem = "no letters that can be read"
+    elif not scripts & {"han", "latin"}:
         problem = "no letters that can be read"
     if problem:
         return NameAnalysis(original, scripts, "", "", "", (), problem)

@@ -288,14 +288,21 @@ def _mixes_systems(
     chars: str, family_len: int, pieces: Sequence[tuple[str, Word]], pairs: Sequence[tuple]
 ) -> bool:
     """Whether the exactly read syllables of the given name share no system family."""
+    if len(chars) - family_len < 2:
+        return False
+    given = [
+        (pieces[j][0], chars[start:end])
+        for start, end, j, quality, _ in pairs
+        if start >= family_len and quality >= RARE_READING
+    ]
+    if len(given) == 1:
+        return not _spelling_families(*given[0])
+    if not given:
+        return False
     common = _ALL_FAMILIES
-    read = 0
-    for start, end, j, quality, _ in pairs:
-        if start < family_len or quality < RARE_READING:
-            continue
-        common = common & _spelling_families(pieces[j][0], chars[start:end])
-        read += end - start
-    return read >= 2 and not common
+    for piece, run in given:
+        common = common & _spelling_families(piece, run)
+    return not common
 
 
 # -- alignment ----------------------------------------------------------------------
