@@ -72,3 +72,8 @@ def test_legal_names_keep_the_legal_form_and_forgive_its_spelling(
     left: str, right: str, same: bool
 ) -> None:
     assert (legal_name_key(left) == legal_name_key(right)) is same
+
+
+def test_a_cyrillic_company_name_meets_its_transliteration() -> None:
+    assert company_key("ООО Газпром") == company_key("OOO Gazprom") != ""
+    assert company_key("ПАО Сбербанк") != company_key("ПАО Газпром")

@@ -181,3 +181,14 @@ def test_names_that_are_not_chinese_match_word_for_word(left: str, right: str) -
 def test_other_people_sharing_a_word_do_not(left: str, right: str) -> None:
     result = compare_names(left, right)
     assert result.score < 0.7, result.explain()
+
+
+@pytest.mark.parametrize("name", ["12345", "---", "☃☃"])
+def test_a_name_with_no_letters_is_reported_as_unreadable(name: str) -> None:
+    assert analyze_name(name).problem == "no letters that can be read"
+
+
+def test_other_scripts_are_read_in_latin_letters() -> None:
+    analysis = analyze_name("Νίκος Παππάς")
+    assert analysis.problem is None
+    assert analysis.tokens == ("nikos", "pappas")

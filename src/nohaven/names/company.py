@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
+from nohaven.names.analysis import has_other_script, romanise_other_scripts
 from nohaven.names.script import to_simplified
 
 # Legal-form words that say nothing about which company it is ("private limited" and
@@ -109,9 +110,12 @@ def written_in_han(name: str) -> bool:
 @lru_cache(maxsize=200_000)
 def company_text(name: str) -> str:
     """A company name in one form: full-width letters and brackets as ASCII, lower case,
-    initials joined ("L.L.C." → "llc"), Han characters simplified (a Hong Kong register
-    writes 富華實業, a mainland one 富华实业)."""
+    other scripts than Latin and Han transliterated, initials joined ("L.L.C." → "llc"),
+    Han characters simplified (a Hong Kong register writes 富華實業, a mainland one
+    富华实业)."""
     text = unicodedata.normalize("NFKC", name).lower()
+    if has_other_script(text):
+        text = romanise_other_scripts(text).lower()  # ООО Газпром is "OOO Gazprom"
     text = _JOINED_INITIALS.sub(lambda m: m.group(0).replace(".", ""), text)
     return to_simplified(text) if _HAN.search(text) else text
 
