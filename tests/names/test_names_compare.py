@@ -174,8 +174,9 @@ def test_names_that_are_not_chinese_match_word_for_word(left: str, right: str) -
         ("Ferdinand Marcos", "Imelda Marcos"),
         ("Jose Eduardo dos Santos", "Isabel dos Santos"),
         ("John K. Smith", "John R. Smith"),
-        ("Putin", "Vladimir Putin"),  # a family name alone
         ("Nancy Xu", "Mary Xu"),
+        ("Kevin Le", "Kevin Do"),  # Le and Do are surnames here, not particles
+        ("Le Van Thanh", "Thanh"),
     ],
 )
 def test_other_people_sharing_a_word_do_not(left: str, right: str) -> None:
@@ -192,3 +193,14 @@ def test_other_scripts_are_read_in_latin_letters() -> None:
     analysis = analyze_name("Νίκος Παππάς")
     assert analysis.problem is None
     assert analysis.tokens == ("nikos", "pappas")
+
+
+def test_word_for_word_scores_the_same_both_ways_round() -> None:
+    for left, right in [("John A Smith", "John Smith Brown"), ("Putin Vladimir", "V. Putin")]:
+        assert compare_names(left, right).score == compare_names(right, left).score
+
+
+def test_a_cyrillic_soft_sign_does_not_split_a_word() -> None:
+    assert compare_names("Ольга Иванова", "Olga Ivanova").score == 1.0
+    assert len(analyze_name("Наталья Петрова").tokens) == 2
+    assert compare_names("Наталья Петрова", "Natalya Petrova").match

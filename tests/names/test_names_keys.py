@@ -129,3 +129,12 @@ def test_rare_mandarin_readings_make_sound_keys_not_exact_ones() -> None:
     assert any(key.endswith(":rui") for key in exact)
     assert not any(key.endswith(":juan") for key in exact)  # 蕊 is read juan only rarely
     assert name_keys("张蕊") & name_keys("Zhang Juan")  # still met, in the sound space
+
+
+def test_names_of_western_given_names_alone_have_word_keys() -> None:
+    assert name_keys("Paul Martin") & name_keys("MARTIN, Paul")
+
+
+def test_a_long_word_in_another_script_makes_few_keys_quickly() -> None:
+    # Transliterated Hangul runs together ("gagaga..."): no reading of it as syllables.
+    assert len(name_keys("가" * 30)) <= 2

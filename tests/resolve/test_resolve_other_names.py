@@ -48,6 +48,9 @@ def resolved(tmp_path_factory: pytest.TempPathFactory, resolve_entities) -> Stor
     bank.append(_person("miller-bank", "Alice Miller"))
     register.append(_person("putin", "PUTIN, Vladimir Vladimirovich", birthDate="1952-10-07"))
     bank.append(_person("putin-cyrillic", "Владимир Путин", birthDate="1952-10-07"))
+    # Another Putin, undated: "Putin" reads as the Chinese syllables pu-tin too, but a
+    # foreign name's keys pair records only with the same birth year.
+    bank.append(_person("boris", "Boris Putin"))
     return resolve_entities(
         tmp_path_factory.mktemp("other-names"), {"register": register, "bank": bank}
     )
@@ -60,12 +63,22 @@ def test_the_same_people_resolve_together_in_other_name_orders(
     together = sum(clusters[f"reg-{i}"] == clusters[f"bank-{i}"] for i in range(120))
     assert together >= 114, together
     assert clusters["putin"] == clusters["putin-cyrillic"]
+    assert clusters["boris"] != clusters["putin"]
 
 
 def test_namesakes_born_on_other_days_stay_apart(resolved: Store, canonical_ids) -> None:
     clusters = canonical_ids(resolved)
     others = [i for i in range(0, 120, 4)]
     assert all(clusters[f"other-{i}"] != clusters[f"reg-{i}"] for i in others)
+
+
+def test_a_foreign_name_is_not_paired_through_a_chinese_reading_of_it(
+    resolved: Store, scored_pair
+) -> None:
+    # "Putin" is also the syllables pu-tin, a key both Putins share; undated, the two are
+    # not even compared.
+    assert scored_pair(resolved, "boris", "putin") == (0.0, "")
+    assert scored_pair(resolved, "boris", "putin-cyrillic") == (0.0, "")
 
 
 def test_a_western_name_alone_merges_nobody(resolved: Store, canonical_ids) -> None:

@@ -42,6 +42,11 @@ class Word:
     def __hash__(self) -> int:
         return self._hash  # type: ignore[attr-defined]
 
+    def __setstate__(self, state: dict[str, object]) -> None:
+        # String hashes differ between processes: an unpickled word hashes itself anew.
+        self.__dict__.update(state)
+        object.__setattr__(self, "_hash", hash((self.raw, self.pieces, self.family_hint)))
+
 
 # Words that join a name's parts and say nothing about whose it is ("Mohammed bin
 # Salman", "Isabel dos Santos", "Ursula von der Leyen"): often dropped in one record.
@@ -76,30 +81,46 @@ class NameAnalysis:
         return tuple(w for w in self.words if not w.western and not w.initial)
 
     @cached_property
-    def romanised_chinese(self) -> bool:
-        """Whether the Latin words read as a romanised Chinese name: each (initials and
-        Western given names aside) one or two Chinese syllables ("Hui Chiu Fan", "Xu
-        Chaofan", "Nancy Xu"), where "Vladimir Putin" and "Karimova" do not."""
-        return all(w.syllabic and len(w.syllables) <= 2 for w in self.core_words)
+    def chinese_name(self) -> bool:
+        """Whether the Latin words hold a whole romanised Chinese name: a family and a
+        given name of one or two syllables a word ("Hui Chiu Fan", "Xu Chaofan"; a word
+        no syllables spell, "Queenie", or of three or more among others, is set aside
+        like a Western name), or one word run together ("Xuchaofan") with no Western
+        name beside it. Not "Vladimir Putin", "Boris Putin", "Nancy Xu" (a family name
+        alone) nor "Gulnara Karimova"."""
+        core = self.core_words
+        if len(core) == 1:
+            word = core[0]
+            return word.syllabic and len(word.syllables) >= 2 and len(self.words) == 1
+        return sum(w.syllabic and len(w.syllables) <= 2 for w in core) >= 2
 
     @cached_property
-    def chinese_name(self) -> bool:
-        """Whether the Latin words can be a whole romanised Chinese name: family and
-        given name, each word one or two syllables (not "Nancy Xu", a family name
-        alone, nor "Boris Putin")."""
-        return self.romanised_chinese and len(self.core_words) >= 2
+    def foreign_name(self) -> bool:
+        """A name that is not a Chinese one and has a word no Chinese reading explains
+        ("Vladimir Putin", "Gulnara Karimova"): its keys pair records only with the same
+        birth year (resolve.blocking), for no register here says how rare it is."""
+        return not self.chinese_name and any(
+            not w.syllabic or (len(w.syllables) > 2 and len(self.core_words) > 1)
+            for w in self.core_words
+        )
 
     @cached_property
     def tokens(self) -> tuple[str, ...]:
-        """The name's words as folded pieces, once each, initials and particles left out:
-        what a name that is not Chinese is compared and keyed by."""
+        """The name's words as folded pieces, once each, initials left out and particles
+        between two other words ("Isabel dos Santos", not "Kevin Le"): what a name that
+        is not Chinese is compared and keyed by."""
+        pieces = [
+            piece
+            for word in self.words
+            if not word.initial
+            for piece in word.pieces
+            if len(piece) >= 2
+        ]
         return tuple(
             dict.fromkeys(
                 piece
-                for word in self.words
-                if not word.initial
-                for piece in word.pieces
-                if len(piece) >= 2 and piece not in NAME_PARTICLES
+                for k, piece in enumerate(pieces)
+                if not (0 < k < len(pieces) - 1 and piece in NAME_PARTICLES)
             )
         )
 
@@ -268,12 +289,18 @@ def romanise_other_scripts(text: str) -> str:
             run.append(char)
             continue
         if run:
-            out.append(ascii_text("".join(run)))
+            out.append(_transliterate("".join(run)))
             run = []
         out.append(char)
     if run:
-        out.append(ascii_text("".join(run)))
+        out.append(_transliterate("".join(run)))
     return "".join(out)
+
+
+def _transliterate(run: str) -> str:
+    # ICU writes the Cyrillic soft and hard signs as ' and " (Ольга → Ol'ga), which
+    # would split the word.
+    return ascii_text(run).replace("'", "").replace('"', "")
 
 
 @lru_cache(maxsize=100_000)
@@ -293,6 +320,8 @@ def analyze_name(text: str) -> NameAnalysis:
         text = romanise_other_scripts(text)
         if not scripts_of(text) & {"han", "latin"}:
             problem = "no letters that can be read"
+        elif len(text) > MAX_NAME_LENGTH:
+            problem = f"name longer than {MAX_NAME_LENGTH} characters once transliterated"
     elif not scripts & {"han", "latin"}:
         problem = "no letters that can be read"
     if problem:

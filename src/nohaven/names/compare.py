@@ -47,7 +47,7 @@ INITIAL = 0.75  # an initial that starts a reading
 # A given name whose syllables read exactly only in different systems ("Congchen" as
 # 聪珍: "cong" is pinyin, "chen" is 珍 only in Wade-Giles): a passport office spells a
 # given name in one system, so the name that reads in one is the likelier. Small: it
-# orders namesakes, it does not part a match.
+# orders namesakes (only a score at the threshold's very edge falls below it).
 MIXED_SYSTEMS = 0.01
 
 # Names that are not Chinese ("Vladimir Putin", "Gulnara Karimova") are compared word
@@ -293,7 +293,7 @@ def _mixes_systems(
     given = [
         (pieces[j][0], chars[start:end])
         for start, end, j, quality, _ in pairs
-        if start >= family_len and quality >= RARE_READING
+        if start >= family_len and quality in (EXACT, RARE_READING)
     ]
     if len(given) == 1:
         return not _spelling_families(*given[0])
@@ -659,17 +659,20 @@ def _compare_words(left: NameAnalysis, right: NameAnalysis) -> NameMatch:
         used_b.add(j)
         total += quality
         steps.append(Step(a[i].rstrip("*"), b[j].rstrip("*"), quality, how))
-    shorter, longer = sorted((a, b), key=len)
-    words = sum(not unit.endswith("*") for unit in shorter)
+    words = min(sum(not u.endswith("*") for u in a), sum(not u.endswith("*") for u in b))
     extra = EXTRA_WORD if words >= 2 else EXTRA_WORD_BESIDE_ONE
-    # Words left over on the longer side are middle names; on the shorter they are missing
-    # (their share of the score is lost already). An initial left over costs little.
-    leftover = [
-        unit for k, unit in enumerate(longer) if k not in (used_b if longer is b else used_a)
-    ]
-    score = total / len(shorter) - sum(
-        WESTERN_PENALTY if unit.endswith("*") else extra for unit in leftover
-    )
+
+    def leftovers(units: list[str], used: set[int]) -> float:
+        # A word left over is a middle name or patronymic; an initial costs little.
+        return sum(
+            WESTERN_PENALTY if unit.endswith("*") else extra
+            for k, unit in enumerate(units)
+            if k not in used
+        )
+
+    # The share of the shorter name aligned, less the larger side's leftovers (the
+    # shorter side's are lost from the share already): the same both ways round.
+    score = total / min(len(a), len(b)) - max(leftovers(a, used_a), leftovers(b, used_b))
     steps += [Step(u.rstrip("*"), "", 0.0, "missing") for k, u in enumerate(a) if k not in used_a]
     steps += [Step("", u.rstrip("*"), 0.0, "extra") for k, u in enumerate(b) if k not in used_b]
     score = round(max(0.0, min(1.0, score)), 4)

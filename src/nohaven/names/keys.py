@@ -62,6 +62,10 @@ _READ_BACK_SYSTEMS = ("wade_giles", "hk_cantonese", "jyutping", "macau")
 # one gets keys both ways.
 _SYLLABLE_LETTERS = frozenset("aeio")
 
+# A word longer than this is no run of Chinese syllables ("Xuchaofan" is 9 letters, a
+# compound surname with a three-syllable given name 18); reading one would try
+# thousands of splits ("gagaga...", a transliterated Hangul run).
+MAX_SYLLABLE_WORD = 20
 MAX_WORD_TOKENS = 6  # words of a name that is not a Chinese one paired for keys (15 pairs)
 
 
@@ -171,7 +175,7 @@ def _word_splits(word: Word) -> list[list[str]]:
     """The ways a word can be read as Chinese syllables, likeliest first, with
     Wade-Giles apostrophes dropped rather than split at ("Ch'ao-fan" → chao, fan); empty
     for a word that is not made of them."""
-    if word.western or word.initial:
+    if word.western or word.initial or len(word.raw) > MAX_SYLLABLE_WORD:
         return []
     per_piece: list[tuple[tuple[str, ...], ...]] = []
     for piece in re.split(r"-", re.sub(r"['’`]", "", word.raw)):
@@ -308,9 +312,9 @@ def _word_keys(analysis: NameAnalysis) -> set[str]:
 
     A Chinese name with a Western given name ("Raymond Lam Ka Ming") has the keys of its
     Chinese part and no word keys: two of its syllables are not its name."""
-    if not analysis.words or (analysis.romanised_chinese and len(analysis.core_words) != 1):
+    if not analysis.words or analysis.chinese_name:
         return set()
-    tokens = sorted(analysis.tokens)[:MAX_WORD_TOKENS]
+    tokens = sorted(analysis.tokens[:MAX_WORD_TOKENS])
     if len(tokens) < 2:
         return set()
     keys = {f"w={' '.join(tokens)}", f"w~{_sounds(tokens)}"}

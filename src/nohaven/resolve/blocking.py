@@ -5,8 +5,8 @@ Three rules, each an equi-join in SQL so the work stays near-linear in the recor
 1. **name key**: the records share a cross-script name key (`nohaven.names.keys`);
    a key held by more than `max_block` records (Wang Wei, Chan Tai Man) only pairs
    records that also share a birth year, so common names cannot flood the comparison;
-   so does a word key of a name that is not a Chinese one ("Vladimir Putin"): the data
-   holds no register of such names, so their rarity here says nothing;
+   so does any key of a name that is not a Chinese one ("Vladimir Putin", "Nancy Xu"):
+   the data holds no register of such names, so their rarity here says nothing;
 2. **family name + birth date**: the same family name (as Han characters) and the same
    birth date, for given names spelled too differently to share a key;
 3. **identifier**: a shared passport, national id or registration number.
@@ -53,6 +53,7 @@ def _name_rows(names: Sequence[str]) -> tuple[pa.Table, pa.Table]:
 
     positions: list[int] = []
     keys: list[str] = []
+    dated: list[bool] = []
     norms: list[str] = []
     hans: list[str] = []
     for i, name in enumerate(names):
@@ -60,16 +61,25 @@ def _name_rows(names: Sequence[str]) -> tuple[pa.Table, pa.Table]:
         for key in keys_of(analysis):
             positions.append(i)
             keys.append(key)
+            dated.append(analysis.foreign_name or key.startswith("w"))
         norms.append(normalised_form(analysis))
         hans.append(han_form(analysis))
     return (
-        pa.table({"i": pa.array(positions, pa.int32()), "key": pa.array(keys, pa.string())}),
+        pa.table(
+            {
+                "i": pa.array(positions, pa.int32()),
+                "key": pa.array(keys, pa.string()),
+                "word": pa.array(dated, pa.bool_()),
+            }
+        ),
         pa.table({"norm": pa.array(norms, pa.string()), "han": pa.array(hans, pa.string())}),
     )
 
 
 def name_tables(names: Sequence[str], workers: int | None = None) -> tuple[pa.Table, pa.Table]:
-    """For distinct person names: ``(name_id, key)`` for every blocking key, and
+    """For distinct person names: ``(name_id, key, word)`` for every blocking key (``word``:
+    it pairs records only with the same birth year, being a word key or a key of a
+    foreign name, `NameAnalysis.foreign_name`), and
     ``(name_id, name, norm, han)``, each name's id, normalised and Han form.
 
     Both come from the name engine in Python (about 100 µs a name), so large inputs are
@@ -84,6 +94,7 @@ def name_tables(names: Sequence[str], workers: int | None = None) -> tuple[pa.Ta
                 {
                     "name_id": pc.add(keys["i"], pa.scalar(start, pa.int32())),
                     "key": keys["key"],
+                    "word": keys["word"],
                 }
             )
         )
@@ -99,7 +110,7 @@ def name_tables(names: Sequence[str], workers: int | None = None) -> tuple[pa.Ta
     return pa.concat_tables(key_parts), pa.concat_tables(form_parts)
 
 
-_KEY_SCHEMA = pa.schema([("name_id", pa.int32()), ("key", pa.string())])
+_KEY_SCHEMA = pa.schema([("name_id", pa.int32()), ("key", pa.string()), ("word", pa.bool_())])
 _FORM_SCHEMA = pa.schema(
     [("name_id", pa.int32()), ("name", pa.string()), ("norm", pa.string()), ("han", pa.string())]
 )
@@ -118,8 +129,8 @@ KIND_NORM = 4  # the whole name, normalised: literally the same name (features.n
 def key_records(con: duckdb.DuckDBPyConnection, records: str, keys: str, forms: str) -> None:
     """Create table ``record_keys(rid, k, kind, word, n, head, tail, birth_date)``: every
     name key of every record and its normalised names (kind `KIND_NORM`), hashed, with
-    its kind, whether it is a word key of a name that is not a Chinese one (``word``)
-    and how many records hold it (``n``).
+    its kind, whether it pairs records only with the same birth year (``word``: a word
+    key, or any key of a foreign name) and how many records hold it (``n``).
 
     ``records`` needs ``rid`` (an integer id), ``names`` and ``birth_date``; ``keys`` and
     ``forms`` are `name_tables`. Keys travel as 64-bit hashes and sizes come from a
@@ -137,7 +148,7 @@ def key_records(con: duckdb.DuckDBPyConnection, records: str, keys: str, forms: 
         SELECT DISTINCT r.rid, k.k, k.kind, k.word, k.head, k.tail, r.birth_date
         FROM _record_names r
         JOIN (
-            SELECT name_id, hash(key) AS k, starts_with(key, 'w') AS word,
+            SELECT name_id, hash(key) AS k, word,
                    CAST(CASE WHEN contains(key, '|x:') OR starts_with(key, 'w=')
                                   THEN {KIND_EXACT}
                              WHEN starts_with(key, 'w~') THEN {KIND_SOUND}
@@ -213,7 +224,7 @@ def build_pairs(
             INSERT INTO _name_pairs
             WITH shared AS (
                 SELECT a.rid AS rid_l, b.rid AS rid_r, a.kind, a.n,
-                       CASE WHEN a.word THEN year(a.birth_date) = year(b.birth_date)
+                       CASE WHEN a.word OR b.word THEN year(a.birth_date) = year(b.birth_date)
                             ELSE true END AS makes_pair
                 FROM record_keys a JOIN record_keys b ON a.k = b.k AND a.rid < b.rid
                 WHERE a.n <= {max_block} AND b.n <= {max_block} AND a.rid % {parts} = {part}

@@ -2,8 +2,10 @@
 
 The name engine's knowledge enters through each record's name keys (`record_keys`, from
 blocking): exact keys (family + every given syllable exactly as some system writes
-it), sound keys (the same in the Mandarin or loose dialect space) and spelling keys (the
-given name's letters under the family name or its initial), each with the number of
+it; every word of a name that is not Chinese), sound keys (the same in the Mandarin or
+loose dialect space; those words' metaphones) and spelling keys (the given name's letters
+under the family name or its initial; two words of a name that is not Chinese), each with
+the number of
 records holding it, so that a comparison can tell a rare shared key (strong evidence)
 from a common one (Wang Wei). Scoring reads what a pair shares from blocking; Splink
 trains on the key lists of a sample of the records.

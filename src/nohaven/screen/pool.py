@@ -79,6 +79,7 @@ class _Worker:
     conn: Connection
     pending: deque[asyncio.Future[Matched]] = field(default_factory=deque)
     alive: bool = True
+    reaper: threading.Thread | None = None  # waits for the process once its pipe closes
 
 
 class MatchPool:
@@ -213,13 +214,19 @@ class MatchPool:
         self._fail((future for _, future in self._waiting), reason)
         self._waiting.clear()
 
-    def _close_worker(self, worker: _Worker) -> None:
+    def _close_worker(self, worker: _Worker, reap: bool = True) -> None:
         worker.alive = False
         if self._loop is not None and not self._loop.is_closed():
             self._loop.remove_reader(worker.conn.fileno())
         worker.conn.close()  # the worker reads the end of its pipe and exits
-        # ...and is waited for, or it would stay a zombie until the next fork.
-        threading.Thread(target=worker.process.join, daemon=True).start()
+        if reap:
+            # ...and is waited for, or it would stay a zombie until the next fork.
+            reaper = threading.Thread(target=worker.process.join, daemon=True)
+            try:
+                reaper.start()
+            except RuntimeError:  # no thread to spare: the next fork reaps it instead
+                return
+            worker.reaper = reaper
 
     def _shutdown(self) -> None:
         for worker in self._workers:
@@ -247,11 +254,16 @@ class MatchPool:
             self._fail(worker.pending, "the match workers were stopped")
             worker.pending.clear()
             if worker.alive:
-                self._close_worker(worker)
+                self._close_worker(worker, reap=False)
         self._fail_waiting("the match workers were stopped")
         for worker in self._workers:
-            worker.process.join(timeout)
-            if worker.process.is_alive():
+            # One waiter per process: a second one's wait would fail and report a
+            # process already gone as alive.
+            if worker.reaper is not None:
+                worker.reaper.join(timeout)
+            else:
+                worker.process.join(timeout)
+            if worker.process.exitcode is None:
                 worker.process.terminate()
                 worker.process.join(timeout)
 
