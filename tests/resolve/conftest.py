@@ -96,3 +96,14 @@ def resolve_entities() -> Callable[[Path, dict[str, list[dict]]], Store]:
     """Each dataset's FtM entities written to FOLDER, loaded into a new store there and
     resolved; the store, open."""
     return _resolve_entities
+
+
+def _person(entity_id: str, name: str, **props: str) -> dict:
+    properties = {"name": [name]} | {k: [v] for k, v in props.items()}
+    return {"id": entity_id, "schema": "Person", "properties": properties}
+
+
+@pytest.fixture(scope="session")
+def person() -> Callable[..., dict]:
+    """An FtM Person entity: id, name and any single-valued properties."""
+    return _person

@@ -103,13 +103,8 @@ _GIVEN = [
 ]  # fmt: skip
 
 
-def _person(entity_id: str, name: str, **props: str) -> dict:
-    properties = {"name": [name]} | {k: [v] for k, v in props.items()}
-    return {"id": entity_id, "schema": "Person", "properties": properties}
-
-
 @pytest.fixture(scope="module")
-def resolved(tmp_path_factory: pytest.TempPathFactory, resolve_entities) -> Store:
+def resolved(tmp_path_factory: pytest.TempPathFactory, resolve_entities, person) -> Store:
     """A register and a bank, each person in both with one birth date; most keep their
     address in both, and some share it with a spouse; namesakes born the same day live
     elsewhere. Then the records the tests are about, with no birth date."""
@@ -122,9 +117,9 @@ def resolved(tmp_path_factory: pytest.TempPathFactory, resolve_entities) -> Stor
         born = f"19{50 + i % 40}-{1 + i % 12:02d}-{1 + i % 28:02d}"
         home = f"Flat {i % 9}{'ABC'[i % 3]}, {10 + i} Nathan Road, Kowloon"
         moved = rng.random() < 0.3
-        register.append(_person(f"reg-{i}", name, birthDate=born, address=home))
+        register.append(person(f"reg-{i}", name, birthDate=born, address=home))
         bank.append(
-            _person(
+            person(
                 f"bank-{i}",
                 name.title(),
                 birthDate=born,
@@ -133,20 +128,18 @@ def resolved(tmp_path_factory: pytest.TempPathFactory, resolve_entities) -> Stor
         )
         if i % 2 == 0 and not moved:  # a spouse at home: three records at the address
             register.append(
-                _person(f"spouse-{i}", names[-1 - i], birthDate="1949-06-01", address=home)
+                person(f"spouse-{i}", names[-1 - i], birthDate="1949-06-01", address=home)
             )
         if i % 3 == 0:  # a namesake born the same day, elsewhere
-            bank.append(
-                _person(f"other-{i}", name, birthDate=born, address=f"{i} Castle Peak Road")
-            )
+            bank.append(person(f"other-{i}", name, birthDate=born, address=f"{i} Castle Peak Road"))
     home = "Flat 3A, 12 Tung Choi Street, Mong Kok"
     register += [
-        _person("father", "CHAN, Tai Man", address=home, gender="male"),
-        _person("son", "CHAN, Siu Ming", address=home, gender="male"),
+        person("father", "CHAN, Tai Man", address=home, gender="male"),
+        person("son", "CHAN, Siu Ming", address=home, gender="male"),
     ]
     bank += [
-        _person("father-abroad", "Chan Tai Man", address="FLAT 3A 12 TUNG CHOI ST MONG KOK"),
-        _person("namesake", "Chan Tai Man", address="88 Des Voeux Road Central"),
+        person("father-abroad", "Chan Tai Man", address="FLAT 3A 12 TUNG CHOI ST MONG KOK"),
+        person("namesake", "Chan Tai Man", address="88 Des Voeux Road Central"),
     ]
     return resolve_entities(
         tmp_path_factory.mktemp("addresses"), {"register": register, "bank": bank}

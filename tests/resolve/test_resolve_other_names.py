@@ -21,13 +21,8 @@ _LAST = [
 ]  # fmt: skip
 
 
-def _person(entity_id: str, name: str, **props: str) -> dict:
-    properties = {"name": [name]} | {k: [v] for k, v in props.items()}
-    return {"id": entity_id, "schema": "Person", "properties": properties}
-
-
 @pytest.fixture(scope="module")
-def resolved(tmp_path_factory: pytest.TempPathFactory, resolve_entities) -> Store:
+def resolved(tmp_path_factory: pytest.TempPathFactory, resolve_entities, person) -> Store:
     """Each person in a register ("SURNAME, Given Middle") and a bank ("Given Surname"),
     born the same day in both; some namesakes in the bank born on another day."""
     rng = random.Random(11)
@@ -37,20 +32,18 @@ def resolved(tmp_path_factory: pytest.TempPathFactory, resolve_entities) -> Stor
     for i, (first, last) in enumerate(names[:120]):
         born = f"19{50 + i % 40}-{1 + i % 12:02d}-{1 + i % 28:02d}"
         middle = rng.choice(_FIRST)
-        register.append(_person(f"reg-{i}", f"{last.upper()}, {first} {middle}", birthDate=born))
-        bank.append(_person(f"bank-{i}", f"{first} {last}", birthDate=born))
+        register.append(person(f"reg-{i}", f"{last.upper()}, {first} {middle}", birthDate=born))
+        bank.append(person(f"bank-{i}", f"{first} {last}", birthDate=born))
         if i % 4 == 0:
-            bank.append(
-                _person(f"other-{i}", f"{first} {last}", birthDate=f"19{49 + i % 40}-07-04")
-            )
+            bank.append(person(f"other-{i}", f"{first} {last}", birthDate=f"19{49 + i % 40}-07-04"))
     # The same Western name twice, with nothing else: two Alice Millers, as likely as one.
-    register.append(_person("miller-register", "MILLER, Alice"))
-    bank.append(_person("miller-bank", "Alice Miller"))
-    register.append(_person("putin", "PUTIN, Vladimir Vladimirovich", birthDate="1952-10-07"))
-    bank.append(_person("putin-cyrillic", "Владимир Путин", birthDate="1952-10-07"))
+    register.append(person("miller-register", "MILLER, Alice"))
+    bank.append(person("miller-bank", "Alice Miller"))
+    register.append(person("putin", "PUTIN, Vladimir Vladimirovich", birthDate="1952-10-07"))
+    bank.append(person("putin-cyrillic", "Владимир Путин", birthDate="1952-10-07"))
     # Another Putin, undated: "Putin" reads as the Chinese syllables pu-tin too, but a
     # foreign name's keys pair records only with the same birth year.
-    bank.append(_person("boris", "Boris Putin"))
+    bank.append(person("boris", "Boris Putin"))
     return resolve_entities(
         tmp_path_factory.mktemp("other-names"), {"register": register, "bank": bank}
     )
