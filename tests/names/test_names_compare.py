@@ -160,6 +160,7 @@ def test_system_consistency_leaves_family_names_and_dialect_mixes_alone() -> Non
         ("Najib Razak", "Najib Abdul Razak"),
         ("Nancy Xu", "Nancy Hsu"),  # 许 in pinyin and Wade-Giles beside a Western name
         ("J. Smith", "John Smith"),
+        ("CEHN, YOUYUE", "Chen Youyue"),  # a typo makes the name foreign-looking
     ],
 )
 def test_names_that_are_not_chinese_match_word_for_word(left: str, right: str) -> None:
@@ -176,6 +177,7 @@ def test_names_that_are_not_chinese_match_word_for_word(left: str, right: str) -
         ("John K. Smith", "John R. Smith"),
         ("Nancy Xu", "Mary Xu"),
         ("Kevin Le", "Kevin Do"),  # Le and Do are surnames here, not particles
+        ("Putin", "Vladimir Putin"),  # a family name alone, though it reads as pu-tin
         ("Le Van Thanh", "Thanh"),
     ],
 )

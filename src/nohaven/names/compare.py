@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz import process
-from rapidfuzz.distance import OSA, Levenshtein
+from rapidfuzz.distance import OSA
 from rigour.text import metaphone
 
 from nohaven.names.analysis import NameAnalysis, Word, analyze_name, segment
@@ -55,7 +55,9 @@ MIXED_SYSTEMS = 0.01
 # of one word; a middle name or patronymic one side lacks costs little, but beside a
 # one-word name each other word costs more ("Putin" is not yet "Vladimir Putin").
 SAME_SOUND = 0.9  # same metaphone, and most letters in common
-MIN_SPELLING = 0.8  # Levenshtein similarity from which two words are spellings of one
+MIN_SPELLING = (
+    0.8  # edit similarity (a swap counting as one edit) from which two words are spellings of one
+)
 EXTRA_WORD = 0.1
 EXTRA_WORD_BESIDE_ONE = 0.4
 
@@ -620,11 +622,13 @@ def _words_match(left: str, right: str) -> tuple[float, str]:
         return EXACT, "same word"
     if left.endswith("*") or right.endswith("*"):
         return (INITIAL, "initial") if left[0] == right[0] else (0.0, "")
-    similarity = Levenshtein.normalized_similarity(left, right)
+    similarity = OSA.normalized_similarity(left, right)  # a swap of two letters is one edit
     if similarity >= 0.6 and metaphone(left) == metaphone(right):
         return max(SAME_SOUND, similarity), "same sound"
     if similarity >= MIN_SPELLING:
         return similarity, "spelling"
+    if min(len(left), len(right)) >= 4 and OSA.distance(left, right, score_cutoff=1) <= 1:
+        return max(TYPO, similarity), "typo"  # "Cehn" for Chen
     # A Chinese family name beside a Western given name: "Nancy Xu" is "Nancy Hsu".
     index = syllable_index()
     if index.is_syllable(left) and index.is_syllable(right):
@@ -706,9 +710,11 @@ def compare_names(left: str, right: str, threshold: float = DEFAULT_THRESHOLD) -
         )
     if a.has_latin and b.has_latin:
         # Two names that are not Chinese are compared word for word only: the syllable
-        # aligner reads "Boris" as a Western given name and "Putin" as pu-tin. One that
-        # is ("Chan Ka-ming") against one that may be ("Kenny Chan Ka-ming"): both.
-        if a.chinese_name or b.chinese_name:
+        # aligner reads "Boris" as a Western given name and "Putin" as pu-tin. So is a
+        # foreign name ("Vladimir Putin") against any other ("Putin", which reads as a
+        # Chinese name run together). One that is Chinese ("Chan Ka-ming") against one
+        # that may be ("Kenny Chan Ka-ming"): both.
+        if (a.chinese_name or b.chinese_name) and not (a.foreign_name or b.foreign_name):
             results.append(_compare_latin_latin(a, b))
         if not (a.chinese_name and b.chinese_name):
             results.append(_compare_words(a, b))
