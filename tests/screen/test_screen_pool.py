@@ -196,6 +196,8 @@ def test_a_load_forks_workers_with_the_new_index_and_the_old_ones_leave(
         # for: no zombie stays in the process table (is_alive() would reap it itself).
         pids = [w.process.pid for w in old._workers]
         await _until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in pids))
+        # The waiter records the exit code just after the process is gone.
+        await asyncio.to_thread(lambda: [w.reaper.join(10) for w in old._workers if w.reaper])
         assert [w.process.exitcode for w in old._workers] == [0, 0]
 
     with Store(screening_db) as store:
