@@ -19,7 +19,10 @@ from nohaven.names.surnames import lookup_surname
 from nohaven.names.western import is_western_given_name
 
 MAX_NAME_LENGTH = 300
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+# Han characters: CJK unified ideographs (extension A, the main block, compatibility
+# ideographs, extensions B onwards).
+HAN_CHARACTERS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+_HAN = re.compile(f"[{HAN_CHARACTERS}]")
 _LATIN_WORD = re.compile(r"[^\W\d_]+(?:['’`-][^\W\d_]+)*", re.UNICODE)
 
 
@@ -45,7 +48,7 @@ class Word:
     def __setstate__(self, state: dict[str, object]) -> None:
         # String hashes differ between processes: an unpickled word hashes itself anew.
         self.__dict__.update(state)
-        object.__setattr__(self, "_hash", hash((self.raw, self.pieces, self.family_hint)))
+        self.__post_init__()
 
 
 # Words that join a name's parts and say nothing about whose it is ("Mohammed bin
@@ -255,21 +258,9 @@ def _is_initials(raw: str, mixed_case: bool) -> bool:
     return not syllable_index().is_syllable(fold_latin(raw))
 
 
-def _other_letter(char: str) -> bool:
-    """A letter of a script other than Latin and Han (Cyrillic, Greek, Arabic, Hangul)."""
-    return (
-        char.isalpha()
-        and not _HAN.match(char)
-        and not unicodedata.name(char, "").startswith("LATIN")
-    )
-
-
-# A letter of neither Latin (to Latin Extended Additional) nor Han: a fast test (C speed)
-# before the per-character transliteration.
-_OTHER_LETTER = re.compile(
-    r"[^\W\d_\u0000-\u024f\u1e00-\u1eff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-    r"\U00020000-\U0002fa1f]"
-)
+# A letter of neither Latin (to Latin Extended Additional) nor Han: Cyrillic, Greek,
+# Arabic, Hangul, kana.
+_OTHER_LETTER = re.compile(f"[^\\W\\d_\\u0000-\\u024f\\u1e00-\\u1eff{HAN_CHARACTERS}]")
 
 
 def has_other_script(text: str) -> bool:
@@ -285,7 +276,7 @@ def romanise_other_scripts(text: str) -> str:
     out: list[str] = []
     run: list[str] = []
     for char in text:
-        if _other_letter(char) or (run and unicodedata.category(char).startswith("M")):
+        if _OTHER_LETTER.match(char) or (run and unicodedata.category(char).startswith("M")):
             run.append(char)
             continue
         if run:
@@ -316,7 +307,7 @@ def analyze_name(text: str) -> NameAnalysis:
         problem = "empty name"
     elif len(text) > MAX_NAME_LENGTH:
         problem = f"name longer than {MAX_NAME_LENGTH} characters"
-    elif "other" in scripts:
+    elif has_other_script(text):
         text = romanise_other_scripts(text)
         if not scripts_of(text) & {"han", "latin"}:
             problem = "no letters that can be read"

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
-from nohaven.names.analysis import has_other_script, romanise_other_scripts
+from nohaven.names.analysis import HAN_CHARACTERS, has_other_script, romanise_other_scripts
 from nohaven.names.script import to_simplified
 
 # Legal-form words that say nothing about which company it is ("private limited" and
@@ -29,7 +29,8 @@ _COMPANY_NOISE = re.compile(
 _LEGAL_FORM = re.compile(_COMPANY_NOISE.pattern.replace("|the)", ")"))
 _JOINED_INITIALS = re.compile(r"\b(?:[a-z]\.){2,}")  # "l.l.c." → "llc"
 _HAN_COMPANY_NOISE = re.compile(r"(有限责任公司|有限公司|股份|公司|集团|有限)")
-_HAN = re.compile(r"[\u3400-\u9fff]")
+_HAN = re.compile(f"[{HAN_CHARACTERS}]")
+_HAN_RUN = re.compile(f"[{HAN_CHARACTERS}]+")
 
 # Trade words as mainland companies translate them in their English names, and the
 # English spellings of each, to one token. Longest first when read.
@@ -177,7 +178,7 @@ def romanised_company_key(name: str) -> str:
     text = company_text(name)
     if _HAN.search(text):
         text = _HAN_COMPANY_NOISE.sub(" ", text)
-        text = re.sub(r"[\u3400-\u9fff]+", lambda m: " " + _read_han(m.group(0)) + " ", text)
+        text = _HAN_RUN.sub(lambda m: " " + _read_han(m.group(0)) + " ", text)
     words = _COMPANY_NOISE.sub(" ", re.sub(r"[^\w]+", " ", text)).split()
     key = "".join(_ENGLISH_WORDS.get(word, word) for word in words)
     return key if len(key) >= _MIN_ROMANISED and key.isascii() else ""

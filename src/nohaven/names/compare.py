@@ -55,9 +55,7 @@ MIXED_SYSTEMS = 0.01
 # of one word; a middle name or patronymic one side lacks costs little, but beside a
 # one-word name each other word costs more ("Putin" is not yet "Vladimir Putin").
 SAME_SOUND = 0.9  # same metaphone, and most letters in common
-MIN_SPELLING = (
-    0.8  # edit similarity (a swap counting as one edit) from which two words are spellings of one
-)
+MIN_SPELLING = 0.8  # edit similarity (a swap is one edit) from which two words are one
 EXTRA_WORD = 0.1
 EXTRA_WORD_BESIDE_ONE = 0.4
 
@@ -292,19 +290,12 @@ def _mixes_systems(
     """Whether the exactly read syllables of the given name share no system family."""
     if len(chars) - family_len < 2:
         return False
-    given = [
-        (pieces[j][0], chars[start:end])
-        for start, end, j, quality, _ in pairs
-        if start >= family_len and quality in (EXACT, RARE_READING)
-    ]
-    if len(given) == 1:
-        return not _spelling_families(*given[0])
-    if not given:
-        return False
-    common = _ALL_FAMILIES
-    for piece, run in given:
-        common = common & _spelling_families(piece, run)
-    return not common
+    common, read = _ALL_FAMILIES, False
+    for start, end, j, quality, _ in pairs:
+        if start >= family_len and quality in (EXACT, RARE_READING):
+            common &= _spelling_families(pieces[j][0], chars[start:end])
+            read = True
+    return read and not common
 
 
 # -- alignment ----------------------------------------------------------------------
@@ -622,12 +613,13 @@ def _words_match(left: str, right: str) -> tuple[float, str]:
         return EXACT, "same word"
     if left.endswith("*") or right.endswith("*"):
         return (INITIAL, "initial") if left[0] == right[0] else (0.0, "")
-    similarity = OSA.normalized_similarity(left, right)  # a swap of two letters is one edit
+    edits = OSA.distance(left, right)  # a swap of two letters is one edit
+    similarity = 1 - edits / max(len(left), len(right))
     if similarity >= 0.6 and metaphone(left) == metaphone(right):
         return max(SAME_SOUND, similarity), "same sound"
     if similarity >= MIN_SPELLING:
         return similarity, "spelling"
-    if min(len(left), len(right)) >= 4 and OSA.distance(left, right, score_cutoff=1) <= 1:
+    if edits == 1 and min(len(left), len(right)) >= 4:
         return max(TYPO, similarity), "typo"  # "Cehn" for Chen
     # A Chinese family name beside a Western given name: "Nancy Xu" is "Nancy Hsu".
     index = syllable_index()

@@ -312,7 +312,7 @@ def _word_keys(analysis: NameAnalysis) -> set[str]:
 
     A Chinese name with a Western given name ("Raymond Lam Ka Ming") has the keys of its
     Chinese part and no word keys: two of its syllables are not its name."""
-    if not analysis.words or analysis.chinese_name:
+    if analysis.chinese_name:
         return set()
     tokens = sorted(analysis.tokens[:MAX_WORD_TOKENS])
     if len(tokens) < 2:

@@ -58,10 +58,11 @@ def _name_rows(names: Sequence[str]) -> tuple[pa.Table, pa.Table]:
     hans: list[str] = []
     for i, name in enumerate(names):
         analysis = bulk_analysis(name)
+        foreign = analysis.foreign_name
         for key in keys_of(analysis):
             positions.append(i)
             keys.append(key)
-            dated.append(analysis.foreign_name or key.startswith("w"))
+            dated.append(foreign or key.startswith("w"))
         norms.append(normalised_form(analysis))
         hans.append(han_form(analysis))
     return (
@@ -69,7 +70,7 @@ def _name_rows(names: Sequence[str]) -> tuple[pa.Table, pa.Table]:
             {
                 "i": pa.array(positions, pa.int32()),
                 "key": pa.array(keys, pa.string()),
-                "word": pa.array(dated, pa.bool_()),
+                "dated": pa.array(dated, pa.bool_()),
             }
         ),
         pa.table({"norm": pa.array(norms, pa.string()), "han": pa.array(hans, pa.string())}),
@@ -77,7 +78,7 @@ def _name_rows(names: Sequence[str]) -> tuple[pa.Table, pa.Table]:
 
 
 def name_tables(names: Sequence[str], workers: int | None = None) -> tuple[pa.Table, pa.Table]:
-    """For distinct person names: ``(name_id, key, word)`` for every blocking key (``word``:
+    """For distinct person names: ``(name_id, key, dated)`` for every blocking key (``dated``:
     it pairs records only with the same birth year, being a word key or a key of a
     foreign name, `NameAnalysis.foreign_name`), and
     ``(name_id, name, norm, han)``, each name's id, normalised and Han form.
@@ -94,7 +95,7 @@ def name_tables(names: Sequence[str], workers: int | None = None) -> tuple[pa.Ta
                 {
                     "name_id": pc.add(keys["i"], pa.scalar(start, pa.int32())),
                     "key": keys["key"],
-                    "word": keys["word"],
+                    "dated": keys["dated"],
                 }
             )
         )
@@ -110,7 +111,7 @@ def name_tables(names: Sequence[str], workers: int | None = None) -> tuple[pa.Ta
     return pa.concat_tables(key_parts), pa.concat_tables(form_parts)
 
 
-_KEY_SCHEMA = pa.schema([("name_id", pa.int32()), ("key", pa.string()), ("word", pa.bool_())])
+_KEY_SCHEMA = pa.schema([("name_id", pa.int32()), ("key", pa.string()), ("dated", pa.bool_())])
 _FORM_SCHEMA = pa.schema(
     [("name_id", pa.int32()), ("name", pa.string()), ("norm", pa.string()), ("han", pa.string())]
 )
@@ -127,9 +128,9 @@ KIND_NORM = 4  # the whole name, normalised: literally the same name (features.n
 
 
 def key_records(con: duckdb.DuckDBPyConnection, records: str, keys: str, forms: str) -> None:
-    """Create table ``record_keys(rid, k, kind, word, n, head, tail, birth_date)``: every
+    """Create table ``record_keys(rid, k, kind, dated, n, head, tail, birth_date)``: every
     name key of every record and its normalised names (kind `KIND_NORM`), hashed, with
-    its kind, whether it pairs records only with the same birth year (``word``: a word
+    its kind, whether it pairs records only with the same birth year (``dated``: a word
     key, or any key of a foreign name) and how many records hold it (``n``).
 
     ``records`` needs ``rid`` (an integer id), ``names`` and ``birth_date``; ``keys`` and
@@ -145,10 +146,10 @@ def key_records(con: duckdb.DuckDBPyConnection, records: str, keys: str, forms: 
     """)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _keyed AS
-        SELECT DISTINCT r.rid, k.k, k.kind, k.word, k.head, k.tail, r.birth_date
+        SELECT DISTINCT r.rid, k.k, k.kind, k.dated, k.head, k.tail, r.birth_date
         FROM _record_names r
         JOIN (
-            SELECT name_id, hash(key) AS k, word,
+            SELECT name_id, hash(key) AS k, dated,
                    CAST(CASE WHEN contains(key, '|x:') OR starts_with(key, 'w=')
                                   THEN {KIND_EXACT}
                              WHEN starts_with(key, 'w~') THEN {KIND_SOUND}
@@ -170,7 +171,7 @@ def key_records(con: duckdb.DuckDBPyConnection, records: str, keys: str, forms: 
     """)
     con.execute("""
         CREATE OR REPLACE TABLE record_keys AS
-        SELECT rid, k, kind, word, CAST(s.n AS INTEGER) AS n, head, tail, birth_date
+        SELECT rid, k, kind, dated, CAST(s.n AS INTEGER) AS n, head, tail, birth_date
         FROM _keyed JOIN (SELECT k, count(*) AS n FROM _keyed GROUP BY k) s USING (k)
     """)
     con.execute("DROP TABLE _keyed")
@@ -224,7 +225,7 @@ def build_pairs(
             INSERT INTO _name_pairs
             WITH shared AS (
                 SELECT a.rid AS rid_l, b.rid AS rid_r, a.kind, a.n,
-                       CASE WHEN a.word OR b.word THEN year(a.birth_date) = year(b.birth_date)
+                       CASE WHEN a.dated OR b.dated THEN year(a.birth_date) = year(b.birth_date)
                             ELSE true END AS makes_pair
                 FROM record_keys a JOIN record_keys b ON a.k = b.k AND a.rid < b.rid
                 WHERE a.n <= {max_block} AND b.n <= {max_block} AND a.rid % {parts} = {part}
@@ -235,8 +236,8 @@ def build_pairs(
                 WHERE a.n > {max_block} AND b.n > {max_block} AND a.rid % {parts} = {part}
             )
             -- A shared normalised name describes a pair but never makes one on its own;
-            -- nor, without the same birth year, does a word key: a name that is not a
-            -- Chinese one has no population register here to say how many bear it.
+            -- nor, without the same birth year, does a dated key (a word key, any key of
+            -- a foreign name): no population register here says how many bear the name.
             SELECT rid_l, rid_r, bool_or(kind <> {KIND_NORM} AND coalesce(makes_pair, false)),
                    min(n) FILTER (kind = {KIND_NORM}), min(n) FILTER (kind = {KIND_EXACT}),
                    min(n) FILTER (kind = {KIND_SOUND}), bool_or(kind = {KIND_SPELLING})
