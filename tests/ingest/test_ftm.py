@@ -45,6 +45,11 @@ def test_entities_become_statements_with_provenance(store: Store, tiny: Path, va
             "asset",
             "needs a value",
         ),
+        (
+            '{"id": "x-1", "schema": "Person", "properties": {"birthDate": ["1963"]}}',
+            "name",
+            "needs a value for 'name' (or its parts: 'firstName', 'lastName')",
+        ),
         ('{"id": "x-1", "schema": "Person", "properties": ', None, "invalid JSON"),
     ],
 )
@@ -61,3 +66,22 @@ def test_bad_entity_names_file_line_and_field(
     assert str(error).startswith(f"{path}, line 2")
     assert store.fetchone("SELECT count(*) FROM statements") == (0,)
     assert store.sources() == []
+
+
+def test_a_person_named_only_in_parts_gets_the_full_name(
+    store: Store, tmp_path: Path, values
+) -> None:
+    path = tmp_path / "parts.ftm.json"
+    path.write_text(
+        '{"id": "p-1", "schema": "Person", "properties": '
+        '{"firstName": ["Isabel"], "lastName": ["dos Santos"]}}\n'
+        '{"id": "p-2", "schema": "Person", "properties": '
+        '{"firstName": ["超凡"], "lastName": ["许"]}}\n'
+        '{"id": "p-3", "schema": "Person", "properties": '
+        '{"name": ["Chaofan Xu"], "firstName": ["Chaofan"], "lastName": ["Xu"]}}\n',
+        encoding="utf-8",
+    )
+    load_paths(store, [path], dataset="parts")
+    assert values(store, "p-1")["name"] == ["dos Santos, Isabel"]  # family name marked
+    assert values(store, "p-2")["name"] == ["许超凡"]  # Han parts run together
+    assert values(store, "p-3")["name"] == ["Chaofan Xu"]  # a given name is kept as it is

@@ -9,6 +9,7 @@ from nohaven.names.compare import (
     compare_names,
     compare_people,
 )
+from nohaven.names.parts import name_from_parts
 
 
 @pytest.mark.parametrize(
@@ -161,6 +162,11 @@ def test_system_consistency_leaves_family_names_and_dialect_mixes_alone() -> Non
         ("Nancy Xu", "Nancy Hsu"),  # 许 in pinyin and Wade-Giles beside a Western name
         ("J. Smith", "John Smith"),
         ("CEHN, YOUYUE", "Chen Youyue"),  # a typo makes the name foreign-looking
+        # A particle opening a family name written first, in any case.
+        ("dos Santos, Isabel", "Isabel dos Santos"),
+        ("DOS SANTOS Isabel", "Isabel dos Santos"),
+        ("VAN DER MERWE, Johan", "Johan van der Merwe"),
+        ("DE LA CRUZ, Juan", "Juan de la Cruz"),
     ],
 )
 def test_names_that_are_not_chinese_match_word_for_word(left: str, right: str) -> None:
@@ -206,3 +212,38 @@ def test_a_cyrillic_soft_sign_does_not_split_a_word() -> None:
     assert compare_names("Ольга Иванова", "Olga Ivanova").score == 1.0
     assert len(analyze_name("Наталья Петрова").tokens) == 2
     assert compare_names("Наталья Петрова", "Natalya Petrova").match
+
+
+@pytest.mark.parametrize(
+    ("name", "tokens"),
+    [
+        ("dos Santos, Isabel", ("santos", "isabel")),
+        ("VAN DER MERWE, Johan", ("merwe", "johan")),
+        ("Le, Van Thanh", ("le", "thanh")),  # a family name alone is not a particle
+        ("Kevin Le", ("kevin", "le")),
+    ],
+)
+def test_particles_leave_a_name_only_inside_it(name: str, tokens: tuple[str, ...]) -> None:
+    assert analyze_name(name).tokens == tokens
+
+
+def test_capitals_that_are_a_particle_are_not_initials() -> None:
+    words = analyze_name("DOS SANTOS Isabel").words
+    assert [w.raw for w in words if w.initial] == []
+
+
+@pytest.mark.parametrize(
+    ("parts", "name"),
+    [
+        ({"firstName": ["Isabel"], "lastName": ["dos Santos"]}, "dos Santos, Isabel"),
+        (
+            {"firstName": ["Vladimir"], "fatherName": ["Vladimirovich"], "lastName": ["Putin"]},
+            "Putin, Vladimir Vladimirovich",
+        ),
+        ({"firstName": ["超凡"], "lastName": ["许"]}, "许超凡"),
+        ({"lastName": ["Xu"]}, "Xu"),
+        ({"firstName": [" "], "middleName": []}, None),
+    ],
+)
+def test_a_name_is_composed_from_its_parts(parts: dict, name: str | None) -> None:
+    assert name_from_parts(parts) == name

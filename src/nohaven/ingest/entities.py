@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +17,7 @@ from followthemoney.schema import Schema
 from followthemoney.statement.util import BASE_ID
 
 from nohaven.errors import InputError
+from nohaven.names.parts import name_from_parts
 from nohaven.store import Store, staging_table
 
 # FtM ids are free text in principle; nohaven keeps them URL- and CLI-safe.
@@ -112,9 +114,24 @@ def clean_properties(
                 )
             cleaned.append((name, value, None if value == text else text))
     present = {prop for prop, _, _ in cleaned}
+    if "name" in schema.required and "name" not in present:
+        # Registers often give a person's name only in parts; the full name is composed
+        # from them, as a screening query's is, so the record can be found and resolved.
+        parts: dict[str, list[str]] = defaultdict(list)
+        for prop, value, _ in cleaned:
+            parts[prop].append(value)
+        composed = name_from_parts(parts)
+        if composed is not None:
+            cleaned.append(("name", composed, None))
+            present.add("name")
     for required in schema.required:
         if required not in present:
-            raise where.error(f"{schema.name} needs a value for '{required}'", field=required)
+            hint = (
+                " (or its parts: 'firstName', 'lastName')"
+                if required == "name" and (schema.get("lastName") is not None)
+                else ""
+            )
+            raise where.error(f"{schema.name} needs a value for '{required}'{hint}", field=required)
     return cleaned
 
 

@@ -6,6 +6,7 @@ makes scoring many pairs cheap.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -90,8 +91,14 @@ class NameAnalysis:
         no syllables spell, "Queenie", or of three or more among others, is set aside
         like a Western name), or one word run together ("Xuchaofan") with no Western
         name beside it. Not "Vladimir Putin", "Boris Putin", "Nancy Xu" (a family name
-        alone) nor "Gulnara Karimova"."""
+        alone) nor "Gulnara Karimova", nor a name with a particle no Chinese reading
+        explains or two particles in a row ("Johan van der Merwe", "Juan de la Cruz")."""
         core = self.core_words
+        particles = [w.pieces[0] in NAME_PARTICLES for w in core]
+        if any(p and not w.syllabic for p, w in zip(particles, core, strict=True)) or any(
+            a and b for a, b in itertools.pairwise(particles)
+        ):
+            return False
         if len(core) == 1:
             word = core[0]
             return word.syllabic and len(word.syllables) >= 2 and len(self.words) == 1
@@ -110,22 +117,24 @@ class NameAnalysis:
     @cached_property
     def tokens(self) -> tuple[str, ...]:
         """The name's words as folded pieces, once each, initials left out and particles
-        between two other words ("Isabel dos Santos", not "Kevin Le"): what a name that
-        is not Chinese is compared and keyed by."""
+        between two other words ("Isabel dos Santos", not "Kevin Le") or opening a family
+        name written first ("dos Santos, Isabel"; not "Le, Van"): what a name that is not
+        Chinese is compared and keyed by."""
         pieces = [
-            piece
+            (piece, word.family_hint)
             for word in self.words
             if not word.initial
             for piece in word.pieces
             if len(piece) >= 2
         ]
-        return tuple(
-            dict.fromkeys(
-                piece
-                for k, piece in enumerate(pieces)
-                if not (0 < k < len(pieces) - 1 and piece in NAME_PARTICLES)
-            )
-        )
+
+        def particle(k: int) -> bool:
+            piece, family = pieces[k]
+            if piece not in NAME_PARTICLES or k == len(pieces) - 1:
+                return False
+            return k > 0 or (family and pieces[k + 1][1])
+
+        return tuple(dict.fromkeys(piece for k, (piece, _) in enumerate(pieces) if not particle(k)))
 
 
 def scripts_of(text: str) -> frozenset[str]:
@@ -255,7 +264,8 @@ def _is_initials(raw: str, mixed_case: bool) -> bool:
     """Two or three capitals that are not a syllable: initials run together ("KM")."""
     if not (mixed_case and raw.isupper() and 2 <= len(raw) <= 3 and raw.isalpha()):
         return False
-    return not syllable_index().is_syllable(fold_latin(raw))
+    folded = fold_latin(raw)
+    return folded not in NAME_PARTICLES and not syllable_index().is_syllable(folded)
 
 
 # A letter of neither Latin (to Latin Extended Additional) nor Han: Cyrillic, Greek,

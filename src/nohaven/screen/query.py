@@ -15,6 +15,7 @@ from typing import Any
 from followthemoney import model
 
 from nohaven.errors import NohavenError
+from nohaven.names.parts import name_from_parts
 from nohaven.resolve.addresses import address_key
 from nohaven.resolve.records import identifier_props
 from nohaven.screen.index import (
@@ -26,7 +27,6 @@ from nohaven.screen.index import (
 
 MAX_VALUE_LENGTH = 500
 MAX_VALUES = 50
-_PART_PROPS = ("firstName", "middleName", "fatherName", "lastName")
 
 
 class QueryError(NohavenError):
@@ -133,11 +133,8 @@ def parse_query(example: Any, query_id: str | None = None) -> ScreeningQuery:
             proxy.add(prop, value, quiet=True, fuzzy=True)
     properties = {prop: sorted(values) for prop, values in proxy.to_dict()["properties"].items()}
     names = [v for p in NAME_PROPS for v in properties.get(p, ())]
-    parts = [properties.get(p, [""])[0] for p in _PART_PROPS if properties.get(p)]
-    if parts and not names:
-        last = properties.get("lastName", [""])[0]
-        given = " ".join(properties.get(p, [""])[0] for p in _PART_PROPS[:-1] if properties.get(p))
-        names.append(f"{last}, {given}" if last and given else " ".join(parts))
+    if not names and (composed := name_from_parts(properties)) is not None:
+        names.append(composed)
     if not names:
         raise QueryError("the query has no name: give 'name' (or 'firstName' and 'lastName')")
     identifiers = tuple(v for p in identifier_props() for v in properties.get(p, ()))
