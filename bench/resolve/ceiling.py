@@ -55,8 +55,7 @@ def main() -> None:
             SELECT entity_id,
                    list(DISTINCT value) FILTER (
                        prop = 'name' AND regexp_matches(value, '[\x{4e00}-\x{9fff}]')),
-                   list(DISTINCT CAST(year(TRY_CAST(value AS DATE)) AS VARCHAR)) FILTER (
-                       prop = 'birthDate' AND TRY_CAST(value AS DATE) IS NOT NULL)
+                   list(DISTINCT substr(value, 1, 4)) FILTER (prop = 'birthDate')
             FROM statements GROUP BY entity_id
         """).fetchall()
     }

@@ -40,6 +40,7 @@ def blocked_world(
             "unique_id": f"namesake-{i}",
             "names": [("王伟", "Wang Wei", "WONG, Wai")[i % 3]],
             "birth_date": date(1960 + i % 4, 1 + i % 12, 1 + i % 7) if i % 5 else None,
+            "birth_year": 1960 + i % 4 if i % 5 else None,
             "identifiers": [],
             # Some share a flat, as a household would; one alone has another address.
             "addresses": [f"Flat {i % 4}, 12 Nathan Road, Kowloon"] if i % 3 else None,

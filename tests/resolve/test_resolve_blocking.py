@@ -42,6 +42,7 @@ def _records(rows: list[tuple[str, list[str], str | None, list[str] | None]]) ->
             "unique_id": [r[0] for r in rows],
             "names": [r[1] for r in rows],
             "birth_date": pa.array([r[2] for r in rows], pa.string()).cast(pa.date32()),
+            "birth_year": [int(r[2][:4]) if r[2] else None for r in rows],
             "identifiers": [r[3] for r in rows],
         }
     )

@@ -72,3 +72,25 @@ def test_people_born_in_other_years_are_scored_only_as_far_as_the_results_need(
     results, _ = match_query(index, query, limit=20)
     assert len([i for i in scored if i[2:].isdigit() and i != "x-1963"]) == 20
     assert len(results) == 20
+
+
+def test_a_birth_year_without_the_day_is_indexed_and_weighed(
+    tmp_path: Path, write_ftm: Callable[[str, list[dict]], Path], entity: Callable[..., dict]
+) -> None:
+    people = [
+        entity("year-only", "Person", name="Vladimir Putin", birthDate="1952"),
+        entity("other-year", "Person", name="Vladimir Putin", birthDate="1960"),
+    ]
+    with Store(tmp_path / "years.duckdb") as store:
+        load_paths(store, [write_ftm("years.json", people)], dataset="wanted")
+        index = build_index(store)
+    years = dict(zip(index.ids, index.birth_years.tolist(), strict=True))
+    assert years == {"year-only": 1952, "other-year": 1960}
+    query = parse_query(
+        {
+            "schema": "Person",
+            "properties": {"name": ["Путин Владимир"], "birthDate": ["1952-10-07"]},
+        }
+    )
+    results, _ = match_query(index, query, limit=5, threshold=0.7)
+    assert [r["id"] for r in results if r["match"]] == ["year-only"]

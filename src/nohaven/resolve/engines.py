@@ -63,6 +63,7 @@ _RECORD_COLUMNS = (
     "common_sound",
     "common_spelling",
     "birth_date",
+    "birth_year",
     "gender",
     "nationalities",
     "identifiers",

@@ -137,8 +137,11 @@ def _agreement(column: str, agree_sql: str, agree: str, disagree: str) -> dict[s
     }
 
 
-def person_comparisons(dialect: Dialect) -> list[dict[str, Any]]:
-    """Name, birth date, gender, nationality and identifier comparisons for people."""
+def person_comparisons(dialect: Dialect, partial_dates: float = 0.0) -> list[dict[str, Any]]:
+    """Name, birth date, gender, nationality and identifier comparisons for people.
+
+    `partial_dates` is the share of pairs of dated records in which one date gives
+    only the year (or year and month) (`partial_date_share`)."""
     s = _DIALECTS[dialect]
     name = {
         "output_column_name": "name",
@@ -177,26 +180,37 @@ def person_comparisons(dialect: Dialect) -> list[dict[str, Any]]:
     # How often one person's birth date reads alike in two records is known from record
     # keeping, not from the data at hand: EM, which must learn it from pairs blocked on
     # the name, mistakes namesakes for matches and learns that dates may differ freely.
+    # Random pairs (u) fall into the levels in proportion to how precise their dates
+    # are, so m must too: the full-date levels hold the pairs of two full dates, and the
+    # year-only level the rest, where one person's year agrees 97 times in 100. The
+    # floor keeps m above zero where no date lacks its day (the level never occurs).
+    partial = min(max(partial_dates, 1e-6), 1.0)
+    full = 1.0 - partial
     birth = {
         "output_column_name": "birth_date",
         "comparison_levels": [
-            _level(_null("birth_date"), "missing", null=True),
-            _level("birth_date_l = birth_date_r", "same date", fixed_m=0.9),
+            _level(_null("birth_year"), "missing", null=True),
+            _level("birth_date_l = birth_date_r", "same date", fixed_m=0.9 * full),
             _level(
                 f"{s.year}(birth_date_l) = {s.year}(birth_date_r) "
                 f"AND {s.month}(birth_date_l) = {s.day}(birth_date_r) "
                 f"AND {s.day}(birth_date_l) = {s.month}(birth_date_r)",
                 "day and month swapped",
-                fixed_m=0.02,
+                fixed_m=0.02 * full,
             ),
             _level(
                 f"{s.year}(birth_date_l) = {s.year}(birth_date_r) "
                 f"AND ({s.month}(birth_date_l) = {s.month}(birth_date_r) "
                 f"OR {s.day}(birth_date_l) = {s.day}(birth_date_r))",
                 "same year, one of day or month",
-                fixed_m=0.04,
+                fixed_m=0.04 * full,
             ),
-            _level(f"{s.year}(birth_date_l) = {s.year}(birth_date_r)", "same year", fixed_m=0.01),
+            _level(
+                "(birth_date_l IS NULL OR birth_date_r IS NULL) AND birth_year_l = birth_year_r",
+                "same year, no day on one side",
+                fixed_m=0.97 * partial,
+            ),
+            _level("birth_year_l = birth_year_r", "same year", fixed_m=0.01 * full),
             _level("ELSE", "different", fixed_m=0.03),
         ],
     }
@@ -377,14 +391,24 @@ def pair_name_levels() -> dict[str, str]:
     }
 
 
-def person_settings(dialect: Dialect, records: int) -> dict[str, Any]:
-    """Splink settings for deduplicating people (pairs come from nohaven's blocking)."""
+def partial_date_share(dated: int, partial: int) -> float:
+    """The share of pairs of dated records in which at least one date has no day, from
+    how many records are dated and how many of those give only a year or month."""
+    if dated <= 0:
+        return 0.0
+    full = 1.0 - partial / dated
+    return 1.0 - full * full
+
+
+def person_settings(dialect: Dialect, records: int, partial_dates: float = 0.0) -> dict[str, Any]:
+    """Splink settings for deduplicating people (pairs come from nohaven's blocking);
+    `partial_dates` as `person_comparisons` takes it."""
     # Prior: about one true match per record among all pairs, refined by EM.
     pairs = max(1, records * (records - 1) // 2)
     return {
         "link_type": "dedupe_only",
         "unique_id_column_name": "unique_id",
-        "comparisons": person_comparisons(dialect),
+        "comparisons": person_comparisons(dialect, partial_dates),
         "blocking_rules_to_generate_predictions": [],
         "probability_two_random_records_match": min(0.5, max(records, 1) / pairs),
         "retain_matching_columns": False,

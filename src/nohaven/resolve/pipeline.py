@@ -47,7 +47,12 @@ from nohaven.resolve.engines import (
 )
 from nohaven.resolve.features import build_person_features, training_sample
 from nohaven.resolve.judgements import latest_judgements
-from nohaven.resolve.model import CONTRADICTING_EVIDENCE, SAME_NAME_EVIDENCE, person_settings
+from nohaven.resolve.model import (
+    CONTRADICTING_EVIDENCE,
+    SAME_NAME_EVIDENCE,
+    partial_date_share,
+    person_settings,
+)
 from nohaven.resolve.records import load_edges, load_records
 from nohaven.store.store import Store
 
@@ -166,7 +171,10 @@ def _person_predictions(
     summary.trained_from_judgements = labelled if labelled >= MIN_LABELLED_PAIRS else 0
     if stats.total == 0:
         return _empty_predictions()
-    settings = person_settings("duckdb", persons.num_rows)
+    dated, partial = con.execute(
+        "SELECT count(birth_year), count(birth_year) - count(birth_date) FROM person_records"
+    ).fetchall()[0]
+    settings = person_settings("duckdb", persons.num_rows, partial_date_share(dated, partial))
     say("training and scoring people")
     if engine == "spark":
         scored, labels = score_on_spark(con, settings, REVIEW_FLOOR)
@@ -193,8 +201,8 @@ def _single_valued_attributes(
     if not exists:
         return {}
     rows = con.execute(
-        "SELECT unique_id, coalesce(han_names, []), CAST(year(birth_date) AS VARCHAR) "
-        "FROM person_features WHERE han_names IS NOT NULL OR birth_date IS NOT NULL"
+        "SELECT unique_id, coalesce(han_names, []), CAST(birth_year AS VARCHAR) "
+        "FROM person_features WHERE han_names IS NOT NULL OR birth_year IS NOT NULL"
     ).fetchall()
     return {
         uid: {"han": frozenset(han), "birth_year": frozenset([year] if year else [])}
@@ -273,13 +281,6 @@ def resolve(
         persons.num_rows,
         companies.num_rows,
     )
-    bad_dates = store.fetchone(
-        "SELECT count(DISTINCT entity_id) FROM statements "
-        "WHERE prop = 'birthDate' AND TRY_CAST(value AS DATE) IS NULL"
-    )
-    if bad_dates and bad_dates[0]:
-        summary.skipped["birth dates that are not full dates (ignored)"] = int(bad_dates[0])
-
     con = duckdb.connect()
     try:
         con.execute(f"SET memory_limit = '{_memory_limit(store)}'")

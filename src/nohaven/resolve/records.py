@@ -24,6 +24,14 @@ COMPANY_SCHEMATA = ("Company", "Organization", "LegalEntity", "PublicBody")
 # registration or document numbers: they neither pair records nor set them apart.
 MIN_IDENTIFIER_LENGTH = 5
 
+
+# FtM writes a date to the precision it is known ("1952", "1952-10", "1952-10-07"):
+# the year is always its first four digits.
+def birth_year_sql(value: str) -> str:
+    """The year of an FtM date (`value`, SQL), whatever its precision."""
+    return f"TRY_CAST(substr({value}, 1, 4) AS INTEGER)"
+
+
 # Names that say who a record is; weak aliases ("Big Brother") are left out.
 _NAME_PROPS = ("name", "alias", "previousName")
 
@@ -45,7 +53,8 @@ def _sql_list(values: tuple[str, ...]) -> str:
 
 
 def records_sql() -> str:
-    """One row per person or company entity, with the fields the matcher compares.
+    """One row per person or company entity, with the fields the matcher compares:
+    ``birth_date`` when a full date is known, ``birth_year`` when any is.
 
     A Latin first and last name are also joined as "LAST, First" so the name engine
     knows which part is the family name.
@@ -81,6 +90,10 @@ def records_sql() -> str:
                        ELSE [] END
            ) AS names,
            min(TRY_CAST(p.value AS DATE)) FILTER (p.prop = 'birthDate') AS birth_date,
+           coalesce(
+               year(min(TRY_CAST(p.value AS DATE)) FILTER (p.prop = 'birthDate')),
+               min({birth_year_sql("p.value")}) FILTER (p.prop = 'birthDate')
+           ) AS birth_year,
            min(p.value) FILTER (p.prop = 'gender') AS gender,
            list_sort(list_distinct(
                list(lower(p.value)) FILTER (p.prop IN ('nationality', 'citizenship'))

@@ -28,7 +28,12 @@ from followthemoney.types import registry
 from nohaven.names.company import company_key, romanised_company_key
 from nohaven.names.keys import bulk_name_keys, name_keys
 from nohaven.parallel import map_chunks
-from nohaven.resolve.records import COMPANY_SCHEMATA, PERSON_SCHEMATA, identifier_props
+from nohaven.resolve.records import (
+    COMPANY_SCHEMATA,
+    PERSON_SCHEMATA,
+    birth_year_sql,
+    identifier_props,
+)
 from nohaven.store.store import Store
 
 INDEXED_SCHEMATA = PERSON_SCHEMATA + COMPANY_SCHEMATA
@@ -110,8 +115,7 @@ def _entities_sql(datasets: Sequence[str] | None) -> tuple[str, list[Any]]:
                max(p.schema) AS schema,
                list_sort(list(DISTINCT p.dataset)) AS datasets,
                list_sort(list(DISTINCT p.value) FILTER (p.prop IN ({names}))) AS names,
-               min(year(TRY_CAST(p.value AS DATE))) FILTER (p.prop = 'birthDate')
-                   AS birth_year,
+               min({birth_year_sql("p.value")}) FILTER (p.prop = 'birthDate') AS birth_year,
                min(p.value) FILTER (p.prop = 'birthDate') AS birth_date,
                min(p.value) FILTER (p.prop = 'gender') AS gender,
                list_distinct(list(p.value) FILTER (p.prop IN ({identifiers}))) AS identifiers,
