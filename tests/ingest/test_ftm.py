@@ -1,9 +1,11 @@
+import json
 from pathlib import Path
 
 import pytest
 
 from nohaven.errors import InputError
 from nohaven.ingest import load_paths
+from nohaven.ingest.files import Kind
 from nohaven.store import Store
 
 
@@ -85,3 +87,63 @@ def test_a_person_named_only_in_parts_gets_the_full_name(
     assert values(store, "p-1")["name"] == ["dos Santos, Isabel"]  # family name marked
     assert values(store, "p-2")["name"] == ["许超凡"]  # Han parts run together
     assert values(store, "p-3")["name"] == ["Chaofan Xu"]  # a given name is kept as it is
+
+
+def test_nested_entities_are_loaded_as_entities_that_refer_to_each_other(
+    store: Store, tmp_path: Path, values
+) -> None:
+    # OpenSanctions' targets.nested.json: a sanction under the person's reverse property
+    # (without its back-reference), an ownership whose asset is nested in turn.
+    address = {"id": "addr-1", "schema": "Address", "properties": {"full": ["1 Main St"]}}
+    person = {
+        "id": "Q7747",
+        "schema": "Person",
+        "properties": {
+            "name": ["Vladimir Putin"],
+            "sanctions": [{"id": "san-1", "schema": "Sanction", "properties": {"program": ["X"]}}],
+            "addressEntity": [address, address],
+            "ownershipOwner": [
+                {
+                    "id": "own-1",
+                    "schema": "Ownership",
+                    "properties": {
+                        "owner": ["Q7747"],
+                        "asset": [
+                            {"id": "co-1", "schema": "Company", "properties": {"name": ["Acme"]}}
+                        ],
+                    },
+                }
+            ],
+        },
+    }
+    path = tmp_path / "targets.nested.json"
+    path.write_text(json.dumps(person) + "\n", encoding="utf-8")
+    [result] = load_paths(store, [path], dataset="sanctions")
+    assert result.rows == 5
+    assert values(store, "san-1")["entity"] == ["Q7747"]
+    assert values(store, "own-1")["asset"] == ["co-1"]
+    assert values(store, "Q7747")["addressEntity"] == ["addr-1"]
+    assert "sanctions" not in values(store, "Q7747")
+    assert store.fetchone("SELECT count(*) FROM statements WHERE entity_id = 'addr-1'") == (2,)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            '{"id": "p", "schema": "Person", "properties": {"name": ["P"], '
+            '"sanctions": [{"id": "s", "schema": "Sanktion", "properties": {}}]}}',
+            "unknown FtM schema",
+        ),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ],
+)
+def test_bad_nesting_is_reported_with_its_line(
+    store: Store, tmp_path: Path, line: str, message: str
+) -> None:
+    path = tmp_path / "nested.ftm.json"
+    path.write_text('{"id": "a", "schema": "Person", "properties": {"name": ["A"]}}\n' + line)
+    with pytest.raises(InputError) as caught:
+        load_paths(store, [path], dataset="bad", kind=Kind.FTM)
+    assert caught.value.line == 2 and message in caught.value.message
+    assert store.fetchone("SELECT count(*) FROM statements") == (0,)

@@ -113,6 +113,7 @@ def clean_properties(
                     field=name,
                 )
             cleaned.append((name, value, None if value == text else text))
+    cleaned = list(dict.fromkeys(cleaned))  # an FtM property holds a set of values
     present = {prop for prop, _, _ in cleaned}
     if "name" in schema.required and "name" not in present:
         # Registers often give a person's name only in parts; the full name is composed

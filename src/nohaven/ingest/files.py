@@ -126,6 +126,8 @@ def _first_json_object(path: Path) -> dict[str, object]:
                 data = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise InputError(path, f"not JSON lines ({exc.msg})", line=number) from None
+            except RecursionError:
+                raise InputError(path, "not JSON lines (nested too deeply)", line=number) from None
             if not isinstance(data, dict):
                 raise InputError(path, "each line must be a JSON object", line=number)
             return data

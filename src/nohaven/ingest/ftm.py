@@ -5,6 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from followthemoney.property import Property
+from followthemoney.schema import Schema
+from followthemoney.types import registry
 
 from nohaven.ingest.entities import (
     StatementWriter,
@@ -14,6 +19,10 @@ from nohaven.ingest.entities import (
     resolve_schema,
 )
 from nohaven.ingest.files import text_lines
+
+# OpenSanctions nests two levels (a person's ownerships and their assets); a deeper nest
+# is malformed, or built to exhaust the loader.
+MAX_NESTING = 8
 
 
 def load_ftm(
@@ -34,15 +43,58 @@ def load_ftm(
                 data = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise where.error(f"invalid JSON ({exc.msg} at column {exc.colno})") from None
+            except RecursionError:
+                raise where.error("invalid JSON (nested too deeply)") from None
             if not isinstance(data, dict):
                 raise where.error("expected a JSON object per line")
-            schema = resolve_schema(data.get("schema"), where)
-            entity_id = check_entity_id(data.get("id"), where)
-            properties = data.get("properties", {})
-            if not isinstance(properties, dict):
-                raise where.error("'properties' must be an object", field="properties")
-            values = clean_properties(schema, properties, where)
-            writer.add(entity_id, schema.name, values, number)
-            records += 1
+            entities: dict[str, tuple[Schema, list[tuple[str, str, str | None]]]] = {}
+            _unnest(data, where, entities)
+            for entity_id, (schema, values) in entities.items():
+                writer.add(entity_id, schema.name, values, number)
+            records += len(entities)
     writer.flush()
     return records
+
+
+def _unnest(
+    data: dict[str, Any],
+    where: Where,
+    out: dict[str, tuple[Schema, list[tuple[str, str, str | None]]]],
+    parent: tuple[str, Property] | None = None,
+    depth: int = 0,
+) -> str:
+    """Check one entity and every entity nested in its properties (OpenSanctions'
+    targets.nested.json), adding each to `out`; returns the entity's id.
+
+    A nested entity stands for a reference to it; one under a reverse property (a
+    person's "sanctions") refers back to its parent through the forward property
+    ("entity"), added when the export left it out."""
+    if parent is not None and depth > MAX_NESTING:
+        raise where.error(f"entities nested more than {MAX_NESTING} deep", field=parent[1].name)
+    schema = resolve_schema(data.get("schema"), where)
+    entity_id = check_entity_id(data.get("id"), where)
+    properties = data.get("properties", {})
+    if not isinstance(properties, dict):
+        raise where.error("'properties' must be an object", field="properties")
+    flat: dict[str, list[Any]] = {}
+    for name, values in properties.items():
+        prop = schema.get(name)
+        listed = values if isinstance(values, list) else [values]
+        kept = []
+        for value in listed:
+            if isinstance(value, dict) and prop is not None and prop.type == registry.entity:
+                nested = _unnest(value, where, out, (entity_id, prop), depth + 1)
+                if not prop.stub:
+                    kept.append(nested)
+            else:
+                kept.append(value)
+        flat[name] = kept
+    if parent is not None and parent[1].stub and parent[1].reverse is not None:
+        back = parent[1].reverse.name
+        if schema.get(back) is not None and parent[0] not in flat.get(back, []):
+            flat[back] = [*flat.get(back, []), parent[0]]
+    values = clean_properties(schema, flat, where)
+    if entity_id in out:  # the same entity nested twice: one set of values
+        values = list(dict.fromkeys([*out[entity_id][1], *values]))
+    out[entity_id] = (schema, values)
+    return entity_id
