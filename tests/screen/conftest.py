@@ -41,6 +41,8 @@ WANTED = [
     _entity("w-f2", "Family", person="w-official", relative="w-child", relationship="child"),
     _entity("w-f3", "Family", person="w-child", relative="w-child-spouse", relationship="spouse"),
     _entity("w-company", "Company", name="Kwong Fat Trading Limited", jurisdiction="hk"),
+    _entity("w-notice", "Sanction", entity="w-official", authority="Interpol", program="Red"),
+    _entity("w-own", "Ownership", owner="w-official", asset="w-company", percentage="60"),
 ]
 
 FOREIGN = [

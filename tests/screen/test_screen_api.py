@@ -199,6 +199,22 @@ def test_entities_nest_the_family(client: TestClient) -> None:
     assert client.get("/entities/nobody").status_code == 404
 
 
+def test_entities_nest_what_refers_to_them(client: TestClient) -> None:
+    # As yente nests adjacent entities: the official's notice and his shares, the
+    # company at their other end nested in turn; the company lists the same shares.
+    official = client.get("/entities/w-official").json()["properties"]
+    [notice] = official["sanctions"]
+    assert notice["schema"] == "Sanction" and notice["properties"]["program"] == ["Red"]
+    [shares] = official["ownershipOwner"]
+    assert shares["properties"]["percentage"] == ["60"]
+    company = shares["properties"]["asset"][0]
+    assert company["id"] == "w-company" and company["caption"] == "Kwong Fat Trading Limited"
+    listed = client.get("/entities/w-company").json()["properties"]["ownershipAsset"]
+    assert listed[0]["properties"]["owner"][0]["caption"] == "许超凡"
+    alone = client.get("/entities/w-official", params={"nested": "false"}).json()
+    assert "sanctions" not in alone["properties"]
+
+
 def test_algorithms_and_probes(client: TestClient) -> None:
     body = client.get("/algorithms").json()
     assert body["default"] == body["best"] == "nohaven-names"

@@ -14,9 +14,9 @@ import orjson
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from followthemoney import model
 from pydantic import BaseModel, ConfigDict, Field
 
+from nohaven.screen.adjacent import adjacent_entities, nesting_property
 from nohaven.screen.facets import facets
 from nohaven.screen.match import (
     ALGORITHM,
@@ -279,15 +279,6 @@ def search(
     }
 
 
-def _edge_property(edge_schema: str, this_end: str) -> str:
-    """The reverse property under which an entity lists an edge ("familyPerson")."""
-    schema = model.get(edge_schema)
-    prop = schema.get(this_end) if schema else None
-    if prop is not None and prop.reverse is not None:
-        return prop.reverse.name
-    return f"{edge_schema.lower()}Relations"
-
-
 @router.get("/entities/{entity_id}", responses=errors(404))
 def entity(
     request: Request,
@@ -303,7 +294,10 @@ def entity(
         raise HTTPException(status_code=404, detail=f"no entity {entity_id!r}")
     audit_read(request, "entity", entity_id)
     data = index.entity(row)
-    for relation in index.relations.get(row, []) if nested else ():
+    if not nested:
+        return data
+    relations = index.relations.get(row, [])
+    for relation in relations:
         if not index.seen_in(relation.other, allowed):
             continue
         other = index.entity(relation.other)
@@ -319,9 +313,16 @@ def entity(
                 "relationship": [relation.other_is if this_end == "person" else relation.this_is],
             },
         }
-        data["properties"].setdefault(_edge_property(relation.edge_schema, this_end), []).append(
+        data["properties"].setdefault(nesting_property(relation.edge_schema, this_end), []).append(
             edge
         )
+    # Everything else that refers to the entity: its sanctions, ownerships, directorships.
+    with request.app.state.store.reader() as reader:
+        adjacent = adjacent_entities(
+            reader, entity_id, allowed, skip={r.edge_id for r in relations}
+        )
+    for prop, edges in adjacent.items():
+        data["properties"].setdefault(prop, []).extend(edges)
     return data
 
 

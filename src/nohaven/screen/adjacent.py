@@ -1,0 +1,129 @@
+"""The entities that refer to one entity (its sanctions, ownerships, directorships,
+identifications), nested into it as yente's ``/entities/{id}`` nests them: each under
+the reverse property of the reference ("sanctions", "ownershipOwner"), with the entities
+at its other ends nested in turn, one level deep."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from functools import cache
+from typing import Any
+
+from followthemoney import model
+from followthemoney.types import registry
+
+from nohaven.store.store import Store
+
+# A company can be referred to by thousands of ownerships; a page of them is enough to
+# show, and the response stays small.
+MAX_ADJACENT = 200
+
+
+@cache
+def reference_props() -> tuple[str, ...]:
+    """Every property name that refers to another entity (forward side only)."""
+    return tuple(
+        sorted(
+            {
+                prop.name
+                for schema in model.schemata.values()
+                for prop in schema.properties.values()
+                if prop.type == registry.entity and not prop.stub
+            }
+        )
+    )
+
+
+def nesting_property(schema_name: str, prop_name: str) -> str:
+    """The property under which the referred-to entity lists the referring one: the
+    reference's reverse ("Sanction.entity" → "sanctions")."""
+    schema = model.get(schema_name)
+    prop = schema.get(prop_name) if schema else None
+    if prop is not None and prop.reverse is not None:
+        return prop.reverse.name
+    return f"{schema_name[:1].lower()}{schema_name[1:]}Relations"
+
+
+def _entities(
+    reader: Store, ids: Collection[str], datasets: frozenset[str] | None
+) -> dict[str, dict[str, Any]]:
+    """The given entities in yente's shape, from the statements of `datasets` (None:
+    all)."""
+    if not ids:
+        return {}
+    where, params = "", [sorted(ids)]
+    if datasets is not None:
+        where, params = "AND dataset IN (SELECT unnest(?))", [*params, sorted(datasets)]
+    rows = reader.fetchall(
+        f"SELECT entity_id, schema, prop, value, dataset FROM statements "
+        f"WHERE entity_id IN (SELECT unnest(?)) AND prop <> 'id' {where} "
+        f"ORDER BY entity_id, prop, value",
+        params,
+    )
+    schemata: dict[str, str] = {}
+    values: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    sources: dict[str, set[str]] = defaultdict(set)
+    for entity_id, schema, prop, value, dataset in rows:
+        schemata.setdefault(entity_id, schema)
+        if value not in values[entity_id][prop]:
+            values[entity_id][prop].append(value)
+        sources[entity_id].add(dataset)
+    out = {}
+    for entity_id, schema in schemata.items():
+        proxy = model.make_entity(schema)
+        proxy.id = entity_id
+        for prop, found in values[entity_id].items():
+            proxy.add(prop, found, quiet=True, cleaned=True)
+        out[entity_id] = {
+            "id": entity_id,
+            "caption": proxy.caption,
+            "schema": schema,
+            "properties": {prop: list(found) for prop, found in values[entity_id].items()},
+            "datasets": sorted(sources[entity_id]),
+        }
+    return out
+
+
+def adjacent_entities(
+    reader: Store,
+    entity_id: str,
+    datasets: frozenset[str] | None = None,
+    skip: Collection[str] = (),
+) -> dict[str, list[dict[str, Any]]]:
+    """The entities of `datasets` (None: all) that refer to `entity_id`, by the property
+    the entity lists them under, each with the other entities it refers to nested;
+    entities in `skip` (already nested by the caller) left out."""
+    where, params = "", [entity_id, entity_id, list(reference_props())]
+    if datasets is not None:
+        where, params = "AND dataset IN (SELECT unnest(?))", [*params, sorted(datasets)]
+    referring = reader.fetchall(
+        f"SELECT DISTINCT entity_id, schema, prop FROM statements "
+        f"WHERE value = ? AND entity_id <> ? AND prop IN (SELECT unnest(?)) {where} "
+        f"ORDER BY entity_id, prop LIMIT {MAX_ADJACENT}",
+        params,
+    )
+    referring = [row for row in referring if row[0] not in skip]
+    edges = _entities(reader, {row[0] for row in referring}, datasets)
+    references = set(reference_props())
+    others = {
+        value
+        for edge in edges.values()
+        for prop, found in edge["properties"].items()
+        if prop in references
+        for value in found
+        if value != entity_id
+    }
+    ends = _entities(reader, others, datasets)
+    nested: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for edge_id, schema, prop in referring:
+        edge = edges.get(edge_id)
+        if edge is None:
+            continue
+        for name, found in edge["properties"].items():
+            if name in references:
+                found[:] = [
+                    ends.get(value, value) if isinstance(value, str) else value for value in found
+                ]
+        nested[nesting_property(schema, prop)].append(edge)
+    return dict(nested)
