@@ -39,6 +39,23 @@ def test_screen_writes_one_row_per_result_with_the_relation(
     assert "1 of 2 people matched" in result.stderr
 
 
+def test_screen_reads_a_name_in_parts_under_a_banks_headers(
+    cli, screening_db: Path, tmp_path: Path
+) -> None:
+    people = _people(
+        tmp_path,
+        "Customer ID,First Name,Last Name,Date of Birth\nc1,Chiu Fan,HUI,15/02/1953\n"
+        "c2,Jane,Smith,N/A\n",
+    )
+    result = cli("screen", people, "--format", "json", "--db", screening_db)
+    assert result.code == 0, result.stderr
+    response, unknown = json.loads(result.stdout)
+    assert response["query"]["properties"]["birthDate"] == ["1953-02-15"]
+    assert "birthDate" not in unknown["query"]["properties"]  # "N/A" is no date
+    top = response["results"][0]
+    assert top["id"] == "w-official" and top["match"]
+
+
 def test_screen_json_to_a_file(cli, screening_db: Path, tmp_path: Path) -> None:
     people = _people(tmp_path, "name\nHSU Chao-fan\n")
     out = tmp_path / "out.json"
@@ -54,6 +71,8 @@ def test_screen_bad_input_is_one_message_and_no_output(
 ) -> None:
     cases = {
         "no-name.csv": ("given,other\nx,y\n", "line 1, field 'name': required column missing"),
+        "no-parts.csv": ("first_name,dob\n,1990\n", "line 2, field 'name': empty name"),
+        "bad-date.csv": ("name,Date of Birth\nA B,31/02/1990\n", "line 2, field 'Date of Birth'"),
         "empty.csv": ("name,birth_date\n,1990\n", "line 2, field 'name': empty name"),
         "schema.csv": ("name,schema\nX Y,Spaceship\n", "line 2: unknown schema"),
     }

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from nohaven.dates import MISSING, read_date
 from nohaven.errors import InputError
 from nohaven.ingest.files import text_lines
 from nohaven.screen.index import ScreeningIndex
@@ -19,21 +20,37 @@ from nohaven.screen.match import Matched, MatchOptions
 from nohaven.screen.pool import MatchPool, match_in
 from nohaven.screen.query import QueryError, ScreeningQuery, parse_query
 
-# CSV column → FtM property; either spelling of a column is accepted.
-COLUMNS: dict[str, str] = {
-    "name": "name",
-    "alias": "alias",
-    "birth_date": "birthDate",
-    "birthdate": "birthDate",
-    "gender": "gender",
-    "nationality": "nationality",
-    "country": "country",
-    "id_number": "idNumber",
-    "idnumber": "idNumber",
-    "passport_number": "passportNumber",
-    "passportnumber": "passportNumber",
-    "address": "address",
+# CSV column → FtM property, by the column's letters and digits in lower case, so
+# "Date of Birth", "date_of_birth" and "DateOfBirth" are one column: the headers banks'
+# and visa offices' exports use.
+_COLUMN_NAMES: dict[str, tuple[str, ...]] = {
+    "name": ("name", "full_name"),
+    "alias": ("alias", "aliases", "other_names"),
+    "firstName": ("first_name", "given_name", "given_names", "forename", "forenames"),
+    "middleName": ("middle_name", "middle_names"),
+    "lastName": ("last_name", "surname", "family_name"),
+    "fatherName": ("father_name", "patronymic"),
+    "birthDate": ("birth_date", "date_of_birth", "dob"),
+    "gender": ("gender", "sex"),
+    "nationality": ("nationality", "citizenship"),
+    "country": ("country",),
+    "idNumber": ("id_number", "national_id"),
+    "passportNumber": ("passport_number", "passport", "passport_no"),
+    "address": ("address",),
 }
+
+
+def column_key(header: str) -> str:
+    """A header's letters and digits in lower case ("Date of Birth" → "dateofbirth")."""
+    return "".join(c for c in header.lower() if c.isalnum())
+
+
+COLUMNS: dict[str, str] = {
+    column_key(column): prop for prop, columns in _COLUMN_NAMES.items() for column in columns
+}
+_NAME_COLUMNS = frozenset(
+    key for key, prop in COLUMNS.items() if prop in ("name", "firstName", "lastName")
+)
 
 CHUNK = 64  # queries a worker is given at a time
 
@@ -63,9 +80,14 @@ def read_queries(path: Path) -> list[tuple[int, ScreeningQuery]]:
         header = next(reader, None)
         if header is None:
             raise InputError(path, "the file is empty; expected a header with a name column")
-        columns = [h.strip().lower() for h in header]
-        if "name" not in columns:
-            raise InputError(path, "required column missing", line=1, field="name")
+        columns = [column_key(h) for h in header]
+        if not _NAME_COLUMNS & set(columns):
+            raise InputError(
+                path,
+                "required column missing (or 'first_name' and 'last_name')",
+                line=1,
+                field="name",
+            )
         for line, row in enumerate(reader, start=2):
             if not any(cell.strip() for cell in row):
                 continue
@@ -73,9 +95,21 @@ def read_queries(path: Path) -> list[tuple[int, ScreeningQuery]]:
             properties: dict[str, list[str]] = {}
             for column, value in cells.items():
                 prop = COLUMNS.get(column)
-                if prop and value.strip():
-                    properties.setdefault(prop, []).append(value.strip())
-            if not properties.get("name"):
+                value = value.strip()
+                if not prop or not value:
+                    continue
+                if prop == "birthDate":
+                    if value.lower() in MISSING:
+                        continue
+                    if read_date(value) is None:
+                        raise InputError(
+                            path,
+                            f"{value!r} is not a date (YYYY-MM-DD, DD/MM/YYYY, 15 Feb 1953, ...)",
+                            line=line,
+                            field=header[columns.index(column)].strip(),
+                        )
+                properties.setdefault(prop, []).append(value)
+            if not any(properties.get(p) for p in ("name", "firstName", "lastName")):
                 raise InputError(path, "empty name", line=line, field="name")
             example = {
                 "schema": cells.get("schema", "").strip() or "Person",

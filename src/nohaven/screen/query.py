@@ -13,7 +13,9 @@ from functools import cached_property
 from typing import Any
 
 from followthemoney import model
+from followthemoney.types import registry
 
+from nohaven.dates import read_date
 from nohaven.errors import NohavenError
 from nohaven.names.parts import name_from_parts
 from nohaven.resolve.addresses import address_key
@@ -129,8 +131,10 @@ def parse_query(example: Any, query_id: str | None = None) -> ScreeningQuery:
     for prop, values in raw.items():
         if not isinstance(prop, str):
             raise QueryError("property names must be strings")
+        dated = (found := schema.get(prop)) is not None and found.type == registry.date
         for value in _values(prop, values):
-            proxy.add(prop, value, quiet=True, fuzzy=True)
+            # FtM reads ISO dates only; a form's "15/02/1953" is read here first.
+            proxy.add(prop, (read_date(value) or value) if dated else value, quiet=True, fuzzy=True)
     properties = {prop: sorted(values) for prop, values in proxy.to_dict()["properties"].items()}
     names = [v for p in NAME_PROPS for v in properties.get(p, ())]
     if not names and (composed := name_from_parts(properties)) is not None:

@@ -1,0 +1,38 @@
+"""Dates as forms and exports write them, read at the precision the text allows."""
+
+from __future__ import annotations
+
+import pytest
+
+from nohaven.dates import read_date
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("1953-02-15", "1953-02-15"),
+        ("1953-2-5", "1953-02-05"),
+        ("1953/02/15", "1953-02-15"),
+        ("19530215", "1953-02-15"),
+        ("1953", "1953"),
+        ("1953-02", "1953-02"),
+        ("15/02/1953", "1953-02-15"),  # the day is over 12: day first
+        ("02/15/1953", "1953-02-15"),  # month first
+        ("15.02.1953", "1953-02-15"),
+        ("05/06/1953", "1953"),  # either order: only the year is certain
+        ("06/06/1953", "1953-06-06"),
+        ("15 Feb 1953", "1953-02-15"),
+        ("15-FEB-1953", "1953-02-15"),
+        ("February 15, 1953", "1953-02-15"),
+        ("Feb 1953", "1953-02"),
+        ("1953年2月15日", "1953-02-15"),
+        ("1953年2月", "1953-02"),
+    ],
+)
+def test_dates_are_read_in_iso_form(text: str, iso: str) -> None:
+    assert read_date(text) == iso
+
+
+@pytest.mark.parametrize("text", ["31/02/1953", "1953-13-01", "garbage", "", "15/02/53", "0000"])
+def test_what_is_no_date_reads_as_none(text: str) -> None:
+    assert read_date(text) is None
