@@ -40,6 +40,11 @@ def test_unusable_names_and_shared_ids_are_reported(store: Store, tmp_path: Path
     clusters = dict(store.fetchall("SELECT entity_id, canonical_id FROM clusters"))
     assert "shared" not in clusters
     assert clusters["p-1"] == clusters["p-3"]  # the Han name and its Hong Kong spelling
+    # No two records share a birth date, so EM cannot train; the dates still count.
+    [(evidence,)] = store.fetchall(
+        "SELECT evidence FROM resolution_pairs WHERE left_id = 'p-1' AND right_id = 'p-3'"
+    )
+    assert "birth_date: same year, no day on one side" in evidence
     assert clusters["p-2"] != clusters["p-1"]
 
 

@@ -43,6 +43,7 @@ def _records(rows: list[tuple[str, list[str], str | None, list[str] | None]]) ->
             "names": [r[1] for r in rows],
             "birth_date": pa.array([r[2] for r in rows], pa.string()).cast(pa.date32()),
             "birth_year": [int(r[2][:4]) if r[2] else None for r in rows],
+            "birth_year_max": [int(r[2][:4]) if r[2] else None for r in rows],
             "identifiers": [r[3] for r in rows],
         }
     )

@@ -29,7 +29,7 @@ def resolved(tmp_path_factory: pytest.TempPathFactory, resolve_entities, person)
     rng = random.Random(11)
     names = [(f, s) for f in _FIRST for s in _LAST]
     rng.shuffle(names)
-    register, bank, peps = [], [], []
+    register, bank, peps, sanctioned = [], [], [], []
     for i, (first, last) in enumerate(names[:120]):
         born = f"19{50 + i % 40}-{1 + i % 12:02d}-{1 + i % 28:02d}"
         middle = rng.choice(_FIRST)
@@ -44,6 +44,18 @@ def resolved(tmp_path_factory: pytest.TempPathFactory, resolve_entities, person)
                     "birthDate": [born[:4]],
                 }
             peps.append(pep)
+            # A sanctions list's "DOB 1960-03-04; alt. DOB 1959-03-04": either may be right.
+            alternative = f"{int(born[:4]) - 1}{born[4:]}"
+            sanctioned.append(
+                {
+                    "id": f"sdn-{i}",
+                    "schema": "Person",
+                    "properties": {
+                        "name": [f"{last.upper()}, {first}"],
+                        "birthDate": [alternative, born],
+                    },
+                }
+            )
         if i % 4 == 0:
             bank.append(person(f"other-{i}", f"{first} {last}", birthDate=f"19{49 + i % 40}-07-04"))
     # The same Western name twice, with nothing else: two Alice Millers, as likely as one.
@@ -55,7 +67,8 @@ def resolved(tmp_path_factory: pytest.TempPathFactory, resolve_entities, person)
     # foreign name's keys pair records only with the same birth year.
     bank.append(person("boris", "Boris Putin"))
     return resolve_entities(
-        tmp_path_factory.mktemp("other-names"), {"register": register, "bank": bank, "peps": peps}
+        tmp_path_factory.mktemp("other-names"),
+        {"register": register, "bank": bank, "peps": peps, "sdn": sanctioned},
     )
 
 
@@ -84,6 +97,16 @@ def test_a_birth_year_alone_places_a_record_and_keeps_namesakes_out(
     joined = sum(clusters[f"pep-{i}"] == clusters[f"reg-{i}"] for i in peps)
     assert joined >= len(peps) - 2, joined
     assert all(clusters[f"pep-{i}"] != clusters[f"other-{i}"] for i in peps)
+
+
+def test_a_record_giving_several_birth_dates_joins_on_any_of_them(
+    resolved: Store, canonical_ids
+) -> None:
+    clusters = canonical_ids(resolved)
+    listed = range(0, 120, 4)
+    joined = sum(clusters[f"sdn-{i}"] == clusters[f"reg-{i}"] for i in listed)
+    assert joined >= len(listed) - 2, joined
+    assert all(clusters[f"sdn-{i}"] != clusters[f"other-{i}"] for i in listed)
 
 
 def test_a_name_given_only_in_parts_is_composed_and_resolved(

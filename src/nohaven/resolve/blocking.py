@@ -129,27 +129,32 @@ KIND_NORM = 4  # the whole name, normalised: literally the same name (features.n
 
 def key_records(con: duckdb.DuckDBPyConnection, records: str, keys: str, forms: str) -> None:
     """Create table ``record_keys(rid, k, kind, dated, n, head, tail, birth_date,
-    birth_year)``: every
+    birth_year, birth_year_max)``: every
     name key of every record and its normalised names (kind `KIND_NORM`), hashed, with
     its kind, whether it pairs records only with the same birth year (``dated``: a word
     key, or any key of a foreign name) and how many records hold it (``n``).
 
-    ``records`` needs ``rid`` (an integer id), ``names``, ``birth_date`` and
-    ``birth_year``; ``keys`` and
+    ``records`` needs ``rid`` (an integer id), ``names``, ``birth_date`` and the span
+    of birth years (``birth_year`` to ``birth_year_max``); ``keys`` and
     ``forms`` are `name_tables`. Keys travel as 64-bit hashes and sizes come from a
     grouping, not a window: joins and groupings over tens of millions of rows run
     several times faster on integers, and spill to disk when memory is short.
     """
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _record_names AS
-        SELECT DISTINCT r.rid, f.name_id, r.birth_date, r.birth_year
-        FROM (SELECT rid, unnest(names) AS name, birth_date, birth_year FROM {records}) r
+        SELECT DISTINCT r.rid, f.name_id, r.birth_date, r.birth_year, r.birth_year_max
+        FROM (
+            SELECT rid, unnest(names) AS name, birth_date,
+                   CAST(birth_year AS SMALLINT) AS birth_year,
+                   CAST(birth_year_max AS SMALLINT) AS birth_year_max
+            FROM {records}
+        ) r
         JOIN {forms} f USING (name)
     """)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _keyed AS
         SELECT DISTINCT r.rid, k.k, k.kind, k.dated, k.head, k.tail, r.birth_date,
-               r.birth_year
+               r.birth_year, r.birth_year_max
         FROM _record_names r
         JOIN (
             SELECT name_id, hash(key) AS k, dated,
@@ -168,14 +173,14 @@ def key_records(con: duckdb.DuckDBPyConnection, records: str, keys: str, forms: 
     con.execute(f"""
         INSERT INTO _keyed
         SELECT DISTINCT r.rid, hash('=' || f.norm), CAST({KIND_NORM} AS UTINYINT), false,
-               NULL, NULL, r.birth_date, r.birth_year
+               NULL, NULL, r.birth_date, r.birth_year, r.birth_year_max
         FROM _record_names r JOIN {forms} f USING (name_id)
         WHERE f.norm <> ''
     """)
     con.execute("""
         CREATE OR REPLACE TABLE record_keys AS
         SELECT rid, k, kind, dated, CAST(s.n AS INTEGER) AS n, head, tail, birth_date,
-               birth_year
+               birth_year, birth_year_max
         FROM _keyed JOIN (SELECT k, count(*) AS n FROM _keyed GROUP BY k) s USING (k)
     """)
     con.execute("DROP TABLE _keyed")
@@ -229,7 +234,9 @@ def build_pairs(
             INSERT INTO _name_pairs
             WITH shared AS (
                 SELECT a.rid AS rid_l, b.rid AS rid_r, a.kind, a.n,
-                       CASE WHEN a.dated OR b.dated THEN a.birth_year = b.birth_year
+                       CASE WHEN a.dated OR b.dated
+                            THEN a.birth_year <= b.birth_year_max
+                                 AND b.birth_year <= a.birth_year_max
                             ELSE true END AS makes_pair
                 FROM record_keys a JOIN record_keys b ON a.k = b.k AND a.rid < b.rid
                 WHERE a.n <= {max_block} AND b.n <= {max_block} AND a.rid % {parts} = {part}

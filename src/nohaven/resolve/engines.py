@@ -10,6 +10,7 @@ nohaven[spark]`, Java 17) runs in local mode here; pointed at a cluster with
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import tempfile
@@ -30,11 +31,17 @@ from nohaven.resolve.model import (
     pair_address_levels,
     pair_family_levels,
     pair_name_levels,
+    partial_date_share,
     person_comparisons,
 )
 
 ENGINES = ("duckdb", "spark")
 U_SAMPLE_PAIRS = 2_000_000
+# Fewer pairs of records than this say too little of how often strangers agree: of four
+# records' six pairs, a true match is one in six.
+MIN_U_PAIRS = 100_000
+# The parameters of a model trained on the medium synthetic world (bench/resolve/prior.py).
+PRIOR_PATH = Path(__file__).with_name("prior.json")
 MIN_LABELLED_PAIRS = 10  # "same" judgements from which m is estimated from them
 SEED = 1
 _EM_RULES = ("birth_date",)
@@ -63,7 +70,8 @@ _RECORD_COLUMNS = (
     "common_sound",
     "common_spelling",
     "birth_date",
-    "birth_year",
+    "birth_dates",
+    "birth_years",
     "gender",
     "nationalities",
     "identifiers",
@@ -184,22 +192,102 @@ def _unobserved_address_levels_neutral(linker: Any) -> None:
                 level.m_probability = level.u_probability
 
 
-def _train(con: duckdb.DuckDBPyConnection, linker: Any, labelled: int) -> None:
-    """u from seeded random pairs, m by EM, then m from investigators' judgements when
-    there are enough of them (they know what EM can only guess); an EM block with no
-    pairs (a small store) leaves those m values at Splink's defaults rather than failing."""
-    from splink import block_on
-    from splink.internals.exceptions import EMTrainingException
+def _from_prior(linker: Any, parameter: str, partial_dates: float = 0.0) -> None:
+    """Set `parameter` ("m" or "u") of every level the model does not fix to the prior's
+    (`PRIOR_PATH`), where the prior has one; with u, the prior's share of matching pairs
+    too, since u and that share describe one population.
 
+    The prior's birth-date u are for pairs of full dates; they are scaled, as the
+    model's m are, by the share of pairs with a date lacking its day (`partial_dates`),
+    and the year-only level takes that share of the prior's rate of strangers born the
+    same year."""
+    prior = json.loads(PRIOR_PATH.read_text(encoding="utf-8"))
+    settings = linker._settings_obj
+    if parameter == "u" and prior.get("probability_two_random_records_match"):
+        settings._probability_two_random_records_match = prior[
+            "probability_two_random_records_match"
+        ]
+    for comparison in settings.comparisons:  # no public accessor in Splink 5
+        name = comparison.output_column_name
+        if parameter == "u" and name == "address":
+            continue  # counted from the store's own address keys, however few
+        levels = dict(prior["comparisons"].get(name, {}))
+        if parameter == "u" and name == "birth_date":
+            levels = _dated_u(levels, partial_dates)
+        for level in comparison._comparison_levels_excluding_null:
+            value = levels.get(level.label_for_charts, {}).get(parameter)
+            fixed = level._fix_m_probability if parameter == "m" else level._fix_u_probability
+            if value is not None and not fixed:
+                setattr(level, f"{parameter}_probability", value)
+
+
+def _dated_u(levels: dict[str, dict[str, float]], partial_dates: float) -> dict[str, Any]:
+    """The prior's birth-date u, for a store where `partial_dates` of dated pairs have a
+    date lacking its day (see `model.person_comparisons`)."""
+    full = 1.0 - partial_dates
+    same_year = sum(
+        (levels.get(label, {}).get("u") or 0.0)
+        for label in (
+            "same date",
+            "day and month swapped",
+            "same year, one of day or month",
+            "same year",
+        )
+    )
+    out: dict[str, Any] = {
+        label: {"u": (values.get("u") or 0.0) * full or None}
+        for label, values in levels.items()
+        if label != "different"
+    }
+    out["same year, no day on one side"] = {"u": partial_dates * same_year or None}
+    out["different"] = {"u": 1.0 - sum(v["u"] or 0.0 for v in out.values())}
+    return out
+
+
+def _train(con: duckdb.DuckDBPyConnection, linker: Any, labelled: int, prior: bool) -> None:
+    """u from seeded random pairs, m by EM, then m from investigators' judgements when
+    there are enough of them (they know what EM can only guess).
+
+    With `prior`, a store too small to estimate from (fewer than `MIN_U_PAIRS` pairs of
+    records: its few pairs of strangers say little, and its matches are a large share
+    of them) takes u, m and the share of matching pairs from the prior model
+    (`PRIOR_PATH`) wherever the prior has them (EM's m stand for the rest, such as
+    addresses, which the prior's world never shares), as does any store's m when EM has
+    no pairs to learn from (no two records born the same day); investigators'
+    judgements still refine m."""
     estimate_u(con, linker)
-    for column in _EM_RULES:
-        try:
-            linker.training.estimate_parameters_using_expectation_maximisation(block_on(column))
-        except EMTrainingException:
-            continue
+    small = prior and _record_pairs(con) < MIN_U_PAIRS
+    if small:
+        dated, partial = con.execute(
+            "SELECT count(birth_years), count(birth_years) - count(birth_date) FROM person_features"
+        ).fetchall()[0]
+        _from_prior(linker, "u", partial_date_share(dated, partial))
+    trained = _estimate_m(linker)
+    if prior and (small or not trained):
+        _from_prior(linker, "m")
     if labelled >= MIN_LABELLED_PAIRS:
         linker.training.estimate_m_from_pairwise_labels("labelled_pairs")
     _unobserved_address_levels_neutral(linker)
+
+
+def _estimate_m(linker: Any) -> bool:
+    """m by EM over pairs born the same day; whether there were any."""
+    from splink import block_on
+    from splink.internals.exceptions import EMTrainingException
+
+    trained = True
+    for column in _EM_RULES:
+        # Splink's EM session takes the blocked comparison out of the linker's own
+        # settings and resets the prior; it puts them back only when training succeeds.
+        # Without this, a store with no two records born the same day scored every pair
+        # without its birth dates.
+        untouched = linker._settings_obj.core_model_settings.copy()
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(block_on(column))
+        except EMTrainingException:
+            linker._settings_obj.core_model_settings = untouched
+            trained = False
+    return trained
 
 
 LevelLabels = list[tuple[str, str, int]]
@@ -216,8 +304,16 @@ def level_labels(linker: Any) -> LevelLabels:
     ]
 
 
-def train(con: duckdb.DuckDBPyConnection, settings: dict[str, Any]) -> tuple[Any, Any]:
-    """Estimate the model on the embedded engine: u from a seeded random sample, m by EM.
+def _record_pairs(con: duckdb.DuckDBPyConnection) -> int:
+    records = int(con.execute("SELECT count(*) FROM person_features").fetchall()[0][0])
+    return records * (records - 1) // 2
+
+
+def train(
+    con: duckdb.DuckDBPyConnection, settings: dict[str, Any], *, prior: bool = True
+) -> tuple[Any, Any]:
+    """Estimate the model on the embedded engine: u from a seeded random sample, m by EM
+    (a small store's from the prior model, unless `prior` is false).
 
     Training always runs here, whatever engine scores: parameters then do not depend on
     how each engine samples, so DuckDB and Spark produce identical clusters.
@@ -227,7 +323,7 @@ def train(con: duckdb.DuckDBPyConnection, settings: dict[str, Any]) -> tuple[Any
     _quiet()
     api = DuckDBAPI(connection=con)
     linker = Linker(api.register("person_model_features"), dict(settings), log_level=None)
-    _train(con, linker, labelled_pair_count(con))
+    _train(con, linker, labelled_pair_count(con), prior)
     return api, linker
 
 

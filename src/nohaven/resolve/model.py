@@ -189,8 +189,9 @@ def person_comparisons(dialect: Dialect, partial_dates: float = 0.0) -> list[dic
     birth = {
         "output_column_name": "birth_date",
         "comparison_levels": [
-            _level(_null("birth_year"), "missing", null=True),
-            _level("birth_date_l = birth_date_r", "same date", fixed_m=0.9 * full),
+            _level(_null("birth_years"), "missing", null=True),
+            # Any of the dates or years each record gives: lists name alternatives.
+            _level(f"{s.has_any}(birth_dates_l, birth_dates_r)", "same date", fixed_m=0.9 * full),
             _level(
                 f"{s.year}(birth_date_l) = {s.year}(birth_date_r) "
                 f"AND {s.month}(birth_date_l) = {s.day}(birth_date_r) "
@@ -206,11 +207,12 @@ def person_comparisons(dialect: Dialect, partial_dates: float = 0.0) -> list[dic
                 fixed_m=0.04 * full,
             ),
             _level(
-                "(birth_date_l IS NULL OR birth_date_r IS NULL) AND birth_year_l = birth_year_r",
+                "(birth_date_l IS NULL OR birth_date_r IS NULL) "
+                f"AND {s.has_any}(birth_years_l, birth_years_r)",
                 "same year, no day on one side",
                 fixed_m=0.97 * partial,
             ),
-            _level("birth_year_l = birth_year_r", "same year", fixed_m=0.01 * full),
+            _level(f"{s.has_any}(birth_years_l, birth_years_r)", "same year", fixed_m=0.01 * full),
             _level("ELSE", "different", fixed_m=0.03),
         ],
     }

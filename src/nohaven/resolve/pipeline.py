@@ -194,19 +194,20 @@ def _person_predictions(
 def _single_valued_attributes(
     con: duckdb.DuckDBPyConnection,
 ) -> dict[str, dict[str, frozenset[str]]]:
-    """Per person record, the Han names and birth year: one person has one of each."""
+    """Per person record, its Han names and birth years: one person has one of each, and a
+    record that lists several years (alternatives) allows any of them."""
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'person_features'"
     ).fetchall()[0][0]
     if not exists:
         return {}
     rows = con.execute(
-        "SELECT unique_id, coalesce(han_names, []), CAST(birth_year AS VARCHAR) "
-        "FROM person_features WHERE han_names IS NOT NULL OR birth_year IS NOT NULL"
+        "SELECT unique_id, coalesce(han_names, []), "
+        "CAST(coalesce(birth_years, []) AS VARCHAR[]) "
+        "FROM person_features WHERE han_names IS NOT NULL OR birth_years IS NOT NULL"
     ).fetchall()
     return {
-        uid: {"han": frozenset(han), "birth_year": frozenset([year] if year else [])}
-        for uid, han, year in rows
+        uid: {"han": frozenset(han), "birth_year": frozenset(years)} for uid, han, years in rows
     }
 
 

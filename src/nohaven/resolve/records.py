@@ -53,8 +53,11 @@ def _sql_list(values: tuple[str, ...]) -> str:
 
 
 def records_sql() -> str:
-    """One row per person or company entity, with the fields the matcher compares:
-    ``birth_date`` when a full date is known, ``birth_year`` when any is.
+    """One row per person or company entity, with the fields the matcher compares.
+
+    Lists name every birth date and year a record gives (sanctions lists give several:
+    "DOB 1960; alt. DOB 1961"); ``birth_date`` is the earliest full date and
+    ``birth_year`` to ``birth_year_max`` the span of years, whatever their precision.
 
     A Latin first and last name are also joined as "LAST, First" so the name engine
     knows which part is the family name.
@@ -90,10 +93,15 @@ def records_sql() -> str:
                        ELSE [] END
            ) AS names,
            min(TRY_CAST(p.value AS DATE)) FILTER (p.prop = 'birthDate') AS birth_date,
-           coalesce(
-               year(min(TRY_CAST(p.value AS DATE)) FILTER (p.prop = 'birthDate')),
-               min({birth_year_sql("p.value")}) FILTER (p.prop = 'birthDate')
-           ) AS birth_year,
+           CASE WHEN count(TRY_CAST(p.value AS DATE)) FILTER (p.prop = 'birthDate') > 0
+                THEN list_sort(list(DISTINCT TRY_CAST(p.value AS DATE))
+                               FILTER (p.prop = 'birthDate' AND TRY_CAST(p.value AS DATE)
+                                       IS NOT NULL)) END AS birth_dates,
+           min({birth_year_sql("p.value")}) FILTER (p.prop = 'birthDate') AS birth_year,
+           max({birth_year_sql("p.value")}) FILTER (p.prop = 'birthDate') AS birth_year_max,
+           CASE WHEN count(*) FILTER (p.prop = 'birthDate') > 0
+                THEN list_sort(list(DISTINCT {birth_year_sql("p.value")})
+                               FILTER (p.prop = 'birthDate')) END AS birth_years,
            min(p.value) FILTER (p.prop = 'gender') AS gender,
            list_sort(list_distinct(
                list(lower(p.value)) FILTER (p.prop IN ('nationality', 'citizenship'))

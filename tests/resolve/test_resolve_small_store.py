@@ -1,0 +1,50 @@
+"""A store too small to estimate a model from takes the prior model's parameters: its
+birth dates still count, and a name alone neither merges everything nor nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from nohaven.resolve.engines import PRIOR_PATH
+from nohaven.store import Store
+
+
+@pytest.fixture
+def small(tmp_path, resolve_entities, person) -> Store:
+    # No two records born the same day: EM has no pairs to learn from.
+    return resolve_entities(
+        tmp_path,
+        {
+            "registry": [
+                person("official", "许超凡", birthDate="1963-05-02"),
+                person("wang", "王伟", birthDate="1970-01-01"),
+            ],
+            "foreign": [
+                person("other-day", "HUI, Chiu Fan", birthDate="1963-11-30"),
+                person("year-only", "Wong Wai", birthDate="1970"),
+            ],
+        },
+    )
+
+
+def test_birth_dates_count_when_no_two_records_share_one(small: Store, scored_pair) -> None:
+    _, evidence = scored_pair(small, "official", "other-day")
+    assert "birth_date: same year" in evidence
+    _, evidence = scored_pair(small, "wang", "year-only")
+    assert "birth_date: same year, no day on one side" in evidence
+
+
+def test_a_namesake_born_on_another_day_stays_apart(small: Store, canonical_ids) -> None:
+    clusters = canonical_ids(small)
+    assert clusters["official"] != clusters["other-day"]
+    assert clusters["wang"] == clusters["year-only"]
+
+
+def test_the_prior_model_has_every_name_level_and_a_share_of_matches() -> None:
+    prior = json.loads(PRIOR_PATH.read_text(encoding="utf-8"))
+    assert 0 < prior["probability_two_random_records_match"] < 0.01
+    name = prior["comparisons"]["name"]
+    assert all(level["u"] and level["m"] for label, level in name.items() if label != "different")
+    assert name["same name, unique"]["m"] / name["same name, unique"]["u"] > 1000
