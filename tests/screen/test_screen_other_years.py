@@ -94,3 +94,24 @@ def test_a_birth_year_without_the_day_is_indexed_and_weighed(
     )
     results, _ = match_query(index, query, limit=5, threshold=0.7)
     assert [r["id"] for r in results if r["match"]] == ["year-only"]
+
+
+def test_an_entity_giving_several_birth_dates_matches_on_any(
+    tmp_path: Path, write_ftm: Callable[[str, list[dict]], Path], entity: Callable[..., dict]
+) -> None:
+    # A sanctions list's "DOB 04 Mar 1960; alt. DOB 06 May 1961".
+    listed = entity("sdn", "Person", name="Xu Chaofan", birthDate=["1960-03-04", "1961-05-06"])
+    with Store(tmp_path / "alt.duckdb") as store:
+        load_paths(store, [write_ftm("alt.json", [listed])], dataset="wanted")
+        index = build_index(store)
+
+    def top(born: str) -> dict:
+        query = parse_query(
+            {"schema": "Person", "properties": {"name": ["许超凡"], "birthDate": [born]}}
+        )
+        results, _ = match_query(index, query, limit=5, threshold=0.7)
+        return results[0]
+
+    assert top("1960-03-04")["match"] and top("1961-05-06")["match"]
+    assert top("1961-05-06")["score"] == top("1960-03-04")["score"]
+    assert not top("1975-01-01")["match"]

@@ -117,6 +117,9 @@ def _entities_sql(datasets: Sequence[str] | None) -> tuple[str, list[Any]]:
                list_sort(list(DISTINCT p.value) FILTER (p.prop IN ({names}))) AS names,
                min({birth_year_sql("p.value")}) FILTER (p.prop = 'birthDate') AS birth_year,
                min(p.value) FILTER (p.prop = 'birthDate') AS birth_date,
+               CASE WHEN count(DISTINCT p.value) FILTER (p.prop = 'birthDate') > 1
+                    THEN list_sort(list(DISTINCT p.value) FILTER (p.prop = 'birthDate'))
+               END AS birth_date_list,
                min(p.value) FILTER (p.prop = 'gender') AS gender,
                list_distinct(list(p.value) FILTER (p.prop IN ({identifiers}))) AS identifiers,
                bool_or(p.prop IN ('position', 'topics')) AS target,
@@ -278,6 +281,9 @@ class ScreeningIndex:
     dataset_bits: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int64))
     dataset_bit: dict[str, int] = field(repr=False, default_factory=dict)
     birth_dates: list[str | None] = field(repr=False, default_factory=list)
+    # Every birth date of the few entities that give several (a sanctions list's
+    # "alt. DOB"); the others' one is in `birth_dates`.
+    several_birth_dates: dict[int, tuple[str, ...]] = field(repr=False, default_factory=dict)
     genders: list[str | None] = field(repr=False, default_factory=list)
     # The resolved person each entity belongs to (a code per canonical id of the last
     # `nohaven resolve`), -1 for entities resolution has not seen.
@@ -294,6 +300,10 @@ class ScreeningIndex:
     def postings(self, hashes: Iterable[int]) -> list[np.ndarray]:
         """The entity rows holding each key, one array per key (empty when none)."""
         return self.postings_table.lookup(hashes)
+
+    def birth_dates_of(self, row: int) -> tuple[str | None, ...]:
+        """Every birth date the entity at `row` gives (one None when it gives none)."""
+        return self.several_birth_dates.get(row) or (self.birth_dates[row],)
 
     def column(self, name: str, row: int) -> Any:
         return self.entities.column(name)[row].as_py()
@@ -500,6 +510,11 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
         "first_seen_at": loaded[entities.column("first_source").to_numpy().astype(np.int64)],
         "changed_at": loaded[entities.column("last_source").to_numpy().astype(np.int64)],
         "birth_dates": entities.column("birth_date").to_pylist(),
+        "several_birth_dates": {
+            row: tuple(dates)
+            for row, dates in enumerate(entities.column("birth_date_list").to_pylist())
+            if dates
+        },
         "genders": entities.column("gender").to_pylist(),
     }
     birth_years = np.nan_to_num(years.astype(np.float64), nan=0).astype(np.int32)

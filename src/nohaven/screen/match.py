@@ -195,14 +195,18 @@ def score_row(
             if compared is not None:
                 compared[names] = best
         name_score = best.score
-        qualified = qualify(
-            best,
-            PersonRecord(
-                "",
-                query.birth_dates[0] if query.birth_dates else None,
-                query.genders[0] if query.genders else None,
+        asked = PersonRecord(
+            "",
+            query.birth_dates[0] if query.birth_dates else None,
+            query.genders[0] if query.genders else None,
+        )
+        # An entity that gives several birth dates is the person born on any of them.
+        qualified = max(
+            (
+                qualify(best, asked, PersonRecord("", born, index.genders[row]))
+                for born in index.birth_dates_of(row)
             ),
-            PersonRecord("", index.birth_dates[row], index.genders[row]),
+            key=lambda result: result.score,
         )
         score = qualified.score
     else:
@@ -428,7 +432,7 @@ def match_query(
         if (
             year is not None
             and index.birth_years[row]
-            and birth_year_of(index.birth_dates[row]) not in (None, year)
+            and all(birth_year_of(born) not in (None, year) for born in index.birth_dates_of(row))
             and not query.identifier_set & index.identifiers[row]
         ):
             if other_years == 0:
