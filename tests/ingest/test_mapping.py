@@ -55,3 +55,42 @@ def test_missing_column_is_refused(store: Store, tiny: Path) -> None:
     with pytest.raises(InputError) as caught:
         load_paths(store, [path], dataset="us_deeds")
     assert (caught.value.line, caught.value.field) == (1, "owner_dob")
+
+
+@pytest.mark.parametrize(
+    ("date_format", "cell", "iso"),
+    [("%m/%d/%Y", "04/25/1963", "1963-04-25"), ("auto", "25.04.1963", "1963-04-25")],
+)
+def test_a_date_column_is_read_by_its_format(
+    store: Store, mapped_csv, values, date_format: str, cell: str, iso: str
+) -> None:
+    path = mapped_csv(
+        f"id,name,dob\np-1,Wong Kar Wai,{cell}\n",
+        "entities:\n  p:\n    schema: Person\n    id_column: id\n    properties:\n"
+        "      name: {column: name}\n"
+        f"      birthDate: {{column: dob, format: '{date_format}'}}\n",
+    )
+    load_paths(store, [path], dataset="people")
+    assert values(store, "p-1")["birthDate"] == [iso]
+
+
+def test_a_date_not_in_its_format_names_line_and_column(store: Store, mapped_csv) -> None:
+    path = mapped_csv(
+        "id,name,dob\np-1,Wong Kar Wai,04/25/1963\np-2,Chan Tai Man,1963-04-25\n",
+        "entities:\n  p:\n    schema: Person\n    id_column: id\n    properties:\n"
+        "      name: {column: name}\n      birthDate: {column: dob, format: '%m/%d/%Y'}\n",
+    )
+    with pytest.raises(InputError) as caught:
+        load_paths(store, [path], dataset="people")
+    assert (caught.value.line, caught.value.field) == (3, "dob")
+    assert store.fetchone("SELECT count(*) FROM statements") == (0,)
+
+
+def test_a_format_on_a_property_that_is_no_date_is_refused(store: Store, mapped_csv) -> None:
+    path = mapped_csv(
+        "id,name\np-1,Wong Kar Wai\n",
+        "entities:\n  p:\n    schema: Person\n    id_column: id\n    properties:\n"
+        "      name: {column: name, format: '%Y'}\n",
+    )
+    with pytest.raises(InputError, match="'format' is for dates"):
+        load_paths(store, [path], dataset="people")

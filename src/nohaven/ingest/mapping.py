@@ -11,12 +11,16 @@ import csv
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
+from followthemoney.property import Property
 from followthemoney.schema import Schema
+from followthemoney.types import registry
 
+from nohaven.dates import read_date
 from nohaven.errors import InputError
 from nohaven.ingest.entities import (
     StatementWriter,
@@ -30,11 +34,30 @@ from nohaven.ingest.files import text_lines
 
 @dataclass(frozen=True)
 class PropertySource:
-    """Where one property's value comes from: a column, a literal or a sibling entity."""
+    """Where one property's value comes from: a column, a literal or a sibling entity;
+    for a date column, how its dates are written (`format`: a strptime format such as
+    "%m/%d/%Y", or "auto" for `nohaven.dates.read_date`)."""
 
     column: str | None = None
     literal: str | None = None
     entity: str | None = None
+    format: str | None = None
+
+    def read(self, cell: str, where: Where) -> str:
+        """The cell's value, a date read by `format` into ISO form."""
+        if self.format is None or not cell.strip():
+            return cell
+        text = cell.strip()
+        if self.format == "auto":
+            value = read_date(text)
+        else:
+            try:
+                value = datetime.strptime(text, self.format).date().isoformat()
+            except ValueError:
+                value = None
+        if value is None:
+            raise where.error(f"{text!r} is not a date as {self.format!r} writes one", self.column)
+        return value
 
 
 @dataclass(frozen=True)
@@ -62,15 +85,22 @@ class Mapping:
         return used
 
 
-def _property_source(raw: Any, where: Where, prop: str) -> PropertySource:
+def _property_source(raw: Any, where: Where, prop: Property) -> PropertySource:
     if isinstance(raw, str):
         return PropertySource(column=raw)
+    if isinstance(raw, dict) and set(raw) == {"column", "format"}:
+        if prop.type != registry.date:
+            raise where.error(f"'format' is for dates; {prop.name} is not one", field=prop.name)
+        if isinstance(raw["column"], str) and isinstance(raw["format"], str):
+            return PropertySource(column=raw["column"], format=raw["format"])
     if isinstance(raw, dict) and len(raw) == 1:
         ((key, value),) = raw.items()
         if key in ("column", "literal", "entity") and isinstance(value, str | int | float):
             return PropertySource(**{key: str(value)})
     raise where.error(
-        "a property takes {column: NAME}, {literal: VALUE} or {entity: NAME}", field=prop
+        "a property takes {column: NAME}, {literal: VALUE} or {entity: NAME} "
+        "(a date column also {column: NAME, format: '%m/%d/%Y' or auto})",
+        field=prop.name,
     )
 
 
@@ -106,9 +136,10 @@ def parse_mapping(path: Path) -> Mapping:
             raise where.error("give id_column or keys", field=f"{name}")
         props: dict[str, PropertySource] = {}
         for prop, raw in properties.items():
-            if schema.get(prop) is None:
+            found = schema.get(prop)
+            if found is None:
                 raise where.error(f"schema {schema.name} has no property '{prop}'", field=prop)
-            source = _property_source(raw, where, prop)
+            source = _property_source(raw, where, found)
             if source.entity is not None and source.entity not in names:
                 raise where.error(f"no entity named '{source.entity}' in this mapping", prop)
             props[prop] = source
@@ -172,7 +203,7 @@ def load_mapped_csv(
                 values: dict[str, list[str]] = {}
                 for prop, source in entity.properties.items():
                     if source.column is not None:
-                        value = row.get(source.column)
+                        value = source.read(row.get(source.column) or "", where)
                     elif source.literal is not None:
                         value = source.literal
                     else:
