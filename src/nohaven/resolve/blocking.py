@@ -142,19 +142,13 @@ def key_records(con: duckdb.DuckDBPyConnection, records: str, keys: str, forms: 
     """
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _record_names AS
-        SELECT DISTINCT r.rid, f.name_id, r.birth_date, r.birth_year, r.birth_year_max
-        FROM (
-            SELECT rid, unnest(names) AS name, birth_date,
-                   CAST(birth_year AS SMALLINT) AS birth_year,
-                   CAST(birth_year_max AS SMALLINT) AS birth_year_max
-            FROM {records}
-        ) r
+        SELECT DISTINCT r.rid, f.name_id
+        FROM (SELECT rid, unnest(names) AS name FROM {records}) r
         JOIN {forms} f USING (name)
     """)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _keyed AS
-        SELECT DISTINCT r.rid, k.k, k.kind, k.dated, k.head, k.tail, r.birth_date,
-               r.birth_year, r.birth_year_max
+        SELECT DISTINCT r.rid, k.k, k.kind, k.dated, k.head, k.tail
         FROM _record_names r
         JOIN (
             SELECT name_id, hash(key) AS k, dated,
@@ -173,15 +167,18 @@ def key_records(con: duckdb.DuckDBPyConnection, records: str, keys: str, forms: 
     con.execute(f"""
         INSERT INTO _keyed
         SELECT DISTINCT r.rid, hash('=' || f.norm), CAST({KIND_NORM} AS UTINYINT), false,
-               NULL, NULL, r.birth_date, r.birth_year, r.birth_year_max
+               NULL, NULL
         FROM _record_names r JOIN {forms} f USING (name_id)
         WHERE f.norm <> ''
     """)
-    con.execute("""
+    # Birth dates join last: the groupings above then carry two integers a row, not five.
+    con.execute(f"""
         CREATE OR REPLACE TABLE record_keys AS
-        SELECT rid, k, kind, dated, CAST(s.n AS INTEGER) AS n, head, tail, birth_date,
-               birth_year, birth_year_max
-        FROM _keyed JOIN (SELECT k, count(*) AS n FROM _keyed GROUP BY k) s USING (k)
+        SELECT rid, k, x.kind, x.dated, CAST(s.n AS INTEGER) AS n, x.head, x.tail,
+               r.birth_date, CAST(r.birth_year AS SMALLINT) AS birth_year,
+               CAST(r.birth_year_max AS SMALLINT) AS birth_year_max
+        FROM _keyed x JOIN (SELECT k, count(*) AS n FROM _keyed GROUP BY k) s USING (k)
+        JOIN (SELECT rid, birth_date, birth_year, birth_year_max FROM {records}) r USING (rid)
     """)
     con.execute("DROP TABLE _keyed")
     con.execute("DROP TABLE _record_names")

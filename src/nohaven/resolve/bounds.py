@@ -19,6 +19,8 @@ from typing import Any
 # A condition on two records' lists, read from the narrow columns as "both present":
 # true whenever the condition is, but not only then.
 _LIST_TEST = re.compile(r"list_has_any\((\w+), (\w+)\)")
+# A list holding a scalar, read as "the list and the scalar present".
+_MEMBER_TEST = re.compile(r"list_contains\((\w+), (\w+)\)")
 _UNSUPPORTED = ("list_intersect", "list_min", "list_contains", "len(")
 
 
@@ -26,10 +28,13 @@ def narrow_condition(condition: str) -> tuple[str, bool]:
     """A level's condition over the narrow columns, where a list column holds true when
     the list is present and NULL when not, and whether it is still exact.
 
-    ``list_has_any(a, b)`` becomes ``(a AND b)``, a necessary condition; other list
-    functions have no narrow form and are refused rather than guessed.
+    ``list_has_any(a, b)`` becomes ``(a AND b)`` and ``list_contains(a, x)`` becomes
+    ``(a AND x IS NOT NULL)``, necessary conditions; other list functions have no narrow
+    form and are refused rather than guessed.
     """
     narrowed, replaced = _LIST_TEST.subn(r"(\1 AND \2)", condition)
+    narrowed, members = _MEMBER_TEST.subn(r"(\1 AND \2 IS NOT NULL)", narrowed)
+    replaced += members
     for function in _UNSUPPORTED:
         if function in narrowed:
             raise ValueError(f"no narrow form for {function} in level condition {condition!r}")

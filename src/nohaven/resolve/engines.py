@@ -71,6 +71,7 @@ _RECORD_COLUMNS = (
     "common_spelling",
     "birth_date",
     "birth_dates",
+    "birth_year",
     "birth_years",
     "gender",
     "nationalities",
@@ -259,7 +260,7 @@ def _train(con: duckdb.DuckDBPyConnection, linker: Any, labelled: int, prior: bo
     small = prior and _record_pairs(con) < MIN_U_PAIRS
     if small:
         dated, partial = con.execute(
-            "SELECT count(birth_years), count(birth_years) - count(birth_date) FROM person_features"
+            "SELECT count(birth_year), count(birth_year) - count(birth_date) FROM person_features"
         ).fetchall()[0]
         _from_prior(linker, "u", partial_date_share(dated, partial))
     trained = _estimate_m(linker)

@@ -192,8 +192,8 @@ def build_person_features(
     ``person_features`` columns: rid, unique_id, dataset, han_names, heads (family
     names), has_name_keys, common_norm / common_exact / common_sound / common_spelling
     (normalised names and keys held by more than `max_block` records, which blocking
-    does not join on), birth_date (the earliest full date), birth_dates and birth_years
-    (every one the record gives), gender, nationalities,
+    does not join on), birth_date and birth_year (the earliest), birth_dates and
+    birth_years (all of them, when the record gives several), gender, nationalities,
     identifiers, identifier_kinds (which identifier properties the record has),
     relative_keys (exact keys of the record's relatives), associate_keys (exact keys of
     the records tied to the same company, asset or case). The model table (Splink's
@@ -299,7 +299,7 @@ def build_person_features(
                CASE WHEN len(k.common_sound) > 0 THEN k.common_sound END AS common_sound,
                CASE WHEN len(k.common_spelling) > 0 THEN k.common_spelling END
                    AS common_spelling,
-               r.birth_date, r.birth_dates, r.birth_years, r.gender,
+               r.birth_date, r.birth_dates, r.birth_year, r.birth_years, r.gender,
                CASE WHEN len(r.nationalities) > 0 THEN r.nationalities END AS nationalities,
                CASE WHEN len(r.identifiers) > 0 THEN r.identifiers END AS identifiers,
                CASE WHEN len(r.identifier_kinds) > 0 THEN r.identifier_kinds END

@@ -125,6 +125,15 @@ def _null(column: str) -> str:
     return f"{column}_l IS NULL OR {column}_r IS NULL"
 
 
+def _any_same(s: _Sql, value: str, several: str) -> str:
+    """Two records agree on `value` or, where one gives several (`several`, a list that
+    is NULL otherwise), on any of them."""
+    return (
+        f"{value}_l = {value}_r OR {s.has_any}({several}_l, {several}_r) "
+        f"OR {s.contains}({several}_l, {value}_r) OR {s.contains}({several}_r, {value}_l)"
+    )
+
+
 def _agreement(column: str, agree_sql: str, agree: str, disagree: str) -> dict[str, Any]:
     """A comparison with three levels: missing on either side, agreeing, not agreeing."""
     return {
@@ -189,9 +198,9 @@ def person_comparisons(dialect: Dialect, partial_dates: float = 0.0) -> list[dic
     birth = {
         "output_column_name": "birth_date",
         "comparison_levels": [
-            _level(_null("birth_years"), "missing", null=True),
+            _level(_null("birth_year"), "missing", null=True),
             # Any of the dates or years each record gives: lists name alternatives.
-            _level(f"{s.has_any}(birth_dates_l, birth_dates_r)", "same date", fixed_m=0.9 * full),
+            _level(_any_same(s, "birth_date", "birth_dates"), "same date", fixed_m=0.9 * full),
             _level(
                 f"{s.year}(birth_date_l) = {s.year}(birth_date_r) "
                 f"AND {s.month}(birth_date_l) = {s.day}(birth_date_r) "
@@ -208,11 +217,11 @@ def person_comparisons(dialect: Dialect, partial_dates: float = 0.0) -> list[dic
             ),
             _level(
                 "(birth_date_l IS NULL OR birth_date_r IS NULL) "
-                f"AND {s.has_any}(birth_years_l, birth_years_r)",
+                f"AND ({_any_same(s, 'birth_year', 'birth_years')})",
                 "same year, no day on one side",
                 fixed_m=0.97 * partial,
             ),
-            _level(f"{s.has_any}(birth_years_l, birth_years_r)", "same year", fixed_m=0.01 * full),
+            _level(_any_same(s, "birth_year", "birth_years"), "same year", fixed_m=0.01 * full),
             _level("ELSE", "different", fixed_m=0.03),
         ],
     }

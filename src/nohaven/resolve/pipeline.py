@@ -203,8 +203,9 @@ def _single_valued_attributes(
         return {}
     rows = con.execute(
         "SELECT unique_id, coalesce(han_names, []), "
-        "CAST(coalesce(birth_years, []) AS VARCHAR[]) "
-        "FROM person_features WHERE han_names IS NOT NULL OR birth_years IS NOT NULL"
+        "CAST(coalesce(birth_years, CASE WHEN birth_year IS NOT NULL THEN [birth_year] END, []) "
+        "AS VARCHAR[]) "
+        "FROM person_features WHERE han_names IS NOT NULL OR birth_year IS NOT NULL"
     ).fetchall()
     return {
         uid: {"han": frozenset(han), "birth_year": frozenset(years)} for uid, han, years in rows

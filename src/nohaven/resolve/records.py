@@ -55,9 +55,11 @@ def _sql_list(values: tuple[str, ...]) -> str:
 def records_sql() -> str:
     """One row per person or company entity, with the fields the matcher compares.
 
-    Lists name every birth date and year a record gives (sanctions lists give several:
-    "DOB 1960; alt. DOB 1961"); ``birth_date`` is the earliest full date and
-    ``birth_year`` to ``birth_year_max`` the span of years, whatever their precision.
+    ``birth_date`` is the earliest full birth date and ``birth_year`` to
+    ``birth_year_max`` the span of birth years, whatever their precision; a record that
+    gives several (sanctions lists' "DOB 1960; alt. DOB 1961") lists them all in
+    ``birth_dates`` and ``birth_years``, NULL for the rest, so that comparing the many
+    records with one date stays a comparison of scalars.
 
     A Latin first and last name are also joined as "LAST, First" so the name engine
     knows which part is the family name.
@@ -72,6 +74,22 @@ def records_sql() -> str:
         SELECT entity_id, schema, prop, value, dataset
         FROM statements
         WHERE schema IN ({_sql_list(PERSON_SCHEMATA + COMPANY_SCHEMATA)})
+    ),
+    born AS (
+        SELECT entity_id, TRY_CAST(value AS DATE) AS day, {birth_year_sql("value")} AS year
+        FROM picked WHERE prop = 'birthDate'
+    ),
+    births AS (
+        SELECT entity_id,
+               min(day) AS birth_date,
+               CASE WHEN count(DISTINCT day) > 1
+                    THEN list_sort(list(DISTINCT day) FILTER (day IS NOT NULL)) END
+                   AS birth_dates,
+               min(year) AS birth_year,
+               max(year) AS birth_year_max,
+               CASE WHEN count(DISTINCT year) > 1 THEN list_sort(list(DISTINCT year)) END
+                   AS birth_years
+        FROM born GROUP BY entity_id
     ),
     joined_names AS (
         SELECT entity_id,
@@ -92,16 +110,11 @@ def records_sql() -> str:
                        THEN [any_value(j.last_name) || ', ' || any_value(j.first_name)]
                        ELSE [] END
            ) AS names,
-           min(TRY_CAST(p.value AS DATE)) FILTER (p.prop = 'birthDate') AS birth_date,
-           CASE WHEN count(TRY_CAST(p.value AS DATE)) FILTER (p.prop = 'birthDate') > 0
-                THEN list_sort(list(DISTINCT TRY_CAST(p.value AS DATE))
-                               FILTER (p.prop = 'birthDate' AND TRY_CAST(p.value AS DATE)
-                                       IS NOT NULL)) END AS birth_dates,
-           min({birth_year_sql("p.value")}) FILTER (p.prop = 'birthDate') AS birth_year,
-           max({birth_year_sql("p.value")}) FILTER (p.prop = 'birthDate') AS birth_year_max,
-           CASE WHEN count(*) FILTER (p.prop = 'birthDate') > 0
-                THEN list_sort(list(DISTINCT {birth_year_sql("p.value")})
-                               FILTER (p.prop = 'birthDate')) END AS birth_years,
+           any_value(b.birth_date) AS birth_date,
+           any_value(b.birth_dates) AS birth_dates,
+           any_value(b.birth_year) AS birth_year,
+           any_value(b.birth_year_max) AS birth_year_max,
+           any_value(b.birth_years) AS birth_years,
            min(p.value) FILTER (p.prop = 'gender') AS gender,
            list_sort(list_distinct(
                list(lower(p.value)) FILTER (p.prop IN ('nationality', 'citizenship'))
@@ -124,6 +137,7 @@ def records_sql() -> str:
            )) AS countries,
            list_sort(list_distinct(list(p.value) FILTER (p.prop = 'address'))) AS addresses
     FROM picked p LEFT JOIN joined_names j USING (entity_id)
+    LEFT JOIN births b USING (entity_id)
     GROUP BY p.entity_id
     """
 
