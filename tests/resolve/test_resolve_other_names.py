@@ -88,25 +88,22 @@ def test_namesakes_born_on_other_days_stay_apart(resolved: Store, canonical_ids)
     assert all(clusters[f"other-{i}"] != clusters[f"reg-{i}"] for i in others)
 
 
-def test_a_birth_year_alone_places_a_record_and_keeps_namesakes_out(
-    resolved: Store, canonical_ids
+@pytest.mark.parametrize(
+    "source",
+    [
+        "pep",  # a birth year alone places the record
+        "sdn",  # a record giving several birth dates joins on any of them
+    ],
+)
+def test_birth_dates_as_lists_give_them_place_a_record_and_keep_namesakes_out(
+    resolved: Store, canonical_ids, source: str
 ) -> None:
-    # Each PEP has a namesake in the bank born the year before: the year tells them apart.
-    clusters = canonical_ids(resolved)
-    peps = range(0, 120, 4)
-    joined = sum(clusters[f"pep-{i}"] == clusters[f"reg-{i}"] for i in peps)
-    assert joined >= len(peps) - 2, joined
-    assert all(clusters[f"pep-{i}"] != clusters[f"other-{i}"] for i in peps)
-
-
-def test_a_record_giving_several_birth_dates_joins_on_any_of_them(
-    resolved: Store, canonical_ids
-) -> None:
+    # Each one has a namesake in the bank born the year before.
     clusters = canonical_ids(resolved)
     listed = range(0, 120, 4)
-    joined = sum(clusters[f"sdn-{i}"] == clusters[f"reg-{i}"] for i in listed)
+    joined = sum(clusters[f"{source}-{i}"] == clusters[f"reg-{i}"] for i in listed)
     assert joined >= len(listed) - 2, joined
-    assert all(clusters[f"sdn-{i}"] != clusters[f"other-{i}"] for i in listed)
+    assert all(clusters[f"{source}-{i}"] != clusters[f"other-{i}"] for i in listed)
 
 
 def test_a_name_given_only_in_parts_is_composed_and_resolved(

@@ -45,6 +45,14 @@ def nesting_property(schema_name: str, prop_name: str) -> str:
     return f"{schema_name[:1].lower()}{schema_name[1:]}Relations"
 
 
+def _within(datasets: frozenset[str] | None, params: list[Any]) -> tuple[str, list[Any]]:
+    """The SQL condition keeping statements of `datasets` (None: all), and `params`
+    with its parameter added."""
+    if datasets is None:
+        return "", params
+    return "AND dataset IN (SELECT unnest(?))", [*params, sorted(datasets)]
+
+
 def _entities(
     reader: Store, ids: Collection[str], datasets: frozenset[str] | None
 ) -> dict[str, dict[str, Any]]:
@@ -52,9 +60,7 @@ def _entities(
     all)."""
     if not ids:
         return {}
-    where, params = "", [sorted(ids)]
-    if datasets is not None:
-        where, params = "AND dataset IN (SELECT unnest(?))", [*params, sorted(datasets)]
+    where, params = _within(datasets, [sorted(ids)])
     rows = reader.fetchall(
         f"SELECT entity_id, schema, prop, value, dataset FROM statements "
         f"WHERE entity_id IN (SELECT unnest(?)) AND prop <> 'id' {where} "
@@ -94,9 +100,7 @@ def adjacent_entities(
     """The entities of `datasets` (None: all) that refer to `entity_id`, by the property
     the entity lists them under, each with the other entities it refers to nested;
     entities in `skip` (already nested by the caller) left out."""
-    where, params = "", [entity_id, entity_id, list(reference_props())]
-    if datasets is not None:
-        where, params = "AND dataset IN (SELECT unnest(?))", [*params, sorted(datasets)]
+    where, params = _within(datasets, [entity_id, entity_id, list(reference_props())])
     referring = reader.fetchall(
         f"SELECT DISTINCT entity_id, schema, prop FROM statements "
         f"WHERE value = ? AND entity_id <> ? AND prop IN (SELECT unnest(?)) {where} "
