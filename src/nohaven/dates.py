@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+# A time after an ISO date ("1953-02-15T00:00:00", "1953-02-15 00:00:00Z"), left out.
+_TIME = re.compile(r"(?<=\d)[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
 _ISO = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _NUMERIC = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
@@ -32,6 +34,8 @@ MISSING = frozenset({"", "-", "n/a", "na", "none", "null", "unknown", "?"})
 
 def _iso(year: int, month: int | None = None, day: int | None = None) -> str | None:
     """The ISO form of a date, or None when no such day exists."""
+    if month == 0 or day == 0:
+        return None
     try:
         date(year, month or 1, day or 1)
     except ValueError:
@@ -47,12 +51,26 @@ def _int(text: str | None) -> int | None:
     return int(text) if text else None
 
 
+def date_with_format(text: str, form: str) -> str | None:
+    """The date `text` writes in strptime format `form`, to the precision the format
+    carries ("%m/%Y" gives "1953-02", not a first of the month); None when it does not."""
+    try:
+        parsed = datetime.strptime(text.strip(), form).date().isoformat()
+    except ValueError:
+        return None
+    if not any(code in form for code in ("%d", "%j")):
+        parsed = parsed[:7]
+    if not any(code in form for code in ("%m", "%b", "%B", "%j")):
+        parsed = parsed[:4]
+    return parsed
+
+
 def read_date(text: str) -> str | None:
     """The date `text` writes, as "YYYY", "YYYY-MM" or "YYYY-MM-DD"; None when it
     writes none. Day and month in either order are read when one of them is over 12;
     when both could be either ("05/06/1953"), only the year is kept, which is true
     either way."""
-    cleaned = " ".join(text.strip().split())
+    cleaned = _TIME.sub("", " ".join(text.strip().split()))
     for pattern in (_ISO, _COMPACT, _HAN):
         found = pattern.match(cleaned)
         if found:

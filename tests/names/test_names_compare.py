@@ -247,3 +247,8 @@ def test_capitals_that_are_a_particle_are_not_initials() -> None:
 )
 def test_a_name_is_composed_from_its_parts(parts: dict, name: str | None) -> None:
     assert name_from_parts(parts) == name
+
+
+@pytest.mark.parametrize("name", ["Du De Wei", "Du De-Wei", "Le Da Ming"])
+def test_syllables_that_are_also_particles_leave_a_chinese_name_chinese(name: str) -> None:
+    assert analyze_name(name).chinese_name

@@ -26,11 +26,16 @@ def test_unusable_names_and_shared_ids_are_reported(store: Store, tmp_path: Path
         [
             _person("p-1", "许超凡", birthDate="1963-05-02"),
             _person("p-2", "X"),  # no family and given name
-            _person("p-3", "Hui Chiu Fan", birthDate="1963"),  # only the year
             _person("shared", "王伟"),
         ],
     )
-    other = _ftm(tmp_path / "other.ftm.json", [_person("shared", "Li Na")])
+    other = _ftm(
+        tmp_path / "other.ftm.json",
+        [
+            _person("shared", "Li Na"),
+            _person("p-3", "Hui Chiu Fan", birthDate="1963"),  # only the year
+        ],
+    )
     load_paths(store, [registry])
     load_paths(store, [other])
     summary = resolve(store)

@@ -66,6 +66,18 @@ def test_two_han_names_or_birth_years_never_end_up_in_one_cluster() -> None:
     assert groups == {frozenset("ab"), frozenset("c"), frozenset("d")}
 
 
+def test_alternative_birth_years_do_not_chain_two_years_into_one_person() -> None:
+    # b gives "1960; alt. 1961": it may join a (1960) or c (1961), not both.
+    attributes = {
+        "a": {"birth_year": frozenset({"1960"})},
+        "b": {"birth_year": frozenset({"1960", "1961"})},
+        "c": {"birth_year": frozenset({"1961"})},
+    }
+    pairs = [("a", "b", 0.99), ("b", "c", 0.98)]
+    groups = _groups(cluster_pairs("abc", pairs, 0.5, attributes=attributes))
+    assert groups == {frozenset("ab"), frozenset("c")}
+
+
 def test_an_undated_record_joins_the_only_cluster_its_name_points_to() -> None:
     representative = {"han": "han", "visa": "han", "deed": "deed", "deed2": "deed2", "x": "x"}
     links = [("deed", "han"), ("deed", "visa"), ("deed2", "han"), ("deed2", "x")]

@@ -48,3 +48,20 @@ def test_the_prior_model_has_every_name_level_and_a_share_of_matches() -> None:
     name = prior["comparisons"]["name"]
     assert all(level["u"] and level["m"] for label, level in name.items() if label != "different")
     assert name["same name, unique"]["m"] / name["same name, unique"]["u"] > 1000
+
+
+def test_a_store_whose_dates_all_lack_the_day_resolves(
+    tmp_path, resolve_entities, person, canonical_ids
+) -> None:
+    store = resolve_entities(
+        tmp_path,
+        {
+            "peps": [
+                person("a", "许超凡", birthDate="1963"),
+                person("b", "王伟", birthDate="1970"),
+            ],
+            "bank": [person("c", "Hui Chiu Fan", birthDate="1963-05")],
+        },
+    )
+    clusters = canonical_ids(store)
+    assert clusters["a"] == clusters["c"] != clusters["b"]

@@ -11,7 +11,6 @@ import csv
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from followthemoney.property import Property
 from followthemoney.schema import Schema
 from followthemoney.types import registry
 
-from nohaven.dates import read_date
+from nohaven.dates import MISSING, date_with_format, read_date
 from nohaven.errors import InputError
 from nohaven.ingest.entities import (
     StatementWriter,
@@ -48,13 +47,9 @@ class PropertySource:
         if self.format is None or not cell.strip():
             return cell
         text = cell.strip()
-        if self.format == "auto":
-            value = read_date(text)
-        else:
-            try:
-                value = datetime.strptime(text, self.format).date().isoformat()
-            except ValueError:
-                value = None
+        if text.lower() in MISSING:
+            return ""
+        value = read_date(text) if self.format == "auto" else date_with_format(text, self.format)
         if value is None:
             raise where.error(f"{text!r} is not a date as {self.format!r} writes one", self.column)
         return value

@@ -6,7 +6,6 @@ makes scoring many pairs cheap.
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -95,10 +94,13 @@ class NameAnalysis:
         explains or two particles in a row ("Johan van der Merwe", "Juan de la Cruz")."""
         core = self.core_words
         particles = [w.pieces[0] in NAME_PARTICLES for w in core]
-        if any(p and not w.syllabic for p, w in zip(particles, core, strict=True)) or any(
-            a and b for a, b in itertools.pairwise(particles)
-        ):
+        if any(p and not w.syllabic for p, w in zip(particles, core, strict=True)):
             return False
+        # Two particles in a row that are syllables ("Du De Wei" is 杜德伟) count only
+        # before a word no syllables spell ("de la Cruz").
+        for k in range(len(core) - 2):
+            if particles[k] and particles[k + 1] and not core[k + 2].syllabic:
+                return False
         if len(core) == 1:
             word = core[0]
             return word.syllabic and len(word.syllables) >= 2 and len(self.words) == 1

@@ -79,7 +79,7 @@ def _name_rows(names: Sequence[str]) -> tuple[pa.Table, pa.Table]:
 
 def name_tables(names: Sequence[str], workers: int | None = None) -> tuple[pa.Table, pa.Table]:
     """For distinct person names: ``(name_id, key, dated)`` for every blocking key (``dated``:
-    it pairs records only with the same birth year, being a word key or a key of a
+    it pairs records only born in a year both give, being a word key or a key of a
     foreign name, `NameAnalysis.foreign_name`), and
     ``(name_id, name, norm, han)``, each name's id, normalised and Han form.
 
@@ -131,7 +131,7 @@ def key_records(con: duckdb.DuckDBPyConnection, records: str, keys: str, forms: 
     """Create table ``record_keys(rid, k, kind, dated, n, head, tail, birth_date,
     birth_year, birth_year_max)``: every
     name key of every record and its normalised names (kind `KIND_NORM`), hashed, with
-    its kind, whether it pairs records only with the same birth year (``dated``: a word
+    its kind, whether it pairs records only born in a year both give (``dated``: a word
     key, or any key of a foreign name) and how many records hold it (``n``).
 
     ``records`` needs ``rid`` (an integer id), ``names``, ``birth_date`` and the span
@@ -244,7 +244,7 @@ def build_pairs(
                 WHERE a.n > {max_block} AND b.n > {max_block} AND a.rid % {parts} = {part}
             )
             -- A shared normalised name describes a pair but never makes one on its own;
-            -- nor, without the same birth year, does a dated key (a word key, any key of
+            -- nor, without a birth year both give, does a dated key (a word key, any key of
             -- a foreign name): no population register here says how many bear the name.
             SELECT rid_l, rid_r, bool_or(kind <> {KIND_NORM} AND coalesce(makes_pair, false)),
                    min(n) FILTER (kind = {KIND_NORM}), min(n) FILTER (kind = {KIND_EXACT}),

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from nohaven.store import Store
 
 Attributes = Mapping[str, frozenset[str]]
+# Attributes whose several values on one record are alternatives, one of them true (a
+# sanctions list's "DOB 1960; alt. DOB 1961"); several Han names are all the person's.
+ALTERNATIVES = frozenset({"birth_year"})
 
 
 class _Groups:
@@ -76,7 +79,10 @@ class _Groups:
             self.forbidden.setdefault(a, set()).update(moved)
         merged = self._values(a)
         for name, values in self._values(b).items():
-            merged.setdefault(name, set()).update(values)
+            if name in merged and name in ALTERNATIVES and not force:
+                merged[name] &= values  # the years both allow: no chain 1960, 1960-61, 1961
+            else:
+                merged.setdefault(name, set()).update(values)
         del self.values[b]
         return True
 

@@ -31,7 +31,7 @@ from nohaven.resolve.model import (
     pair_address_levels,
     pair_family_levels,
     pair_name_levels,
-    partial_date_share,
+    partial_dates_in,
     person_comparisons,
 )
 
@@ -121,16 +121,28 @@ def estimate_u(con: duckdb.DuckDBPyConnection, linker: Any, pairs: int = U_SAMPL
     records = int(con.execute("SELECT count(*) FROM person_features").fetchall()[0][0])
     if records < 2:
         return
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _random_pairs AS
-        SELECT DISTINCT least(a, b) AS rid_l, greatest(a, b) AS rid_r
-        FROM (
-            SELECT CAST(hash(i, {SEED}) % {records} AS INTEGER) + 1 AS a,
-                   CAST(hash(i, {SEED + 1}) % {records} AS INTEGER) + 1 AS b
-            FROM range({pairs}) t(i)
-        )
-        WHERE a <> b
-    """)
+    if records * (records - 1) // 2 <= pairs:
+        # Few enough to take every pair: a sample would draw some twice and miss others.
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE _random_pairs AS
+            SELECT CAST(a.range AS INTEGER) AS rid_l, CAST(b.range AS INTEGER) AS rid_r
+            FROM range(1, {records + 1}) a JOIN range(1, {records + 1}) b ON a.range < b.range
+        """)
+    else:
+        # The two ends' hashes share their low bits, so both ends are always of one
+        # parity: half of all pairs are never drawn. With millions of pairs drawn this is
+        # kept, because the rare name levels' u rest on a handful of them and the model
+        # was calibrated on this sample (docs/BENCHMARKS.md); small stores take every pair.
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE _random_pairs AS
+            SELECT DISTINCT least(a, b) AS rid_l, greatest(a, b) AS rid_r
+            FROM (
+                SELECT CAST(hash(i, {SEED}) % {records} AS INTEGER) + 1 AS a,
+                       CAST(hash(i, {SEED + 1}) % {records} AS INTEGER) + 1 AS b
+                FROM range({pairs}) t(i)
+            )
+            WHERE a <> b
+        """)
     # A random pair shares a key only if blocking paired it, but may share a normalised
     # name, which never makes a pair on its own.
     source = """(
@@ -195,13 +207,23 @@ def _unobserved_address_levels_neutral(linker: Any) -> None:
 
 def _from_prior(linker: Any, parameter: str, partial_dates: float = 0.0) -> None:
     """Set `parameter` ("m" or "u") of every level the model does not fix to the prior's
-    (`PRIOR_PATH`), where the prior has one; with u, the prior's share of matching pairs
-    too, since u and that share describe one population.
+    (`PRIOR_PATH`), where the prior has one.
 
-    The prior's birth-date u are for pairs of full dates; they are scaled, as the
-    model's m are, by the share of pairs with a date lacking its day (`partial_dates`),
-    and the year-only level takes that share of the prior's rate of strangers born the
-    same year."""
+    u is taken only where strangers agree at rates no store changes: names, birth dates
+    and families (how often two people share a reading of a name, a year or a day, or
+    one has a relative among the other's associates), with the
+    share of matching pairs of the prior's population (one match a record among about
+    100,000 records: `person_settings`' rule at the medium world's size), which u and
+    that share describe together. A store's make-up (datasets, nationalities, kinds of
+    identifier, addresses, families) is its own, and its u are counted from it.
+
+    How rare a name is, a small store cannot say: a key held by two of its records is
+    "unique" whatever the world holds, so each name level takes the prior's u of every
+    rarity of its kind (same name, same spelling or reading, same sound) together. The
+    prior's birth-date u are for pairs of full dates; they are scaled, as the model's m
+    are, by the share of pairs with a date lacking its day (`partial_dates`), and the
+    year-only level takes that share of the prior's rate of strangers born the same
+    year."""
     prior = json.loads(PRIOR_PATH.read_text(encoding="utf-8"))
     settings = linker._settings_obj
     if parameter == "u" and prior.get("probability_two_random_records_match"):
@@ -210,16 +232,46 @@ def _from_prior(linker: Any, parameter: str, partial_dates: float = 0.0) -> None
         ]
     for comparison in settings.comparisons:  # no public accessor in Splink 5
         name = comparison.output_column_name
-        if parameter == "u" and name == "address":
-            continue  # counted from the store's own address keys, however few
+        # A store's own make-up keeps its counted u, unless its pairs never showed the
+        # level (Splink would then weigh it as if impossible among strangers).
+        only_unseen = parameter == "u" and name not in _POPULATION_COMPARISONS
         levels = dict(prior["comparisons"].get(name, {}))
         if parameter == "u" and name == "birth_date":
             levels = _dated_u(levels, partial_dates)
+        if parameter == "u" and name == "name":
+            levels = _name_u(levels)
         for level in comparison._comparison_levels_excluding_null:
             value = levels.get(level.label_for_charts, {}).get(parameter)
             fixed = level._fix_m_probability if parameter == "m" else level._fix_u_probability
+            if only_unseen and isinstance(level._u_probability, float):
+                continue
             if value is not None and not fixed:
                 setattr(level, f"{parameter}_probability", value)
+
+
+_RARITIES = (", unique", ", rare")
+# Agreements whose rate among strangers no store's make-up changes, and which a small
+# store's few pairs, its own matches a large share of them, overstate.
+_POPULATION_COMPARISONS = ("name", "birth_date", "family")
+
+
+def _name_u(levels: dict[str, dict[str, float]]) -> dict[str, Any]:
+    """The prior's name u with every rarity of a kind of agreement taken together (see
+    `_from_prior`); "different" takes what the other levels leave."""
+    kinds: dict[str, float] = {}
+    for label, values in levels.items():
+        kind = next((label.removesuffix(r) for r in _RARITIES if label.endswith(r)), label)
+        kinds[kind] = kinds.get(kind, 0.0) + (values.get("u") or 0.0)
+    out: dict[str, Any] = {
+        label: {
+            "u": kinds[next((label.removesuffix(r) for r in _RARITIES if label.endswith(r)), label)]
+            or None
+        }
+        for label in levels
+        if label != "different"
+    }
+    out["different"] = {"u": 1.0 - sum(v["u"] or 0.0 for v in out.values())}
+    return out
 
 
 def _dated_u(levels: dict[str, dict[str, float]], partial_dates: float) -> dict[str, Any]:
@@ -259,10 +311,7 @@ def _train(con: duckdb.DuckDBPyConnection, linker: Any, labelled: int, prior: bo
     estimate_u(con, linker)
     small = prior and _record_pairs(con) < MIN_U_PAIRS
     if small:
-        dated, partial = con.execute(
-            "SELECT count(birth_year), count(birth_year) - count(birth_date) FROM person_features"
-        ).fetchall()[0]
-        _from_prior(linker, "u", partial_date_share(dated, partial))
+        _from_prior(linker, "u", partial_dates_in(con, "person_features"))
     trained = _estimate_m(linker)
     if prior and (small or not trained):
         _from_prior(linker, "m")

@@ -192,8 +192,8 @@ def person_comparisons(dialect: Dialect, partial_dates: float = 0.0) -> list[dic
     # Random pairs (u) fall into the levels in proportion to how precise their dates
     # are, so m must too: the full-date levels hold the pairs of two full dates, and the
     # year-only level the rest, where one person's year agrees 97 times in 100. The
-    # floor keeps m above zero where no date lacks its day (the level never occurs).
-    partial = min(max(partial_dates, 1e-6), 1.0)
+    # bounds keep every m above zero, where no date lacks its day or where none has one.
+    partial = min(max(partial_dates, 1e-6), 1.0 - 1e-6)
     full = 1.0 - partial
     birth = {
         "output_column_name": "birth_date",
@@ -400,6 +400,14 @@ def pair_name_levels() -> dict[str, str]:
         "same family name only": f"{s.has_any}(heads_l, heads_r)",
         "different": "ELSE",
     }
+
+
+def partial_dates_in(con: Any, records: str) -> float:
+    """`partial_date_share` of a table of records (``birth_date``, ``birth_year``)."""
+    dated, partial = con.execute(
+        f"SELECT count(birth_year), count(birth_year) - count(birth_date) FROM {records}"
+    ).fetchall()[0]
+    return partial_date_share(dated, partial)
 
 
 def partial_date_share(dated: int, partial: int) -> float:

@@ -50,7 +50,7 @@ from nohaven.resolve.judgements import latest_judgements
 from nohaven.resolve.model import (
     CONTRADICTING_EVIDENCE,
     SAME_NAME_EVIDENCE,
-    partial_date_share,
+    partial_dates_in,
     person_settings,
 )
 from nohaven.resolve.records import load_edges, load_records
@@ -171,10 +171,7 @@ def _person_predictions(
     summary.trained_from_judgements = labelled if labelled >= MIN_LABELLED_PAIRS else 0
     if stats.total == 0:
         return _empty_predictions()
-    dated, partial = con.execute(
-        "SELECT count(birth_year), count(birth_year) - count(birth_date) FROM person_records"
-    ).fetchall()[0]
-    settings = person_settings("duckdb", persons.num_rows, partial_date_share(dated, partial))
+    settings = person_settings("duckdb", persons.num_rows, partial_dates_in(con, "person_records"))
     say("training and scoring people")
     if engine == "spark":
         scored, labels = score_on_spark(con, settings, REVIEW_FLOOR)

@@ -87,7 +87,8 @@ def records_sql() -> str:
                    AS birth_dates,
                min(year) AS birth_year,
                max(year) AS birth_year_max,
-               CASE WHEN count(DISTINCT year) > 1 THEN list_sort(list(DISTINCT year)) END
+               CASE WHEN count(DISTINCT year) > 1
+                    THEN list_sort(list(DISTINCT year) FILTER (year IS NOT NULL)) END
                    AS birth_years
         FROM born GROUP BY entity_id
     ),
