@@ -115,3 +115,26 @@ def test_an_entity_giving_several_birth_dates_matches_on_any(
     assert top("1960-03-04")["match"] and top("1961-05-06")["match"]
     assert top("1961-05-06")["score"] == top("1960-03-04")["score"]
     assert not top("1975-01-01")["match"]
+
+
+def test_a_common_names_postings_keep_an_entity_born_in_its_alternative_year(
+    tmp_path: Path,
+    write_ftm: Callable[[str, list[dict]], Path],
+    entity: Callable[..., dict],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Postings longer than MAX_POSTINGS are cut to those born in the query's year: an
+    # entity's "alt. DOB" year counts as its year.
+    people = [entity("sdn", "Person", name="王伟", birthDate=["1959-01-02", "1960-03-04"])]
+    people += [
+        entity(f"w-{y}", "Person", name="王伟", birthDate=f"{y}-05-06") for y in (1958, 1961)
+    ]
+    with Store(tmp_path / "common.duckdb") as store:
+        load_paths(store, [write_ftm("common.json", people)], dataset="wanted")
+        index = build_index(store)
+    monkeypatch.setattr(match_module, "MAX_POSTINGS", 1)
+    query = parse_query(
+        {"schema": "Person", "properties": {"name": ["Wang Wei"], "birthDate": ["1960-03-04"]}}
+    )
+    results, _ = match_query(index, query, limit=5, threshold=0.7)
+    assert results and results[0]["id"] == "sdn" and results[0]["match"]

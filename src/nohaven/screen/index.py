@@ -116,6 +116,7 @@ def _entities_sql(datasets: Sequence[str] | None) -> tuple[str, list[Any]]:
                list_sort(list(DISTINCT p.dataset)) AS datasets,
                list_sort(list(DISTINCT p.value) FILTER (p.prop IN ({names}))) AS names,
                min({birth_year_sql("p.value")}) FILTER (p.prop = 'birthDate') AS birth_year,
+               max({birth_year_sql("p.value")}) FILTER (p.prop = 'birthDate') AS birth_year_max,
                min(p.value) FILTER (p.prop = 'birthDate') AS birth_date,
                CASE WHEN count(DISTINCT p.value) FILTER (p.prop = 'birthDate') > 1
                     THEN list_sort(list(DISTINCT p.value) FILTER (p.prop = 'birthDate'))
@@ -288,6 +289,9 @@ class ScreeningIndex:
     # The resolved person each entity belongs to (a code per canonical id of the last
     # `nohaven resolve`), -1 for entities resolution has not seen.
     people: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int32))
+    # Each entity's last birth year: its first but for an entity giving several (a
+    # sanctions list's "alt. DOB"), 0 when unknown.
+    last_birth_years: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int32))
 
     @property
     def size(self) -> int:
@@ -300,6 +304,10 @@ class ScreeningIndex:
     def postings(self, hashes: Iterable[int]) -> list[np.ndarray]:
         """The entity rows holding each key, one array per key (empty when none)."""
         return self.postings_table.lookup(hashes)
+
+    def born_in(self, rows: np.ndarray, year: int) -> np.ndarray:
+        """Which of `rows` give `year` as a birth year (between their first and last)."""
+        return (self.birth_years[rows] <= year) & (year <= self.last_birth_years[rows])
 
     def birth_dates_of(self, row: int) -> tuple[str | None, ...]:
         """Every birth date the entity at `row` gives (one None when it gives none)."""
@@ -518,6 +526,10 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
         "genders": entities.column("gender").to_pylist(),
     }
     birth_years = np.nan_to_num(years.astype(np.float64), nan=0).astype(np.int32)
+    last_years = entities.column("birth_year_max").to_numpy(zero_copy_only=False)
+    fields["last_birth_years"] = np.nan_to_num(last_years.astype(np.float64), nan=0).astype(
+        np.int32
+    )
     # Read after the key workers are done, so that they do not carry it.
     with store.reader() as reader:
         clusters = reader.arrow("SELECT entity_id, canonical_id FROM clusters")

@@ -143,7 +143,7 @@ def _candidate_rows(index: ScreeningIndex, query: ScreeningQuery) -> np.ndarray:
         if rows.size > MAX_POSTINGS:
             if year is None:
                 continue
-            rows = rows[index.birth_years[rows] == year]
+            rows = rows[index.born_in(rows, year)]
         used.append(rows)
     by_identifier = [
         rows for rows in index.postings(identifier_hash(v) for v in query.identifiers) if rows.size
@@ -158,7 +158,7 @@ def _candidate_rows(index: ScreeningIndex, query: ScreeningQuery) -> np.ndarray:
     if year is not None and hits.size:
         # Born the same year first, then by key hits: with a million records a common
         # name's namesakes outnumber the person, and the birth year is what tells them.
-        same_year = index.birth_years[hits] == year
+        same_year = index.born_in(hits, year)
         order = np.lexsort((-counts, ~same_year))
     else:
         order = np.argsort(-counts, kind="stable")
