@@ -149,3 +149,36 @@ def test_screening_shows_relatives_only_from_shared_datasets(tmp_path: Path) -> 
     assert [r["entity_id"] for r in relation_paths(index, row)] == ["wife"]
     assert relation_paths(index, row, frozenset({"cn"})) == []
     assert [r["entity_id"] for r in relation_paths(index, row, frozenset({"cn", "hk"}))] == ["wife"]
+
+
+def test_a_family_tie_recorded_only_in_an_unshared_dataset_stays_hidden(
+    tmp_path: Path,
+) -> None:
+    # Both people are shared; the tie between them is known only from "intel".
+    from nohaven.screen.index import build_index
+    from nohaven.screen.match import relation_paths
+
+    tie = tmp_path / "intel.ftm.json"
+    tie.write_text(
+        json.dumps(
+            {
+                "id": "tie",
+                "schema": "Family",
+                "properties": {"person": ["xu"], "relative": ["wife"], "relationship": ["spouse"]},
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    with Store(tmp_path / "screen.duckdb") as store:
+        load_paths(store, [_person(tmp_path, "cn", "xu", "许超凡")], dataset="cn")
+        load_paths(store, [_person(tmp_path, "hk", "wife", "梁金燕")], dataset="hk")
+        load_paths(store, [tie], dataset="intel")
+        index = build_index(store, workers=1)
+    row = index.row_of["xu"]
+    assert relation_paths(index, row, frozenset({"cn", "hk"})) == []
+    assert index.related_in(row, frozenset({"cn", "hk"})) == []
+    assert [r["entity_id"] for r in relation_paths(index, row)] == ["wife"]
+    assert [
+        r["entity_id"] for r in relation_paths(index, row, frozenset({"cn", "hk", "intel"}))
+    ] == ["wife"]

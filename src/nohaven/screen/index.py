@@ -137,12 +137,14 @@ def _entities_sql(datasets: Sequence[str] | None) -> tuple[str, list[Any]]:
 
 
 def _relations_sql() -> str:
-    """Family and associate edges: (edge id, schema, person, relative, relationship)."""
+    """Family and associate edges: (edge id, schema, person, relative, relationship,
+    the datasets that record the edge)."""
     return """
         SELECT entity_id AS edge_id, any_value(schema) AS schema,
                max(value) FILTER (prop = 'person') AS person,
                max(value) FILTER (prop IN ('relative', 'associate')) AS relative,
-               max(value) FILTER (prop = 'relationship') AS relationship
+               max(value) FILTER (prop = 'relationship') AS relationship,
+               list_sort(list(DISTINCT dataset)) AS datasets
         FROM statements
         WHERE schema IN ('Family', 'Associate')
         GROUP BY entity_id
@@ -162,6 +164,7 @@ class Relation:
     edge_schema: str
     this_end: str  # the edge property naming this one: "person", "relative", "associate"
     other_end: str
+    datasets: frozenset[str] = frozenset()  # the datasets that record the edge
 
 
 # What the relative is to the person, seen the other way round.
@@ -345,6 +348,16 @@ class ScreeningIndex:
     def seen_in(self, row: int, visible: frozenset[str] | None) -> bool:
         """Whether a user who may see ``visible`` datasets (None: all) may see the row."""
         return visible is None or not self.datasets[row].isdisjoint(visible)
+
+    def related_in(self, row: int, visible: frozenset[str] | None) -> list[Relation]:
+        """The row's relations a user who may see ``visible`` datasets (None: all) may see:
+        the edge recorded in one of them, and the person at its other end too."""
+        return [
+            r
+            for r in self.relations.get(row, [])
+            if (visible is None or not r.datasets.isdisjoint(visible))
+            and self.seen_in(r.other, visible)
+        ]
 
     def caption(self, row: int) -> str:
         names = self.names[row]
@@ -554,9 +567,11 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
     row_of = {entity_id: row for row, entity_id in enumerate(ids)}
 
     relations: dict[int, list[Relation]] = {}
-    for edge_id, schema, person, relative, relationship in zip(
+    edge_sets: dict[frozenset[str], frozenset[str]] = {}  # one set object per combination
+    for edge_id, schema, person, relative, relationship, edge_datasets in zip(
         *(edges.column(c).to_pylist() for c in edges.column_names), strict=True
     ):
+        recorded = edge_sets.setdefault(frozenset(edge_datasets), frozenset(edge_datasets))
         a, b = row_of.get(person), row_of.get(relative)
         if a is None or b is None or a == b:
             continue
@@ -565,10 +580,10 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
         inverse = _INVERSE.get(label, "relative" if schema == "Family" else "associate")
         far = "associate" if schema == "Associate" else "relative"
         relations.setdefault(a, []).append(
-            Relation(b, label, inverse, edge_id, schema, "person", far)
+            Relation(b, label, inverse, edge_id, schema, "person", far, recorded)
         )
         relations.setdefault(b, []).append(
-            Relation(a, inverse, label, edge_id, schema, far, "person")
+            Relation(a, inverse, label, edge_id, schema, far, "person", recorded)
         )
 
     return ScreeningIndex(

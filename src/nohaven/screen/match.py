@@ -314,7 +314,7 @@ def relation_paths(
     with ``visible``, only through people of those datasets."""
     out: list[dict[str, Any]] = []
     seen = {row}
-    direct = [r for r in index.relations.get(row, []) if index.seen_in(r.other, visible)]
+    direct = index.related_in(row, visible)
     for relation in direct:
         seen.add(relation.other)
     for relation in direct:
@@ -329,9 +329,9 @@ def relation_paths(
                 "via": [relation.edge_id],
             }
         )
-        for second in index.relations.get(other, []):
+        for second in index.related_in(other, visible):
             end = second.other
-            if end in seen or not index.targets[end] or not index.seen_in(end, visible):
+            if end in seen or not index.targets[end]:
                 continue
             seen.add(end)
             out.append(

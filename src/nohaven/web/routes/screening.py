@@ -296,10 +296,7 @@ def entity(
     data = index.entity(row)
     if not nested:
         return data
-    relations = index.relations.get(row, [])
-    for relation in relations:
-        if not index.seen_in(relation.other, allowed):
-            continue
+    for relation in index.related_in(row, allowed):
         other = index.entity(relation.other)
         this_end, other_end = relation.this_end, relation.other_end
         edge = {
@@ -319,7 +316,7 @@ def entity(
     # Everything else that refers to the entity: its sanctions, ownerships, directorships.
     with request.app.state.store.reader() as reader:
         adjacent = adjacent_entities(
-            reader, entity_id, allowed, skip={r.edge_id for r in relations}
+            reader, entity_id, allowed, skip={r.edge_id for r in index.relations.get(row, [])}
         )
     for prop, edges in adjacent.items():
         data["properties"].setdefault(prop, []).extend(edges)
