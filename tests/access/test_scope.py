@@ -48,6 +48,16 @@ def _bridged_store(tmp_path: Path) -> Store:
     return store
 
 
+# Xu's wife, as a Family edge.
+_TIE = json.dumps(
+    {
+        "id": "tie",
+        "schema": "Family",
+        "properties": {"person": ["xu"], "relative": ["wife"], "relationship": ["spouse"]},
+    }
+)
+
+
 def _clusters(view: Store) -> dict[str, str]:
     return dict(view.fetchall("SELECT entity_id, canonical_id FROM clusters"))
 
@@ -131,13 +141,7 @@ def test_screening_shows_relatives_only_from_shared_datasets(tmp_path: Path) -> 
     family.write_text(
         json.dumps({"id": "wife", "schema": "Person", "properties": {"name": ["梁金燕"]}})
         + "\n"
-        + json.dumps(
-            {
-                "id": "tie",
-                "schema": "Family",
-                "properties": {"person": ["xu"], "relative": ["wife"], "relationship": ["spouse"]},
-            }
-        )
+        + _TIE
         + "\n",
         encoding="utf-8",
     )
@@ -160,14 +164,7 @@ def test_a_family_tie_recorded_only_in_an_unshared_dataset_stays_hidden(
 
     tie = tmp_path / "intel.ftm.json"
     tie.write_text(
-        json.dumps(
-            {
-                "id": "tie",
-                "schema": "Family",
-                "properties": {"person": ["xu"], "relative": ["wife"], "relationship": ["spouse"]},
-            }
-        )
-        + "\n",
+        _TIE + "\n",
         encoding="utf-8",
     )
     with Store(tmp_path / "screen.duckdb") as store:
