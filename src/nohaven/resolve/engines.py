@@ -15,6 +15,7 @@ import logging
 import shutil
 import tempfile
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -224,7 +225,7 @@ def _from_prior(linker: Any, parameter: str, partial_dates: float = 0.0) -> None
     are, by the share of pairs with a date lacking its day (`partial_dates`), and the
     year-only level takes that share of the prior's rate of strangers born the same
     year."""
-    prior = json.loads(PRIOR_PATH.read_text(encoding="utf-8"))
+    prior = _prior()
     settings = linker._settings_obj
     if parameter == "u" and prior.get("probability_two_random_records_match"):
         settings._probability_two_random_records_match = prior[
@@ -255,23 +256,33 @@ _RARITIES = (", unique", ", rare")
 _POPULATION_COMPARISONS = ("name", "birth_date", "family")
 
 
-def _name_u(levels: dict[str, dict[str, float]]) -> dict[str, Any]:
-    """The prior's name u with every rarity of a kind of agreement taken together (see
-    `_from_prior`); "different" takes what the other levels leave."""
-    kinds: dict[str, float] = {}
-    for label, values in levels.items():
-        kind = next((label.removesuffix(r) for r in _RARITIES if label.endswith(r)), label)
-        kinds[kind] = kinds.get(kind, 0.0) + (values.get("u") or 0.0)
-    out: dict[str, Any] = {
-        label: {
-            "u": kinds[next((label.removesuffix(r) for r in _RARITIES if label.endswith(r)), label)]
-            or None
-        }
-        for label in levels
-        if label != "different"
-    }
+@cache
+def _prior() -> dict[str, Any]:
+    """The prior model (`PRIOR_PATH`), read once a process."""
+    return json.loads(PRIOR_PATH.read_text(encoding="utf-8"))
+
+
+def _kind(label: str) -> str:
+    """A name level's kind of agreement, its rarity left out ("same name, rare" → "same
+    name")."""
+    return next((label.removesuffix(r) for r in _RARITIES if label.endswith(r)), label)
+
+
+def _rest_different(out: dict[str, Any]) -> dict[str, Any]:
+    """`out` (label → {"u": ...}) with "different" taking what the other levels leave."""
     out["different"] = {"u": 1.0 - sum(v["u"] or 0.0 for v in out.values())}
     return out
+
+
+def _name_u(levels: dict[str, dict[str, float]]) -> dict[str, Any]:
+    """The prior's name u with every rarity of a kind of agreement taken together (see
+    `_from_prior`)."""
+    kinds: dict[str, float] = {}
+    for label, values in levels.items():
+        kinds[_kind(label)] = kinds.get(_kind(label), 0.0) + (values.get("u") or 0.0)
+    return _rest_different(
+        {label: {"u": kinds[_kind(label)] or None} for label in levels if label != "different"}
+    )
 
 
 def _dated_u(levels: dict[str, dict[str, float]], partial_dates: float) -> dict[str, Any]:
@@ -293,8 +304,7 @@ def _dated_u(levels: dict[str, dict[str, float]], partial_dates: float) -> dict[
         if label != "different"
     }
     out["same year, no day on one side"] = {"u": partial_dates * same_year or None}
-    out["different"] = {"u": 1.0 - sum(v["u"] or 0.0 for v in out.values())}
-    return out
+    return _rest_different(out)
 
 
 def _train(con: duckdb.DuckDBPyConnection, linker: Any, labelled: int, prior: bool) -> None:

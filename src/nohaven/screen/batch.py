@@ -101,10 +101,11 @@ def read_queries(path: Path) -> list[tuple[int, ScreeningQuery]]:
                 if prop == "birthDate":
                     if value.lower() in MISSING:
                         continue
-                    if read_date(value) is None:
+                    read, value = value, read_date(value) or ""
+                    if not value:
                         raise InputError(
                             path,
-                            f"{value!r} is not a date (YYYY-MM-DD, DD/MM/YYYY, 15 Feb 1953, ...)",
+                            f"{read!r} is not a date (YYYY-MM-DD, DD/MM/YYYY, 15 Feb 1953, ...)",
                             line=line,
                             field=header[columns.index(column)].strip(),
                         )
