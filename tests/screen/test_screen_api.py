@@ -409,3 +409,24 @@ def test_names_that_are_not_chinese_are_found_in_any_order_and_script(
         assert ids("SANTOS, Isabel Dos") == ["dos-santos"]
         assert ids("Vladimir Petrov") == []  # one word in common is not a match
         assert ids("Boris Putin") == []
+
+
+def test_a_relationship_written_with_of_reads_once(
+    loaded_store: Callable[[str, dict[str, list[dict]]], Path], entity: Callable[..., dict]
+) -> None:
+    db = loaded_store(
+        "of",
+        {
+            "wanted": [
+                entity("p-1", "Person", name="Aleksandr Zakharov", birthDate="1970-01-01"),
+                entity("p-2", "Person", name="Maria Osetrova", birthDate="1975-01-01"),
+                entity(
+                    "f-1", "Family", person="p-1", relative="p-2", relationship="Family member of"
+                ),
+            ]
+        },
+    )
+    with TestClient(create_app(Settings(db=db))) as client:
+        top = _match(client, "wanted", {"name": ["Maria Osetrova"]})["results"][0]
+    assert top["id"] == "p-2"
+    assert [r["path"] for r in top["relations"]] == ["family member of Aleksandr Zakharov"]

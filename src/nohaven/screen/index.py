@@ -188,6 +188,13 @@ _INVERSE = {
 }
 
 
+def _relationship_label(text: str | None) -> str:
+    """An edge's relationship as a path names it: "Family member of" and "Spouse of" (the
+    way some lists write it) are "family member" and "spouse", since the path adds "of"."""
+    words = " ".join((text or "").split()).lower()
+    return words.removesuffix(" of").strip()
+
+
 @dataclass(frozen=True)
 class Postings:
     """Which entity rows hold each name key or identifier: the distinct key hashes
@@ -576,7 +583,9 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
         if a is None or b is None or a == b:
             continue
         # The edge says the relative is the person's `relationship` (their spouse, child).
-        label = (relationship or ("associate" if schema == "Associate" else "relative")).lower()
+        label = _relationship_label(relationship) or (
+            "associate" if schema == "Associate" else "relative"
+        )
         inverse = _INVERSE.get(label, "relative" if schema == "Family" else "associate")
         far = "associate" if schema == "Associate" else "relative"
         relations.setdefault(a, []).append(
