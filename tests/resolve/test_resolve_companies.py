@@ -32,6 +32,17 @@ def resolved(tmp_path_factory: pytest.TempPathFactory, resolve_entities) -> Stor
         # Registered in two places, each with an internal sequence number of one kind.
         _company("hk-11", "Ocean Jade Trading Limited", "6666666", idNumber="12"),
         _company("tax-11", "OCEAN JADE TRADING LTD", taxNumber="TX7788990", idNumber="34"),
+        # Two companies registered at one Moscow tax office under one sanctions programme.
+        _company(
+            "ru-12", 'ООО "СПС"', innCode="9715374145", kppCode="772701001", programId="UA-SA1644"
+        ),
+        _company(
+            "ru-13",
+            'ООО "ТрансКомплектХолдинг"',
+            innCode="7704484400",
+            kppCode="772701001",
+            programId="UA-SA1644",
+        ),
     ]
     deeds = [
         _company("deed-1", "HENG TAI HARVEST INVESTMENT (HONG KONG) LTD."),
@@ -125,3 +136,10 @@ def test_a_name_borne_by_two_unregistered_records_is_not_unique(
     clusters = canonical_ids(resolved)
     assert len({clusters["hk-6"], clusters["deed-4"], clusters["deed-5"]}) == 3
     assert scored_pair(resolved, "hk-6", "deed-4")[0] < DEFAULT_THRESHOLD
+
+
+def test_a_tax_office_code_or_sanctions_programme_is_not_an_identity(
+    resolved: Store, scored_pair, canonical_ids
+) -> None:
+    assert scored_pair(resolved, "ru-12", "ru-13") == (0.0, "")
+    assert canonical_ids(resolved)["ru-12"] != canonical_ids(resolved)["ru-13"]

@@ -2,8 +2,8 @@
 
 Statements are pivoted in DuckDB into the few fields matching uses (names, birth date,
 gender, nationalities, identifiers, addresses); which FtM properties feed each field is
-read from the FtM model (every identifier-typed property counts as an identifier), not
-listed by hand.
+read from the FtM model (every matchable identifier-typed property counts as an
+identifier), not listed by hand.
 """
 
 from __future__ import annotations
@@ -38,13 +38,19 @@ _NAME_PROPS = ("name", "alias", "previousName")
 
 @cache
 def identifier_props() -> tuple[str, ...]:
-    """Every identifier-typed property of the person and company schemata."""
+    """Every identifier-typed property of the person and company schemata that the FtM
+    model marks matchable: a Russian KPP (a tax office's reason code), an industry
+    classifier or a sanctions programme is shared by many entities and identifies none."""
     props: set[str] = set()
     for schema_name in PERSON_SCHEMATA + COMPANY_SCHEMATA:
         schema = model.get(schema_name)
         if schema is None:
             continue
-        props |= {p.name for p in schema.properties.values() if p.type == registry.identifier}
+        props |= {
+            p.name
+            for p in schema.properties.values()
+            if p.type == registry.identifier and p.matchable
+        }
     return tuple(sorted(props))
 
 
