@@ -27,12 +27,15 @@ def test_unusable_names_and_shared_ids_are_reported(store: Store, tmp_path: Path
             _person("p-1", "许超凡", birthDate="1963-05-02"),
             _person("p-2", "X"),  # no family and given name
             _person("shared", "王伟"),
+            # One id in two lists, as OpenSanctions gives it: one person.
+            _person("both", "Zhou Lanying"),
         ],
     )
     other = _ftm(
         tmp_path / "other.ftm.json",
         [
-            _person("shared", "Li Na"),
+            {"id": "shared", "schema": "Company", "properties": {"name": ["Li Na Trading Ltd"]}},
+            _person("both", "周兰英", gender="female"),
             _person("p-3", "Hui Chiu Fan", birthDate="1963"),  # only the year
         ],
     )
@@ -41,9 +44,17 @@ def test_unusable_names_and_shared_ids_are_reported(store: Store, tmp_path: Path
     summary = resolve(store)
     assert summary.skipped["persons without a usable name"] == 1
     assert not any("date" in reason for reason in summary.skipped)  # a year is a date
-    assert summary.skipped["ids used by several datasets (left out)"] == 1
+    assert summary.skipped == {
+        "persons without a usable name": 1,
+        "ids naming a person in one record and a company in another (left out)": 1,
+    }
     clusters = dict(store.fetchall("SELECT entity_id, canonical_id FROM clusters"))
     assert "shared" not in clusters
+    [(names,)] = store.fetchall(
+        "SELECT count(DISTINCT value) FROM statements WHERE entity_id = 'both' AND prop = 'name'"
+    )
+    assert names == 2 and "both" in clusters  # one record, both lists' names
+    assert summary.persons == 4  # p-1, p-2, p-3 and "both" once; nothing of "shared"
     assert clusters["p-1"] == clusters["p-3"]  # the Han name and its Hong Kong spelling
     # No two records share a birth date, so EM cannot train; the dates still count.
     [(evidence,)] = store.fetchall(

@@ -400,12 +400,15 @@ def resolve(
 
 
 def _drop_conflicting(records: pa.Table) -> tuple[pa.Table, dict[str, int]]:
-    """An id used by several datasets may name different things in each; such records are
-    left out (and counted) rather than silently merged."""
-    shared = pc.greater(records["datasets"], 1)
-    count = pc.sum(shared).as_py() or 0
-    kept = records.filter(pc.invert(shared)) if count else records
-    return kept, ({"ids used by several datasets (left out)": int(count)} if count else {})
+    """An id is one entity wherever it occurs, as in FtM (OpenSanctions gives a person the
+    same id in every list that names them), unless its records disagree on what it is:
+    an id that is a person in one record and a company in another names two things, and
+    is left out (and counted) rather than silently merged."""
+    conflicting = pc.greater(records["kinds"], 1)
+    count = pc.sum(conflicting).as_py() or 0
+    kept = records.filter(pc.invert(conflicting)) if count else records
+    reason = "ids naming a person in one record and a company in another (left out)"
+    return kept, ({reason: int(count)} if count else {})
 
 
 _UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
