@@ -118,3 +118,24 @@ def test_pairs_grouped_in_parts_equal_one_grouping(monkeypatch: pytest.MonkeyPat
     assert ("initials-a", "initials-b") not in by_pair
     assert by_pair[("passport-a", "passport-b")] == [3, None, None, None, None]
     assert by_pair[("wang-0", "wang-1")][0] == 0  # common key, same birth year
+
+
+def test_a_common_name_pairs_records_on_any_birth_year_they_give() -> None:
+    rows = [(f"wang-{i}", ["Wang Wei"], None, None) for i in range(COMMON_KEY + 2)]
+    records = _records(rows).to_pydict()
+    # "DOB 1969; alt. DOB 1971" beside a record of 1971 and one of 1968.
+    records["birth_year"][:3] = [1969, 1971, 1968]
+    records["birth_year_max"][:3] = [1971, 1971, 1968]
+    con = duckdb.connect()
+    con.register("records", pa.table(records))
+    keys, forms = name_tables(["Wang Wei"], workers=1)
+    con.register("keys", keys)
+    con.register("forms", forms)
+    key_records(con, "records", "keys", "forms")
+    stats = build_pairs(con, "records", max_block=COMMON_KEY + 1)
+    pairs = con.execute(
+        "SELECT l.unique_id, r.unique_id FROM pairs "
+        "JOIN records l ON l.rid = rid_l JOIN records r ON r.rid = rid_r ORDER BY ALL"
+    ).fetchall()
+    assert stats.oversized_keys >= 1
+    assert pairs == [("wang-0", "wang-1")]

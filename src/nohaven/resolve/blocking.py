@@ -197,6 +197,21 @@ def _same_part_and_birth_date(part: str, rule: int) -> str:
     )
 
 
+# A record giving several birth years ("DOB 1960; alt. DOB 1962") meets a common name's
+# other holders in each year of its span, up to this many years.
+MAX_YEAR_SPAN = 5
+
+
+def _oversized_by_year(max_block: int) -> str:
+    """Rows (rid, k, kind, n, year) of ``record_keys`` for keys held by more than
+    `max_block` records, one row for each birth year the record's span covers."""
+    return (
+        "SELECT rid, k, kind, n, unnest(range(birth_year, least("
+        f"coalesce(birth_year_max, birth_year), birth_year + {MAX_YEAR_SPAN - 1}) + 1)) AS year "
+        f"FROM record_keys WHERE n > {max_block} AND birth_year IS NOT NULL"
+    )
+
+
 def build_pairs(
     con: duckdb.DuckDBPyConnection, records: str, *, max_block: int = MAX_BLOCK
 ) -> BlockingStats:
@@ -208,8 +223,8 @@ def build_pairs(
     the size of the rarest shared normalised name, exact and sound key and whether a
     spelling key is shared, the name comparison's whole input, so scoring needs no list
     intersections. A key held by more than `max_block` records only pairs records born
-    the same year; features.py lists those keys per record so that scoring still sees
-    them shared.
+    in a year both give (`MAX_YEAR_SPAN`); features.py lists those keys per record so
+    that scoring still sees them shared.
     """
     if max_block <= COMMON_KEY:
         raise ValueError(f"max_block must exceed COMMON_KEY ({COMMON_KEY}), not {max_block}")
@@ -239,9 +254,10 @@ def build_pairs(
                 WHERE a.n <= {max_block} AND b.n <= {max_block} AND a.rid % {parts} = {part}
                 UNION ALL
                 SELECT a.rid, b.rid, a.kind, a.n, true
-                FROM record_keys a JOIN record_keys b
-                  ON a.k = b.k AND a.birth_year = b.birth_year AND a.rid < b.rid
-                WHERE a.n > {max_block} AND b.n > {max_block} AND a.rid % {parts} = {part}
+                FROM ({_oversized_by_year(max_block)}) a
+                JOIN ({_oversized_by_year(max_block)}) b
+                  ON a.k = b.k AND a.year = b.year AND a.rid < b.rid
+                WHERE a.rid % {parts} = {part}
             )
             -- A shared normalised name describes a pair but never makes one on its own;
             -- nor, without a birth year both give, does a dated key (a word key, any key of
