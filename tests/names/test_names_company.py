@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from nohaven.names.company import company_key, legal_name_key, romanised_company_key
+from nohaven.names.company import (
+    company_key,
+    has_legal_form,
+    legal_name_key,
+    romanised_company_key,
+)
 
 
 @pytest.mark.parametrize(
@@ -20,6 +25,13 @@ from nohaven.names.company import company_key, legal_name_key, romanised_company
         ("Sun Rich L.L.C.", "sun rich"),
         ("Kowloon Pearl Pte. Ltd.", "kowloon pearl"),
         ("Kowloon Pearl Private Limited", "kowloon pearl"),
+        # Legal forms of other languages, spelt out or abbreviated, in their own script.
+        ('Общество с ограниченной ответственностью "Ромашка"', "romashka"),
+        ("ООО «Ромашка»", "romashka"),
+        ("Limited Liability Company “Romashka”", "romashka"),
+        ("„Inter Tobacco“, společnost s ručením omezeným", "inter tobacco"),
+        ("Дружество с ограничена отговорност „Inter Tobacco“", "inter tobacco"),
+        ("Siemens Aktiengesellschaft", "siemens"),
     ],
 )
 def test_company_keys_ignore_case_script_punctuation_and_legal_form(name: str, key: str) -> None:
@@ -77,3 +89,11 @@ def test_legal_names_keep_the_legal_form_and_forgive_its_spelling(
 def test_a_cyrillic_company_name_meets_its_transliteration() -> None:
     assert company_key("ООО Газпром") == company_key("OOO Gazprom") != ""
     assert company_key("ПАО Сбербанк") != company_key("ПАО Газпром")
+
+
+@pytest.mark.parametrize(
+    ("name", "stated"),
+    [("ООО Ромашка", True), ("АО Концерн Калашников", True), ("Ромашка", False)],
+)
+def test_a_legal_form_in_another_language_is_one(name: str, stated: bool) -> None:
+    assert has_legal_form(name) is stated

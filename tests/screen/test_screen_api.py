@@ -430,3 +430,40 @@ def test_a_relationship_written_with_of_reads_once(
         top = _match(client, "wanted", {"name": ["Maria Osetrova"]})["results"][0]
     assert top["id"] == "p-2"
     assert [r["path"] for r in top["relations"]] == ["family member of Aleksandr Zakharov"]
+
+
+def _match_company(client: TestClient, name: str) -> list[dict]:
+    response = client.post(
+        "/match/wanted",
+        json={"queries": {"q": {"schema": "Company", "properties": {"name": [name]}}}},
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["responses"]["q"]["results"]
+
+
+def test_any_of_many_names_finds_a_company_and_a_legal_form_alone_finds_none(
+    loaded_store: Callable[[str, dict[str, list[dict]]], Path], entity: Callable[..., dict]
+) -> None:
+    # Sanctions lists give a company its name in a dozen languages.
+    aliases = [f"Kalashnikov Concern {language}" for language in "ABCDEFGHIJ"]
+    db = loaded_store(
+        "forms",
+        {
+            "wanted": [
+                entity(
+                    "c-1",
+                    "Company",
+                    name="JSC Kalashnikov Concern",
+                    alias=[*aliases, "Концерн Калашников", "АО НПО Ижмаш"],
+                ),
+                entity("c-2", "Company", name='Общество с ограниченной ответственностью "ЦСТ"'),
+                entity("c-3", "Company", name='Limited Liability Company "RTC"'),
+            ]
+        },
+    )
+    with TestClient(create_app(Settings(db=db))) as client:
+        for asked in ("Концерн Калашников", "JSC NPO IZHMASH", "Kalashnikov Concern"):
+            top = _match_company(client, asked)[0]
+            assert top["id"] == "c-1" and top["match"], asked
+        fake = _match_company(client, 'Общество с ограниченной ответственностью "Ромашка"')
+        assert not any(result["match"] for result in fake)

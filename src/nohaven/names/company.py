@@ -16,6 +16,7 @@ import unicodedata
 from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
+from rigour.names import extract_org_types, remove_org_types
 
 from nohaven.names.analysis import HAN_CHARACTERS, has_other_script, romanise_other_scripts
 from nohaven.names.script import to_simplified
@@ -26,6 +27,7 @@ _COMPANY_NOISE = re.compile(
     r"\b(private limited|public limited company|limited|ltd|llc|inc|incorporated|corp|"
     r"corporation|co|company|plc|pte|pvt|sdn|bhd|gmbh|sa|ag|bv|lp|llp|the)\b"
 )
+_SPELT_OUT = re.compile(r"\b(private limited|public limited company)\b")  # rigour: "limited"
 _LEGAL_FORM = re.compile(_COMPANY_NOISE.pattern.replace("|the)", ")"))
 _JOINED_INITIALS = re.compile(r"\b(?:[a-z]\.){2,}")  # "l.l.c." → "llc"
 _HAN_COMPANY_NOISE = re.compile(r"(有限责任公司|有限公司|股份|公司|集团|有限)")
@@ -143,16 +145,33 @@ def legal_name_key(name: str) -> str:
 
 
 def has_legal_form(name: str) -> bool:
-    """Whether a company name states its legal form ("Limited", "LLC", 有限公司)."""
+    """Whether a company name states its legal form ("Limited", "LLC", 有限公司, ООО)."""
     text = company_text(name)
-    return bool(_HAN_COMPANY_NOISE.search(text) or _LEGAL_FORM.search(" ".join(_words(text))))
+    return bool(
+        _HAN_COMPANY_NOISE.search(text)
+        or _LEGAL_FORM.search(" ".join(_words(text)))
+        or extract_org_types(_lower(name))
+    )
+
+
+def _lower(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).lower()
+
+
+@lru_cache(maxsize=200_000)
+def _without_legal_form(name: str) -> str:
+    """A company name, in its own script, without the legal forms rigour (FtM's
+    normalisation library) knows in some forty languages: "Общество с ограниченной
+    ответственностью" and "ООО", "Aktiengesellschaft", "společnost s ručením omezeným".
+    Before transliteration, where the forms are still words of their language."""
+    return remove_org_types(_SPELT_OUT.sub(" ", _lower(name)), replacement=" ")
 
 
 @lru_cache(maxsize=200_000)
 def company_key(name: str) -> str:
     """A company name without case, script, punctuation or legal form ("Bright Crystal
-    Ltd." → "bright crystal"; 富華實業有限公司 → "富华实业")."""
-    text = _HAN_COMPANY_NOISE.sub("", company_text(name))
+    Ltd." → "bright crystal"; 富華實業有限公司 → "富华实业"; ООО «Ромашка» → "romashka")."""
+    text = _HAN_COMPANY_NOISE.sub("", company_text(_without_legal_form(name)))
     text = re.sub(r"[^\w]+", " ", text)
     text = _COMPANY_NOISE.sub(" ", text)
     return " ".join(text.split())
@@ -175,7 +194,7 @@ def romanised_company_key(name: str) -> str:
     """A company name in Latin letters without spaces, legal form or case, Chinese read
     as its English name would be written (深圳富華實業有限公司 and "Shenzhen Fu Hua
     Industry Co. Ltd" → "shenzhenfuhuaindustrial"); "" when too short to be a lead."""
-    text = company_text(name)
+    text = company_text(_without_legal_form(name))
     if _HAN.search(text):
         text = _HAN_COMPANY_NOISE.sub(" ", text)
         text = _HAN_RUN.sub(lambda m: " " + _read_han(m.group(0)) + " ", text)

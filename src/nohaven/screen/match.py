@@ -9,15 +9,20 @@ around it ("spouse of 许超凡"), so a relative of an official is recognised as
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import chain
 from typing import Any
 
 import numpy as np
+from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz
 
+from nohaven.names.analysis import HAN_CHARACTERS, has_other_script, romanise_other_scripts
 from nohaven.names.company import company_key, romanised_company_key, written_in_han
 from nohaven.names.compare import (
     NameMatch,
@@ -51,6 +56,9 @@ ACROSS_SCRIPTS_MIN_HAN = 6  # characters, legal form aside: place, trade name an
 MAX_CANDIDATES = 50  # entities scored per query, the most key hits first
 MAX_POSTINGS = 500  # a key held by more entities is used only with the birth year
 MAX_NAMES = 6  # names compared per side
+# A listed company may have dozens of names in as many languages; comparing two company
+# names costs a microsecond, so all of these are compared.
+MAX_COMPANY_NAMES = 100
 MAX_BYSTANDERS = 5  # entities outside the scope scored to count namesakes
 # A query with a birth year: people recorded as born in another year score at most
 # BIRTH_YEAR_DIFFERS (0.6, below the threshold) and only fill the results after those
@@ -167,6 +175,37 @@ def _candidate_rows(index: ScreeningIndex, query: ScreeningQuery) -> np.ndarray:
     return np.concatenate((first, ranked))
 
 
+_HAN = re.compile(f"[{HAN_CHARACTERS}]")
+
+
+@lru_cache(maxsize=200_000)
+def _latin_form(name: str) -> str:
+    """A name in lower-case Latin letters (other scripts transliterated, Han read in
+    pinyin): only to choose which of an entity's names to compare, not to compare them."""
+    text = unicodedata.normalize("NFKC", name).lower()
+    if has_other_script(text):
+        text = romanise_other_scripts(text).lower()
+    if _HAN.search(text):
+        text = " ".join(lazy_pinyin(text, style=Style.NORMAL))
+    return text
+
+
+def names_to_compare(
+    query_names: Iterable[str], names: tuple[str, ...], limit: int
+) -> tuple[str, ...]:
+    """At most `limit` of an entity's names: all when they are that few, else those
+    nearest any query name as letters go. OpenSanctions gives a person or company
+    dozens of names in many scripts; the first few in alphabetical order need not
+    include the one the query gives."""
+    if len(names) <= limit:
+        return names
+    asked = [_latin_form(name) for name in query_names]
+    nearness = {
+        name: max(fuzz.token_sort_ratio(q, _latin_form(name)) for q in asked) for name in names
+    }
+    return tuple(sorted(names, key=lambda name: -nearness[name])[:limit])
+
+
 def _compact(explanation: str) -> str:
     return "; ".join(line.strip() for line in explanation.splitlines())
 
@@ -179,9 +218,11 @@ def score_row(
 ) -> ScoredResult:
     """Score one indexed entity against the query (``compared``: the best name pair of
     every candidate name list scored for this query so far; namesakes repeat them)."""
-    names = index.names[row][:MAX_NAMES] or (index.ids[row],)
-    explanations: dict[str, str] = {}
     person = index.schemata[row] == "Person" and query.is_person
+    names = names_to_compare(
+        query.names[:MAX_NAMES], index.names[row], MAX_NAMES if person else MAX_COMPANY_NAMES
+    ) or (index.ids[row],)
+    explanations: dict[str, str] = {}
     qualified = None
     if person:
         best = compared.get(names) if compared is not None else None
