@@ -167,6 +167,13 @@ def test_system_consistency_leaves_family_names_and_dialect_mixes_alone() -> Non
         ("DOS SANTOS Isabel", "Isabel dos Santos"),
         ("VAN DER MERWE, Johan", "Johan van der Merwe"),
         ("DE LA CRUZ, Juan", "Juan de la Cruz"),
+        # Cyrillic as English-language lists romanise it (BGN/PCGN), each alphabet its own.
+        ("Михаил Ходорковский", "Mikhail Khodorkovsky"),
+        ("Борис Ельцин", "Boris Yeltsin"),
+        ("ЗАХАРОВ Александр", "Aleksandr Zakharov"),
+        ("Евгений Пригожин", "Yevgeny Prigozhin"),
+        ("Юлія Тимошенко", "Yulia Tymoshenko"),  # Ukrainian: и is y
+        ("Аляксандр Лукашэнка", "Aliaksandr Lukashenka"),  # Belarusian
     ],
 )
 def test_names_that_are_not_chinese_match_word_for_word(left: str, right: str) -> None:

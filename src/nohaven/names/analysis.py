@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
+from typing import Any
 
 from normality import ascii_text
 
@@ -285,6 +286,9 @@ def romanise_other_scripts(text: str) -> str:
     transliterated to Latin (ICU, through normality): Владимир Путин is "Vladimir
     Putin" in a foreign register. Han and Latin are left as written, for the
     comparator's own readings."""
+    # One Cyrillic alphabet for the whole name: "Тимошенко" alone could be Russian, but
+    # not beside "Юлія".
+    cyrillic = _cyrillic_transform(text) if _CYRILLIC.search(text) else None
     out: list[str] = []
     run: list[str] = []
     for char in text:
@@ -292,18 +296,52 @@ def romanise_other_scripts(text: str) -> str:
             run.append(char)
             continue
         if run:
-            out.append(_transliterate("".join(run)))
+            out.append(_transliterate("".join(run), cyrillic))
             run = []
         out.append(char)
     if run:
-        out.append(_transliterate("".join(run)))
+        out.append(_transliterate("".join(run), cyrillic))
     return "".join(out)
 
 
-def _transliterate(run: str) -> str:
-    # ICU writes the Cyrillic soft and hard signs as ' and " (Ольга → Ol'ga), which
-    # would split the word.
-    return ascii_text(run).replace("'", "").replace('"', "")
+def _transliterate(run: str, cyrillic: Any) -> str:
+    if cyrillic is not None and _CYRILLIC.search(run):
+        run = cyrillic.transliterate(run)
+    # The soft and hard signs come out as ʹ ʺ (BGN) or ' " (ICU), and BGN separates
+    # letters that would read as one (Belarusian ш·э) with a dot: marks, not letters,
+    # and they would split the word (Ольга → Olʹga).
+    return ascii_text(_SIGNS.sub("", run)).replace("'", "").replace('"', "")
+
+
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_SIGNS = re.compile("[\u02b9\u02ba\u00b7'\"]")
+# Letters only one Cyrillic alphabet has, in the order checked (Belarusian ў before the
+# Ukrainian і both share), and the BGN/PCGN romanisation of each: what English-language
+# registers, deeds and sanctions lists write (Ходорковский is "Khodorkovskiy", not
+# ICU's scholarly "Hodorkovskij", and Тимошенко in Ukrainian is "Tymoshenko").
+_ALPHABETS = (
+    ("ў", "Belarusian"),
+    ("єіїґ", "Ukrainian"),
+    ("јљњћђџ", "Serbian"),
+    ("ѓќѕ", "Macedonian"),
+    ("әғқңөұүһ", "Kazakh"),
+)
+
+
+def _cyrillic_transform(text: str) -> Any:
+    lower = text.lower()
+    language = next(
+        (language for letters, language in _ALPHABETS if any(c in lower for c in letters)),
+        "Russian",
+    )
+    return _transform(f"{language}-Latin/BGN")
+
+
+@cache
+def _transform(transform_id: str) -> Any:
+    import icu  # PyICU, which normality's transliteration already needs
+
+    return icu.Transliterator.createInstance(transform_id)
 
 
 @lru_cache(maxsize=100_000)
