@@ -84,7 +84,7 @@ def _screen(store: Store) -> str:
         if not results:
             continue
         top = results[0]
-        relation = top["explanations"].get("relation", "no relation on record")
+        relation = top["explanations"].get("relation", {}).get("detail", "no relation on record")
         return (
             f"screen: {index.size:,} entities indexed in {index.built_seconds:.1f} s; "
             f'"{forms["hk_cantonese"]}" finds {top["caption"]} (score {top["score"]:.2f}, '

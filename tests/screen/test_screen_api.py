@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from nomenklatura.matching.types import AlgorithmDocs, FeatureResult
 
 from nohaven.settings import Settings
 from nohaven.store import Store
@@ -56,7 +57,13 @@ def test_match_answers_in_yentes_shapes(client: TestClient) -> None:
     # the same answer must read the same).
     assert list(top["properties"]) == sorted(top["properties"])
     assert len(top["properties"]) >= 4
-    assert "hk_cantonese" in top["explanations"]["name"]
+    assert "hk_cantonese" in top["explanations"]["name"]["detail"]
+    # Explanations are yente's (nomenklatura's) FeatureResult, naming the names compared.
+    for explanation in top["explanations"].values():
+        FeatureResult.model_validate(explanation)
+    assert top["explanations"]["name"]["query"] == "Hui Chiu Fan"
+    assert top["explanations"]["name"]["candidate"] == "许超凡"
+    assert top["explanations"]["name"]["score"] == top["features"]["name_cross_script"]
     assert set(top["features"]) <= set(body["matcher"])
     # Jane Smith is only in the foreign dataset: nothing in "wanted" matches her.
     assert not any(r["match"] for r in body["responses"]["applicant-18"]["results"])
@@ -77,13 +84,13 @@ def test_every_script_and_system_finds_the_official(
 ) -> None:
     top = _match(client, "wanted", {"name": [form]})["results"][0]
     assert top["id"] == "w-official" and top["match"]
-    assert system in top["explanations"]["name"]
+    assert system in top["explanations"]["name"]["detail"]
 
 
 def test_a_relative_comes_back_with_the_relation_path(client: TestClient) -> None:
     spouse = _match(client, "wanted", {"name": ["Kwong Yuen Fong"]})["results"][0]
     assert spouse["id"] == "w-spouse" and spouse["match"]
-    assert spouse["explanations"]["relation"] == "spouse of 许超凡"
+    assert spouse["explanations"]["relation"]["detail"] == "spouse of 许超凡"
     assert spouse["relations"][0]["entity_id"] == "w-official"
     in_law = _match(client, "wanted", {"name": ["Lee Mei Ling"]})["results"][0]
     assert in_law["id"] == "w-child-spouse"
@@ -105,7 +112,7 @@ def test_a_shared_passport_number_is_evidence(client: TestClient) -> None:
     ][0]
     assert top["id"] == "w-official"
     assert top["features"]["identifier_match"] == 1.0
-    assert "G1234567" in top["explanations"]["identifier"]
+    assert "G1234567" in top["explanations"]["identifier"]["detail"]
 
 
 def test_limit_threshold_and_filters(client: TestClient) -> None:
@@ -217,6 +224,8 @@ def test_entities_nest_what_refers_to_them(client: TestClient) -> None:
 
 def test_algorithms_and_probes(client: TestClient) -> None:
     body = client.get("/algorithms").json()
+    for algorithm in body["algorithms"]:
+        AlgorithmDocs.model_validate(algorithm["docs"])  # yente's shape
     assert body["default"] == body["best"] == "nohaven-names"
     assert body["algorithms"][0]["features"]
     assert client.get("/healthz").json() == {"status": "ok"}
@@ -305,7 +314,7 @@ def test_a_chinese_company_is_found_by_its_english_name_and_back(
 
         found = top("SHENZHEN FUHUA INDUSTRIAL CO., LTD.")
         assert found["id"] == "fuhua" and found["match"]
-        assert "across scripts" in found["explanations"]["name"]
+        assert "across scripts" in found["explanations"]["name"]["detail"]
         assert top("Shenzhen Fuhua Investment Co Ltd")["id"] == "fuhua-invest"
         # Four characters: 华新, 华信 and 化新 read alike. Shown, not called a match.
         short = top("Huaxin Technology Ltd")

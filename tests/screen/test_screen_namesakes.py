@@ -59,7 +59,7 @@ def test_a_name_alone_is_shared_among_everyone_who_carries_it(client: TestClient
     assert top["features"]["name_cross_script"] == 1.0
     assert top["features"]["name_frequency"] == 0.5
     assert top["score"] == 0.5 and not top["match"]
-    assert "at least 2 different people" in top["explanations"]["name_frequency"]
+    assert "at least 2 different people" in top["explanations"]["name_frequency"]["detail"]
 
 
 def test_a_unique_name_alone_is_still_a_match(client: TestClient) -> None:

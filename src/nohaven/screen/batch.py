@@ -213,10 +213,10 @@ def csv_rows(responses: list[dict[str, Any]]) -> list[list[str]]:
                     result["schema"],
                     f"{result['score']:.4f}",
                     "true" if result["match"] else "false",
-                    explanations.get("relation", ""),
+                    explanations.get("relation", {}).get("detail", ""),
                     ";".join(result["datasets"]),
                     "; ".join(
-                        explanations[k]
+                        explanations[k]["detail"]
                         for k in ("name", "address", "name_frequency")
                         if k in explanations
                     ),

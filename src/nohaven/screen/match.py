@@ -124,6 +124,7 @@ class ScoredResult:
     features: dict[str, float]
     explanations: dict[str, str] = field(default_factory=dict)
     name_match: NameMatch | None = None  # explained only if it is among the results
+    names_compared: tuple[str, str] | None = None  # the query's name and the entity's
 
     def explain(self) -> dict[str, str]:
         if self.name_match is not None and "name" not in self.explanations:
@@ -214,7 +215,7 @@ def score_row(
     index: ScreeningIndex,
     query: ScreeningQuery,
     row: int,
-    compared: dict[tuple[str, ...], NameMatch] | None = None,
+    compared: dict[tuple[str, ...], tuple[NameMatch, tuple[str, str]]] | None = None,
 ) -> ScoredResult:
     """Score one indexed entity against the query (``compared``: the best name pair of
     every candidate name list scored for this query so far; namesakes repeat them)."""
@@ -225,16 +226,17 @@ def score_row(
     explanations: dict[str, str] = {}
     qualified = None
     if person:
-        best = compared.get(names) if compared is not None else None
-        if best is None:
+        found = compared.get(names) if compared is not None else None
+        if found is None:
             for left in query.names[:MAX_NAMES]:
                 for right in names:
                     result = compare_names(left, right)
-                    if best is None or result.score > best.score:
-                        best = result
-            assert best is not None
+                    if found is None or result.score > found[0].score:
+                        found = (result, (left, right))
+            assert found is not None
             if compared is not None:
-                compared[names] = best
+                compared[names] = found
+        best, pair = found
         name_score = best.score
         asked = PersonRecord(
             "",
@@ -251,13 +253,13 @@ def score_row(
         )
         score = qualified.score
     else:
-        score, across = 0.0, False
+        score, across, pair = 0.0, False, None
         for left in query.names[:MAX_NAMES]:
             for right in names:
                 a, b = company_key(left), company_key(right)
                 literal = fuzz.token_sort_ratio(a, b) / 100.0 if a and b else 0.0
                 if literal > score:
-                    score, across = literal, False
+                    score, across, pair = literal, False, (left, right)
                 if (
                     written_in_han(left) != written_in_han(right)
                     and romanised_company_key(left) == romanised_company_key(right) != ""
@@ -269,7 +271,7 @@ def score_row(
                         else ACROSS_SCRIPTS_SHORT_SCORE
                     )
                     if reading > score:
-                        score, across = reading, True
+                        score, across, pair = reading, True, (left, right)
         name_score = score
         explanations["name"] = (
             "company names agree read across scripts (pinyin, trade words translated)"
@@ -289,7 +291,9 @@ def score_row(
         if name_score >= 0.5:
             score = max(score, IDENTIFIER_SCORE)
             explanations["identifier"] = "shared identifier: " + ", ".join(sorted(shared))
-    return ScoredResult(row, round(score, 4), features, explanations, qualified if person else None)
+    return ScoredResult(
+        row, round(score, 4), features, explanations, qualified if person else None, pair
+    )
 
 
 def people_carrying(
@@ -345,6 +349,39 @@ def _weigh_by_namesakes(
                 f"at least {namesakes} different people in the data match this name as well "
                 "or better, and the query has no birth date or identifier to tell them apart"
             )
+
+
+# The feature whose score each explanation explains.
+_EXPLAINED = {
+    "name": "name_cross_script",
+    "identifier": "identifier_match",
+    "address": "address_match",
+    "name_frequency": "name_frequency",
+}
+
+
+def _feature_results(item: ScoredResult, relations: list[dict[str, Any]]) -> dict[str, Any]:
+    """A result's explanations as yente gives them (nomenklatura's FeatureResult: the
+    detail, the score it explains, and the query's and the entity's values it rests on);
+    `relation` is the first relation path, its score 1.0: the tie is on record."""
+    out: dict[str, Any] = {}
+    for key, detail in item.explain().items():
+        feature = _EXPLAINED.get(key)
+        pair = item.names_compared if key == "name" else None
+        out[key] = {
+            "detail": detail,
+            "score": item.features.get(feature, item.score) if feature else item.score,
+            "query": pair[0] if pair else None,
+            "candidate": pair[1] if pair else None,
+        }
+    if relations:
+        out["relation"] = {
+            "detail": relations[0]["path"],
+            "score": 1.0,
+            "query": None,
+            "candidate": relations[0]["entity_id"],
+        }
+    return out
 
 
 def relation_paths(
@@ -441,7 +478,7 @@ def match_query(
     seen: set[int] = set()
     set_aside: list[int] = []  # candidates the dataset and id filters keep out
     filtered: list[ScoredResult] = []  # namesakes the topic and change filters keep out
-    compared: dict[tuple[str, ...], NameMatch] = {}
+    compared: dict[tuple[str, ...], tuple[NameMatch, tuple[str, str]]] = {}
     # The year `score_row` compares (its first birth date), when it reads one.
     year = birth_year_of(query.birth_dates[0]) if query.birth_dates else None
     other_years = max(limit, OTHER_YEAR_CANDIDATES)
@@ -528,16 +565,13 @@ def match_query(
     for item in kept[:limit]:
         entity = index.entity(item.row)
         relations = relation_paths(index, item.row, visible)
-        explanations = dict(item.explain())
-        if relations:
-            explanations["relation"] = relations[0]["path"]
         results.append(
             {
                 **entity,
                 "score": item.score,
                 "match": item.score >= threshold,
                 "features": item.features,
-                "explanations": explanations,
+                "explanations": _feature_results(item, relations),
                 "relations": relations,
             }
         )

@@ -326,21 +326,37 @@ def entity(
 @router.get("/algorithms")
 def algorithms() -> dict[str, Any]:
     """The matching algorithm and its features (yente's shape)."""
+    described = [
+        (
+            ALGORITHM,
+            "nohaven's cross-script person-name matcher (Han, pinyin, Wade-Giles, "
+            "Cantonese, Macau, Hokkien, Hakka), qualified by birth date, gender and "
+            "identifiers; yente's algorithm names are served by it too.",
+            FEATURES,
+        ),
+        (
+            ALGORITHM_UNWEIGHTED,
+            "The same matcher without the name-frequency weight: a name alone is a match "
+            "against every namesake of a listed person.",
+            {k: v for k, v in FEATURES.items() if k != "name_frequency"},
+        ),
+    ]
     return {
+        # yente's shape: `features` (deprecated there) and `docs` with the same features
+        # and the algorithm's configuration, of which nohaven's matcher takes none.
         "algorithms": [
             {
-                "name": ALGORITHM,
-                "description": "nohaven's cross-script person-name matcher (Han, pinyin, "
-                "Wade-Giles, Cantonese, Macau, Hokkien, Hakka), qualified by birth date, "
-                "gender and identifiers; yente's algorithm names are served by it too.",
-                "features": FEATURES,
-            },
-            {
-                "name": ALGORITHM_UNWEIGHTED,
-                "description": "The same matcher without the name-frequency weight: a "
-                "name alone is a match against every namesake of a listed person.",
-                "features": {k: v for k, v in FEATURES.items() if k != "name_frequency"},
-            },
+                "name": name,
+                "description": description,
+                "features": features,
+                "docs": {
+                    "name": name,
+                    "description": description,
+                    "config": {},
+                    "features": features,
+                },
+            }
+            for name, description, features in described
         ],
         "default": ALGORITHM,
         "best": ALGORITHM,
