@@ -476,3 +476,18 @@ def test_any_of_many_names_finds_a_company_and_a_legal_form_alone_finds_none(
             assert top["id"] == "c-1" and top["match"], asked
         fake = _match_company(client, 'Общество с ограниченной ответственностью "Ромашка"')
         assert not any(result["match"] for result in fake)
+
+
+def test_the_caption_is_the_name_nearest_the_others(
+    loaded_store: Callable[[str, dict[str, list[dict]]], Path], entity: Callable[..., dict]
+) -> None:
+    names = [
+        "An chuideachta theoranta ‘Inter Tobacco’",
+        "Inter Tobacco LLC",
+        "Inter Tobacco Limited Liability Company",
+        "ООО «Интер Тобако»",
+    ]
+    db = loaded_store("caption", {"wanted": [entity("c-1", "Company", name=names)]})
+    with TestClient(create_app(Settings(db=db))) as client:
+        assert client.get("/entities/c-1").json()["caption"] == "Inter Tobacco LLC"
+        assert _match_company(client, "Inter Tobacco")[0]["caption"] == "Inter Tobacco LLC"

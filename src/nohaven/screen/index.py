@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from followthemoney import model
 from followthemoney.types import registry
+from rigour.names import pick_name
 
 from nohaven.names.company import company_key, romanised_company_key
 from nohaven.names.keys import bulk_name_keys, name_keys
@@ -186,6 +187,16 @@ _INVERSE = {
     "parent-in-law": "child-in-law",
     "associate": "associate",
 }
+
+
+@lru_cache(maxsize=100_000)
+def _caption(names: tuple[str, ...]) -> str | None:
+    """The name an entity goes by, as FtM picks it (rigour's `pick_name`: the one nearest
+    all the others, Latin preferred), not the first in alphabetical order: a company
+    listed in twenty languages is "Inter Tobacco LLC", not its Irish name."""
+    if len(names) <= 1:
+        return names[0] if names else None
+    return pick_name(list(names)) or names[0]
 
 
 def _relationship_label(text: str | None) -> str:
@@ -367,19 +378,17 @@ class ScreeningIndex:
         ]
 
     def caption(self, row: int) -> str:
-        names = self.names[row]
-        return names[0] if names else self.ids[row]
+        return _caption(tuple(self.properties(row).get("name") or self.names[row])) or self.ids[row]
 
     def entity(self, row: int) -> dict[str, Any]:
         """The entity at `row` as yente's entity shape (without nesting)."""
         # In name order: the store's aggregation writes them in whatever order its
         # threads finish, and an exhibit of the same answer must read the same.
         properties = dict(sorted(self.properties(row).items()))
-        names = properties.get("name") or self.names[row] or [self.ids[row]]
         changed = _iso(float(self.changed_at[row]))
         return {
             "id": self.ids[row],
-            "caption": names[0],
+            "caption": _caption(tuple(properties.get("name") or self.names[row])) or self.ids[row],
             "schema": self.schemata[row],
             "properties": properties,
             "datasets": sorted(self.datasets[row]),
