@@ -37,6 +37,20 @@ def test_bad_file_is_one_message_and_exit_1(cli, tiny: Path, db_path: Path) -> N
     assert "Traceback" not in result.stderr
 
 
+def test_what_a_load_set_aside_is_said(cli, db_path: Path, tmp_path: Path) -> None:
+    path = tmp_path / "list.ftm.json"
+    person = {"id": "p-1", "schema": "Person", "properties": {"name": ["A B"], "phone": ["x"]}}
+    path.write_text(json.dumps(person) + "\n", encoding="utf-8")
+    result = cli("load", path, "--db", db_path)
+    assert result.code == 0, result.stderr
+    assert (
+        f"{path}: 1 values FtM cannot read were left out (first: list.ftm.json, line 1, "
+        "field 'phone': 'x' is not a valid phone)"
+    ) in " ".join(result.stderr.split())
+    loaded = json.loads(cli("load", path, "--db", tmp_path / "other.duckdb", "--json").stdout)
+    assert len(loaded[0]["set_aside"]) == 1
+
+
 def test_usage_errors_exit_2(cli, tiny: Path, db_path: Path) -> None:
     assert cli("load", tiny, "--kind", "spreadsheet", "--db", db_path).code == 2
     assert cli("nonsense").code == 2

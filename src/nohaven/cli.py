@@ -145,6 +145,9 @@ def load(
         rows = f"{r.rows:,}" + (" (already loaded)" if r.skipped else "")
         table.add_row(r.path, r.dataset, r.kind, rows, r.sha256[:12])
     out.print(table)
+    for r in results:
+        for note in r.set_aside:
+            err.print(f"{r.path}: {note}", highlight=False)
 
 
 @app.command()

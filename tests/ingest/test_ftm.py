@@ -5,6 +5,7 @@ import pytest
 
 from nohaven.errors import InputError
 from nohaven.ingest import load_paths
+from nohaven.ingest.entities import INCOMPLETE, UNKNOWN_PROPERTY, UNREADABLE
 from nohaven.ingest.files import Kind
 from nohaven.store import Store
 
@@ -32,11 +33,6 @@ def test_entities_become_statements_with_provenance(store: Store, tiny: Path, va
         ('{"id": "x-1", "schema": "Persn", "properties": {}}', "schema", "unknown FtM schema"),
         ('{"id": "x-1", "schema": "Thing", "properties": {}}', "schema", "abstract"),
         ('{"id": "x 1", "schema": "Person", "properties": {}}', "id", "bad entity id"),
-        (
-            '{"id": "x-1", "schema": "Person", "properties": {"shoeSize": ["9"]}}',
-            "shoeSize",
-            "no property",
-        ),
         (
             '{"id": "x-1", "schema": "Person", "properties": {"birthDate": ["1963-13-45"]}}',
             "birthDate",
@@ -68,6 +64,44 @@ def test_bad_entity_names_file_line_and_field(
     assert str(error).startswith(f"{path}, line 2")
     assert store.fetchone("SELECT count(*) FROM statements") == (0,)
     assert store.sources() == []
+
+
+def test_what_an_export_carries_unchecked_is_set_aside_and_counted(
+    store: Store, tmp_path: Path, values
+) -> None:
+    path = tmp_path / "export.ftm.json"
+    entities = [
+        # Three numbers in one field, as a published list gave them: each is kept.
+        {
+            "id": "p-1",
+            "schema": "Person",
+            "properties": {"name": ["A B"], "phone": ["+7 (3412) 43-05-05; +7 (951) 210-81-28"]},
+        },
+        {
+            "id": "p-2",
+            "schema": "Person",
+            "properties": {"name": ["C D"], "phone": ["call the office"], "shoeSize": ["9"]},
+        },
+        {"id": "pp-1", "schema": "Passport", "properties": {"holder": ["p-1"]}},  # no number
+        {
+            "id": "p-3",
+            "schema": "Person",
+            "properties": {"name": ["E F"], "phone": ["n/a"], "birthDate": ["1960"]},
+        },
+    ]
+    path.write_text("\n".join(json.dumps(e) for e in entities) + "\n", encoding="utf-8")
+    [result] = load_paths(store, [path], dataset="export")
+    assert result.rows == 3
+    assert result.set_aside == (
+        f"2 {UNREADABLE} (first: export.ftm.json, line 2, field 'phone': "
+        "'call the office' is not a valid phone)",
+        f"1 {UNKNOWN_PROPERTY} (first: export.ftm.json, line 2, field 'shoeSize': "
+        "schema Person has none)",
+        f"1 {INCOMPLETE} (first: export.ftm.json, line 3, field 'number': Passport without it)",
+    )
+    assert values(store, "p-1")["phone"] == ["+73412430505", "+79512108128"]
+    assert "phone" not in values(store, "p-2") and values(store, "p-2")["name"] == ["C D"]
+    assert store.fetchone("SELECT count(*) FROM statements WHERE entity_id = 'pp-1'") == (0,)
 
 
 def test_a_person_named_only_in_parts_gets_the_full_name(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,40 @@ class Where:
         return InputError(self.path, message, line=self.line, field=field)
 
 
+@dataclass
+class SetAside:
+    """What a load left out without refusing the file, counted per reason with the
+    first place it happened: an exported list carries values its publisher's checks
+    never cleaned (a phone number field holding three numbers and a note) and entities
+    the FtM model calls incomplete (a passport with a holder and no number). Refusing
+    a whole OpenSanctions export for one of them helps no one; losing them silently
+    would be worse."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    first: dict[str, str] = field(default_factory=dict)
+
+    def note(self, reason: str, where: Where, field: str, detail: str) -> None:
+        self.counts[reason] = self.counts.get(reason, 0) + 1
+        if reason not in self.first:
+            line = f", line {where.line}" if where.line is not None else ""
+            self.first[reason] = f"{where.path.name}{line}, field '{field}': {detail}"
+
+    def messages(self) -> tuple[str, ...]:
+        return tuple(
+            f"{count:,} {reason} (first: {self.first[reason]})"
+            for reason, count in self.counts.items()
+        )
+
+
+# Types whose values analyses rely on: a value of one of these that FtM cannot read
+# rejects the file, whatever else is lenient (a birth date, a reference to an entity,
+# a country, an identifier).
+STRICT_TYPES = frozenset({"date", "entity", "country", "identifier"})
+UNREADABLE = "values FtM cannot read were left out"
+UNKNOWN_PROPERTY = "values of properties their schema does not have were left out"
+INCOMPLETE = "entities missing a property the FtM model requires were left out"
+
+
 def resolve_schema(name: Any, where: Where) -> Schema:
     """The FtM schema named `name`, refusing unknown and abstract ones."""
     if not isinstance(name, str) or not name:
@@ -83,19 +117,44 @@ def check_entity_id(entity_id: Any, where: Where, field: str = "id") -> str:
     return entity_id
 
 
+def _cleaned_parts(prop: Property, text: str) -> list[tuple[str, str]] | None:
+    """(cleaned, original) for a value FtM reads, or for each part of one that packs
+    several into one string with semicolons ("+7 3412 43-05-05; +7 951 210-81-28"),
+    when every part reads; None otherwise."""
+    value = clean_value(prop, text)
+    if value is not None:
+        return [(value, text)]
+    if ";" not in text:
+        return None
+    parts = [part.strip() for part in text.split(";") if part.strip()]
+    cleaned = [clean_value(prop, part) for part in parts]
+    if not parts or any(value is None for value in cleaned):
+        return None
+    return [(value, part) for value, part in zip(cleaned, parts, strict=True) if value]
+
+
 def clean_properties(
-    schema: Schema, properties: Mapping[str, Iterable[Any]], where: Where
-) -> list[tuple[str, str, str | None]]:
+    schema: Schema,
+    properties: Mapping[str, Iterable[Any]],
+    where: Where,
+    set_aside: SetAside | None = None,
+) -> list[tuple[str, str, str | None]] | None:
     """Validate values against the FtM model: (prop, cleaned, original-if-changed) triples.
 
     A value the model cannot clean (an impossible date, a malformed entity id) rejects
-    the record rather than being silently dropped, as FtM itself would do.
+    the record. With `set_aside` (FtM files as publishers export them), only values
+    analyses rely on (`STRICT_TYPES`) and the ends of a relationship are held to that:
+    other unreadable values and unknown properties are left out, and an entity missing
+    another required property is left out (None), each counted in `set_aside`.
     """
     cleaned: list[tuple[str, str, str | None]] = []
     for name, values in properties.items():
         prop = schema.get(name)
         if prop is None:
-            raise where.error(f"schema {schema.name} has no property '{name}'", field=name)
+            if set_aside is None:
+                raise where.error(f"schema {schema.name} has no property '{name}'", field=name)
+            set_aside.note(UNKNOWN_PROPERTY, where, name, f"schema {schema.name} has none")
+            continue
         if isinstance(values, str | int | float):
             values = [values]
         for raw in values:
@@ -106,13 +165,18 @@ def clean_properties(
             text = str(raw).strip()
             if not text:
                 continue
-            value = clean_value(prop, text)
-            if value is None:
-                raise where.error(
-                    f"{text!r} is not a valid {prop.type.name} for {schema.name}.{name}",
-                    field=name,
+            parts = _cleaned_parts(prop, text)
+            if parts is None:
+                if set_aside is None or prop.type.name in STRICT_TYPES:
+                    raise where.error(
+                        f"{text!r} is not a valid {prop.type.name} for {schema.name}.{name}",
+                        field=name,
+                    )
+                set_aside.note(
+                    UNREADABLE, where, name, f"{text[:80]!r} is not a valid {prop.type.name}"
                 )
-            cleaned.append((name, value, None if value == text else text))
+                continue
+            cleaned.extend((name, value, None if value == part else part) for value, part in parts)
     cleaned = list(dict.fromkeys(cleaned))  # an FtM property holds a set of values
     present = {prop for prop, _, _ in cleaned}
     if "name" in schema.required and "name" not in present:
@@ -127,6 +191,9 @@ def clean_properties(
             present.add("name")
     for required in schema.required:
         if required not in present:
+            if set_aside is not None and not _essential(schema, required):
+                set_aside.note(INCOMPLETE, where, required, f"{schema.name} without it")
+                return None
             hint = (
                 " (or its parts: 'firstName', 'lastName')"
                 if required == "name" and (schema.get("lastName") is not None)
@@ -134,6 +201,16 @@ def clean_properties(
             )
             raise where.error(f"{schema.name} needs a value for '{required}'{hint}", field=required)
     return cleaned
+
+
+def _essential(schema: Schema, prop: str) -> bool:
+    """Whether an entity without `prop` is meaningless: a person's or company's name, a
+    relationship's ends (an Ownership without its owner)."""
+    return (
+        prop == "name"
+        or prop in (schema.edge_source, schema.edge_target)
+        or (schema.get(prop) is not None and schema.get(prop).type.name == "entity")
+    )
 
 
 class StatementWriter:
@@ -153,6 +230,7 @@ class StatementWriter:
         self.batch_size = batch_size
         self.on_flush = on_flush
         self.rows = 0
+        self.set_aside = SetAside()
         self._columns: dict[str, list[Any]] = {name: [] for name in STATEMENT_COLUMNS}
 
     def add(

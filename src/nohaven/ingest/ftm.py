@@ -12,6 +12,7 @@ from followthemoney.schema import Schema
 from followthemoney.types import registry
 
 from nohaven.ingest.entities import (
+    SetAside,
     StatementWriter,
     Where,
     check_entity_id,
@@ -48,7 +49,7 @@ def load_ftm(
             if not isinstance(data, dict):
                 raise where.error("expected a JSON object per line")
             entities: dict[str, tuple[Schema, list[tuple[str, str, str | None]]]] = {}
-            _unnest(data, where, entities)
+            _unnest(data, where, entities, writer.set_aside)
             for entity_id, (schema, values) in entities.items():
                 writer.add(entity_id, schema.name, values, number)
             records += len(entities)
@@ -60,6 +61,7 @@ def _unnest(
     data: dict[str, Any],
     where: Where,
     out: dict[str, tuple[Schema, list[tuple[str, str, str | None]]]],
+    set_aside: SetAside,
     parent: tuple[str, Property] | None = None,
     depth: int = 0,
 ) -> str:
@@ -83,7 +85,7 @@ def _unnest(
         kept = []
         for value in listed:
             if isinstance(value, dict) and prop is not None and prop.type == registry.entity:
-                nested = _unnest(value, where, out, (entity_id, prop), depth + 1)
+                nested = _unnest(value, where, out, set_aside, (entity_id, prop), depth + 1)
                 if not prop.stub:
                     kept.append(nested)
             else:
@@ -93,7 +95,9 @@ def _unnest(
         back = parent[1].reverse.name
         if schema.get(back) is not None and parent[0] not in flat.get(back, []):
             flat[back] = [*flat.get(back, []), parent[0]]
-    values = clean_properties(schema, flat, where)
+    values = clean_properties(schema, flat, where, set_aside)
+    if values is None:  # incomplete, and counted in set_aside
+        return entity_id
     if entity_id in out:  # the same entity nested twice: one set of values
         values = list(dict.fromkeys([*out[entity_id][1], *values]))
     out[entity_id] = (schema, values)

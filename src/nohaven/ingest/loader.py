@@ -35,6 +35,7 @@ class LoadResult:
     rows: int
     skipped: bool
     source_id: int | None
+    set_aside: tuple[str, ...] = ()  # what was left out, and why (ingest.entities.SetAside)
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -79,6 +80,7 @@ class _Planned:
     source_id: int | None = None
     rows: int = 0
     skipped: bool = False
+    set_aside: tuple[str, ...] = ()
 
     def result(self) -> LoadResult:
         return LoadResult(
@@ -89,6 +91,7 @@ class _Planned:
             self.rows,
             self.skipped,
             self.source_id,
+            self.set_aside,
         )
 
 
@@ -115,7 +118,9 @@ def _stage(
 
     writer = StatementWriter(store, item.dataset, item.source_id)
     if item.kind is Kind.FTM:
-        return load_ftm(item.path, writer, advance)
+        rows = load_ftm(item.path, writer, advance)
+        item.set_aside = writer.set_aside.messages()
+        return rows
     mapping_path = mapping or mapping_for(item.path)
     if mapping_path is None:
         raise InputError(item.path, "a CSV of entities needs a mapping (--mapping FILE.yml)")

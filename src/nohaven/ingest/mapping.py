@@ -206,7 +206,7 @@ def load_mapped_csv(
                     if value:
                         values.setdefault(prop, []).append(value)
                 try:
-                    cleaned = clean_properties(entity.schema, values, where)
+                    cleaned = clean_properties(entity.schema, values, where) or []
                 except InputError as exc:
                     # Name the CSV column rather than the FtM property where we can.
                     src = entity.properties.get(exc.field or "")
