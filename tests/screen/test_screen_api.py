@@ -491,3 +491,23 @@ def test_the_caption_is_the_name_nearest_the_others(
     with TestClient(create_app(Settings(db=db))) as client:
         assert client.get("/entities/c-1").json()["caption"] == "Inter Tobacco LLC"
         assert _match_company(client, "Inter Tobacco")[0]["caption"] == "Inter Tobacco LLC"
+
+
+def test_search_finds_a_person_by_one_word_of_the_name(
+    loaded_store: Callable[[str, dict[str, list[dict]]], Path], entity: Callable[..., dict]
+) -> None:
+    db = loaded_store(
+        "words",
+        {
+            "wanted": [
+                entity("p-1", "Person", name="Aleksandr Zakharov"),
+                entity("p-2", "Person", name="ЗАХАРОВ Лаврентий"),
+                entity("p-3", "Person", name="Maria Osetrova"),
+            ]
+        },
+    )
+    with TestClient(create_app(Settings(db=db))) as client:
+        found = client.get("/search/default", params={"q": "Zakharov"}).json()
+        assert {r["id"] for r in found["results"]} == {"p-1", "p-2"}
+        # /match, for screening, still wants a name it can tell apart.
+        assert not _match(client, "wanted", {"name": ["Zakharov"]})["results"]

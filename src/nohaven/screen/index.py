@@ -26,8 +26,9 @@ from followthemoney import model
 from followthemoney.types import registry
 from rigour.names import pick_name
 
+from nohaven.names.analysis import analyze_name
 from nohaven.names.company import company_key, romanised_company_key
-from nohaven.names.keys import bulk_name_keys, name_keys
+from nohaven.names.keys import bulk_analysis, keys_of, name_keys
 from nohaven.parallel import map_chunks
 from nohaven.resolve.records import (
     COMPANY_SCHEMATA,
@@ -76,13 +77,28 @@ def identifier_hash(value: str) -> int:
     return key_hash("id:" + normal_identifier(value))
 
 
+def word_key_hashes(tokens: Iterable[str]) -> list[int]:
+    """A person name's words one by one (its Latin form, as the name engine reads it),
+    so /search finds "Aleksandr Zakharov" by "Zakharov": a name's other keys need a
+    family and a given name. /match does not use them."""
+    return [key_hash("sw:" + token) for token in dict.fromkeys(tokens) if len(token) >= 2]
+
+
+def search_word_hashes(name: str) -> list[int]:
+    """`word_key_hashes` of a query's name."""
+    return word_key_hashes(analyze_name(name).tokens)
+
+
 def _hash_chunk(names: list[tuple[str, bool]]) -> tuple[np.ndarray, np.ndarray]:
     """For a chunk of (name, is_person): the position in the chunk and hash of every key."""
     positions: list[int] = []
     hashes: list[int] = []
     for position, (name, is_person) in enumerate(names):
         if is_person:
-            keys = [key_hash(key) for key in bulk_name_keys(name)]
+            analysis = bulk_analysis(name)
+            keys = [key_hash(key) for key in keys_of(analysis)]
+            if not analysis.problem:
+                keys += word_key_hashes(analysis.tokens)
         else:
             keys = company_key_hashes(name)
         positions.extend([position] * len(keys))

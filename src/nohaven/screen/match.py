@@ -37,6 +37,7 @@ from nohaven.screen.index import (
     company_key_hashes,
     identifier_hash,
     person_key_hashes,
+    search_word_hashes,
 )
 from nohaven.screen.query import ScreeningQuery
 
@@ -135,12 +136,16 @@ class ScoredResult:
         return self.explanations
 
 
-def _candidate_rows(index: ScreeningIndex, query: ScreeningQuery) -> np.ndarray:
-    """Entity rows worth scoring: identifier holders, then the most key hits."""
+def _candidate_rows(index: ScreeningIndex, query: ScreeningQuery, words: bool) -> np.ndarray:
+    """Entity rows worth scoring: identifier holders, then the most key hits (`words`:
+    each word of a person's name is a key too, for /search)."""
     hashes: list[int] = []
+    word_hashes: list[int] = []
     for name in query.names[:MAX_NAMES]:
         if query.is_person:
             hashes += person_key_hashes(name)
+            if words:
+                word_hashes += search_word_hashes(name)
         if query.schemata - {"Person"}:
             hashes += company_key_hashes(name)
     postings = index.postings(dict.fromkeys(hashes))
@@ -154,6 +159,10 @@ def _candidate_rows(index: ScreeningIndex, query: ScreeningQuery) -> np.ndarray:
                 continue
             rows = rows[index.born_in(rows, year)]
         used.append(rows)
+    # A word many people's names share (a common surname) still lists some of them.
+    used += [
+        rows[:MAX_POSTINGS] for rows in index.postings(dict.fromkeys(word_hashes)) if rows.size
+    ]
     by_identifier = [
         rows for rows in index.postings(identifier_hash(v) for v in query.identifiers) if rows.size
     ]
@@ -444,6 +453,7 @@ def match_query(
     visible: frozenset[str] | None = None,
     weigh_namesakes: bool = True,
     kept_rows: list[int] | None = None,
+    words: bool = False,
 ) -> tuple[list[dict[str, Any]], int]:
     """The best `limit` results in yente's shape, and how many of the candidates are
     matches (score at least ``threshold``), as yente counts its ``total``.
@@ -453,7 +463,8 @@ def match_query(
     ``exclude_schemata`` are not candidates; results carry one of ``topics`` and name one
     of ``countries`` (when given), changed after ``changed_since`` (epoch seconds) and
     score above ``cutoff`` (at most the threshold). ``kept_rows``, when given, receives
-    the rows of every result kept, past `limit` too (for /search's facets).
+    the rows of every result kept, past `limit` too (for /search's facets); ``words``:
+    a name's single words find entities too ("Zakharov", for /search).
     ``weigh_namesakes``: a query with a name and nothing else scores 1/n of the name's
     score when n people carry the name, so namesakes of a listed person are not called
     matches. With a birth year, people recorded as born in another year are scored only
@@ -462,7 +473,7 @@ def match_query(
     scored: list[ScoredResult] = []
     considered = 0
     schemata = query.schemata - exclude_schemata
-    rows = _candidate_rows(index, query)
+    rows = _candidate_rows(index, query, words)
     if visible is not None:
         include_datasets = visible if include_datasets is None else include_datasets & visible
         if rows.size:

@@ -111,7 +111,13 @@ def search_page(request: Request, q: str = Query(default="", max_length=500)) ->
         index = request.app.state.screening.index()
         query = parse_query({"schema": "LegalEntity", "properties": {"name": [q]}})
         found, _ = match_query(
-            index, query, limit=20, threshold=0.0, visible=visible(request), weigh_namesakes=False
+            index,
+            query,
+            limit=20,
+            threshold=0.0,
+            visible=visible(request),
+            weigh_namesakes=False,
+            words=True,
         )
         for hit in found:
             names = hit.get("properties", {}).get("name", []) or [hit.get("caption", "")]

@@ -266,6 +266,7 @@ def search(
         changed_since=_epoch(params.changed_since),
         visible=allowed,
         weigh_namesakes=False,  # search ranks by the name, not by who it is likely to be
+        words=True,
         kept_rows=kept,
     )
     page = results[params.offset :]
