@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -51,26 +52,30 @@ def _name_rows(names: Sequence[str]) -> tuple[pa.Table, pa.Table]:
     tens of millions of keys cost a few bytes each instead of a Python object each."""
     from nohaven.resolve.features import han_form, normalised_form
 
-    positions: list[int] = []
     keys: list[str] = []
-    dated: list[bool] = []
+    counts: list[int] = []
+    foreign: list[bool] = []
     norms: list[str] = []
     hans: list[str] = []
-    for i, name in enumerate(names):
+    for name in names:
         analysis = bulk_analysis(name)
-        foreign = analysis.foreign_name
-        for key in keys_of(analysis):
-            positions.append(i)
-            keys.append(key)
-            dated.append(foreign or key.startswith("w"))
+        found = keys_of(analysis)
+        keys.extend(found)
+        counts.append(len(found))
+        foreign.append(analysis.foreign_name)
         norms.append(normalised_form(analysis))
         hans.append(han_form(analysis))
+    # Per key in Arrow, not per key in Python: a name has dozens of keys.
+    key_array = pa.array(keys, pa.string())
+    dated = pc.or_(
+        pc.starts_with(key_array, "w"), pa.array(np.repeat(np.array(foreign, bool), counts))
+    )
     return (
         pa.table(
             {
-                "i": pa.array(positions, pa.int32()),
-                "key": pa.array(keys, pa.string()),
-                "dated": pa.array(dated, pa.bool_()),
+                "i": pa.array(np.repeat(np.arange(len(counts), dtype=np.int32), counts)),
+                "key": key_array,
+                "dated": dated,
             }
         ),
         pa.table({"norm": pa.array(norms, pa.string()), "han": pa.array(hans, pa.string())}),
