@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -420,22 +421,24 @@ def test_names_that_are_not_chinese_are_found_in_any_order_and_script(
         assert ids("Boris Putin") == []
 
 
+@contextmanager
+def _serving(
+    loaded_store: Callable[[str, dict[str, list[dict]]], Path], name: str, wanted: list[dict]
+) -> Iterator[TestClient]:
+    """A server over a store of its own holding `wanted` as the dataset "wanted"."""
+    with TestClient(create_app(Settings(db=loaded_store(name, {"wanted": wanted})))) as client:
+        yield client
+
+
 def test_a_relationship_written_with_of_reads_once(
     loaded_store: Callable[[str, dict[str, list[dict]]], Path], entity: Callable[..., dict]
 ) -> None:
-    db = loaded_store(
-        "of",
-        {
-            "wanted": [
-                entity("p-1", "Person", name="Aleksandr Zakharov", birthDate="1970-01-01"),
-                entity("p-2", "Person", name="Maria Osetrova", birthDate="1975-01-01"),
-                entity(
-                    "f-1", "Family", person="p-1", relative="p-2", relationship="Family member of"
-                ),
-            ]
-        },
-    )
-    with TestClient(create_app(Settings(db=db))) as client:
+    wanted = [
+        entity("p-1", "Person", name="Aleksandr Zakharov", birthDate="1970-01-01"),
+        entity("p-2", "Person", name="Maria Osetrova", birthDate="1975-01-01"),
+        entity("f-1", "Family", person="p-1", relative="p-2", relationship="Family member of"),
+    ]
+    with _serving(loaded_store, "of", wanted) as client:
         top = _match(client, "wanted", {"name": ["Maria Osetrova"]})["results"][0]
     assert top["id"] == "p-2"
     assert [r["path"] for r in top["relations"]] == ["family member of Aleksandr Zakharov"]
@@ -455,22 +458,17 @@ def test_any_of_many_names_finds_a_company_and_a_legal_form_alone_finds_none(
 ) -> None:
     # Sanctions lists give a company its name in a dozen languages.
     aliases = [f"Kalashnikov Concern {language}" for language in "ABCDEFGHIJ"]
-    db = loaded_store(
-        "forms",
-        {
-            "wanted": [
-                entity(
-                    "c-1",
-                    "Company",
-                    name="JSC Kalashnikov Concern",
-                    alias=[*aliases, "Концерн Калашников", "АО НПО Ижмаш"],
-                ),
-                entity("c-2", "Company", name='Общество с ограниченной ответственностью "ЦСТ"'),
-                entity("c-3", "Company", name='Limited Liability Company "RTC"'),
-            ]
-        },
-    )
-    with TestClient(create_app(Settings(db=db))) as client:
+    wanted = [
+        entity(
+            "c-1",
+            "Company",
+            name="JSC Kalashnikov Concern",
+            alias=[*aliases, "Концерн Калашников", "АО НПО Ижмаш"],
+        ),
+        entity("c-2", "Company", name='Общество с ограниченной ответственностью "ЦСТ"'),
+        entity("c-3", "Company", name='Limited Liability Company "RTC"'),
+    ]
+    with _serving(loaded_store, "forms", wanted) as client:
         for asked in ("Концерн Калашников", "JSC NPO IZHMASH", "Kalashnikov Concern"):
             top = _match_company(client, asked)[0]
             assert top["id"] == "c-1" and top["match"], asked
@@ -487,8 +485,7 @@ def test_the_caption_is_the_name_nearest_the_others(
         "Inter Tobacco Limited Liability Company",
         "ООО «Интер Тобако»",
     ]
-    db = loaded_store("caption", {"wanted": [entity("c-1", "Company", name=names)]})
-    with TestClient(create_app(Settings(db=db))) as client:
+    with _serving(loaded_store, "caption", [entity("c-1", "Company", name=names)]) as client:
         assert client.get("/entities/c-1").json()["caption"] == "Inter Tobacco LLC"
         assert _match_company(client, "Inter Tobacco")[0]["caption"] == "Inter Tobacco LLC"
 
@@ -496,17 +493,12 @@ def test_the_caption_is_the_name_nearest_the_others(
 def test_search_finds_a_person_by_one_word_of_the_name(
     loaded_store: Callable[[str, dict[str, list[dict]]], Path], entity: Callable[..., dict]
 ) -> None:
-    db = loaded_store(
-        "words",
-        {
-            "wanted": [
-                entity("p-1", "Person", name="Aleksandr Zakharov"),
-                entity("p-2", "Person", name="ЗАХАРОВ Лаврентий"),
-                entity("p-3", "Person", name="Maria Osetrova"),
-            ]
-        },
-    )
-    with TestClient(create_app(Settings(db=db))) as client:
+    wanted = [
+        entity("p-1", "Person", name="Aleksandr Zakharov"),
+        entity("p-2", "Person", name="ЗАХАРОВ Лаврентий"),
+        entity("p-3", "Person", name="Maria Osetrova"),
+    ]
+    with _serving(loaded_store, "words", wanted) as client:
         found = client.get("/search/default", params={"q": "Zakharov"}).json()
         assert {r["id"] for r in found["results"]} == {"p-1", "p-2"}
         # /match, for screening, still wants a name it can tell apart.
