@@ -286,9 +286,6 @@ def romanise_other_scripts(text: str) -> str:
     transliterated to Latin (ICU, through normality): Владимир Путин is "Vladimir
     Putin" in a foreign register. Han and Latin are left as written, for the
     comparator's own readings."""
-    # One Cyrillic alphabet for the whole name: "Тимошенко" alone could be Russian, but
-    # not beside "Юлія".
-    cyrillic = _cyrillic_transform(text) if _CYRILLIC.search(text) else None
     out: list[str] = []
     run: list[str] = []
     for char in text:
@@ -296,45 +293,30 @@ def romanise_other_scripts(text: str) -> str:
             run.append(char)
             continue
         if run:
-            out.append(_transliterate("".join(run), cyrillic))
+            out.append(_transliterate("".join(run)))
             run = []
         out.append(char)
     if run:
-        out.append(_transliterate("".join(run), cyrillic))
+        out.append(_transliterate("".join(run)))
     return "".join(out)
 
 
-def _transliterate(run: str, cyrillic: Any) -> str:
-    if cyrillic is not None and _CYRILLIC.search(run):
-        run = cyrillic.transliterate(run)
-    # The soft and hard signs come out as ʹ ʺ (BGN) or ' " (ICU), and BGN separates
-    # letters that would read as one (Belarusian ш·э) with a dot: marks, not letters,
-    # and they would split the word (Ольга → Olʹga).
+def _transliterate(run: str) -> str:
+    # Cyrillic as English-language registers, deeds and sanctions lists romanise it
+    # (BGN/PCGN): Ходорковский is "Khodorkovskiy", not ICU's scholarly "Hodorkovskij".
+    # Russian's table for every Cyrillic word, so that one word always reads one way
+    # (Григоренко beside Іванович as beside Иванович); letters only other alphabets have
+    # (і, ї, є, ґ, ў, қ) are left to ICU's general table and the ASCII folding below.
+    if _CYRILLIC.search(run):
+        run = _transform("Russian-Latin/BGN; Any-Latin").transliterate(run)
+    # The soft and hard signs come out as ʹ ʺ (BGN) or ' " (ICU), ICU marks қ as kˌ, and
+    # BGN separates letters that would read as one with a dot: marks, not letters, and
+    # they would split the word (Ольга → Olʹga).
     return ascii_text(_SIGNS.sub("", run)).replace("'", "").replace('"', "")
 
 
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
-_SIGNS = re.compile("[\u02b9\u02ba\u00b7'\"]")
-# Letters only one Cyrillic alphabet has, in the order checked (Belarusian ў before the
-# Ukrainian і both share), and the BGN/PCGN romanisation of each: what English-language
-# registers, deeds and sanctions lists write (Ходорковский is "Khodorkovskiy", not
-# ICU's scholarly "Hodorkovskij", and Тимошенко in Ukrainian is "Tymoshenko").
-_ALPHABETS = (
-    ("ў", "Belarusian"),
-    ("єіїґ", "Ukrainian"),
-    ("јљњћђџ", "Serbian"),
-    ("ѓќѕ", "Macedonian"),
-    ("әғқңөұүһ", "Kazakh"),
-)
-
-
-def _cyrillic_transform(text: str) -> Any:
-    lower = text.lower()
-    language = next(
-        (language for letters, language in _ALPHABETS if any(c in lower for c in letters)),
-        "Russian",
-    )
-    return _transform(f"{language}-Latin/BGN")
+_SIGNS = re.compile("[\u02b0-\u02ff\u00b7'\"]")  # modifier letters, middle dot, quotes
 
 
 @cache
