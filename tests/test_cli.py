@@ -39,12 +39,13 @@ def test_bad_file_is_one_message_and_exit_1(cli, tiny: Path, db_path: Path) -> N
 
 def test_what_a_load_set_aside_is_said(cli, db_path: Path, tmp_path: Path) -> None:
     path = tmp_path / "list.ftm.json"
-    person = {"id": "p-1", "schema": "Person", "properties": {"name": ["A B"], "phone": ["x"]}}
+    phones = ["x", "[/bold] call me"]  # what a file holds is never read as markup
+    person = {"id": "p-1", "schema": "Person", "properties": {"name": ["A B"], "phone": phones}}
     path.write_text(json.dumps(person) + "\n", encoding="utf-8")
     result = cli("load", path, "--db", db_path)
     assert result.code == 0, result.stderr
     assert (
-        f"{path}: 1 values FtM cannot read were left out (first: list.ftm.json, line 1, "
+        f"{path}: 2 values FtM cannot read were left out (first: list.ftm.json, line 1, "
         "field 'phone': 'x' is not a valid phone)"
     ) in " ".join(result.stderr.split())
     loaded = json.loads(cli("load", path, "--db", tmp_path / "other.duckdb", "--json").stdout)

@@ -147,7 +147,7 @@ def load(
     out.print(table)
     for r in results:
         for note in r.set_aside:
-            err.print(f"{r.path}: {note}", highlight=False)
+            err.print(f"{r.path}: {note}", highlight=False, markup=False)
 
 
 @app.command()

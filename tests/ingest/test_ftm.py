@@ -49,6 +49,8 @@ def test_entities_become_statements_with_provenance(store: Store, tiny: Path, va
             "needs a value for 'name' (or its parts: 'firstName', 'lastName')",
         ),
         ('{"id": "x-1", "schema": "Person", "properties": ', None, "invalid JSON"),
+        # A passport without its number is set aside, but not one without its holder.
+        ('{"id": "x-1", "schema": "Passport", "properties": {}}', "holder", "needs a value"),
     ],
 )
 def test_bad_entity_names_file_line_and_field(

@@ -29,6 +29,7 @@ def test_unusable_names_and_shared_ids_are_reported(store: Store, tmp_path: Path
             _person("shared", "王伟"),
             # One id in two lists, as OpenSanctions gives it: one person.
             _person("both", "Zhou Lanying"),
+            {"id": "either", "schema": "LegalEntity", "properties": {"name": ["Wu Jian"]}},
         ],
     )
     other = _ftm(
@@ -36,6 +37,7 @@ def test_unusable_names_and_shared_ids_are_reported(store: Store, tmp_path: Path
         [
             {"id": "shared", "schema": "Company", "properties": {"name": ["Li Na Trading Ltd"]}},
             _person("both", "周兰英", gender="female"),
+            _person("either", "吴坚"),  # a LegalEntity elsewhere: this person
             _person("p-3", "Hui Chiu Fan", birthDate="1963"),  # only the year
         ],
     )
@@ -54,7 +56,8 @@ def test_unusable_names_and_shared_ids_are_reported(store: Store, tmp_path: Path
         "SELECT count(DISTINCT value) FROM statements WHERE entity_id = 'both' AND prop = 'name'"
     )
     assert names == 2 and "both" in clusters  # one record, both lists' names
-    assert summary.persons == 4  # p-1, p-2, p-3 and "both" once; nothing of "shared"
+    assert "either" in clusters
+    assert summary.persons == 5  # p-1, p-2, p-3, "both" and "either"; nothing of "shared"
     assert clusters["p-1"] == clusters["p-3"]  # the Han name and its Hong Kong spelling
     # No two records share a birth date, so EM cannot train; the dates still count.
     [(evidence,)] = store.fetchall(

@@ -78,7 +78,7 @@ class SetAside:
         self.counts[reason] = self.counts.get(reason, 0) + 1
         if reason not in self.first:
             line = f", line {where.line}" if where.line is not None else ""
-            self.first[reason] = f"{where.path.name}{line}, field '{field}': {detail}"
+            self.first[reason] = f"{where.path.name}{line}, field {field[:80]!r}: {detail}"
 
     def messages(self) -> tuple[str, ...]:
         return tuple(
@@ -189,7 +189,9 @@ def clean_properties(
         if composed is not None:
             cleaned.append(("name", composed, None))
             present.add("name")
-    for required in schema.required:
+    # The properties without which the entity means nothing first: their absence
+    # refuses the file even where another missing one would only set the entity aside.
+    for required in sorted(schema.required, key=lambda prop: not _essential(schema, prop)):
         if required not in present:
             if set_aside is not None and not _essential(schema, required):
                 set_aside.note(INCOMPLETE, where, required, f"{schema.name} without it")

@@ -64,9 +64,10 @@ def _unnest(
     set_aside: SetAside,
     parent: tuple[str, Property] | None = None,
     depth: int = 0,
-) -> str:
+) -> str | None:
     """Check one entity and every entity nested in its properties (OpenSanctions'
-    targets.nested.json), adding each to `out`; returns the entity's id.
+    targets.nested.json), adding each to `out`; returns the entity's id (None when it
+    was set aside as incomplete).
 
     A nested entity stands for a reference to it; one under a reverse property (a
     person's "sanctions") refers back to its parent through the forward property
@@ -86,7 +87,7 @@ def _unnest(
         for value in listed:
             if isinstance(value, dict) and prop is not None and prop.type == registry.entity:
                 nested = _unnest(value, where, out, set_aside, (entity_id, prop), depth + 1)
-                if not prop.stub:
+                if nested is not None and not prop.stub:
                     kept.append(nested)
             else:
                 kept.append(value)
@@ -96,8 +97,8 @@ def _unnest(
         if schema.get(back) is not None and parent[0] not in flat.get(back, []):
             flat[back] = [*flat.get(back, []), parent[0]]
     values = clean_properties(schema, flat, where, set_aside)
-    if values is None:  # incomplete, and counted in set_aside
-        return entity_id
+    if values is None:  # incomplete, and counted in set_aside: nothing may refer to it
+        return None
     if entity_id in out:  # the same entity nested twice: one set of values
         values = list(dict.fromkeys([*out[entity_id][1], *values]))
     out[entity_id] = (schema, values)

@@ -403,7 +403,8 @@ def _drop_conflicting(records: pa.Table) -> tuple[pa.Table, dict[str, int]]:
     """An id is one entity wherever it occurs, as in FtM (OpenSanctions gives a person the
     same id in every list that names them), unless its records disagree on what it is:
     an id that is a person in one record and a company in another names two things, and
-    is left out (and counted) rather than silently merged."""
+    is left out (and counted) rather than silently merged. A LegalEntity is either, as
+    FtM has it: one that is a person elsewhere is that person."""
     conflicting = pc.greater(records["kinds"], 1)
     count = pc.sum(conflicting).as_py() or 0
     kept = records.filter(pc.invert(conflicting)) if count else records

@@ -108,7 +108,8 @@ def records_sql() -> str:
     SELECT p.entity_id AS unique_id,
            {kinds} AS kind,
            min(p.dataset) AS dataset,
-           count(DISTINCT p.schema IN ({_sql_list(PERSON_SCHEMATA)})) AS kinds,
+           count(DISTINCT CASE WHEN p.schema IN ({_sql_list(PERSON_SCHEMATA)}) THEN 1
+                               WHEN p.schema <> 'LegalEntity' THEN 2 END) AS kinds,
            list_distinct(
                list(p.value) FILTER (p.prop IN ({_sql_list(_NAME_PROPS)}))
                || CASE WHEN any_value(j.last_name) IS NOT NULL
