@@ -32,6 +32,12 @@ from nohaven.names.company import (
         ("„Inter Tobacco“, společnost s ručením omezeným", "inter tobacco"),
         ("Дружество с ограничена отговорност „Inter Tobacco“", "inter tobacco"),
         ("Siemens Aktiengesellschaft", "siemens"),
+        ("JSC NPO IZHMASH", "izhmash"),
+        # Words that are a legal form somewhere, inside or leading a name, stay.
+        ("SAS Institute Inc", "sas institute"),
+        ("Spa Resort Ltd", "spa resort"),
+        ("Pay As You Go Ltd", "pay as you go"),
+        ("AB Foods Ltd", "ab foods"),
     ],
 )
 def test_company_keys_ignore_case_script_punctuation_and_legal_form(name: str, key: str) -> None:

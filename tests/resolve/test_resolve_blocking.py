@@ -44,6 +44,7 @@ def _records(rows: list[tuple[str, list[str], str | None, list[str] | None]]) ->
             "birth_date": pa.array([r[2] for r in rows], pa.string()).cast(pa.date32()),
             "birth_year": [int(r[2][:4]) if r[2] else None for r in rows],
             "birth_year_max": [int(r[2][:4]) if r[2] else None for r in rows],
+            "birth_years": pa.array([None] * len(rows), pa.list_(pa.int64())),
             "identifiers": [r[3] for r in rows],
         }
     )
@@ -123,11 +124,14 @@ def test_pairs_grouped_in_parts_equal_one_grouping(monkeypatch: pytest.MonkeyPat
 def test_a_common_name_pairs_records_on_any_birth_year_they_give() -> None:
     rows = [(f"wang-{i}", ["Wang Wei"], None, None) for i in range(COMMON_KEY + 2)]
     records = _records(rows).to_pydict()
-    # "DOB 1969; alt. DOB 1971" beside a record of 1971 and one of 1968.
-    records["birth_year"][:3] = [1969, 1971, 1968]
-    records["birth_year_max"][:3] = [1971, 1971, 1968]
+    # "DOB 1955; alt. DOB 1975" beside a record of 1975 and one of 1957, a year between.
+    records["birth_year"][:3] = [1955, 1975, 1957]
+    records["birth_year_max"][:3] = [1975, 1975, 1957]
+    records["birth_years"][0] = [1955, 1975]
     con = duckdb.connect()
-    con.register("records", pa.table(records))
+    con.register(
+        "records", pa.table(records).set_column(6, "birth_years", pa.array(records["birth_years"]))
+    )
     keys, forms = name_tables(["Wang Wei"], workers=1)
     con.register("keys", keys)
     con.register("forms", forms)

@@ -503,3 +503,14 @@ def test_search_finds_a_person_by_one_word_of_the_name(
         assert {r["id"] for r in found["results"]} == {"p-1", "p-2"}
         # /match, for screening, still wants a name it can tell apart.
         assert not _match(client, "wanted", {"name": ["Zakharov"]})["results"]
+
+
+def test_a_person_with_many_names_is_found_by_any_of_them(
+    loaded_store: Callable[[str, dict[str, list[dict]]], Path], entity: Callable[..., dict]
+) -> None:
+    # Alphabetically the Latin spellings come first; the name asked for comes last.
+    aliases = [f"Aleksandr Zakharov {i}" for i in range(8)] + ["Захаров Лаврентий Петрович"]
+    with _serving(loaded_store, "many", [entity("p-1", "Person", name=aliases)]) as client:
+        top = _match(client, "wanted", {"name": ["Lavrentiy Petrovich Zakharov"]})["results"][0]
+    assert top["id"] == "p-1" and top["match"]
+    assert top["explanations"]["name"]["candidate"] == "Захаров Лаврентий Петрович"

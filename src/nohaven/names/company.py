@@ -163,8 +163,42 @@ def _without_legal_form(name: str) -> str:
     """A company name, in its own script, without the legal forms rigour (FtM's
     normalisation library) knows in some forty languages: "Общество с ограниченной
     ответственностью" and "ООО", "Aktiengesellschaft", "společnost s ručením omezeným".
-    Before transliteration, where the forms are still words of their language."""
-    return remove_org_types(_SPELT_OUT.sub(" ", _lower(name)), replacement=" ")
+    Before transliteration, where the forms are still words of their language.
+
+    Only at either end, where names carry them, and one Latin word at the front only
+    if it is a form that leads names (JSC, OOO): "SAS Institute", "Spa Resort" and "Pay
+    As You Go" keep their words."""
+    words = _SPELT_OUT.sub(" ", _lower(name)).split()
+    stripped = True
+    while stripped and len(words) > 1:
+        stripped = False
+        for size in range(min(_MAX_FORM_WORDS, len(words) - 1), 0, -1):
+            if _is_legal_form(words[-size:]):
+                words, stripped = words[:-size], True
+                break
+            if _is_legal_form(words[:size]) and (
+                size > 1 or not words[0].isascii() or _bare(words[0]) in _LEADING_FORMS
+            ):
+                words, stripped = words[size:], True
+                break
+    return " ".join(words)
+
+
+_MAX_FORM_WORDS = 5  # "общество с ограниченной ответственностью": four
+# Latin forms that lead a name (Russian and Ukrainian ones, transliterated).
+_LEADING_FORMS = frozenset(
+    {"jsc", "ojsc", "cjsc", "pjsc", "ooo", "oao", "zao", "pao", "ao", "llc", "tov", "pat", "npo"}
+)
+
+
+def _bare(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+def _is_legal_form(words: list[str]) -> bool:
+    """Whether the words are, punctuation aside, wholly a legal form rigour knows."""
+    text = _bare(" ".join(words))
+    return bool(text) and not remove_org_types(text, replacement=" ").strip()
 
 
 @lru_cache(maxsize=200_000)

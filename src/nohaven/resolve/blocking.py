@@ -203,33 +203,38 @@ def _same_part_and_birth_date(part: str, rule: int) -> str:
 
 
 # A record giving several birth years ("DOB 1960; alt. DOB 1962") meets a common name's
-# other holders in each year of its span, up to this many years.
-MAX_YEAR_SPAN = 5
+# other holders in each of the first this many of them.
+MAX_YEARS = 5
 
 
-def _oversized_by_year(max_block: int) -> str:
-    """Rows (rid, k, kind, n, year) of ``record_keys`` for keys held by more than
-    `max_block` records, one row for each birth year the record's span covers."""
-    return (
-        "SELECT rid, k, kind, n, unnest(range(birth_year, least("
-        f"coalesce(birth_year_max, birth_year), birth_year + {MAX_YEAR_SPAN - 1}) + 1)) AS year "
-        f"FROM record_keys WHERE n > {max_block} AND birth_year IS NOT NULL"
-    )
+def _oversized_by_year(con: duckdb.DuckDBPyConnection, records: str, max_block: int) -> None:
+    """Create temp table ``_oversized(rid, k, kind, n, year)``: the rows of
+    ``record_keys`` for keys held by more than `max_block` records, one for each birth
+    year the record gives (``birth_years`` of `records`, else its one year)."""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _oversized AS
+        SELECT k.rid, k.k, k.kind, k.n,
+               unnest(coalesce(CAST(r.birth_years AS SMALLINT[]), [k.birth_year])[1:{MAX_YEARS}])
+                   AS year
+        FROM record_keys k JOIN {records} r USING (rid)
+        WHERE k.n > {max_block} AND k.birth_year IS NOT NULL
+    """)
 
 
 def build_pairs(
     con: duckdb.DuckDBPyConnection, records: str, *, max_block: int = MAX_BLOCK
 ) -> BlockingStats:
     """Create table ``pairs(rid_l, rid_r, match_key, norm_min, exact_min, sound_min,
-    spelling_shared)`` from the records table (``rid, identifiers``) and ``record_keys``
-    (`key_records`).
+    spelling_shared)`` from the records table (``rid, identifiers, birth_years``) and
+    ``record_keys`` (`key_records`).
 
     The join that finds the pairs also yields, for free, what each pair's names share:
     the size of the rarest shared normalised name, exact and sound key and whether a
     spelling key is shared, the name comparison's whole input, so scoring needs no list
     intersections. A key held by more than `max_block` records only pairs records born
-    in a year both give (`MAX_YEAR_SPAN`); features.py lists those keys per record so
-    that scoring still sees them shared.
+    in a year both give (the first `MAX_YEARS` of each); features.py lists those keys
+    per record so that scoring still sees them shared. A dated key (below) pairs records
+    whose spans of birth years overlap.
     """
     if max_block <= COMMON_KEY:
         raise ValueError(f"max_block must exceed COMMON_KEY ({COMMON_KEY}), not {max_block}")
@@ -241,6 +246,7 @@ def build_pairs(
     # one grouping of hundreds of millions of shared keys would spill to disk.
     rows = con.execute("SELECT count(*) FROM record_keys").fetchall()[0][0]
     parts = 1 + rows // PAIR_PART_ROWS
+    _oversized_by_year(con, records, max_block)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _name_pairs (
             rid_l INTEGER, rid_r INTEGER, blocked BOOLEAN, norm_min INTEGER,
@@ -259,8 +265,7 @@ def build_pairs(
                 WHERE a.n <= {max_block} AND b.n <= {max_block} AND a.rid % {parts} = {part}
                 UNION ALL
                 SELECT a.rid, b.rid, a.kind, a.n, true
-                FROM ({_oversized_by_year(max_block)}) a
-                JOIN ({_oversized_by_year(max_block)}) b
+                FROM _oversized a JOIN _oversized b
                   ON a.k = b.k AND a.year = b.year AND a.rid < b.rid
                 WHERE a.rid % {parts} = {part}
             )
@@ -298,6 +303,7 @@ def build_pairs(
     )
     con.execute("DROP TABLE _rule_pairs")
     con.execute("DROP TABLE _name_pairs")
+    con.execute("DROP TABLE _oversized")
     rules = {
         0: "name key",
         1: "family name + birth date",

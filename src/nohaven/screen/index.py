@@ -394,7 +394,8 @@ class ScreeningIndex:
         ]
 
     def caption(self, row: int) -> str:
-        return _caption(tuple(self.properties(row).get("name") or self.names[row])) or self.ids[row]
+        """The name the entity goes by (`_caption`, cached per list of names)."""
+        return _caption(self.names[row]) or self.ids[row]
 
     def entity(self, row: int) -> dict[str, Any]:
         """The entity at `row` as yente's entity shape (without nesting)."""
@@ -404,7 +405,7 @@ class ScreeningIndex:
         changed = _iso(float(self.changed_at[row]))
         return {
             "id": self.ids[row],
-            "caption": _caption(tuple(properties.get("name") or self.names[row])) or self.ids[row],
+            "caption": self.caption(row),
             "schema": self.schemata[row],
             "properties": properties,
             "datasets": sorted(self.datasets[row]),

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 from pypinyin import Style, lazy_pinyin
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from nohaven.names.analysis import HAN_CHARACTERS, has_other_script, romanise_other_scripts
 from nohaven.names.company import company_key, romanised_company_key, written_in_han
@@ -60,6 +60,7 @@ MAX_NAMES = 6  # names compared per side
 # A listed company may have dozens of names in as many languages; comparing two company
 # names costs a microsecond, so all of these are compared.
 MAX_COMPANY_NAMES = 100
+MAX_NAMES_CONSIDERED = 500  # of an entity's names, when choosing which to compare
 MAX_BYSTANDERS = 5  # entities outside the scope scored to count namesakes
 # A query with a birth year: people recorded as born in another year score at most
 # BIRTH_YEAR_DIFFERS (0.6, below the threshold) and only fill the results after those
@@ -204,16 +205,31 @@ def names_to_compare(
     query_names: Iterable[str], names: tuple[str, ...], limit: int
 ) -> tuple[str, ...]:
     """At most `limit` of an entity's names: all when they are that few, else those
-    nearest any query name as letters go. OpenSanctions gives a person or company
-    dozens of names in many scripts; the first few in alphabetical order need not
-    include the one the query gives."""
+    nearest any query name as letters go (of its first `MAX_NAMES_CONSIDERED`).
+    OpenSanctions gives a person or company dozens of names in many scripts; the first
+    few in alphabetical order need not include the one the query gives."""
     if len(names) <= limit:
         return names
-    asked = [_latin_form(name) for name in query_names]
-    nearness = {
-        name: max(fuzz.token_sort_ratio(q, _latin_form(name)) for q in asked) for name in names
-    }
-    return tuple(sorted(names, key=lambda name: -nearness[name])[:limit])
+    names = names[:MAX_NAMES_CONSIDERED]
+    forms = [_latin_form(name) for name in names]
+    nearness: dict[int, float] = {}
+    for asked in query_names:
+        for _, score, i in process.extract(
+            _latin_form(asked), forms, scorer=fuzz.token_sort_ratio, limit=limit
+        ):
+            nearness[i] = max(nearness.get(i, 0.0), score)
+    return tuple(names[i] for i in sorted(nearness, key=lambda i: (-nearness[i], i))[:limit])
+
+
+@lru_cache(maxsize=50_000)
+def _company_forms(names: tuple[str, ...]) -> tuple[tuple[str, str, bool, str], ...]:
+    """(company_key, romanised_company_key, written in Han, name) of an entity's names,
+    one per distinct key: a company listed in twenty languages has far fewer keys."""
+    forms: dict[str, tuple[str, str, bool, str]] = {}
+    for name in names:
+        key = company_key(name)
+        forms.setdefault(key, (key, romanised_company_key(name), written_in_han(name), name))
+    return tuple(forms.values())
 
 
 def _compact(explanation: str) -> str:
@@ -263,17 +279,23 @@ def score_row(
         score = qualified.score
     else:
         score, across, pair = 0.0, False, None
+        forms = _company_forms(names)
+        keys = [key for key, _, _, _ in forms]
         for left in query.names[:MAX_NAMES]:
-            for right in names:
-                a, b = company_key(left), company_key(right)
-                literal = fuzz.token_sort_ratio(a, b) / 100.0 if a and b else 0.0
-                if literal > score:
-                    score, across, pair = literal, False, (left, right)
-                if (
-                    written_in_han(left) != written_in_han(right)
-                    and romanised_company_key(left) == romanised_company_key(right) != ""
-                ):
-                    han = a if written_in_han(left) else b
+            a = company_key(left)
+            best = (
+                process.extractOne(a, keys, scorer=fuzz.token_sort_ratio, score_cutoff=1)
+                if a
+                else None
+            )
+            if best is not None and keys[best[2]] and best[1] / 100.0 > score:
+                score, across, pair = best[1] / 100.0, False, (left, forms[best[2]][3])
+            reading_key, left_han = romanised_company_key(left), written_in_han(left)
+            if not reading_key:
+                continue
+            for b, romanised, right_han, right in forms:
+                if left_han != right_han and romanised == reading_key:
+                    han = a if left_han else b
                     reading = (
                         ACROSS_SCRIPTS_SCORE
                         if len(han.replace(" ", "")) >= ACROSS_SCRIPTS_MIN_HAN
