@@ -208,11 +208,8 @@ def clean_properties(
 def _essential(schema: Schema, prop: str) -> bool:
     """Whether an entity without `prop` is meaningless: a person's or company's name, a
     relationship's ends (an Ownership without its owner)."""
-    return (
-        prop == "name"
-        or prop in (schema.edge_source, schema.edge_target)
-        or (schema.get(prop) is not None and schema.get(prop).type.name == "entity")
-    )
+    found = schema.get(prop)  # a relationship's ends are references, as its holder is
+    return prop == "name" or (found is not None and found.type.name == "entity")
 
 
 class StatementWriter:

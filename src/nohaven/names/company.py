@@ -110,13 +110,17 @@ def written_in_han(name: str) -> bool:
     return _HAN.search(name) is not None
 
 
+def _lower(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).lower()
+
+
 @lru_cache(maxsize=200_000)
 def company_text(name: str) -> str:
     """A company name in one form: full-width letters and brackets as ASCII, lower case,
     other scripts than Latin and Han transliterated, initials joined ("L.L.C." → "llc"),
     Han characters simplified (a Hong Kong register writes 富華實業, a mainland one
     富华实业)."""
-    text = unicodedata.normalize("NFKC", name).lower()
+    text = _lower(name)
     if has_other_script(text):
         text = romanise_other_scripts(text).lower()  # ООО Газпром is "OOO Gazprom"
     text = _JOINED_INITIALS.sub(lambda m: m.group(0).replace(".", ""), text)
@@ -154,10 +158,6 @@ def has_legal_form(name: str) -> bool:
     )
 
 
-def _lower(name: str) -> str:
-    return unicodedata.normalize("NFKC", name).lower()
-
-
 @lru_cache(maxsize=200_000)
 def _without_legal_form(name: str) -> str:
     """A company name, in its own script, without the legal forms rigour (FtM's
@@ -177,7 +177,7 @@ def _without_legal_form(name: str) -> str:
                 words, stripped = words[:-size], True
                 break
             if _is_legal_form(words[:size]) and (
-                size > 1 or not words[0].isascii() or _bare(words[0]) in _LEADING_FORMS
+                size > 1 or not words[0].isascii() or " ".join(_words(words[0])) in _LEADING_FORMS
             ):
                 words, stripped = words[size:], True
                 break
@@ -191,13 +191,9 @@ _LEADING_FORMS = frozenset(
 )
 
 
-def _bare(text: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", text).split())
-
-
 def _is_legal_form(words: list[str]) -> bool:
     """Whether the words are, punctuation aside, wholly a legal form rigour knows."""
-    text = _bare(" ".join(words))
+    text = " ".join(_words(" ".join(words)))
     return bool(text) and not remove_org_types(text, replacement=" ").strip()
 
 

@@ -9,8 +9,6 @@ around it ("spouse of 许超凡"), so a relative of an official is recognised as
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,8 +20,12 @@ import numpy as np
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz, process
 
-from nohaven.names.analysis import HAN_CHARACTERS, has_other_script, romanise_other_scripts
-from nohaven.names.company import company_key, romanised_company_key, written_in_han
+from nohaven.names.company import (
+    company_key,
+    company_text,
+    romanised_company_key,
+    written_in_han,
+)
 from nohaven.names.compare import (
     NameMatch,
     PersonRecord,
@@ -160,10 +162,11 @@ def _candidate_rows(index: ScreeningIndex, query: ScreeningQuery, words: bool) -
                 continue
             rows = rows[index.born_in(rows, year)]
         used.append(rows)
-    # A word many people's names share (a common surname) still lists some of them.
-    used += [
-        rows[:MAX_POSTINGS] for rows in index.postings(dict.fromkeys(word_hashes)) if rows.size
-    ]
+    if word_hashes:
+        # A word many people's names share (a common surname) still lists some of them.
+        used += [
+            rows[:MAX_POSTINGS] for rows in index.postings(dict.fromkeys(word_hashes)) if rows.size
+        ]
     by_identifier = [
         rows for rows in index.postings(identifier_hash(v) for v in query.identifiers) if rows.size
     ]
@@ -186,19 +189,13 @@ def _candidate_rows(index: ScreeningIndex, query: ScreeningQuery, words: bool) -
     return np.concatenate((first, ranked))
 
 
-_HAN = re.compile(f"[{HAN_CHARACTERS}]")
-
-
 @lru_cache(maxsize=200_000)
 def _latin_form(name: str) -> str:
-    """A name in lower-case Latin letters (other scripts transliterated, Han read in
-    pinyin): only to choose which of an entity's names to compare, not to compare them."""
-    text = unicodedata.normalize("NFKC", name).lower()
-    if has_other_script(text):
-        text = romanise_other_scripts(text).lower()
-    if _HAN.search(text):
-        text = " ".join(lazy_pinyin(text, style=Style.NORMAL))
-    return text
+    """A name in lower-case Latin letters (`company_text`'s one form, any name's as
+    much as a company's, with Han read in pinyin): only to choose which of an entity's
+    names to compare, not to compare them."""
+    text = company_text(name)
+    return " ".join(lazy_pinyin(text, style=Style.NORMAL)) if written_in_han(text) else text
 
 
 def names_to_compare(
