@@ -51,6 +51,18 @@ def test_entities_become_statements_with_provenance(store: Store, tiny: Path, va
         ('{"id": "x-1", "schema": "Person", "properties": ', None, "invalid JSON"),
         # A passport without its number is set aside, but not one without its holder.
         ('{"id": "x-1", "schema": "Passport", "properties": {}}', "holder", "needs a value"),
+        (
+            '{"id": "x-1", "schema": "Person", "properties": {"name": ["A"]}, '
+            '"referents": "ofac-1"}',
+            "referents",
+            "must be a list of entity ids",
+        ),
+        (
+            '{"id": "x-1", "schema": "Person", "properties": {"name": ["A"]}, '
+            '"referents": ["ofac 1"]}',
+            "referents",
+            "bad entity id",
+        ),
     ],
 )
 def test_bad_entity_names_file_line_and_field(
@@ -65,7 +77,32 @@ def test_bad_entity_names_file_line_and_field(
     assert error.line == 2 and error.field == field and message in error.message
     assert str(error).startswith(f"{path}, line 2")
     assert store.fetchone("SELECT count(*) FROM statements") == (0,)
+    assert store.fetchone("SELECT count(*) FROM referents") == (0,)
     assert store.sources() == []
+
+
+def test_the_ids_an_entity_was_merged_from_are_kept_with_their_line(
+    store: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "merged.ftm.json"
+    lines = [
+        {"id": "NK-1", "schema": "Person", "properties": {"name": ["A"]}},
+        {
+            "id": "NK-2",
+            "schema": "Person",
+            "properties": {"name": ["B"]},
+            "referents": ["ofac-2", "NK-2", "eu-2", "ofac-2"],
+        },
+    ]
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    [result] = load_paths(store, [path], dataset="sanctions")
+    rows = store.fetchall(
+        "SELECT referent, entity_id, dataset, source_id, record FROM referents ORDER BY 1"
+    )
+    assert rows == [
+        ("eu-2", "NK-2", "sanctions", result.source_id, 2),
+        ("ofac-2", "NK-2", "sanctions", result.source_id, 2),
+    ]
 
 
 def test_what_an_export_carries_unchecked_is_set_aside_and_counted(

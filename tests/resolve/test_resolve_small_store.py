@@ -65,3 +65,24 @@ def test_a_store_whose_dates_all_lack_the_day_resolves(
     )
     clusters = canonical_ids(store)
     assert clusters["a"] == clusters["c"] != clusters["b"]
+
+
+def test_a_publishers_merge_joins_the_ids_it_names(
+    tmp_path, resolve_entities, person, canonical_ids, scored_pair
+) -> None:
+    # OpenSanctions' entity names the OFAC record it was merged from; the names alone
+    # share one word and would never merge.
+    merged = {**person("NK-abc", "Aleksandr Zakharov"), "referents": ["ofac-1234", "eu-77"]}
+    store = resolve_entities(
+        tmp_path,
+        {
+            "ofac": [person("ofac-1234", "Sasha Zakharov"), person("ofac-9", "Ivan Petrov")],
+            "opensanctions": [merged],
+        },
+    )
+    clusters = canonical_ids(store)
+    assert clusters["NK-abc"] == clusters["ofac-1234"] != clusters["ofac-9"]
+    probability, evidence = scored_pair(store, "NK-abc", "ofac-1234")
+    assert probability == 1.0 and evidence == "referents: one entity in opensanctions"
+    summary = json.loads(store.fetchone("SELECT summary FROM resolution_runs")[0])
+    assert summary["publisher_merges"] == 1  # "eu-77" is not loaded

@@ -514,3 +514,31 @@ def test_a_person_with_many_names_is_found_by_any_of_them(
         top = _match(client, "wanted", {"name": ["Lavrentiy Petrovich Zakharov"]})["results"][0]
     assert top["id"] == "p-1" and top["match"]
     assert top["explanations"]["name"]["candidate"] == "Захаров Лаврентий Петрович"
+
+
+def test_an_id_the_entity_was_merged_from_finds_it(
+    loaded_store: Callable[[str, dict[str, list[dict]]], Path], entity: Callable[..., dict]
+) -> None:
+    # OpenSanctions merges each list's record into one entity and names the list ids it
+    # was merged from; a client that stored "ofac-1234" must still reach the entity.
+    merged = {
+        **entity("NK-abc", "Person", name="Aleksandr Zakharov", birthDate="1970-01-01"),
+        "referents": ["ofac-1234", "eu-fsf-99", "NK-abc", "ofac-1234"],
+    }
+    other = entity("NK-def", "Person", name="Aleksandr Zakharov", birthDate="1971-05-05")
+    with _serving(loaded_store, "referents", [merged, other]) as client:
+        found = client.get("/entities/NK-abc", params={"nested": "false"}).json()
+        assert found["referents"] == ["eu-fsf-99", "ofac-1234"]
+        moved = client.get("/entities/ofac-1234?nested=false", follow_redirects=False)
+        assert moved.status_code == 308
+        assert moved.headers["location"].endswith("/entities/NK-abc?nested=false")
+        assert client.get("/entities/ofac-1234").json()["id"] == "NK-abc"
+        assert client.get("/entities/ofac-9999").status_code == 404
+        results = _match(client, "wanted", {"name": ["Aleksandr Zakharov"]})["results"]
+        assert {r["id"] for r in results} == {"NK-abc", "NK-def"}
+        assert next(r for r in results if r["id"] == "NK-abc")["referents"] == found["referents"]
+        # Excluding a referent excludes the entity merged from it, as in yente.
+        kept = _match(
+            client, "wanted", {"name": ["Aleksandr Zakharov"]}, exclude_entity_ids="eu-fsf-99"
+        )["results"]
+        assert [r["id"] for r in kept] == ["NK-def"]

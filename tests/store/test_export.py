@@ -37,6 +37,23 @@ def test_round_trip(store: Store, tiny: Path, tmp_path: Path) -> None:
     assert ("d-1", "Ownership", "owner", "us-o-1") in as_set(deeds.getvalue())
 
 
+def test_the_ids_an_entity_was_merged_from_survive_a_round_trip(
+    store: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "merged.ftm.json"
+    path.write_text(
+        '{"id": "NK-1", "schema": "Person", "properties": {"name": ["A"]}, '
+        '"referents": ["ofac-1", "eu-1"]}\n'
+        '{"id": "NK-2", "schema": "Person", "properties": {"name": ["B"]}}\n',
+        encoding="utf-8",
+    )
+    load_paths(store, [path], dataset="sanctions")
+    out = io.StringIO()
+    export_entities(store, "sanctions", out)
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [line.get("referents") for line in lines] == [["eu-1", "ofac-1"], None]
+
+
 def test_unknown_dataset(store: Store) -> None:
     with pytest.raises(NohavenError, match="no dataset named 'nope'"):
         export_entities(store, "nope", io.StringIO())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -231,6 +231,7 @@ class StatementWriter:
         self.rows = 0
         self.set_aside = SetAside()
         self._columns: dict[str, list[Any]] = {name: [] for name in STATEMENT_COLUMNS}
+        self._referents: list[tuple[str, str, int]] = []  # (referent, entity_id, record)
 
     def add(
         self,
@@ -238,7 +239,9 @@ class StatementWriter:
         schema: str,
         values: list[tuple[str, str, str | None]],
         record: int,
+        referents: Sequence[str] = (),
     ) -> None:
+        self._referents.extend((referent, entity_id, record) for referent in referents)
         cols = self._columns
         # FtM's convention: an `id` statement records that the entity exists in this
         # source even when it carries no other value here.
@@ -253,6 +256,19 @@ class StatementWriter:
             self.flush()
 
     def flush(self) -> None:
+        if self._referents:
+            referents, entity_ids, records = zip(*self._referents, strict=True)
+            table = pa.table(
+                {
+                    "referent": pa.array(referents, pa.string()),
+                    "entity_id": pa.array(entity_ids, pa.string()),
+                    "dataset": pa.array([self.dataset] * len(referents), pa.string()),
+                    "source_id": pa.array([self.source_id] * len(referents), pa.int32()),
+                    "record": pa.array(records, pa.int64()),
+                }
+            )
+            self.store.insert_arrow(staging_table("referents"), table)
+            self._referents = []
         count = len(self._columns["entity_id"])
         if not count:
             return

@@ -48,19 +48,32 @@ def load_ftm(
                 raise where.error("invalid JSON (nested too deeply)") from None
             if not isinstance(data, dict):
                 raise where.error("expected a JSON object per line")
-            entities: dict[str, tuple[Schema, list[tuple[str, str, str | None]]]] = {}
+            entities: dict[str, _Entity] = {}
             _unnest(data, where, entities, writer.set_aside)
-            for entity_id, (schema, values) in entities.items():
-                writer.add(entity_id, schema.name, values, number)
+            for entity_id, (schema, values, referents) in entities.items():
+                writer.add(entity_id, schema.name, values, number, referents)
             records += len(entities)
     writer.flush()
     return records
 
 
+# An entity's schema, its (prop, value, original value) and the ids it was merged from.
+_Entity = tuple[Schema, list[tuple[str, str, str | None]], list[str]]
+
+
+def _referents(data: dict[str, Any], entity_id: str, where: Where) -> list[str]:
+    """The ids an entity was merged from (OpenSanctions' ``referents``), its own left out."""
+    listed = data.get("referents") or []
+    if not isinstance(listed, list):
+        raise where.error("'referents' must be a list of entity ids", field="referents")
+    found = [check_entity_id(value, where, field="referents") for value in listed]
+    return [referent for referent in dict.fromkeys(found) if referent != entity_id]
+
+
 def _unnest(
     data: dict[str, Any],
     where: Where,
-    out: dict[str, tuple[Schema, list[tuple[str, str, str | None]]]],
+    out: dict[str, _Entity],
     set_aside: SetAside,
     parent: tuple[str, Property] | None = None,
     depth: int = 0,
@@ -76,6 +89,7 @@ def _unnest(
         raise where.error(f"entities nested more than {MAX_NESTING} deep", field=parent[1].name)
     schema = resolve_schema(data.get("schema"), where)
     entity_id = check_entity_id(data.get("id"), where)
+    referents = _referents(data, entity_id, where)
     properties = data.get("properties", {})
     if not isinstance(properties, dict):
         raise where.error("'properties' must be an object", field="properties")
@@ -101,5 +115,6 @@ def _unnest(
         return None
     if entity_id in out:  # the same entity nested twice: one set of values
         values = list(dict.fromkeys([*out[entity_id][1], *values]))
-    out[entity_id] = (schema, values)
+        referents = list(dict.fromkeys([*out[entity_id][2], *referents]))
+    out[entity_id] = (schema, values, referents)
     return entity_id

@@ -75,6 +75,7 @@ class ResolveSummary:
     clusters: int = 0
     merged_clusters: int = 0
     attached_by_unique_name: int = 0
+    publisher_merges: int = 0  # pairs one file's referents merged (`_publisher_merges`)
     judgements_applied: int = 0
     trained_from_judgements: int = 0  # "same" pairs the model's m was estimated from
     skipped: dict[str, int] = field(default_factory=dict)
@@ -300,6 +301,11 @@ def resolve(
         say("scoring companies")
         firms = company_predictions(con, companies)
         summary.comparisons += firms.num_rows
+        links = _publisher_merges(con, store, records)
+        if links.num_rows:
+            people = _with_links(con, people, links.filter(pc.equal(links["kind"], "person")))
+            firms = _with_links(con, firms, links.filter(pc.equal(links["kind"], "company")))
+            summary.publisher_merges = links.num_rows
     finally:
         con.close()
 
@@ -397,6 +403,64 @@ def resolve(
 
     store.replace_rows({"clusters": cluster_table, "resolution_pairs": pair_table}, record_run)
     return summary
+
+
+PUBLISHER_MERGE_WEIGHT = 30.0  # a billion to one: the publisher's own merge of two ids
+
+
+def _publisher_merges(
+    con: duckdb.DuckDBPyConnection, store: Store, records: pa.Table
+) -> pa.Table:
+    """Pairs of loaded records one of which a publisher merged the other into (its
+    `referents`: OpenSanctions' NK-… entity and the "ofac-1234" another file loaded),
+    as pairs of probability 1 with the datasets that say so. Only records of one kind
+    pair: a person merged into a company is left to the model."""
+    con.register("_referents", store.arrow("SELECT referent, entity_id, dataset FROM referents"))
+    con.register("_kinds", records.select(["unique_id", "kind"]))
+    try:
+        return con.sql(
+            """
+            WITH merged AS (
+                SELECT least(referent, entity_id) AS a, greatest(referent, entity_id) AS b,
+                       string_agg(DISTINCT dataset, ', ' ORDER BY dataset) AS datasets
+                FROM _referents GROUP BY ALL
+            )
+            SELECT m.a AS left_id, m.b AS right_id, 1.0::DOUBLE AS match_probability,
+                   $weight::DOUBLE AS match_weight,
+                   'referents: one entity in ' || m.datasets AS evidence, l.kind AS kind
+            FROM merged m
+            JOIN _kinds l ON l.unique_id = m.a
+            JOIN _kinds r ON r.unique_id = m.b
+            WHERE l.kind = r.kind
+            ORDER BY ALL
+            """,
+            params={"weight": PUBLISHER_MERGE_WEIGHT},
+        ).to_arrow_table()
+    finally:
+        con.unregister("_referents")
+        con.unregister("_kinds")
+
+
+def _with_links(con: duckdb.DuckDBPyConnection, pairs: pa.Table, links: pa.Table) -> pa.Table:
+    """The scored pairs with the publisher's merges in place of any score of the same
+    two records, in whichever order the model paired them."""
+    if not links.num_rows:
+        return pairs
+    con.register("_pairs", pairs)
+    con.register("_links", links.select(pairs.column_names))
+    try:
+        return con.sql(
+            """
+            SELECT p.* FROM _pairs p
+            ANTI JOIN _links l ON l.left_id = p.left_id AND l.right_id = p.right_id
+            ANTI JOIN _links f ON f.left_id = p.right_id AND f.right_id = p.left_id
+            UNION ALL
+            FROM _links
+            """
+        ).to_arrow_table().cast(pairs.schema)
+    finally:
+        con.unregister("_pairs")
+        con.unregister("_links")
 
 
 def _drop_conflicting(records: pa.Table) -> tuple[pa.Table, dict[str, int]]:

@@ -329,6 +329,10 @@ class ScreeningIndex:
     # Each entity's last birth year: its first but for an entity giving several (a
     # sanctions list's "alt. DOB"), 0 when unknown.
     last_birth_years: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int32))
+    # The ids entities were merged from (OpenSanctions' referents): per row, and each
+    # referent's entity (the first by id, should two entities claim one).
+    referents: dict[int, tuple[str, ...]] = field(repr=False, default_factory=dict)
+    referent_rows: dict[str, int] = field(repr=False, default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -372,6 +376,20 @@ class ScreeningIndex:
             for code in properties.get(prop, ())
         )
 
+    def row_for(self, entity_id: str) -> int | None:
+        """The row of an entity by its id or by an id it was merged from."""
+        row = self.row_of.get(entity_id)
+        return self.referent_rows.get(entity_id) if row is None else row
+
+    def rows_named(self, entity_ids: Iterable[str]) -> set[int]:
+        """The rows of entities with these ids or merged from them."""
+        return {
+            row
+            for entity_id in entity_ids
+            for row in (self.row_of.get(entity_id), self.referent_rows.get(entity_id))
+            if row is not None
+        }
+
     def dataset_mask(self, datasets: Iterable[str]) -> int:
         """The bits standing for these datasets (0 when none is indexed)."""
         mask = 0
@@ -409,7 +427,7 @@ class ScreeningIndex:
             "schema": self.schemata[row],
             "properties": properties,
             "datasets": sorted(self.datasets[row]),
-            "referents": [],
+            "referents": list(self.referents.get(row, ())),
             "target": self.targets[row],
             "first_seen": _iso(float(self.first_seen_at[row])),
             "last_seen": changed,
@@ -439,6 +457,23 @@ def _resolved_people(ids: pa.ChunkedArray, clusters: pa.Table) -> np.ndarray:
     position = pc.index_in(ids, value_set=clusters.column("entity_id"))  # null: unresolved
     codes = pc.fill_null(pc.take(people, position), -1)
     return codes.to_numpy(zero_copy_only=False).astype(np.int32)
+
+
+def _referents(
+    table: pa.Table, row_of: dict[str, int]
+) -> tuple[dict[int, tuple[str, ...]], dict[str, int]]:
+    """Each indexed row's referents, and each referent's row (`ScreeningIndex`)."""
+    per_row: dict[int, list[str]] = {}
+    rows: dict[str, int] = {}
+    for referent, entity_id in zip(
+        table.column("referent").to_pylist(), table.column("entity_id").to_pylist(), strict=True
+    ):
+        row = row_of.get(entity_id)
+        if row is None:
+            continue
+        per_row.setdefault(row, []).append(referent)
+        rows.setdefault(referent, row)
+    return {row: tuple(found) for row, found in per_row.items()}, rows
 
 
 def _load_times(store: Store) -> np.ndarray:
@@ -598,6 +633,10 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
 
     entities = entities.select(["properties"])  # the rest is held as Python values now
     row_of = {entity_id: row for row, entity_id in enumerate(ids)}
+    with store.reader() as reader:
+        fields["referents"], fields["referent_rows"] = _referents(
+            reader.arrow("SELECT DISTINCT referent, entity_id FROM referents ORDER BY ALL"), row_of
+        )
 
     relations: dict[int, list[Relation]] = {}
     edge_sets: dict[frozenset[str], frozenset[str]] = {}  # one set object per combination

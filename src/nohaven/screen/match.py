@@ -505,6 +505,8 @@ def match_query(
         if weigh:
             outside = rows[~in_scope]
         rows = rows[in_scope]
+    # yente's rule: an id given to exclude excludes the entity merged from it too.
+    excluded = index.rows_named(exclude_ids)
     seen: set[int] = set()
     set_aside: list[int] = []  # candidates the dataset and id filters keep out
     filtered: list[ScoredResult] = []  # namesakes the topic and change filters keep out
@@ -522,7 +524,7 @@ def match_query(
         if (
             (include_datasets is not None and not datasets & include_datasets)
             or (datasets and datasets <= exclude_datasets)
-            or (exclude_ids and index.ids[row] in exclude_ids)
+            or row in excluded
         ):
             set_aside.append(row)
             continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import TextIO
+from typing import Any, TextIO
 
 from followthemoney.dataset import Dataset
 from followthemoney.exc import InvalidData
@@ -66,13 +66,26 @@ def _assemble(dataset: Dataset, statements: list[Statement]) -> StatementEntity:
 
 
 def export_entities(store: Store, dataset: str, out: TextIO) -> int:
-    """Write a dataset as FtM JSON lines (id, schema, properties); returns the count."""
+    """Write a dataset as FtM JSON lines (id, schema, properties, and the referents an
+    entity was loaded with); returns the count."""
     if dataset not in store.datasets():
         raise NohavenError(f"no dataset named '{dataset}' (see `nohaven status`)")
+    referents: dict[str, list[str]] = {}
+    for referent, entity_id in store.fetchall(
+        "SELECT DISTINCT referent, entity_id FROM referents WHERE dataset = ? ORDER BY ALL",
+        [dataset],
+    ):
+        referents.setdefault(entity_id, []).append(referent)
     count = 0
     for entity in iter_entities(store, dataset):
         properties = {prop: sorted(values) for prop, values in sorted(entity.properties.items())}
-        line = {"id": entity.id, "schema": entity.schema.name, "properties": properties}
+        line: dict[str, Any] = {
+            "id": entity.id,
+            "schema": entity.schema.name,
+            "properties": properties,
+        }
+        if entity.id in referents:  # the ids it was merged from, as OpenSanctions gives them
+            line["referents"] = referents[entity.id]
         out.write(json.dumps(line, ensure_ascii=False, sort_keys=False) + "\n")
         count += 1
     return count

@@ -307,4 +307,23 @@ MIGRATIONS.append(
     )
 )
 
+# The ids an entity was merged from (OpenSanctions' `referents`: "ofac-1234" for the
+# canonical "NK-…"), so a client that knows a source id still finds the entity.
+MIGRATIONS.append(
+    (
+        9,
+        [
+            """
+            CREATE TABLE referents (
+                referent   VARCHAR NOT NULL,
+                entity_id  VARCHAR NOT NULL,
+                dataset    VARCHAR NOT NULL,
+                source_id  INTEGER NOT NULL,
+                record     BIGINT NOT NULL
+            )
+            """,
+        ],
+    )
+)
+
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -13,7 +13,7 @@ from typing import Annotated, Any, ClassVar
 import orjson
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from nohaven.screen.adjacent import adjacent_entities, nesting_property
@@ -280,19 +280,32 @@ def search(
     }
 
 
-@router.get("/entities/{entity_id}", responses=errors(404))
+@router.get(
+    "/entities/{entity_id}",
+    response_model=dict[str, Any],
+    responses={
+        **errors(404),
+        308: {"description": "The id is one the entity was merged from: its own id's URL"},
+    },
+)
 def entity(
     request: Request,
     entity_id: str = Path(max_length=500),
     nested: bool = Query(True, description="Include the family and associates' entities."),
-) -> dict[str, Any]:
+) -> Any:
     """One entity, with its family and associates nested as yente nests adjacent entities
-    (`nested=false`: the entity alone)."""
+    (`nested=false`: the entity alone). An id the entity was merged from (its
+    `referents`) redirects to the entity's own, as yente does."""
     index = _service(request).index()
-    row = index.row_of.get(entity_id)
+    row = index.row_for(entity_id)
     allowed = visible(request)
     if row is None or (allowed is not None and not index.datasets[row] & allowed):
         raise HTTPException(status_code=404, detail=f"no entity {entity_id!r}")
+    if index.ids[row] != entity_id:
+        url = request.url_for("entity", entity_id=index.ids[row]).replace(
+            query=request.url.query
+        )
+        return RedirectResponse(str(url), status_code=308)
     audit_read(request, "entity", entity_id)
     data = index.entity(row)
     if not nested:
