@@ -408,9 +408,7 @@ def resolve(
 PUBLISHER_MERGE_WEIGHT = 30.0  # a billion to one: the publisher's own merge of two ids
 
 
-def _publisher_merges(
-    con: duckdb.DuckDBPyConnection, store: Store, records: pa.Table
-) -> pa.Table:
+def _publisher_merges(con: duckdb.DuckDBPyConnection, store: Store, records: pa.Table) -> pa.Table:
     """Pairs of loaded records one of which a publisher merged the other into (its
     `referents`: OpenSanctions' NK-… entity and the "ofac-1234" another file loaded),
     as pairs of probability 1 with the datasets that say so. Only records of one kind
@@ -449,15 +447,19 @@ def _with_links(con: duckdb.DuckDBPyConnection, pairs: pa.Table, links: pa.Table
     con.register("_pairs", pairs)
     con.register("_links", links.select(pairs.column_names))
     try:
-        return con.sql(
-            """
+        return (
+            con.sql(
+                """
             SELECT p.* FROM _pairs p
             ANTI JOIN _links l ON l.left_id = p.left_id AND l.right_id = p.right_id
             ANTI JOIN _links f ON f.left_id = p.right_id AND f.right_id = p.left_id
             UNION ALL
             FROM _links
             """
-        ).to_arrow_table().cast(pairs.schema)
+            )
+            .to_arrow_table()
+            .cast(pairs.schema)
+        )
     finally:
         con.unregister("_pairs")
         con.unregister("_links")

@@ -302,9 +302,7 @@ def entity(
     if row is None or (allowed is not None and not index.datasets[row] & allowed):
         raise HTTPException(status_code=404, detail=f"no entity {entity_id!r}")
     if index.ids[row] != entity_id:
-        url = request.url_for("entity", entity_id=index.ids[row]).replace(
-            query=request.url.query
-        )
+        url = request.url_for("entity", entity_id=index.ids[row]).replace(query=request.url.query)
         return RedirectResponse(str(url), status_code=308)
     audit_read(request, "entity", entity_id)
     data = index.entity(row)
