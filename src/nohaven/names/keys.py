@@ -323,6 +323,28 @@ def _word_keys(analysis: NameAnalysis) -> set[str]:
     return keys
 
 
+def family_heads(analysis: NameAnalysis) -> frozenset[str]:
+    """The family name as the heads of keys write it (a table surname's Han characters,
+    else ``~`` and its sound), for a name whose given name reads as no syllables ("Hu
+    Yanjji", "LI, LINDA"): the family name and a birth date still find its record."""
+    if analysis.problem:
+        return frozenset()
+    if analysis.han_family:
+        family = analysis.han_family
+        if lookup_surname(family) is not None:
+            return frozenset({family})
+        return frozenset({"~" + " ".join(_char_spaces(c)[1][0] for c in family)})
+    words = list(analysis.words)
+    if len(words) < 2:
+        return frozenset()
+    heads: set[str] = set()
+    for position in _family_positions(words):
+        splits = _word_splits(words[position])
+        if splits:
+            heads |= _surname_heads(splits[0])
+    return frozenset(heads)
+
+
 def keys_of(analysis: NameAnalysis) -> frozenset[str]:
     """Blocking keys of an analysed name."""
     if analysis.problem:
