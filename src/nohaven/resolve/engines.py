@@ -344,7 +344,9 @@ def _estimate_m(linker: Any) -> bool:
         untouched = linker._settings_obj.core_model_settings.copy()
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(block_on(column))
-        except EMTrainingException:
+        except (EMTrainingException, ValueError):
+            # ValueError: Splink refuses an m that EM drove to zero (a level no pair of
+            # the blocked sample reaches, as two sanctions lists gave): keep the prior's.
             linker._settings_obj.core_model_settings = untouched
             trained = False
     return trained
