@@ -220,3 +220,17 @@ def test_bad_nesting_is_reported_with_its_line(
         load_paths(store, [path], dataset="bad", kind=Kind.FTM)
     assert caught.value.line == 2 and message in caught.value.message
     assert store.fetchone("SELECT count(*) FROM statements") == (0,)
+
+
+def test_an_id_with_underscore_or_colon_can_be_referred_to(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "refs.ftm.json"
+    lines = [
+        {"id": "p_1", "schema": "Person", "properties": {"name": ["A"]}},
+        {"id": "c:1", "schema": "Company", "properties": {"name": ["B Ltd"]}},
+        {"id": "o-1", "schema": "Ownership", "properties": {"owner": ["p_1"], "asset": ["c:1"]}},
+    ]
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    load_paths(store, [path], dataset="refs")
+    assert store.fetchall(
+        "SELECT prop, value FROM statements WHERE entity_id = 'o-1' AND prop <> 'id' ORDER BY 1"
+    ) == [("asset", "c:1"), ("owner", "p_1")]

@@ -94,3 +94,24 @@ def test_a_format_on_a_property_that_is_no_date_is_refused(store: Store, mapped_
     )
     with pytest.raises(InputError, match="'format' is for dates"):
         load_paths(store, [path], dataset="people")
+
+
+def test_a_hashed_id_is_referred_to_whatever_the_dataset_is_called(
+    store: Store, mapped_csv, values
+) -> None:
+    # A dataset named "us_deeds" gives hashed ids "us_deeds-…", which FtM's own id
+    # pattern (no "_") refused as the Ownership's asset.
+    path = mapped_csv(
+        "deed,owner,parcel\nd-1,Wong Kar Wai,APN 7\n",
+        "entities:\n"
+        "  owner:\n    schema: Person\n    keys: [owner]\n"
+        "    properties:\n      name: {column: owner}\n"
+        "  parcel:\n    schema: RealEstate\n    keys: [parcel]\n"
+        "    properties:\n      registrationNumber: {column: parcel}\n"
+        "  deed:\n    schema: Ownership\n    id_column: deed\n"
+        "    properties:\n      owner: {entity: owner}\n      asset: {entity: parcel}\n",
+    )
+    load_paths(store, [path], dataset="us_deeds")
+    deed = values(store, "d-1")
+    assert deed["owner"][0].startswith("us_deeds-") and deed["asset"][0].startswith("us_deeds-")
+    assert values(store, deed["asset"][0])["registrationNumber"] == ["APN 7"]

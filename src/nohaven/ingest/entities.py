@@ -46,6 +46,10 @@ def _clean_repeating(type_name: str, text: str) -> str | None:
 
 def clean_value(prop: Property, text: str) -> str | None:
     """FtM's cleaning of one value for a property (None when invalid)."""
+    if prop.type == registry.entity:
+        # Any id nohaven takes for an entity can be referred to: FtM's own pattern has
+        # no "_" or ":", which OpenSanctions-style ids ("us_deeds-1b80") carry.
+        return text if ENTITY_ID.match(text) else None
     if prop.type.name in _REPEATING_TYPES:
         return _clean_repeating(prop.type.name, text)
     return prop.type.clean(text, proxy=None)
