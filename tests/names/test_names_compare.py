@@ -262,3 +262,36 @@ def test_a_name_is_composed_from_its_parts(parts: dict, name: str | None) -> Non
 @pytest.mark.parametrize("name", ["Du De Wei", "Du De-Wei", "Le Da Ming"])
 def test_syllables_that_are_also_particles_leave_a_chinese_name_chinese(name: str) -> None:
     assert analyze_name(name).chinese_name
+
+
+def test_a_score_never_counts_more_than_the_names_hold() -> None:
+    # "chol" and "cheol" are no Chinese syllables; their match once added to the score
+    # without adding to what it was out of, and "Kim Chol Sam" scored 2.4 of 2 against
+    # "SHIN Geum Cheol".
+    result = compare_names("Kim Chol Sam", "SHIN Geum Cheol")
+    matched = [step.quality for step in result.steps if step.left and step.right]
+    assert result.score <= sum(matched) / len(matched) + 1e-9
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Jo Chol Song", "Kim Song Chol"),  # two given names alike, two family names not
+        ("Wang Mei Lin", "Lin Mei Chen"),
+    ],
+)
+def test_latin_names_whose_family_names_meet_nothing_are_not_matches(left: str, right: str) -> None:
+    assert not compare_names(left, right).match
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Xu Chaofan", "Chaofan Xu"),
+        ("Sunny Lau Ka-ming", "LAU, Ka Ming"),
+        ("Frank Chenfei Wang", "WANG, CHEN FEI"),
+        ("CHAN Tai Man", "Tai Man Chan"),
+    ],
+)
+def test_a_family_name_may_stand_first_or_last(left: str, right: str) -> None:
+    assert compare_names(left, right).score >= 0.95

@@ -63,6 +63,7 @@ BIRTH_YEAR_DIFFERS = 0.6  # factor on the name score when two known birth dates 
 DATE_PARTLY_DIFFERS = 0.65  # same year, and the same month or the same day only
 
 FAMILY_WEIGHT = 0.4  # share of a Han name carried by the family name
+MISSING_FAMILY = 0.6  # factor on a name whose family name matched none of the other's
 WESTERN_PENALTY = 0.02  # a Western given name or initial the other side lacks
 
 
@@ -497,7 +498,7 @@ def _compare_han_latin(han: NameAnalysis, latin: NameAnalysis) -> NameMatch:
             break
         matched = {k for start, end, _, _, _ in pairs for k in range(start, end)}
         if family_len and not any(k < family_len for k in matched):
-            total *= 0.6
+            total *= MISSING_FAMILY
         if total > best_score:
             best_score, best = total, (order, pieces, pairs, matched)
             if total >= 1.0:
@@ -553,8 +554,22 @@ def _core_length(words: Sequence[Word]) -> int:
     )
 
 
+def _family_words(words: Sequence[Word]) -> set[int]:
+    """Where each side's family name can stand (ids of its words): the word marked as
+    the family (a comma, capitals), else the first and the last word of syllables that
+    is not a Western given name or an initial; every word of a one-word name."""
+    hinted = [id(w) for w in words if w.family_hint]
+    if hinted:
+        return set(hinted[:1])
+    chinese = [w for w in words if w.syllabic and not w.western and not w.initial]
+    if len(chinese) < 2:
+        return {id(w) for w in words}
+    return {id(chinese[0]), id(chinese[-1])}
+
+
 def _compare_latin_latin(left: NameAnalysis, right: NameAnalysis) -> NameMatch:
-    denominator = max(_core_length(left.words), _core_length(right.words))
+    cores = (_core_length(left.words), _core_length(right.words))
+    families = (_family_words(left.words), _family_words(right.words))
     best_score = -1.0
     best: tuple[list, list, list, set[int]] = ([], [], [], set())
     left_orders, right_orders = _orderings(left.words), _orderings(right.words)
@@ -578,6 +593,13 @@ def _compare_latin_latin(left: NameAnalysis, right: NameAnalysis) -> NameMatch:
             [1] * len(b),
         )
         matched_a = {p[0] for p in pairs}
+        # A word that is no syllable counts in the length once it is matched, or its
+        # match would add to the score without adding to what the score is out of
+        # ("Kim Chol Sam" and "SHIN Geum Cheol" scored 2.4 of 2).
+        denominator = max(
+            cores[0] + sum(not a[i][1].syllabic for i, _, _, _, _ in pairs),
+            cores[1] + sum(not b[j][1].syllabic for _, _, j, _, _ in pairs),
+        )
         if not pairs:
             # Other orders only permute the same syllables: nothing matches there either.
             total -= sum(_unit_penalty(w, 1.0, w is left_leading) for _, w in a)
@@ -590,6 +612,10 @@ def _compare_latin_latin(left: NameAnalysis, right: NameAnalysis) -> NameMatch:
             if k not in matched_a
         )
         score = total / denominator
+        if not any(
+            id(a[i][1]) in families[0] and id(b[j][1]) in families[1] for i, _, j, _, _ in pairs
+        ):
+            score *= MISSING_FAMILY  # as for Han against Latin: no family name met its own
         if score > best_score:
             best_score, best = score, (a, b, pairs, matched_a)
         if best_score >= 1.0:
