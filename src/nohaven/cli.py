@@ -354,7 +354,7 @@ def resolve(
     )
     table.add_row("judgements applied", f"{summary.judgements_applied:,}")
     if summary.publisher_merges:
-        table.add_row("merged by publishers", f"{summary.publisher_merges:,} pairs (referents)")
+        table.add_row("named one by publishers", f"{summary.publisher_merges:,} pairs (referents)")
     if summary.trained_from_judgements:
         table.add_row("model trained on", f"{summary.trained_from_judgements:,} same judgements")
     for reason, count in summary.skipped.items():

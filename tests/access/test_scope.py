@@ -179,3 +179,43 @@ def test_a_family_tie_recorded_only_in_an_unshared_dataset_stays_hidden(
     assert [
         r["entity_id"] for r in relation_paths(index, row, frozenset({"cn", "hk", "intel"}))
     ] == ["wife"]
+
+
+def test_an_id_merged_only_in_an_unshared_dataset_names_nothing(tmp_path: Path) -> None:
+    # "intel" says NK-1 was merged from "informant-42"; "wanted" holds NK-1 and Z-1,
+    # and both it and "secret" say Z-1 and A-1 were merged from "shared-ref".
+    from nohaven.screen.index import build_index
+
+    def entities(dataset: str, *records: dict) -> Path:
+        path = tmp_path / f"{dataset}.ftm.json"
+        path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+        return path
+
+    def person(entity_id: str, name: str, *referents: str) -> dict:
+        record = {"id": entity_id, "schema": "Person", "properties": {"name": [name]}}
+        return record | ({"referents": list(referents)} if referents else {})
+
+    with Store(tmp_path / "merged.duckdb") as store:
+        load_paths(
+            store,
+            [entities("wanted", person("NK-1", "许超凡"), person("Z-1", "王伟", "shared-ref"))],
+            dataset="wanted",
+        )
+        load_paths(
+            store, [entities("secret", person("A-1", "李明", "shared-ref"))], dataset="secret"
+        )
+        load_paths(
+            store, [entities("intel", person("NK-1", "许超凡", "informant-42"))], dataset="intel"
+        )
+        index = build_index(store, workers=1)
+    shared = frozenset({"wanted"})
+    nk, z, a = (index.row_of[i] for i in ("NK-1", "Z-1", "A-1"))
+    assert index.row_for("informant-42") == nk
+    assert index.row_for("informant-42", shared) is None
+    assert index.entity(nk)["referents"] == ["informant-42"]
+    assert index.entity(nk, shared)["referents"] == []
+    assert index.rows_named(["informant-42"], shared) == set()
+    # Two entities claim one referent: excluding it excludes both, each as far as seen.
+    assert index.rows_named(["shared-ref"]) == {z, a}
+    assert index.rows_named(["shared-ref"], shared) == {z}
+    assert index.row_for("shared-ref", shared) == z

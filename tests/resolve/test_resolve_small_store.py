@@ -8,6 +8,7 @@ import json
 import pytest
 
 from nohaven.resolve.engines import PRIOR_PATH
+from nohaven.resolve.pipeline import PUBLISHER_MERGE
 from nohaven.store import Store
 
 
@@ -83,6 +84,25 @@ def test_a_publishers_merge_joins_the_ids_it_names(
     clusters = canonical_ids(store)
     assert clusters["NK-abc"] == clusters["ofac-1234"] != clusters["ofac-9"]
     probability, evidence = scored_pair(store, "NK-abc", "ofac-1234")
-    assert probability == 1.0 and evidence == "referents: one entity in opensanctions"
+    assert probability == 1.0 and evidence == PUBLISHER_MERGE
     summary = json.loads(store.fetchone("SELECT summary FROM resolution_runs")[0])
     assert summary["publisher_merges"] == 1  # "eu-77" is not loaded
+
+
+def test_a_publishers_merge_keeps_what_else_the_records_share(
+    tmp_path, resolve_entities, person, scored_pair
+) -> None:
+    # The declaration rules and the review read the model's evidence: the merge adds
+    # to it rather than replacing it.
+    merged = {**person("NK-1", "许超凡", birthDate="1963-05-02"), "referents": ["reg-1"]}
+    store = resolve_entities(
+        tmp_path,
+        {
+            "registry": [person("reg-1", "许超凡", birthDate="1963-05-02")],
+            "opensanctions": [merged],
+        },
+    )
+    probability, evidence = scored_pair(store, "NK-1", "reg-1")
+    assert probability == 1.0
+    assert evidence.startswith("name: ") and evidence.endswith("; " + PUBLISHER_MERGE)
+    assert "birth_date: same date" in evidence

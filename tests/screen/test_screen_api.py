@@ -531,7 +531,8 @@ def test_an_id_the_entity_was_merged_from_finds_it(
         assert found["referents"] == ["eu-fsf-99", "ofac-1234"]
         moved = client.get("/entities/ofac-1234?nested=false", follow_redirects=False)
         assert moved.status_code == 308
-        assert moved.headers["location"].endswith("/entities/NK-abc?nested=false")
+        # A path, as yente gives, not a URL built from whatever Host the client sent.
+        assert moved.headers["location"] == "/entities/NK-abc?nested=false"
         assert client.get("/entities/ofac-1234").json()["id"] == "NK-abc"
         assert client.get("/entities/ofac-9999").status_code == 404
         results = _match(client, "wanted", {"name": ["Aleksandr Zakharov"]})["results"]

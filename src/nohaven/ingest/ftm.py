@@ -63,7 +63,9 @@ _Entity = tuple[Schema, list[tuple[str, str, str | None]], list[str]]
 
 def _referents(data: dict[str, Any], entity_id: str, where: Where) -> list[str]:
     """The ids an entity was merged from (OpenSanctions' ``referents``), its own left out."""
-    listed = data.get("referents") or []
+    listed = data.get("referents")
+    if listed is None:
+        return []
     if not isinstance(listed, list):
         raise where.error("'referents' must be a list of entity ids", field="referents")
     found = [check_entity_id(value, where, field="referents") for value in listed]

@@ -75,7 +75,9 @@ class ResolveSummary:
     clusters: int = 0
     merged_clusters: int = 0
     attached_by_unique_name: int = 0
-    publisher_merges: int = 0  # pairs one file's referents merged (`_publisher_merges`)
+    # Pairs of loaded records a publisher's referents name as one entity (clustering can
+    # still keep them apart: a different judgement, two birth years).
+    publisher_merges: int = 0
     judgements_applied: int = 0
     trained_from_judgements: int = 0  # "same" pairs the model's m was estimated from
     skipped: dict[str, int] = field(default_factory=dict)
@@ -406,6 +408,8 @@ def resolve(
 
 
 PUBLISHER_MERGE_WEIGHT = 30.0  # a billion to one: the publisher's own merge of two ids
+# Which publisher is left out: a user who may not see its dataset sees the pair.
+PUBLISHER_MERGE = "referents: merged into one entity by a publisher"
 
 
 def _publisher_merges(con: duckdb.DuckDBPyConnection, store: Store, records: pa.Table) -> pa.Table:
@@ -419,20 +423,20 @@ def _publisher_merges(con: duckdb.DuckDBPyConnection, store: Store, records: pa.
         return con.sql(
             """
             WITH merged AS (
-                SELECT least(referent, entity_id) AS a, greatest(referent, entity_id) AS b,
-                       string_agg(DISTINCT dataset, ', ' ORDER BY dataset) AS datasets
-                FROM _referents GROUP BY ALL
+                SELECT DISTINCT least(referent, entity_id) AS a,
+                       greatest(referent, entity_id) AS b
+                FROM _referents
             )
             SELECT m.a AS left_id, m.b AS right_id, 1.0::DOUBLE AS match_probability,
                    $weight::DOUBLE AS match_weight,
-                   'referents: one entity in ' || m.datasets AS evidence, l.kind AS kind
+                   $evidence AS evidence, l.kind AS kind
             FROM merged m
             JOIN _kinds l ON l.unique_id = m.a
             JOIN _kinds r ON r.unique_id = m.b
             WHERE l.kind = r.kind
             ORDER BY ALL
             """,
-            params={"weight": PUBLISHER_MERGE_WEIGHT},
+            params={"weight": PUBLISHER_MERGE_WEIGHT, "evidence": PUBLISHER_MERGE},
         ).to_arrow_table()
     finally:
         con.unregister("_referents")
@@ -440,8 +444,10 @@ def _publisher_merges(con: duckdb.DuckDBPyConnection, store: Store, records: pa.
 
 
 def _with_links(con: duckdb.DuckDBPyConnection, pairs: pa.Table, links: pa.Table) -> pa.Table:
-    """The scored pairs with the publisher's merges in place of any score of the same
-    two records, in whichever order the model paired them."""
+    """The scored pairs with the publisher's merges: probability 1, and the model's
+    evidence kept before the merge's (what else the records share still counts, for
+    the declaration rules' corroboration too), in whichever order the model paired
+    them."""
     if not links.num_rows:
         return pairs
     con.register("_pairs", pairs)
@@ -450,14 +456,23 @@ def _with_links(con: duckdb.DuckDBPyConnection, pairs: pa.Table, links: pa.Table
         return (
             con.sql(
                 """
-            SELECT p.* FROM _pairs p
-            ANTI JOIN _links l ON l.left_id = p.left_id AND l.right_id = p.right_id
-            ANTI JOIN _links f ON f.left_id = p.right_id AND f.right_id = p.left_id
-            UNION ALL
-            FROM _links
-            """
+                WITH keyed AS (
+                    SELECT *, least(left_id, right_id) AS a, greatest(left_id, right_id) AS b
+                    FROM _pairs
+                )
+                SELECT coalesce(p.left_id, l.left_id) AS left_id,
+                       coalesce(p.right_id, l.right_id) AS right_id,
+                       CASE WHEN l.left_id IS NULL THEN p.match_probability
+                            ELSE l.match_probability END AS match_probability,
+                       CASE WHEN l.left_id IS NULL THEN p.match_weight
+                            ELSE greatest(l.match_weight, coalesce(p.match_weight, 0)) END
+                           AS match_weight,
+                       concat_ws('; ', p.evidence, l.evidence) AS evidence
+                FROM keyed p FULL JOIN _links l ON p.a = l.left_id AND p.b = l.right_id
+                """
             )
             .to_arrow_table()
+            .select(pairs.column_names)
             .cast(pairs.schema)
         )
     finally:

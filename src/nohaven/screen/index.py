@@ -376,10 +376,10 @@ class ScreeningIndex:
     # Each entity's last birth year: its first but for an entity giving several (a
     # sanctions list's "alt. DOB"), 0 when unknown.
     last_birth_years: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int32))
-    # The ids entities were merged from (OpenSanctions' referents): per row, and each
-    # referent's entity (the first by id, should two entities claim one).
-    referents: dict[int, tuple[str, ...]] = field(repr=False, default_factory=dict)
-    referent_rows: dict[str, int] = field(repr=False, default_factory=dict)
+    # The ids entities were merged from (OpenSanctions' referents), each with the
+    # dataset that says so: per row, and per referent the rows that claim it.
+    referents: dict[int, tuple[tuple[str, str], ...]] = field(repr=False, default_factory=dict)
+    referent_rows: dict[str, tuple[tuple[int, str], ...]] = field(repr=False, default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -423,19 +423,44 @@ class ScreeningIndex:
             for code in properties.get(prop, ())
         )
 
-    def row_for(self, entity_id: str) -> int | None:
-        """The row of an entity by its id or by an id it was merged from."""
+    def row_for(self, entity_id: str, visible: frozenset[str] | None = None) -> int | None:
+        """The row of an entity a user who may see ``visible`` datasets (None: all) may
+        see, by its id or else by an id a visible dataset says it was merged from."""
         row = self.row_of.get(entity_id)
-        return self.referent_rows.get(entity_id) if row is None else row
+        if row is not None and self.seen_in(row, visible):
+            return row
+        return next(iter(self._claimants(entity_id, visible)), None)
 
-    def rows_named(self, entity_ids: Iterable[str]) -> set[int]:
-        """The rows of entities with these ids or merged from them."""
-        return {
+    def rows_named(
+        self, entity_ids: Iterable[str], visible: frozenset[str] | None = None
+    ) -> set[int]:
+        """The rows of entities with these ids or merged from them (as far as the
+        datasets in ``visible`` say), yente's rule for ``exclude_entity_ids``."""
+        rows: set[int] = set()
+        for entity_id in entity_ids:
+            row = self.row_of.get(entity_id)
+            if row is not None:
+                rows.add(row)
+            rows.update(self._claimants(entity_id, visible))
+        return rows
+
+    def _claimants(self, referent: str, visible: frozenset[str] | None) -> list[int]:
+        """The rows that visible datasets say were merged from ``referent``."""
+        return [
             row
-            for entity_id in entity_ids
-            for row in (self.row_of.get(entity_id), self.referent_rows.get(entity_id))
-            if row is not None
-        }
+            for row, dataset in self.referent_rows.get(referent, ())
+            if (visible is None or dataset in visible) and self.seen_in(row, visible)
+        ]
+
+    def referents_of(self, row: int, visible: frozenset[str] | None = None) -> list[str]:
+        """The ids the entity was merged from, as the visible datasets give them."""
+        return sorted(
+            {
+                referent
+                for referent, dataset in self.referents.get(row, ())
+                if visible is None or dataset in visible
+            }
+        )
 
     def dataset_mask(self, datasets: Iterable[str]) -> int:
         """The bits standing for these datasets (0 when none is indexed)."""
@@ -462,8 +487,9 @@ class ScreeningIndex:
         """The name the entity goes by (`_caption`, cached per list of names)."""
         return _caption(self.names[row]) or self.ids[row]
 
-    def entity(self, row: int) -> dict[str, Any]:
-        """The entity at `row` as yente's entity shape (without nesting)."""
+    def entity(self, row: int, visible: frozenset[str] | None = None) -> dict[str, Any]:
+        """The entity at `row` as yente's entity shape (without nesting), its referents
+        those the datasets in ``visible`` give."""
         # In name order: the store's aggregation writes them in whatever order its
         # threads finish, and an exhibit of the same answer must read the same.
         properties = dict(sorted(self.properties(row).items()))
@@ -474,7 +500,7 @@ class ScreeningIndex:
             "schema": self.schemata[row],
             "properties": properties,
             "datasets": sorted(self.datasets[row]),
-            "referents": list(self.referents.get(row, ())),
+            "referents": self.referents_of(row, visible),
             "target": self.targets[row],
             "first_seen": _iso(float(self.first_seen_at[row])),
             "last_seen": changed,
@@ -507,20 +533,25 @@ def _resolved_people(ids: pa.ChunkedArray, clusters: pa.Table) -> np.ndarray:
 
 
 def _referents(
-    table: pa.Table, row_of: dict[str, int]
-) -> tuple[dict[int, tuple[str, ...]], dict[str, int]]:
-    """Each indexed row's referents, and each referent's row (`ScreeningIndex`)."""
-    per_row: dict[int, list[str]] = {}
-    rows: dict[str, int] = {}
-    for referent, entity_id in zip(
-        table.column("referent").to_pylist(), table.column("entity_id").to_pylist(), strict=True
+    table: pa.Table, ids: pa.ChunkedArray, row_of: dict[str, int]
+) -> tuple[dict[int, tuple[tuple[str, str], ...]], dict[str, tuple[tuple[int, str], ...]]]:
+    """Each indexed row's (referent, dataset) pairs, and each referent's (row, dataset)
+    claims (`ScreeningIndex`); referents of entities not indexed (a sanction, an
+    address) are dropped in Arrow before any becomes a Python object."""
+    table = table.filter(pc.is_in(table["entity_id"], value_set=ids.combine_chunks()))
+    per_row: dict[int, list[tuple[str, str]]] = {}
+    claims: dict[str, list[tuple[int, str]]] = {}
+    for referent, entity_id, dataset in zip(
+        *(table.column(c).to_pylist() for c in ("referent", "entity_id", "dataset")),
+        strict=True,
     ):
-        row = row_of.get(entity_id)
-        if row is None:
-            continue
-        per_row.setdefault(row, []).append(referent)
-        rows.setdefault(referent, row)
-    return {row: tuple(found) for row, found in per_row.items()}, rows
+        row = row_of[entity_id]
+        per_row.setdefault(row, []).append((referent, dataset))
+        claims.setdefault(referent, []).append((row, dataset))
+    return (
+        {row: tuple(found) for row, found in per_row.items()},
+        {referent: tuple(found) for referent, found in claims.items()},
+    )
 
 
 def _full_dates(entities: pa.Table) -> tuple[np.ndarray, np.ndarray]:
@@ -757,11 +788,16 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
     )
     fields["dataset_bit"] = dataset_bit
 
+    id_column = entities.column("id")
     entities = entities.select(["properties"])  # the rest is held as Python values now
     row_of = {entity_id: row for row, entity_id in enumerate(ids)}
     with store.reader() as reader:
         fields["referents"], fields["referent_rows"] = _referents(
-            reader.arrow("SELECT DISTINCT referent, entity_id FROM referents ORDER BY ALL"), row_of
+            reader.arrow(
+                "SELECT DISTINCT referent, entity_id, dataset FROM referents ORDER BY ALL"
+            ),
+            id_column,
+            row_of,
         )
 
     relations: dict[int, list[Relation]] = {}

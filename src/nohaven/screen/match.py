@@ -517,7 +517,7 @@ def match_query(
             outside = rows[~in_scope]
         rows = rows[in_scope]
     # yente's rule: an id given to exclude excludes the entity merged from it too.
-    excluded = index.rows_named(exclude_ids)
+    excluded = index.rows_named(exclude_ids, visible)
     seen: set[int] = set()
     set_aside: list[int] = []  # candidates the dataset and id filters keep out
     filtered: list[ScoredResult] = []  # namesakes the topic and change filters keep out
@@ -606,7 +606,7 @@ def match_query(
         kept_rows.extend(s.row for s in kept)
     results = []
     for item in kept[:limit]:
-        entity = index.entity(item.row)
+        entity = index.entity(item.row, visible)
         relations = relation_paths(index, item.row, visible)
         results.append(
             {

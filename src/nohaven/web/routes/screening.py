@@ -297,19 +297,24 @@ def entity(
     (`nested=false`: the entity alone). An id the entity was merged from (its
     `referents`) redirects to the entity's own, as yente does."""
     index = _service(request).index()
-    row = index.row_for(entity_id)
     allowed = visible(request)
-    if row is None or (allowed is not None and not index.datasets[row] & allowed):
+    row = index.row_for(entity_id, allowed)
+    if row is None:
         raise HTTPException(status_code=404, detail=f"no entity {entity_id!r}")
     if index.ids[row] != entity_id:
-        url = request.url_for("entity", entity_id=index.ids[row]).replace(query=request.url.query)
-        return RedirectResponse(str(url), status_code=308)
+        # A path, as yente gives: a URL built from the Host header would send the
+        # client wherever the header pointed.
+        url = request.scope.get("root_path", "") + request.app.url_path_for(
+            "entity", entity_id=index.ids[row]
+        )
+        query = request.url.query
+        return RedirectResponse(f"{url}?{query}" if query else url, status_code=308)
     audit_read(request, "entity", entity_id)
-    data = index.entity(row)
+    data = index.entity(row, allowed)
     if not nested:
         return data
     for relation in index.related_in(row, allowed):
-        other = index.entity(relation.other)
+        other = index.entity(relation.other, allowed)
         this_end, other_end = relation.this_end, relation.other_end
         edge = {
             "id": relation.edge_id,
