@@ -105,6 +105,25 @@ def test_other_people_with_one_word_in_common_share_no_word_key(left: str, right
     assert not any(key.startswith("w") for key in shared)
 
 
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        # A given name and a patronymic, or a rank, are shared by strangers.
+        ("Sergei Anatolyevich LEBEDEV", "Sergei Anatolyevich GAVRILOV"),
+        ("Major General Ahmed AL-JARROUCHEH", "Major General Ghassan AFIF"),
+        # Read as Chinese syllables, foreign words gave Han family names (杜, 余).
+        ("Yuriy DUKHIN", "Julia BARANOVSKAYA"),
+        ("Alexander Borisovich KOGAN", "Kang Chol Su"),
+    ],
+)
+def test_strangers_with_a_different_family_name_share_no_key(left: str, right: str) -> None:
+    assert not name_keys(left) & name_keys(right)
+
+
+def test_a_foreign_name_has_no_keys_of_a_chinese_family_name() -> None:
+    assert all(key.startswith("w") for key in name_keys("Yuriy DUKHIN"))
+
+
 def test_romanised_chinese_names_get_no_word_keys() -> None:
     # Their own keys read them; pairs of syllables would only duplicate those.
     for name in ("Xu Chaofan", "Hui Chiu Fan", "LEE Hsien Loong", "T. S. Wong"):

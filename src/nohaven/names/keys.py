@@ -307,8 +307,9 @@ def _word_keys(analysis: NameAnalysis) -> set[str]:
     """Keys of a Latin name that is not a romanised Chinese one ("Vladimir Putin",
     "Isabel dos Santos", "Nancy Xu"), in any word order: all its words as written
     (``w=``, the whole name) and as they sound (``w~``, metaphone: Mohammed and
-    Muhammad); and every two of its words, written and sounded (``w:``, a part of the
-    name, where "Vladimir Vladimirovich Putin" meets "Vladimir Putin").
+    Muhammad); and every two of its words one of which is its family name, written and
+    sounded (``w:``, a part of the name, where "Vladimir Vladimirovich Putin" meets
+    "Vladimir Putin").
 
     A Chinese name with a Western given name ("Raymond Lam Ka Ming") has the keys of its
     Chinese part and no word keys: two of its syllables are not its name."""
@@ -318,9 +319,22 @@ def _word_keys(analysis: NameAnalysis) -> set[str]:
     if len(tokens) < 2:
         return set()
     keys = {f"w={' '.join(tokens)}", f"w~{_sounds(tokens)}"}
+    family = _family_tokens(analysis)
     for pair in combinations(tokens, 2):
+        # Two given names ("Sergei Anatolyevich", "Major General") are shared by
+        # strangers: a part of the name that pairs records holds its family name.
+        if family and family.isdisjoint(pair):
+            continue
         keys |= {f"w:{' '.join(pair)}", f"w:~{_sounds(pair)}"}
     return keys
+
+
+def _family_tokens(analysis: NameAnalysis) -> set[str]:
+    """The tokens of a name's family name: its word marked as one (a comma, capitals),
+    else its last word."""
+    hinted = [w for w in analysis.words if w.family_hint and not w.initial]
+    words = hinted or [w for w in analysis.words if not w.initial][-1:]
+    return {piece for word in words for piece in word.pieces} & set(analysis.tokens)
 
 
 def family_heads(analysis: NameAnalysis) -> frozenset[str]:
@@ -345,11 +359,29 @@ def family_heads(analysis: NameAnalysis) -> frozenset[str]:
     return frozenset(heads)
 
 
+def _reads_as_chinese(analysis: NameAnalysis) -> bool:
+    """Whether a Latin name can be a romanised Chinese one: `chinese_name`, or syllables
+    enough for a family and a given name beside at most one short word no syllable
+    spells (a typo: "LNI, RONGHENG"; apostrophes read as Wade-Giles: "Hsü Ch'ao-fan"),
+    not a word such as "Yuriy" or "Borisovich"."""
+    if analysis.chinese_name:
+        return True
+    readable, unreadable = [], []
+    for word in analysis.core_words:
+        splits = _word_splits(word)
+        (readable if splits else unreadable).append(len(splits[0]) if splits else len(word.raw))
+    return sum(readable) >= 2 and len(unreadable) <= 1 and all(n <= 4 for n in unreadable)
+
+
 def keys_of(analysis: NameAnalysis) -> frozenset[str]:
     """Blocking keys of an analysed name."""
     if analysis.problem:
         return frozenset()
-    return frozenset(_han_keys(analysis) | _latin_keys(analysis) | _word_keys(analysis))
+    # A Latin name that is not a Chinese one ("Yuriy DUKHIN", "Samer FOZ") has only its
+    # word keys: read as Chinese syllables, its words give Han family names (杜, 沈) that
+    # met other foreigners' and made "the same family name" of nothing.
+    latin = _latin_keys(analysis) if _reads_as_chinese(analysis) else set()
+    return frozenset(_han_keys(analysis) | latin | _word_keys(analysis))
 
 
 @lru_cache(maxsize=200_000)
