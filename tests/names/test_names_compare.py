@@ -295,3 +295,16 @@ def test_latin_names_whose_family_names_meet_nothing_are_not_matches(left: str, 
 )
 def test_a_family_name_may_stand_first_or_last(left: str, right: str) -> None:
     assert compare_names(left, right).score >= 0.95
+
+
+@pytest.mark.parametrize(
+    ("listed", "asked"),
+    [
+        # A sanctions list's name with its own spelling, or its aliases, in brackets.
+        ("Serhiy Valeriyovych AKSYONOV (Сергiй Валерiйович АКСЬОНОВ)", "Serhiy Aksyonov"),
+        ("Mohammad (a.k.a. Mohamed, Muhammad) Ali JAFARI", "JAFARI Mohammad-Ali"),
+        ("(Xu Chaofan)", "许超凡"),  # nothing outside the brackets: they are the name
+    ],
+)
+def test_what_a_list_puts_in_brackets_is_not_part_of_the_name(listed: str, asked: str) -> None:
+    assert compare_names(listed, asked).match

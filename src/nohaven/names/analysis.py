@@ -326,6 +326,18 @@ def _transform(transform_id: str) -> Any:
     return icu.Transliterator.createInstance(transform_id)
 
 
+_ASIDE = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
+
+
+def _without_asides(text: str) -> str:
+    """A name without what a list put in brackets beside it: another spelling
+    ("AKSYONOV (АКСЬОНОВ)"), aliases ("Mohammad (a.k.a. Mohamed) Ali JAFARI"), a
+    note; read as part of the name they were words it does not have. Kept when
+    nothing else has letters."""
+    bare = _ASIDE.sub(" ", text).strip()
+    return " ".join(bare.split()) if any(c.isalpha() for c in bare) else text
+
+
 @lru_cache(maxsize=100_000)
 def analyze_name(text: str) -> NameAnalysis:
     """Take a person's name apart; never raises, reports what is wrong instead."""
@@ -333,6 +345,7 @@ def analyze_name(text: str) -> NameAnalysis:
     # NFKC first: full-width letters (Ｗａｎｇ, common in CJK records) become ASCII.
     text = unicodedata.normalize("NFKC", text)
     text = "".join(c for c in text if unicodedata.category(c)[0] != "C").strip()
+    text = _without_asides(text)
     scripts = scripts_of(text)
     problem = None
     if not text:
