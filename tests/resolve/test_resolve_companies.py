@@ -43,6 +43,12 @@ def resolved(tmp_path_factory: pytest.TempPathFactory, resolve_entities) -> Stor
             kppCode="772701001",
             programId="UA-SA1644",
         ),
+        # A list that gave two companies one OGRN by mistake, and one company under its
+        # Russian and its English name.
+        _company("ru-14", 'АО "Красное знамя"', ogrnCode="1023301456789"),
+        _company("ru-15", 'АО "МАК Вымпел"', ogrnCode="1023301456789"),
+        _company("ru-16", 'АО "Красное знамя"', ogrnCode="1027700000001"),
+        _company("en-16", 'JSC "Krasnoe Znamya"', ogrnCode="1027700000001"),
     ]
     deeds = [
         _company("deed-1", "HENG TAI HARVEST INVESTMENT (HONG KONG) LTD."),
@@ -143,3 +149,13 @@ def test_a_tax_office_code_or_sanctions_programme_is_not_an_identity(
 ) -> None:
     assert scored_pair(resolved, "ru-12", "ru-13") == (0.0, "")
     assert canonical_ids(resolved)["ru-12"] != canonical_ids(resolved)["ru-13"]
+
+
+def test_a_shared_number_under_names_with_nothing_in_common_is_a_lead_not_a_merge(
+    resolved: Store, scored_pair, canonical_ids
+) -> None:
+    probability, evidence = scored_pair(resolved, "ru-14", "ru-15")
+    assert probability < DEFAULT_THRESHOLD and "name: nothing in common" in evidence
+    assert canonical_ids(resolved)["ru-14"] != canonical_ids(resolved)["ru-15"]
+    probability, evidence = scored_pair(resolved, "en-16", "ru-16")
+    assert probability >= DEFAULT_THRESHOLD and evidence == "identifiers: shared"

@@ -2,7 +2,9 @@
 
 A register gives each company one number and one legal name, so:
 
-- two records sharing a registration number (or any identifier) are one company;
+- two records sharing a registration number (or any identifier) are one company, if
+  their names have anything in common (else the number is a lead for review: lists
+  repeat a number by mistake);
 - two records that each carry a number of one kind, and share none, are two companies,
   however alike their names (a register does not list a company twice);
 - a record with no number (a deed's titled owner, an account holder) whose full legal
@@ -38,6 +40,7 @@ from nohaven.resolve.records import MIN_IDENTIFIER_LENGTH
 
 # Each rule's evidence line, and the probability it gives a pair.
 SHARED_IDENTIFIER = "identifiers: shared"
+UNALIKE_IDENTIFIER = "identifiers: shared; name: nothing in common"
 LEGAL_NAME = "name: same legal name, no other bearer; one registered"
 SAME_LEGAL_NAME = "name: same legal name"
 FORM_UNSTATED = "name: same name, a legal form unstated"
@@ -46,6 +49,9 @@ OTHER_FORM = "name: same name, another legal form"
 NAME_PROBABILITY = 0.3  # same name, legal form aside: generic names recur; review, not merge
 EVIDENCE_PROBABILITY = {
     SHARED_IDENTIFIER: 0.99,
+    # A number repeated by mistake, or a group's companies under one parent's number:
+    # a lead for review, not a merge.
+    UNALIKE_IDENTIFIER: NAME_PROBABILITY,
     # The one registered company of that full legal name, and the only other record
     # bearing it. On the medium world 342 of 403 such pairs are one company; the rest
     # are accounts and deeds of unrelated companies whose names the world draws from
@@ -181,9 +187,39 @@ def company_predictions(con: duckdb.DuckDBPyConnection, companies: pa.Table) -> 
             WHERE NOT coalesce(list_has_any(l.registered_kinds, r.registered_kinds), false)
         ),
         idents AS (SELECT unique_id, unnest(identifiers) AS ident FROM firms),
-        by_ident AS (
-            SELECT a.unique_id, b.unique_id, '{SHARED_IDENTIFIER}'
+        id_pairs AS (
+            SELECT DISTINCT a.unique_id AS left_id, b.unique_id AS right_id
             FROM idents a JOIN idents b ON a.ident = b.ident AND a.unique_id < b.unique_id
+        ),
+        -- A number two records share names one company only if their names have
+        -- something in common: a word of three letters or more, or the reading across
+        -- scripts. Lists repeat a number by mistake (an EU list gave "Krasnoe Znamya"
+        -- and "MAK Vympel" one OGRN); a record with no name to compare is taken at
+        -- its number.
+        words AS (
+            SELECT DISTINCT unique_id, unnest(string_split(key, ' ')) AS word FROM keyed
+        ),
+        alike AS (
+            SELECT p.left_id, p.right_id FROM id_pairs p
+            JOIN words a ON a.unique_id = p.left_id
+            JOIN words b ON b.unique_id = p.right_id AND b.word = a.word
+            WHERE length(a.word) >= 3 OR regexp_matches(a.word, '[\\x{{4e00}}-\\x{{9fff}}]')
+            UNION
+            SELECT p.left_id, p.right_id FROM id_pairs p
+            JOIN keyed a ON a.unique_id = p.left_id
+            JOIN keyed b ON b.unique_id = p.right_id AND b.reading = a.reading
+            UNION
+            SELECT left_id, right_id FROM id_pairs
+            WHERE left_id NOT IN (SELECT unique_id FROM keyed)
+               OR right_id NOT IN (SELECT unique_id FROM keyed)
+        ),
+        by_ident AS (
+            SELECT p.left_id, p.right_id,
+                   CASE WHEN a.left_id IS NULL THEN '{UNALIKE_IDENTIFIER}'
+                        ELSE '{SHARED_IDENTIFIER}' END
+            FROM id_pairs p
+            LEFT JOIN (SELECT DISTINCT * FROM alike) a
+              ON a.left_id = p.left_id AND a.right_id = p.right_id
         ),
         probabilities(evidence, match_probability) AS (VALUES {probabilities}),
         scored AS (
