@@ -106,3 +106,25 @@ def test_a_publishers_merge_keeps_what_else_the_records_share(
     assert probability == 1.0
     assert evidence.startswith("name: ") and evidence.endswith("; " + PUBLISHER_MERGE)
     assert "birth_date: same date" in evidence
+
+
+def test_two_wikidata_items_are_two_people_whatever_their_names(
+    tmp_path, resolve_entities, person, canonical_ids
+) -> None:
+    # Kenneth Roth and Wilbur Ross are both 罗斯 in Chinese lists.
+    store = resolve_entities(
+        tmp_path,
+        {
+            "cn_sanctions": [
+                person("roth", "罗斯", birthDate="1955-09-23", wikidataId="Q6390934"),
+                person("xu", "许超凡", birthDate="1963-05-02"),
+            ],
+            "peps": [
+                person("ross", "罗斯", birthDate="1955-09-23", wikidataId="Q1394920"),
+                person("xu-2", "许超凡", birthDate="1963-05-02"),
+            ],
+        },
+    )
+    clusters = canonical_ids(store)
+    assert clusters["roth"] != clusters["ross"]
+    assert clusters["xu"] == clusters["xu-2"]  # the same evidence without the items merges

@@ -53,7 +53,7 @@ from nohaven.resolve.model import (
     partial_dates_in,
     person_settings,
 )
-from nohaven.resolve.records import load_edges, load_records
+from nohaven.resolve.records import PERSON_SCHEMATA, load_edges, load_records
 from nohaven.store.store import Store
 
 DEFAULT_THRESHOLD = 0.8  # match probability at which two person records merge
@@ -212,6 +212,18 @@ def _single_valued_attributes(
     }
 
 
+def _add_wikidata_ids(store: Store, attributes: dict[str, dict[str, frozenset[str]]]) -> None:
+    """Each person record's Wikidata ids, single-valued like Han names: an item is one
+    person, so two records naming different items are two people however alike their
+    names (Kenneth Roth and Wilbur Ross, both 罗斯 in Chinese)."""
+    for entity_id, items in store.fetchall(
+        "SELECT entity_id, list(DISTINCT value) FROM statements "
+        "WHERE prop = 'wikidataId' AND schema IN (SELECT unnest(?)) GROUP BY entity_id",
+        [list(PERSON_SCHEMATA)],
+    ):
+        attributes.setdefault(entity_id, {})["wikidata"] = frozenset(items)
+
+
 def _evidence_sql(labels: LevelLabels) -> str:
     """A readable line per pair ("name: same sound; birth_date: same date; …"), from
     the level each comparison took (Splink's ``gamma_*`` columns)."""
@@ -300,6 +312,7 @@ def resolve(
         ]
         people = _person_predictions(con, persons, summary, engine, judged_same, say)
         attributes = _single_valued_attributes(con)
+        _add_wikidata_ids(store, attributes)
         say("scoring companies")
         firms = company_predictions(con, companies)
         summary.comparisons += firms.num_rows
