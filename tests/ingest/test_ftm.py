@@ -127,18 +127,25 @@ def test_what_an_export_carries_unchecked_is_set_aside_and_counted(
             "schema": "Person",
             "properties": {"name": ["E F"], "phone": ["n/a"], "birthDate": ["1960"]},
         },
+        # One number that reads beside a note that does not: the number is kept.
+        {
+            "id": "p-4",
+            "schema": "Person",
+            "properties": {"name": ["G H"], "phone": ["+375 17 217-22-22; ext. office"]},
+        },
     ]
     path.write_text("\n".join(json.dumps(e) for e in entities) + "\n", encoding="utf-8")
     [result] = load_paths(store, [path], dataset="export")
-    assert result.rows == 3
+    assert result.rows == 4
     assert result.set_aside == (
-        f"2 {UNREADABLE} (first: export.ftm.json, line 2, field 'phone': "
+        f"3 {UNREADABLE} (first: export.ftm.json, line 2, field 'phone': "
         "'call the office' is not a valid phone)",
         f"1 {UNKNOWN_PROPERTY} (first: export.ftm.json, line 2, field 'shoeSize': "
         "schema Person has none)",
         f"1 {INCOMPLETE} (first: export.ftm.json, line 3, field 'number': Passport without it)",
     )
     assert values(store, "p-1")["phone"] == ["+73412430505", "+79512108128"]
+    assert values(store, "p-4")["phone"] == ["+375172172222"]
     assert "phone" not in values(store, "p-2") and values(store, "p-2")["name"] == ["C D"]
     assert store.fetchone("SELECT count(*) FROM statements WHERE entity_id = 'pp-1'") == (0,)
 
@@ -234,3 +241,14 @@ def test_an_id_with_underscore_or_colon_can_be_referred_to(store: Store, tmp_pat
     assert store.fetchall(
         "SELECT prop, value FROM statements WHERE entity_id = 'o-1' AND prop <> 'id' ORDER BY 1"
     ) == [("asset", "c:1"), ("owner", "p_1")]
+
+
+def test_a_file_cut_off_inside_a_string_says_where(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "cut.ftm.json"
+    path.write_text(
+        '{"id": "ok-1", "schema": "Person", "properties": {"name": ["A"]}}\n{"id": "x-1'
+    )
+    with pytest.raises(InputError) as caught:
+        load_paths(store, [path], dataset="cut")
+    assert caught.value.line == 2
+    assert caught.value.message == "invalid JSON (Unterminated string starting at column 8)"

@@ -121,20 +121,21 @@ def check_entity_id(entity_id: Any, where: Where, field: str = "id") -> str:
     return entity_id
 
 
-def _cleaned_parts(prop: Property, text: str) -> list[tuple[str, str]] | None:
+def _cleaned_parts(prop: Property, text: str) -> tuple[list[tuple[str, str]], list[str]]:
     """(cleaned, original) for a value FtM reads, or for each part of one that packs
-    several into one string with semicolons ("+7 3412 43-05-05; +7 951 210-81-28"),
-    when every part reads; None otherwise."""
+    several into one string with semicolons ("+7 3412 43-05-05; +7 951 210-81-28") that
+    reads; and the parts (or the value) that do not."""
     value = clean_value(prop, text)
     if value is not None:
-        return [(value, text)]
-    if ";" not in text:
-        return None
-    parts = [part.strip() for part in text.split(";") if part.strip()]
-    cleaned = [clean_value(prop, part) for part in parts]
-    if not parts or any(value is None for value in cleaned):
-        return None
-    return [(value, part) for value, part in zip(cleaned, parts, strict=True) if value]
+        return [(value, text)], []
+    parts = [part.strip() for part in text.split(";") if part.strip()] if ";" in text else []
+    if not parts:
+        return [], [text]
+    cleaned = [(clean_value(prop, part), part) for part in parts]
+    return (
+        [(value, part) for value, part in cleaned if value],
+        [part for value, part in cleaned if value is None],
+    )
 
 
 def clean_properties(
@@ -169,17 +170,17 @@ def clean_properties(
             text = str(raw).strip()
             if not text:
                 continue
-            parts = _cleaned_parts(prop, text)
-            if parts is None:
+            parts, unreadable = _cleaned_parts(prop, text)
+            if unreadable:
                 if set_aside is None or prop.type.name in STRICT_TYPES:
                     raise where.error(
                         f"{text!r} is not a valid {prop.type.name} for {schema.name}.{name}",
                         field=name,
                     )
-                set_aside.note(
-                    UNREADABLE, where, name, f"{text[:80]!r} is not a valid {prop.type.name}"
-                )
-                continue
+                for part in unreadable:  # the parts that read are kept
+                    set_aside.note(
+                        UNREADABLE, where, name, f"{part[:80]!r} is not a valid {prop.type.name}"
+                    )
             cleaned.extend((name, value, None if value == part else part) for value, part in parts)
     cleaned = list(dict.fromkeys(cleaned))  # an FtM property holds a set of values
     present = {prop for prop, _, _ in cleaned}

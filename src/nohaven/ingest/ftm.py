@@ -43,7 +43,9 @@ def load_ftm(
             try:
                 data = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise where.error(f"invalid JSON ({exc.msg} at column {exc.colno})") from None
+                # json's own messages may end "... starting at": the column follows.
+                at = "" if exc.msg.endswith(" at") else " at"
+                raise where.error(f"invalid JSON ({exc.msg}{at} column {exc.colno})") from None
             except RecursionError:
                 raise where.error("invalid JSON (nested too deeply)") from None
             if not isinstance(data, dict):
