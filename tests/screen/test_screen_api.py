@@ -221,6 +221,10 @@ def test_entities_nest_what_refers_to_them(client: TestClient) -> None:
     assert listed[0]["properties"]["owner"][0]["caption"] == "许超凡"
     alone = client.get("/entities/w-official", params={"nested": "false"}).json()
     assert "sanctions" not in alone["properties"]
+    # The notice itself, as yente serves any entity: with the person it names nested.
+    notice = client.get("/entities/w-notice").json()
+    assert notice["schema"] == "Sanction" and notice["properties"]["authority"] == ["Interpol"]
+    assert notice["properties"]["entity"][0]["caption"] == "许超凡"
 
 
 def test_algorithms_and_probes(client: TestClient) -> None:

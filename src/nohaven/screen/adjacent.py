@@ -131,3 +131,24 @@ def adjacent_entities(
                 ]
         nested[nesting_property(schema, prop)].append(edge)
     return dict(nested)
+
+
+def stored_entity(
+    reader: Store, entity_id: str, datasets: frozenset[str] | None = None
+) -> dict[str, Any] | None:
+    """An entity the screening index does not hold (a sanction, an ownership, an
+    address), in yente's shape from the statements of `datasets` (None: all), with the
+    entities it refers to nested; None when those datasets do not hold it."""
+    found = _entities(reader, {entity_id}, datasets).get(entity_id)
+    if found is None:
+        return None
+    references = set(reference_props())
+    ends = _entities(
+        reader,
+        {v for prop, values in found["properties"].items() if prop in references for v in values},
+        datasets,
+    )
+    for prop, values in found["properties"].items():
+        if prop in references:
+            values[:] = [ends.get(value, value) for value in values]
+    return {**found, "referents": [], "target": False}

@@ -16,7 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from nohaven.screen.adjacent import adjacent_entities, nesting_property
+from nohaven.screen.adjacent import adjacent_entities, nesting_property, stored_entity
 from nohaven.screen.facets import facets
 from nohaven.screen.match import (
     ALGORITHM,
@@ -295,12 +295,20 @@ def entity(
 ) -> Any:
     """One entity, with its family and associates nested as yente nests adjacent entities
     (`nested=false`: the entity alone). An id the entity was merged from (its
-    `referents`) redirects to the entity's own, as yente does."""
+    `referents`) redirects to the entity's own, as yente does. An entity that is no
+    person or company (a sanction, an ownership) comes as stored, with the entities it
+    refers to nested."""
     index = _service(request).index()
     allowed = visible(request)
     row = index.row_for(entity_id, allowed)
     if row is None:
-        raise HTTPException(status_code=404, detail=f"no entity {entity_id!r}")
+        # Not a person or company: a sanction, an ownership, an address, as stored.
+        with request.app.state.store.reader() as reader:
+            stored = stored_entity(reader, entity_id, allowed)
+        if stored is None:
+            raise HTTPException(status_code=404, detail=f"no entity {entity_id!r}")
+        audit_read(request, "entity", entity_id)
+        return stored
     if index.ids[row] != entity_id:
         # A path, as yente gives: a URL built from the Host header would send the
         # client wherever the header pointed.
