@@ -547,30 +547,3 @@ def test_an_id_the_entity_was_merged_from_finds_it(
             client, "wanted", {"name": ["Aleksandr Zakharov"]}, exclude_entity_ids="eu-fsf-99"
         )["results"]
         assert [r["id"] for r in kept] == ["NK-def"]
-
-
-def test_a_misspelt_name_is_found_by_its_family_name_and_full_birth_date(
-    loaded_store: Callable[[str, dict[str, list[dict]]], Path], entity: Callable[..., dict]
-) -> None:
-    # Visa files mix systems and drop letters: "QIYAU YEUNG" (Mandarin qi, Cantonese
-    # yau), "Hu Yanjji". No key of theirs meets the registry's; family name and birth
-    # date together do, as in resolution's blocking.
-    wanted = [
-        entity("yang", "Person", name="杨启友", birthDate="1985-11-05"),
-        entity("yang-2", "Person", name="杨超", birthDate="1973-11-11"),
-        entity("hu", "Person", name="胡言纪", birthDate="1985-01-20"),
-        entity("hu-2", "Person", name="胡言纪", birthDate="1962-03-03"),
-    ]
-    with _serving(loaded_store, "misspelt", wanted) as client:
-
-        def top(name: str, born: str | None = None) -> str | None:
-            properties = {"name": [name]} | ({"birthDate": [born]} if born else {})
-            results = _match(client, "wanted", properties)["results"]
-            return results[0]["id"] if results else None
-
-        assert top("QIYAU YEUNG", "1985-11-05") == "yang"
-        assert top("Hu Yanjji", "1985-01-20") == "hu"
-        assert top("Hu Yanjji", "1962-03-03") == "hu-2"
-        # Another day, or no date, finds neither through the family name alone.
-        assert top("Hu Yanjji", "1985-01-21") is None
-        assert top("Hu Yanjji") is None

@@ -337,28 +337,6 @@ def _family_tokens(analysis: NameAnalysis) -> set[str]:
     return {piece for word in words for piece in word.pieces} & set(analysis.tokens)
 
 
-def family_heads(analysis: NameAnalysis) -> frozenset[str]:
-    """The family name as the heads of keys write it (a table surname's Han characters,
-    else ``~`` and its sound), for a name whose given name reads as no syllables ("Hu
-    Yanjji", "LI, LINDA"): the family name and a birth date still find its record."""
-    if analysis.problem:
-        return frozenset()
-    if analysis.han_family:
-        family = analysis.han_family
-        if lookup_surname(family) is not None:
-            return frozenset({family})
-        return frozenset({"~" + " ".join(_char_spaces(c)[1][0] for c in family)})
-    words = list(analysis.words)
-    if len(words) < 2:
-        return frozenset()
-    heads: set[str] = set()
-    for position in _family_positions(words):
-        splits = _word_splits(words[position])
-        if splits:
-            heads |= _surname_heads(splits[0])
-    return frozenset(heads)
-
-
 def _reads_as_chinese(analysis: NameAnalysis) -> bool:
     """Whether a Latin name can be a romanised Chinese one: `chinese_name`, or syllables
     enough for a family and a given name beside at most one short word no syllable

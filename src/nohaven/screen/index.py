@@ -15,7 +15,7 @@ import json
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from functools import cache, lru_cache
 from typing import Any
 
@@ -26,9 +26,9 @@ from followthemoney import model
 from followthemoney.types import registry
 from rigour.names import pick_name
 
-from nohaven.names.analysis import NameAnalysis, analyze_name
+from nohaven.names.analysis import analyze_name
 from nohaven.names.company import company_key, romanised_company_key
-from nohaven.names.keys import bulk_analysis, family_heads, keys_of, name_keys
+from nohaven.names.keys import bulk_analysis, keys_of, name_keys
 from nohaven.parallel import map_chunks
 from nohaven.resolve.records import (
     COMPANY_SCHEMATA,
@@ -89,68 +89,21 @@ def search_word_hashes(name: str) -> list[int]:
     return word_key_hashes(analyze_name(name).tokens)
 
 
-def family_hashes(analysis: NameAnalysis, keys: Iterable[str]) -> list[int]:
-    """The family names a person name's keys give it ("杨|x:qi you" → 杨), or the one
-    `family_heads` reads when no key has one: with a full birth date each finds a record
-    whose given name is spelled too differently to share a key ("QIYAU YEUNG", "Hu
-    Yanjji"), as resolution's blocking does. (The given name with the date would find a
-    misspelt family name too, at three times the postings for one query in 600.)"""
-    heads = {key.partition("|")[0] for key in keys if "|" in key} or family_heads(analysis)
-    return [key_hash("fh:" + head) for head in heads]
-
-
-_DATE_MIX = 1_000_003  # an odd multiplier: (part, date) → one 64-bit key
-
-
-def dated_hash(part_hash: int, day: int) -> int:
-    """A family name's hash combined with a birth date (days since 1970), wrapping as the
-    index's NumPy int64 arithmetic does."""
-    mixed = (part_hash * _DATE_MIX + day) & 0xFFFF_FFFF_FFFF_FFFF
-    return mixed - (1 << 64) if mixed >= 1 << 63 else mixed
-
-
-def full_date_days(value: str | None) -> int | None:
-    """Days since 1970 of a full YYYY-MM-DD date; None for a year, a month or nothing."""
-    if not value or len(value) != 10:
-        return None
-    try:
-        return (date.fromisoformat(value) - _EPOCH).days
-    except ValueError:
-        return None
-
-
-_EPOCH = date(1970, 1, 1)
-
-
-def _hash_chunk(
-    names: list[tuple[str, bool]],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """For a chunk of (name, is_person): the position in the chunk and hash of every key,
-    and of every family name (`family_hashes`, which count only with a birth date)."""
+def _hash_chunk(names: list[tuple[str, bool]]) -> tuple[np.ndarray, np.ndarray]:
+    """For a chunk of (name, is_person): the position in the chunk and hash of every key."""
     positions: list[int] = []
     hashes: list[int] = []
-    family_positions: list[int] = []
-    family_hash_list: list[int] = []
     for position, (name, is_person) in enumerate(names):
         if is_person:
             analysis = bulk_analysis(name)
-            found = keys_of(analysis)
-            keys = [key_hash(key) for key in found]
+            keys = [key_hash(key) for key in keys_of(analysis)]
             if not analysis.problem:
                 keys += word_key_hashes(analysis.tokens)
-            parts = family_hashes(analysis, found)
-            family_positions.extend([position] * len(parts))
-            family_hash_list.extend(parts)
         else:
             keys = company_key_hashes(name)
         positions.extend([position] * len(keys))
         hashes.extend(keys)
-    return (
-        np.asarray(positions, dtype=np.int64),
-        np.asarray(hashes, dtype=np.int64),
-        np.asarray(family_positions, dtype=np.int64),
-        np.asarray(family_hash_list, dtype=np.int64),
-    )
+    return np.asarray(positions, dtype=np.int64), np.asarray(hashes, dtype=np.int64)
 
 
 def _entities_sql(datasets: Sequence[str] | None) -> tuple[str, list[Any]]:
@@ -554,67 +507,6 @@ def _referents(
     )
 
 
-def _full_dates(entities: pa.Table) -> tuple[np.ndarray, np.ndarray]:
-    """(row, days since 1970) for every full birth date of every entity, by row."""
-    first = entities.column("birth_date")
-    full = pc.fill_null(pc.equal(pc.utf8_length(first), 10), False)
-    parsed = pc.strptime(
-        pc.if_else(full, first, None), format="%Y-%m-%d", unit="s", error_is_null=True
-    )
-    # A date that does not exist (1999-02-30) is not one: it does not read back the same.
-    real = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), first)
-    parsed = pc.if_else(pc.fill_null(real, False), parsed, None)
-    days = pc.cast(pc.cast(parsed, pa.date32()), pa.int32()).to_numpy(zero_copy_only=False)
-    rows = np.flatnonzero(~np.isnan(days.astype(np.float64)))
-    found_rows, found_days = [rows], [days[rows].astype(np.int64)]
-    # The few entities giving several dates (a sanctions list's "alt. DOB") give them all.
-    for row, values in enumerate(entities.column("birth_date_list").to_pylist()):
-        others = [d for d in map(full_date_days, values or ()) if d is not None]
-        if values and others:
-            found_rows.append(np.full(len(others), row, dtype=np.int64))
-            found_days.append(np.asarray(others, dtype=np.int64))
-    all_rows = np.concatenate(found_rows).astype(np.int64)
-    all_days = np.concatenate(found_days)
-    pairs = np.unique(np.stack((all_rows, all_days)), axis=1)
-    return pairs[0], pairs[1]
-
-
-def _dated_postings(
-    family_name: np.ndarray,
-    family_value: np.ndarray,
-    entity_name: np.ndarray,
-    entity_row: np.ndarray,
-    dates: tuple[np.ndarray, np.ndarray],
-    row_bits: int,
-) -> np.ndarray:
-    """Packed postings of every family name of every entity born on a full date,
-    combined with the date (`dated_hash`, computed here in NumPy)."""
-    date_rows, date_days = dates  # sorted by row
-    if not date_rows.size or not family_name.size:
-        return np.zeros(0, dtype=np.int64)
-    # (entity row, name) pairs of dated entities, once per full date the entity gives.
-    dated = np.isin(entity_row, date_rows)
-    rows_here, names_here = entity_row[dated], entity_name[dated]
-    first = np.searchsorted(date_rows, rows_here, side="left")
-    count = np.searchsorted(date_rows, rows_here, side="right") - first
-    rows_here = np.repeat(rows_here, count)
-    names_here = np.repeat(names_here, count)
-    days_here = date_days[np.repeat(first, count) + _within(count)]
-    # Each (row, name, day) expanded by the family names the name gives.
-    family_counts = np.bincount(family_name, minlength=int(entity_name.max(initial=-1)) + 1)
-    family_starts = np.concatenate(([0], np.cumsum(family_counts)[:-1]))
-    per = family_counts[names_here]
-    values = family_value[np.repeat(family_starts[names_here], per) + _within(per)]
-    with np.errstate(over="ignore"):
-        mixed = values * _DATE_MIX + np.repeat(days_here, per)
-    return ((mixed & ((1 << (63 - row_bits)) - 1)) << row_bits) | np.repeat(rows_here, per)
-
-
-def _within(counts: np.ndarray) -> np.ndarray:
-    """0..n-1 for each n of `counts`, concatenated."""
-    return np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-
-
 def _load_times(store: Store) -> np.ndarray:
     """When each source was loaded (epoch seconds), indexed by source id: an entity's
     first and last source numbers are looked up here rather than joined to every
@@ -676,23 +568,16 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
             name_ids.append(distinct.setdefault((name, is_person[row]), len(distinct)))
     keyed = list(distinct)
     # Workers return keys in name order and chunks are consecutive: no sort needed.
-    positions_parts, hash_parts, family_name_parts, family_parts, offset = [], [], [], [], 0
-    for chunk, (positions, hashes, family_positions, family_hash_list) in map_chunks(
-        _hash_chunk, keyed, workers
-    ):
+    positions_parts, hash_parts, offset = [], [], 0
+    for chunk, (positions, hashes) in map_chunks(_hash_chunk, keyed, workers):
         positions_parts.append((positions + offset).astype(np.int32))
         hash_parts.append(hashes)
-        family_name_parts.append((family_positions + offset).astype(np.int32))
-        family_parts.append(family_hash_list)
         offset += len(chunk)
     key_name = np.concatenate(positions_parts) if positions_parts else np.zeros(0, np.int32)
     key_value = np.concatenate(hash_parts) if hash_parts else np.zeros(0, np.int64)
-    family_name = np.concatenate(family_name_parts) if family_name_parts else np.zeros(0, np.int32)
-    family_value = np.concatenate(family_parts) if family_parts else np.zeros(0, np.int64)
-    del positions_parts, hash_parts, family_name_parts, family_parts
+    del positions_parts, hash_parts
     row_bits = max(1, len(ids).bit_length())
-    key_mask = (1 << (63 - row_bits)) - 1
-    key_value &= key_mask
+    key_value &= (1 << (63 - row_bits)) - 1
 
     # Each entity holds the keys of each of its names: (entity, name) rows expanded by
     # the name's keys, packed as hash << row_bits | row, a slice of rows at a time.
@@ -711,17 +596,6 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
         within = np.arange(rows.size) - np.repeat(np.cumsum(per) - per, per)
         parts.append((key_value[first + within] << row_bits) | rows)
     del key_value, counts, starts
-    parts.append(
-        _dated_postings(
-            family_name,
-            family_value,
-            entity_name,
-            entity_row,
-            _full_dates(entities),
-            row_bits,
-        )
-    )
-    del family_name, family_value
     id_packed = [
         ((identifier_hash(value) & ((1 << (63 - row_bits)) - 1)) << row_bits) | row
         for row, values in enumerate(identifier_lists)

@@ -20,7 +20,6 @@ import numpy as np
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz, process
 
-from nohaven.names.analysis import analyze_name
 from nohaven.names.company import (
     company_key,
     company_text,
@@ -34,14 +33,10 @@ from nohaven.names.compare import (
     compare_names,
     qualify,
 )
-from nohaven.names.keys import name_keys
 from nohaven.resolve.addresses import same_address
 from nohaven.screen.index import (
     ScreeningIndex,
     company_key_hashes,
-    dated_hash,
-    family_hashes,
-    full_date_days,
     identifier_hash,
     person_key_hashes,
     search_word_hashes,
@@ -149,15 +144,9 @@ def _candidate_rows(index: ScreeningIndex, query: ScreeningQuery, words: bool) -
     each word of a person's name is a key too, for /search)."""
     hashes: list[int] = []
     word_hashes: list[int] = []
-    days = [d for d in map(full_date_days, query.birth_dates) if d is not None]
     for name in query.names[:MAX_NAMES]:
         if query.is_person:
             hashes += person_key_hashes(name)
-            hashes += [
-                dated_hash(part, day)
-                for part in family_hashes(analyze_name(name), name_keys(name))
-                for day in days
-            ]
             if words:
                 word_hashes += search_word_hashes(name)
         if query.schemata - {"Person"}:
