@@ -89,6 +89,8 @@ def test_names_without_family_and_given_parts_have_no_keys(name: str) -> None:
         ("Νίκος Παππάς", "Nikos Pappas"),
         ("Nancy Xu", "XU, Nancy"),  # a Western given name and a Chinese family name
         ("Smyth, Kevin", "Kevin Smyth"),
+        # A family name of three syllables is no Chinese one, whatever the rest reads.
+        ("Ali Reza BALALI", "Reza Balali"),
     ],
 )
 def test_names_that_are_not_chinese_meet_by_their_words(left: str, right: str) -> None:

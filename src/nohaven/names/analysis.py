@@ -105,6 +105,10 @@ class NameAnalysis:
         if len(core) == 1:
             word = core[0]
             return word.syllabic and len(word.syllables) >= 2 and len(self.words) == 1
+        # A word marked as the family name (capitals, a comma) of three syllables or more
+        # is no Chinese family name ("Ali Reza BALALI"), however Chinese the rest reads.
+        if any(w.family_hint and w.syllabic and len(w.syllables) > 2 for w in core):
+            return False
         return sum(w.syllabic and len(w.syllables) <= 2 for w in core) >= 2
 
     @cached_property
