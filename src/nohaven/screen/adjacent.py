@@ -109,28 +109,43 @@ def adjacent_entities(
     )
     referring = [row for row in referring if row[0] not in skip]
     edges = _entities(reader, {row[0] for row in referring}, datasets)
-    references = set(reference_props())
-    others = {
-        value
-        for edge in edges.values()
-        for prop, found in edge["properties"].items()
-        if prop in references
-        for value in found
-        if value != entity_id
-    }
-    ends = _entities(reader, others, datasets)
+    _nest_ends(reader, edges.values(), datasets, leave=entity_id)
     nested: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for edge_id, schema, prop in referring:
         edge = edges.get(edge_id)
-        if edge is None:
-            continue
-        for name, found in edge["properties"].items():
-            if name in references:
+        if edge is not None:
+            nested[nesting_property(schema, prop)].append(edge)
+    return dict(nested)
+
+
+def _nest_ends(
+    reader: Store,
+    entities: Collection[dict[str, Any]],
+    datasets: frozenset[str] | None,
+    leave: str | None = None,
+) -> None:
+    """Replace, in place, each reference the entities hold by the entity it names (from
+    the statements of `datasets`), but for references to `leave`: the entity they are
+    nested under already."""
+    references = set(reference_props())
+    ends = _entities(
+        reader,
+        {
+            value
+            for entity in entities
+            for prop, found in entity["properties"].items()
+            if prop in references
+            for value in found
+            if value != leave
+        },
+        datasets,
+    )
+    for entity in entities:
+        for prop, found in entity["properties"].items():
+            if prop in references:
                 found[:] = [
                     ends.get(value, value) if isinstance(value, str) else value for value in found
                 ]
-        nested[nesting_property(schema, prop)].append(edge)
-    return dict(nested)
 
 
 def stored_entity(
@@ -142,13 +157,5 @@ def stored_entity(
     found = _entities(reader, {entity_id}, datasets).get(entity_id)
     if found is None:
         return None
-    references = set(reference_props())
-    ends = _entities(
-        reader,
-        {v for prop, values in found["properties"].items() if prop in references for v in values},
-        datasets,
-    )
-    for prop, values in found["properties"].items():
-        if prop in references:
-            values[:] = [ends.get(value, value) for value in values]
+    _nest_ends(reader, [found], datasets)
     return {**found, "referents": [], "target": False}
