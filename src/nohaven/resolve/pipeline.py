@@ -53,7 +53,7 @@ from nohaven.resolve.model import (
     partial_dates_in,
     person_settings,
 )
-from nohaven.resolve.records import PERSON_SCHEMATA, load_edges, load_records
+from nohaven.resolve.records import load_edges, load_records
 from nohaven.store.store import Store
 
 DEFAULT_THRESHOLD = 0.8  # match probability at which two person records merge
@@ -212,14 +212,13 @@ def _single_valued_attributes(
     }
 
 
-def _add_wikidata_ids(store: Store, attributes: dict[str, dict[str, frozenset[str]]]) -> None:
+def _add_wikidata_ids(persons: pa.Table, attributes: dict[str, dict[str, frozenset[str]]]) -> None:
     """Each person record's Wikidata ids, single-valued like Han names: an item is one
     person, so two records naming different items are two people however alike their
     names (Kenneth Roth and Wilbur Ross, both 罗斯 in Chinese)."""
-    for entity_id, items in store.fetchall(
-        "SELECT entity_id, list(DISTINCT value) FROM statements "
-        "WHERE prop = 'wikidataId' AND schema IN (SELECT unnest(?)) GROUP BY entity_id",
-        [list(PERSON_SCHEMATA)],
+    named = persons.filter(pc.greater(pc.list_value_length(persons["wikidata_ids"]), 0))
+    for entity_id, items in zip(
+        named["unique_id"].to_pylist(), named["wikidata_ids"].to_pylist(), strict=True
     ):
         attributes.setdefault(entity_id, {})["wikidata"] = frozenset(items)
 
@@ -312,7 +311,7 @@ def resolve(
         ]
         people = _person_predictions(con, persons, summary, engine, judged_same, say)
         attributes = _single_valued_attributes(con)
-        _add_wikidata_ids(store, attributes)
+        _add_wikidata_ids(persons, attributes)
         say("scoring companies")
         firms = company_predictions(con, companies)
         summary.comparisons += firms.num_rows
@@ -428,9 +427,9 @@ PUBLISHER_MERGE = "referents: merged into one entity by a publisher"
 def _publisher_merges(con: duckdb.DuckDBPyConnection, store: Store, records: pa.Table) -> pa.Table:
     """Pairs of loaded records one of which a publisher merged the other into (its
     `referents`: OpenSanctions' NK-… entity and the "ofac-1234" another file loaded),
-    as pairs of probability 1 with the datasets that say so. Only records of one kind
-    pair: a person merged into a company is left to the model."""
-    con.register("_referents", store.arrow("SELECT referent, entity_id, dataset FROM referents"))
+    as pairs of probability 1. Only records of one kind pair: a person merged into a
+    company is left to the model."""
+    con.register("_referents", store.arrow("SELECT referent, entity_id FROM referents"))
     con.register("_kinds", records.select(["unique_id", "kind"]))
     try:
         return con.sql(
@@ -475,11 +474,8 @@ def _with_links(con: duckdb.DuckDBPyConnection, pairs: pa.Table, links: pa.Table
                 )
                 SELECT coalesce(p.left_id, l.left_id) AS left_id,
                        coalesce(p.right_id, l.right_id) AS right_id,
-                       CASE WHEN l.left_id IS NULL THEN p.match_probability
-                            ELSE l.match_probability END AS match_probability,
-                       CASE WHEN l.left_id IS NULL THEN p.match_weight
-                            ELSE greatest(l.match_weight, coalesce(p.match_weight, 0)) END
-                           AS match_weight,
+                       coalesce(l.match_probability, p.match_probability) AS match_probability,
+                       greatest(l.match_weight, p.match_weight) AS match_weight,
                        concat_ws('; ', p.evidence, l.evidence) AS evidence
                 FROM keyed p FULL JOIN _links l ON p.a = l.left_id AND p.b = l.right_id
                 """

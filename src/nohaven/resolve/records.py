@@ -143,7 +143,9 @@ def records_sql() -> str:
            list_sort(list_distinct(
                list(lower(p.value)) FILTER (p.prop IN ('jurisdiction', 'country'))
            )) AS countries,
-           list_sort(list_distinct(list(p.value) FILTER (p.prop = 'address'))) AS addresses
+           list_sort(list_distinct(list(p.value) FILTER (p.prop = 'address'))) AS addresses,
+           list_sort(list_distinct(list(p.value) FILTER (p.prop = 'wikidataId')))
+               AS wikidata_ids
     FROM picked p LEFT JOIN joined_names j USING (entity_id)
     LEFT JOIN births b USING (entity_id)
     GROUP BY p.entity_id
