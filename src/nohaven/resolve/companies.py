@@ -218,8 +218,7 @@ def company_predictions(con: duckdb.DuckDBPyConnection, companies: pa.Table) -> 
                    CASE WHEN a.left_id IS NULL THEN '{UNALIKE_IDENTIFIER}'
                         ELSE '{SHARED_IDENTIFIER}' END
             FROM id_pairs p
-            LEFT JOIN (SELECT DISTINCT * FROM alike) a
-              ON a.left_id = p.left_id AND a.right_id = p.right_id
+            LEFT JOIN alike a ON a.left_id = p.left_id AND a.right_id = p.right_id
         ),
         probabilities(evidence, match_probability) AS (VALUES {probabilities}),
         scored AS (
