@@ -116,10 +116,20 @@ def test_other_people_with_one_word_in_common_share_no_word_key(left: str, right
         # Read as Chinese syllables, foreign words gave Han family names (杜, 余).
         ("Yuriy DUKHIN", "Julia BARANOVSKAYA"),
         ("Alexander Borisovich KOGAN", "Kang Chol Su"),
+        # "Ali" alone, beside words that are no Chinese name, is no 阿丽 run together.
+        ("Ali GHANEM", "Gholam Ali MOHAMMADI"),
     ],
 )
 def test_strangers_with_a_different_family_name_share_no_key(left: str, right: str) -> None:
     assert not name_keys(left) & name_keys(right)
+
+
+def test_an_exact_key_reads_the_family_name_only_as_a_system_spells_it() -> None:
+    # "Than" sounds like Tan (陈), so the two share sound keys, but no system writes 陈
+    # "Than": they share no exact key, while "Tin" (陈 in Hokkien) keeps its own.
+    shared = name_keys("Than Win") & name_keys("Tin Win")
+    assert shared and not any("|x:" in key for key in shared)
+    assert "陈|x:win" in name_keys("Tin Win")
 
 
 def test_a_foreign_name_has_no_keys_of_a_chinese_family_name() -> None:

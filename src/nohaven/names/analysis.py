@@ -14,6 +14,8 @@ from typing import Any
 
 from normality import ascii_text
 
+from nohaven.names.burmese import is_burmese_name
+from nohaven.names.korean import is_korean_name, korean_pieces
 from nohaven.names.readings import fold_latin, syllable_index
 from nohaven.names.script import to_simplified
 from nohaven.names.surnames import lookup_surname
@@ -85,6 +87,19 @@ class NameAnalysis:
         return tuple(w for w in self.words if not w.western and not w.initial)
 
     @cached_property
+    def korean(self) -> bool:
+        """Whether the Latin words are a romanised Korean name (`korean.is_korean_name`)."""
+        if any(w.initial for w in self.words):
+            return False
+        return is_korean_name([w.raw for w in self.words], [w.family_hint for w in self.words])
+
+    @cached_property
+    def burmese(self) -> bool:
+        """Whether the Latin words are a romanised Burmese name, which has no family
+        name (`burmese.is_burmese_name`; a "U" before it is an honorific)."""
+        return is_burmese_name([w.raw for w in self.words if w.raw.lower() != "u"])
+
+    @cached_property
     def chinese_name(self) -> bool:
         """Whether the Latin words hold a whole romanised Chinese name: a family and a
         given name of one or two syllables a word ("Hui Chiu Fan", "Xu Chaofan"; a word
@@ -92,7 +107,10 @@ class NameAnalysis:
         like a Western name), or one word run together ("Xuchaofan") with no Western
         name beside it. Not "Vladimir Putin", "Boris Putin", "Nancy Xu" (a family name
         alone) nor "Gulnara Karimova", nor a name with a particle no Chinese reading
-        explains or two particles in a row ("Johan van der Merwe", "Juan de la Cruz")."""
+        explains or two particles in a row ("Johan van der Merwe", "Juan de la Cruz"), nor
+        a Korean or a Burmese name (`korean`, `burmese`)."""
+        if self.korean or self.burmese:
+            return False
         core = self.core_words
         particles = [w.pieces[0] in NAME_PARTICLES for w in core]
         if any(p and not w.syllabic for p, w in zip(particles, core, strict=True)):
@@ -116,6 +134,8 @@ class NameAnalysis:
         """A name that is not a Chinese one and has a word no Chinese reading explains
         ("Vladimir Putin", "Gulnara Karimova"): its keys pair records only with the same
         birth year (resolve.blocking), for no register here says how rare it is."""
+        if self.korean or self.burmese:
+            return True
         return not self.chinese_name and any(
             not w.syllabic or (len(w.syllables) > 2 and len(self.core_words) > 1)
             for w in self.core_words
@@ -131,8 +151,9 @@ class NameAnalysis:
             (piece, word.family_hint)
             for word in self.words
             if not word.initial
-            for piece in word.pieces
-            if len(piece) >= 2
+            # A Korean word's apostrophes are McCune-Reischauer's marks, not breaks.
+            for piece in (korean_pieces(word.raw) if self.korean else word.pieces)
+            if len(piece) >= 2 or self.korean
         ]
 
         def particle(k: int) -> bool:

@@ -23,6 +23,7 @@ from rapidfuzz.distance import OSA
 from rigour.text import metaphone
 
 from nohaven.names.analysis import NameAnalysis, Word, analyze_name, segment
+from nohaven.names.korean import korean_sound
 from nohaven.names.readings import (
     READING_SYSTEMS,
     char_readings,
@@ -57,7 +58,7 @@ MIXED_SYSTEMS = 0.01
 SAME_SOUND = 0.9  # same metaphone, and most letters in common
 MIN_SPELLING = 0.8  # edit similarity (a swap is one edit) from which two words are one
 EXTRA_WORD = 0.1
-EXTRA_WORD_BESIDE_ONE = 0.4
+EXTRA_WORD_BESIDE_ONE = 0.4  # also each word a Burmese name lacks (it has no middle names)
 
 BIRTH_YEAR_DIFFERS = 0.6  # factor on the name score when two known birth dates differ
 DATE_PARTLY_DIFFERS = 0.65  # same year, and the same month or the same day only
@@ -656,6 +657,18 @@ def _words_match(left: str, right: str) -> tuple[float, str]:
     return 0.0, ""
 
 
+@lru_cache(maxsize=20_000)
+def _korean_words_match(left: str, right: str) -> tuple[float, str]:
+    """How well two syllables of Korean names can be one: the same sound in any of
+    their systems ("Jong", "Jeong"; "Un", "Eun"; "Chol", "Chul"). Spelling similarity
+    says nothing more: "Pyong" and "Hyong" are one letter apart and two syllables."""
+    if left == right:
+        return EXACT, "same word"
+    if korean_sound(left) == korean_sound(right):
+        return SAME_SOUND, "same Korean syllable"
+    return 0.0, ""
+
+
 def _word_units(analysis: NameAnalysis) -> list[str]:
     return [*analysis.tokens, *(w.pieces[0] + "*" for w in analysis.words if w.initial)]
 
@@ -666,8 +679,9 @@ def _compare_words(left: NameAnalysis, right: NameAnalysis) -> NameMatch:
     a, b = _word_units(left), _word_units(right)
     if not a or not b:
         return NameMatch(0.0, False, "words", reason="no words to compare")
+    match = _korean_words_match if left.korean and right.korean else _words_match
     scored = sorted(
-        ((*_words_match(x, y), i, j) for i, x in enumerate(a) for j, y in enumerate(b)),
+        ((*match(x, y), i, j) for i, x in enumerate(a) for j, y in enumerate(b)),
         reverse=True,
     )
     used_a: set[int] = set()
@@ -682,7 +696,10 @@ def _compare_words(left: NameAnalysis, right: NameAnalysis) -> NameMatch:
         total += quality
         steps.append(Step(a[i].rstrip("*"), b[j].rstrip("*"), quality, how))
     words = min(sum(not u.endswith("*") for u in a), sum(not u.endswith("*") for u in b))
-    extra = EXTRA_WORD if words >= 2 else EXTRA_WORD_BESIDE_ONE
+    # A Burmese name has no middle names: a word one side lacks is another person's
+    # name ("Moe Aung", "Aung Moe Myint").
+    whole = words < 2 or left.burmese or right.burmese
+    extra = EXTRA_WORD_BESIDE_ONE if whole else EXTRA_WORD
 
     def leftovers(units: list[str], used: set[int]) -> float:
         # A word left over is a middle name or patronymic; an initial costs little.

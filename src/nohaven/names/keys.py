@@ -11,9 +11,10 @@ one of two spaces:
   Taiwan and Hong Kong records of one family meet even with no Han record between them;
 - ``d``, dialect: the loose sound as written (`readings.loose_key`), where Hong Kong,
   Macau, Hokkien and ad hoc spellings meet;
-- ``x``, exact: the syllables exactly as written, which a Han name yields once per
-  romanisation system ("Hui Chiu Fan" is 许超凡 read in Hong Kong spelling); sharing
-  one is much stronger evidence than sharing a loose sound.
+- ``x``, exact: the syllables exactly as written, under a family name spelt as some
+  system or the surname table spells it, which a Han name yields once per romanisation
+  system ("Hui Chiu Fan" is 许超凡 read in Hong Kong spelling); sharing one is much
+  stronger evidence than sharing a loose sound.
 
 A Han name yields the keys of its characters' readings in both spaces, so 许超凡 meets
 "Hui Chiu Fan", "Chaofan Xu" and "Hsu Chao-fan". Two more keys catch spacing and a
@@ -33,6 +34,7 @@ from itertools import combinations, islice, product
 from rigour.text import metaphone
 
 from nohaven.names.analysis import NameAnalysis, Word, analyze_name, segmentations
+from nohaven.names.korean import korean_pieces, korean_sound
 from nohaven.names.readings import (
     char_readings,
     fold_latin,
@@ -84,6 +86,23 @@ def _surnames_by_sound() -> dict[str, frozenset[str]]:
             sound = " ".join(loose_key(part) for part in spelling.split())
             index.setdefault(sound, set()).add(surname.simplified)
     return {sound: frozenset(names) for sound, names in index.items()}
+
+
+@cache
+def _surnames_by_spelling() -> dict[str, frozenset[str]]:
+    """A table surname's spellings exactly as some system or the table writes them
+    (space-joined per syllable) → surnames: the family names an exact key may read."""
+    index: dict[str, set[str]] = {}
+    for surname in SURNAMES:
+        spellings: set[str] = set()
+        for forms in surname_forms(surname.simplified).values():
+            spellings |= forms
+        if not surname.is_compound:
+            for forms in char_readings(surname.simplified).values():
+                spellings |= forms
+        for spelling in spellings:
+            index.setdefault(" ".join(spelling.split()), set()).add(surname.simplified)
+    return {spelling: frozenset(names) for spelling, names in index.items()}
 
 
 @cache
@@ -227,6 +246,10 @@ def _keys_of_words(all_words: tuple[Word, ...]) -> set[str]:
         splits = [splits[i] for i in kept]
     if not words or (len(words) == 1 and max(len(s) for s in splits[0]) < 2):
         return set()
+    if len(words) == 1 and len(parsed) > 1 and not any(w.western or w.initial for w, _ in parsed):
+        # One word read as a whole name ("Xuchaofan") only when nothing but a Western
+        # given name or an initial stands beside it: "Ali" of "Ali GHANEM" is no 阿丽.
+        return _misspelt_family_keys(parsed)
     keys: set[str] = set()
     for syllables in islice(product(*splits), MAX_SPLITS_PER_NAME):
         keys |= _keys_of_syllables(words, list(syllables))
@@ -292,14 +315,22 @@ def _keys_of_syllables(words: list[Word], syllables: list[list[str]]) -> set[str
         mandarin = [list(pinyin_of.get(s, ())) for s in given]
         keys |= _combine(heads, "m", mandarin)
         keys |= _combine(heads, "d", [[loose_key(s)] for s in given])
-        keys |= _combine(heads, "x", [[s] for s in given])
+        # An exact key reads the family name only as a system spells it: "Than" sounds
+        # like Tan (陈) but no system writes 陈 so, and "Than Win" is not "Tin Win".
+        spelt = _surnames_by_spelling().get(" ".join(family), frozenset())
+        exact_heads = {head for head in heads if head.startswith("~") or head in spelt}
+        keys |= _combine(exact_heads, "x", [[s] for s in given])
         letters = "".join(given)
         keys |= {f"{head}#{letters}" for head in heads}
         keys.add(_initial_key(family[0], given))
     return keys
 
 
-def _sounds(tokens: Sequence[str]) -> str:
+def _sounds(tokens: Sequence[str], korean: bool = False) -> str:
+    """The sound of some words of a name: metaphones, or a Korean name's syllables'
+    sounds (metaphone keeps a leading vowel: "Un" and "Eun" would not meet)."""
+    if korean:
+        return " ".join(sorted(korean_sound(token) for token in tokens))
     return " ".join(sorted(metaphone(token) or token for token in tokens))
 
 
@@ -318,22 +349,29 @@ def _word_keys(analysis: NameAnalysis) -> set[str]:
     tokens = sorted(analysis.tokens[:MAX_WORD_TOKENS])
     if len(tokens) < 2:
         return set()
-    keys = {f"w={' '.join(tokens)}", f"w~{_sounds(tokens)}"}
+    keys = {f"w={' '.join(tokens)}", f"w~{_sounds(tokens, analysis.korean)}"}
+    if analysis.burmese:
+        # A Burmese name has no family name: two of its words are two strangers' too
+        # ("Khin Maung Oo", "Khin Maung Yi").
+        return keys
     family = _family_tokens(analysis)
     for pair in combinations(tokens, 2):
         # Two given names ("Sergei Anatolyevich", "Major General") are shared by
         # strangers: a part of the name that pairs records holds its family name.
         if family and family.isdisjoint(pair):
             continue
-        keys |= {f"w:{' '.join(pair)}", f"w:~{_sounds(pair)}"}
+        keys |= {f"w:{' '.join(pair)}", f"w:~{_sounds(pair, analysis.korean)}"}
     return keys
 
 
 def _family_tokens(analysis: NameAnalysis) -> set[str]:
     """The tokens of a name's family name: its word marked as one (a comma, capitals),
-    else its last word."""
+    else its last word (its first in a Korean name)."""
     hinted = [w for w in analysis.words if w.family_hint and not w.initial]
-    words = hinted or [w for w in analysis.words if not w.initial][-1:]
+    named = [w for w in analysis.words if not w.initial]
+    words = hinted or (named[:1] if analysis.korean else named[-1:])
+    if analysis.korean:
+        return {piece for word in words for piece in korean_pieces(word.raw)}
     return {piece for word in words for piece in word.pieces} & set(analysis.tokens)
 
 
@@ -344,10 +382,18 @@ def _reads_as_chinese(analysis: NameAnalysis) -> bool:
     not a word such as "Yuriy" or "Borisovich"."""
     if analysis.chinese_name:
         return True
+    if analysis.korean or analysis.burmese:
+        return False
     readable, unreadable = [], []
-    for word in analysis.core_words:
+    core = analysis.core_words
+    for word in core:
         splits = _word_splits(word)
-        (readable if splits else unreadable).append(len(splits[0]) if splits else len(word.raw))
+        # A word of three syllables or more beside others is no part of a Chinese name
+        # ("Gholam Ali MOHAMMADI"), as in `chinese_name`.
+        if splits and (len(splits[0]) <= 2 or len(core) == 1):
+            readable.append(len(splits[0]))
+        else:
+            unreadable.append(len(word.raw))
     return sum(readable) >= 2 and len(unreadable) <= 1 and all(n <= 4 for n in unreadable)
 
 
