@@ -308,3 +308,29 @@ def test_a_family_name_may_stand_first_or_last(left: str, right: str) -> None:
 )
 def test_what_a_list_puts_in_brackets_is_not_part_of_the_name(listed: str, asked: str) -> None:
     assert compare_names(listed, asked).match
+
+
+@pytest.mark.parametrize(
+    ("titled", "bare"),
+    [
+        ("Major General Ahmed AL-JARROUCHEH", "Ahmed AL-JARROUCHEH"),
+        ("Dr. Lubana MUSHAWEH", "Lubana Mushaweh"),
+        ("Colonel-General Alexander DVORNIKOV", "Alexander Dvornikov"),
+        ("Sir Run Run Shaw", "Run Run Shaw"),
+    ],
+)
+def test_titles_and_ranks_are_no_words_of_a_name(titled: str, bare: str) -> None:
+    assert analyze_name(titled).tokens == analyze_name(bare).tokens
+    assert compare_names(titled, bare).score == 1.0
+
+
+@pytest.mark.parametrize("name", ["Hon Chi Keung", "Gen Li Wei", "Dr. Wong"])
+def test_a_title_that_is_a_chinese_syllable_or_all_there_is_stays(name: str) -> None:
+    # Hon is 韓 and Gen 根 in some spellings; "Dr. Wong" without the title is no name.
+    assert len(analyze_name(name).words) == len(name.split())
+
+
+def test_two_officers_of_one_rank_do_not_match() -> None:
+    assert not compare_names(
+        "Major General Ahmed AL-JARROUCHEH", "Major General Ghassan AFIF"
+    ).match

@@ -13,9 +13,10 @@ from functools import cache, cached_property, lru_cache
 from typing import Any
 
 from normality import ascii_text
+from rigour.names import remove_person_prefixes
 
 from nohaven.names.burmese import is_burmese_name
-from nohaven.names.korean import is_korean_name, korean_pieces
+from nohaven.names.korean import KOREAN_SURNAMES, is_korean_name, korean_pieces
 from nohaven.names.readings import fold_latin, syllable_index
 from nohaven.names.script import to_simplified
 from nohaven.names.surnames import lookup_surname
@@ -89,7 +90,16 @@ class NameAnalysis:
     @cached_property
     def korean(self) -> bool:
         """Whether the Latin words are a romanised Korean name (`korean.is_korean_name`)."""
-        if any(w.initial for w in self.words):
+        words = self.words
+        if not 2 <= len(words) <= 3 or any(w.initial or w.western for w in words):
+            return False
+        # Most names have no Korean family name where one can stand: decided here, from
+        # the words already taken apart.
+        hinted = [w for w in words if w.family_hint]
+        if not any(
+            len(w.pieces) == 1 and w.pieces[0] in KOREAN_SURNAMES
+            for w in (hinted[:1] or (words[0], words[-1]))
+        ):
             return False
         return is_korean_name([w.raw for w in self.words], [w.family_hint for w in self.words])
 
@@ -363,6 +373,35 @@ def _without_asides(text: str) -> str:
     return " ".join(bare.split()) if any(c.isalpha() for c in bare) else text
 
 
+# Ranks and titles lists put before a name, beside those rigour knows ("Dr", "General").
+_TITLES = re.compile(
+    r"^\W*((major|lieutenant|lt|commander|marshal|colonel|army|vice|rear|sheikh|shaikh|"
+    r"haji|hajji|mullah|ayatollah|hojatoleslam|brig|maj|col|capt|gen)\.?[\s-]+)+",
+    re.IGNORECASE,
+)
+
+
+def _without_titles(text: str) -> str:
+    """A name without the titles and ranks before it ("Dr. Lubana MUSHAWEH", "Major
+    General Ahmed AL-JARROUCHEH"): read as words of the name, two officers of one rank
+    shared half a name. Kept when a title is also a Chinese syllable ("Hon Chi Keung":
+    Hon is 韓 in Hong Kong) or when nothing else would be left."""
+    first = text.split(None, 1)[0].rstrip(".").lower() if text.strip() else ""
+    if not first or syllable_index().is_syllable(fold_latin(first)):
+        return text  # no title, or one that is also a Chinese syllable
+    bare = text
+    while True:
+        stripped = _TITLES.sub("", remove_person_prefixes(bare))
+        if stripped == bare:
+            break
+        removed = _LATIN_WORD.findall(bare[: len(bare) - len(stripped)])
+        if any(syllable_index().is_syllable(fold_latin(word)) for word in removed):
+            break
+        bare = stripped
+    named = _HAN.search(bare) or len(_LATIN_WORD.findall(bare)) >= 2
+    return bare if named else text
+
+
 @lru_cache(maxsize=100_000)
 def analyze_name(text: str) -> NameAnalysis:
     """Take a person's name apart; never raises, reports what is wrong instead."""
@@ -370,7 +409,7 @@ def analyze_name(text: str) -> NameAnalysis:
     # NFKC first: full-width letters (Ｗａｎｇ, common in CJK records) become ASCII.
     text = unicodedata.normalize("NFKC", text)
     text = "".join(c for c in text if unicodedata.category(c)[0] != "C").strip()
-    text = _without_asides(text)
+    text = _without_titles(_without_asides(text))
     scripts = scripts_of(text)
     problem = None
     if not text:

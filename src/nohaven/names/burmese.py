@@ -32,8 +32,12 @@ def is_burmese_name(words: Sequence[str]) -> bool:
     """Whether Latin words (as written) are a romanised Burmese name: two words or
     more, every one a Burmese name syllable, and one at least that no Chinese system
     spells as one syllable (Aung, Maung, Myint, Kyaw, Hlaing, Thant)."""
-    folded = [fold_latin(word) for word in words]
-    if len(folded) < 2 or not all(word in BURMESE_NAME_WORDS for word in folded):
+    if len(words) < 2:
         return False
+    folded = []
+    for word in words:
+        folded.append(fold_latin(word))
+        if folded[-1] not in BURMESE_NAME_WORDS:
+            return False
     index = syllable_index()
     return any(len(word) > 1 and not index.is_syllable(word) for word in folded)

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
+from typing import NamedTuple
 
 from nohaven.names.readings import fold_latin, syllable_index
 
@@ -62,10 +63,29 @@ def korean_syllables() -> frozenset[str]:
     return frozenset(i + m + f for i in _INITIALS for m in _MEDIALS for f in _FINALS)
 
 
-def korean_pieces(raw: str) -> list[str]:
+@lru_cache(maxsize=1 << 16)
+def korean_pieces(raw: str) -> tuple[str, ...]:
     """A word's parts, apostrophes dropped (McCune-Reischauer's aspiration mark, and
     the breve lists write as one: "U'n So'ng") and split at hyphens ("Chun-sop")."""
-    return [p for p in (fold_latin(x) for x in re.split(r"-", re.sub(r"['’`]", "", raw))) if p]
+    return tuple(p for p in (fold_latin(x) for x in re.split(r"-", re.sub(r"['’`]", "", raw))) if p)
+
+
+class _Word(NamedTuple):
+    """What one written word can be in a Korean name (cached: words repeat, names not)."""
+
+    surname: str | None  # the word as a Korean family name
+    syllables: int  # Korean syllables its pieces spell as a given name; 0 if any is none
+    marked: bool  # a piece is a Korean syllable no Chinese system spells
+
+
+@lru_cache(maxsize=1 << 16)
+def _word(raw: str) -> _Word:
+    pieces = korean_pieces(raw)
+    surname = pieces[0] if len(pieces) == 1 and pieces[0] in KOREAN_SURNAMES else None
+    counts = [_given_syllables(p) for p in pieces]
+    index = syllable_index()
+    marked = any(n == 1 and not index.is_syllable(p) for p, n in zip(pieces, counts, strict=True))
+    return _Word(surname, 0 if 0 in counts or not counts else sum(counts), marked)
 
 
 def _given_syllables(piece: str) -> int:
@@ -91,18 +111,15 @@ def is_korean_name(words: Sequence[str], family_hints: Sequence[bool]) -> bool:
         return False
     hinted = [i for i, hint in enumerate(family_hints) if hint]
     positions = hinted[:1] if hinted else [0, len(words) - 1]
-    index = syllable_index()
+    parsed = [_word(w) for w in words]
     for position in positions:
-        family = korean_pieces(words[position])
-        if len(family) != 1 or family[0] not in KOREAN_SURNAMES:
+        family = parsed[position].surname
+        if family is None:
             continue
-        given = [p for i, w in enumerate(words) if i != position for p in korean_pieces(w)]
-        counts = [_given_syllables(p) for p in given]
-        if not counts or 0 in counts or sum(counts) > 2:
+        given = [w for i, w in enumerate(parsed) if i != position]
+        if not all(w.syllables for w in given) or sum(w.syllables for w in given) > 2:
             continue
-        if family[0] in _KOREAN_ONLY_SURNAMES or any(
-            count == 1 and not index.is_syllable(p) for p, count in zip(given, counts, strict=True)
-        ):
+        if family in _KOREAN_ONLY_SURNAMES or any(w.marked for w in given):
             return True
     return False
 
