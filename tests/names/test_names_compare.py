@@ -334,3 +334,12 @@ def test_two_officers_of_one_rank_do_not_match() -> None:
     assert not compare_names(
         "Major General Ahmed AL-JARROUCHEH", "Major General Ghassan AFIF"
     ).match
+
+
+@pytest.mark.parametrize(
+    ("joined", "apart"),
+    [("Alireza Balali", "Ali Reza BALALI"), ("JAFARI Mohammadali", "Mohammad-Ali JAFARI")],
+)
+def test_two_given_names_written_as_one_word_match(joined: str, apart: str) -> None:
+    assert compare_names(joined, apart).score == 1.0
+    assert compare_names(apart, joined).score == 1.0

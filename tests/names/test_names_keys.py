@@ -169,3 +169,9 @@ def test_names_of_western_given_names_alone_have_word_keys() -> None:
 def test_a_long_word_in_another_script_makes_few_keys_quickly() -> None:
     # Transliterated Hangul runs together ("gagaga..."): no reading of it as syllables.
     assert len(name_keys("가" * 30)) <= 2
+
+
+def test_two_given_names_written_as_one_word_share_a_key() -> None:
+    assert name_keys("Alireza Balali") & name_keys("Ali Reza BALALI")
+    # Joining never reaches the family name: "Reza Balali" is no "Rezabalali".
+    assert not name_keys("Ali Rezabalali") & name_keys("Ali Reza BALALI")

@@ -81,9 +81,12 @@ def test_a_burmese_name_has_only_whole_name_keys() -> None:
     assert all(key.startswith(("w=", "w~")) for key in name_keys("Khin Maung Oo"))
 
 
-def test_a_korean_name_pairs_its_words_with_its_first_word_as_family_name() -> None:
-    pairs = {key for key in name_keys("Kim Chol Nam") if key.startswith("w:") and "~" not in key}
-    assert pairs == {"w:chol kim", "w:kim nam"}
+def test_a_korean_name_is_keyed_whole_with_its_given_name_joined_or_not() -> None:
+    # A Korean name has no middle name: "Ri Song Hyok" and "Ri Chun Song" share two
+    # words and nothing else.
+    assert not name_keys("Ri Song Hyok") & name_keys("Ri Chun Song")
+    assert name_keys("Kim Jong Un") & name_keys("Kim Jongun")
+    assert name_keys("Kim Jong Un") & name_keys("Jong-Un KIM")
 
 
 @pytest.mark.parametrize(

@@ -137,7 +137,14 @@ class NameAnalysis:
         # is no Chinese family name ("Ali Reza BALALI"), however Chinese the rest reads.
         if any(w.family_hint and w.syllabic and len(w.syllables) > 2 for w in core):
             return False
-        return sum(w.syllabic and len(w.syllables) <= 2 for w in core) >= 2
+        chinese = [w.syllabic and len(w.syllables) <= 2 for w in core]
+        # One word set aside is a Western name the list does not know, written before or
+        # after the Chinese one; more, or one inside it, make a name of another language
+        # ("hjt alaslam ly khan mhmdy", an Arabic name transliterated without vowels).
+        aside = [i for i, ok in enumerate(chinese) if not ok]
+        if len(aside) > 1 or (aside and aside[0] not in (0, len(core) - 1)):
+            return False
+        return sum(chinese) >= 2
 
     @cached_property
     def foreign_name(self) -> bool:

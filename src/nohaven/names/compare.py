@@ -669,6 +669,23 @@ def _korean_words_match(left: str, right: str) -> tuple[float, str]:
     return 0.0, ""
 
 
+def _rejoined(units: list[str], other: list[str]) -> list[str]:
+    """`units` with two adjacent words joined where the other name writes them as one
+    ("Ali Reza" for "Alireza", "Mohammad-Ali" for "Mohammadali")."""
+    whole = set(other)
+    out: list[str] = []
+    k = 0
+    while k < len(units):
+        pair = units[k : k + 2]
+        if len(pair) == 2 and not any(u.endswith("*") for u in pair) and "".join(pair) in whole:
+            out.append("".join(pair))
+            k += 2
+        else:
+            out.append(units[k])
+            k += 1
+    return out
+
+
 def _word_units(analysis: NameAnalysis) -> list[str]:
     return [*analysis.tokens, *(w.pieces[0] + "*" for w in analysis.words if w.initial)]
 
@@ -679,6 +696,8 @@ def _compare_words(left: NameAnalysis, right: NameAnalysis) -> NameMatch:
     a, b = _word_units(left), _word_units(right)
     if not a or not b:
         return NameMatch(0.0, False, "words", reason="no words to compare")
+    a = _rejoined(a, b)
+    b = _rejoined(b, a)
     match = _korean_words_match if left.korean and right.korean else _words_match
     scored = sorted(
         ((*match(x, y), i, j) for i, x in enumerate(a) for j, y in enumerate(b)),

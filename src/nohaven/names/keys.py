@@ -350,10 +350,11 @@ def _word_keys(analysis: NameAnalysis) -> set[str]:
     if len(tokens) < 2:
         return set()
     keys = {f"w={' '.join(tokens)}", f"w~{_sounds(tokens, analysis.korean)}"}
-    if analysis.burmese:
-        # A Burmese name has no family name: two of its words are two strangers' too
-        # ("Khin Maung Oo", "Khin Maung Yi").
-        return keys
+    if analysis.burmese or analysis.korean:
+        # A Burmese name has no family name and a Korean one no middle name: two of its
+        # words are two strangers' too ("Khin Maung Oo", "Khin Maung Yi"; "Ri Song
+        # Hyok", "Ri Chun Song"). Only the whole name pairs them, given names joined or not.
+        return keys | _joined_keys(analysis, _family_tokens(analysis) if analysis.korean else set())
     family = _family_tokens(analysis)
     for pair in combinations(tokens, 2):
         # Two given names ("Sergei Anatolyevich", "Major General") are shared by
@@ -361,6 +362,21 @@ def _word_keys(analysis: NameAnalysis) -> set[str]:
         if family and family.isdisjoint(pair):
             continue
         keys |= {f"w:{' '.join(pair)}", f"w:~{_sounds(pair, analysis.korean)}"}
+    return keys | _joined_keys(analysis, family)
+
+
+def _joined_keys(analysis: NameAnalysis, family: set[str]) -> set[str]:
+    """Keys of a name with two adjacent given names (words not in `family`) joined, as
+    another record may write them ("Ali Reza BALALI", "Alireza Balali"; "Kim Jong Un",
+    "Kim Jongun"): the whole name, and each family word with the joined one."""
+    keys: set[str] = set()
+    written = analysis.tokens[:MAX_WORD_TOKENS]
+    for k in range(len(written) - 1):
+        if family & {written[k], written[k + 1]}:
+            continue
+        joined = sorted([*written[:k], written[k] + written[k + 1], *written[k + 2 :]])
+        keys |= {f"w={' '.join(joined)}", f"w~{_sounds(joined, analysis.korean)}"}
+        keys |= {f"w:{' '.join(sorted([written[k] + written[k + 1], f]))}" for f in family}
     return keys
 
 
@@ -386,15 +402,21 @@ def _reads_as_chinese(analysis: NameAnalysis) -> bool:
         return False
     readable, unreadable = [], []
     core = analysis.core_words
-    for word in core:
+    for position, word in enumerate(core):
         splits = _word_splits(word)
         # A word of three syllables or more beside others is no part of a Chinese name
         # ("Gholam Ali MOHAMMADI"), as in `chinese_name`.
         if splits and (len(splits[0]) <= 2 or len(core) == 1):
             readable.append(len(splits[0]))
         else:
-            unreadable.append(len(word.raw))
-    return sum(readable) >= 2 and len(unreadable) <= 1 and all(n <= 4 for n in unreadable)
+            unreadable.append((len(word.raw), position))
+    # A typo stands where a family name does, first or last; one inside is another
+    # language's word ("ly yzdy khwah").
+    return (
+        sum(readable) >= 2
+        and len(unreadable) <= 1
+        and all(n <= 4 and p in (0, len(core) - 1) for n, p in unreadable)
+    )
 
 
 def keys_of(analysis: NameAnalysis) -> frozenset[str]:
