@@ -7,7 +7,9 @@ import json
 
 import pytest
 
+from nohaven.resolve import engines
 from nohaven.resolve.engines import PRIOR_PATH
+from nohaven.resolve.model import person_settings
 from nohaven.resolve.pipeline import PUBLISHER_MERGE
 from nohaven.store import Store
 
@@ -128,3 +130,23 @@ def test_two_wikidata_items_are_two_people_whatever_their_names(
     clusters = canonical_ids(store)
     assert clusters["roth"] != clusters["ross"]
     assert clusters["xu"] == clusters["xu-2"]  # the same evidence without the items merges
+
+
+@pytest.mark.parametrize("too_few", [True, False])
+def test_em_with_too_few_pairs_born_the_same_day_gives_way_to_the_prior(
+    blocked_world, monkeypatch, too_few: bool
+) -> None:
+    # On the EU's sanctions lists, EM over 202 such pairs learnt that two records
+    # sharing two words of a name are one person whatever their genders.
+    con, _ = blocked_world
+    pairs = engines._em_pairs(con)
+    assert pairs > 0
+    monkeypatch.setattr(engines, "MIN_EM_PAIRS", pairs + 1 if too_few else pairs)
+    records = con.execute("SELECT count(*) FROM person_features").fetchall()[0][0]
+    _, linker = engines.train(con, person_settings("duckdb", records))
+    prior = json.loads(PRIOR_PATH.read_text(encoding="utf-8"))["comparisons"]["name"]
+    name = next(c for c in linker._settings_obj.comparisons if c.output_column_name == "name")
+    level = next(
+        lv for lv in name._comparison_levels_excluding_null if lv.label_for_charts == "same sound"
+    )
+    assert (level.m_probability == pytest.approx(prior["same sound"]["m"])) is too_few

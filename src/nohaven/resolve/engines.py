@@ -44,6 +44,10 @@ MIN_U_PAIRS = 100_000
 # The parameters of a model trained on the medium synthetic world (bench/resolve/prior.py).
 PRIOR_PATH = Path(__file__).with_name("prior.json")
 MIN_LABELLED_PAIRS = 10  # "same" judgements from which m is estimated from them
+# Fewer pairs born the same day than this are too few for EM to learn m from: on the
+# EU's sanctions lists (202 such pairs) it learnt that two records sharing a name's
+# two words are the same person whatever their genders and dates.
+MIN_EM_PAIRS = 1_000
 SEED = 1
 _EM_RULES = ("birth_date",)
 
@@ -316,13 +320,13 @@ def _train(con: duckdb.DuckDBPyConnection, linker: Any, labelled: int, prior: bo
     of them) takes u, m and the share of matching pairs from the prior model
     (`PRIOR_PATH`) wherever the prior has them (EM's m stand for the rest, such as
     addresses, which the prior's world never shares), as does any store's m when EM has
-    no pairs to learn from (no two records born the same day); investigators'
-    judgements still refine m."""
+    too few pairs to learn from (fewer than `MIN_EM_PAIRS` pairs of records born the
+    same day); investigators' judgements still refine m."""
     estimate_u(con, linker)
     small = prior and _record_pairs(con) < MIN_U_PAIRS
     if small:
         _from_prior(linker, "u", partial_dates_in(con, "person_features"))
-    trained = _estimate_m(linker)
+    trained = _estimate_m(linker) and _em_pairs(con) >= MIN_EM_PAIRS
     if prior and (small or not trained):
         _from_prior(linker, "m")
     if labelled >= MIN_LABELLED_PAIRS:
@@ -364,6 +368,15 @@ def level_labels(linker: Any) -> LevelLabels:
         for level in comparison.comparison_levels
         if not level.is_null_level
     ]
+
+
+def _em_pairs(con: duckdb.DuckDBPyConnection) -> int:
+    """How many pairs EM learns m from: records Splink trains on born the same day."""
+    row = con.execute(
+        "SELECT coalesce(sum(n * (n - 1) // 2), 0) FROM (SELECT count(*) AS n "
+        "FROM person_model_features WHERE birth_date IS NOT NULL GROUP BY birth_date)"
+    ).fetchall()
+    return int(row[0][0])
 
 
 def _record_pairs(con: duckdb.DuckDBPyConnection) -> int:
