@@ -15,7 +15,7 @@ from typing import Any
 from normality import ascii_text
 from rigour.names import remove_person_prefixes
 
-from nohaven.names.burmese import is_burmese_name
+from nohaven.names.burmese import BURMESE_NAME_WORDS, is_burmese_name
 from nohaven.names.korean import KOREAN_SURNAMES, is_korean_name, korean_pieces
 from nohaven.names.readings import fold_latin, syllable_index
 from nohaven.names.script import to_simplified
@@ -107,7 +107,11 @@ class NameAnalysis:
     def burmese(self) -> bool:
         """Whether the Latin words are a romanised Burmese name, which has no family
         name (`burmese.is_burmese_name`; a "U" before it is an honorific)."""
-        return is_burmese_name([w.raw for w in self.words if w.raw.lower() != "u"])
+        words = [w for w in self.words if w.raw.lower() != "u"]
+        # Most names have a word no Burmese name has: decided from the folded pieces.
+        if not all(len(w.pieces) == 1 and w.pieces[0] in BURMESE_NAME_WORDS for w in words):
+            return False
+        return is_burmese_name([w.raw for w in words])
 
     @cached_property
     def chinese_name(self) -> bool:
@@ -182,15 +186,22 @@ class NameAnalysis:
         return tuple(dict.fromkeys(piece for k, (piece, _) in enumerate(pieces) if not particle(k)))
 
 
+# Letters of the Latin blocks (to IPA, and Latin Extended Additional) and of any other
+# script but Han: three searches, where naming every character's block cost a tenth of
+# a name's keys.
+_LATIN_LETTER = re.compile("[^\\W\\d_\\u02b0-\\u1dff\\u1f00-\\uffff\\U00010000-\\U0010ffff]")
+_NEITHER_LETTER = re.compile(f"[^\\W\\d_\\u0000-\\u02af\\u1e00-\\u1eff{HAN_CHARACTERS}]")
+
+
 def scripts_of(text: str) -> frozenset[str]:
     """The scripts a string's letters belong to: han, latin, other."""
     found = set()
-    for char in text:
-        if _HAN.match(char):
-            found.add("han")
-        elif char.isalpha():
-            name = unicodedata.name(char, "")
-            found.add("latin" if name.startswith("LATIN") else "other")
+    if _HAN.search(text):
+        found.add("han")
+    if _LATIN_LETTER.search(text):
+        found.add("latin")
+    if _NEITHER_LETTER.search(text):
+        found.add("other")
     return frozenset(found)
 
 
@@ -388,14 +399,32 @@ _TITLES = re.compile(
 )
 
 
+# The words titles begin with (rigour's and the ranks above): a name starting with none
+# of them has no title.
+_TITLE_WORDS = frozenset(
+    """
+    admiral amb ambassador army associate ayatollah baroness baronet baronetess brig
+    brigadier capt captain chair chairman chairwoman col colonel commander commodore
+    company count countess dame director doctor dott dottor dottore dr duchess emperor
+    empress ex excellency field fr frau fräulein gen general grand haji hajji her herr
+    his hojatoleslam hon honorable honourable hr hrh lady laird lieutenant lord lt madam
+    madame maj major managing marchioness marquess marshal miss misses missis missus
+    mister mistress mixter mme mmme monsieur mr mrs ms mullah mx president private prof
+    professor präsident pvt queen rear reverend right rt seigneur senor senorita shaikh
+    sheikh sir sr the vice worshipful
+    """.split()  # noqa: SIM905 (a word list reads and diffs better as text)
+)
+_FIRST_WORD = re.compile(r"\W*([^\W\d_]+)")
+
+
 def _without_titles(text: str) -> str:
     """A name without the titles and ranks before it ("Dr. Lubana MUSHAWEH", "Major
     General Ahmed AL-JARROUCHEH"): read as words of the name, two officers of one rank
     shared half a name. Kept when a title is also a Chinese syllable ("Hon Chi Keung":
     Hon is 韓 in Hong Kong) or when nothing else would be left."""
-    first = text.split(None, 1)[0].rstrip(".").lower() if text.strip() else ""
-    if not first or syllable_index().is_syllable(fold_latin(first)):
-        return text  # no title, or one that is also a Chinese syllable
+    first = _FIRST_WORD.match(text)
+    if first is None or first.group(1).lower() not in _TITLE_WORDS:
+        return text  # most names: decided without the prefix patterns
     bare = text
     while True:
         stripped = _TITLES.sub("", remove_person_prefixes(bare))

@@ -318,7 +318,7 @@ def _keys_of_syllables(words: list[Word], syllables: list[list[str]]) -> set[str
         # An exact key reads the family name only as a system spells it: "Than" sounds
         # like Tan (陈) but no system writes 陈 so, and "Than Win" is not "Tin Win".
         spelt = _surnames_by_spelling().get(" ".join(family), frozenset())
-        exact_heads = {head for head in heads if head.startswith("~") or head in spelt}
+        exact_heads = {head for head in heads if head[0] == "~" or head in spelt}
         keys |= _combine(exact_heads, "x", [[s] for s in given])
         letters = "".join(given)
         keys |= {f"{head}#{letters}" for head in heads}
