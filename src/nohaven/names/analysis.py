@@ -394,7 +394,7 @@ def _without_asides(text: str) -> str:
 # Ranks and titles lists put before a name, beside those rigour knows ("Dr", "General").
 _TITLES = re.compile(
     r"^\W*((major|lieutenant|lt|commander|marshal|colonel|army|vice|rear|sheikh|shaikh|"
-    r"haji|hajji|mullah|ayatollah|hojatoleslam|brig|maj|col|capt|gen)\.?[\s-]+)+",
+    r"haji|hajji|mullah|ayatollah|hojatoleslam|hodjatoleslam|brig|maj|col|capt|gen)\.?[\s-]+)+",
     re.IGNORECASE,
 )
 
@@ -407,8 +407,8 @@ _TITLE_WORDS = frozenset(
     brigadier capt captain chair chairman chairwoman col colonel commander commodore
     company count countess dame director doctor dott dottor dottore dr duchess emperor
     empress ex excellency field fr frau fräulein gen general grand haji hajji her herr
-    his hojatoleslam hon honorable honourable hr hrh lady laird lieutenant lord lt madam
-    madame maj major managing marchioness marquess marshal miss misses missis missus
+    his hodjatoleslam hojatoleslam hon honorable honourable hr hrh lady laird lieutenant
+    lord lt madam madame maj major managing marchioness marquess marshal miss misses missis missus
     mister mistress mixter mme mmme monsieur mr mrs ms mullah mx president private prof
     professor präsident pvt queen rear reverend right rt seigneur senor senorita shaikh
     sheikh sir sr the vice worshipful
