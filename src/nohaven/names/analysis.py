@@ -438,13 +438,18 @@ def _without_titles(text: str) -> str:
     return bare if named else text
 
 
+_ASCII_LETTER = re.compile("[a-z]")
+
+
 @lru_cache(maxsize=100_000)
 def analyze_name(text: str) -> NameAnalysis:
     """Take a person's name apart; never raises, reports what is wrong instead."""
     original = text
     # NFKC first: full-width letters (Ｗａｎｇ, common in CJK records) become ASCII.
     text = unicodedata.normalize("NFKC", text)
-    text = "".join(c for c in text if unicodedata.category(c)[0] != "C").strip()
+    if not text.isprintable():  # only then can it hold a control or format character
+        text = "".join(c for c in text if unicodedata.category(c)[0] != "C")
+    text = text.strip()
     text = _without_titles(_without_asides(text))
     scripts = scripts_of(text)
     problem = None
@@ -468,7 +473,7 @@ def analyze_name(text: str) -> NameAnalysis:
     before_comma, comma, after_comma = latin_text.partition(",")
     ordered = [(before_comma, True), (after_comma, False)] if comma else [(latin_text, False)]
     raw_words = [(w, hint) for part, hint in ordered for w in _LATIN_WORD.findall(part)]
-    raw_words = [(w, h) for w, h in raw_words if any("a" <= c <= "z" for c in fold_latin(w))]
+    raw_words = [(w, h) for w, h in raw_words if _ASCII_LETTER.search(fold_latin(w))]
     mixed_case = any(not w.isupper() for w, _ in raw_words)
     words: list[Word] = []
     for raw, hint in raw_words:
