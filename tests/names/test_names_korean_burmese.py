@@ -103,3 +103,24 @@ def test_korean_spellings_of_one_syllable_sound_alike(
     spellings: tuple[str, ...], sound: str
 ) -> None:
     assert {korean_sound(s) for s in spellings} == {sound}
+
+
+@pytest.mark.parametrize(
+    ("hangul", "latin"),
+    [
+        ("김정은", "Kim Jong Un"),
+        ("리병철", "Ri Pyong Chol"),
+        ("최선희", "Choe Son Hui"),
+        ("이병철", "Lee Byung-chul"),
+        ("박봉주", "Pak Pong Ju"),
+    ],
+)
+def test_a_name_in_hangul_matches_its_romanisations(hangul: str, latin: str) -> None:
+    # Each syllable a word, as romanised names write them (ICU alone ran them together).
+    assert analyze_name(hangul).korean
+    assert compare_names(hangul, latin).match
+
+
+def test_a_korean_given_name_missing_a_syllable_is_another_name() -> None:
+    assert not compare_names("Kim Jong Un", "Kim Jong").match
+    assert not compare_names("김정은", "김여정").match

@@ -334,11 +334,17 @@ def has_other_script(text: str) -> bool:
     return _OTHER_LETTER.search(text) is not None
 
 
-def romanise_other_scripts(text: str) -> str:
+def romanise_other_scripts(text: str, hangul_syllables: bool = False) -> str:
     """The text with every run of Cyrillic, Greek, Arabic, Hangul or kana letters
     transliterated to Latin (ICU, through normality): Владимир Путин is "Vladimir
     Putin" in a foreign register. Han and Latin are left as written, for the
-    comparator's own readings."""
+    comparator's own readings. With `hangul_syllables` (a person's name), each Hangul
+    syllable is a word of its own, as romanised Korean names write them: 김정은 is
+    "gim jeong eun", not ICU's "gimjeong-eun"."""
+    if hangul_syllables and _HANGUL_NAME.search(text):
+        text = _HANGUL_NAME.sub(
+            lambda m: " ".join(_HANGUL_WORDS.get(c, c) for c in m.group()).join("  "), text
+        )
     out: list[str] = []
     run: list[str] = []
     for char in text:
@@ -369,6 +375,11 @@ def _transliterate(run: str) -> str:
 
 
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
+# A run of two to four Hangul syllables, a Korean name's length; a longer run is no name.
+_HANGUL_NAME = re.compile("(?<![\uac00-\ud7a3])[\uac00-\ud7a3]{2,4}(?![\uac00-\ud7a3])")
+# Syllables ICU reads as one vowel letter, which would be taken for an initial: as the
+# family names 이, 오, 우 are written (Yi, Oh, Woo).
+_HANGUL_WORDS = {"이": "Yi", "오": "Oh", "우": "Woo"}
 _SIGNS = re.compile("[\u02b0-\u02ff\u00b7'\"]")  # modifier letters, middle dot, quotes
 
 
@@ -458,7 +469,7 @@ def analyze_name(text: str) -> NameAnalysis:
     elif len(text) > MAX_NAME_LENGTH:
         problem = f"name longer than {MAX_NAME_LENGTH} characters"
     elif has_other_script(text):
-        text = romanise_other_scripts(text)
+        text = romanise_other_scripts(text, hangul_syllables=True)
         if not scripts_of(text) & {"han", "latin"}:
             problem = "no letters that can be read"
         elif len(text) > MAX_NAME_LENGTH:

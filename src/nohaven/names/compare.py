@@ -58,7 +58,7 @@ MIXED_SYSTEMS = 0.01
 SAME_SOUND = 0.9  # same metaphone, and most letters in common
 MIN_SPELLING = 0.8  # edit similarity (a swap is one edit) from which two words are one
 EXTRA_WORD = 0.1
-EXTRA_WORD_BESIDE_ONE = 0.4  # also each word a Burmese name lacks (it has no middle names)
+EXTRA_WORD_BESIDE_ONE = 0.4  # also each word a Burmese or Korean name lacks (no middle names)
 
 BIRTH_YEAR_DIFFERS = 0.6  # factor on the name score when two known birth dates differ
 DATE_PARTLY_DIFFERS = 0.65  # same year, and the same month or the same day only
@@ -698,7 +698,7 @@ def _compare_words(left: NameAnalysis, right: NameAnalysis) -> NameMatch:
         return NameMatch(0.0, False, "words", reason="no words to compare")
     a = _rejoined(a, b)
     b = _rejoined(b, a)
-    match = _korean_words_match if left.korean and right.korean else _words_match
+    match = _korean_words_match if left.korean or right.korean else _words_match
     scored = sorted(
         ((*match(x, y), i, j) for i, x in enumerate(a) for j, y in enumerate(b)),
         reverse=True,
@@ -715,9 +715,9 @@ def _compare_words(left: NameAnalysis, right: NameAnalysis) -> NameMatch:
         total += quality
         steps.append(Step(a[i].rstrip("*"), b[j].rstrip("*"), quality, how))
     words = min(sum(not u.endswith("*") for u in a), sum(not u.endswith("*") for u in b))
-    # A Burmese name has no middle names: a word one side lacks is another person's
-    # name ("Moe Aung", "Aung Moe Myint").
-    whole = words < 2 or left.burmese or right.burmese
+    # Burmese and Korean names have no middle names: a word one side lacks is another
+    # person's name ("Moe Aung", "Aung Moe Myint"; "Ko Man", "Ko Chol Man").
+    whole = words < 2 or any(n.burmese or n.korean for n in (left, right))
     extra = EXTRA_WORD_BESIDE_ONE if whole else EXTRA_WORD
 
     def leftovers(units: list[str], used: set[int]) -> float:

@@ -32,8 +32,9 @@ _MEDIALS = (
 )  # fmt: skip
 _FINALS = ("", "k", "g", "kk", "n", "t", "d", "l", "r", "m", "p", "b", "ng")
 
-# Korean family names as lists spell them: Revised and McCune-Reischauer forms and the
-# variants families chose (Lee, Rhee, Park, Choi, Jung, Yoon, Moon, Roh...).
+# Korean family names as lists spell them: Revised and McCune-Reischauer forms, the
+# variants families chose (Lee, Rhee, Park, Choi, Jung, Yoon, Moon, Roh...) and ICU's
+# reading of the Hangul (박 bag, 곽 gwag).
 KOREAN_SURNAMES: frozenset[str] = frozenset(
     """
     kim gim lee yi rhee ri rhie li park pak bak choi choe chwe jung jeong chung chong jong
@@ -44,6 +45,7 @@ KOREAN_SURNAMES: frozenset[str] = frozenset(
     chae won cheon bang pang gong kong hyun hyon ham byun pyon byeon yeom yom yeo yo choo do
     to seok sok seon sun sul sol ma gil kil yeon yon wi pyo myung myong ki gi ban pan wang
     geum kum keum ok yook yuk in maeng je che mo tak kook kuk thae tae kye gye tong
+    bag baeg gwag lyu gu hyeon seog seol myeong og yug tag gug
     """.split()  # noqa: SIM905 (a word list reads and diffs better as text)
 )
 
