@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from functools import cache, lru_cache
 from itertools import combinations, islice, product
@@ -71,10 +71,9 @@ MAX_SYLLABLE_WORD = 20
 MAX_WORD_TOKENS = 6  # words of a name that is not a Chinese one paired for keys (15 pairs)
 
 
-@cache
-def _surnames_by_sound() -> dict[str, frozenset[str]]:
-    """Loose sound of a table surname's spellings (space-joined per syllable) → surnames."""
-    index: dict[str, set[str]] = {}
+def _surname_spellings() -> Iterator[tuple[str, str]]:
+    """(spelling, surname) for every spelling of every table surname: the table's own
+    forms and, for a one-character surname, its character's readings in every system."""
     for surname in SURNAMES:
         spellings: set[str] = set()
         for forms in surname_forms(surname.simplified).values():
@@ -83,8 +82,16 @@ def _surnames_by_sound() -> dict[str, frozenset[str]]:
             for forms in char_readings(surname.simplified).values():
                 spellings |= forms
         for spelling in spellings:
-            sound = " ".join(loose_key(part) for part in spelling.split())
-            index.setdefault(sound, set()).add(surname.simplified)
+            yield spelling, surname.simplified
+
+
+@cache
+def _surnames_by_sound() -> dict[str, frozenset[str]]:
+    """Loose sound of a table surname's spellings (space-joined per syllable) → surnames."""
+    index: dict[str, set[str]] = {}
+    for spelling, surname in _surname_spellings():
+        sound = " ".join(loose_key(part) for part in spelling.split())
+        index.setdefault(sound, set()).add(surname)
     return {sound: frozenset(names) for sound, names in index.items()}
 
 
@@ -93,15 +100,8 @@ def _surnames_by_spelling() -> dict[str, frozenset[str]]:
     """A table surname's spellings exactly as some system or the table writes them
     (space-joined per syllable) → surnames: the family names an exact key may read."""
     index: dict[str, set[str]] = {}
-    for surname in SURNAMES:
-        spellings: set[str] = set()
-        for forms in surname_forms(surname.simplified).values():
-            spellings |= forms
-        if not surname.is_compound:
-            for forms in char_readings(surname.simplified).values():
-                spellings |= forms
-        for spelling in spellings:
-            index.setdefault(" ".join(spelling.split()), set()).add(surname.simplified)
+    for spelling, surname in _surname_spellings():
+        index.setdefault(" ".join(spelling.split()), set()).add(surname)
     return {spelling: frozenset(names) for spelling, names in index.items()}
 
 
