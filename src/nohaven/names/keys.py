@@ -340,7 +340,9 @@ def _word_keys(analysis: NameAnalysis) -> set[str]:
     (``w=``, the whole name) and as they sound (``w~``, metaphone: Mohammed and
     Muhammad); and every two of its words one of which is its family name, written and
     sounded (``w:``, a part of the name, where "Vladimir Vladimirovich Putin" meets
-    "Vladimir Putin").
+    "Vladimir Putin"); and the same with two given names joined (`_joined_keys`). A
+    Korean or Burmese name has its whole-name keys only (a Korean one by
+    `korean_sound`).
 
     A Chinese name with a Western given name ("Raymond Lam Ka Ming") has the keys of its
     Chinese part and no word keys: two of its syllables are not its name."""
