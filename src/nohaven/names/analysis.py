@@ -16,8 +16,8 @@ from normality import ascii_text
 from rigour.names import remove_person_prefixes
 
 from nohaven.names.burmese import BURMESE_NAME_WORDS, is_burmese_name
-from nohaven.names.korean import KOREAN_SURNAMES, is_korean_name, korean_pieces
-from nohaven.names.readings import fold_latin, syllable_index
+from nohaven.names.korean import KOREAN_SURNAMES, is_korean_name
+from nohaven.names.readings import fold_latin, syllable_index, unbroken_pieces
 from nohaven.names.script import to_simplified
 from nohaven.names.surnames import lookup_surname
 from nohaven.names.western import is_western_given_name
@@ -173,7 +173,7 @@ class NameAnalysis:
             for word in self.words
             if not word.initial
             # A Korean word's apostrophes are McCune-Reischauer's marks, not breaks.
-            for piece in (korean_pieces(word.raw) if self.korean else word.pieces)
+            for piece in (unbroken_pieces(word.raw) if self.korean else word.pieces)
             if len(piece) >= 2 or self.korean
         ]
 

@@ -24,7 +24,6 @@ typo in the family name: the given name's letters as written, under the family n
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -34,14 +33,14 @@ from itertools import combinations, islice, product
 from rigour.text import metaphone
 
 from nohaven.names.analysis import NameAnalysis, Word, analyze_name, segmentations
-from nohaven.names.korean import korean_pieces, korean_sound
+from nohaven.names.korean import korean_sound
 from nohaven.names.readings import (
     char_readings,
-    fold_latin,
     loose_key,
     primary_readings,
     surname_forms,
     syllable_index,
+    unbroken_pieces,
 )
 from nohaven.names.surnames import SURNAMES, lookup_surname
 
@@ -197,10 +196,7 @@ def _word_splits(word: Word) -> list[list[str]]:
     if word.western or word.initial or len(word.raw) > MAX_SYLLABLE_WORD:
         return []
     per_piece: list[tuple[tuple[str, ...], ...]] = []
-    for piece in re.split(r"-", re.sub(r"['’`]", "", word.raw)):
-        folded = fold_latin(piece)
-        if not folded:
-            continue
+    for folded in unbroken_pieces(word.raw):
         options = segmentations(folded)
         if not options:
             return []
@@ -389,7 +385,7 @@ def _family_tokens(analysis: NameAnalysis) -> set[str]:
     named = [w for w in analysis.words if not w.initial]
     words = hinted or (named[:1] if analysis.korean else named[-1:])
     if analysis.korean:
-        return {piece for word in words for piece in korean_pieces(word.raw)}
+        return {piece for word in words for piece in unbroken_pieces(word.raw)}
     return {piece for word in words for piece in word.pieces} & set(analysis.tokens)
 
 

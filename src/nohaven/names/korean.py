@@ -15,12 +15,11 @@ lists write them) and the variants lists use (Lee, Park, Choi, Moon, Hee).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from nohaven.names.readings import fold_latin, syllable_index
+from nohaven.names.readings import syllable_index, unbroken_pieces
 
 _INITIALS = (
     "", "g", "k", "kk", "gg", "n", "d", "t", "tt", "r", "l", "m", "b", "p", "pp", "s", "ss",
@@ -65,13 +64,6 @@ def korean_syllables() -> frozenset[str]:
     return frozenset(i + m + f for i in _INITIALS for m in _MEDIALS for f in _FINALS)
 
 
-@lru_cache(maxsize=1 << 16)
-def korean_pieces(raw: str) -> tuple[str, ...]:
-    """A word's parts, apostrophes dropped (McCune-Reischauer's aspiration mark, and
-    the breve lists write as one: "U'n So'ng") and split at hyphens ("Chun-sop")."""
-    return tuple(p for p in (fold_latin(x) for x in re.split(r"-", re.sub(r"['’`]", "", raw))) if p)
-
-
 class _Word(NamedTuple):
     """What one written word can be in a Korean name (cached: words repeat, names not)."""
 
@@ -82,7 +74,7 @@ class _Word(NamedTuple):
 
 @lru_cache(maxsize=1 << 16)
 def _word(raw: str) -> _Word:
-    pieces = korean_pieces(raw)
+    pieces = unbroken_pieces(raw)
     surname = pieces[0] if len(pieces) == 1 and pieces[0] in KOREAN_SURNAMES else None
     counts = [_given_syllables(p) for p in pieces]
     index = syllable_index()

@@ -80,6 +80,14 @@ def fold_latin(text: str) -> str:
     return "".join(c for c in decomposed if "a" <= c <= "z")
 
 
+@lru_cache(maxsize=1 << 16)
+def unbroken_pieces(raw: str) -> tuple[str, ...]:
+    """A word's folded parts, split at hyphens ("Chun-sop") with apostrophes dropped
+    rather than split at: they mark Wade-Giles and McCune-Reischauer aspiration and
+    stand for breves ("Ch'ao-fan" → chao, fan; "So'ng" → song)."""
+    return tuple(p for p in (fold_latin(x) for x in re.split(r"-", re.sub(r"['’`]", "", raw))) if p)
+
+
 # Loose key: a second, lossy spelling under which the ad hoc English-style spellings
 # of Singapore, Malaysia and Hong Kong (Swee, Keat, Chok, Tsui, Kwok) meet the
 # romanisation systems' own (sui, kiat, choh, cheui, gwok).
