@@ -9,6 +9,7 @@ import pytest
 
 from nohaven.resolve import engines
 from nohaven.resolve.engines import PRIOR_PATH
+from nohaven.resolve.features import same_day_pairs
 from nohaven.resolve.model import person_settings
 from nohaven.resolve.pipeline import PUBLISHER_MERGE
 from nohaven.store import Store
@@ -139,7 +140,7 @@ def test_em_with_too_few_pairs_born_the_same_day_gives_way_to_the_prior(
     # On the EU's sanctions lists, EM over 202 such pairs learnt that two records
     # sharing two words of a name are one person whatever their genders.
     con, _ = blocked_world
-    pairs = engines._em_pairs(con)
+    pairs = same_day_pairs(con, "person_model_features")
     assert pairs > 0
     monkeypatch.setattr(engines, "MIN_EM_PAIRS", pairs + 1 if too_few else pairs)
     records = con.execute("SELECT count(*) FROM person_features").fetchall()[0][0]

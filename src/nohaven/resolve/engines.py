@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 from nohaven.errors import NohavenError
 from nohaven.resolve.addresses import shared_address_rates
 from nohaven.resolve.bounds import pair_bound_sql
+from nohaven.resolve.features import same_day_pairs
 from nohaven.resolve.model import (
     ADDRESS_LEVEL_SIZES,
     ADDRESS_LEVELS,
@@ -326,7 +327,7 @@ def _train(con: duckdb.DuckDBPyConnection, linker: Any, labelled: int, prior: bo
     small = prior and _record_pairs(con) < MIN_U_PAIRS
     if small:
         _from_prior(linker, "u", partial_dates_in(con, "person_features"))
-    trained = _estimate_m(linker) and _em_pairs(con) >= MIN_EM_PAIRS
+    trained = _estimate_m(linker) and (same_day_pairs(con, "person_model_features") >= MIN_EM_PAIRS)
     if prior and (small or not trained):
         _from_prior(linker, "m")
     if labelled >= MIN_LABELLED_PAIRS:
@@ -368,15 +369,6 @@ def level_labels(linker: Any) -> LevelLabels:
         for level in comparison.comparison_levels
         if not level.is_null_level
     ]
-
-
-def _em_pairs(con: duckdb.DuckDBPyConnection) -> int:
-    """How many pairs EM learns m from: records Splink trains on born the same day."""
-    row = con.execute(
-        "SELECT coalesce(sum(n * (n - 1) // 2), 0) FROM (SELECT count(*) AS n "
-        "FROM person_model_features WHERE birth_date IS NOT NULL GROUP BY birth_date)"
-    ).fetchall()
-    return int(row[0][0])
 
 
 def _record_pairs(con: duckdb.DuckDBPyConnection) -> int:

@@ -58,14 +58,20 @@ MAX_SHARED_TARGET = 20
 EM_PAIRS = 1_500_000
 
 
+def same_day_pairs(con: duckdb.DuckDBPyConnection, records: str) -> int:
+    """How many pairs of a table's records are born the same day: the pairs EM learns
+    m from."""
+    row = con.execute(
+        f"SELECT coalesce(sum(n * (n - 1) // 2), 0) FROM ("
+        f"SELECT count(*) AS n FROM {records} WHERE birth_date IS NOT NULL GROUP BY birth_date)"
+    ).fetchall()
+    return int(row[0][0])
+
+
 def training_sample(con: duckdb.DuckDBPyConnection, records: str) -> float:
     """The fraction of records Splink trains on: all of them unless EM's pairs (records
     born the same day) would exceed `EM_PAIRS`; a sample keeps their proportions."""
-    row = con.execute(
-        f"SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM ("
-        f"SELECT count(*) AS n FROM {records} WHERE birth_date IS NOT NULL GROUP BY birth_date)"
-    ).fetchall()
-    pairs = float(row[0][0])
+    pairs = same_day_pairs(con, records)
     return 1.0 if pairs <= EM_PAIRS else (EM_PAIRS / pairs) ** 0.5
 
 
