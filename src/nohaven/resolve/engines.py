@@ -327,7 +327,7 @@ def _train(con: duckdb.DuckDBPyConnection, linker: Any, labelled: int, prior: bo
     small = prior and _record_pairs(con) < MIN_U_PAIRS
     if small:
         _from_prior(linker, "u", partial_dates_in(con, "person_features"))
-    trained = _estimate_m(linker) and (same_day_pairs(con, "person_model_features") >= MIN_EM_PAIRS)
+    trained = _estimate_m(linker) and same_day_pairs(con, "person_model_features") >= MIN_EM_PAIRS
     if prior and (small or not trained):
         _from_prior(linker, "m")
     if labelled >= MIN_LABELLED_PAIRS:
