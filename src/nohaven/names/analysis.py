@@ -403,28 +403,24 @@ def _without_asides(text: str) -> str:
 
 
 # Ranks and titles lists put before a name, beside those rigour knows ("Dr", "General").
-_TITLES = re.compile(
-    r"^\W*((major|lieutenant|lt|commander|marshal|colonel|army|vice|rear|sheikh|shaikh|"
-    r"haji|hajji|mullah|ayatollah|hojatoleslam|hodjatoleslam|brig|maj|col|capt|gen)\.?[\s-]+)+",
-    re.IGNORECASE,
-)
-
-
-# The words titles begin with (rigour's and the ranks above): a name starting with none
-# of them has no title.
+_RANKS = """
+    major lieutenant lt commander marshal colonel army vice rear sheikh shaikh haji hajji
+    mullah ayatollah hojatoleslam hodjatoleslam brig maj col capt gen
+""".split()  # noqa: SIM905 (a word list reads and diffs better as text)
+_TITLES = re.compile(rf"^\W*(({'|'.join(_RANKS)})\.?[\s-]+)+", re.IGNORECASE)
+# The words titles begin with, rigour's and `_RANKS`: a name starting with none of them
+# has no title.
 _TITLE_WORDS = frozenset(
     """
-    admiral amb ambassador army associate ayatollah baroness baronet baronetess brig
-    brigadier capt captain chair chairman chairwoman col colonel commander commodore
-    company count countess dame director doctor dott dottor dottore dr duchess emperor
-    empress ex excellency field fr frau fräulein gen general grand haji hajji her herr
-    his hodjatoleslam hojatoleslam hon honorable honourable hr hrh lady laird lieutenant
-    lord lt madam madame maj major managing marchioness marquess marshal miss misses missis missus
-    mister mistress mixter mme mmme monsieur mr mrs ms mullah mx president private prof
-    professor präsident pvt queen rear reverend right rt seigneur senor senorita shaikh
-    sheikh sir sr the vice worshipful
+    admiral amb ambassador associate baroness baronet baronetess brigadier captain chair
+    chairman chairwoman colonel commodore company count countess dame director doctor dott
+    dottor dottore dr duchess emperor empress ex excellency field fr frau fräulein general
+    grand her herr his hon honorable honourable hr hrh lady laird lord madam madame
+    managing marchioness marquess miss misses missis missus mister mistress mixter mme
+    mmme monsieur mr mrs ms mx president private prof professor präsident pvt queen
+    reverend right rt seigneur senor senorita sir sr the worshipful
     """.split()  # noqa: SIM905 (a word list reads and diffs better as text)
-)
+) | frozenset(_RANKS)
 _FIRST_WORD = re.compile(r"\W*([^\W\d_]+)")
 
 
