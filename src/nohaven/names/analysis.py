@@ -15,8 +15,8 @@ from typing import Any
 from normality import ascii_text
 from rigour.names import remove_person_prefixes
 
-from nohaven.names.burmese import BURMESE_NAME_WORDS, is_burmese_name
-from nohaven.names.korean import KOREAN_SURNAMES, is_korean_name
+from nohaven.names.burmese import is_burmese_name
+from nohaven.names.korean import is_korean_name
 from nohaven.names.readings import fold_latin, syllable_index, unbroken_pieces
 from nohaven.names.script import to_simplified
 from nohaven.names.surnames import lookup_surname
@@ -93,25 +93,13 @@ class NameAnalysis:
         words = self.words
         if not 2 <= len(words) <= 3 or any(w.initial or w.western for w in words):
             return False
-        # Most names have no Korean family name where one can stand: decided here, from
-        # the words already taken apart.
-        hinted = [w for w in words if w.family_hint]
-        if not any(
-            len(w.pieces) == 1 and w.pieces[0] in KOREAN_SURNAMES
-            for w in (hinted[:1] or (words[0], words[-1]))
-        ):
-            return False
-        return is_korean_name([w.raw for w in self.words], [w.family_hint for w in self.words])
+        return is_korean_name([w.raw for w in words], [w.family_hint for w in words])
 
     @cached_property
     def burmese(self) -> bool:
         """Whether the Latin words are a romanised Burmese name, which has no family
         name (`burmese.is_burmese_name`; a "U" before it is an honorific)."""
-        words = [w for w in self.words if w.raw.lower() != "u"]
-        # Most names have a word no Burmese name has: decided from the folded pieces.
-        if not all(len(w.pieces) == 1 and w.pieces[0] in BURMESE_NAME_WORDS for w in words):
-            return False
-        return is_burmese_name([w.raw for w in words])
+        return is_burmese_name([w.raw for w in self.words if w.raw.lower() != "u"])
 
     @cached_property
     def chinese_name(self) -> bool:

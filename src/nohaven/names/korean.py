@@ -105,12 +105,13 @@ def is_korean_name(words: Sequence[str], family_hints: Sequence[bool]) -> bool:
         return False
     hinted = [i for i, hint in enumerate(family_hints) if hint]
     positions = hinted[:1] if hinted else [0, len(words) - 1]
-    parsed = [_word(w) for w in words]
     for position in positions:
-        family = parsed[position].surname
+        # Most names have no Korean family name where one can stand: the given name is
+        # read only beside one.
+        family = _word(words[position]).surname
         if family is None:
             continue
-        given = [w for i, w in enumerate(parsed) if i != position]
+        given = [_word(w) for i, w in enumerate(words) if i != position]
         if not all(w.syllables for w in given) or sum(w.syllables for w in given) > 2:
             continue
         if family in _KOREAN_ONLY_SURNAMES or any(w.marked for w in given):
