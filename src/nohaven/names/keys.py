@@ -366,7 +366,8 @@ def _word_keys(analysis: NameAnalysis) -> set[str]:
 def _joined_keys(analysis: NameAnalysis, family: set[str]) -> set[str]:
     """Keys of a name with two adjacent given names (words not in `family`) joined, as
     another record may write them ("Ali Reza BALALI", "Alireza Balali"; "Kim Jong Un",
-    "Kim Jongun"): the whole name, and each family word with the joined one."""
+    "Kim Jongun"): the whole name, and, where it has more words than those two, each
+    family word with the joined one."""
     keys: set[str] = set()
     written = analysis.tokens[:MAX_WORD_TOKENS]
     for k in range(len(written) - 1):
@@ -374,7 +375,8 @@ def _joined_keys(analysis: NameAnalysis, family: set[str]) -> set[str]:
             continue
         joined = sorted([*written[:k], written[k] + written[k + 1], *written[k + 2 :]])
         keys |= {f"w={' '.join(joined)}", f"w~{_sounds(joined, analysis.korean)}"}
-        keys |= {f"w:{' '.join(sorted([written[k] + written[k + 1], f]))}" for f in family}
+        if len(joined) > 2:  # two words are the whole name, keyed above
+            keys |= {f"w:{' '.join(sorted([written[k] + written[k + 1], f]))}" for f in family}
     return keys
 
 
