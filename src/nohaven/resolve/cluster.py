@@ -15,6 +15,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 if TYPE_CHECKING:
     from nohaven.store import Store
 
@@ -104,8 +106,6 @@ def cluster_pairs(
     namesakes into one giant cluster.
     """
     groups = _Groups(attributes or {})
-    for item in ids:
-        groups.find(item)
     for left, right in different:
         groups.forbid(left, right)
     for left, right in same:
@@ -113,7 +113,12 @@ def cluster_pairs(
     strong = [p for p in pairs if p[2] >= threshold]
     for left, right, _ in sorted(strong, key=lambda p: (-p[2], p[0], p[1])):
         groups.merge(left, right)
-    return {item: groups.find(item) for item in list(groups.parent)}
+    # Most records of a million never merge: they are their own representative, and
+    # only the records a merge or judgement touched are looked up.
+    parent, find = groups.parent, groups.find
+    out = {item: item for item in ids}
+    out.update((item, find(item)) for item in list(parent))
+    return out
 
 
 def mint_canonical_id(members: Iterable[str]) -> str:
@@ -129,33 +134,50 @@ def stable_canonical_ids(
     had (largest clusters choose first); clusters with none get a new one."""
     members: dict[str, list[str]] = {}
     for item, root in representative.items():
-        members.setdefault(root, []).append(item)
+        if item != root:
+            members.setdefault(root, []).append(item)
+    # Most records of a million are alone: they choose last, in the order of their ids,
+    # sorted as strings rather than as one-record groups.
+    alone: list[str] = []
+    for item, root in representative.items():
+        if item == root:
+            group = members.get(item)
+            if group is None:
+                alone.append(item)
+            else:
+                group.append(item)
+    groups = []
+    for group in members.values():
+        if len(group) == 1:
+            alone.extend(group)
+        else:
+            groups.append(group)
     taken: set[str] = set()
     out: dict[str, str] = {}
-    groups = sorted(members.values(), key=lambda group: (-len(group), min(group)))
-    for group in groups:
-        chosen: str | None
-        if len(group) == 1:  # most records of a million: no vote to count
-            chosen = previous.get(group[0])
-            chosen = None if chosen in taken else chosen
-        else:
-            votes = Counter(previous[m] for m in group if m in previous)
-            chosen = next(
-                (
-                    cid
-                    for cid, _ in sorted(votes.items(), key=lambda v: (-v[1], v[0]))
-                    if cid not in taken
-                ),
-                None,
-            )
+    for group in sorted(groups, key=lambda group: (-len(group), min(group))):
+        votes = Counter(previous[m] for m in group if m in previous)
+        ranked = sorted(votes.items(), key=lambda v: (-v[1], v[0]))
+        chosen = next((cid for cid, _ in ranked if cid not in taken), None)
         if chosen is None:
-            chosen = mint_canonical_id(group)
-            while chosen in taken:
-                chosen = mint_canonical_id([chosen])
+            chosen = _new_id(group, taken)
         taken.add(chosen)
         for item in group:
             out[item] = chosen
+    for item in sorted(alone):
+        chosen = previous.get(item)
+        if chosen is None or chosen in taken:
+            chosen = _new_id((item,), taken)
+        taken.add(chosen)
+        out[item] = chosen
     return out
+
+
+def _new_id(members: Iterable[str], taken: set[str]) -> str:
+    """A canonical id for a cluster no previous id fits, different from every id taken."""
+    chosen = mint_canonical_id(members)
+    while chosen in taken:
+        chosen = mint_canonical_id([chosen])
+    return chosen
 
 
 def attach_by_unique_name(
@@ -170,20 +192,36 @@ def attach_by_unique_name(
     known and the record joins that cluster; when two clusters share the name, it stays
     alone for review. This is term frequency counted over clusters, not records.
     """
-    sizes = Counter(representative.values())
-    undated = set(undated)
-    targets: dict[str, set[str]] = {}
-    for left, right in name_links:
-        a, b = representative[left], representative[right]
-        if a == b:
-            continue
-        targets.setdefault(left, set()).add(b)
-        targets.setdefault(right, set()).add(a)
-    return [
-        (record, next(iter(clusters)))
-        for record, clusters in sorted(targets.items())
-        if len(clusters) == 1 and sizes[representative[record]] == 1 and record in undated
-    ]
+    # Records and clusters as integers: a million links are then a few array operations.
+    code = dict(zip(representative, range(len(representative)), strict=True))
+    for root in set(representative.values()) - code.keys():
+        code[root] = len(code)
+    names = list(code)
+    root_of = np.arange(len(code))
+    root_of[: len(representative)] = np.fromiter(
+        map(code.__getitem__, representative.values()), np.int64, len(representative)
+    )
+    sizes = np.bincount(root_of[: len(representative)], minlength=len(code))
+    # Only a record alone in its cluster and without a birth date can be attached.
+    movable = np.zeros(len(code), bool)
+    movable[[code[r] for r in undated if r in code]] = True
+    movable &= sizes[root_of] == 1
+    links = list(name_links)
+    left = np.fromiter(map(code.__getitem__, (x for x, _ in links)), np.int64, len(links))
+    right = np.fromiter(map(code.__getitem__, (y for _, y in links)), np.int64, len(links))
+    left_root, right_root = root_of[left], root_of[right]
+    apart = left_root != right_root
+    from_left, from_right = apart & movable[left], apart & movable[right]
+    record = np.concatenate([left[from_left], right[from_right]])
+    cluster = np.concatenate([right_root[from_left], left_root[from_right]])
+    record, cluster = np.unique(np.stack([record, cluster]), axis=1)
+    found, count = np.unique(record, return_counts=True)
+    single = set(found[count == 1].tolist())
+    return sorted(
+        (names[r], names[c])
+        for r, c in zip(record.tolist(), cluster.tolist(), strict=True)
+        if r in single
+    )
 
 
 def members_of(store: Store, entity_id: str) -> tuple[str, list[str]]:

@@ -15,6 +15,7 @@ import os
 import re
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -326,16 +327,14 @@ def resolve(
     say("clustering")
     with _cyclic_gc_paused():
         judgements = latest_judgements(store)
-        known = set(records["unique_id"].to_pylist())
+        record_ids = records["unique_id"].to_pylist()
+        known = set(record_ids)
         usable = [j for j in judgements if j.left_id in known and j.right_id in known]
         if len(usable) < len(judgements):
             summary.skipped["judgements naming records no longer loaded"] = len(judgements) - len(
                 usable
             )
         summary.judgements_applied = sum(1 for j in usable if j.judgement != "unsure")
-        kinds = dict(
-            zip(records["unique_id"].to_pylist(), records["kind"].to_pylist(), strict=True)
-        )
         # Only pairs that can merge reach Python: millions more are kept for review only.
         scored = [
             (left, right, probability)
@@ -364,7 +363,7 @@ def resolve(
         name_links = list(
             zip(named["left_id"].to_pylist(), named["right_id"].to_pylist(), strict=True)
         )
-        undated = {r for r in known if r in kinds and kinds[r] == "person"} - {
+        undated = set(persons["unique_id"].to_pylist()) - {
             r for r, a in attributes.items() if a.get("birth_year")
         }
         attached = attach_by_unique_name(representative, name_links, undated)
@@ -380,21 +379,18 @@ def resolve(
             )
         previous = dict(store.fetchall("SELECT entity_id, canonical_id FROM clusters"))
         canonical = stable_canonical_ids(representative, previous)
-        sizes: dict[str, int] = {}
-        for cid in canonical.values():
-            sizes[cid] = sizes.get(cid, 0) + 1
+        sizes = Counter(canonical.values())
         summary.clusters = len(sizes)
         summary.merged_clusters = sum(1 for n in sizes.values() if n > 1)
 
     say("writing results")
-    ids = sorted(canonical)
     cluster_table = pa.table(
         {
-            "entity_id": ids,
-            "canonical_id": [canonical[i] for i in ids],
-            "kind": [kinds[i] for i in ids],
+            "entity_id": records["unique_id"],
+            "canonical_id": pa.array([canonical[i] for i in record_ids], pa.string()),
+            "kind": records["kind"],
         }
-    )
+    ).sort_by("entity_id")
     pair_table = pa.concat_tables(
         [
             people.append_column("kind", pa.array(["person"] * people.num_rows, pa.string())),
