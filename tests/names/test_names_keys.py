@@ -144,7 +144,15 @@ def test_romanised_chinese_names_get_no_word_keys() -> None:
 
 @pytest.mark.parametrize(
     ("word", "reading"),
-    [("lingai", ("ling", "ai")), ("lingai", ("lin", "gai")), ("ziyan", ("zi", "yan"))],
+    [
+        ("lingai", ("ling", "ai")),
+        ("lingai", ("lin", "gai")),
+        ("ziyan", ("zi", "yan")),
+        # Hong Kong and Wade-Giles given names are joined too.
+        ("chingwoon", ("ching", "woon")),
+        ("yuethim", ("yuet", "him")),
+        ("tani", ("tan", "i")),
+    ],
 )
 def test_a_joined_word_is_read_every_likely_way(word: str, reading: tuple[str, ...]) -> None:
     assert reading in segmentations(word)
@@ -153,6 +161,15 @@ def test_a_joined_word_is_read_every_likely_way(word: str, reading: tuple[str, .
 @pytest.mark.parametrize("word", ["lee", "chan", "xian"])
 def test_a_known_syllable_is_not_split_further(word: str) -> None:
     assert segmentations(word) == ((word,),)
+
+
+@pytest.mark.parametrize(
+    ("joined", "han"),
+    [("TONG, CHINGWOON", "唐菁媛"), ("LAU, YUETHIM", "刘月谦"), ("LI, HSIAOI", "李晓宜")],
+)
+def test_a_joined_given_name_shares_an_exact_key_with_its_han_form(joined: str, han: str) -> None:
+    shared = name_keys(joined) & name_keys(han)
+    assert any("|x:" in key for key in shared), shared
 
 
 def test_rare_mandarin_readings_make_sound_keys_not_exact_ones() -> None:

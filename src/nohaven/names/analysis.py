@@ -237,18 +237,20 @@ def segment(piece: str) -> tuple[str, ...] | None:
 @lru_cache(maxsize=50_000)
 def segmentations(piece: str, limit: int = 3) -> tuple[tuple[str, ...], ...]:
     """The ways a joined word can be read as syllables, `segment`'s first, then the
-    shortest splits into pinyin syllables.
+    shortest splits into pinyin syllables, then into syllables of any system.
 
     Romanised names drop pinyin's apostrophe, so "Lingai" is ling'ai as often as
     lin-gai, and a word that is also an ad hoc spelling of one syllable ("Ziyan", close
-    to the Hakka "chian") is usually two pinyin ones (zi, yan). Blocking keys need every
-    likely reading; comparison keeps the first.
+    to the Hakka "chian") is usually two pinyin ones (zi, yan). Hong Kong and Wade-Giles
+    given names are joined too: "Chingwoon" is ching-woon as well as chin-gwoon, "Tani"
+    tan-i as well as ta-ni. Blocking keys need every likely reading; comparison keeps
+    the first.
     """
     first = segment(piece)
     found: list[tuple[str, ...]] = [first] if first else []
     # A known syllable stays one ("Lee" is not le + e); an ad hoc one may be two.
     ad_hoc = first is not None and len(first) == 1 and not syllable_index().is_syllable(piece)
-    for split in _pinyin_splits(piece):
+    for split in (*_fewest_splits(piece, pinyin_only=True), *_fewest_splits(piece)):
         if len(found) >= limit:
             break
         if split not in found and (first is None or ad_hoc or len(split) == len(first)):
@@ -256,28 +258,32 @@ def segmentations(piece: str, limit: int = 3) -> tuple[tuple[str, ...], ...]:
     return tuple(found)
 
 
-_MAX_PINYIN_SPLITS = 4
+_MAX_FEWEST_SPLITS = 4
 
 
-def _pinyin_splits(piece: str) -> list[tuple[str, ...]]:
-    """The splits of `piece` into the fewest pinyin syllables (the first few)."""
+def _fewest_splits(piece: str, pinyin_only: bool = False) -> list[tuple[str, ...]]:
+    """The splits of `piece` into the fewest syllables, of pinyin or of any system (the
+    first few)."""
     index = syllable_index()
-    # fewest[i]: fewest pinyin syllables that spell piece[:i], and the splits doing so.
+    # fewest[i]: fewest syllables that spell piece[:i], and the splits doing so.
     fewest: list[tuple[int, list[tuple[str, ...]]] | None] = [None] * (len(piece) + 1)
     fewest[0] = (0, [()])
     for end in range(1, len(piece) + 1):
         for start in range(max(0, end - 6), end):
             head = fewest[start]
             syllable = piece[start:end]
-            if head is None or "pinyin" not in index.systems.get(syllable, ()):
+            if head is None:
+                continue
+            systems = index.systems.get(syllable, ())
+            if not systems or (pinyin_only and "pinyin" not in systems):
                 continue
             count = head[0] + 1
             current = fewest[end]
             if current is None or count < current[0]:
                 splits = [(*split, syllable) for split in head[1]]
-                fewest[end] = (count, splits[:_MAX_PINYIN_SPLITS])
+                fewest[end] = (count, splits[:_MAX_FEWEST_SPLITS])
             elif count == current[0]:
-                room = _MAX_PINYIN_SPLITS - len(current[1])
+                room = _MAX_FEWEST_SPLITS - len(current[1])
                 current[1].extend((*split, syllable) for split in head[1][:room])
     found = fewest[len(piece)]
     return found[1] if found else []
