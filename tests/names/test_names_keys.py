@@ -172,6 +172,12 @@ def test_a_joined_given_name_shares_an_exact_key_with_its_han_form(joined: str, 
     assert any("|x:" in key for key in shared), shared
 
 
+@pytest.mark.parametrize(("latin", "han"), [("YU, I", "余义"), ("U YU", "余裕")])
+def test_a_letter_that_is_a_syllable_makes_a_name_of_two(latin: str, han: str) -> None:
+    # Wade-Giles "I" and Macau "U" are whole syllables, not initials, beside one word.
+    assert any("|x:" in key for key in name_keys(latin) & name_keys(han))
+
+
 def test_rare_mandarin_readings_make_sound_keys_not_exact_ones() -> None:
     exact = {key for key in name_keys("张蕊") if "|x:" in key}
     assert any(key.endswith(":rui") for key in exact)

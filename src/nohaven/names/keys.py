@@ -58,10 +58,10 @@ MAX_SPLITS_PER_NAME = 4
 # would pair most names with most others).
 _READ_BACK_SYSTEMS = ("wade_giles", "hk_cantonese", "jyutping", "macau")
 
-# Letters that are whole syllables: Wade-Giles "I" (怡, yi), pinyin "E" (娥), "A", "O".
-# Written apart ("CHANG I CHUN", "LI E YAN") they read as initials too, so a name with
-# one gets keys both ways.
-_SYLLABLE_LETTERS = frozenset("aeio")
+# Letters that are whole syllables: Wade-Giles "I" (怡, yi), pinyin "E" (娥), "A", "O",
+# Macau "U" (余, yu). Written apart ("CHANG I CHUN", "LI E YAN", "U YU") they read as
+# initials too, so a name with one gets keys both ways.
+_SYLLABLE_LETTERS = frozenset("aeiou")
 
 # A word longer than this is no run of Chinese syllables ("Xuchaofan" is 9 letters, a
 # compound surname with a three-syllable given name 18); reading one would try
@@ -410,6 +410,8 @@ def _reads_as_chinese(analysis: NameAnalysis) -> bool:
             readable.append(len(splits[0]))
         else:
             unreadable.append((len(word.raw), position))
+    # A letter that is a whole syllable is one of the name's: "YU, I" is 余义.
+    readable.extend(1 for word in analysis.words if _syllable_letter(word))
     # A typo stands where a family name does, first or last; one inside is another
     # language's word ("ly yzdy khwah").
     return (
