@@ -14,6 +14,7 @@ from typing import Any
 
 from normality import ascii_text
 from rigour.names import remove_person_prefixes
+from rigour.names.prefix import person_name_prefixes_list
 
 from nohaven.names.burmese import is_burmese_name
 from nohaven.names.korean import is_korean_name
@@ -402,20 +403,12 @@ _RANKS = """
     mullah ayatollah hojatoleslam hodjatoleslam brig maj col capt gen
 """.split()  # noqa: SIM905 (a word list reads and diffs better as text)
 _TITLES = re.compile(rf"^\W*(({'|'.join(_RANKS)})\.?[\s-]+)+", re.IGNORECASE)
+_FIRST_WORD = re.compile(r"\W*([^\W\d_]+)")
 # The words titles begin with, rigour's and `_RANKS`: a name starting with none of them
 # has no title.
 _TITLE_WORDS = frozenset(
-    """
-    admiral amb ambassador associate baroness baronet baronetess brigadier captain chair
-    chairman chairwoman colonel commodore company count countess dame director doctor dott
-    dottor dottore dr duchess emperor empress ex excellency field fr frau fräulein general
-    grand her herr his hon honorable honourable hr hrh lady laird lord madam madame
-    managing marchioness marquess miss misses missis missus mister mistress mixter mme
-    mmme monsieur mr mrs ms mx president private prof professor präsident pvt queen
-    reverend right rt seigneur senor senorita sir sr the worshipful
-    """.split()  # noqa: SIM905 (a word list reads and diffs better as text)
+    m.group(1).lower() for p in person_name_prefixes_list() if (m := _FIRST_WORD.match(p))
 ) | frozenset(_RANKS)
-_FIRST_WORD = re.compile(r"\W*([^\W\d_]+)")
 
 
 def _without_titles(text: str) -> str:
