@@ -343,3 +343,8 @@ def test_two_officers_of_one_rank_do_not_match() -> None:
 def test_two_given_names_written_as_one_word_match(joined: str, apart: str) -> None:
     assert compare_names(joined, apart).score == 1.0
     assert compare_names(apart, joined).score == 1.0
+
+
+def test_two_given_names_written_as_one_word_with_a_typo_match() -> None:
+    assert compare_names("HON, SHULIG", "HON, SHU LING").match
+    assert compare_names("Alirezo Balali", "Ali Reza BALALI").match

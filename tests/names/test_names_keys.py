@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nohaven.names.analysis import segmentations
+from nohaven.names.analysis import corrected_readings, segmentations
 from nohaven.names.keys import name_keys
 
 
@@ -198,3 +198,45 @@ def test_two_given_names_written_as_one_word_share_a_key() -> None:
     assert name_keys("Alireza Balali") & name_keys("Ali Reza BALALI")
     # Joining never reaches the family name: "Reza Balali" is no "Rezabalali".
     assert not name_keys("Ali Rezabalali") & name_keys("Ali Reza BALALI")
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("lnig", ("ling",)),  # two letters swapped
+        ("huagn", ("huang",)),
+        ("shulig", ("shu", "ling")),  # a letter dropped from the second of two syllables
+        ("shhuk", ("shuk",)),  # a letter doubled
+        ("chaofna", ("chao", "fan")),
+    ],
+)
+def test_a_word_with_one_clerical_error_reads_as_corrected_first(
+    written: str, meant: tuple[str, ...]
+) -> None:
+    assert corrected_readings(written)[0] == meant
+
+
+@pytest.mark.parametrize("word", ["chaofan", "ling", "vladimir", "karimova", "li"])
+def test_words_that_read_or_are_far_from_any_syllable_are_not_corrected(word: str) -> None:
+    assert corrected_readings(word) == ()
+
+
+@pytest.mark.parametrize(
+    ("typo", "han"),
+    [
+        ("KWOK, Wai Lnig", "郭伟玲"),  # the given name's last syllable
+        ("HON, SHULIG", "韩淑玲"),  # a given name of two syllables run together
+        ("LEE, SHHUK CHUNG", "李淑中"),
+        ("Wnog Shue Tai", "王树泰"),  # the family name
+    ],
+)
+def test_a_name_with_a_typo_shares_a_sound_key_with_its_han_form(typo: str, han: str) -> None:
+    shared = name_keys(typo) & name_keys(han)
+    assert shared
+    # A corrected spelling is a guess: it makes sound keys, never exact ones.
+    assert not any("|x:" in key for key in shared)
+
+
+def test_a_foreign_name_is_not_corrected_into_a_chinese_one() -> None:
+    for name in ("Maria Lopez", "Yuriy DUKHIN", "Vladimir Putin"):
+        assert all(key.startswith("w") for key in name_keys(name))

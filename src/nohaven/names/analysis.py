@@ -13,6 +13,8 @@ from functools import cache, cached_property, lru_cache
 from typing import Any
 
 from normality import ascii_text
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 from rigour.names import remove_person_prefixes
 from rigour.names.prefix import person_name_prefixes_list
 
@@ -257,6 +259,78 @@ def segmentations(piece: str, limit: int = 3) -> tuple[tuple[str, ...], ...]:
         if split not in found and (first is None or ad_hoc or len(split) == len(first)):
             found.append(split)
     return tuple(found)
+
+
+MAX_CORRECTIONS = 3
+_SHORTEST_CORRECTED = 3  # "Lnig", "Wnog"; in two letters one edit reaches too many syllables
+
+
+@lru_cache(maxsize=50_000)
+def corrected_readings(piece: str) -> tuple[tuple[str, ...], ...]:
+    """How a word that no one or two syllables spell reads once one clerical error is
+    undone: a swapped, dropped, doubled or wrong letter ("Lnig" is ling, "Shulig"
+    shu-ling, "Huagn" huang), as one or two syllables, fewest first, then the likeliest
+    errors (`_edit_rank`).
+
+    A guess, so only ever added beside the word as written: blocking keys of the
+    corrected spelling let a typo meet its person, and the comparator still scores the
+    name as written. Empty for a word that reads already, and for a short one."""
+    if not _SHORTEST_CORRECTED <= len(piece) <= 12:
+        return ()
+    split = segment(piece)
+    if split is not None and len(split) <= 2:
+        return ()
+    index = syllable_index()
+    found: dict[tuple[str, ...], tuple[int, int, int]] = {}
+
+    def add(reading: tuple[str, ...], rank: int) -> None:
+        order = (len(reading), rank, sum("pinyin" not in index.systems.get(s, ()) for s in reading))
+        if reading not in found or order < found[reading]:
+            found[reading] = order
+
+    for syllable, rank in _near_syllables(piece):
+        add((syllable,), rank)
+    # The error inside one of two syllables, the other written right.
+    for cut in range(2, len(piece) - 1):
+        head, tail = piece[:cut], piece[cut:]
+        if index.is_syllable(head):
+            for syllable, rank in _near_syllables(tail):
+                add((head, syllable), rank)
+        if index.is_syllable(tail):
+            for syllable, rank in _near_syllables(head):
+                add((syllable, tail), rank)
+    return tuple(sorted(found, key=lambda r: (found[r], r))[:MAX_CORRECTIONS])
+
+
+@cache
+def _syllable_list() -> tuple[str, ...]:
+    return tuple(sorted(s for s in syllable_index().exact if len(s) >= 2))
+
+
+def _near_syllables(text: str) -> list[tuple[str, int]]:
+    """Syllables one edit from `text` (a swap of neighbours is one), each with how
+    likely that error is (`_edit_rank`)."""
+    if len(text) < 2:
+        return []
+    near = process.extract(text, _syllable_list(), scorer=OSA.distance, score_cutoff=1, limit=None)
+    return [(s, _edit_rank(text, s)) for s, distance, _ in near if distance == 1]
+
+
+def _edit_rank(written: str, meant: str) -> int:
+    """How common the error that turns `meant` into `written` is, commonest first:
+    two letters swapped, one dropped, one doubled, any other letter added, one wrong
+    (a wrong first letter last: clerks seldom get those wrong)."""
+    if len(written) == len(meant):
+        if sorted(written) == sorted(meant):
+            return 0
+        return 5 if written[0] != meant[0] else 4
+    if len(written) < len(meant):
+        return 1
+    doubled = any(
+        written[k] == written[k - 1] and written[:k] + written[k + 1 :] == meant
+        for k in range(1, len(written))
+    )
+    return 2 if doubled else 3
 
 
 _MAX_FEWEST_SPLITS = 4

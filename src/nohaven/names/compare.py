@@ -669,15 +669,31 @@ def _korean_words_match(left: str, right: str) -> tuple[float, str]:
     return 0.0, ""
 
 
+_MIN_JOINED_TYPO = 6  # letters of two joined words that one edit may still call one word
+
+
 def _rejoined(units: list[str], other: list[str]) -> list[str]:
     """`units` with two adjacent words joined where the other name writes them as one
-    ("Ali Reza" for "Alireza", "Mohammad-Ali" for "Mohammadali")."""
+    ("Ali Reza" for "Alireza", "Mohammad-Ali" for "Mohammadali"), a typo in it or not
+    ("Shu Ling" for "Shulig")."""
     whole = set(other)
+
+    def written_as_one(joined: str) -> bool:
+        if joined in whole:
+            return True
+        return len(joined) >= _MIN_JOINED_TYPO and any(
+            OSA.distance(joined, word, score_cutoff=1) <= 1 for word in whole
+        )
+
     out: list[str] = []
     k = 0
     while k < len(units):
         pair = units[k : k + 2]
-        if len(pair) == 2 and not any(u.endswith("*") for u in pair) and "".join(pair) in whole:
+        if (
+            len(pair) == 2
+            and not any(u.endswith("*") for u in pair)
+            and written_as_one("".join(pair))
+        ):
             out.append("".join(pair))
             k += 2
         else:

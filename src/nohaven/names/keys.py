@@ -32,7 +32,13 @@ from itertools import combinations, islice, product
 
 from rigour.text import metaphone
 
-from nohaven.names.analysis import NameAnalysis, Word, analyze_name, segmentations
+from nohaven.names.analysis import (
+    NameAnalysis,
+    Word,
+    analyze_name,
+    corrected_readings,
+    segmentations,
+)
 from nohaven.names.korean import korean_sound
 from nohaven.names.readings import (
     char_readings,
@@ -232,6 +238,35 @@ def _syllable_letter(word: Word) -> bool:
 
 def _keys_of_words(all_words: tuple[Word, ...]) -> set[str]:
     parsed = [(w, _word_splits(w)) for w in all_words]
+    keys = _keys_of_parsed(parsed)
+    # A word with a typo reads as no syllables, or as more than a name's word has
+    # ("Lnig", "Shulig"): the name with it read as corrected meets the person too, in the
+    # sound spaces only (a guess is no exact spelling).
+    unread = [k for k, (w, splits) in enumerate(parsed) if _typo_candidate(w, splits, parsed)]
+    if len(unread) == 1:
+        k = unread[0]
+        corrected = _corrected_splits(parsed[k][0])
+        if corrected:
+            parsed[k] = (parsed[k][0], corrected)
+            keys |= _keys_of_parsed(parsed, exact=False)
+    return keys
+
+
+def _typo_candidate(word: Word, splits: list[list[str]], parsed: list) -> bool:
+    if word.western or word.initial:
+        return False
+    return not splits or (len(parsed) > 1 and len(splits[0]) > 2)
+
+
+def _corrected_splits(word: Word) -> list[list[str]]:
+    """`_word_splits` of a word with one clerical error undone (`corrected_readings`)."""
+    pieces = unbroken_pieces(word.raw)
+    if len(pieces) != 1 or len(word.raw) > MAX_SYLLABLE_WORD:
+        return []
+    return [list(reading) for reading in corrected_readings(pieces[0])]
+
+
+def _keys_of_parsed(parsed: list[tuple[Word, list[list[str]]]], exact: bool = True) -> set[str]:
     words = [w for w, splits in parsed if splits]
     splits = [options for _, options in parsed if options]
     if len(words) > 1:
@@ -245,11 +280,12 @@ def _keys_of_words(all_words: tuple[Word, ...]) -> set[str]:
     if len(words) == 1 and len(parsed) > 1 and not any(w.western or w.initial for w, _ in parsed):
         # One word read as a whole name ("Xuchaofan") only when nothing but a Western
         # given name or an initial stands beside it: "Ali" of "Ali GHANEM" is no 阿丽.
-        return _misspelt_family_keys(parsed)
+        return _misspelt_family_keys(parsed) if exact else set()
     keys: set[str] = set()
     for syllables in islice(product(*splits), MAX_SPLITS_PER_NAME):
-        keys |= _keys_of_syllables(words, list(syllables))
-    keys |= _misspelt_family_keys(parsed)
+        keys |= _keys_of_syllables(words, list(syllables), exact)
+    if exact:
+        keys |= _misspelt_family_keys(parsed)
     return keys
 
 
@@ -284,9 +320,11 @@ def _initial_key(family: str, given: list[str]) -> str:
     return f"@{family[0]}#{''.join(given)}"
 
 
-def _keys_of_syllables(words: list[Word], syllables: list[list[str]]) -> set[str]:
+def _keys_of_syllables(
+    words: list[Word], syllables: list[list[str]], exact: bool = True
+) -> set[str]:
     """Keys of Latin words read as the given syllables, for each place the family name
-    can stand."""
+    can stand (with `exact` off, the sound keys only)."""
     candidates: list[tuple[int, ...]] = [(i,) for i in _family_positions(words)]
     if len(words) >= 3:
         # A compound surname written as two words, first or last ("Au Yeung Na Na").
@@ -311,6 +349,8 @@ def _keys_of_syllables(words: list[Word], syllables: list[list[str]]) -> set[str
         mandarin = [list(pinyin_of.get(s, ())) for s in given]
         keys |= _combine(heads, "m", mandarin)
         keys |= _combine(heads, "d", [[loose_key(s)] for s in given])
+        if not exact:
+            continue
         # An exact key reads the family name only as a system spells it: "Than" sounds
         # like Tan (陈) but no system writes 陈 so, and "Than Win" is not "Tin Win".
         spelt = _surnames_by_spelling().get(" ".join(family), frozenset())
@@ -400,7 +440,9 @@ def _reads_as_chinese(analysis: NameAnalysis) -> bool:
         return True
     if analysis.korean or analysis.burmese:
         return False
-    readable, unreadable = [], []
+    readable: list[int] = []
+    unreadable: list[tuple[int, int]] = []
+    corrected: list[tuple[int, int, int]] = []
     core = analysis.core_words
     for position, word in enumerate(core):
         splits = _word_splits(word)
@@ -408,8 +450,14 @@ def _reads_as_chinese(analysis: NameAnalysis) -> bool:
         # ("Gholam Ali MOHAMMADI"), as in `chinese_name`.
         if splits and (len(splits[0]) <= 2 or len(core) == 1):
             readable.append(len(splits[0]))
+        elif fixed := _corrected_splits(word):
+            corrected.append((len(fixed[0]), len(word.raw), position))
         else:
             unreadable.append((len(word.raw), position))
+    if len(corrected) == 1 and readable and not unreadable:
+        # One word with a typo that reads once corrected: "HON, SHULIG", "Kwok Wai Lnig".
+        return sum(readable) + corrected[0][0] >= 2
+    unreadable += [(length, position) for _, length, position in corrected]
     # A letter that is a whole syllable is one of the name's: "YU, I" is 余义.
     readable.extend(1 for word in analysis.words if _syllable_letter(word))
     # A typo stands where a family name does, first or last; one inside is another
