@@ -13,7 +13,6 @@ from functools import cache, cached_property, lru_cache
 from typing import Any
 
 from normality import ascii_text
-from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from rigour.names import remove_person_prefixes
 from rigour.names.prefix import person_name_prefixes_list
@@ -262,10 +261,11 @@ def segmentations(piece: str, limit: int = 3) -> tuple[tuple[str, ...], ...]:
 
 
 MAX_CORRECTIONS = 3
+# Clerical errors, commonest first (`_edit_rank`).
+_SWAPPED, _DROPPED, _DOUBLED, _ADDED, _WRONG, _WRONG_FIRST = range(6)
 _SHORTEST_CORRECTED = 3  # "Lnig", "Wnog"; in two letters one edit reaches too many syllables
 
 
-@lru_cache(maxsize=50_000)
 def corrected_readings(piece: str) -> tuple[tuple[str, ...], ...]:
     """How a word that no one or two syllables spell reads once one clerical error is
     undone: a swapped, dropped, doubled or wrong letter ("Lnig" is ling, "Shulig"
@@ -275,6 +275,19 @@ def corrected_readings(piece: str) -> tuple[tuple[str, ...], ...]:
     A guess, so only ever added beside the word as written: blocking keys of the
     corrected spelling let a typo meet its person, and the comparator still scores the
     name as written. Empty for a word that reads already, and for a short one."""
+    return tuple(reading for reading, _ in _corrections(piece))
+
+
+def slip_of_the_pen(piece: str) -> bool:
+    """Whether the likeliest correction of `piece` undoes one of the commonest errors (two
+    letters swapped, one dropped or doubled), rather than a letter any other word would
+    need changed: "Shulig" is shu-ling, but "Sandy" is no san-da."""
+    found = _corrections(piece)
+    return bool(found) and found[0][1] <= _DOUBLED
+
+
+@lru_cache(maxsize=50_000)
+def _corrections(piece: str) -> tuple[tuple[tuple[str, ...], int], ...]:
     if not _SHORTEST_CORRECTED <= len(piece) <= 12:
         return ()
     split = segment(piece)
@@ -284,7 +297,8 @@ def corrected_readings(piece: str) -> tuple[tuple[str, ...], ...]:
     found: dict[tuple[str, ...], tuple[int, int, int]] = {}
 
     def add(reading: tuple[str, ...], rank: int) -> None:
-        order = (len(reading), rank, sum("pinyin" not in index.systems.get(s, ()) for s in reading))
+        not_pinyin = sum("pinyin" not in index.systems.get(s, ()) for s in reading)
+        order = (len(reading), rank, not_pinyin)
         if reading not in found or order < found[reading]:
             found[reading] = order
 
@@ -299,12 +313,26 @@ def corrected_readings(piece: str) -> tuple[tuple[str, ...], ...]:
         if index.is_syllable(tail):
             for syllable, rank in _near_syllables(head):
                 add((syllable, tail), rank)
-    return tuple(sorted(found, key=lambda r: (found[r], r))[:MAX_CORRECTIONS])
+    best = sorted(found, key=lambda r: (found[r], r))[:MAX_CORRECTIONS]
+    return tuple((reading, found[reading][1]) for reading in best)
 
 
 @cache
-def _syllable_list() -> tuple[str, ...]:
-    return tuple(sorted(s for s in syllable_index().exact if len(s) >= 2))
+def _syllables_by_deletion() -> dict[str, tuple[str, ...]]:
+    """Each syllable of two letters or more, and each string one letter short of one, →
+    those syllables: two strings one edit apart share an entry (SymSpell's deletion
+    neighbourhood), so a word's near syllables are a few lookups, not a scan."""
+    near: dict[str, set[str]] = {}
+    for syllable in syllable_index().exact:
+        if len(syllable) < 2:
+            continue
+        for variant in {syllable, *_deletions(syllable)}:
+            near.setdefault(variant, set()).add(syllable)
+    return {variant: tuple(sorted(found)) for variant, found in near.items()}
+
+
+def _deletions(text: str) -> set[str]:
+    return {text[:k] + text[k + 1 :] for k in range(len(text))}
 
 
 def _near_syllables(text: str) -> list[tuple[str, int]]:
@@ -312,8 +340,13 @@ def _near_syllables(text: str) -> list[tuple[str, int]]:
     likely that error is (`_edit_rank`)."""
     if len(text) < 2:
         return []
-    near = process.extract(text, _syllable_list(), scorer=OSA.distance, score_cutoff=1, limit=None)
-    return [(s, _edit_rank(text, s)) for s, distance, _ in near if distance == 1]
+    by_deletion = _syllables_by_deletion()
+    candidates = {s for v in (text, *_deletions(text)) for s in by_deletion.get(v, ())}
+    return [
+        (s, _edit_rank(text, s))
+        for s in sorted(candidates)
+        if s != text and OSA.distance(text, s, score_cutoff=1) <= 1
+    ]
 
 
 def _edit_rank(written: str, meant: str) -> int:
@@ -322,15 +355,15 @@ def _edit_rank(written: str, meant: str) -> int:
     (a wrong first letter last: clerks seldom get those wrong)."""
     if len(written) == len(meant):
         if sorted(written) == sorted(meant):
-            return 0
-        return 5 if written[0] != meant[0] else 4
+            return _SWAPPED
+        return _WRONG_FIRST if written[0] != meant[0] else _WRONG
     if len(written) < len(meant):
-        return 1
+        return _DROPPED
     doubled = any(
         written[k] == written[k - 1] and written[:k] + written[k + 1 :] == meant
         for k in range(1, len(written))
     )
-    return 2 if doubled else 3
+    return _DOUBLED if doubled else _ADDED
 
 
 _MAX_FEWEST_SPLITS = 4

@@ -38,6 +38,7 @@ from nohaven.names.analysis import (
     analyze_name,
     corrected_readings,
     segmentations,
+    slip_of_the_pen,
 )
 from nohaven.names.korean import korean_sound
 from nohaven.names.readings import (
@@ -434,15 +435,15 @@ def _family_tokens(analysis: NameAnalysis) -> set[str]:
 def _reads_as_chinese(analysis: NameAnalysis) -> bool:
     """Whether a Latin name can be a romanised Chinese one: `chinese_name`, or syllables
     enough for a family and a given name beside at most one short word no syllable
-    spells (a typo: "LNI, RONGHENG"; apostrophes read as Wade-Giles: "Hsü Ch'ao-fan"),
-    not a word such as "Yuriy" or "Borisovich"."""
+    spells (a typo: "LNI, RONGHENG"; apostrophes read as Wade-Giles: "Hsü Ch'ao-fan")
+    or one that reads with a clerical error undone ("Kwok Wai Lnig"), not a word such
+    as "Yuriy" or "Borisovich"."""
     if analysis.chinese_name:
         return True
     if analysis.korean or analysis.burmese:
         return False
     readable: list[int] = []
-    unreadable: list[tuple[int, int]] = []
-    corrected: list[tuple[int, int, int]] = []
+    unreadable: list[tuple[Word, int]] = []
     core = analysis.core_words
     for position, word in enumerate(core):
         splits = _word_splits(word)
@@ -450,14 +451,15 @@ def _reads_as_chinese(analysis: NameAnalysis) -> bool:
         # ("Gholam Ali MOHAMMADI"), as in `chinese_name`.
         if splits and (len(splits[0]) <= 2 or len(core) == 1):
             readable.append(len(splits[0]))
-        elif fixed := _corrected_splits(word):
-            corrected.append((len(fixed[0]), len(word.raw), position))
         else:
-            unreadable.append((len(word.raw), position))
-    if len(corrected) == 1 and readable and not unreadable:
-        # One word with a typo that reads once corrected: "HON, SHULIG", "Kwok Wai Lnig".
-        return sum(readable) + corrected[0][0] >= 2
-    unreadable += [(length, position) for _, length, position in corrected]
+            unreadable.append((word, position))
+    if len(unreadable) == 1 and readable and (fixed := _corrected_splits(unreadable[0][0])):
+        # One word with a typo that reads once corrected, beside a family and a given
+        # syllable ("Kwok Wai Lnig") or, for a common slip, beside one ("HON, SHULIG";
+        # not "Sandy Lin", whose Western name is one changed letter from san-da).
+        slip = slip_of_the_pen(unbroken_pieces(unreadable[0][0].raw)[0])
+        if sum(readable) >= 2 or (slip and len(fixed[0]) == 2):
+            return True
     # A letter that is a whole syllable is one of the name's: "YU, I" is 余义.
     readable.extend(1 for word in analysis.words if _syllable_letter(word))
     # A typo stands where a family name does, first or last; one inside is another
@@ -465,7 +467,7 @@ def _reads_as_chinese(analysis: NameAnalysis) -> bool:
     return (
         sum(readable) >= 2
         and len(unreadable) <= 1
-        and all(n <= 4 and p in (0, len(core) - 1) for n, p in unreadable)
+        and all(len(w.raw) <= 4 and p in (0, len(core) - 1) for w, p in unreadable)
     )
 
 
