@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from nohaven.arrays import distinct
+
 if TYPE_CHECKING:
     from nohaven.store import Store
 
@@ -214,7 +216,8 @@ def attach_by_unique_name(
     from_left, from_right = apart & movable[left], apart & movable[right]
     record = np.concatenate([left[from_left], right[from_right]])
     cluster = np.concatenate([right_root[from_left], left_root[from_right]])
-    record, cluster = np.unique(np.stack([record, cluster]), axis=1)
+    pair = distinct(record * len(names) + cluster)  # each (record, cluster) once
+    record, cluster = np.divmod(pair, len(names))
     found, count = np.unique(record, return_counts=True)
     single = set(found[count == 1].tolist())
     return sorted(

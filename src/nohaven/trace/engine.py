@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.ipc
 
+from nohaven.arrays import distinct
 from nohaven.errors import NohavenError
 from nohaven.trace import kernels
 from nohaven.trace.ledger import ORDER_TEXT, TraceLedger
@@ -111,7 +112,7 @@ class TransferRows:
 
     def at(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Only the rows of the given transfers."""
-        wanted = pa.array(np.unique(positions))
+        wanted = pa.array(distinct(positions))
         kept = [b.filter(pc.is_in(b["position"], value_set=wanted)) for b in self.batches()]
         if not kept:
             return (np.empty(0, np.int64), np.empty(0, np.int32), np.empty(0, np.int64))

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numba import njit
 
+from nohaven.arrays import distinct
 from nohaven.errors import InputError, NohavenError
 from nohaven.ingest.files import csv_records, read_header
 from nohaven.ingest.rates import Rate, read_rates
@@ -379,7 +380,7 @@ def _tie_order(
     ts_sorted = ts[positions]
     group = np.concatenate(([0], np.cumsum(ts_sorted[1:] != ts_sorted[:-1])))
     n_accounts = int(max(src.max(), dst.max())) + 1
-    receives = np.unique(group * n_accounts + dst[positions].astype(np.int64))
+    receives = distinct(group * n_accounts + dst[positions].astype(np.int64))
     payer_receives = np.isin(group * n_accounts + src[positions].astype(np.int64), receives)
     key = payer_receives if order == Order.FAVOURABLE else ~payer_receives
     rank = np.lexsort((np.arange(len(positions)), key, group))

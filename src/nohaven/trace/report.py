@@ -16,6 +16,7 @@ import jinja2
 import numpy as np
 import pyarrow as pa
 
+from nohaven.arrays import distinct
 from nohaven.errors import NohavenError
 from nohaven.output import SafeCsvWriter, atomic_text
 from nohaven.trace.assets import AssetLinks
@@ -50,7 +51,7 @@ def money(cents: int) -> str:
 def touched_accounts(result: TraceResult) -> np.ndarray:
     """Indices of accounts traced money reached, and the source accounts."""
     reached = result.ledger.dst[result.carried > 0]
-    return np.unique(np.concatenate((reached, np.asarray(result.source_accounts, dtype=np.int32))))
+    return distinct(np.concatenate((reached, np.asarray(result.source_accounts, dtype=np.int32))))
 
 
 def _header(result: TraceResult) -> dict[str, Any]:
