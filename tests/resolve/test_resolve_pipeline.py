@@ -10,7 +10,7 @@ import pytest
 from nohaven.errors import NohavenError
 from nohaven.resolve.judgements import add_judgement, latest_judgements
 from nohaven.resolve.pipeline import resolve
-from nohaven.resolve.review import export_clusters, open_pairs
+from nohaven.resolve.review import export_clusters, official_family_records, open_pairs
 from nohaven.store import Store
 
 
@@ -148,6 +148,36 @@ def test_review_puts_family_first_and_hides_judged_pairs(resolved_copy: Path) ->
         add_judgement(store, first.left_id, first.right_id, "unsure", "analyst-1")
         again = open_pairs(store, limit=500)
     assert (first.left_id, first.right_id) not in {(p.left_id, p.right_id) for p in again}
+
+
+def test_an_officials_family_is_its_officials_relatives_and_their_records(
+    resolved_copy: Path,
+) -> None:
+    with Store(resolved_copy, read_only=True) as store:
+        family = {r[0] for r in store.fetchall(official_family_records())}
+        filers = {r[0] for r in store.fetchall("SELECT DISTINCT official_id FROM declarations")}
+        relatives = {
+            r[0]
+            for r in store.fetchall(
+                "SELECT r.value FROM statements p JOIN statements r USING (entity_id) "
+                "WHERE p.schema = 'Family' AND p.prop = 'person' AND r.prop = 'relative' "
+                "AND p.value IN (SELECT official_id FROM declarations)"
+            )
+        }
+        mates = {
+            r[0]
+            for r in store.fetchall(
+                "SELECT c2.entity_id FROM clusters c1 JOIN clusters c2 USING (canonical_id) "
+                "WHERE c1.entity_id IN (SELECT official_id FROM declarations)"
+            )
+        }
+        titled = {
+            r[0] for r in store.fetchall("SELECT entity_id FROM statements WHERE prop = 'position'")
+        }
+    assert filers and relatives and mates - filers
+    assert filers | relatives | mates <= family
+    # A post in a civil registry ("teacher") makes no official.
+    assert titled - family
 
 
 def test_clusters_export_writes_every_record(resolved_world, tmp_path: Path) -> None:

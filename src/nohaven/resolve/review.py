@@ -1,9 +1,8 @@
 """The review queue and cluster export: what investigators look at after a run.
 
 Open pairs are those the model was least sure of and no one has judged yet. Pairs that
-touch an official's family (a record in a family relation or holding a post) come
-first, since a wrong merge or a missed link there changes a case; then the most
-uncertain (probability nearest the merge threshold).
+touch an official's family come first, since a wrong merge or a missed link there
+changes a case; then the most uncertain (probability nearest the merge threshold).
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from nohaven.declarations.filings import declared_family, with_mates
 from nohaven.errors import NohavenError
 from nohaven.output import SafeCsvWriter, atomic_text
 from nohaven.store.store import Store
@@ -31,6 +31,36 @@ class ReviewPair:
         return asdict(self)
 
 
+def official_family_records() -> str:
+    """(entity_id): the records of officials and of their families, and every record
+    resolution put in a cluster with one. An official is someone who files declarations
+    or whom a source flags with a topic (role.pep, sanction, crime...); the family, the
+    relatives their declarations or Family records name. A post alone ("teacher" in a
+    civil registry) makes no official, nor a family link between two strangers to the
+    case."""
+    flagged = """
+        SELECT official_id AS id FROM declarations
+        UNION SELECT entity_id FROM statements WHERE prop = 'topics'
+    """
+    officials = with_mates(flagged, "id")
+    relatives = f"""
+        WITH edges AS (
+            SELECT max(value) FILTER (prop = 'person') AS person,
+                   max(value) FILTER (prop = 'relative') AS relative
+            FROM statements WHERE schema = 'Family' GROUP BY entity_id
+        ),
+        officials AS (SELECT DISTINCT record_id FROM ({officials}))
+        SELECT relative AS id FROM edges JOIN officials ON person = record_id
+        UNION SELECT person FROM edges JOIN officials ON relative = record_id
+        UNION SELECT person_id FROM ({declared_family("SELECT * FROM declarations")})
+        WHERE person_id IS NOT NULL
+    """
+    return f"""
+        SELECT record_id AS entity_id FROM ({officials})
+        UNION SELECT record_id FROM ({with_mates(relatives, "id")})
+    """
+
+
 def open_pairs(
     store: Store, *, limit: int = 50, threshold: float | None = None
 ) -> list[ReviewPair]:
@@ -46,13 +76,8 @@ def open_pairs(
             raise NohavenError("nothing resolved yet: run `nohaven resolve` first")
         threshold = float(row[0])
     rows = store.fetchall(
-        """
-        WITH family AS (
-            SELECT DISTINCT value AS entity_id FROM statements
-            WHERE schema = 'Family' AND prop IN ('person', 'relative')
-            UNION
-            SELECT DISTINCT entity_id FROM statements WHERE prop = 'position'
-        ),
+        f"""
+        WITH family AS ({official_family_records()}),
         judged AS (SELECT DISTINCT left_id, right_id FROM judgements),
         names AS (
             SELECT entity_id, list_sort(list(DISTINCT value)) AS names FROM statements
