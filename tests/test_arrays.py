@@ -21,3 +21,9 @@ def test_distinct_keeps_the_input_unchanged() -> None:
     array = np.array([3, 1, 3, 2], dtype=np.int32)
     assert distinct(array).tolist() == [1, 2, 3]
     assert array.tolist() == [3, 1, 3, 2]
+
+
+def test_distinct_in_place_sorts_the_input_itself() -> None:
+    array = np.array([3, 1, 3, 2], dtype=np.int64)
+    assert distinct(array, in_place=True).tolist() == [1, 2, 3]
+    assert array.tolist() == [1, 2, 3, 3]

@@ -26,6 +26,7 @@ from followthemoney import model
 from followthemoney.types import registry
 from rigour.names import pick_name
 
+from nohaven.arrays import distinct
 from nohaven.names.analysis import analyze_name
 from nohaven.names.company import company_key, romanised_company_key
 from nohaven.names.keys import bulk_analysis, keys_of, name_keys
@@ -559,14 +560,14 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
     identifier_lists = entities.column("identifiers").to_pylist()
     # Distinct (name, is_person) → its keys, once each, on every core.
     name_lists = entities.column("names").to_pylist()
-    distinct: dict[tuple[str, bool], int] = {}
+    name_id_of: dict[tuple[str, bool], int] = {}
     name_rows: list[int] = []
     name_ids: list[int] = []
     for row, names in enumerate(name_lists):
         for name in names or ():
             name_rows.append(row)
-            name_ids.append(distinct.setdefault((name, is_person[row]), len(distinct)))
-    keyed = list(distinct)
+            name_ids.append(name_id_of.setdefault((name, is_person[row]), len(name_id_of)))
+    keyed = list(name_id_of)
     # Workers return keys in name order and chunks are consecutive: no sort needed.
     positions_parts, hash_parts, offset = [], [], 0
     for chunk, (positions, hashes) in map_chunks(_hash_chunk, keyed, workers):
@@ -586,7 +587,7 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
     del key_name
     entity_name = np.asarray(name_ids, dtype=np.int64)
     entity_row = np.asarray(name_rows, dtype=np.int64)
-    del name_ids, name_rows, distinct, keyed
+    del name_ids, name_rows, name_id_of, keyed
     parts = []
     for a in range(0, entity_name.size, _EXPAND_SLICE):
         names_here = entity_name[a : a + _EXPAND_SLICE]
@@ -604,9 +605,7 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
     parts.append(np.asarray(id_packed, dtype=np.int64))
     packed = np.concatenate(parts)
     del parts
-    packed.sort()
-    if packed.size:
-        packed = packed[np.concatenate(([True], packed[1:] != packed[:-1]))]
+    packed = distinct(packed, in_place=True)
     postings = Postings.from_packed(packed, row_bits)
     del packed
 
