@@ -90,6 +90,20 @@ def declared_income() -> str:
     """
 
 
+def family_edges() -> str:
+    """(entity_id, dataset, person, relative, relationship): every FtM Family record,
+    one row each, its relationship in lower case."""
+    return """
+        SELECT entity_id,
+               any_value(dataset) AS dataset,
+               max(value) FILTER (prop = 'person') AS person,
+               max(value) FILTER (prop = 'relative') AS relative,
+               lower(max(value) FILTER (prop = 'relationship')) AS relationship
+        FROM statements WHERE schema = 'Family'
+        GROUP BY entity_id
+    """
+
+
 def registry_family() -> str:
     """(official_id, person_id, relation, edge_id, dataset): the relatives records name
     (FtM Family: person → relative), relation as in declarations (spouse, child,
@@ -97,15 +111,7 @@ def registry_family() -> str:
     resolution put in the official's cluster (a foreign registry naming the official's
     daughter beside the official's own foreign record)."""
     return f"""
-        WITH edges AS (
-            SELECT entity_id,
-                   any_value(dataset) AS dataset,
-                   max(value) FILTER (prop = 'person') AS person,
-                   max(value) FILTER (prop = 'relative') AS relative,
-                   lower(max(value) FILTER (prop = 'relationship')) AS relationship
-            FROM statements WHERE schema = 'Family'
-            GROUP BY entity_id
-        ),
+        WITH edges AS ({family_edges()}),
         official_records AS ({
         with_mates("SELECT DISTINCT official_id FROM declarations", "official_id")
     })

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from nohaven.declarations.filings import declared_family, with_mates
+from nohaven.declarations.filings import declared_family, family_edges, with_mates
 from nohaven.errors import NohavenError
 from nohaven.output import SafeCsvWriter, atomic_text
 from nohaven.store.store import Store
@@ -44,11 +44,7 @@ def official_family_records() -> str:
     """
     officials = with_mates(flagged, "id")
     relatives = f"""
-        WITH edges AS (
-            SELECT max(value) FILTER (prop = 'person') AS person,
-                   max(value) FILTER (prop = 'relative') AS relative
-            FROM statements WHERE schema = 'Family' GROUP BY entity_id
-        ),
+        WITH edges AS ({family_edges()}),
         officials AS (SELECT DISTINCT record_id FROM ({officials}))
         SELECT relative AS id FROM edges JOIN officials ON person = record_id
         UNION SELECT person FROM edges JOIN officials ON relative = record_id
