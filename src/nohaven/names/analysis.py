@@ -344,7 +344,7 @@ def _near_syllables(text: str) -> list[tuple[str, int]]:
     candidates = {s for v in (text, *_deletions(text)) for s in by_deletion.get(v, ())}
     return [
         (s, _edit_rank(text, s))
-        for s in sorted(candidates)
+        for s in candidates
         if s != text and OSA.distance(text, s, score_cutoff=1) <= 1
     ]
 

@@ -256,24 +256,33 @@ def _keys_of_words(all_words: tuple[Word, ...]) -> set[str]:
 def _typo_candidate(word: Word, splits: list[list[str]], parsed: list) -> bool:
     if word.western or word.initial:
         return False
-    return not splits or (len(parsed) > 1 and len(splits[0]) > 2)
+    return not _fits_a_name(splits, among_others=len(parsed) > 1)
+
+
+def _fits_a_name(splits: list[list[str]], among_others: bool) -> bool:
+    """Whether a word reads as part of a Chinese name: as syllables, one or two of them
+    beside other words (three or more there are a Western name the given-name list does
+    not know, "Queenie", or another language's word: "Gholam Ali MOHAMMADI")."""
+    return bool(splits) and (len(splits[0]) <= 2 or not among_others)
+
+
+def _correctable_piece(word: Word) -> str | None:
+    """The word as the one piece a clerical error is undone in (not a hyphenated one)."""
+    pieces = unbroken_pieces(word.raw)
+    return pieces[0] if len(pieces) == 1 and len(word.raw) <= MAX_SYLLABLE_WORD else None
 
 
 def _corrected_splits(word: Word) -> list[list[str]]:
     """`_word_splits` of a word with one clerical error undone (`corrected_readings`)."""
-    pieces = unbroken_pieces(word.raw)
-    if len(pieces) != 1 or len(word.raw) > MAX_SYLLABLE_WORD:
-        return []
-    return [list(reading) for reading in corrected_readings(pieces[0])]
+    piece = _correctable_piece(word)
+    return [list(reading) for reading in corrected_readings(piece)] if piece else []
 
 
 def _keys_of_parsed(parsed: list[tuple[Word, list[list[str]]]], exact: bool = True) -> set[str]:
     words = [w for w, splits in parsed if splits]
     splits = [options for _, options in parsed if options]
     if len(words) > 1:
-        # A word of three or more syllables among others is a Western name that the
-        # given-name list does not know ("Queenie"), not part of a Chinese name.
-        kept = [i for i, options in enumerate(splits) if len(options[0]) <= 2]
+        kept = [i for i, options in enumerate(splits) if _fits_a_name(options, True)]
         words = [words[i] for i in kept]
         splits = [splits[i] for i in kept]
     if not words or (len(words) == 1 and max(len(s) for s in splits[0]) < 2):
@@ -447,18 +456,16 @@ def _reads_as_chinese(analysis: NameAnalysis) -> bool:
     core = analysis.core_words
     for position, word in enumerate(core):
         splits = _word_splits(word)
-        # A word of three syllables or more beside others is no part of a Chinese name
-        # ("Gholam Ali MOHAMMADI"), as in `chinese_name`.
-        if splits and (len(splits[0]) <= 2 or len(core) == 1):
+        if _fits_a_name(splits, among_others=len(core) > 1):  # as in `chinese_name`
             readable.append(len(splits[0]))
         else:
             unreadable.append((word, position))
-    if len(unreadable) == 1 and readable and (fixed := _corrected_splits(unreadable[0][0])):
+    if len(unreadable) == 1 and readable and (piece := _correctable_piece(unreadable[0][0])):
         # One word with a typo that reads once corrected, beside a family and a given
         # syllable ("Kwok Wai Lnig") or, for a common slip, beside one ("HON, SHULIG";
         # not "Sandy Lin", whose Western name is one changed letter from san-da).
-        slip = slip_of_the_pen(unbroken_pieces(unreadable[0][0].raw)[0])
-        if sum(readable) >= 2 or (slip and len(fixed[0]) == 2):
+        fixed = corrected_readings(piece)
+        if fixed and (sum(readable) >= 2 or (slip_of_the_pen(piece) and len(fixed[0]) == 2)):
             return True
     # A letter that is a whole syllable is one of the name's: "YU, I" is 余义.
     readable.extend(1 for word in analysis.words if _syllable_letter(word))
