@@ -67,3 +67,33 @@ def test_enough_same_judgements_train_the_model(resolved_copy: Path, truth: dict
         assert summary.trained_from_judgements == MIN_LABELLED_PAIRS
         clusters = dict(store.fetchall("SELECT entity_id, canonical_id FROM clusters"))
         assert all(clusters[a] == clusters[b] for a, b in judged)
+
+
+def test_two_identity_cards_of_one_kind_are_two_people(store: Store, tmp_path: Path) -> None:
+    """Hong Kong identity cards are kept for life: the same name, birth date and a card of
+    another register (a mainland resident id) join, two different HKIDs never do, not
+    even through a third record that matches both."""
+    people = [
+        _entity("a", name="HUI, Chiu Fan", birthDate="1963-05-02", idNumber="H908882(9)"),
+        _entity("b", name="Hui Chiu Fan", birthDate="1963-05-02", idNumber="K123456(7)"),
+        _entity("c", name="许超凡", birthDate="1963-05-02", idNumber="440783196305026519"),
+        _entity("d", name="HUI, Chiu Fan", birthDate="1963-05-02", passportNumber="K1234567"),
+        _entity("e", name="HUI, Chiu Fan", birthDate="1963-05-02", passportNumber="K7654321"),
+    ]
+    path = tmp_path / "people.ftm.json"
+    path.write_text("\n".join(json.dumps(p) for p in people) + "\n")
+    load_paths(store, [path])
+    resolve(store)
+    cluster = dict(store.fetchall("SELECT entity_id, canonical_id FROM clusters"))
+    evidence = {
+        (left, right): text
+        for left, right, text in store.fetchall(
+            "SELECT left_id, right_id, evidence FROM resolution_pairs"
+        )
+    }
+    assert cluster["a"] != cluster["b"]
+    assert "identifiers: different kinds" in evidence[("a", "c")]
+    assert cluster["c"] in (cluster["a"], cluster["b"])
+    # Two passports of one person differ after a renewal: that is weak evidence only.
+    assert "identifiers: same kind, different number" in evidence[("d", "e")]
+    assert cluster["d"] == cluster["e"]

@@ -83,6 +83,7 @@ _RECORD_COLUMNS = (
     "nationalities",
     "identifiers",
     "identifier_kinds",
+    "card_kinds",
     "relative_keys",
     "associate_keys",
     "has_address",

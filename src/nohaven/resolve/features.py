@@ -200,7 +200,8 @@ def build_person_features(
     (normalised names and keys held by more than `max_block` records, which blocking
     does not join on), birth_date and birth_year (the earliest), birth_dates and
     birth_years (all of them, when the record gives several), gender, nationalities,
-    identifiers, identifier_kinds (which identifier properties the record has),
+    identifiers, identifier_kinds (which kinds of identifier the record has, by property
+    and shape), card_kinds (those of them a person keeps for life),
     relative_keys (exact keys of the record's relatives), associate_keys (exact keys of
     the records tied to the same company, asset or case). The model table (Splink's
     record form) also has counterparty_keys (exact keys of the people paying or paid by
@@ -310,6 +311,9 @@ def build_person_features(
                CASE WHEN len(r.identifiers) > 0 THEN r.identifiers END AS identifiers,
                CASE WHEN len(r.identifier_kinds) > 0 THEN r.identifier_kinds END
                    AS identifier_kinds,
+               CASE WHEN len(r.cards) > 0
+                    THEN list_distinct(list_transform(r.cards, lambda c: split_part(c, '=', 1)))
+               END AS card_kinds,
                CASE WHEN len(c.relative_keys) > 0 THEN c.relative_keys END AS relative_keys,
                CASE WHEN len(c.associate_keys) > 0 THEN c.associate_keys END AS associate_keys,
                a.has_address

@@ -213,15 +213,25 @@ def _single_valued_attributes(
     }
 
 
-def _add_wikidata_ids(persons: pa.Table, attributes: dict[str, dict[str, frozenset[str]]]) -> None:
-    """Each person record's Wikidata ids, single-valued like Han names: an item is one
-    person, so two records naming different items are two people however alike their
-    names (Kenneth Roth and Wilbur Ross, both 罗斯 in Chinese)."""
-    named = persons.filter(pc.greater(pc.list_value_length(persons["wikidata_ids"]), 0))
-    for entity_id, items in zip(
-        named["unique_id"].to_pylist(), named["wikidata_ids"].to_pylist(), strict=True
-    ):
-        attributes.setdefault(entity_id, {})["wikidata"] = frozenset(items)
+def _add_identities(persons: pa.Table, attributes: dict[str, dict[str, frozenset[str]]]) -> None:
+    """Each person record's Wikidata items and identity cards (by kind), single-valued like
+    Han names: an item is one person, so two records naming different items are two
+    people however alike their names (Kenneth Roth and Wilbur Ross, both 罗斯 in Chinese),
+    and so are two different Hong Kong identity cards."""
+    for column in ("wikidata_ids", "cards"):
+        listed = persons.filter(pc.greater(pc.list_value_length(persons[column]), 0))
+        for entity_id, values in zip(
+            listed["unique_id"].to_pylist(), listed[column].to_pylist(), strict=True
+        ):
+            record = attributes.setdefault(entity_id, {})
+            if column == "wikidata_ids":
+                record["wikidata"] = frozenset(values)
+                continue
+            by_kind: dict[str, set[str]] = {}
+            for card in values:
+                kind, number = card.split("=", 1)
+                by_kind.setdefault(f"card {kind}", set()).add(number)
+            record.update((kind, frozenset(numbers)) for kind, numbers in by_kind.items())
 
 
 def _evidence_sql(labels: LevelLabels) -> str:
@@ -312,7 +322,7 @@ def resolve(
         ]
         people = _person_predictions(con, persons, summary, engine, judged_same, say)
         attributes = _single_valued_attributes(con)
-        _add_wikidata_ids(persons, attributes)
+        _add_identities(persons, attributes)
         say("scoring companies")
         firms = company_predictions(con, companies)
         summary.comparisons += firms.num_rows

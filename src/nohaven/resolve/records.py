@@ -24,6 +24,22 @@ COMPANY_SCHEMATA = ("Company", "Organization", "LegalEntity", "PublicBody")
 # registration or document numbers: they neither pair records nor set them apart.
 MIN_IDENTIFIER_LENGTH = 5
 
+# Numbers a person keeps for life, one per register: two different ones of one kind are
+# two people. A passport is not among them: it is reissued under a new number.
+IDENTITY_CARDS = ("idNumber", "innCode", "socialSecurityNumber", "taxNumber")
+
+
+def identifier_kind_sql(prop: str, value: str) -> str:
+    """The kind of an identifier (SQL): its property, length and whether it starts with a
+    letter. "idNumber" holds a mainland resident id (18 digits), a Hong Kong identity card
+    (a letter and 7 characters) or a Singapore NRIC (9 characters, a letter first): only
+    numbers of one shape come from one register and can disagree."""
+    clean = f"regexp_replace(upper({value}), '[^0-9A-Z]', '', 'g')"
+    return (
+        f"{prop} || ':' || length({clean}) || "
+        f"CASE WHEN regexp_matches({clean}, '^[A-Z]') THEN 'A' ELSE '9' END"
+    )
+
 
 # FtM writes a date to the precision it is known ("1952", "1952-10", "1952-10-07"):
 # the year is always its first four digits.
@@ -75,6 +91,9 @@ def records_sql() -> str:
         "THEN 'person' ELSE 'company' END"
     )
     identifiers = _sql_list(identifier_props())
+    clean = "regexp_replace(upper(p.value), '[^0-9A-Z]', '', 'g')"
+    card = f"{identifier_kind_sql('p.prop', 'p.value')} || '=' || {clean}"
+    cards, shortest = _sql_list(IDENTITY_CARDS), MIN_IDENTIFIER_LENGTH
     return f"""
     WITH picked AS (
         SELECT entity_id, schema, prop, value, dataset
@@ -132,8 +151,11 @@ def records_sql() -> str:
                FILTER (p.prop IN ({identifiers}))
            )) AS identifiers,
            list_sort(list_distinct(
-               list(p.prop) FILTER (p.prop IN ({identifiers}))
+               list({identifier_kind_sql("p.prop", "p.value")}) FILTER (p.prop IN ({identifiers}))
            )) AS identifier_kinds,
+           list_sort(list_distinct(
+               list({card}) FILTER (p.prop IN ({cards}) AND length({clean}) >= {shortest})
+           )) AS cards,
            list_sort(list_distinct(
                list(p.prop) FILTER (
                    p.prop IN ({identifiers})

@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from nohaven.scenario.datasets.common import Context, Renderer, interleave
+from nohaven.scenario.documents import hkid
+from nohaven.scenario.documents import passport as document_passport
 from nohaven.scenario.naming import NameProfile, layouts
 from nohaven.scenario.people import Origin, PersonView, from_day
 from nohaven.scenario.places import hk_address
@@ -32,16 +34,6 @@ PROFILE = NameProfile(
 )
 
 
-def _hkid(rng: np.random.Generator) -> str:
-    letter = "ABCDEGHKMPRVYZ"[int(rng.integers(0, 14))]
-    digits = int(rng.integers(0, 1_000_000))
-    return f"{letter}{digits:06d}({int(rng.integers(0, 10))})"
-
-
-def _passport(rng: np.random.Generator) -> str:
-    return f"{'EG'[int(rng.integers(0, 2))]}{int(rng.integers(10**7, 10**8))}"
-
-
 class _Writer:
     def __init__(self, ctx: Context, rng: np.random.Generator) -> None:
         self.ctx = ctx
@@ -54,13 +46,15 @@ class _Writer:
     def officer_person(
         self,
         record_id: str,
+        holder: str,
         view: PersonView,
         name: str,
         passport: str | None,
     ) -> Entity:
         r = self.render
         han = r.han(view, 0.5 if view.origin in (Origin.HONG_KONG, Origin.MAINLAND) else 0.1, True)
-        id_number = _hkid(self.rng) if view.origin == Origin.HONG_KONG and r.chance(0.3) else None
+        local = view.origin == Origin.HONG_KONG
+        id_number = hkid(self.ctx.seed, holder) if local and r.chance(0.3) else None
         return entity(
             record_id,
             "Person",
@@ -134,15 +128,15 @@ class _Writer:
             row = int(sample.rows[k])
             view = pop.view(row)
             record_id = str(sample.ids[k])
+            holder = pop.true_id(row)
             passport = (
-                _passport(self.rng)
+                document_passport(ctx.seed, holder, view.origin, int(since[:4]))
                 if view.origin == Origin.MAINLAND and self.render.chance(0.4)
                 else None
             )
-            items.append(
-                self.officer_person(record_id, view, self.render.background(view).name, passport)
-            )
-            ctx.truth.identity(record_id, pop.true_id(row))
+            name = self.render.background(view).name
+            items.append(self.officer_person(record_id, holder, view, name, passport))
+            ctx.truth.identity(record_id, holder)
             director = self.render.chance(0.8)
             share = (
                 float(self.rng.integers(1, 101))
@@ -190,7 +184,9 @@ class _Writer:
         person = officer.person
         name = self.render.planted(person).name
         passport = person.passport if self.render.chance(0.6) else None
-        items = [self.officer_person(officer.record_id, person.view(), name, passport)]
+        items = [
+            self.officer_person(officer.record_id, person.true_id, person.view(), name, passport)
+        ]
         self.ctx.truth.identity(officer.record_id, person.true_id)
         items.extend(
             self.roles(

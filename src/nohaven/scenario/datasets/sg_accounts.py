@@ -13,6 +13,8 @@ import datetime as dt
 import numpy as np
 
 from nohaven.scenario.datasets.common import Context, Renderer, interleave
+from nohaven.scenario.documents import nric
+from nohaven.scenario.documents import passport as document_passport
 from nohaven.scenario.naming import NameProfile, layouts
 from nohaven.scenario.people import Origin, PersonView
 from nohaven.scenario.vocab import BANKS
@@ -31,14 +33,6 @@ PROFILE = NameProfile(
     typo_rate=0.02,
 )
 BANK_NAMES = {bank.code: bank.name for bank in BANKS}
-_NRIC_CHECK = "JZIHGFEDCBA"
-
-
-def _nric(rng: np.random.Generator) -> str:
-    digits = f"{int(rng.integers(0, 10**7)):07d}"
-    weights = (2, 7, 6, 5, 4, 3, 2)
-    total = sum(int(d) * w for d, w in zip(digits, weights, strict=True))
-    return f"S{digits}{_NRIC_CHECK[total % 11]}"
 
 
 class _Writer:
@@ -52,6 +46,7 @@ class _Writer:
     def customer(
         self,
         record_id: str,
+        holder: str,
         view: PersonView,
         name: str,
         passport: str | None,
@@ -71,7 +66,7 @@ class _Writer:
                 alias=r.han(view, 0.3, traditional=False),
                 nationality=r.nationality(view.origin),
                 birthDate=r.birth_date(view.birth, 0.95),
-                idNumber=_nric(self.rng) if local else None,
+                idNumber=nric(self.ctx.seed, holder) if local else None,
                 passportNumber=None if local else passport,
                 country="sg",
             ),
@@ -100,12 +95,17 @@ class _Writer:
         row = int(sample.rows[i])
         view = pop.view(row)
         record_id = str(sample.ids[i])
-        self.ctx.truth.identity(record_id, pop.true_id(row))
+        holder = pop.true_id(row)
+        self.ctx.truth.identity(record_id, holder)
         opened = dt.date(int(self.rng.integers(1998, 2016)), int(self.rng.integers(1, 13)), 1)
-        passport = f"E{int(self.rng.integers(10**7, 10**8))}" if self.render.chance(0.6) else None
+        passport = (
+            document_passport(self.ctx.seed, holder, view.origin, opened.year)
+            if self.render.chance(0.6)
+            else None
+        )
         name = self.render.background(view).name
         return self.customer(
-            record_id, view, name, passport, account, opened, self.ownership_mint.next()
+            record_id, holder, view, name, passport, account, opened, self.ownership_mint.next()
         )
 
     def planted(self, spec: BankAccountSpec) -> list[Entity]:
@@ -114,6 +114,7 @@ class _Writer:
         name = self.render.planted(person).name
         return self.customer(
             spec.person_record_id,
+            person.true_id,
             person.view(),
             name,
             person.passport,

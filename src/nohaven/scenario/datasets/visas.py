@@ -16,8 +16,9 @@ from typing import Any
 import numpy as np
 
 from nohaven.scenario.datasets.common import Context, Renderer, interleave
+from nohaven.scenario.documents import passport as document_passport
 from nohaven.scenario.naming import NameProfile, layouts
-from nohaven.scenario.people import Origin, PersonView
+from nohaven.scenario.people import PersonView
 from nohaven.scenario.world import VisaSpec
 
 COLUMNS = (
@@ -112,17 +113,6 @@ def mapping(authority: Authority) -> dict[str, Any]:
     }
 
 
-def passport_number(rng: np.random.Generator, origin: Origin) -> str:
-    """A passport number in the issuing place's format."""
-    if origin == Origin.MAINLAND:
-        return f"{'EG'[int(rng.integers(0, 2))]}{int(rng.integers(10**7, 10**8))}"
-    if origin == Origin.HONG_KONG:
-        return f"K{int(rng.integers(10**7, 10**8))}"
-    if origin == Origin.TAIWAN:
-        return f"{int(rng.integers(10**8, 10**9))}"
-    return f"E{int(rng.integers(10**6, 10**7))}{'ABCDEFGHJK'[int(rng.integers(0, 10))]}"
-
-
 class _Rows:
     def __init__(self, ctx: Context, authority: Authority, rng: np.random.Generator) -> None:
         self.ctx = ctx
@@ -174,7 +164,7 @@ class _Rows:
         )
         expires = issued.replace(year=issued.year + years) if years else None
         name = self.render.background(view).name
-        passport = passport_number(rng, view.origin)
+        passport = document_passport(ctx.seed, pop.true_id(row), view.origin, issued.year)
         return self.row(
             person_id, view, name, passport, self.permit_mint.next(), text, issued, expires
         )
