@@ -264,3 +264,35 @@ def test_result_filters_do_not_change_who_counts_as_a_namesake(
     assert score < 0.2  # ten people carry the name
     only, total = match_query(index, query, topics=frozenset({"role.pep"}))
     assert [(r["id"], r["score"]) for r in only] == [("pep", score)] and total == 0
+
+
+def test_among_namesakes_the_one_known_by_the_query_spelling_goes_first(
+    tmp_path: Path, write_ftm: Callable[[str, list[dict]], Path], entity: Callable[..., dict]
+) -> None:
+    """Two registry people are 张群鹏; resolution joined a Hong Kong filing "CHEUNG, Kwan
+    Pang" to the second. A name alone in that spelling ranks him first, says why, and
+    still weighs the name by its two holders; a user who may not see the filing's
+    dataset is given the plain order."""
+    db = tmp_path / "spelt.duckdb"
+    with Store(db) as store:
+        for dataset, records in {
+            "registry": [
+                entity("r-1", "Person", name="张群鹏", birthDate="1960-01-01"),
+                entity("r-2", "Person", name="张群鹏", birthDate="1971-07-07"),
+            ],
+            "hk": [entity("h-1", "Person", name="CHEUNG, Kwan Pang")],
+        }.items():
+            load_paths(store, [write_ftm(f"{dataset}.json", records)], dataset=dataset)
+        _resolved(store, {"r-1": "c1", "r-2": "c2", "h-1": "c2"})
+        index = build_index(store)
+    registry = frozenset({"registry"})
+    query = parse_query({"schema": "Person", "properties": {"name": ["Kwan Pang Cheung"]}})
+    results, _ = match_query(index, query, include_datasets=registry)
+    assert [r["id"] for r in results] == ["r-2", "r-1"]
+    assert results[0]["score"] == results[1]["score"]
+    assert "h-1" in results[0]["explanations"]["known_as"]["detail"]
+    assert "known_as" not in results[1]["explanations"]
+    hidden, _ = match_query(
+        index, query, include_datasets=registry, visible=frozenset({"registry"})
+    )
+    assert [r["id"] for r in hidden] == ["r-1", "r-2"]

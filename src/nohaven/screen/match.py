@@ -20,6 +20,7 @@ import numpy as np
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz, process
 
+from nohaven.names.analysis import analyze_name
 from nohaven.names.company import (
     company_key,
     company_text,
@@ -34,6 +35,7 @@ from nohaven.names.compare import (
     qualify,
 )
 from nohaven.resolve.addresses import same_address
+from nohaven.resolve.features import normalised_form
 from nohaven.screen.index import (
     ScreeningIndex,
     company_key_hashes,
@@ -455,6 +457,45 @@ def relation_paths(
     return out[:RELATION_LIMIT]
 
 
+@lru_cache(maxsize=100_000)
+def _as_written(name: str) -> str:
+    """A name as Han characters or its sorted, folded Latin words: literally one name."""
+    return normalised_form(analyze_name(name))
+
+
+def _mark_known_as_written(
+    index: ScreeningIndex,
+    query: ScreeningQuery,
+    rows: np.ndarray,
+    visible: frozenset[str] | None,
+    scored: list[ScoredResult],
+) -> None:
+    """Explain ("known_as") each result resolved with another record that bears one of
+    the query's names exactly as the query writes it (a deed's "CHEUNG, Kwan Pang"
+    resolved with a registry's 张群鹏): among namesakes a name alone cannot tell apart,
+    the one known under this very spelling is the likelier. Not for a user who may see
+    only some datasets: clusters may join records through hidden ones."""
+    if not index.people.size or (visible is not None and not visible >= index.dataset_bit.keys()):
+        return
+    asked = {form for form in map(_as_written, query.names[:MAX_NAMES]) if form}
+    people = {int(index.people[s.row]) for s in scored} - {-1}
+    known: dict[int, list[int]] = {}
+    for row in rows.tolist():
+        person = int(index.people[row])
+        if (
+            person in people
+            and index.schemata[row] == "Person"
+            and any(_as_written(name) in asked for name in index.names[row][:MAX_NAMES])
+        ):
+            known.setdefault(person, []).append(row)
+    for result in scored:
+        spelt = [r for r in known.get(int(index.people[result.row]), ()) if r != result.row]
+        if spelt:
+            result.explanations["known_as"] = (
+                f"resolved with {index.ids[spelt[0]]}, which bears the name as the query writes it"
+            )
+
+
 def match_query(
     index: ScreeningIndex,
     query: ScreeningQuery,
@@ -579,12 +620,18 @@ def match_query(
         alone = [s for s in scored if not s.features["address_match"]]
         _weigh_by_namesakes(index, alone, scored + filtered + bystanders, visible)
         _weigh_by_namesakes(index, at_address, at_address, visible)
-    # Equal scores: the one at the query's address, a listed official, then someone with
-    # known relatives, go first.
+    # Equal scores: the one at the query's address, the one some record calls by the
+    # query's name as written (looked for only when a name alone leaves a tie at the
+    # top), a listed official, then someone with known relatives.
+    scored.sort(key=lambda s: (-s.score, -s.features["address_match"]))
+    if weigh and len(scored) > 1 and scored[0].score == scored[1].score:
+        everyone = np.concatenate([rows, outside]) if outside.size else rows
+        _mark_known_as_written(index, query, everyone, visible, scored)
     scored.sort(
         key=lambda s: (
             -s.score,
             -s.features["address_match"],
+            "known_as" not in s.explanations,
             not index.targets[s.row],
             s.row not in index.relations,
             index.ids[s.row],
