@@ -547,3 +547,34 @@ def test_an_id_the_entity_was_merged_from_finds_it(
             client, "wanted", {"name": ["Aleksandr Zakharov"]}, exclude_entity_ids="eu-fsf-99"
         )["results"]
         assert [r["id"] for r in kept] == ["NK-def"]
+
+
+def test_another_identity_card_of_the_same_kind_halves_the_score(
+    loaded_store: Callable[[str, dict[str, list[dict]]], Path], entity: Callable[..., dict]
+) -> None:
+    """Two listed Hui Chiu Fans born the same day, one with a Hong Kong identity card: an
+    applicant showing another HKID is not him, is still the other, and a mainland
+    resident id (another register) or a passport (renewed) counts against no one."""
+    born = "1953-02-15"
+    db = loaded_store(
+        "cards",
+        {
+            "wanted": [
+                entity("w-card", "Person", name="许超凡", birthDate=born, idNumber="H908882(9)"),
+                entity("w-none", "Person", name="許超凡", birthDate=born),
+            ]
+        },
+    )
+    with TestClient(create_app(Settings(db=db))) as client:
+        asked = {"name": ["HUI, Chiu Fan"], "birthDate": [born]}
+        other = _match(client, "wanted", {**asked, "idNumber": ["K123456(7)"]})["results"]
+        scores = {r["id"]: r for r in other}
+        assert scores["w-card"]["score"] == scores["w-none"]["score"] / 2
+        assert not scores["w-card"]["match"] and scores["w-none"]["match"]
+        assert "idNumber:8A" in scores["w-card"]["explanations"]["identifier"]["detail"]
+        assert scores["w-card"]["features"]["qualifiers"] < 0
+        for unrelated in ({"idNumber": ["440783195302156519"]}, {"passportNumber": ["K1234567"]}):
+            results = _match(client, "wanted", {**asked, **unrelated})["results"]
+            assert all(r["match"] for r in results) and len(results) == 2
+        same = _match(client, "wanted", {**asked, "idNumber": ["h908882 9"]})["results"][0]
+        assert same["id"] == "w-card" and same["features"]["identifier_match"] == 1.0

@@ -41,6 +41,15 @@ def identifier_kind_sql(prop: str, value: str) -> str:
     )
 
 
+def identifier_kind(prop: str, value: str) -> str | None:
+    """`identifier_kind_sql` for one value in Python (a screening query's), or None for a
+    number too short to be a document's."""
+    clean = "".join(c for c in value.upper() if c.isascii() and c.isalnum())
+    if len(clean) < MIN_IDENTIFIER_LENGTH:
+        return None
+    return f"{prop}:{len(clean)}{'A' if clean[0].isalpha() else '9'}"
+
+
 # FtM writes a date to the precision it is known ("1952", "1952-10", "1952-10-07"):
 # the year is always its first four digits.
 def birth_year_sql(value: str) -> str:

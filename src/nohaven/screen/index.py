@@ -12,6 +12,7 @@ only for the few results.
 from __future__ import annotations
 
 import json
+import sys
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,8 +34,11 @@ from nohaven.names.keys import bulk_analysis, keys_of, name_keys
 from nohaven.parallel import map_chunks
 from nohaven.resolve.records import (
     COMPANY_SCHEMATA,
+    IDENTITY_CARDS,
+    MIN_IDENTIFIER_LENGTH,
     PERSON_SCHEMATA,
     birth_year_sql,
+    identifier_kind_sql,
     identifier_props,
 )
 from nohaven.store.store import Store
@@ -74,6 +78,11 @@ def normal_identifier(value: str) -> str:
     return "".join(c for c in value.upper() if c.isalnum())
 
 
+def card_tag(kind: str) -> str:
+    """An identity card's kind as the index's identifier sets hold it (`identifier_kind`)."""
+    return sys.intern("card " + kind)
+
+
 def identifier_hash(value: str) -> int:
     return key_hash("id:" + normal_identifier(value))
 
@@ -111,6 +120,7 @@ def _entities_sql(datasets: Sequence[str] | None) -> tuple[str, list[Any]]:
     schemata = ", ".join(f"'{s}'" for s in INDEXED_SCHEMATA)
     names = ", ".join(f"'{p}'" for p in NAME_PROPS)
     identifiers = ", ".join(f"'{p}'" for p in identifier_props())
+    cards = ", ".join(f"'{p}'" for p in IDENTITY_CARDS)
     where, params = "", []
     if datasets:
         where = "AND entity_id IN (SELECT entity_id FROM statements WHERE dataset = ANY(?))"
@@ -141,6 +151,10 @@ def _entities_sql(datasets: Sequence[str] | None) -> tuple[str, list[Any]]:
                END AS birth_date_list,
                min(p.value) FILTER (p.prop = 'gender') AS gender,
                list_distinct(list(p.value) FILTER (p.prop IN ({identifiers}))) AS identifiers,
+               list_distinct(list({identifier_kind_sql("p.prop", "p.value")}) FILTER (
+                   p.prop IN ({cards}) AND length(regexp_replace(upper(p.value),
+                       '[^0-9A-Z]', '', 'g')) >= {MIN_IDENTIFIER_LENGTH}
+               )) AS cards,
                bool_or(p.prop IN ('position', 'topics')) AS target,
                list_distinct(list(p.value) FILTER (p.prop = 'topics')) AS topics,
                min(p.source_id) AS first_source,
@@ -620,9 +634,15 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
             shared.setdefault(frozenset(d or ()), frozenset(d or ()))
             for d in entities.column("datasets").to_pylist()
         ],
+        # With a tag per identity card's kind ("card idNumber:8A", interned: a few kinds
+        # for a million entities), which no normalised number can equal.
         "identifiers": [
-            frozenset(normal_identifier(v) for v in values) if values else nothing
-            for values in identifier_lists
+            frozenset([normal_identifier(v) for v in values] + [card_tag(k) for k in kinds or ()])
+            if values
+            else nothing
+            for values, kinds in zip(
+                identifier_lists, entities.column("cards").to_pylist(), strict=True
+            )
         ],
         "targets": [bool(t) for t in entities.column("target").to_pylist()],
         "topics": _topics(entities.column("topics")),

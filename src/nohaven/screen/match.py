@@ -71,6 +71,7 @@ MAX_BYSTANDERS = 5  # entities outside the scope scored to count namesakes
 # born that year, so only the first of them (by key hits) are scored, not all 50.
 OTHER_YEAR_CANDIDATES = 10  # or the limit, when larger
 IDENTIFIER_SCORE = 0.95  # a shared passport or id number with a name that is not far off
+CARD_DIFFERS = 0.5  # both give an identity card of one kind, with different numbers
 RELATION_LIMIT = 5
 # People whose names score at least a result's score less this are counted as its
 # namesakes (a lower score never gets fewer, so weighing keeps the order).
@@ -87,7 +88,8 @@ FEATURES: dict[str, dict[str, Any]] = {
     "qualifiers": {
         "description": "Adjustment for birth date and gender when both sides have them "
         "(different birth year or date x0.6, one of day or month different x0.65, "
-        "different gender x0.5, same date +0.05).",
+        "different gender x0.5, same date +0.05) and for identity cards: both give one "
+        f"of the same kind (property and shape) with different numbers x{CARD_DIFFERS}.",
         "coefficient": 1.0,
         "url": "https://github.com/nohaven/nohaven/blob/main/docs/NAMES.md",
     },
@@ -315,12 +317,21 @@ def score_row(
         "address_match": 0.0,
         "name_frequency": 1.0,
     }
-    shared = query.identifier_set & index.identifiers[row]
+    held = index.identifiers[row]
+    shared = query.identifier_set & held
     if shared:
         features["identifier_match"] = 1.0
         if name_score >= 0.5:
             score = max(score, IDENTIFIER_SCORE)
             explanations["identifier"] = "shared identifier: " + ", ".join(sorted(shared))
+    elif person and (kinds := query.card_tags & held):
+        # An identity card is a person's for life: another number of the same kind is
+        # another person (or a keying error, which is why it halves and does not bar).
+        score = round(score * CARD_DIFFERS, 4)
+        features["qualifiers"] = round(score - name_score, 4)
+        explanations["identifier"] = "another identity card of the same kind: " + ", ".join(
+            sorted(k.removeprefix("card ") for k in kinds)
+        )
     return ScoredResult(
         row, round(score, 4), features, explanations, qualified if person else None, pair
     )

@@ -19,10 +19,11 @@ from nohaven.dates import read_date
 from nohaven.errors import NohavenError
 from nohaven.names.parts import name_from_parts
 from nohaven.resolve.addresses import address_key
-from nohaven.resolve.records import identifier_props
+from nohaven.resolve.records import IDENTITY_CARDS, identifier_kind, identifier_props
 from nohaven.screen.index import (
     INDEXED_SCHEMATA,
     NAME_PROPS,
+    card_tag,
     matchable_schemata,
     normal_identifier,
 )
@@ -80,6 +81,12 @@ class ScreeningQuery:
     @cached_property
     def identifier_set(self) -> frozenset[str]:
         return frozenset(normal_identifier(v) for v in self.identifiers)
+
+    @cached_property
+    def card_tags(self) -> frozenset[str]:
+        """The kinds of identity card the query gives, tagged as the index tags them."""
+        kinds = (identifier_kind(p, v) for p in IDENTITY_CARDS for v in self.properties.get(p, ()))
+        return frozenset(card_tag(kind) for kind in kinds if kind)
 
     @cached_property
     def specific_addresses(self) -> tuple[str, ...]:
