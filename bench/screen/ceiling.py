@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from run import LISTED, queries_from_truth  # noqa: E402
+from run import LISTED, queries_from_truth
 
-from nohaven.store import Store  # noqa: E402
+from nohaven.store import Store
 
 OUT = Path(__file__).parent / "out"
 
