@@ -15,6 +15,22 @@ def _entity(entity_id: str, **props: str) -> dict:
     return {"id": entity_id, "schema": "Person", "properties": {k: [v] for k, v in props.items()}}
 
 
+def _resolve(store: Store, tmp_path: Path, people: list[dict]) -> tuple[dict, dict]:
+    """Load and resolve `people`: each record's cluster, and each stored pair's evidence."""
+    path = tmp_path / "people.ftm.json"
+    path.write_text("\n".join(json.dumps(p) for p in people) + "\n")
+    load_paths(store, [path])
+    resolve(store)
+    clusters = dict(store.fetchall("SELECT entity_id, canonical_id FROM clusters"))
+    evidence = {
+        (left, right): text
+        for left, right, text in store.fetchall(
+            "SELECT left_id, right_id, evidence FROM resolution_pairs"
+        )
+    }
+    return clusters, evidence
+
+
 def test_identifiers_of_different_kinds_do_not_count_as_a_mismatch(
     store: Store, tmp_path: Path
 ) -> None:
@@ -23,16 +39,7 @@ def test_identifiers_of_different_kinds_do_not_count_as_a_mismatch(
         _entity("b", name="Hui Chiu Fan", birthDate="1963-05-02", idNumber="H908882(9)"),
         _entity("c", name="HUI, Chiu Fan", birthDate="1963-05-02", passportNumber="K7654321"),
     ]
-    path = tmp_path / "people.ftm.json"
-    path.write_text("\n".join(json.dumps(p) for p in people) + "\n")
-    load_paths(store, [path])
-    resolve(store)
-    evidence = {
-        (left, right): text
-        for left, right, text in store.fetchall(
-            "SELECT left_id, right_id, evidence FROM resolution_pairs"
-        )
-    }
+    _, evidence = _resolve(store, tmp_path, people)
     assert "identifiers: different kinds" in evidence[("a", "b")]
     assert "identifiers: same kind, different number" in evidence[("a", "c")]
 
@@ -80,17 +87,7 @@ def test_two_identity_cards_of_one_kind_are_two_people(store: Store, tmp_path: P
         _entity("d", name="HUI, Chiu Fan", birthDate="1963-05-02", passportNumber="K1234567"),
         _entity("e", name="HUI, Chiu Fan", birthDate="1963-05-02", passportNumber="K7654321"),
     ]
-    path = tmp_path / "people.ftm.json"
-    path.write_text("\n".join(json.dumps(p) for p in people) + "\n")
-    load_paths(store, [path])
-    resolve(store)
-    cluster = dict(store.fetchall("SELECT entity_id, canonical_id FROM clusters"))
-    evidence = {
-        (left, right): text
-        for left, right, text in store.fetchall(
-            "SELECT left_id, right_id, evidence FROM resolution_pairs"
-        )
-    }
+    cluster, evidence = _resolve(store, tmp_path, people)
     assert cluster["a"] != cluster["b"]
     assert "identifiers: different kinds" in evidence[("a", "c")]
     assert cluster["c"] in (cluster["a"], cluster["b"])
