@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from nohaven.resolve.cluster import attach_by_unique_name, cluster_pairs
+from nohaven.resolve.cluster import cluster_and_attach
 from nohaven.resolve.evaluate import cluster_metrics
 from nohaven.resolve.model import CONTRADICTING_EVIDENCE, SAME_NAME_EVIDENCE
 
@@ -80,10 +80,9 @@ def main() -> None:
     rows = []
     for name, scored in (("model", model), ("calibrated per evidence line", calibrated)):
         for threshold in thresholds:
-            clusters = cluster_pairs(ids, scored, threshold, attributes=attributes)
-            attached = attach_by_unique_name(clusters, name_links, undated)
-            links = [(record, root, 1.0) for record, root in attached]
-            clusters = cluster_pairs(ids, scored + links, threshold, attributes=attributes)
+            clusters, _ = cluster_and_attach(
+                ids, scored, threshold, name_links, undated, attributes=attributes
+            )
             metrics = cluster_metrics(clusters, truth)
             rows.append({"probabilities": name, "threshold": threshold, **metrics})
     print(f"{len(pairs):,} stored pairs, {len(seen):,} distinct evidence lines")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nohaven.resolve.cluster import (
     attach_by_unique_name,
+    cluster_and_attach,
     cluster_pairs,
     mint_canonical_id,
     stable_canonical_ids,
@@ -84,3 +85,20 @@ def test_an_undated_record_joins_the_only_cluster_its_name_points_to() -> None:
     attached = attach_by_unique_name(representative, links, undated={"deed", "deed2"})
     # deed2's name also points at x, a namesake: it stays alone for review.
     assert attached == [("deed", "han")]
+
+
+def test_a_lone_record_the_cluster_contradicts_does_not_push_a_member_out() -> None:
+    """R and M are one person (M's HKID X); lone, undated U shares R's exact name but
+    shows another HKID. U's name points only to their cluster, so it is attached, after
+    R and M have merged, and refused: R and M stay together and U stays alone."""
+    cards = {"M": {"card idNumber:8A": frozenset({"X1234567"})}}
+    cards["U"] = {"card idNumber:8A": frozenset({"Y7654321"})}
+    clusters, attached = cluster_and_attach(
+        ["R", "M", "U"], [("R", "M", 0.99)], 0.8, [("U", "R")], ["R", "U"], attributes=cards
+    )
+    assert attached == 1
+    assert clusters["R"] == clusters["M"] != clusters["U"]
+    alone, attached = cluster_and_attach(
+        ["R", "M", "U"], [("R", "M", 0.99)], 0.8, [("U", "R")], ["R", "U"]
+    )
+    assert attached == 1 and alone["U"] == alone["R"] == alone["M"]

@@ -296,3 +296,8 @@ def test_among_namesakes_the_one_known_by_the_query_spelling_goes_first(
         index, query, include_datasets=registry, visible=frozenset({"registry"})
     )
     assert [r["id"] for r in hidden] == ["r-1", "r-2"]
+    # Nor does a record the query excludes vouch for the spelling.
+    excluded, _ = match_query(
+        index, query, include_datasets=registry, exclude_ids=frozenset({"h-1"})
+    )
+    assert [r["id"] for r in excluded] == ["r-1", "r-2"]

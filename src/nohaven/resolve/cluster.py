@@ -227,6 +227,32 @@ def attach_by_unique_name(
     )
 
 
+def cluster_and_attach(
+    ids: Iterable[str],
+    pairs: Sequence[tuple[str, str, float]],
+    threshold: float,
+    name_links: Iterable[tuple[str, str]],
+    undated: Iterable[str],
+    same: Iterable[tuple[str, str]] = (),
+    different: Iterable[tuple[str, str]] = (),
+    attributes: Mapping[str, Attributes] | None = None,
+) -> tuple[dict[str, str], int]:
+    """`cluster_pairs`, then lone undated records attached to the one cluster their name
+    points to (`attach_by_unique_name`); the representatives and how many attached.
+
+    The attachments join at the threshold, after every pair that merged before them, so
+    one whose Han name, birth year or identity card the cluster contradicts is refused
+    rather than joining first and keeping the cluster's own records out."""
+    ids, same, different = list(ids), list(same), list(different)
+    options = {"same": same, "different": different, "attributes": attributes}
+    representative = cluster_pairs(ids, pairs, threshold, **options)
+    attached = attach_by_unique_name(representative, name_links, undated)
+    if attached:
+        links = [(record, root, threshold) for record, root in attached]
+        representative = cluster_pairs(ids, [*pairs, *links], threshold, **options)
+    return representative, len(attached)
+
+
 def members_of(store: Store, entity_id: str) -> tuple[str, list[str]]:
     """The resolved entity a record or canonical id belongs to, and its records (the
     id alone when it was never clustered)."""

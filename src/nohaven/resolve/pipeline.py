@@ -36,7 +36,7 @@ from nohaven.resolve.blocking import (
     key_records,
     name_tables,
 )
-from nohaven.resolve.cluster import attach_by_unique_name, cluster_pairs, stable_canonical_ids
+from nohaven.resolve.cluster import cluster_and_attach, stable_canonical_ids
 from nohaven.resolve.companies import company_predictions
 from nohaven.resolve.engines import (
     ENGINES,
@@ -361,9 +361,6 @@ def resolve(
         ]
         same = [(j.left_id, j.right_id) for j in usable if j.judgement == "same"]
         different = [(j.left_id, j.right_id) for j in usable if j.judgement == "different"]
-        representative = cluster_pairs(
-            known, scored, threshold, same=same, different=different, attributes=attributes
-        )
         named = people.filter(
             pc.and_(
                 pc.match_substring_regex(people["evidence"], SAME_NAME_EVIDENCE),
@@ -376,17 +373,16 @@ def resolve(
         undated = set(persons["unique_id"].to_pylist()) - {
             r for r, a in attributes.items() if a.get("birth_year")
         }
-        attached = attach_by_unique_name(representative, name_links, undated)
-        summary.attached_by_unique_name = len(attached)
-        if attached:
-            representative = cluster_pairs(
-                known,
-                scored + [(record, root, 1.0) for record, root in attached],
-                threshold,
-                same=same,
-                different=different,
-                attributes=attributes,
-            )
+        representative, summary.attached_by_unique_name = cluster_and_attach(
+            known,
+            scored,
+            threshold,
+            name_links,
+            undated,
+            same=same,
+            different=different,
+            attributes=attributes,
+        )
         previous = dict(store.fetchall("SELECT entity_id, canonical_id FROM clusters"))
         canonical = stable_canonical_ids(representative, previous)
         sizes = Counter(canonical.values())

@@ -490,15 +490,14 @@ def _mark_known_as_written(
         return
     asked = {form for form in map(_as_written, query.names[:MAX_NAMES]) if form}
     people = {int(index.people[s.row]) for s in scored} - {-1}
+    # Only the candidates resolved with a result can say anything: most are not.
+    rows = rows[np.isin(index.people[rows], list(people))] if people else rows[:0]
     known: dict[int, list[int]] = {}
     for row in rows.tolist():
-        person = int(index.people[row])
-        if (
-            person in people
-            and index.schemata[row] == "Person"
-            and any(_as_written(name) in asked for name in index.names[row][:MAX_NAMES])
+        if index.schemata[row] == "Person" and any(
+            _as_written(name) in asked for name in index.names[row][:MAX_NAMES]
         ):
-            known.setdefault(person, []).append(row)
+            known.setdefault(int(index.people[row]), []).append(row)
     for result in scored:
         spelt = [r for r in known.get(int(index.people[result.row]), ()) if r != result.row]
         if spelt:
@@ -637,6 +636,8 @@ def match_query(
     scored.sort(key=lambda s: (-s.score, -s.features["address_match"]))
     if weigh and len(scored) > 1 and scored[0].score == scored[1].score:
         everyone = np.concatenate([rows, outside]) if outside.size else rows
+        if excluded:
+            everyone = everyone[~np.isin(everyone, list(excluded))]
         _mark_known_as_written(index, query, everyone, visible, scored)
     scored.sort(
         key=lambda s: (
