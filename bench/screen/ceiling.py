@@ -46,7 +46,7 @@ def main() -> None:
     holders = Counter(han.values())
     dated = [q for q in listed if q["birth_date"]]
     alone = [q for q in listed if not q["birth_date"]]
-    name_only = sum(1 / holders[han[q["expected"]]] for q in alone) / len(alone)
+    name_only = sum(1 / holders[han[q["expected"]]] for q in alone) / max(len(alone), 1)
     overall = (len(dated) + name_only * len(alone)) / len(listed)
     print(f"listed queries: {len(listed)} ({len(dated)} with a birth date, {len(alone)} name only)")
     print(f"name-only ceiling (exact Han namesakes in {LISTED}): {name_only:.4f}")

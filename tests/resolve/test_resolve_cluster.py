@@ -102,3 +102,13 @@ def test_a_lone_record_the_cluster_contradicts_does_not_push_a_member_out() -> N
         ["R", "M", "U"], [("R", "M", 0.99)], 0.8, [("U", "R")], ["R", "U"]
     )
     assert attached == 1 and alone["U"] == alone["R"] == alone["M"]
+
+
+def test_two_card_numbers_one_keyed_character_apart_are_one_card() -> None:
+    def card(number: str) -> dict[str, frozenset[str]]:
+        return {"card idNumber:8A": frozenset({number})}
+
+    pairs = [("a", "b", 0.95), ("a", "c", 0.9)]
+    attributes = {"a": card("H9088829"), "b": card("H9088820"), "c": card("K1234567")}
+    clusters = cluster_pairs(["a", "b", "c"], pairs, 0.8, attributes=attributes)
+    assert clusters["a"] == clusters["b"] != clusters["c"]

@@ -88,6 +88,7 @@ def test_two_identity_cards_of_one_kind_are_two_people(store: Store, tmp_path: P
         _entity("e", name="HUI, Chiu Fan", birthDate="1963-05-02", passportNumber="K7654321"),
     ]
     cluster, evidence = _resolve(store, tmp_path, people)
+    assert "identifiers: same kind of identity card, different number" in evidence[("a", "b")]
     assert cluster["a"] != cluster["b"]
     assert "identifiers: different kinds" in evidence[("a", "c")]
     assert cluster["c"] in (cluster["a"], cluster["b"])

@@ -28,6 +28,19 @@ Attributes = Mapping[str, frozenset[str]]
 ALTERNATIVES = frozenset({"birth_year"})
 
 
+CARD = "card "  # attributes named "card <kind>": a person's identity card numbers
+
+
+def _one_slip_apart(left: set[str], right: set[str]) -> bool:
+    """Whether some number of one side and some of the other differ in one character
+    only: a keying error, not two cards."""
+    return any(
+        len(x) == len(y) and sum(c != d for c, d in zip(x, y, strict=True)) == 1
+        for x in left
+        for y in right
+    )
+
+
 class _Groups:
     """Union-find over record ids with cannot-link constraints and, per group, the values
     of attributes a person has only one of (Han name, birth year)."""
@@ -48,10 +61,13 @@ class _Groups:
         return values
 
     def consistent(self, a: str, b: str) -> bool:
-        """No single-valued attribute known on both sides with nothing in common."""
+        """No single-valued attribute known on both sides with nothing in common (two
+        identity card numbers one keyed character apart are one card)."""
         left, right = self._values(a), self._values(b)
         return all(
-            left[name].isdisjoint(right[name]) is False for name in left.keys() & right.keys()
+            not left[name].isdisjoint(right[name])
+            or (name.startswith(CARD) and _one_slip_apart(left[name], right[name]))
+            for name in left.keys() & right.keys()
         )
 
     def find(self, item: str) -> str:

@@ -41,9 +41,10 @@ SAME_NAME_EVIDENCE = (
 # Evidence against a pair that keeps a lone record from joining its name's cluster: the
 # name is all that would place it, and this says the name is someone else's. Two identity
 # cards of one shape with different numbers do; two passports do not (they are renewed).
+CARD_DIFFERS = "same kind of identity card, different number"
+CONTRADICTING_LEVELS = ("gender: different", "address: different", f"identifiers: {CARD_DIFFERS}")
 CONTRADICTING_EVIDENCE = (
-    "(?:^|; )(?:gender: different|address: different"
-    "|identifiers: same kind of identity card, different number)(?:; |$)"
+    "(?:^|; )(?:" + "|".join(re.escape(level) for level in CONTRADICTING_LEVELS) + ")(?:; |$)"
 )
 
 
@@ -250,11 +251,7 @@ def person_comparisons(dialect: Dialect, partial_dates: float = 0.0) -> list[dic
             # Set, not learnt: in a synthetic world the level is never one person, and EM
             # would make it absolute; in real records a keying error or another card filed
             # as "idNumber" (one in two hundred, say) still has to be outweighed.
-            _level(
-                f"{s.has_any}(card_kinds_l, card_kinds_r)",
-                "same kind of identity card, different number",
-                fixed_m=0.005,
-            ),
+            _level(f"{s.has_any}(card_kinds_l, card_kinds_r)", CARD_DIFFERS, fixed_m=0.005),
             _level(
                 f"{s.has_any}(identifier_kinds_l, identifier_kinds_r)",
                 "same kind, different number",

@@ -36,7 +36,7 @@ from nohaven.resolve.blocking import (
     key_records,
     name_tables,
 )
-from nohaven.resolve.cluster import cluster_and_attach, stable_canonical_ids
+from nohaven.resolve.cluster import CARD, cluster_and_attach, stable_canonical_ids
 from nohaven.resolve.companies import company_predictions
 from nohaven.resolve.engines import (
     ENGINES,
@@ -230,7 +230,7 @@ def _add_identities(persons: pa.Table, attributes: dict[str, dict[str, frozenset
             by_kind: dict[str, set[str]] = {}
             for card in values:
                 kind, number = card.split("=", 1)
-                by_kind.setdefault(f"card {kind}", set()).add(number)
+                by_kind.setdefault(CARD + kind, set()).add(number)
             record.update((kind, frozenset(numbers)) for kind, numbers in by_kind.items())
 
 

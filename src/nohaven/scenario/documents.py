@@ -27,9 +27,19 @@ def _number(seed: int, holder: str, document: str, period: int = 0) -> int:
 
 
 def hkid(seed: int, holder: str) -> str:
-    """The holder's Hong Kong identity card number, with its bracketed check digit."""
+    """The holder's Hong Kong identity card number, with its bracketed check digit
+    computed as the Immigration Department's is (weights 9 to 2 over a blank, the letter
+    and six digits, modulo 11; 10 is written "A")."""
     n = _number(seed, holder, "hkid")
-    return f"{_HKID_LETTERS[n % 14]}{(n // 14) % 1_000_000:06d}({(n // 14_000_000) % 10})"
+    letter, digits = _HKID_LETTERS[n % 14], f"{(n // 14) % 1_000_000:06d}"
+    return f"{letter}{digits}({hkid_check_digit(letter, digits)})"
+
+
+def hkid_check_digit(letter: str, digits: str) -> str:
+    """The check digit of a one-letter Hong Kong identity card number."""
+    values = [36, ord(letter) - ord("A") + 10, *map(int, digits)]
+    remainder = sum(v * w for v, w in zip(values, range(9, 1, -1), strict=True)) % 11
+    return "0" if remainder == 0 else "A" if remainder == 1 else str(11 - remainder)
 
 
 def nric(seed: int, holder: str) -> str:

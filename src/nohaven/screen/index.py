@@ -121,6 +121,7 @@ def _entities_sql(datasets: Sequence[str] | None) -> tuple[str, list[Any]]:
     names = ", ".join(f"'{p}'" for p in NAME_PROPS)
     identifiers = ", ".join(f"'{p}'" for p in identifier_props())
     cards = ", ".join(f"'{p}'" for p in IDENTITY_CARDS)
+    people = ", ".join(f"'{s}'" for s in PERSON_SCHEMATA)  # only people are held to a card
     where, params = "", []
     if datasets:
         where = "AND entity_id IN (SELECT entity_id FROM statements WHERE dataset = ANY(?))"
@@ -152,7 +153,8 @@ def _entities_sql(datasets: Sequence[str] | None) -> tuple[str, list[Any]]:
                min(p.value) FILTER (p.prop = 'gender') AS gender,
                list_distinct(list(p.value) FILTER (p.prop IN ({identifiers}))) AS identifiers,
                list_distinct(list({identifier_kind_sql("p.prop", "p.value")}) FILTER (
-                   p.prop IN ({cards}) AND length(regexp_replace(upper(p.value),
+                   p.schema IN ({people}) AND p.prop IN ({cards})
+                   AND length(regexp_replace(upper(p.value),
                        '[^0-9A-Z]', '', 'g')) >= {MIN_IDENTIFIER_LENGTH}
                )) AS cards,
                bool_or(p.prop IN ('position', 'topics')) AS target,

@@ -237,6 +237,13 @@ def _compact(explanation: str) -> str:
     return "; ".join(line.strip() for line in explanation.splitlines())
 
 
+def _card_kind_text(tag: str) -> str:
+    """A card tag ("card idNumber:8A") as a reader would say it."""
+    prop, _, shape = tag.removeprefix("card ").partition(":")
+    first = "a letter" if shape.endswith("A") else "a digit"
+    return f"{prop} of {shape[:-1]} characters, {first} first"
+
+
 def score_row(
     index: ScreeningIndex,
     query: ScreeningQuery,
@@ -329,8 +336,8 @@ def score_row(
         # another person (or a keying error, which is why it halves and does not bar).
         score = round(score * CARD_DIFFERS, 4)
         features["qualifiers"] = round(score - name_score, 4)
-        explanations["identifier"] = "another identity card of the same kind: " + ", ".join(
-            sorted(k.removeprefix("card ") for k in kinds)
+        explanations["identity_card"] = "another identity card of the same kind: " + ", ".join(
+            sorted(_card_kind_text(k) for k in kinds)
         )
     return ScoredResult(
         row, round(score, 4), features, explanations, qualified if person else None, pair
@@ -398,6 +405,7 @@ _EXPLAINED = {
     "identifier": "identifier_match",
     "address": "address_match",
     "name_frequency": "name_frequency",
+    "identity_card": "qualifiers",
 }
 
 
