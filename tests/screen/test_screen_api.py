@@ -572,7 +572,7 @@ def test_another_identity_card_of_the_same_kind_halves_the_score(
         assert scores["w-card"]["score"] == scores["w-none"]["score"] / 2
         assert not scores["w-card"]["match"] and scores["w-none"]["match"]
         explained = scores["w-card"]["explanations"]["identity_card"]
-        assert "idNumber of 8 characters, a letter first" in explained["detail"]
+        assert "idNumber of 8 characters, a letter first, a digit last" in explained["detail"]
         assert explained["score"] == scores["w-card"]["features"]["qualifiers"]
         assert scores["w-card"]["features"]["qualifiers"] < 0
         for unrelated in ({"idNumber": ["440783195302156519"]}, {"passportNumber": ["K1234567"]}):

@@ -30,24 +30,27 @@ IDENTITY_CARDS = ("idNumber", "innCode", "socialSecurityNumber", "taxNumber")
 
 
 def identifier_kind_sql(prop: str, value: str) -> str:
-    """The kind of an identifier (SQL): its property, length and whether it starts with a
-    letter. "idNumber" holds a mainland resident id (18 digits), a Hong Kong identity card
-    (a letter and 7 characters) or a Singapore NRIC (9 characters, a letter first): only
-    numbers of one shape come from one register and can disagree."""
-    clean = f"regexp_replace(upper({value}), '[^0-9A-Z]', '', 'g')"
+    """The kind of an identifier (SQL): its property, its length in letters and digits,
+    and whether it starts and ends with a letter. "idNumber" holds a mainland resident id
+    (18 digits), a Hong Kong identity card (a letter or two, six digits and a check digit)
+    and a Singapore NRIC (a letter, seven digits, a letter) alike: only numbers of one
+    shape come from one register and can disagree."""
+    clean = f"upper(regexp_replace({value}, '[^0-9A-Za-z]', '', 'g'))"
     return (
         f"{prop} || ':' || length({clean}) || "
-        f"CASE WHEN regexp_matches({clean}, '^[A-Z]') THEN 'A' ELSE '9' END"
+        f"CASE WHEN regexp_matches({clean}, '^[A-Z]') THEN 'A' ELSE '9' END || "
+        f"CASE WHEN regexp_matches({clean}, '[A-Z]$') THEN 'A' ELSE '9' END"
     )
 
 
 def identifier_kind(prop: str, value: str) -> str | None:
     """`identifier_kind_sql` for one value in Python (a screening query's), or None for a
     number too short to be a document's."""
-    clean = "".join(c for c in value.upper() if c.isascii() and c.isalnum())
+    clean = "".join(c for c in value if c.isascii() and c.isalnum()).upper()
     if len(clean) < MIN_IDENTIFIER_LENGTH:
         return None
-    return f"{prop}:{len(clean)}{'A' if clean[0].isalpha() else '9'}"
+    shape = "".join("A" if c.isalpha() else "9" for c in (clean[0], clean[-1]))
+    return f"{prop}:{len(clean)}{shape}"
 
 
 # FtM writes a date to the precision it is known ("1952", "1952-10", "1952-10-07"):

@@ -636,7 +636,7 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
             shared.setdefault(frozenset(d or ()), frozenset(d or ()))
             for d in entities.column("datasets").to_pylist()
         ],
-        # With a tag per identity card's kind ("card idNumber:8A", interned: a few kinds
+        # With a tag per identity card's kind ("card idNumber:8A9", interned: a few kinds
         # for a million entities), which no normalised number can equal.
         "identifiers": [
             frozenset([normal_identifier(v) for v in values] + [card_tag(k) for k in kinds or ()])

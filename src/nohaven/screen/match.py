@@ -238,10 +238,10 @@ def _compact(explanation: str) -> str:
 
 
 def _card_kind_text(tag: str) -> str:
-    """A card tag ("card idNumber:8A") as a reader would say it."""
+    """A card tag ("card idNumber:8A9") as a reader would say it."""
     prop, _, shape = tag.removeprefix("card ").partition(":")
-    first = "a letter" if shape.endswith("A") else "a digit"
-    return f"{prop} of {shape[:-1]} characters, {first} first"
+    first, last = ("a letter" if c == "A" else "a digit" for c in shape[-2:])
+    return f"{prop} of {shape[:-2]} characters, {first} first, {last} last"
 
 
 def score_row(
