@@ -39,6 +39,17 @@ def test_screen_writes_one_row_per_result_with_the_relation(
     assert "1 of 2 people matched" in result.stderr
 
 
+def test_screen_explains_a_shared_or_conflicting_identifier(
+    cli, screening_db: Path, tmp_path: Path
+) -> None:
+    people = _people(tmp_path, "id,name,passport_number\nv1,Hsu C F,G 123 4567\n")
+    result = cli("screen", people, "--dataset", "wanted", "--limit", "1", "--db", screening_db)
+    assert result.code == 0, result.stderr
+    (row,) = csv.DictReader(io.StringIO(result.stdout))
+    assert row["entity_id"] == "w-official"
+    assert "shared identifier: G1234567" in row["explanation"]
+
+
 def test_screen_reads_a_name_in_parts_under_a_banks_headers(
     cli, screening_db: Path, tmp_path: Path
 ) -> None:

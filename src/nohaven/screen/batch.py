@@ -217,7 +217,14 @@ def csv_rows(responses: list[dict[str, Any]]) -> list[list[str]]:
                     ";".join(result["datasets"]),
                     "; ".join(
                         explanations[k]["detail"]
-                        for k in ("name", "address", "name_frequency")
+                        for k in (
+                            "name",
+                            "identifier",
+                            "identity_card",
+                            "address",
+                            "name_frequency",
+                            "known_as",
+                        )
                         if k in explanations
                     ),
                 ]
