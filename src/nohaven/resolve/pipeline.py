@@ -218,20 +218,21 @@ def _add_identities(persons: pa.Table, attributes: dict[str, dict[str, frozenset
     Han names: an item is one person, so two records naming different items are two
     people however alike their names (Kenneth Roth and Wilbur Ross, both 罗斯 in Chinese),
     and so are two different Hong Kong identity cards."""
-    for column in ("wikidata_ids", "cards"):
-        listed = persons.filter(pc.greater(pc.list_value_length(persons[column]), 0))
-        for entity_id, values in zip(
-            listed["unique_id"].to_pylist(), listed[column].to_pylist(), strict=True
-        ):
-            record = attributes.setdefault(entity_id, {})
-            if column == "wikidata_ids":
-                record["wikidata"] = frozenset(values)
-                continue
-            by_kind: dict[str, set[str]] = {}
-            for card in values:
-                kind, number = card.split("=", 1)
-                by_kind.setdefault(CARD + kind, set()).add(number)
-            record.update((kind, frozenset(numbers)) for kind, numbers in by_kind.items())
+    for entity_id, items in _listed(persons, "wikidata_ids"):
+        attributes.setdefault(entity_id, {})["wikidata"] = frozenset(items)
+    for entity_id, cards in _listed(persons, "cards"):
+        by_kind: dict[str, set[str]] = {}
+        for card in cards:  # "<kind>=<number>"
+            kind, number = card.split("=", 1)
+            by_kind.setdefault(CARD + kind, set()).add(number)
+        record = attributes.setdefault(entity_id, {})
+        record.update((kind, frozenset(numbers)) for kind, numbers in by_kind.items())
+
+
+def _listed(persons: pa.Table, column: str) -> Iterator[tuple[str, list[str]]]:
+    """(record id, values) for the records whose list `column` is not empty."""
+    listed = persons.filter(pc.greater(pc.list_value_length(persons[column]), 0))
+    yield from zip(listed["unique_id"].to_pylist(), listed[column].to_pylist(), strict=True)
 
 
 def _evidence_sql(labels: LevelLabels) -> str:

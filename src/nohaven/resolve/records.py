@@ -29,13 +29,26 @@ MIN_IDENTIFIER_LENGTH = 5
 IDENTITY_CARDS = ("idNumber", "innCode", "socialSecurityNumber", "taxNumber")
 
 
+def normal_identifier_sql(value: str) -> str:
+    """An identifier's letters and digits, upper-cased (SQL): "H908882(9)" is H9088829."""
+    return f"regexp_replace(upper({value}), '[^0-9A-Z]', '', 'g')"
+
+
+def identity_card_sql(prop: str, value: str) -> str:
+    """Whether a statement is an identity card's number, long enough to be one (SQL)."""
+    return (
+        f"({prop} IN ({_sql_list(IDENTITY_CARDS)}) "
+        f"AND length({normal_identifier_sql(value)}) >= {MIN_IDENTIFIER_LENGTH})"
+    )
+
+
 def identifier_kind_sql(prop: str, value: str) -> str:
     """The kind of an identifier (SQL): its property, its length in letters and digits,
     and whether it starts and ends with a letter. "idNumber" holds a mainland resident id
     (18 digits), a Hong Kong identity card (a letter or two, six digits and a check digit)
     and a Singapore NRIC (a letter, seven digits, a letter) alike: only numbers of one
     shape come from one register and can disagree."""
-    clean = f"upper(regexp_replace({value}, '[^0-9A-Za-z]', '', 'g'))"
+    clean = normal_identifier_sql(value)
     return (
         f"{prop} || ':' || length({clean}) || "
         f"CASE WHEN regexp_matches({clean}, '^[A-Z]') THEN 'A' ELSE '9' END || "
@@ -46,7 +59,7 @@ def identifier_kind_sql(prop: str, value: str) -> str:
 def identifier_kind(prop: str, value: str) -> str | None:
     """`identifier_kind_sql` for one value in Python (a screening query's), or None for a
     number too short to be a document's."""
-    clean = "".join(c for c in value if c.isascii() and c.isalnum()).upper()
+    clean = "".join(c for c in value.upper() if c.isascii() and c.isalnum())
     if len(clean) < MIN_IDENTIFIER_LENGTH:
         return None
     shape = "".join("A" if c.isalpha() else "9" for c in (clean[0], clean[-1]))
@@ -103,9 +116,8 @@ def records_sql() -> str:
         "THEN 'person' ELSE 'company' END"
     )
     identifiers = _sql_list(identifier_props())
-    clean = "regexp_replace(upper(p.value), '[^0-9A-Z]', '', 'g')"
+    clean = normal_identifier_sql("p.value")
     card = f"{identifier_kind_sql('p.prop', 'p.value')} || '=' || {clean}"
-    cards, shortest = _sql_list(IDENTITY_CARDS), MIN_IDENTIFIER_LENGTH
     return f"""
     WITH picked AS (
         SELECT entity_id, schema, prop, value, dataset
@@ -159,20 +171,17 @@ def records_sql() -> str:
                list(lower(p.value)) FILTER (p.prop IN ('nationality', 'citizenship'))
            )) AS nationalities,
            list_sort(list_distinct(
-               list(regexp_replace(upper(p.value), '[^0-9A-Z]', '', 'g'))
-               FILTER (p.prop IN ({identifiers}))
+               list({clean}) FILTER (p.prop IN ({identifiers}))
            )) AS identifiers,
            list_sort(list_distinct(
                list({identifier_kind_sql("p.prop", "p.value")}) FILTER (p.prop IN ({identifiers}))
            )) AS identifier_kinds,
            list_sort(list_distinct(
-               list({card}) FILTER (p.prop IN ({cards}) AND length({clean}) >= {shortest})
+               list({card}) FILTER ({identity_card_sql("p.prop", "p.value")})
            )) AS cards,
            list_sort(list_distinct(
                list(p.prop) FILTER (
-                   p.prop IN ({identifiers})
-                   AND length(regexp_replace(upper(p.value), '[^0-9A-Z]', '', 'g'))
-                       >= {MIN_IDENTIFIER_LENGTH})
+                   p.prop IN ({identifiers}) AND length({clean}) >= {MIN_IDENTIFIER_LENGTH})
            )) AS registered_kinds,
            list_sort(list_distinct(
                list(lower(p.value)) FILTER (p.prop IN ('jurisdiction', 'country'))

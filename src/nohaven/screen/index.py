@@ -34,12 +34,11 @@ from nohaven.names.keys import bulk_analysis, keys_of, name_keys
 from nohaven.parallel import map_chunks
 from nohaven.resolve.records import (
     COMPANY_SCHEMATA,
-    IDENTITY_CARDS,
-    MIN_IDENTIFIER_LENGTH,
     PERSON_SCHEMATA,
     birth_year_sql,
     identifier_kind_sql,
     identifier_props,
+    identity_card_sql,
 )
 from nohaven.store.store import Store
 
@@ -120,7 +119,6 @@ def _entities_sql(datasets: Sequence[str] | None) -> tuple[str, list[Any]]:
     schemata = ", ".join(f"'{s}'" for s in INDEXED_SCHEMATA)
     names = ", ".join(f"'{p}'" for p in NAME_PROPS)
     identifiers = ", ".join(f"'{p}'" for p in identifier_props())
-    cards = ", ".join(f"'{p}'" for p in IDENTITY_CARDS)
     people = ", ".join(f"'{s}'" for s in PERSON_SCHEMATA)  # only people are held to a card
     where, params = "", []
     if datasets:
@@ -153,9 +151,7 @@ def _entities_sql(datasets: Sequence[str] | None) -> tuple[str, list[Any]]:
                min(p.value) FILTER (p.prop = 'gender') AS gender,
                list_distinct(list(p.value) FILTER (p.prop IN ({identifiers}))) AS identifiers,
                list_distinct(list({identifier_kind_sql("p.prop", "p.value")}) FILTER (
-                   p.schema IN ({people}) AND p.prop IN ({cards})
-                   AND length(regexp_replace(upper(p.value),
-                       '[^0-9A-Z]', '', 'g')) >= {MIN_IDENTIFIER_LENGTH}
+                   p.schema IN ({people}) AND {identity_card_sql("p.prop", "p.value")}
                )) AS cards,
                bool_or(p.prop IN ('position', 'topics')) AS target,
                list_distinct(list(p.value) FILTER (p.prop = 'topics')) AS topics,

@@ -641,8 +641,8 @@ def match_query(
     # Equal scores: the one at the query's address, the one some record calls by the
     # query's name as written (looked for only when a name alone leaves a tie at the
     # top), a listed official, then someone with known relatives.
-    scored.sort(key=lambda s: (-s.score, -s.features["address_match"]))
-    if weigh and len(scored) > 1 and scored[0].score == scored[1].score:
+    top = max((s.score for s in scored), default=None)
+    if weigh and sum(s.score == top for s in scored) > 1:
         everyone = np.concatenate([rows, outside]) if outside.size else rows
         if excluded:
             everyone = everyone[~np.isin(everyone, list(excluded))]
