@@ -151,6 +151,40 @@ def test_system_consistency_leaves_family_names_and_dialect_mixes_alone() -> Non
 
 
 @pytest.mark.parametrize(
+    ("latin", "one_system", "two_systems"),
+    [
+        # Zhang is Mandarin; "hong" is 康 only in Cantonese, 弘 in pinyin.
+        ("ZHANG HONG SHAN", "张弘山", "张康山"),
+        # "Gui" is 魏 in Hokkien; "li" is 磊 only in Hakka, 桂 and 李 in pinyin.
+        ("LI GUI", "李桂", "魏磊"),
+    ],
+)
+def test_a_name_whose_surname_and_given_name_read_in_one_system_ranks_first(
+    latin: str, one_system: str, two_systems: str
+) -> None:
+    consistent = compare_names(latin, one_system)
+    mixed = compare_names(latin, two_systems)
+    assert consistent.score == 1.0 and consistent.reason is None
+    assert mixed.match and mixed.score < consistent.score
+    assert mixed.reason is not None and "surname and given name" in mixed.reason
+
+
+def test_a_regional_surname_keeps_a_pinyin_or_cantonese_given_name() -> None:
+    # Singapore and Malaysia keep the dialect surname over a pinyin given name.
+    assert compare_names("TEO, Xuequn", "赵学群").score == 1.0
+    assert compare_names("Chan Xiaoming", "陈小明").score == 1.0
+
+
+def test_a_jyutping_only_spelling_ranks_below_a_documents_spelling() -> None:
+    # "zi" is 子 in pinyin, 志 only in Jyutping (Hong Kong writes "Chi").
+    documents = compare_names("Zi Liew", "刘子")
+    jyutping = compare_names("Zi Liew", "刘志")
+    assert documents.score == 1.0
+    assert jyutping.match and jyutping.score < documents.score
+    assert jyutping.reason is not None and "Jyutping" in jyutping.reason
+
+
+@pytest.mark.parametrize(
     ("left", "right"),
     [
         ("Владимир Путин", "PUTIN, Vladimir Vladimirovich"),  # script, order, patronymic

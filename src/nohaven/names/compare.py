@@ -46,10 +46,16 @@ TYPO = 0.7  # one edit away from a reading
 INITIAL = 0.75  # an initial that starts a reading
 
 # A given name whose syllables read exactly only in different systems ("Congchen" as
-# 聪珍: "cong" is pinyin, "chen" is 珍 only in Wade-Giles): a passport office spells a
-# given name in one system, so the name that reads in one is the likelier. Small: it
-# orders namesakes (only a score at the threshold's very edge falls below it).
+# 聪珍: "cong" is pinyin, "chen" is 珍 only in Wade-Giles), or only in systems other
+# than the surname's ("Zhang Hong Shan" as 张康山): a passport office spells a name in
+# one system, so the name that reads in one is the likelier. Small: it orders
+# namesakes (only a score at the threshold's very edge falls below it).
 MIXED_SYSTEMS = 0.01
+
+# A name spelt with a Jyutping syllable no document system writes ("Zi" for 志, which
+# Hong Kong writes "Chi"): Jyutping is the linguists' system, seldom on a record, so
+# the name read in a documents' system is the likelier. As small, for the same reason.
+JYUTPING_ONLY = 0.01
 
 # Names that are not Chinese ("Vladimir Putin", "Gulnara Karimova") are compared word
 # for word, in any order: a spelling (Usmanov, Usmanow) or a sound (Mohammed, Muhammad)
@@ -265,6 +271,10 @@ _SYSTEM_FAMILY = {
     "hakka": "hakka",
 }
 _ALL_FAMILIES = frozenset(_SYSTEM_FAMILY.values())
+# A surname's Singapore/Malaysia table form ("Ng", "Teo", "Koh") is kept by families
+# who write the given name in pinyin or Cantonese, or in the surname's own dialect.
+_REGIONAL = "regional"
+_BESIDE_REGIONAL = frozenset({"pinyin", "cantonese"})
 
 
 @lru_cache(maxsize=200_000)
@@ -286,18 +296,64 @@ def _spelling_families(piece: str, chars: str) -> frozenset[str]:
     return frozenset(found)
 
 
+@lru_cache(maxsize=100_000)
+def _surname_families(piece: str, family: str) -> frozenset[str]:
+    """The system families (and `_REGIONAL`) in which `piece` spells the surname exactly."""
+    found = {
+        _SYSTEM_FAMILY.get(system, _REGIONAL)
+        for system, spellings in surname_forms(family).items()
+        if piece in {spelling.replace(" ", "") for spelling in spellings}
+    }
+    return frozenset(found) | _spelling_families(piece, family)
+
+
+@lru_cache(maxsize=200_000)
+def _spelt_as_documents_do(piece: str, chars: str, family_len: int) -> bool:
+    """Whether `piece` spells `chars` exactly in systems other than Jyutping alone."""
+    if not chars:
+        return not piece
+    if family_len == len(chars) and piece in {
+        spelling.replace(" ", "")
+        for spellings in surname_forms(chars).values()
+        for spelling in spellings
+    }:
+        return True
+    spellings = {
+        spelling
+        for system, forms in _char_forms(chars[0], family_len > 0)
+        if system != "jyutping"
+        for spelling in forms
+    }
+    return any(
+        piece.startswith(spelling)
+        and _spelt_as_documents_do(piece[len(spelling) :], chars[1:], max(0, family_len - 1))
+        for spelling in spellings
+    )
+
+
 def _mixes_systems(
     chars: str, family_len: int, pieces: Sequence[tuple[str, Word]], pairs: Sequence[tuple]
-) -> bool:
-    """Whether the exactly read syllables of the given name share no system family."""
-    if len(chars) - family_len < 2:
-        return False
-    common, read = _ALL_FAMILIES, False
+) -> str | None:
+    """What reads in more than one system: the given name's exactly read syllables share
+    no system family ("given name"), or share none with the surname's spelling ("name":
+    张康山 as "Zhang Hong Shan", where hong is 康 only in Cantonese); else None. A
+    passport office writes a name in one system."""
+    given, surname, read = _ALL_FAMILIES, None, False
     for start, end, j, quality, _ in pairs:
-        if start >= family_len and quality in (EXACT, RARE_READING):
-            common &= _spelling_families(pieces[j][0], chars[start:end])
+        if quality not in (EXACT, RARE_READING):
+            continue
+        if start >= family_len:
+            given &= _spelling_families(pieces[j][0], chars[start:end])
             read = True
-    return read and not common
+        elif start == 0 and end == family_len:
+            surname = _surname_families(pieces[j][0], chars[:family_len])
+    if not read:
+        return None
+    if not given:
+        return "given name" if len(chars) - family_len >= 2 else None
+    if surname is None or surname & given or (_REGIONAL in surname and given & _BESIDE_REGIONAL):
+        return None
+    return "surname and given name"
 
 
 # -- alignment ----------------------------------------------------------------------
@@ -506,9 +562,21 @@ def _compare_han_latin(han: NameAnalysis, latin: NameAnalysis) -> NameMatch:
                 break
     order, pieces, pairs, matched = best
     reason = None
-    if _mixes_systems(chars, family_len, pieces, pairs):
+    mixed = _mixes_systems(chars, family_len, pieces, pairs)
+    if mixed:
         best_score -= MIXED_SYSTEMS
-        reason = f"given name {han.han_given} read in more than one romanisation system"
+        named = han.han_given if mixed == "given name" else chars
+        reason = f"{mixed} {named} read in more than one romanisation system"
+    jyutping = [
+        pieces[j][0]
+        for start, end, j, quality, _ in pairs
+        if quality == EXACT
+        and not _spelt_as_documents_do(pieces[j][0], chars[start:end], max(0, family_len - start))
+    ]
+    if jyutping:
+        best_score -= JYUTPING_ONLY
+        spelt = f"{', '.join(jyutping)} spelt as only Jyutping spells it"
+        reason = f"{reason}; {spelt}" if reason else spelt
     used = {j for _, _, j, _, _ in pairs}
     steps = [Step(chars[start:end], pieces[j][0], q, how) for start, end, j, q, how in pairs]
     steps += [Step(c, "", 0.0, "missing") for k, c in enumerate(chars) if k not in matched]
