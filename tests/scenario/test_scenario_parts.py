@@ -11,7 +11,15 @@ from nohaven.scenario.datasets.common import interleave
 from nohaven.scenario.declarations import file_declarations
 from nohaven.scenario.generate import _plan
 from nohaven.scenario.ids import IdMint
-from nohaven.scenario.naming import NameProfile, PlantedSystems, add_typo, layouts, render_name
+from nohaven.scenario.naming import (
+    RECORD_SYSTEMS,
+    NameProfile,
+    PlantedSystems,
+    add_typo,
+    layouts,
+    render_name,
+    spellings_by_system,
+)
 from nohaven.scenario.people import IdNumberIssuer, Origin, PersonView, id_check_digit
 from nohaven.scenario.sizes import size_profile
 from nohaven.scenario.truth import UNEXPLAINED_WEALTH_RATIO, wealth_ratio
@@ -65,6 +73,32 @@ def test_planted_people_cycle_through_systems() -> None:
         for _ in range(5)
     }
     assert {"Xu Chaofan", "Hui Chiu Fan", "Hsu Chao-fan"} <= seen
+
+
+@pytest.mark.parametrize("origin", list(Origin))
+@pytest.mark.parametrize(("family", "given"), [("许", "超凡"), ("欧阳", "伟"), ("张", "学群")])
+def test_spellings_by_system_are_what_records_write(
+    family: str, given: str, origin: Origin
+) -> None:
+    """bench/screen/ceiling.py counts namesakes by these spellings: they must be the
+    generator's own, whatever the layout or regional surname form drawn."""
+    person = PersonView(family, given, False, dt.date(1963, 5, 2), origin, None)
+    spellings = spellings_by_system(family, given, origin)
+    for system in RECORD_SYSTEMS:
+        for order in ("family_first", "family_last", "comma"):
+            for variant in np.linspace(0, 0.99, 4):
+                profile = NameProfile(layouts((order, "system", "upper", 1.0)))
+                u = (0.0, 0.0, 0.9, 0.9, float(variant))
+                name = render_name(person, profile, u, system).name
+                family_written = name.split(",")[0] if order == "comma" else None
+                letters = "".join(c for c in name.lower() if c.isalpha())
+                assert any(sorted(letters) == sorted(s) for s in spellings[system]), name
+                assert family_written is None or any(
+                    s.startswith(family_written.lower().replace(" ", "").replace("-", ""))
+                    for s in spellings[system]
+                )
+    if family == "许":
+        assert spellings["pinyin"] == {"xuchaofan"} and "kohchaofan" in spellings["regional"]
 
 
 def test_no_official_sits_near_the_wealth_threshold() -> None:

@@ -147,6 +147,32 @@ def _join(syllables: tuple[str, ...], style: GivenStyle, system: str) -> str:
     return "-".join(syllables).capitalize()
 
 
+RECORD_SYSTEMS: tuple[RecordSystem, ...] = (
+    "pinyin",
+    "wade_giles",
+    "hk_cantonese",
+    "regional",
+    "macau",
+)
+
+
+def spellings_by_system(family: str, given: str, origin: Origin) -> dict[RecordSystem, set[str]]:
+    """Each way a record system writes this Han name, as lower-case letters (family name
+    then given name; one per regional surname form), before layout, Western name and
+    typo: people whose names share one are told apart by nothing such a record shows."""
+    entry = lookup_surname(family)
+    out: dict[RecordSystem, set[str]] = {}
+    for system in RECORD_SYSTEMS:
+        given_system = _given_system(system, origin)
+        letters = "".join(_given_syllables(given, given_system)).lower()
+        variants = len(entry.regional) if entry is not None else 1
+        out[system] = {
+            "".join(c for c in _surname(family, system, v).lower() if c.isalpha()) + letters
+            for v in range(variants if system == "regional" else 1)
+        }
+    return out
+
+
 def romanised(
     person: PersonView,
     system: RecordSystem,
