@@ -98,7 +98,8 @@ def test_spellings_by_system_are_what_records_write(
                     for s in spellings[system]
                 )
     if family == "许":
-        assert spellings["pinyin"] == {"xuchaofan"} and "kohchaofan" in spellings["regional"]
+        assert spellings["pinyin"] == {"xuchaofan"}
+        assert any(s.startswith("koh") for s in spellings["regional"])
 
 
 def test_no_official_sits_near_the_wealth_threshold() -> None:
