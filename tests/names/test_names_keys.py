@@ -228,6 +228,10 @@ def test_words_that_read_or_are_far_from_any_syllable_are_not_corrected(word: st
         ("HON, SHULIG", "韩淑玲"),  # a given name of two syllables run together
         ("LEE, SHHUK CHUNG", "李淑中"),
         ("Wnog Shue Tai", "王树泰"),  # the family name
+        # A family name whose slip still reads as syllables: gu-o, huang-g, zha-ung.
+        ("Guoo Ni", "郭妮"),
+        ("HUANGG FEN", "黄芬"),
+        ("ZHAUNG, YUNYU", "庄芸裕"),
     ],
 )
 def test_a_name_with_a_typo_shares_a_sound_key_with_its_han_form(typo: str, han: str) -> None:
@@ -235,6 +239,12 @@ def test_a_name_with_a_typo_shares_a_sound_key_with_its_han_form(typo: str, han:
     assert shared
     # A corrected spelling is a guess: it makes sound keys, never exact ones.
     assert not any("|x:" in key for key in shared)
+
+
+def test_a_family_name_that_is_a_surname_is_not_taken_for_a_slip() -> None:
+    # "Liu" (刘) swapped is "Lui" (吕 in Hong Kong): a surname as written is no slip.
+    assert not any(key.startswith("吕|") for key in name_keys("Liu Wei"))
+    assert any(key.startswith("吕|") for key in name_keys("Lui Wei"))
 
 
 def test_a_foreign_name_is_not_corrected_into_a_chinese_one() -> None:

@@ -248,9 +248,44 @@ def _keys_of_words(all_words: tuple[Word, ...]) -> set[str]:
         k = unread[0]
         corrected = _corrected_splits(parsed[k][0])
         if corrected:
-            parsed[k] = (parsed[k][0], corrected)
-            keys |= _keys_of_parsed(parsed, exact=False)
+            keys |= _keys_of_parsed(_with_splits(parsed, k, corrected), exact=False)
+    # A slip in a family name may still read as syllables ("Guoo" gu-o, "Zhaung"
+    # zha-ung): the name with the surname it slipped from meets the person too.
+    if len(parsed) > 1:
+        for k in _family_positions([word for word, _ in parsed]):
+            for surname in _unslipped_surnames(parsed[k][0]):
+                keys |= _keys_of_parsed(_with_splits(parsed, k, [surname.split()]), exact=False)
     return keys
+
+
+def _with_splits(
+    parsed: list[tuple[Word, list[list[str]]]], k: int, splits: list[list[str]]
+) -> list[tuple[Word, list[list[str]]]]:
+    """`parsed` with word k read as `splits` instead."""
+    return [(word, splits if i == k else options) for i, (word, options) in enumerate(parsed)]
+
+
+@cache
+def _surnames_unspaced() -> dict[str, str]:
+    """A table surname's spelling with its syllables run together → as the table spaces it."""
+    return {spelling.replace(" ", ""): spelling for spelling in _surnames_by_spelling()}
+
+
+@lru_cache(maxsize=50_000)
+def _unslipped_surnames(word: Word) -> tuple[str, ...]:
+    """The surname spellings a word that spells none is one slip of the pen from: a
+    doubled letter ("Huangg") or two letters swapped ("Zhaung")."""
+    piece = None if word.western or word.initial else _correctable_piece(word)
+    spellings = _surnames_unspaced()
+    if piece is None or len(piece) < 3 or piece in spellings:
+        return ()
+    undone = {piece[:i] + piece[i + 1 :] for i in range(len(piece) - 1) if piece[i] == piece[i + 1]}
+    undone |= {
+        piece[:i] + piece[i + 1] + piece[i] + piece[i + 2 :]
+        for i in range(len(piece) - 1)
+        if piece[i] != piece[i + 1]
+    }
+    return tuple(sorted(spellings[u] for u in undone if u in spellings))
 
 
 def _typo_candidate(word: Word, splits: list[list[str]], parsed: list) -> bool:
