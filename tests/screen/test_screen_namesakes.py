@@ -301,3 +301,33 @@ def test_among_namesakes_the_one_known_by_the_query_spelling_goes_first(
         index, query, include_datasets=registry, exclude_ids=frozenset({"h-1"})
     )
     assert [r["id"] for r in excluded] == ["r-1", "r-2"]
+
+
+@pytest.mark.parametrize(
+    ("country", "first"),
+    [
+        # "LI WANG" is 王利 in pinyin, as Chinese passports write it; 李宏 only with 宏 in
+        # Cantonese spelling, as Hong Kong's papers would.
+        ("cn", "王利"),
+        ("hk", "李宏"),
+    ],
+)
+def test_among_namesakes_the_name_read_as_its_country_writes_it_goes_first(
+    loaded_store: Callable[[str, dict[str, list[dict]]], Path],
+    entity: Callable[..., dict],
+    country: str,
+    first: str,
+) -> None:
+    # The one expected first gets the later id, so the id order alone would not do it.
+    names = [name for name in ("王利", "李宏") if name != first] + [first]
+    people = [
+        entity(f"p-{k}", "Person", name=name, nationality=country) for k, name in enumerate(names)
+    ]
+    with Store(loaded_store(f"home-{country}", {"people": people})) as store:
+        index = build_index(store)
+    query = parse_query({"schema": "Person", "properties": {"name": ["LI WANG"]}})
+    results, _ = match_query(index, query)
+    assert [r["caption"] for r in results] == [first, names[0]]
+    assert results[0]["score"] == results[1]["score"]
+    assert country in results[0]["explanations"]["name_system"]["detail"]
+    assert "name_system" not in results[1]["explanations"]

@@ -100,6 +100,9 @@ class NameMatch:
     steps: tuple[Step, ...] = ()
     reason: str | None = None
     qualifiers: tuple[str, ...] = field(default=())
+    # Han against Latin: the system families ("pinyin", "cantonese", ...) in which the
+    # Latin name reads as a whole, surname and given name alike; empty if none does.
+    read_in: frozenset[str] = frozenset()
 
     @property
     def systems(self) -> frozenset[str]:
@@ -331,13 +334,12 @@ def _spelt_as_documents_do(piece: str, chars: str, family_len: int) -> bool:
     )
 
 
-def _mixes_systems(
+def _reading_families(
     chars: str, family_len: int, pieces: Sequence[tuple[str, Word]], pairs: Sequence[tuple]
-) -> str | None:
-    """What reads in more than one system: the given name's exactly read syllables share
-    no system family ("given name"), or share none with the surname's spelling ("name":
-    张康山 as "Zhang Hong Shan", where hong is 康 only in Cantonese); else None. A
-    passport office writes a name in one system."""
+) -> tuple[frozenset[str], frozenset[str] | None] | None:
+    """The system families the exactly read syllables of the given name share, and those
+    the surname's spelling is in (None when it was not read exactly); None when no
+    given-name syllable was read exactly."""
     given, surname, read = _ALL_FAMILIES, None, False
     for start, end, j, quality, _ in pairs:
         if quality not in (EXACT, RARE_READING):
@@ -347,8 +349,19 @@ def _mixes_systems(
             read = True
         elif start == 0 and end == family_len:
             surname = _surname_families(pieces[j][0], chars[:family_len])
-    if not read:
+    return (given, surname) if read else None
+
+
+def _mixes_systems(
+    chars: str, family_len: int, families: tuple[frozenset[str], frozenset[str] | None] | None
+) -> str | None:
+    """What reads in more than one system: the given name's exactly read syllables share
+    no system family ("given name"), or share none with the surname's spelling ("name":
+    张康山 as "Zhang Hong Shan", where hong is 康 only in Cantonese); else None. A
+    passport office writes a name in one system."""
+    if families is None:
         return None
+    given, surname = families
     if not given:
         return "given name" if len(chars) - family_len >= 2 else None
     if surname is None or surname & given or (_REGIONAL in surname and given & _BESIDE_REGIONAL):
@@ -562,7 +575,8 @@ def _compare_han_latin(han: NameAnalysis, latin: NameAnalysis) -> NameMatch:
                 break
     order, pieces, pairs, matched = best
     reason = None
-    mixed = _mixes_systems(chars, family_len, pieces, pairs)
+    families = _reading_families(chars, family_len, pieces, pairs)
+    mixed = _mixes_systems(chars, family_len, families)
     if mixed:
         best_score -= MIXED_SYSTEMS
         named = han.han_given if mixed == "given name" else chars
@@ -587,12 +601,16 @@ def _compare_han_latin(han: NameAnalysis, latin: NameAnalysis) -> NameMatch:
     ]
     best_order = "as written" if order == tuple(latin.words) else "family name first"
     score = max(0.0, min(1.0, best_score))
+    read_in = frozenset()
+    if families is not None:
+        read_in = families[0] if families[1] is None else families[0] & families[1]
     return NameMatch(
         round(score, 4),
         round(score, 4) >= DEFAULT_THRESHOLD,
         f"han-latin, {best_order}",
         tuple(steps),
         reason,
+        read_in=read_in,
     )
 
 
@@ -837,15 +855,8 @@ def compare_names(left: str, right: str, threshold: float = DEFAULT_THRESHOLD) -
         results.append(_compare_han_latin(a, b))
     if b.has_han and a.has_latin:
         flipped = _compare_han_latin(b, a)
-        results.append(
-            NameMatch(
-                flipped.score,
-                flipped.match,
-                flipped.method,
-                tuple(Step(s.right, s.left, s.quality, s.how) for s in flipped.steps),
-                flipped.reason,
-            )
-        )
+        steps = tuple(Step(s.right, s.left, s.quality, s.how) for s in flipped.steps)
+        results.append(replace(flipped, steps=steps))
     if a.has_latin and b.has_latin:
         # Two names that are not Chinese are compared word for word only: the syllable
         # aligner reads "Boris" as a Western given name and "Putin" as pu-tin. So is a
@@ -948,6 +959,4 @@ def qualify(
     ):
         notes.append("same nationality (no change to score)")
     score = round(score, 4)
-    return NameMatch(
-        score, score >= threshold, result.method, result.steps, result.reason, tuple(notes)
-    )
+    return replace(result, score=score, match=score >= threshold, qualifiers=tuple(notes))

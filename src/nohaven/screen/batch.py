@@ -224,6 +224,7 @@ def csv_rows(responses: list[dict[str, Any]]) -> list[list[str]]:
                             "address",
                             "name_frequency",
                             "known_as",
+                            "name_system",
                         )
                         if k in explanations
                     ),

@@ -73,6 +73,11 @@ OTHER_YEAR_CANDIDATES = 10  # or the limit, when larger
 IDENTIFIER_SCORE = 0.95  # a shared passport or id number with a name that is not far off
 CARD_DIFFERS = 0.5  # both give an identity card of one kind, with different numbers
 RELATION_LIMIT = 5
+# The system a country's documents romanise Chinese names in: a Chinese passport in
+# pinyin, Hong Kong's and Macau's papers in Cantonese spelling, Taiwan's mostly in
+# Wade-Giles. Among equal scores, a name that reads as its holder's papers write it
+# goes first: a clerk abroad copies the passport.
+HOME_SYSTEMS = {"cn": "pinyin", "hk": "cantonese", "mo": "cantonese", "tw": "wade_giles"}
 # People whose names score at least a result's score less this are counted as its
 # namesakes (a lower score never gets fewer, so weighing keeps the order).
 SAME_NAME_MARGIN = 0.02
@@ -514,6 +519,38 @@ def _mark_known_as_written(
             )
 
 
+def _mark_read_as_at_home(index: ScreeningIndex, scored: list[ScoredResult]) -> None:
+    """Explain ("name_system") each result that shares its score with others and whose
+    name the query writes as its country's papers would (`HOME_SYSTEMS`), where some of
+    those others' names it does not."""
+    groups: dict[float, list[tuple[ScoredResult, str | None]]] = {}
+    for result in scored:
+        groups.setdefault(result.score, []).append((result, None))
+    for tied in groups.values():
+        if len(tied) < 2:
+            continue
+        homes = [(result, _home_system(index, result)) for result, _ in tied]
+        if any(home is None for _, home in homes):
+            for result, home in homes:
+                if home is not None:
+                    result.explanations["name_system"] = (
+                        f"the name reads as a whole in {home}, as papers of "
+                        f"{', '.join(sorted(index.countries(result.row)))} write names"
+                    )
+
+
+def _home_system(index: ScreeningIndex, result: ScoredResult) -> str | None:
+    """The system the name reads in as a whole that its holder's country writes, if any."""
+    match = result.name_match
+    if match is None or not match.read_in:
+        return None
+    for country in sorted(index.countries(result.row)):
+        system = HOME_SYSTEMS.get(country)
+        if system in match.read_in:
+            return system
+    return None
+
+
 def match_query(
     index: ScreeningIndex,
     query: ScreeningQuery,
@@ -640,18 +677,21 @@ def match_query(
         _weigh_by_namesakes(index, at_address, at_address, visible)
     # Equal scores: the one at the query's address, the one some record calls by the
     # query's name as written (looked for only when a name alone leaves a tie at the
-    # top), a listed official, then someone with known relatives.
+    # top), the one whose name reads as its country's papers write it, a listed
+    # official, then someone with known relatives.
     top = max((s.score for s in scored), default=None)
     if weigh and sum(s.score == top for s in scored) > 1:
         everyone = np.concatenate([rows, outside]) if outside.size else rows
         if excluded:
             everyone = everyone[~np.isin(everyone, list(excluded))]
         _mark_known_as_written(index, query, everyone, visible, scored)
+    _mark_read_as_at_home(index, scored)
     scored.sort(
         key=lambda s: (
             -s.score,
             -s.features["address_match"],
             "known_as" not in s.explanations,
+            "name_system" not in s.explanations,
             not index.targets[s.row],
             s.row not in index.relations,
             index.ids[s.row],
