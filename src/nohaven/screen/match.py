@@ -520,29 +520,31 @@ def _mark_known_as_written(
 
 
 def _mark_read_as_at_home(index: ScreeningIndex, scored: list[ScoredResult]) -> None:
-    """Explain ("name_system") each result that shares its score with others and whose
-    name the query writes as its country's papers would (`HOME_SYSTEMS`), where some of
-    those others' names it does not."""
-    groups: dict[float, list[tuple[ScoredResult, str | None]]] = {}
-    for result in scored:
-        groups.setdefault(result.score, []).append((result, None))
-    for tied in groups.values():
-        if len(tied) < 2:
-            continue
-        homes = [(result, _home_system(index, result)) for result, _ in tied]
-        if any(home is None for _, home in homes):
-            for result, home in homes:
-                if home is not None:
-                    result.explanations["name_system"] = (
-                        f"the name reads as a whole in {home}, as papers of "
-                        f"{', '.join(sorted(index.countries(result.row)))} write names"
-                    )
+    """Explain ("name_system") each result tied at the top score whose name the query
+    writes as its country's papers would (`HOME_SYSTEMS`), when some other result tied
+    with it does not (only the top: each costs a read of the entity's properties)."""
+    top = max((s.score for s in scored), default=None)
+    tied = [s for s in scored if s.score == top]
+    if len(tied) < 2:
+        return
+    homes = [(result, _home_system(index, result)) for result in tied]
+    if all(home is not None for _, home in homes):
+        return
+    for result, home in homes:
+        if home is not None:
+            result.explanations["name_system"] = (
+                f"the name reads as a whole in {home}, as papers of "
+                f"{', '.join(sorted(index.countries(result.row)))} write names"
+            )
+
+
+_HOME_FAMILIES = frozenset(HOME_SYSTEMS.values())
 
 
 def _home_system(index: ScreeningIndex, result: ScoredResult) -> str | None:
     """The system the name reads in as a whole that its holder's country writes, if any."""
     match = result.name_match
-    if match is None or not match.read_in:
+    if match is None or not match.read_in & _HOME_FAMILIES:
         return None
     for country in sorted(index.countries(result.row)):
         system = HOME_SYSTEMS.get(country)
@@ -677,8 +679,8 @@ def match_query(
         _weigh_by_namesakes(index, at_address, at_address, visible)
     # Equal scores: the one at the query's address, the one some record calls by the
     # query's name as written (looked for only when a name alone leaves a tie at the
-    # top), the one whose name reads as its country's papers write it, a listed
-    # official, then someone with known relatives.
+    # top), the one whose name reads as its country's papers write it (at the top
+    # too), a listed official, then someone with known relatives.
     top = max((s.score for s in scored), default=None)
     if weigh and sum(s.score == top for s in scored) > 1:
         everyone = np.concatenate([rows, outside]) if outside.size else rows
