@@ -46,6 +46,7 @@ INDEXED_SCHEMATA = PERSON_SCHEMATA + COMPANY_SCHEMATA
 _EXPAND_SLICE = 200_000  # (entity, name) rows expanded into postings at a time
 _SLICE = 1 << 22  # postings converted at a time
 _OVERFLOW_BIT = 62
+COUNTRIES_KEPT = 100_000  # entities whose country codes an index keeps once read
 NAME_PROPS = ("name", "alias", "previousName")
 
 
@@ -336,6 +337,7 @@ class ScreeningIndex:
     # "alt. DOB"); the others' one is in `birth_dates`.
     several_birth_dates: dict[int, tuple[str, ...]] = field(repr=False, default_factory=dict)
     genders: list[str | None] = field(repr=False, default_factory=list)
+    countries_asked: dict[int, frozenset[str]] = field(repr=False, default_factory=dict)
     # The resolved person each entity belongs to (a code per canonical id of the last
     # `nohaven resolve`), -1 for entities resolution has not seen.
     people: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int32))
@@ -380,14 +382,21 @@ class ScreeningIndex:
 
     def countries(self, row: int) -> frozenset[str]:
         """The country codes the entity's country-typed properties name (country,
-        nationality, jurisdiction, ...): only /search's filter and facets ask, for a few
-        dozen rows."""
-        properties = self.properties(row)
-        return frozenset(
-            str(code).lower()
-            for prop in _country_props(self.schemata[row])
-            for code in properties.get(prop, ())
-        )
+        nationality, jurisdiction, ...), for the few dozen rows a query's filter, facets
+        or tie-break ask about: kept for the rows asked again (a common name's holders
+        are asked about by query after query), up to `COUNTRIES_KEPT` of them."""
+        found = self.countries_asked.get(row)
+        if found is None:
+            properties = self.properties(row)
+            found = frozenset(
+                str(code).lower()
+                for prop in _country_props(self.schemata[row])
+                for code in properties.get(prop, ())
+            )
+            if len(self.countries_asked) >= COUNTRIES_KEPT:
+                self.countries_asked.clear()
+            self.countries_asked[row] = found
+        return found
 
     def row_for(self, entity_id: str, visible: frozenset[str] | None = None) -> int | None:
         """The row of an entity a user who may see ``visible`` datasets (None: all) may
