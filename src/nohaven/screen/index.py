@@ -47,6 +47,12 @@ _EXPAND_SLICE = 200_000  # (entity, name) rows expanded into postings at a time
 _SLICE = 1 << 22  # postings converted at a time
 _OVERFLOW_BIT = 62
 COUNTRIES_KEPT = 100_000  # entities whose country codes an index keeps once read
+# The system a country's papers romanise Chinese names in: a Chinese passport in pinyin,
+# Hong Kong's and Macau's in Cantonese spelling, Taiwan's mostly in Wade-Giles (system
+# families as `names.compare` reads a whole name in). A clerk abroad copies the papers.
+HOME_SYSTEMS = {"cn": "pinyin", "hk": "cantonese", "mo": "cantonese", "tw": "wade_giles"}
+HOME_SYSTEM_BIT = {system: 1 << k for k, system in enumerate(sorted(set(HOME_SYSTEMS.values())))}
+PAPERS_PROPS = ("nationality", "citizenship", "country")  # a person's papers' countries
 NAME_PROPS = ("name", "alias", "previousName")
 
 
@@ -121,6 +127,12 @@ def _entities_sql(datasets: Sequence[str] | None) -> tuple[str, list[Any]]:
     names = ", ".join(f"'{p}'" for p in NAME_PROPS)
     identifiers = ", ".join(f"'{p}'" for p in identifier_props())
     people = ", ".join(f"'{s}'" for s in PERSON_SCHEMATA)  # only people are held to a card
+    papers = ", ".join(f"'{p}'" for p in PAPERS_PROPS)
+    home_bit_sql = (
+        "CASE lower(p.value) "
+        + " ".join(f"WHEN '{c}' THEN {HOME_SYSTEM_BIT[s]}" for c, s in HOME_SYSTEMS.items())
+        + " ELSE 0 END"
+    )
     where, params = "", []
     if datasets:
         where = "AND entity_id IN (SELECT entity_id FROM statements WHERE dataset = ANY(?))"
@@ -150,6 +162,8 @@ def _entities_sql(datasets: Sequence[str] | None) -> tuple[str, list[Any]]:
                     THEN list_sort(list(DISTINCT p.value) FILTER (p.prop = 'birthDate'))
                END AS birth_date_list,
                min(p.value) FILTER (p.prop = 'gender') AS gender,
+               coalesce(bit_or({home_bit_sql}) FILTER (
+                   p.schema IN ({people}) AND p.prop IN ({papers})), 0) AS home_systems,
                list_distinct(list(p.value) FILTER (p.prop IN ({identifiers}))) AS identifiers,
                list_distinct(list({identifier_kind_sql("p.prop", "p.value")}) FILTER (
                    p.schema IN ({people}) AND {identity_card_sql("p.prop", "p.value")}
@@ -338,6 +352,9 @@ class ScreeningIndex:
     several_birth_dates: dict[int, tuple[str, ...]] = field(repr=False, default_factory=dict)
     genders: list[str | None] = field(repr=False, default_factory=list)
     countries_asked: dict[int, frozenset[str]] = field(repr=False, default_factory=dict)
+    # The systems (`HOME_SYSTEM_BIT`) a person's papers write names in, by the countries
+    # of their nationality, citizenship and residence.
+    home_systems: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int8))
     # The resolved person each entity belongs to (a code per canonical id of the last
     # `nohaven resolve`), -1 for entities resolution has not seen.
     people: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int32))
@@ -379,6 +396,11 @@ class ScreeningIndex:
     def addresses(self, row: int) -> list[str]:
         """The entity's addresses (read when a query gives one)."""
         return list(self.properties(row).get("address", ()))
+
+    def home_system_of(self, row: int, read_in: frozenset[str]) -> str | None:
+        """Which of the systems a name reads in the entity's papers write names in, if any."""
+        bits = int(self.home_systems[row]) if self.home_systems.size else 0
+        return next((s for s in sorted(read_in) if bits & HOME_SYSTEM_BIT.get(s, 0)), None)
 
     def countries(self, row: int) -> frozenset[str]:
         """The country codes the entity's country-typed properties name (country,
@@ -662,6 +684,7 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
             if dates
         },
         "genders": entities.column("gender").to_pylist(),
+        "home_systems": entities.column("home_systems").to_numpy().astype(np.int8),
     }
     birth_years = np.nan_to_num(years.astype(np.float64), nan=0).astype(np.int32)
     last_years = entities.column("birth_year_max").to_numpy(zero_copy_only=False)

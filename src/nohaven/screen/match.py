@@ -73,11 +73,6 @@ OTHER_YEAR_CANDIDATES = 10  # or the limit, when larger
 IDENTIFIER_SCORE = 0.95  # a shared passport or id number with a name that is not far off
 CARD_DIFFERS = 0.5  # both give an identity card of one kind, with different numbers
 RELATION_LIMIT = 5
-# The system a country's documents romanise Chinese names in: a Chinese passport in
-# pinyin, Hong Kong's and Macau's papers in Cantonese spelling, Taiwan's mostly in
-# Wade-Giles. Among equal scores, a name that reads as its holder's papers write it
-# goes first: a clerk abroad copies the passport.
-HOME_SYSTEMS = {"cn": "pinyin", "hk": "cantonese", "mo": "cantonese", "tw": "wade_giles"}
 # People whose names score at least a result's score less this are counted as its
 # namesakes (a lower score never gets fewer, so weighing keeps the order).
 SAME_NAME_MARGIN = 0.02
@@ -521,13 +516,16 @@ def _mark_known_as_written(
 
 def _mark_read_as_at_home(index: ScreeningIndex, scored: list[ScoredResult]) -> None:
     """Explain ("name_system") each result tied at the top score whose name the query
-    writes as its country's papers would (`HOME_SYSTEMS`), when some other result tied
-    with it does not (only the top: each costs a read of the entity's properties)."""
+    writes as its papers would (`index.HOME_SYSTEMS`), when some other result tied with
+    it does not: a clerk abroad copies the papers."""
     top = max((s.score for s in scored), default=None)
     tied = [s for s in scored if s.score == top]
     if len(tied) < 2:
         return
-    homes = [(result, _home_system(index, result)) for result in tied]
+    homes = [
+        (r, index.home_system_of(r.row, r.name_match.read_in) if r.name_match else None)
+        for r in tied
+    ]
     if all(home is not None for _, home in homes):
         return
     for result, home in homes:
@@ -536,21 +534,6 @@ def _mark_read_as_at_home(index: ScreeningIndex, scored: list[ScoredResult]) -> 
                 f"the name reads as a whole in {home}, as papers of "
                 f"{', '.join(sorted(index.countries(result.row)))} write names"
             )
-
-
-_HOME_FAMILIES = frozenset(HOME_SYSTEMS.values())
-
-
-def _home_system(index: ScreeningIndex, result: ScoredResult) -> str | None:
-    """The system the name reads in as a whole that its holder's country writes, if any."""
-    match = result.name_match
-    if match is None or not match.read_in & _HOME_FAMILIES:
-        return None
-    for country in sorted(index.countries(result.row)):
-        system = HOME_SYSTEMS.get(country)
-        if system in match.read_in:
-            return system
-    return None
 
 
 def match_query(
