@@ -581,10 +581,13 @@ def _compare_han_latin(han: NameAnalysis, latin: NameAnalysis) -> NameMatch:
         best_score -= MIXED_SYSTEMS
         named = han.han_given if mixed == "given name" else chars
         reason = f"{mixed} {named} read in more than one romanisation system"
+    # A one-character step names the first system that spells it, Jyutping after every
+    # documents' system: only a Jyutping one, or a run of characters, needs the check.
     jyutping = [
         pieces[j][0]
-        for start, end, j, quality, _ in pairs
+        for start, end, j, quality, how in pairs
         if quality == EXACT
+        and (end - start > 1 or how == "jyutping")
         and not _spelt_as_documents_do(pieces[j][0], chars[start:end], max(0, family_len - start))
     ]
     if jyutping:
@@ -856,7 +859,17 @@ def compare_names(left: str, right: str, threshold: float = DEFAULT_THRESHOLD) -
     if b.has_han and a.has_latin:
         flipped = _compare_han_latin(b, a)
         steps = tuple(Step(s.right, s.left, s.quality, s.how) for s in flipped.steps)
-        results.append(replace(flipped, steps=steps))
+        results.append(
+            NameMatch(
+                flipped.score,
+                flipped.match,
+                flipped.method,
+                steps,
+                flipped.reason,
+                flipped.qualifiers,
+                flipped.read_in,
+            )
+        )
     if a.has_latin and b.has_latin:
         # Two names that are not Chinese are compared word for word only: the syllable
         # aligner reads "Boris" as a Western given name and "Putin" as pu-tin. So is a
@@ -959,4 +972,13 @@ def qualify(
     ):
         notes.append("same nationality (no change to score)")
     score = round(score, 4)
-    return replace(result, score=score, match=score >= threshold, qualifiers=tuple(notes))
+    # Built, not `dataclasses.replace`d: this runs for every candidate a query scores.
+    return NameMatch(
+        score,
+        score >= threshold,
+        result.method,
+        result.steps,
+        result.reason,
+        tuple(notes),
+        result.read_in,
+    )
