@@ -58,7 +58,8 @@ def reading_namesakes(
     query: str, spellings: dict[str, set[str]], holders: dict[tuple[str, str], int]
 ) -> int | None:
     """How many registry records the query's system writes as it writes the expected one
-    (the fewest, if several systems fit), or None when no system's spelling fits."""
+    (the system whose spelling is nearest the query's, then the fewest), or None when no
+    system's spelling fits."""
     forms = _forms(query)
     best: tuple[int, int] | None = None
     for system, spelt in spellings.items():

@@ -156,10 +156,20 @@ def test_system_consistency_leaves_family_names_and_dialect_mixes_alone() -> Non
     assert compare_names("Li Hsueh Hsiao", "萧莉雪").score == 1.0
 
 
-def test_a_regional_surname_keeps_a_pinyin_or_cantonese_given_name() -> None:
-    # Singapore and Malaysia keep the dialect surname over a pinyin given name.
+def test_a_regional_surname_keeps_a_pinyin_cantonese_or_wade_giles_given_name() -> None:
+    # Singapore and Malaysia keep the dialect surname over a pinyin given name, Taiwan
+    # its "Lee" over a Wade-Giles one.
     assert compare_names("TEO, Xuequn", "赵学群").score == 1.0
     assert compare_names("Chan Xiaoming", "陈小明").score == 1.0
+    lee = compare_names("Lee Teng-hui", "李登辉")
+    assert lee.score == 1.0 and lee.read_in == {"wade_giles"}
+
+
+def test_wade_giles_keeps_the_final_ai() -> None:
+    # pypinyin writes lai as "lei" in Wade-Giles; 赖清德 is Lai Ching-te.
+    lai = compare_names("Lai Ching-te", "賴清德")
+    assert lai.score == 1.0 and lai.read_in == {"wade_giles"}
+    assert compare_names("Hai Tao", "海涛").score == 1.0
 
 
 def test_a_jyutping_only_spelling_ranks_below_a_documents_spelling() -> None:

@@ -101,7 +101,8 @@ class NameMatch:
     reason: str | None = None
     qualifiers: tuple[str, ...] = field(default=())
     # Han against Latin: the system families ("pinyin", "cantonese", ...) in which the
-    # Latin name reads as a whole, surname and given name alike; empty if none does.
+    # Latin name's exactly read syllables all read, the surname's when one word spells
+    # it exactly; empty if none does.
     read_in: frozenset[str] = frozenset()
 
     @property
@@ -274,10 +275,11 @@ _SYSTEM_FAMILY = {
     "hakka": "hakka",
 }
 _ALL_FAMILIES = frozenset(_SYSTEM_FAMILY.values())
-# A surname's Singapore/Malaysia table form ("Ng", "Teo", "Koh") is kept by families
-# who write the given name in pinyin or Cantonese, or in the surname's own dialect.
+# A surname's Singapore/Malaysia/Taiwan table form ("Ng", "Teo", "Lee") is kept by
+# families who write the given name in pinyin, Cantonese or Wade-Giles ("Lee Tung-ming"),
+# or in the surname's own dialect.
 _REGIONAL = "regional"
-_BESIDE_REGIONAL = frozenset({"pinyin", "cantonese"})
+_BESIDE_REGIONAL = frozenset({"pinyin", "cantonese", "wade_giles"})
 
 
 @lru_cache(maxsize=200_000)
@@ -581,8 +583,9 @@ def _compare_han_latin(han: NameAnalysis, latin: NameAnalysis) -> NameMatch:
         best_score -= MIXED_SYSTEMS
         named = han.han_given if mixed == "given name" else chars
         reason = f"{mixed} {named} read in more than one romanisation system"
-    # A one-character step names the first system that spells it, Jyutping after every
-    # documents' system: only a Jyutping one, or a run of characters, needs the check.
+    # A one-character step names the first system that spells it, and every system
+    # before Jyutping is a documents' one: a step named otherwise is spelt as documents
+    # spell it; a Jyutping one, or a run of characters, needs the check.
     jyutping = [
         pieces[j][0]
         for start, end, j, quality, how in pairs
@@ -606,7 +609,13 @@ def _compare_han_latin(han: NameAnalysis, latin: NameAnalysis) -> NameMatch:
     score = max(0.0, min(1.0, best_score))
     read_in = frozenset()
     if families is not None:
-        read_in = families[0] if families[1] is None else families[0] & families[1]
+        given, surname = families
+        if surname is None:
+            read_in = given
+        elif given & surname or _REGIONAL not in surname:
+            read_in = given & surname
+        else:
+            read_in = given & _BESIDE_REGIONAL  # "Lee Tung-ming": Taiwan's Wade-Giles
     return NameMatch(
         round(score, 4),
         round(score, 4) >= DEFAULT_THRESHOLD,

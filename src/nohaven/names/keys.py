@@ -251,8 +251,12 @@ def _keys_of_words(all_words: tuple[Word, ...]) -> set[str]:
             keys |= _keys_of_parsed(_with_splits(parsed, k, corrected), exact=False)
     # A slip in a family name may still read as syllables ("Guoo" gu-o, "Zhaung"
     # zha-ung): the name with the surname it slipped from meets the person too.
-    if len(parsed) > 1:
-        for k in _family_positions([word for word, _ in parsed]):
+    readable = [k for k, (_, splits) in enumerate(parsed) if splits]
+    if len(readable) > 1:
+        # Family positions among the words read as syllables, as `_keys_of_syllables`
+        # counts them ("John Guoo Ni": Guoo is first).
+        for position in _family_positions([parsed[k][0] for k in readable]):
+            k = readable[position]
             for surname in _unslipped_surnames(parsed[k][0]):
                 keys |= _keys_of_parsed(_with_splits(parsed, k, [surname.split()]), exact=False)
     return keys

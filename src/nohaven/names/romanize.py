@@ -117,7 +117,12 @@ def passport_pinyin(syllable: str) -> str:
 
 def wade_giles_spelling(syllable: str) -> str:
     """Wade-Giles as printed on passports: no apostrophes, ü as u."""
-    return convert(syllable, Style.WADEGILES, True).replace("'", "").replace("v", "u")
+    spelt = convert(syllable, Style.WADEGILES, True).replace("'", "").replace("v", "u")
+    # pypinyin writes the final -ai as -ei after l, h, m, n, s, sh and w (lai as "lei",
+    # hai as "hei"); Wade-Giles keeps it: 来 is "Lai", 海 "Hai".
+    if syllable.endswith("ai") and spelt.endswith("ei"):
+        spelt = spelt[:-2] + "ai"
+    return spelt
 
 
 def pinyin_syllables(han: str) -> tuple[str, ...]:

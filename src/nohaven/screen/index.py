@@ -402,6 +402,19 @@ class ScreeningIndex:
         bits = int(self.home_systems[row]) if self.home_systems.size else 0
         return next((s for s in sorted(read_in) if bits & HOME_SYSTEM_BIT.get(s, 0)), None)
 
+    def papers_countries(self, row: int, system: str) -> list[str]:
+        """The countries of the entity's papers (`PAPERS_PROPS`) that write names in
+        `system`: what a `name_system` explanation cites."""
+        properties = self.properties(row)
+        return sorted(
+            {
+                code.lower()
+                for prop in PAPERS_PROPS
+                for code in properties.get(prop, ())
+                if HOME_SYSTEMS.get(code.lower()) == system
+            }
+        )
+
     def countries(self, row: int) -> frozenset[str]:
         """The country codes the entity's country-typed properties name (country,
         nationality, jurisdiction, ...), for the few dozen rows a query's filter, facets

@@ -532,7 +532,7 @@ def _mark_read_as_at_home(index: ScreeningIndex, scored: list[ScoredResult]) -> 
         if home is not None:
             result.explanations["name_system"] = (
                 f"the name reads as a whole in {home}, as papers of "
-                f"{', '.join(sorted(index.countries(result.row)))} write names"
+                f"{', '.join(index.papers_countries(result.row, home))} write names"
             )
 
 
@@ -662,8 +662,8 @@ def match_query(
         _weigh_by_namesakes(index, at_address, at_address, visible)
     # Equal scores: the one at the query's address, the one some record calls by the
     # query's name as written (looked for only when a name alone leaves a tie at the
-    # top), the one whose name reads as its country's papers write it (at the top
-    # too), a listed official, then someone with known relatives.
+    # top), a listed official, the one whose name reads as its papers write it (at the
+    # top too), then someone with known relatives.
     top = max((s.score for s in scored), default=None)
     if weigh and sum(s.score == top for s in scored) > 1:
         everyone = np.concatenate([rows, outside]) if outside.size else rows
@@ -676,8 +676,8 @@ def match_query(
             -s.score,
             -s.features["address_match"],
             "known_as" not in s.explanations,
-            "name_system" not in s.explanations,
             not index.targets[s.row],
+            "name_system" not in s.explanations,
             s.row not in index.relations,
             index.ids[s.row],
         )
