@@ -354,21 +354,30 @@ def _reading_families(
     return (given, surname) if read else None
 
 
+def _whole_name_systems(families: tuple[frozenset[str], frozenset[str] | None]) -> frozenset[str]:
+    """The system families the whole name reads in: the given name's, with the surname's
+    spelling when one word spells it exactly; a regional surname form ("Teo", "Lee")
+    goes with a pinyin, Cantonese or Wade-Giles given name."""
+    given, surname = families
+    if surname is None:
+        return given
+    if given & surname or _REGIONAL not in surname:
+        return given & surname
+    return given & _BESIDE_REGIONAL
+
+
 def _mixes_systems(
     chars: str, family_len: int, families: tuple[frozenset[str], frozenset[str] | None] | None
 ) -> str | None:
     """What reads in more than one system: the given name's exactly read syllables share
-    no system family ("given name"), or share none with the surname's spelling ("name":
-    张康山 as "Zhang Hong Shan", where hong is 康 only in Cantonese); else None. A
+    no system family ("given name"), or the whole name reads in none ("surname and given
+    name": 张康山 as "Zhang Hong Shan", where hong is 康 only in Cantonese); else None. A
     passport office writes a name in one system."""
     if families is None:
         return None
-    given, surname = families
-    if not given:
+    if not families[0]:
         return "given name" if len(chars) - family_len >= 2 else None
-    if surname is None or surname & given or (_REGIONAL in surname and given & _BESIDE_REGIONAL):
-        return None
-    return "surname and given name"
+    return None if _whole_name_systems(families) else "surname and given name"
 
 
 # -- alignment ----------------------------------------------------------------------
@@ -607,15 +616,7 @@ def _compare_han_latin(han: NameAnalysis, latin: NameAnalysis) -> NameMatch:
     ]
     best_order = "as written" if order == tuple(latin.words) else "family name first"
     score = max(0.0, min(1.0, best_score))
-    read_in = frozenset()
-    if families is not None:
-        given, surname = families
-        if surname is None:
-            read_in = given
-        elif given & surname or _REGIONAL not in surname:
-            read_in = given & surname
-        else:
-            read_in = given & _BESIDE_REGIONAL  # "Lee Tung-ming": Taiwan's Wade-Giles
+    read_in = _whole_name_systems(families) if families is not None else frozenset()
     return NameMatch(
         round(score, 4),
         round(score, 4) >= DEFAULT_THRESHOLD,

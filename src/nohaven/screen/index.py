@@ -46,7 +46,6 @@ INDEXED_SCHEMATA = PERSON_SCHEMATA + COMPANY_SCHEMATA
 _EXPAND_SLICE = 200_000  # (entity, name) rows expanded into postings at a time
 _SLICE = 1 << 22  # postings converted at a time
 _OVERFLOW_BIT = 62
-COUNTRIES_KEPT = 100_000  # entities whose country codes an index keeps once read
 # The system a country's papers romanise Chinese names in: a Chinese passport in pinyin,
 # Hong Kong's and Macau's in Cantonese spelling, Taiwan's mostly in Wade-Giles (system
 # families as `names.compare` reads a whole name in). A clerk abroad copies the papers.
@@ -351,7 +350,6 @@ class ScreeningIndex:
     # "alt. DOB"); the others' one is in `birth_dates`.
     several_birth_dates: dict[int, tuple[str, ...]] = field(repr=False, default_factory=dict)
     genders: list[str | None] = field(repr=False, default_factory=list)
-    countries_asked: dict[int, frozenset[str]] = field(repr=False, default_factory=dict)
     # The systems (`HOME_SYSTEM_BIT`) a person's papers write names in, by the countries
     # of their nationality, citizenship and residence.
     home_systems: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int8))
@@ -417,21 +415,14 @@ class ScreeningIndex:
 
     def countries(self, row: int) -> frozenset[str]:
         """The country codes the entity's country-typed properties name (country,
-        nationality, jurisdiction, ...), for the few dozen rows a query's filter, facets
-        or tie-break ask about: kept for the rows asked again (a common name's holders
-        are asked about by query after query), up to `COUNTRIES_KEPT` of them."""
-        found = self.countries_asked.get(row)
-        if found is None:
-            properties = self.properties(row)
-            found = frozenset(
-                str(code).lower()
-                for prop in _country_props(self.schemata[row])
-                for code in properties.get(prop, ())
-            )
-            if len(self.countries_asked) >= COUNTRIES_KEPT:
-                self.countries_asked.clear()
-            self.countries_asked[row] = found
-        return found
+        nationality, jurisdiction, ...): only /search's filter and facets ask, for a few
+        dozen rows."""
+        properties = self.properties(row)
+        return frozenset(
+            str(code).lower()
+            for prop in _country_props(self.schemata[row])
+            for code in properties.get(prop, ())
+        )
 
     def row_for(self, entity_id: str, visible: frozenset[str] | None = None) -> int | None:
         """The row of an entity a user who may see ``visible`` datasets (None: all) may
