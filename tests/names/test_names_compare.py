@@ -122,6 +122,14 @@ def test_a_rare_mandarin_reading_still_matches_but_ranks_below_the_main_one() ->
     assert compare_names("Le Zhang", "张乐").score == 1.0
 
 
+def test_a_surname_read_apart_from_its_word_reading_is_a_main_reading() -> None:
+    # 薄 is "bao" in words but Bo as a surname; 乐 as a surname is Yue (and still Le).
+    assert compare_names("Bo Xilai", "薄熙来").score == 1.0
+    assert compare_names("Yue Jia", "乐嘉").score == compare_names("Le Jia", "乐嘉").score == 1.0
+    # Only in the family position: a given name 薄 keeps its word reading first.
+    assert compare_names("Wang Bo", "王薄").score < compare_names("Wang Bao", "王薄").score
+
+
 @pytest.mark.parametrize(
     ("latin", "one_system", "two_systems", "mixed_part"),
     [

@@ -70,6 +70,20 @@ def test_surname_readings(han: str, pinyin: str, wade_giles: str, hk: str) -> No
     assert romanize_surname(han, "hk_cantonese") == hk
 
 
+@pytest.mark.parametrize(
+    ("full", "pinyin", "wade_giles"),
+    [
+        ("薄熙来", "Bo Xilai", "Po Hsi-lai"),  # converters read 薄 "bao"
+        ("解振华", "Xie Zhenhua", "Hsieh Chen-hua"),  # not "jie"
+        ("仇和", "Qiu He", "Chiu Ho"),  # not "chou"
+        ("樂嘉", "Yue Jia", "Yueh Chia"),  # traditional form, not "le"
+    ],
+)
+def test_characters_read_apart_as_surnames(full: str, pinyin: str, wade_giles: str) -> None:
+    assert romanize_full_name(full, "pinyin").render() == pinyin
+    assert romanize_full_name(full, "wade_giles").render() == wade_giles
+
+
 def test_compound_surname_split_from_full_name() -> None:
     name = romanize_full_name("欧阳修", "pinyin")
     assert (name.family, name.given) == ("Ouyang", "Xiu")

@@ -84,3 +84,19 @@ def test_surnames_opencc_gets_wrong_are_fixed() -> None:
     assert traditional_name("余", "华") == ("余", "華")
     assert traditional_name("范", "冰冰") == ("范", "冰冰")
     assert simplified_name("歐陽", "修") == ("欧阳", "修")
+
+
+def test_surname_readings_are_readings_of_their_characters() -> None:
+    # Each surname reading must be one the dictionary knows, so that no typo in the
+    # table invents a sound the character never has.
+    from pypinyin import Style, pinyin
+
+    from nohaven.names.surnames import _SURNAME_READINGS, surname_pinyin
+
+    for simplified, traditional, reading in _SURNAME_READINGS:
+        assert reading in pinyin(simplified, style=Style.NORMAL, heteronym=True)[0]
+        assert surname_pinyin(simplified) == surname_pinyin(traditional) == (reading,)
+        assert lookup_surname(simplified) is None  # the table's own rows win
+    assert surname_pinyin("曾") == ("zeng",)
+    assert surname_pinyin("王") == ("wang",)
+    assert surname_pinyin("超") is None

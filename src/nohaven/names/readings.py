@@ -35,7 +35,7 @@ from nohaven.names.romanize import (
     wade_giles_spelling,
 )
 from nohaven.names.script import to_simplified, to_traditional
-from nohaven.names.surnames import SURNAMES, lookup_surname
+from nohaven.names.surnames import SURNAMES, lookup_surname, surname_pinyin
 
 # Systems in the order explanations prefer to name them.
 READING_SYSTEMS: tuple[str, ...] = (
@@ -435,7 +435,14 @@ def surname_forms(han: str) -> dict[str, frozenset[str]]:
     """
     surname = lookup_surname(han) or lookup_surname(to_simplified(han, "standard"))
     if surname is None:
-        return {}
+        reading = surname_pinyin(han) or surname_pinyin(to_simplified(han, "standard"))
+        if reading is None:
+            return {}
+        # A character read apart as a surname (薄 bo, not bao): its Mandarin forms only.
+        return {
+            "pinyin": frozenset({" ".join(reading)}),
+            "wade_giles": frozenset(_wade_giles_readings(reading)),
+        }
     forms: dict[str, set[str]] = {
         "pinyin": {" ".join(surname.pinyin)},
         "hk_cantonese": {surname.hk_cantonese},

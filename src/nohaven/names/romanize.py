@@ -35,7 +35,7 @@ from pypinyin import Style, lazy_pinyin
 from pypinyin.style import convert
 
 from nohaven.names.script import to_traditional
-from nohaven.names.surnames import lookup_surname, split_han_name
+from nohaven.names.surnames import lookup_surname, split_han_name, surname_pinyin
 
 System = Literal["pinyin", "wade_giles", "hk_cantonese"]
 SYSTEMS: tuple[System, ...] = ("pinyin", "wade_giles", "hk_cantonese")
@@ -222,16 +222,17 @@ def _check_system(system: str) -> None:
 def romanize_surname(family: str, system: str) -> str:
     """Romanise a surname, using the surname reading (曾 → Zeng, 单 → Shan, 区 → Ou).
 
-    Surnames in the table use its fixed forms; others are romanised character
-    by character.
+    Surnames in the table use its fixed forms, and a character read apart as a
+    surname (薄 → Bo) its surname reading; others are romanised character by character.
     """
     _check_system(system)
     surname = lookup_surname(family)
-    if surname is not None:
-        if system == "hk_cantonese":
-            return surname.hk_cantonese
+    reading = surname_pinyin(family)
+    if surname is not None and system == "hk_cantonese":
+        return surname.hk_cantonese
+    if reading is not None and system in ("pinyin", "wade_giles"):
         convert_syllable = passport_pinyin if system == "pinyin" else wade_giles_spelling
-        syllables = [convert_syllable(s) for s in surname.pinyin]
+        syllables = [convert_syllable(s) for s in reading]
     else:
         syllables = list(_SYLLABLES[system](family))
     # Compound surnames are one word in pinyin ("Ouyang"), hyphenated in Wade-Giles.

@@ -122,6 +122,41 @@ _TABLE: tuple[tuple[str, str, str, str, str, str], ...] = (
 )
 
 
+# Characters read one way as a surname and another in ordinary words, where Mandarin
+# converters give the word reading (薄 "bao", 解 "jie", 长 "zhang"): simplified,
+# traditional, surname reading. Their Cantonese readings need no entry.
+_SURNAME_READINGS: tuple[tuple[str, str, str], ...] = (
+    ("薄", "薄", "bo"),
+    ("仇", "仇", "qiu"),
+    ("查", "查", "zha"),
+    ("解", "解", "xie"),
+    ("朴", "朴", "piao"),
+    ("盖", "蓋", "ge"),
+    ("乐", "樂", "yue"),
+    ("覃", "覃", "qin"),
+    ("缪", "繆", "miao"),
+    ("翟", "翟", "zhai"),
+    ("种", "種", "chong"),
+    ("秘", "秘", "bi"),
+    ("繁", "繁", "po"),
+    ("员", "員", "yun"),
+    ("召", "召", "shao"),
+    ("句", "句", "gou"),
+    ("折", "折", "she"),
+    ("阚", "闞", "kan"),
+    ("能", "能", "nai"),
+    ("便", "便", "pian"),
+    ("祭", "祭", "zhai"),
+    ("都", "都", "du"),
+    ("洗", "洗", "xian"),
+    ("藏", "藏", "zang"),
+    ("长", "長", "chang"),
+    ("重", "重", "chong"),
+    ("卜", "卜", "bu"),
+    ("隗", "隗", "wei"),
+)
+
+
 def _build(row: tuple[str, str, str, str, str, str]) -> Surname:
     simplified, traditional, pinyin, hk, macau, regional = row
     return Surname(
@@ -147,6 +182,24 @@ def _index() -> dict[str, Surname]:
         index.setdefault(surname.simplified, surname)
         index.setdefault(surname.traditional, surname)
     return index
+
+
+@cache
+def _readings_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for simplified, traditional, reading in _SURNAME_READINGS:
+        index[simplified] = index[traditional] = reading
+    return index
+
+
+def surname_pinyin(han: str) -> tuple[str, ...] | None:
+    """Pinyin syllables of `han` read as a surname, where that differs from a
+    converter's word reading: the table's, or a polyphonic character's (薄 → bo)."""
+    surname = lookup_surname(han)
+    if surname is not None:
+        return surname.pinyin
+    reading = _readings_index().get(han)
+    return (reading,) if reading else None
 
 
 def lookup_surname(han: str) -> Surname | None:
