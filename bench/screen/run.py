@@ -308,7 +308,10 @@ def load_test(
             for number, body in enumerate(bodies):
                 for algorithm in (ALGORITHM, ALGORITHM_UNWEIGHTED):
                     response = http.post(
-                        f"/match/{LISTED}", params={"algorithm": algorithm}, json=body
+                        # cutoff 0: every result, as the in-process answers give them.
+                        f"/match/{LISTED}",
+                        params={"algorithm": algorithm, "cutoff": 0},
+                        json=body,
                     )
                     if algorithm == ALGORITHM and expected is not None:
                         results = response.json()["responses"]["q"]["results"]

@@ -73,6 +73,16 @@ class Settings:
     # Each signed-in user's or token's request budget: a token bucket refilled at this
     # many requests a second, holding at most the burst (429 with Retry-After past it).
     rate_limit: tuple[float, int] = field(default_factory=_env_rate_limit)
+    # Origins whose pages may read the API's answers (CORS), comma-separated; yente's
+    # "*" by default. Never with credentials: a browser sends no session cookie across
+    # origins, so a page elsewhere must hold a token. Empty: no CORS headers at all.
+    cors_origins: tuple[str, ...] = field(
+        default_factory=lambda: tuple(
+            origin.strip()
+            for origin in os.environ.get("NOHAVEN_CORS_ORIGINS", "*").split(",")
+            if origin.strip()
+        )
+    )
     # Processes /match runs its queries in (None: one per core once the index holds
     # 100,000 entities; 0: the server's own process).
     match_workers: int | None = field(default_factory=_env_match_workers)

@@ -78,6 +78,10 @@ def test_once_a_user_exists_every_request_needs_a_token(guarded) -> None:
         )
         ok = client.get("/api/status", headers={"Authorization": f"Bearer {tokens['vera']}"})
         assert ok.status_code == 200
+        # OpenSanctions' clients send their key as "ApiKey KEY".
+        key = client.get("/api/status", headers={"Authorization": f"ApiKey {tokens['vera']}"})
+        assert key.status_code == 200
+        assert client.get("/api/status", headers={"Authorization": "ApiKey "}).status_code == 401
         page = client.get("/alerts", follow_redirects=False)
         assert page.status_code == 303 and page.headers["location"].startswith("/login")
 

@@ -46,7 +46,7 @@ def client(namesakes_db: Path) -> Iterator[TestClient]:
 def _top(client: TestClient, properties: dict, **params: object) -> dict:
     response = client.post(
         "/match/wanted",
-        params=params,
+        params={"cutoff": 0, **params},  # namesakes below the threshold too
         json={"queries": {"q": {"schema": "Person", "properties": properties}}},
     )
     assert response.status_code == 200, response.text

@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -367,6 +367,21 @@ class ScreeningIndex:
     @property
     def size(self) -> int:
         return self.entities.num_rows
+
+    @cached_property
+    def schema_code(self) -> dict[str, int]:
+        """A small number for each schema the index holds (`schema_codes`)."""
+        return {schema: code for code, schema in enumerate(sorted(set(self.schemata)))}
+
+    @cached_property
+    def schema_codes(self) -> np.ndarray:
+        """Each entity's schema as its `schema_code`, for filtering every row at once."""
+        return np.array([self.schema_code[s] for s in self.schemata], dtype=np.int16)
+
+    @cached_property
+    def target_flags(self) -> np.ndarray:
+        """`targets` as a NumPy array."""
+        return np.array(self.targets, dtype=bool)
 
     @property
     def posting_count(self) -> int:

@@ -96,7 +96,7 @@ FEATURES: dict[str, dict[str, Any]] = {
     "identifier_match": {
         "description": f"A shared identifier (passport, national id, registration "
         f"number) raises the score to at least {IDENTIFIER_SCORE} when the names are "
-        "not far apart.",
+        "not far apart, or when the query gives no name (a search by number).",
         "coefficient": IDENTIFIER_SCORE,
         "url": "https://github.com/nohaven/nohaven/blob/main/docs/SCREENING.md",
     },
@@ -258,7 +258,11 @@ def score_row(
     ) or (index.ids[row],)
     explanations: dict[str, str] = {}
     qualified = None
-    if person:
+    if not query.names:
+        # Asked by identifier alone (yente takes such queries): the number is the evidence.
+        score = name_score = 0.0
+        pair = None
+    elif person:
         found = compared.get(names) if compared is not None else None
         if found is None:
             for left in query.names[:MAX_NAMES]:
@@ -328,7 +332,7 @@ def score_row(
     shared = query.identifier_set & held
     if shared:
         features["identifier_match"] = 1.0
-        if name_score >= 0.5:
+        if name_score >= 0.5 or not query.names:
             score = max(score, IDENTIFIER_SCORE)
             explanations["identifier"] = "shared identifier: " + ", ".join(sorted(shared))
     elif person and (kinds := query.card_tags & held):
@@ -542,6 +546,50 @@ def match_query(
     *,
     limit: int = DEFAULT_LIMIT,
     threshold: float = DEFAULT_THRESHOLD,
+    visible: frozenset[str] | None = None,
+    **filters: Any,
+) -> tuple[list[dict[str, Any]], int]:
+    """The best `limit` results in yente's shape, and how many of the candidates are
+    matches (score at least ``threshold``), as yente counts its ``total``; ``filters``
+    are `scored_results`'."""
+    kept = scored_results(
+        index, query, limit=limit, threshold=threshold, visible=visible, **filters
+    )
+    return result_dicts(index, kept[:limit], threshold, visible), sum(
+        s.score >= threshold for s in kept
+    )
+
+
+def result_dicts(
+    index: ScreeningIndex,
+    scored: list[ScoredResult],
+    threshold: float,
+    visible: frozenset[str] | None,
+) -> list[dict[str, Any]]:
+    """Scored entities in yente's result shape, with their relation paths."""
+    results = []
+    for item in scored:
+        entity = index.entity(item.row, visible)
+        relations = relation_paths(index, item.row, visible)
+        results.append(
+            {
+                **entity,
+                "score": item.score,
+                "match": item.score >= threshold,
+                "features": item.features,
+                "explanations": _feature_results(item, relations),
+                "relations": relations,
+            }
+        )
+    return results
+
+
+def scored_results(
+    index: ScreeningIndex,
+    query: ScreeningQuery,
+    *,
+    limit: int = DEFAULT_LIMIT,
+    threshold: float = DEFAULT_THRESHOLD,
     include_datasets: frozenset[str] | None = None,
     exclude_datasets: frozenset[str] = frozenset(),
     exclude_ids: frozenset[str] = frozenset(),
@@ -552,19 +600,18 @@ def match_query(
     cutoff: float = 0.0,
     visible: frozenset[str] | None = None,
     weigh_namesakes: bool = True,
-    kept_rows: list[int] | None = None,
     words: bool = False,
-) -> tuple[list[dict[str, Any]], int]:
-    """The best `limit` results in yente's shape, and how many of the candidates are
-    matches (score at least ``threshold``), as yente counts its ``total``.
+    candidates: int = MAX_CANDIDATES,
+) -> list[ScoredResult]:
+    """Every candidate kept, best first: scored, filtered and ordered as yente's results.
 
     ``visible``: the datasets the asking user may see, which bound the relations shown as
     well as the results and the namesakes counted. yente's filters: entities of
     ``exclude_schemata`` are not candidates; results carry one of ``topics`` and name one
     of ``countries`` (when given), changed after ``changed_since`` (epoch seconds) and
-    score above ``cutoff`` (at most the threshold). ``kept_rows``, when given, receives
-    the rows of every result kept, past `limit` too (for /search's facets); ``words``:
-    a name's single words find entities too ("Zakharov", for /search).
+    score above ``cutoff`` (at most the threshold; matches are kept). ``words``: a
+    name's single words find entities too ("Zakharov", for /search); ``candidates``:
+    how many entities are scored at most; ``limit``: how many results are wanted.
     ``weigh_namesakes``: a query with a name and nothing else scores 1/n of the name's
     score when n people carry the name, so namesakes of a listed person are not called
     matches. With a birth year, people recorded as born in another year are scored only
@@ -596,7 +643,7 @@ def match_query(
     year = birth_year_of(query.birth_dates[0]) if query.birth_dates else None
     other_years = max(limit, OTHER_YEAR_CANDIDATES)
     for row in rows.tolist():
-        if considered >= MAX_CANDIDATES:
+        if considered >= candidates:
             break
         if row in seen or index.schemata[row] not in schemata:
             continue
@@ -682,24 +729,7 @@ def match_query(
             index.ids[s.row],
         )
     )
-    kept = [s for s in scored if s.score > min(cutoff, threshold)]
-    if kept_rows is not None:
-        kept_rows.extend(s.row for s in kept)
-    results = []
-    for item in kept[:limit]:
-        entity = index.entity(item.row, visible)
-        relations = relation_paths(index, item.row, visible)
-        results.append(
-            {
-                **entity,
-                "score": item.score,
-                "match": item.score >= threshold,
-                "features": item.features,
-                "explanations": _feature_results(item, relations),
-                "relations": relations,
-            }
-        )
-    return results, sum(s.score >= threshold for s in kept)
+    return [s for s in scored if s.score > min(cutoff, threshold) or s.score >= threshold]
 
 
 @dataclass(frozen=True)

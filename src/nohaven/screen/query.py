@@ -21,7 +21,6 @@ from nohaven.names.parts import name_from_parts
 from nohaven.resolve.addresses import address_key
 from nohaven.resolve.records import IDENTITY_CARDS, identifier_kind, identifier_props
 from nohaven.screen.index import (
-    INDEXED_SCHEMATA,
     NAME_PROPS,
     card_tag,
     matchable_schemata,
@@ -127,10 +126,6 @@ def parse_query(example: Any, query_id: str | None = None) -> ScreeningQuery:
     if schema is None:
         raise QueryError(f"unknown schema: {schema_name!r}")
     schemata = matchable_schemata(schema.name)
-    if not schemata:
-        raise QueryError(
-            f"schema {schema.name!r} cannot be matched; use one of {', '.join(INDEXED_SCHEMATA)}"
-        )
     raw = example.get("properties")
     if not isinstance(raw, dict):
         raise QueryError("'properties' must be an object of property names to values")
@@ -146,9 +141,12 @@ def parse_query(example: Any, query_id: str | None = None) -> ScreeningQuery:
     names = [v for p in NAME_PROPS for v in properties.get(p, ())]
     if not names and (composed := name_from_parts(properties)) is not None:
         names.append(composed)
-    if not names:
-        raise QueryError("the query has no name: give 'name' (or 'firstName' and 'lastName')")
     identifiers = tuple(v for p in identifier_props() for v in properties.get(p, ()))
+    if schemata and not names and not identifiers:
+        raise QueryError(
+            "the query has no name or identifier: give 'name' (or 'firstName' and "
+            "'lastName'), or an identifier such as 'passportNumber' or 'registrationNumber'"
+        )
     return ScreeningQuery(
         id=example.get("id") if isinstance(example.get("id"), str) else query_id,
         schema=schema.name,

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from nohaven import __version__
@@ -56,6 +57,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Find officials and their families in foreign records, check their "
         "declarations, trace stolen money and package the evidence.",
         lifespan=lifespan,
+        # yente reads a body as JSON whatever its Content-Type says; its clients rely on it.
+        strict_content_type=False,
     )
     app.state.settings = settings
     app.include_router(health.router)
@@ -67,5 +70,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(detection.router)
     app.include_router(pages.router)
     app.add_middleware(Guard, fastapi_app=app)
+    if settings.cors_origins:
+        # Outside the guard, so a browser's preflight is answered before sign-in is asked.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type"],
+            allow_credentials=False,
+        )
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app

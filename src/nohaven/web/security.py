@@ -219,9 +219,10 @@ class Guard:
             return 0.0
 
     def _identify(self, headers: dict, cookies: SimpleCookie) -> User | None:
-        auth = headers.get("authorization", "")
-        if auth.lower().startswith("bearer "):
-            token = auth[7:].strip()
+        scheme, _, token = headers.get("authorization", "").partition(" ")
+        token = token.strip()
+        # "ApiKey" is how OpenSanctions' API and its clients send a key.
+        if scheme.lower() in ("bearer", "apikey") and token:
             return self._recent.get(
                 ("token", token), self._read(lambda r: user_for_token(r, token))
             )

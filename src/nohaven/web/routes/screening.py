@@ -8,7 +8,7 @@ listed people around it).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 import orjson
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
@@ -17,7 +17,6 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from nohaven.screen.adjacent import adjacent_entities, nesting_property, stored_entity
-from nohaven.screen.facets import facets
 from nohaven.screen.match import (
     ALGORITHM,
     ALGORITHM_UNWEIGHTED,
@@ -25,7 +24,6 @@ from nohaven.screen.match import (
     DEFAULT_THRESHOLD,
     FEATURES,
     MatchOptions,
-    match_query,
 )
 from nohaven.screen.query import (
     CHANGED_SINCE_PATTERN,
@@ -33,6 +31,16 @@ from nohaven.screen.query import (
     changed_since_epoch,
     parse_query,
 )
+from nohaven.screen.search import (
+    DEFAULT_FACETS,
+    FACETS,
+    MAX_RESULTS,
+    SearchError,
+    SearchRequest,
+    parse_filter,
+    parse_sort,
+)
+from nohaven.screen.search import search as search_index
 from nohaven.screen.service import ALL_DATASETS, ScreeningService, UnknownDataset
 from nohaven.web.errors import errors
 from nohaven.web.params import QueryModel
@@ -52,6 +60,7 @@ ALGORITHM_ALIASES = (
     "logic-v2",
     "name-based",
     "name-qualified",
+    "ofac",
     "regression-v1",
     "regression-v2",
 )
@@ -73,7 +82,14 @@ class EntityMatchQuery(BaseModel):
     """A batch of queries keyed by the client's own keys."""
 
     queries: dict[str, EntityExample]
-    weights: dict[str, float] = Field(default_factory=dict)
+    weights: dict[str, float] = Field(
+        default_factory=dict, description="yente's feature weights: accepted, not used."
+    )
+    config: dict[str, str | int | float | bool | None] = Field(
+        default_factory=dict,
+        description="yente's algorithm configuration: accepted, not used (nohaven's "
+        "matcher takes none).",
+    )
 
 
 def _service(request: Request) -> ScreeningService:
@@ -127,18 +143,18 @@ class MatchParams(ResultFilters):
 
     deprecated_parameters: ClassVar[tuple[str, ...]] = ("cutoff",)
 
-    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=500)
-    threshold: float = Field(default=DEFAULT_THRESHOLD, ge=0.0, le=1.0)
+    limit: int = Field(default=DEFAULT_LIMIT, ge=0, le=500)
+    threshold: float = Field(default=DEFAULT_THRESHOLD, ge=0.0)
     algorithm: str = Field(default=ALGORITHM, max_length=100)
     include_dataset: list[str] = Field(default=[])
     exclude_dataset: list[str] = Field(default=[])
     exclude_entity_ids: list[str] = Field(default=[])
     cutoff: float = Field(
-        default=0.0,
+        default=DEFAULT_THRESHOLD,
         ge=0.0,
         le=1.0,
-        description="Deprecated, yente's former lower bound: results scoring at or below "
-        "it (or the threshold, when lower) are left out.",
+        description="Deprecated, as in yente: results scoring at or below it (or the "
+        "threshold, when lower) are left out, matches never. Set 0 to see near misses.",
     )
 
 
@@ -156,7 +172,8 @@ async def match(
     add switching under the interpreter lock. Waiting for a first index build, which
     takes minutes on a large store, is done off the loop.
     """
-    if params.algorithm not in ALGORITHM_ALIASES:
+    algorithm = params.algorithm.strip().lower()  # yente reads names case-blind
+    if algorithm not in ALGORITHM_ALIASES:
         raise HTTPException(
             status_code=400,
             detail=f"unknown algorithm {params.algorithm!r}; "
@@ -171,6 +188,8 @@ async def match(
     service = _service(request)
     allowed = visible(request)
     scope = _datasets(service, dataset, allowed)
+    if not body.queries:
+        raise HTTPException(status_code=400, detail="no queries provided")
     include = frozenset(params.include_dataset) if params.include_dataset else None
     if scope is not None:
         include = scope if include is None else include & scope
@@ -192,7 +211,7 @@ async def match(
         changed_since=since,
         cutoff=params.cutoff,
         visible=allowed,
-        weigh_namesakes=params.algorithm != ALGORITHM_UNWEIGHTED,
+        weigh_namesakes=algorithm != ALGORITHM_UNWEIGHTED,
     )
     matched = await service.match(index, parsed, options)
     responses = {
@@ -224,14 +243,39 @@ async def match(
 class SearchParams(ResultFilters):
     """/search's query parameters, yente's."""
 
-    q: str = Field(min_length=1, max_length=500)
+    q: str = Field(
+        default="",
+        max_length=500,
+        description="A name in any script; empty: every entity the filters keep.",
+    )
     schema_: str = Field(default="Thing", alias="schema", max_length=100)
+    include_dataset: list[str] = Field(default=[])
+    exclude_dataset: list[str] = Field(default=[])
     countries: list[str] = Field(
         default=[], description="Only results naming one of these country codes."
     )
     datasets: list[str] = Field(default=[], description="Only results from these datasets.")
-    limit: int = Field(default=10, ge=1, le=500)
-    offset: int = Field(default=0, ge=0, le=10_000)
+    filter: list[str] = Field(
+        default=[],
+        max_length=50,
+        description="field:value, such as properties.birthDate:1963 or topics:sanction.",
+    )
+    filter_op: Literal["OR", "AND"] = Field(
+        default="OR",
+        description="Whether an entity needs any (OR) or every (AND) value "
+        "given for one field (countries, topics, datasets, filter).",
+    )
+    target: bool | None = Field(default=None, description="Deprecated: only listed entities.")
+    sort: list[str] = Field(
+        default=[], description="first_seen, last_seen or last_change, with :asc or :desc."
+    )
+    facets: list[Literal[FACETS]] = Field(  # type: ignore[valid-type]
+        default=list(DEFAULT_FACETS), description="The facets to count."
+    )
+    fuzzy: bool = Field(default=False, description="Accepted; names always match fuzzily.")
+    simple: bool = Field(default=False, description="Accepted; `q` is always a name.")
+    limit: int = Field(default=10, ge=0, le=500)
+    offset: int = Field(default=0, ge=0, le=MAX_RESULTS - 500)
 
 
 @router.get("/search/{dataset}", responses=errors(400, 404), openapi_extra=SearchParams.openapi())
@@ -240,43 +284,53 @@ def search(
     params: Annotated[SearchParams, Depends(SearchParams.from_request)],
     dataset: str = Path(max_length=200),
 ) -> dict[str, Any]:
-    """Find entities by name, in any script: "Hui Chiu Fan" finds 许超凡 (yente's
-    `exclude_schema`, `topics` and `changed_since` filter as on /match; `countries` and
-    `datasets` too, and the facets count countries, topics and datasets)."""
+    """Find entities by name, in any script: "Hui Chiu Fan" finds 许超凡; with no `q`,
+    list the entities the filters keep. yente's filters, sorts and facets."""
     service = _service(request)
     allowed = visible(request)
     scope = _datasets(service, dataset, allowed)
-    if params.datasets:
-        scope = frozenset(params.datasets) if scope is None else scope & set(params.datasets)
+    filters: dict[str, list[str]] = {}
+    for name, values in (
+        ("countries", params.countries),
+        ("topics", params.topics),
+        ("datasets", params.datasets),
+    ):
+        if values:
+            filters[name] = list(values)
     try:
-        query = parse_query({"schema": params.schema_, "properties": {"name": [params.q]}})
-    except QueryError as exc:
+        for text in params.filter:
+            name, value = parse_filter(text)
+            filters.setdefault(name, []).append(value)
+        if params.target is not None:
+            filters["target"] = [str(params.target).lower()]
+        asked = SearchRequest(
+            text=params.q,
+            schema=params.schema_,
+            datasets_in_scope=scope,
+            include_datasets=frozenset(params.include_dataset),
+            exclude_datasets=frozenset(params.exclude_dataset),
+            exclude_schemata=frozenset(params.exclude_schema),
+            changed_since=_epoch(params.changed_since),
+            filters={name: tuple(values) for name, values in filters.items()},
+            every_value=params.filter_op == "AND",
+            sorts=tuple(parse_sort(text) for text in params.sort),
+            facets=tuple(params.facets),
+            limit=params.limit,
+            offset=params.offset,
+            visible=allowed,
+        )
+        page = search_index(service.index(), asked)
+    except (SearchError, QueryError) as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
-    index = service.index()
-    kept: list[int] = []
-    results, total = match_query(
-        index,
-        query,
-        limit=params.offset + params.limit,
-        threshold=0.0,
-        include_datasets=scope,
-        exclude_schemata=frozenset(params.exclude_schema),
-        topics=frozenset(params.topics),
-        countries=frozenset(c.lower() for c in params.countries),
-        changed_since=_epoch(params.changed_since),
-        visible=allowed,
-        weigh_namesakes=False,  # search ranks by the name, not by who it is likely to be
-        words=True,
-        kept_rows=kept,
+    log_read(
+        request, "search", dataset, {"q": params.q, "results": [r["id"] for r in page.results]}
     )
-    page = results[params.offset :]
-    log_read(request, "search", dataset, {"q": params.q, "results": [r["id"] for r in page]})
     return {
         "limit": params.limit,
         "offset": params.offset,
-        "total": {"value": total, "relation": "eq"},
-        "results": page,
-        "facets": facets(index, kept),
+        "total": {"value": page.total, "relation": page.relation},
+        "results": page.results,
+        "facets": page.facets,
     }
 
 
