@@ -63,6 +63,23 @@ def test_entities_become_statements_with_provenance(store: Store, tiny: Path, va
             "referents",
             "bad entity id",
         ),
+        (
+            '{"id": "x-1", "schema": "Person", "properties": {"name": ["A"]}, '
+            '"datasets": "us_ofac_sdn"}',
+            "datasets",
+            "must be a list of dataset names",
+        ),
+        (
+            '{"id": "x-1", "schema": "Person", "properties": {"name": ["A"]}, '
+            '"last_change": "last Tuesday"}',
+            "last_change",
+            "must be a date and time",
+        ),
+        (
+            '{"id": "x-1", "schema": "Person", "properties": {"name": ["A"]}, "target": "yes"}',
+            "target",
+            "must be true or false",
+        ),
     ],
 )
 def test_bad_entity_names_file_line_and_field(
@@ -78,6 +95,7 @@ def test_bad_entity_names_file_line_and_field(
     assert str(error).startswith(f"{path}, line 2")
     assert store.fetchone("SELECT count(*) FROM statements") == (0,)
     assert store.fetchone("SELECT count(*) FROM referents") == (0,)
+    assert store.fetchone("SELECT count(*) FROM entity_meta") == (0,)
     assert store.sources() == []
 
 
@@ -102,6 +120,46 @@ def test_the_ids_an_entity_was_merged_from_are_kept_with_their_line(
     assert rows == [
         ("eu-2", "NK-2", "sanctions", result.source_id, 2),
         ("ofac-2", "NK-2", "sanctions", result.source_id, 2),
+    ]
+
+
+def test_what_the_publisher_says_of_an_entity_is_kept_as_given(
+    store: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "published.ftm.json"
+    lines = [
+        {
+            "id": "NK-1",
+            "schema": "Person",
+            "properties": {"name": ["A"]},
+            "datasets": ["us_ofac_sdn", "eu_fsf", "us_ofac_sdn"],
+            "first_seen": "2019-03-01T10:00:00",
+            "last_seen": "2026-11-30T02:00:00Z",
+            "last_change": "2024-05-01T08:30:00+02:00",
+            "target": True,
+        },
+        {"id": "NK-2", "schema": "Person", "properties": {"name": ["B"]}},
+    ]
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    [result] = load_paths(store, [path], dataset="sanctions")
+    rows = store.fetchall(
+        "SELECT entity_id, dataset, source_id, record, datasets, "
+        "strftime(first_seen, '%Y-%m-%dT%H:%M'), strftime(last_seen, '%Y-%m-%dT%H:%M'), "
+        "strftime(last_change, '%Y-%m-%dT%H:%M'), target FROM entity_meta"
+    )
+    # One row, for the entity that carries any; times in UTC.
+    assert rows == [
+        (
+            "NK-1",
+            "sanctions",
+            result.source_id,
+            1,
+            ["us_ofac_sdn", "eu_fsf"],
+            "2019-03-01T10:00",
+            "2026-11-30T02:00",
+            "2024-05-01T06:30",
+            True,
+        )
     ]
 
 

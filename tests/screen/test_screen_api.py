@@ -633,3 +633,50 @@ def test_browsers_elsewhere_may_call_the_api(client: TestClient) -> None:
     assert preflight.status_code == 200
     assert preflight.headers["access-control-allow-origin"] == "*"
     assert "access-control-allow-credentials" not in preflight.headers
+
+
+def test_a_publishers_datasets_and_times_answer_as_yentes(
+    loaded_store: Callable[[str, dict[str, list[dict]]], Path], entity: Callable[..., dict]
+) -> None:
+    """OpenSanctions' export says which of its sources list an entity and when it last
+    changed: include_dataset, exclude_dataset and changed_since read those, as yente's."""
+    person = {"name": "Aleksandr Zakharov", "birthDate": "1970-01-01"}
+    published = {
+        **entity("NK-1", "Person", **person),
+        "datasets": ["us_ofac_sdn", "eu_fsf"],
+        "first_seen": "2019-03-01T10:00:00",
+        "last_seen": "2026-11-30T02:00:00",
+        "last_change": "2023-05-01T08:00:00",
+        "target": True,
+    }
+    only_eu = {**entity("NK-2", "Person", **person), "datasets": ["eu_fsf"]}
+    db = loaded_store(
+        "published",
+        {"sanctions": [published, only_eu], "local": [entity("p-3", "Person", **person)]},
+    )
+    with TestClient(create_app(Settings(db=db))) as client:
+        shown = client.get("/entities/NK-1").json()
+        assert shown["datasets"] == ["eu_fsf", "sanctions", "us_ofac_sdn"]
+        assert (shown["first_seen"], shown["last_seen"], shown["last_change"]) == (
+            "2019-03-01T10:00:00",
+            "2026-11-30T02:00:00",
+            "2023-05-01T08:00:00",
+        )
+        assert shown["target"] is True
+
+        def ids(**params: object) -> set[str]:
+            asked = {"name": [person["name"]], "birthDate": [person["birthDate"]]}
+            return {r["id"] for r in _match(client, "default", asked, **params)["results"]}
+
+        assert ids() == {"NK-1", "NK-2", "p-3"}
+        assert ids(include_dataset="us_ofac_sdn") == {"NK-1"}
+        assert ids(include_dataset="sanctions") == {"NK-1", "NK-2"}
+        assert ids(include_dataset=["local", "us_ofac_sdn"]) == {"NK-1", "p-3"}
+        # Excluded only when every source listing it is: NK-1 is also on the EU's list.
+        assert ids(exclude_dataset="us_ofac_sdn") == {"NK-1", "NK-2", "p-3"}
+        assert ids(exclude_dataset="eu_fsf") == {"NK-1", "p-3"}
+        assert ids(changed_since="2024-01-01") == {"NK-2", "p-3"}
+        listed = client.get("/search/default", params={"include_dataset": "us_ofac_sdn"}).json()
+        assert [r["id"] for r in listed["results"]] == ["NK-1"]
+        counted = {v["name"]: v["count"] for v in listed["facets"]["datasets"]["values"]}
+        assert counted == {"eu_fsf": 1, "sanctions": 1, "us_ofac_sdn": 1}

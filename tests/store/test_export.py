@@ -37,13 +37,14 @@ def test_round_trip(store: Store, tiny: Path, tmp_path: Path) -> None:
     assert ("d-1", "Ownership", "owner", "us-o-1") in as_set(deeds.getvalue())
 
 
-def test_the_ids_an_entity_was_merged_from_survive_a_round_trip(
+def test_referents_and_what_the_publisher_said_survive_a_round_trip(
     store: Store, tmp_path: Path
 ) -> None:
     path = tmp_path / "merged.ftm.json"
     path.write_text(
         '{"id": "NK-1", "schema": "Person", "properties": {"name": ["A"]}, '
-        '"referents": ["ofac-1", "eu-1"]}\n'
+        '"referents": ["ofac-1", "eu-1"], "datasets": ["us_ofac_sdn"], '
+        '"last_change": "2024-05-01T06:30:00", "target": true}\n'
         '{"id": "NK-2", "schema": "Person", "properties": {"name": ["B"]}}\n',
         encoding="utf-8",
     )
@@ -52,6 +53,13 @@ def test_the_ids_an_entity_was_merged_from_survive_a_round_trip(
     export_entities(store, "sanctions", out)
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [line.get("referents") for line in lines] == [["eu-1", "ofac-1"], None]
+    # And what the publisher said of it, as it was loaded.
+    assert {k: lines[0][k] for k in ("datasets", "last_change", "target")} == {
+        "datasets": ["us_ofac_sdn"],
+        "last_change": "2024-05-01T06:30:00",
+        "target": True,
+    }
+    assert "datasets" not in lines[1] and "first_seen" not in lines[0]
 
 
 def test_unknown_dataset(store: Store) -> None:

@@ -26,7 +26,15 @@ from nohaven.resolve.model import CONTRADICTING_EVIDENCE, SAME_NAME_EVIDENCE
 from nohaven.store import Store
 
 # Tables whose rows carry the dataset they came from.
-_BY_DATASET = ("sources", "statements", "ledger", "accounts", "declarations", "referents")
+_BY_DATASET = (
+    "sources",
+    "statements",
+    "ledger",
+    "accounts",
+    "declarations",
+    "referents",
+    "entity_meta",
+)
 # Tables of pairs of records: seen only when both records are.
 _BY_PAIR = ("resolution_pairs", "judgements")
 _CACHE_SIZE = 8

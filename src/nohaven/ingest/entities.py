@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -217,6 +218,19 @@ def _essential(schema: Schema, prop: str) -> bool:
     return prop == "name" or (found is not None and found.type.name == "entity")
 
 
+@dataclass(frozen=True)
+class PublisherMeta:
+    """What a publisher says of an entity beside its properties (OpenSanctions'
+    `datasets`, `first_seen`, `last_seen`, `last_change` and `target`), kept as given so
+    that screening answers with the publisher's own values, as yente does."""
+
+    datasets: tuple[str, ...] = ()
+    first_seen: datetime | None = None  # UTC
+    last_seen: datetime | None = None
+    last_change: datetime | None = None
+    target: bool | None = None
+
+
 class StatementWriter:
     """Buffers statements and appends them to the staging table in Arrow batches."""
 
@@ -237,6 +251,7 @@ class StatementWriter:
         self.set_aside = SetAside()
         self._columns: dict[str, list[Any]] = {name: [] for name in STATEMENT_COLUMNS}
         self._referents: list[tuple[str, str, int]] = []  # (referent, entity_id, record)
+        self._meta: list[tuple[str, int, PublisherMeta]] = []  # (entity_id, record, meta)
 
     def add(
         self,
@@ -245,8 +260,11 @@ class StatementWriter:
         values: list[tuple[str, str, str | None]],
         record: int,
         referents: Sequence[str] = (),
+        meta: PublisherMeta | None = None,
     ) -> None:
         self._referents.extend((referent, entity_id, record) for referent in referents)
+        if meta is not None:
+            self._meta.append((entity_id, record, meta))
         cols = self._columns
         # FtM's convention: an `id` statement records that the entity exists in this
         # source even when it carries no other value here.
@@ -274,6 +292,8 @@ class StatementWriter:
             )
             self.store.insert_arrow(staging_table("referents"), table)
             self._referents = []
+        if self._meta:
+            self._flush_meta()
         count = len(self._columns["entity_id"])
         if not count:
             return
@@ -293,3 +313,22 @@ class StatementWriter:
         self._columns = {name: [] for name in STATEMENT_COLUMNS}
         if self.on_flush is not None:
             self.on_flush(self.rows)
+
+    def _flush_meta(self) -> None:
+        entity_ids, records, metas = zip(*self._meta, strict=True)
+        count = len(entity_ids)
+        table = pa.table(
+            {
+                "entity_id": pa.array(entity_ids, pa.string()),
+                "dataset": pa.array([self.dataset] * count, pa.string()),
+                "source_id": pa.array([self.source_id] * count, pa.int32()),
+                "record": pa.array(records, pa.int64()),
+                "datasets": pa.array([list(m.datasets) for m in metas], pa.list_(pa.string())),
+                "first_seen": pa.array([m.first_seen for m in metas], pa.timestamp("us")),
+                "last_seen": pa.array([m.last_seen for m in metas], pa.timestamp("us")),
+                "last_change": pa.array([m.last_change for m in metas], pa.timestamp("us")),
+                "target": pa.array([m.target for m in metas], pa.bool_()),
+            }
+        )
+        self.store.insert_arrow(staging_table("entity_meta"), table)
+        self._meta = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from followthemoney.schema import Schema
 from followthemoney.types import registry
 
 from nohaven.ingest.entities import (
+    PublisherMeta,
     SetAside,
     StatementWriter,
     Where,
@@ -52,15 +54,71 @@ def load_ftm(
                 raise where.error("expected a JSON object per line")
             entities: dict[str, _Entity] = {}
             _unnest(data, where, entities, writer.set_aside)
-            for entity_id, (schema, values, referents) in entities.items():
-                writer.add(entity_id, schema.name, values, number, referents)
+            for entity_id, (schema, values, referents, meta) in entities.items():
+                writer.add(entity_id, schema.name, values, number, referents, meta)
             records += len(entities)
     writer.flush()
     return records
 
 
-# An entity's schema, its (prop, value, original value) and the ids it was merged from.
-_Entity = tuple[Schema, list[tuple[str, str, str | None]], list[str]]
+# An entity's schema, its (prop, value, original value), the ids it was merged from
+# and what its publisher says of it.
+_Entity = tuple[Schema, list[tuple[str, str, str | None]], list[str], PublisherMeta | None]
+_TIMESTAMPS = ("first_seen", "last_seen", "last_change")
+MAX_DATASET_NAME = 200
+
+
+def _timestamp(value: Any) -> datetime | None:
+    """An ISO date or date and time (any offset) as naive UTC, or None if it is none."""
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+def _publisher_meta(data: dict[str, Any], where: Where) -> PublisherMeta | None:
+    """What the publisher says of the entity beside its properties (OpenSanctions'
+    `datasets`, `first_seen`, `last_seen`, `last_change`, `target`); None when nothing."""
+    datasets = data.get("datasets")
+    if datasets is not None and (
+        not isinstance(datasets, list)
+        or not all(
+            isinstance(name, str) and 0 < len(name.strip()) <= MAX_DATASET_NAME for name in datasets
+        )
+    ):
+        raise where.error(
+            f"'datasets' must be a list of dataset names (1 to {MAX_DATASET_NAME} characters)",
+            field="datasets",
+        )
+    times: dict[str, datetime] = {}
+    for name in _TIMESTAMPS:
+        if data.get(name) is None:
+            continue
+        moment = _timestamp(data[name])
+        if moment is None:
+            raise where.error(
+                f"'{name}' must be a date and time such as 2024-05-01T12:00:00, "
+                f"not {str(data[name])[:60]!r}",
+                field=name,
+            )
+        times[name] = moment
+    target = data.get("target")
+    if target is not None and not isinstance(target, bool):
+        raise where.error("'target' must be true or false", field="target")
+    if not datasets and not times and target is None:
+        return None
+    return PublisherMeta(
+        tuple(dict.fromkeys(name.strip() for name in datasets or ())),
+        times.get("first_seen"),
+        times.get("last_seen"),
+        times.get("last_change"),
+        target,
+    )
 
 
 def _referents(data: dict[str, Any], entity_id: str, where: Where) -> list[str]:
@@ -94,6 +152,7 @@ def _unnest(
     schema = resolve_schema(data.get("schema"), where)
     entity_id = check_entity_id(data.get("id"), where)
     referents = _referents(data, entity_id, where)
+    meta = _publisher_meta(data, where)
     properties = data.get("properties", {})
     if not isinstance(properties, dict):
         raise where.error("'properties' must be an object", field="properties")
@@ -120,5 +179,6 @@ def _unnest(
     if entity_id in out:  # the same entity nested twice: one set of values
         values = list(dict.fromkeys([*out[entity_id][1], *values]))
         referents = list(dict.fromkeys([*out[entity_id][2], *referents]))
-    out[entity_id] = (schema, values, referents)
+        meta = meta or out[entity_id][3]
+    out[entity_id] = (schema, values, referents, meta)
     return entity_id

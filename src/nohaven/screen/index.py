@@ -337,10 +337,15 @@ class ScreeningIndex:
     identifiers: list[frozenset[str]] = field(repr=False, default_factory=list)
     targets: list[bool] = field(repr=False, default_factory=list)
     topics: list[frozenset[str]] = field(repr=False, default_factory=list)  # FtM topics
-    # When each entity's first and newest sources were loaded (epoch seconds): yente's
-    # first_seen and last_change, and what `changed_since` filters on.
+    # When each entity's first and newest sources were loaded (epoch seconds), or what
+    # its publisher gave instead (`_apply_publisher_meta`): yente's first_seen,
+    # last_seen and last_change; `changed_since` filters on the last.
     first_seen_at: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.float64))
     changed_at: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.float64))
+    last_seen_at: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.float64))
+    # The datasets a publisher lists an entity in (OpenSanctions' "us_ofac_sdn"), beside
+    # the loaded datasets it is in (`datasets`, which alone decide who may see it).
+    origins: list[frozenset[str]] = field(repr=False, default_factory=list)
     # Each entity's datasets as bits (the 63rd bit shared by any datasets beyond 62), so
     # a dataset filter drops most candidates in NumPy before any is looked at.
     dataset_bits: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int64))
@@ -509,19 +514,35 @@ class ScreeningIndex:
         # In name order: the store's aggregation writes them in whatever order its
         # threads finish, and an exhibit of the same answer must read the same.
         properties = dict(sorted(self.properties(row).items()))
-        changed = _iso(float(self.changed_at[row]))
         return {
             "id": self.ids[row],
             "caption": self.caption(row),
             "schema": self.schemata[row],
             "properties": properties,
-            "datasets": sorted(self.datasets[row]),
+            "datasets": sorted(self.dataset_names(row)),
             "referents": self.referents_of(row, visible),
             "target": self.targets[row],
             "first_seen": _iso(float(self.first_seen_at[row])),
-            "last_seen": changed,
-            "last_change": changed,
+            "last_seen": _iso(float(self.last_seen_at[row])),
+            "last_change": _iso(float(self.changed_at[row])),
         }
+
+    def dataset_names(self, row: int) -> frozenset[str]:
+        """The loaded datasets the entity is in and those its publisher lists it in."""
+        origins = self.origins[row] if self.origins else frozenset()
+        return self.datasets[row] | origins if origins else self.datasets[row]
+
+    def in_datasets(self, row: int, named: frozenset[str] | None, excluded: frozenset[str]) -> bool:
+        """yente's `include_dataset` and `exclude_dataset` for the entity: some name of
+        its (loaded or listed by its publisher) is included; and not every loaded one,
+        nor every listed one, is excluded."""
+        if named is not None and self.dataset_names(row).isdisjoint(named):
+            return False
+        if not excluded:
+            return True
+        origins = self.origins[row] if self.origins else frozenset()
+        datasets = self.datasets[row]
+        return not ((datasets and datasets <= excluded) or (origins and origins <= excluded))
 
 
 @cache
@@ -580,6 +601,57 @@ def _load_times(store: Store) -> np.ndarray:
     for source, moment in loads:
         loaded[source] = moment
     return loaded
+
+
+_PUBLISHER_META_SQL = """
+    WITH given AS (
+        SELECT entity_id, source_id,
+               list_distinct(flatten(list(datasets))) AS origins,
+               min(first_seen) AS first_seen, max(last_seen) AS last_seen,
+               max(last_change) AS last_change, bool_or(target) AS target
+        FROM entity_meta GROUP BY entity_id, source_id
+    ),
+    held AS (
+        SELECT DISTINCT entity_id, source_id FROM statements
+        WHERE entity_id IN (SELECT entity_id FROM given)
+    )
+    SELECT h.entity_id,
+           list_sort(list_distinct(flatten(list(g.origins) FILTER (g.origins IS NOT NULL))))
+               AS origins,
+           min(epoch(coalesce(g.first_seen, s.loaded_at))) AS first_seen,
+           max(epoch(coalesce(g.last_seen, s.loaded_at))) AS last_seen,
+           max(epoch(coalesce(g.last_change, s.loaded_at))) AS last_change,
+           coalesce(bool_or(g.target), false) AS target
+    FROM held h JOIN sources s USING (source_id)
+    LEFT JOIN given g USING (entity_id, source_id)
+    GROUP BY h.entity_id
+"""
+
+
+def _apply_publisher_meta(store: Store, row_of: dict[str, int], fields: dict[str, Any]) -> None:
+    """Where a publisher gave an entity's datasets, timestamps or target (OpenSanctions'
+    exports), use them: per source, the publisher's value, else the load time; an
+    entity's first_seen is its earliest, last_seen and last_change its latest. Stores
+    without such data skip the query's join over statements altogether."""
+    with store.reader() as reader:
+        if not reader.fetchone("SELECT count(*) FROM entity_meta")[0]:
+            return
+        given = reader.arrow(_PUBLISHER_META_SQL)
+    shared: dict[frozenset[str], frozenset[str]] = {}
+    origins = fields["origins"]
+    targets = fields["targets"]
+    columns = [given.column(c).to_pylist() for c in given.column_names]
+    for entity_id, names, first, last_seen, last_change, target in zip(*columns, strict=True):
+        row = row_of.get(entity_id)
+        if row is None:
+            continue
+        if names:
+            found = frozenset(names)
+            origins[row] = shared.setdefault(found, found)
+        fields["first_seen_at"][row] = first
+        fields["last_seen_at"][row] = last_seen
+        fields["changed_at"][row] = last_change
+        targets[row] = targets[row] or bool(target)
 
 
 def _topics(column: pa.ChunkedArray) -> list[frozenset[str]]:
@@ -733,6 +805,9 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
     id_column = entities.column("id")
     entities = entities.select(["properties"])  # the rest is held as Python values now
     row_of = {entity_id: row for row, entity_id in enumerate(ids)}
+    fields["origins"] = [nothing] * len(ids)
+    fields["last_seen_at"] = fields["changed_at"].copy()
+    _apply_publisher_meta(store, row_of, fields)
     with store.reader() as reader:
         fields["referents"], fields["referent_rows"] = _referents(
             reader.arrow(

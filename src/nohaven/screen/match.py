@@ -591,6 +591,7 @@ def scored_results(
     limit: int = DEFAULT_LIMIT,
     threshold: float = DEFAULT_THRESHOLD,
     include_datasets: frozenset[str] | None = None,
+    named_datasets: frozenset[str] | None = None,
     exclude_datasets: frozenset[str] = frozenset(),
     exclude_ids: frozenset[str] = frozenset(),
     exclude_schemata: frozenset[str] = frozenset(),
@@ -606,7 +607,10 @@ def scored_results(
     """Every candidate kept, best first: scored, filtered and ordered as yente's results.
 
     ``visible``: the datasets the asking user may see, which bound the relations shown as
-    well as the results and the namesakes counted. yente's filters: entities of
+    well as the results and the namesakes counted. ``include_datasets``: the loaded
+    datasets in scope; ``named_datasets`` and ``exclude_datasets``: yente's
+    `include_dataset` and `exclude_dataset`, which may name the datasets a publisher
+    lists an entity in (`ScreeningIndex.in_datasets`). yente's other filters: entities of
     ``exclude_schemata`` are not candidates; results carry one of ``topics`` and name one
     of ``countries`` (when given), changed after ``changed_since`` (epoch seconds) and
     score above ``cutoff`` (at most the threshold; matches are kept). ``words``: a
@@ -648,10 +652,9 @@ def scored_results(
         if row in seen or index.schemata[row] not in schemata:
             continue
         seen.add(row)
-        datasets = index.datasets[row]
         if (
-            (include_datasets is not None and not datasets & include_datasets)
-            or (datasets and datasets <= exclude_datasets)
+            (include_datasets is not None and index.datasets[row].isdisjoint(include_datasets))
+            or not index.in_datasets(row, named_datasets, exclude_datasets)
             or row in excluded
         ):
             set_aside.append(row)
@@ -739,6 +742,7 @@ class MatchOptions:
     limit: int = DEFAULT_LIMIT
     threshold: float = DEFAULT_THRESHOLD
     include_datasets: frozenset[str] | None = None
+    named_datasets: frozenset[str] | None = None
     exclude_datasets: frozenset[str] = frozenset()
     exclude_ids: frozenset[str] = frozenset()
     exclude_schemata: frozenset[str] = frozenset()

@@ -103,13 +103,12 @@ def parse_sort(text: str) -> tuple[str, bool]:
 def search(index: ScreeningIndex, request: SearchRequest) -> SearchPage:
     """The page of entities `request` asks for, in yente's /search shape."""
     schemata = _searched_schemata(request.schema) - request.exclude_schemata
-    allowed = _allowed_datasets(index, request)
     # Filters any one value passes also bound the candidates a name search scores, so
     # that 60 namesakes elsewhere do not crowd out the one in the country asked for.
     any_of = {} if request.every_value else request.filters
+    allowed, named = _dataset_scope(index, request.datasets_in_scope, request.include_datasets)
     if any_of.get("datasets"):
-        datasets = frozenset(any_of["datasets"])
-        allowed = datasets if allowed is None else allowed & datasets
+        allowed, _ = _dataset_scope(index, allowed, frozenset(any_of["datasets"]))
     keep = _predicate(index, request.filters, request.every_value)
     wanted = request.offset + request.limit
     if request.text.strip():
@@ -120,6 +119,8 @@ def search(index: ScreeningIndex, request: SearchRequest) -> SearchPage:
             limit=wanted,
             threshold=0.0,
             include_datasets=allowed,
+            named_datasets=named,
+            exclude_datasets=request.exclude_datasets,
             exclude_schemata=frozenset(INDEXED_SCHEMATA) - schemata,
             changed_since=request.changed_since,
             topics=frozenset(any_of.get("topics", ())),
@@ -135,7 +136,7 @@ def search(index: ScreeningIndex, request: SearchRequest) -> SearchPage:
         page = result_dicts(index, found[request.offset : wanted], 0.0, request.visible)
         relation = "eq"
     else:
-        rows, relation = _listed(index, request, schemata, allowed, keep)
+        rows, relation = _listed(index, request, schemata, allowed, named, keep)
         page = [index.entity(row, request.visible) for row in rows[request.offset : wanted]]
     return SearchPage(page, len(rows), relation, facets(index, rows, request.facets))
 
@@ -152,19 +153,17 @@ def _searched_schemata(schema_name: str) -> frozenset[str]:
     return frozenset(names) & frozenset(INDEXED_SCHEMATA)
 
 
-def _allowed_datasets(index: ScreeningIndex, request: SearchRequest) -> frozenset[str] | None:
-    """yente's dataset scope: the path's datasets, within `include_dataset`, less
-    `exclude_dataset`; None when that is every dataset."""
-    allowed = request.datasets_in_scope
-    if request.include_datasets:
-        allowed = (
-            request.include_datasets if allowed is None else allowed & request.include_datasets
-        )
-    if request.exclude_datasets:
-        allowed = (frozenset(index.dataset_bit) if allowed is None else allowed) - (
-            request.exclude_datasets
-        )
-    return allowed
+def _dataset_scope(
+    index: ScreeningIndex, scope: frozenset[str] | None, included: frozenset[str]
+) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+    """yente's `include_dataset` within a scope: (loaded datasets in scope, checked by
+    their bits at once; the names to check entity by entity, when some is a dataset only
+    a publisher lists entities in)."""
+    if not included:
+        return scope, None
+    if included <= frozenset(index.dataset_bit):
+        return (included if scope is None else scope & included), None
+    return scope, included
 
 
 def _predicate(
@@ -204,7 +203,7 @@ def _field_values(index: ScreeningIndex, name: str) -> Callable[[int], Iterable[
     fields: dict[str, Callable[[int], Iterable[str]]] = {
         "countries": index.countries,
         "topics": lambda row: index.topics[row],
-        "datasets": lambda row: index.datasets[row],
+        "datasets": index.dataset_names,
         "schema": lambda row: (index.schemata[row],),
         "target": lambda row: (str(index.targets[row]).lower(),),
         "identifiers": lambda row: index.identifiers[row],
@@ -232,6 +231,7 @@ def _listed(
     request: SearchRequest,
     schemata: frozenset[str],
     allowed: frozenset[str] | None,
+    named: frozenset[str] | None,
     keep: Callable[[int], bool],
 ) -> tuple[list[int], str]:
     """An empty query's entities: every one the filters keep (at most MAX_RESULTS), the
@@ -251,7 +251,9 @@ def _listed(
         if len(rows) >= MAX_RESULTS:
             return rows, "gte" if position < len(candidates) else "eq"
         # The bits are exact but for datasets past the 62nd, which share one.
-        if allowed is not None and not index.datasets[row] & allowed:
+        if allowed is not None and index.datasets[row].isdisjoint(allowed):
+            continue
+        if not index.in_datasets(row, named, request.exclude_datasets):
             continue
         if keep(row) and index.seen_in(row, request.visible):
             rows.append(row)

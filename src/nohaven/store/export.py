@@ -76,6 +76,7 @@ def export_entities(store: Store, dataset: str, out: TextIO) -> int:
         [dataset],
     ):
         referents.setdefault(entity_id, []).append(referent)
+    published = _publisher_meta(store, dataset)
     count = 0
     for entity in iter_entities(store, dataset):
         properties = {prop: sorted(values) for prop, values in sorted(entity.properties.items())}
@@ -86,6 +87,33 @@ def export_entities(store: Store, dataset: str, out: TextIO) -> int:
         }
         if entity.id in referents:  # the ids it was merged from, as OpenSanctions gives them
             line["referents"] = referents[entity.id]
+        line.update(published.get(entity.id, {}))
         out.write(json.dumps(line, ensure_ascii=False, sort_keys=False) + "\n")
         count += 1
     return count
+
+
+def _publisher_meta(store: Store, dataset: str) -> dict[str, dict[str, Any]]:
+    """What the dataset's publisher said of each entity (datasets, timestamps, target),
+    as it was loaded, keyed by entity id."""
+    rows = store.fetchall(
+        """
+        SELECT entity_id,
+               list_sort(list_distinct(flatten(list(datasets) FILTER (datasets IS NOT NULL)))),
+               strftime(min(first_seen), '%Y-%m-%dT%H:%M:%S'),
+               strftime(max(last_seen), '%Y-%m-%dT%H:%M:%S'),
+               strftime(max(last_change), '%Y-%m-%dT%H:%M:%S'),
+               bool_or(target)
+        FROM entity_meta WHERE dataset = ? GROUP BY entity_id
+        """,
+        [dataset],
+    )
+    names = ("datasets", "first_seen", "last_seen", "last_change", "target")
+    return {
+        entity_id: {
+            name: value
+            for name, value in zip(names, values, strict=True)
+            if value is not None and value != []
+        }
+        for entity_id, *values in rows
+    }

@@ -326,4 +326,27 @@ MIGRATIONS.append(
     )
 )
 
+# What a publisher says of an entity beside its properties (OpenSanctions' `datasets`,
+# `first_seen`, `last_seen`, `last_change`, `target`): screening answers with them.
+MIGRATIONS.append(
+    (
+        10,
+        [
+            """
+            CREATE TABLE entity_meta (
+                entity_id    VARCHAR NOT NULL,
+                dataset      VARCHAR NOT NULL,
+                source_id    INTEGER NOT NULL,
+                record       BIGINT NOT NULL,
+                datasets     VARCHAR[],
+                first_seen   TIMESTAMP,
+                last_seen    TIMESTAMP,
+                last_change  TIMESTAMP,
+                target       BOOLEAN
+            )
+            """,
+        ],
+    )
+)
+
 LATEST_VERSION = MIGRATIONS[-1][0]

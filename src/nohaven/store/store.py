@@ -25,7 +25,7 @@ from nohaven.store.schema import LATEST_VERSION, MIGRATIONS
 
 DATA_TABLES = ("statements", "ledger", "accounts", "declarations")
 _MEMORY = re.compile(r"\d+(\.\d+)?\s*[KMGT]i?B", re.IGNORECASE)
-STAGED_TABLES = ("statements", "declarations", "referents")
+STAGED_TABLES = ("statements", "declarations", "referents", "entity_meta")
 _STAGING_BATCH = 200_000  # rows committed at a time while staging
 
 

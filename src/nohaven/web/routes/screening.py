@@ -190,9 +190,12 @@ async def match(
     scope = _datasets(service, dataset, allowed)
     if not body.queries:
         raise HTTPException(status_code=400, detail="no queries provided")
-    include = frozenset(params.include_dataset) if params.include_dataset else None
-    if scope is not None:
-        include = scope if include is None else include & scope
+    # Loaded datasets narrow the candidates by their bits at once; a name only a
+    # publisher lists entities in ("us_ofac_sdn") is checked entity by entity.
+    named = frozenset(params.include_dataset) or None
+    include = scope
+    if named is not None and named <= service.loaded_datasets():
+        include, named = (named if scope is None else named & scope), None
     parsed = {}
     for key, example in body.queries.items():
         try:
@@ -204,6 +207,7 @@ async def match(
         limit=params.limit,
         threshold=params.threshold,
         include_datasets=include,
+        named_datasets=named,
         exclude_datasets=frozenset(params.exclude_dataset),
         exclude_ids=frozenset(params.exclude_entity_ids),
         exclude_schemata=frozenset(params.exclude_schema),
