@@ -241,6 +241,8 @@ def test_another_agency_gets_404_not_the_data(
             assert got.status_code == (200 if sees else 404)
             search = client.get("/search/hk_companies", params={"q": "Chan"}, headers=auth)
             assert search.status_code == (200 if sees else 404)
+            listed = client.get("/catalog", headers=auth).json()["datasets"]
+            assert ("hk_companies" in {d["name"] for d in listed}) is sees
             match = client.post(
                 "/match/default",
                 json={"queries": {"q": {"schema": "Person", "properties": {"name": ["x"]}}}},

@@ -680,3 +680,20 @@ def test_a_publishers_datasets_and_times_answer_as_yentes(
         assert [r["id"] for r in listed["results"]] == ["NK-1"]
         counted = {v["name"]: v["count"] for v in listed["facets"]["datasets"]["values"]}
         assert counted == {"eu_fsf": 1, "sanctions": 1, "us_ofac_sdn": 1}
+
+
+def test_the_catalog_lists_what_queries_may_be_scoped_to(client: TestClient) -> None:
+    body = client.get("/catalog").json()
+    by_name = {d["name"]: d for d in body["datasets"]}
+    assert set(by_name) == {"wanted", "foreign", "default"}
+    assert by_name["foreign"]["entity_count"] == 2 and by_name["foreign"]["load"]
+    assert sorted(by_name["default"]["children"]) == ["foreign", "wanted"]
+    assert by_name["default"]["entity_count"] == sum(
+        by_name[n]["entity_count"] for n in ("wanted", "foreign")
+    )
+    assert by_name["wanted"]["version"] == by_name["wanted"]["index_version"]
+    assert sorted(body["current"]) == ["default", "foreign", "wanted"]
+    assert body["outdated"] == [] and body["index_stale"] is False
+    # Every dataset named there answers /match.
+    for name in by_name:
+        assert _match(client, name, {"name": ["Xu Chaofan"]})["status"] == 200

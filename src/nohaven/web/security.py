@@ -34,7 +34,16 @@ MAX_BODY = 8 * 1024 * 1024
 # dataset loaded from the CLI while the server runs is seen within this time.
 LOOKUP_SECONDS = 2.0
 _OPEN = ("/healthz", "/readyz", "/static/", "/login")
-_API = ("/api/", "/match/", "/search/", "/entities/", "/algorithms", "/docs", "/openapi.json")
+_API = (
+    "/api/",
+    "/match/",
+    "/search/",
+    "/entities/",
+    "/algorithms",
+    "/catalog",
+    "/docs",
+    "/openapi.json",
+)
 _HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),

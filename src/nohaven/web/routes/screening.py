@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from nohaven.screen.adjacent import adjacent_entities, nesting_property, stored_entity
+from nohaven.screen.catalog import catalog, dataset_counts
 from nohaven.screen.match import (
     ALGORITHM,
     ALGORITHM_UNWEIGHTED,
@@ -404,6 +405,13 @@ def entity(
     for prop, edges in adjacent.items():
         data["properties"].setdefault(prop, []).extend(edges)
     return data
+
+
+@router.get("/catalog")
+def data_catalog(request: Request) -> dict[str, Any]:
+    """The datasets queries may be scoped to (yente's catalog): each loaded dataset the
+    caller may see, and `default`, all of them."""
+    return catalog(dataset_counts(request.app.state.store), visible(request))
 
 
 @router.get("/algorithms")
