@@ -697,3 +697,17 @@ def test_the_catalog_lists_what_queries_may_be_scoped_to(client: TestClient) -> 
     # Every dataset named there answers /match.
     for name in by_name:
         assert _match(client, name, {"name": ["Xu Chaofan"]})["status"] == 200
+
+
+def test_entities_nest_what_they_refer_to(
+    loaded_store: Callable[[str, dict[str, list[dict]]], Path], entity: Callable[..., dict]
+) -> None:
+    # OpenSanctions gives addresses as entities of their own, referred to by id.
+    home = entity("addr-1", "Address", full="1 Harbour Road, Wan Chai", country="hk")
+    person = entity("p-1", "Person", name="HUI, Chiu Fan", addressEntity="addr-1")
+    with _serving(loaded_store, "addresses", [person, home]) as client:
+        [address] = client.get("/entities/p-1").json()["properties"]["addressEntity"]
+        assert address["id"] == "addr-1" and address["schema"] == "Address"
+        assert address["properties"]["full"] == ["1 Harbour Road, Wan Chai"]
+        alone = client.get("/entities/p-1", params={"nested": "false"}).json()
+        assert alone["properties"]["addressEntity"] == ["addr-1"]

@@ -109,7 +109,7 @@ def adjacent_entities(
     )
     referring = [row for row in referring if row[0] not in skip]
     edges = _entities(reader, {row[0] for row in referring}, datasets)
-    _nest_ends(reader, edges.values(), datasets, leave=entity_id)
+    nest_references(reader, edges.values(), datasets, leave=entity_id)
     nested: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for edge_id, schema, prop in referring:
         edge = edges.get(edge_id)
@@ -118,7 +118,7 @@ def adjacent_entities(
     return dict(nested)
 
 
-def _nest_ends(
+def nest_references(
     reader: Store,
     entities: Collection[dict[str, Any]],
     datasets: frozenset[str] | None,
@@ -157,5 +157,5 @@ def stored_entity(
     found = _entities(reader, {entity_id}, datasets).get(entity_id)
     if found is None:
         return None
-    _nest_ends(reader, [found], datasets)
+    nest_references(reader, [found], datasets)
     return {**found, "referents": [], "target": False}

@@ -16,7 +16,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from nohaven.screen.adjacent import adjacent_entities, nesting_property, stored_entity
+from nohaven.screen.adjacent import (
+    adjacent_entities,
+    nest_references,
+    nesting_property,
+    stored_entity,
+)
 from nohaven.screen.catalog import catalog, dataset_counts
 from nohaven.screen.match import (
     ALGORITHM,
@@ -380,6 +385,9 @@ def entity(
     data = index.entity(row, allowed)
     if not nested:
         return data
+    # What the entity refers to (its addressEntity, ...) nested as yente nests it.
+    with request.app.state.store.reader() as reader:
+        nest_references(reader, [data], allowed)
     for relation in index.related_in(row, allowed):
         other = index.entity(relation.other, allowed)
         this_end, other_end = relation.this_end, relation.other_end
