@@ -711,3 +711,27 @@ def test_entities_nest_what_they_refer_to(
         assert address["properties"]["full"] == ["1 Harbour Road, Wan Chai"]
         alone = client.get("/entities/p-1", params={"nested": "false"}).json()
         assert alone["properties"]["addressEntity"] == ["addr-1"]
+
+
+def test_answers_fit_the_models_the_openapi_document_declares(client: TestClient) -> None:
+    from nohaven.web import yente_models as models
+
+    person = {"name": ["Hui Chiu Fan"], "birthDate": ["1953-02-15"]}
+    asked = {"queries": {"q": {"schema": "Person", "properties": person}}}
+    assert client.post("/match/default", json=asked).json()["responses"]["q"]["results"]
+    answers = [
+        (models.EntityMatchResponse, client.post("/match/default", json=asked)),
+        (models.SearchResponse, client.get("/search/default", params={"q": "Hui Chiu Fan"})),
+        (models.SearchResponse, client.get("/search/default")),
+        (models.EntityResponse, client.get("/entities/w-official")),
+        (models.EntityResponse, client.get("/entities/w-notice")),
+        (models.AlgorithmResponse, client.get("/algorithms")),
+        (models.DataCatalogModel, client.get("/catalog")),
+    ]
+    for shape, response in answers:
+        assert response.status_code == 200, response.text
+        shape.model_validate(response.json())
+    declared = client.get("/openapi.json").json()["paths"]
+    assert declared["/match/{dataset}"]["post"]["responses"]["200"]["content"][
+        "application/json"
+    ]["schema"] == {"$ref": "#/components/schemas/EntityMatchResponse"}

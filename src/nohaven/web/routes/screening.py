@@ -51,6 +51,14 @@ from nohaven.screen.service import ALL_DATASETS, ScreeningService, UnknownDatase
 from nohaven.web.errors import errors
 from nohaven.web.params import QueryModel
 from nohaven.web.security import audit_read, log_read, visible
+from nohaven.web.yente_models import (
+    AlgorithmResponse,
+    DataCatalogModel,
+    EntityMatchResponse,
+    EntityResponse,
+    SearchResponse,
+    ok,
+)
 
 router = APIRouter(tags=["screening"])
 
@@ -164,7 +172,11 @@ class MatchParams(ResultFilters):
     )
 
 
-@router.post("/match/{dataset}", responses=errors(400, 404), openapi_extra=MatchParams.openapi())
+@router.post(
+    "/match/{dataset}",
+    responses={**ok(EntityMatchResponse), **errors(400, 404)},
+    openapi_extra=MatchParams.openapi(),
+)
 async def match(
     request: Request,
     body: EntityMatchQuery,
@@ -288,7 +300,12 @@ class SearchParams(ResultFilters):
     offset: int = Field(default=0, ge=0, le=MAX_RESULTS - 500)
 
 
-@router.get("/search/{dataset}", responses=errors(400, 404), openapi_extra=SearchParams.openapi())
+@router.get(
+    "/search/{dataset}",
+    response_model=None,
+    responses={**ok(SearchResponse), **errors(400, 404)},
+    openapi_extra=SearchParams.openapi(),
+)
 def search(
     request: Request,
     params: Annotated[SearchParams, Depends(SearchParams.from_request)],
@@ -346,8 +363,9 @@ def search(
 
 @router.get(
     "/entities/{entity_id}",
-    response_model=dict[str, Any],
+    response_model=None,
     responses={
+        **ok(EntityResponse),
         **errors(404),
         308: {"description": "The id is one the entity was merged from: its own id's URL"},
     },
@@ -415,14 +433,14 @@ def entity(
     return data
 
 
-@router.get("/catalog")
+@router.get("/catalog", response_model=None, responses=ok(DataCatalogModel))
 def data_catalog(request: Request) -> dict[str, Any]:
     """The datasets queries may be scoped to (yente's catalog): each loaded dataset the
     caller may see, and `default`, all of them."""
     return catalog(dataset_counts(request.app.state.store), visible(request))
 
 
-@router.get("/algorithms")
+@router.get("/algorithms", response_model=None, responses=ok(AlgorithmResponse))
 def algorithms() -> dict[str, Any]:
     """The matching algorithm and its features (yente's shape)."""
     described = [
