@@ -601,6 +601,7 @@ def test_what_yente_clients_send_is_understood(client: TestClient) -> None:
     }
     response = client.post("/match/wanted", params={"algorithm": " Logic-V2"}, json=body)
     assert response.status_code == 200, response.text
+    assert response.headers["x-batch-size"] == "3"
     answers = response.json()["responses"]
     by_passport = answers["by-passport"]["results"][0]
     assert by_passport["id"] == "w-official" and by_passport["match"]

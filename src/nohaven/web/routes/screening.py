@@ -259,6 +259,7 @@ async def match(
     return Response(
         orjson.dumps({"responses": responses, "matcher": FEATURES, "limit": params.limit}),
         media_type="application/json",
+        headers={"x-batch-size": str(len(responses))},  # as yente sends it
     )
 
 
