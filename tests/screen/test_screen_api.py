@@ -733,6 +733,6 @@ def test_answers_fit_the_models_the_openapi_document_declares(client: TestClient
         assert response.status_code == 200, response.text
         shape.model_validate(response.json())
     declared = client.get("/openapi.json").json()["paths"]
-    assert declared["/match/{dataset}"]["post"]["responses"]["200"]["content"][
-        "application/json"
-    ]["schema"] == {"$ref": "#/components/schemas/EntityMatchResponse"}
+    assert declared["/match/{dataset}"]["post"]["responses"]["200"]["content"]["application/json"][
+        "schema"
+    ] == {"$ref": "#/components/schemas/EntityMatchResponse"}
