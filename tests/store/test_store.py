@@ -1,3 +1,5 @@
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -29,6 +31,39 @@ def test_newer_schema_is_refused(db_path: Path) -> None:
     con.close()
     with pytest.raises(StoreError, match="newer nohaven"):
         Store(db_path)
+
+
+def test_a_store_from_an_older_nohaven_opens_for_reading(db_path: Path) -> None:
+    # As after an upgrade: `nohaven status` (read-only) brings it up to date first.
+    with Store(db_path) as old:
+        old.add_source("a.json", "abc", "ds", "ftm")
+        old.execute("DROP TABLE entity_meta")
+        old.execute("UPDATE nohaven_meta SET value = '9' WHERE key = 'schema_version'")
+    with Store(db_path, read_only=True) as reader:
+        assert reader.schema_version() == LATEST_VERSION
+        assert reader.fetchone("SELECT count(*) FROM entity_meta") == (0,)
+        assert [s.sha256 for s in reader.sources()] == ["abc"]
+    # Held open by another process, it cannot be brought up to date: say so.
+    with Store(db_path) as old:
+        old.execute("UPDATE nohaven_meta SET value = '9' WHERE key = 'schema_version'")
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('open', flush=True);"
+            " time.sleep(60)",
+            str(db_path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        with pytest.raises(StoreError, match="in use by another process"):
+            Store(db_path, read_only=True)
+    finally:
+        holder.kill()
+        holder.communicate()
 
 
 def test_transaction_rolls_back_on_error(store: Store) -> None:

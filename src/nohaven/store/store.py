@@ -47,6 +47,32 @@ class Source:
     loaded_at: datetime
 
 
+def _version_of(con: duckdb.DuckDBPyConnection) -> int:
+    """The schema version a connection's database holds (0 before any)."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'nohaven_meta'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return 0
+    row = con.execute("SELECT value FROM nohaven_meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _stored_version(path: Path) -> int:
+    """The schema version a database file holds, read before the store is opened;
+    LATEST_VERSION when it cannot be read here (the open then reports why)."""
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return LATEST_VERSION
+    try:
+        return _version_of(con)
+    except duckdb.Error:
+        return LATEST_VERSION
+    finally:
+        con.close()
+
+
 class Store:
     """A nohaven database file: schema, transactions, and the queries over it."""
 
@@ -63,6 +89,10 @@ class Store:
             raise StoreError(f"memory limit {memory_limit!r} is not a size such as 1GB or 512MB")
         if read_only and not self.path.exists():
             raise StoreError(f"{self.path}: no such database (load something first)")
+        if read_only and _stored_version(self.path) < LATEST_VERSION:
+            # A store written by an older nohaven: brought up to date once, read-write,
+            # so that reading commands (status, export, screen) work after an upgrade.
+            Store(self.path, memory_limit=memory_limit, threads=threads).close()
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:
@@ -131,13 +161,8 @@ class Store:
         self.close()
 
     def schema_version(self) -> int:
-        exists = self.fetchone(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'nohaven_meta'"
-        )
-        if not exists or not exists[0]:
-            return 0
-        row = self.fetchone("SELECT value FROM nohaven_meta WHERE key = 'schema_version'")
-        return int(row[0]) if row else 0
+        with self._lock:
+            return _version_of(self.con)
 
     def _migrate(self) -> None:
         current = self.schema_version()
@@ -149,7 +174,10 @@ class Store:
         if current == LATEST_VERSION:
             return
         if self.read_only:
-            raise StoreError(f"{self.path}: schema is out of date; open it read-write once")
+            raise StoreError(
+                f"{self.path}: schema version {current} is older than this nohaven's "
+                f"{LATEST_VERSION}; run `nohaven status` on it once nothing else has it open"
+            )
         with self.transaction():
             self.con.execute(
                 "CREATE TABLE IF NOT EXISTS nohaven_meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
