@@ -637,6 +637,7 @@ def scored_results(
         if weigh:
             outside = rows[~in_scope]
         rows = rows[in_scope]
+    by_name = named_datasets is not None or bool(exclude_datasets)
     # yente's rule: an id given to exclude excludes the entity merged from it too.
     excluded = index.rows_named(exclude_ids, visible)
     seen: set[int] = set()
@@ -654,7 +655,7 @@ def scored_results(
         seen.add(row)
         if (
             (include_datasets is not None and index.datasets[row].isdisjoint(include_datasets))
-            or not index.in_datasets(row, named_datasets, exclude_datasets)
+            or (by_name and not index.in_datasets(row, named_datasets, exclude_datasets))
             or row in excluded
         ):
             set_aside.append(row)

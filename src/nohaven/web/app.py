@@ -20,6 +20,7 @@ from nohaven.web.routes import (
     detection,
     health,
     pages,
+    reconcile,
     resolution,
     screening,
     status,
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(status.router)
     app.include_router(resolution.router)
     app.include_router(screening.router)
+    app.include_router(reconcile.router)
     app.include_router(declarations.router)
     app.include_router(tracing.router)
     app.include_router(detection.router)

@@ -41,6 +41,7 @@ _API = (
     "/entities/",
     "/algorithms",
     "/catalog",
+    "/reconcile/",
     "/docs",
     "/openapi.json",
 )

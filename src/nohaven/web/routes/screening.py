@@ -106,7 +106,8 @@ class EntityMatchQuery(BaseModel):
     )
 
 
-def _service(request: Request) -> ScreeningService:
+def screening_service(request: Request) -> ScreeningService:
+    """The app's screening index and match workers (made on first use in tests)."""
     service = getattr(request.app.state, "screening", None)
     if service is None:
         service = request.app.state.screening = ScreeningService(request.app.state.store)
@@ -121,7 +122,7 @@ def _epoch(moment: str | None) -> float | None:
         raise HTTPException(status_code=400, detail=str(exc)) from None
 
 
-def _datasets(
+def dataset_scope(
     service: ScreeningService, dataset: str, allowed: frozenset[str] | None
 ) -> frozenset[str] | None:
     """The datasets a path's `{dataset}` stands for (None: all); a dataset the user may
@@ -203,9 +204,9 @@ async def match(
             detail=f"too many queries in one batch: {len(body.queries)} (at most {MAX_BATCH})",
         )
     since = _epoch(params.changed_since)
-    service = _service(request)
+    service = screening_service(request)
     allowed = visible(request)
-    scope = _datasets(service, dataset, allowed)
+    scope = dataset_scope(service, dataset, allowed)
     if not body.queries:
         raise HTTPException(status_code=400, detail="no queries provided")
     # Loaded datasets narrow the candidates by their bits at once; a name only a
@@ -314,9 +315,9 @@ def search(
 ) -> dict[str, Any]:
     """Find entities by name, in any script: "Hui Chiu Fan" finds 许超凡; with no `q`,
     list the entities the filters keep. yente's filters, sorts and facets."""
-    service = _service(request)
+    service = screening_service(request)
     allowed = visible(request)
-    scope = _datasets(service, dataset, allowed)
+    scope = dataset_scope(service, dataset, allowed)
     filters: dict[str, list[str]] = {}
     for name, values in (
         ("countries", params.countries),
@@ -381,7 +382,7 @@ def entity(
     `referents`) redirects to the entity's own, as yente does. An entity that is no
     person or company (a sanction, an ownership) comes as stored, with the entities it
     refers to nested."""
-    index = _service(request).index()
+    index = screening_service(request).index()
     allowed = visible(request)
     row = index.row_for(entity_id, allowed)
     if row is None:

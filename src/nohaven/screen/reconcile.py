@@ -1,0 +1,149 @@
+"""The OpenRefine reconciliation API (version 0.2, as yente serves it) over the screening
+matcher: a spreadsheet's column of names, in any script, reconciled against the loaded
+entities, with other columns (birth date, nationality, identifiers) as properties.
+
+Pure functions: reading a batch, turning each query into a screening query, and the
+manifest and suggestion answers; the route runs the matcher.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from followthemoney import model
+from followthemoney.types import registry
+
+from nohaven.errors import NohavenError
+from nohaven.screen.index import INDEXED_SCHEMATA
+from nohaven.screen.query import ScreeningQuery, parse_query
+
+MAX_BATCH = 100
+DEFAULT_LIMIT = 5
+MAX_LIMIT = 100
+BASE_SCHEMA = "LegalEntity"  # yente's: a query with no type matches people and companies
+
+
+class ReconcileError(NohavenError):
+    """A reconciliation request that cannot be answered; the message says why."""
+
+
+def read_batch(text: str) -> dict[str, dict[str, Any]]:
+    """A batch of reconciliation queries (`{"q0": {"query": ..., ...}}`), checked."""
+    try:
+        batch = json.loads(text)
+    except ValueError as exc:
+        raise ReconcileError(f"queries: not JSON ({exc})") from None
+    if not isinstance(batch, dict) or not all(isinstance(q, dict) for q in batch.values()):
+        raise ReconcileError('queries: an object of queries, such as {"q0": {"query": "..."}}')
+    if len(batch) > MAX_BATCH:
+        raise ReconcileError(f"too many queries in one batch: {len(batch)} (at most {MAX_BATCH})")
+    if not batch:
+        raise ReconcileError("no queries provided")
+    return batch
+
+
+def query_limit(query: dict[str, Any]) -> int:
+    """How many candidates the query asks for (OpenRefine's `limit`)."""
+    limit = query.get("limit", DEFAULT_LIMIT)
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 0 < limit <= MAX_LIMIT:
+        raise ReconcileError(f"limit: a whole number from 1 to {MAX_LIMIT}, not {limit!r}")
+    return limit
+
+
+def screening_query(key: str, query: dict[str, Any]) -> ScreeningQuery:
+    """One reconciliation query as a screening query: `query` is the name, `type` the
+    schema (its first, when a list), `properties` FtM properties by name (`pid`)."""
+    schema = query.get("type") or BASE_SCHEMA
+    if isinstance(schema, list):
+        schema = schema[0] if schema else BASE_SCHEMA
+    properties: dict[str, list[Any]] = {}
+    if query.get("query") is not None:
+        properties["name"] = [query["query"]]
+    listed = query.get("properties") or []
+    if not isinstance(listed, list):
+        raise ReconcileError(f"query {key!r}: properties must be a list of {{pid, v}}")
+    for item in listed:
+        if not isinstance(item, dict) or not isinstance(item.get("pid"), str):
+            raise ReconcileError(f"query {key!r}: each property needs a 'pid' and a 'v'")
+        prop = model.get_qname(item["pid"]) if ":" in item["pid"] else None
+        name = prop.name if prop is not None else item["pid"]
+        values = item.get("v")
+        for value in values if isinstance(values, list) else [values]:
+            # OpenRefine sends a reconciled cell as {"id": ...}; its id is the value.
+            value = value.get("id") if isinstance(value, dict) else value
+            if value is not None:
+                properties.setdefault(name, []).append(value)
+    return parse_query({"schema": schema, "properties": properties}, key)
+
+
+def candidate(result: dict[str, Any]) -> dict[str, Any]:
+    """A screening result as a reconciliation candidate."""
+    return {
+        "id": result["id"],
+        "name": result["caption"],
+        "description": _description(result),
+        "type": [schema_type(result["schema"])],
+        "score": result.get("score"),
+        "match": result.get("match"),
+    }
+
+
+def _description(result: dict[str, Any]) -> str | None:
+    """What tells namesakes apart in OpenRefine's list: birth date, countries, topics."""
+    properties = result.get("properties", {})
+    parts = [
+        *(f"born {d}" for d in properties.get("birthDate", ())[:1]),
+        *(str(registry.country.caption(c) or c) for c in properties.get("nationality", ())[:2]),
+        *(str(registry.topic.caption(t) or t) for t in properties.get("topics", ())[:2]),
+    ]
+    return ", ".join(parts) or None
+
+
+def schema_type(name: str) -> dict[str, str]:
+    schema = model.get(name)
+    return {"id": name, "name": schema.plural if schema else name}
+
+
+def suggest_types(prefix: str) -> list[dict[str, str]]:
+    """The schemata a query may be typed as, whose name or label starts with `prefix`."""
+    found = [schema_type(name) for name in (BASE_SCHEMA, *INDEXED_SCHEMATA)]
+    return [t for t in found if _starts(prefix, t["id"], t["name"])]
+
+
+def suggest_properties(prefix: str) -> list[dict[str, str]]:
+    """The matchable properties of people and companies starting with `prefix`."""
+    seen: dict[str, dict[str, str]] = {}
+    for name in INDEXED_SCHEMATA:
+        schema = model.get(name)
+        for prop in schema.properties.values() if schema else ():
+            if prop.matchable and not prop.hidden and prop.type != registry.entity:
+                seen.setdefault(prop.name, {"id": prop.name, "name": prop.label})
+    return sorted(
+        (p for p in seen.values() if _starts(prefix, p["id"], p["name"])),
+        key=lambda p: p["id"],
+    )
+
+
+def _starts(prefix: str, *texts: str) -> bool:
+    wanted = prefix.strip().lower()
+    return any(text.lower().startswith(wanted) for text in texts)
+
+
+def manifest(base_url: str, dataset: str, query_string: str = "") -> dict[str, Any]:
+    """The service manifest OpenRefine reads when the service is added."""
+    service = f"{base_url.rstrip('/')}/reconcile/{dataset}"
+
+    def path(kind: str) -> dict[str, str]:
+        return {"service_url": service, "service_path": f"/suggest/{kind}{query_string}"}
+
+    return {
+        "versions": ["0.2"],
+        "name": f"nohaven: {dataset}",
+        "identifierSpace": "https://followthemoney.tech/explorer/",
+        "schemaSpace": "https://followthemoney.tech/explorer/schemata/",
+        "view": {"url": f"{base_url.rstrip('/')}/entity/{{{{id}}}}"},
+        "batchSize": 10,
+        "suggest": {"entity": path("entity"), "type": path("type"), "property": path("property")},
+        "defaultTypes": [schema_type(BASE_SCHEMA), schema_type("Person"), schema_type("Company")],
+    }

@@ -1,0 +1,144 @@
+"""The OpenRefine reconciliation API at /reconcile/{dataset}, as yente serves it: thin
+over `nohaven.screen.reconcile` and the screening matcher."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+
+from nohaven.screen.match import MatchOptions
+from nohaven.screen.query import QueryError
+from nohaven.screen.reconcile import (
+    ReconcileError,
+    candidate,
+    manifest,
+    query_limit,
+    read_batch,
+    screening_query,
+    suggest_properties,
+    suggest_types,
+)
+from nohaven.screen.search import SearchRequest, search
+from nohaven.web.errors import errors
+from nohaven.web.routes.screening import dataset_scope, screening_service
+from nohaven.web.security import log_read, visible
+
+router = APIRouter(tags=["reconciliation"])
+DatasetPath = Path(max_length=200)
+
+
+@router.get("/reconcile/{dataset}", responses=errors(400, 404))
+async def reconcile_manifest(
+    request: Request,
+    dataset: str = DatasetPath,
+    queries: str | None = Query(default=None, max_length=200_000),
+) -> dict[str, Any]:
+    """The service manifest OpenRefine reads (or, with `queries`, their answers)."""
+    if queries is not None:
+        return await _answer(request, dataset, queries)
+    dataset_scope(screening_service(request), dataset, visible(request))
+    query_string = f"?{request.url.query}" if request.url.query else ""
+    return manifest(str(request.base_url), dataset, query_string)
+
+
+@router.post("/reconcile/{dataset}", responses=errors(400, 404))
+async def reconcile_queries(request: Request, dataset: str = DatasetPath) -> dict[str, Any]:
+    """Reconcile a batch (form field `queries`, JSON): each query's candidates, best first,
+    scored as /match scores them, with whether each is a match."""
+    form = await request.form()
+    if form.get("extend"):
+        raise HTTPException(status_code=400, detail="data extension is not served")
+    queries = form.get("queries")
+    if not isinstance(queries, str):
+        raise HTTPException(status_code=400, detail="no queries provided (form field 'queries')")
+    return await _answer(request, dataset, queries)
+
+
+@router.api_route(
+    "/reconcile/{dataset}",
+    methods=["PUT", "PATCH", "DELETE", "OPTIONS"],
+    include_in_schema=False,
+)
+def reconcile_other_methods(dataset: str = DatasetPath) -> Response:
+    """405 naming both methods the path serves (the router would name the first alone)."""
+    return JSONResponse(
+        {"detail": "Method Not Allowed"}, status_code=405, headers={"Allow": "GET, POST"}
+    )
+
+
+async def _answer(request: Request, dataset: str, text: str) -> dict[str, Any]:
+    service = screening_service(request)
+    allowed = visible(request)
+    scope = dataset_scope(service, dataset, allowed)
+    try:
+        batch = read_batch(text)
+        limits = {key: query_limit(query) for key, query in batch.items()}
+        parsed = {key: screening_query(key, query) for key, query in batch.items()}
+    except (ReconcileError, QueryError) as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from None
+    index = service.ready_index() or await run_in_threadpool(service.index)
+    options = MatchOptions(
+        limit=max(limits.values()), include_datasets=scope, visible=allowed, cutoff=0.0
+    )
+    matched = await service.match(index, parsed, options)
+    log_read(
+        request,
+        "reconcile",
+        dataset,
+        {
+            "queries": sorted(parsed),
+            "results": sorted({r["id"] for v, _ in matched.values() for r in v}),
+        },
+    )
+    return {
+        key: {"result": [candidate(r) for r in results[: limits[key]]]}
+        for key, (results, _) in matched.items()
+    }
+
+
+def _suggested(prefix: str, result: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"code": "/api/status/ok", "status": "200 OK", "prefix": prefix, "result": result}
+
+
+@router.get("/reconcile/{dataset}/suggest/entity", responses=errors(404))
+def suggest_entity(
+    request: Request,
+    dataset: str = DatasetPath,
+    prefix: str = Query(default="", max_length=500),
+    limit: int = Query(default=10, ge=1, le=100),
+) -> dict[str, Any]:
+    """Entities whose names start like `prefix`, in any script (OpenRefine's suggest)."""
+    service = screening_service(request)
+    allowed = visible(request)
+    scope = dataset_scope(service, dataset, allowed)
+    found = []
+    if prefix.strip():
+        page = search(
+            service.index(),
+            SearchRequest(
+                text=prefix, datasets_in_scope=scope, limit=limit, visible=allowed, facets=()
+            ),
+        )
+        found = [candidate(r) for r in page.results]
+    return _suggested(prefix, found)
+
+
+@router.get("/reconcile/{dataset}/suggest/type", responses=errors(404))
+def suggest_type(
+    request: Request, dataset: str = DatasetPath, prefix: str = Query(default="", max_length=100)
+) -> dict[str, Any]:
+    """The types (FtM schemata) a column may be reconciled as."""
+    dataset_scope(screening_service(request), dataset, visible(request))
+    return _suggested(prefix, suggest_types(prefix))
+
+
+@router.get("/reconcile/{dataset}/suggest/property", responses=errors(404))
+def suggest_property(
+    request: Request, dataset: str = DatasetPath, prefix: str = Query(default="", max_length=100)
+) -> dict[str, Any]:
+    """The properties other columns may be matched as (birthDate, nationality, ...)."""
+    dataset_scope(screening_service(request), dataset, visible(request))
+    return _suggested(prefix, suggest_properties(prefix))

@@ -1,0 +1,96 @@
+"""The OpenRefine reconciliation API over a real store, as OpenRefine calls it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+
+
+def _reconcile(client: TestClient, queries: dict, dataset: str = "default") -> dict:
+    response = client.post(f"/reconcile/{dataset}", data={"queries": json.dumps(queries)})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_the_manifest_points_openrefine_at_the_suggest_services(client: TestClient) -> None:
+    service = client.get("/reconcile/wanted").json()
+    assert service["versions"] == ["0.2"] and "wanted" in service["name"]
+    entity = service["suggest"]["entity"]
+    assert entity["service_url"].endswith("/reconcile/wanted")
+    assert entity["service_path"] == "/suggest/entity"
+    assert service["view"]["url"].endswith("/entity/{{id}}")
+    assert {t["id"] for t in service["defaultTypes"]} >= {"Person", "Company"}
+    assert client.get("/reconcile/nowhere").status_code == 404
+
+
+def test_a_column_of_names_in_any_script_is_reconciled(client: TestClient) -> None:
+    answers = _reconcile(
+        client,
+        {
+            "q0": {
+                "query": "Hui Chiu Fan",
+                "type": "Person",
+                "properties": [{"pid": "birthDate", "v": "1953-02-15"}],
+            },
+            "q1": {"query": "KWONG FAT TRADING LTD", "type": ["Company"], "limit": 1},
+            "q2": {"query": "Nobody Atall"},
+        },
+    )
+    best = answers["q0"]["result"][0]
+    assert best["id"] == "w-official" and best["match"] is True and best["score"] >= 0.9
+    assert best["type"] == [{"id": "Person", "name": "People"}]
+    assert "born 1953-02-15" in best["description"]
+    [company] = answers["q1"]["result"]
+    assert company["id"] == "w-company" and company["match"] is True
+    assert answers["q2"]["result"] == []
+    # Near misses come too, marked as no match, for the investigator to judge.
+    other_year = _reconcile(
+        client,
+        {
+            "q": {
+                "query": "Xu Chaofan",
+                "type": "Person",
+                "properties": [{"pid": "birthDate", "v": "1971"}],
+            }
+        },
+    )["q"]["result"]
+    assert other_year[0]["id"] == "w-official" and other_year[0]["match"] is False
+    # OpenRefine may send the batch in the query string instead.
+    got = client.get(
+        "/reconcile/wanted", params={"queries": json.dumps({"a": {"query": "许超凡"}})}
+    )
+    assert got.json()["a"]["result"][0]["id"] == "w-official"
+
+
+def test_suggestions_for_entities_types_and_properties(client: TestClient) -> None:
+    # Whole words, in any script: the matcher reads names, not prefixes of them.
+    entities = client.get("/reconcile/default/suggest/entity", params={"prefix": "Xu Chaofan"})
+    assert entities.json()["result"][0]["id"] == "w-official"
+    types = client.get("/reconcile/default/suggest/type", params={"prefix": "Comp"}).json()
+    assert [t["id"] for t in types["result"]] == ["Company"]
+    props = client.get("/reconcile/default/suggest/property", params={"prefix": "birth"}).json()
+    assert "birthDate" in {p["id"] for p in props["result"]}
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({}, "no queries provided"),
+        ({"queries": "{not json"}, "not JSON"),
+        ({"queries": "[1, 2]"}, "an object of queries"),
+        ({"queries": json.dumps({"q": {"query": "x", "limit": 0}})}, "limit"),
+        ({"queries": json.dumps({"q": {"query": "x", "type": "Spaceship"}})}, "unknown schema"),
+        ({"queries": json.dumps({"q": {"query": "x", "properties": [{"v": 1}]}})}, "pid"),
+        (
+            {"queries": json.dumps({str(i): {"query": "x"} for i in range(101)})},
+            "too many queries",
+        ),
+        ({"extend": json.dumps({"ids": ["w-official"], "properties": []})}, "not served"),
+    ],
+)
+def test_a_batch_that_cannot_be_read_is_a_400(client: TestClient, form: dict, message: str) -> None:
+    response = client.post("/reconcile/default", data=form)
+    assert response.status_code == 400 and message in response.json()["detail"]
+    assert _reconcile(client, {"q": {"query": "许超凡"}})["q"]["result"]
