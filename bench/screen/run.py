@@ -304,6 +304,7 @@ def load_test(
         # Every query once with each algorithm first, so neither is timed with the
         # other's warm caches (analysed names) while its own are cold.
         same = 0
+        differences: list[dict[str, Any]] = []
         with httpx.Client(base_url=base, timeout=30) as http:
             for number, body in enumerate(bodies):
                 for algorithm in (ALGORITHM, ALGORITHM_UNWEIGHTED):
@@ -315,7 +316,13 @@ def load_test(
                     )
                     if algorithm == ALGORITHM and expected is not None:
                         results = response.json()["responses"]["q"]["results"]
-                        same += [(r["id"], r["score"]) for r in results] == expected[number]
+                        answered = [(r["id"], r["score"]) for r in results]
+                        if answered == expected[number]:
+                            same += 1
+                        elif len(differences) < 5:
+                            differences.append(
+                                {"query": body, "served": answered, "in_process": expected[number]}
+                            )
         for algorithm in (ALGORITHM, ALGORITHM_UNWEIGHTED) * 2:
             measured[algorithm].append(_drive(base, bodies, algorithm, seconds / 2, clients))
         open_loop = sustained(base, bodies, seconds, rates)
@@ -325,6 +332,7 @@ def load_test(
     report: dict[str, Any] = {"match_workers": match_workers, "clients": clients}
     if expected is not None:
         report["answers_as_in_process"] = f"{same}/{len(bodies)}"
+        report["answers_not_as_in_process"] = differences
     for algorithm, phases in measured.items():
         latencies = [t for phase in phases for t in phase[0]]
         elapsed = sum(phase[2] for phase in phases)
