@@ -25,15 +25,16 @@ def test_the_manifest_points_openrefine_at_the_suggest_services(client: TestClie
     assert client.get("/reconcile/nowhere").status_code == 404
 
 
+def _person(name: str, born: str) -> dict:
+    """A reconciliation query for a person with a birth-date column."""
+    return {"query": name, "type": "Person", "properties": [{"pid": "birthDate", "v": born}]}
+
+
 def test_a_column_of_names_in_any_script_is_reconciled(client: TestClient) -> None:
     answers = _reconcile(
         client,
         {
-            "q0": {
-                "query": "Hui Chiu Fan",
-                "type": "Person",
-                "properties": [{"pid": "birthDate", "v": "1953-02-15"}],
-            },
+            "q0": _person("Hui Chiu Fan", "1953-02-15"),
             "q1": {"query": "KWONG FAT TRADING LTD", "type": ["Company"], "limit": 1},
             "q2": {"query": "Nobody Atall"},
         },
@@ -46,16 +47,7 @@ def test_a_column_of_names_in_any_script_is_reconciled(client: TestClient) -> No
     assert company["id"] == "w-company" and company["match"] is True
     assert answers["q2"]["result"] == []
     # Near misses come too, marked as no match, for the investigator to judge.
-    other_year = _reconcile(
-        client,
-        {
-            "q": {
-                "query": "Xu Chaofan",
-                "type": "Person",
-                "properties": [{"pid": "birthDate", "v": "1971"}],
-            }
-        },
-    )["q"]["result"]
+    other_year = _reconcile(client, {"q": _person("Xu Chaofan", "1971")})["q"]["result"]
     assert other_year[0]["id"] == "w-official" and other_year[0]["match"] is False
     # OpenRefine may send the batch in the query string instead.
     got = client.get(

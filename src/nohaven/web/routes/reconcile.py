@@ -3,7 +3,7 @@ over `nohaven.screen.reconcile` and the screening matcher."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -126,19 +126,17 @@ def suggest_entity(
     return _suggested(prefix, found)
 
 
-@router.get("/reconcile/{dataset}/suggest/type", responses=errors(404))
-def suggest_type(
-    request: Request, dataset: str = DatasetPath, prefix: str = Query(default="", max_length=100)
-) -> dict[str, Any]:
-    """The types (FtM schemata) a column may be reconciled as."""
-    dataset_scope(screening_service(request), dataset, visible(request))
-    return _suggested(prefix, suggest_types(prefix))
+_SCHEMA_SUGGESTIONS = {"type": suggest_types, "property": suggest_properties}
 
 
-@router.get("/reconcile/{dataset}/suggest/property", responses=errors(404))
-def suggest_property(
-    request: Request, dataset: str = DatasetPath, prefix: str = Query(default="", max_length=100)
+@router.get("/reconcile/{dataset}/suggest/{kind}", responses=errors(404))
+def suggest_schema(
+    request: Request,
+    kind: Literal["type", "property"],
+    dataset: str = DatasetPath,
+    prefix: str = Query(default="", max_length=100),
 ) -> dict[str, Any]:
-    """The properties other columns may be matched as (birthDate, nationality, ...)."""
+    """The types (FtM schemata) a column may be reconciled as, or the properties other
+    columns may be matched as (birthDate, nationality, ...)."""
     dataset_scope(screening_service(request), dataset, visible(request))
-    return _suggested(prefix, suggest_properties(prefix))
+    return _suggested(prefix, _SCHEMA_SUGGESTIONS[kind](prefix))
