@@ -49,13 +49,14 @@ class Source:
 
 def _version_of(con: duckdb.DuckDBPyConnection) -> int:
     """The schema version a connection's database holds (0 before any)."""
+    # Read to the end (fetchall): a half-read result keeps the connection busy.
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'nohaven_meta'"
-    ).fetchone()
-    if not exists or not exists[0]:
+    ).fetchall()
+    if not exists or not exists[0][0]:
         return 0
-    row = con.execute("SELECT value FROM nohaven_meta WHERE key = 'schema_version'").fetchone()
-    return int(row[0]) if row else 0
+    rows = con.execute("SELECT value FROM nohaven_meta WHERE key = 'schema_version'").fetchall()
+    return int(rows[0][0]) if rows else 0
 
 
 def _stored_version(path: Path) -> int:
