@@ -125,6 +125,8 @@ def test_a_rare_mandarin_reading_still_matches_but_ranks_below_the_main_one() ->
 def test_a_surname_read_apart_from_its_word_reading_is_a_main_reading() -> None:
     # 薄 is "bao" in words but Bo as a surname; 乐 as a surname is Yue (and still Le).
     assert compare_names("Bo Xilai", "薄熙来").score == 1.0
+    # Hong Kong writes 解 as a surname "Hai", which Cantonese dictionaries leave out.
+    assert compare_names("HAI, Chun Wah", "解振华").score == 1.0
     assert compare_names("Yue Jia", "乐嘉").score == compare_names("Le Jia", "乐嘉").score == 1.0
     # Only in the family position: a given name 薄 keeps its word reading first.
     assert compare_names("Wang Bo", "王薄").score < compare_names("Wang Bao", "王薄").score

@@ -71,17 +71,20 @@ def test_surname_readings(han: str, pinyin: str, wade_giles: str, hk: str) -> No
 
 
 @pytest.mark.parametrize(
-    ("full", "pinyin", "wade_giles"),
+    ("full", "pinyin", "wade_giles", "hk"),
     [
-        ("薄熙来", "Bo Xilai", "Po Hsi-lai"),  # converters read 薄 "bao"
-        ("解振华", "Xie Zhenhua", "Hsieh Chen-hua"),  # not "jie"
-        ("仇和", "Qiu He", "Chiu Ho"),  # not "chou"
-        ("樂嘉", "Yue Jia", "Yueh Chia"),  # traditional form, not "le"
+        ("薄熙来", "Bo Xilai", "Po Hsi-lai", "Pok Hay Loi"),  # converters read 薄 "bao"
+        ("解振华", "Xie Zhenhua", "Hsieh Chen-hua", "Hai Chan Wa"),  # not "jie", "Kai"
+        ("仇和", "Qiu He", "Chiu Ho", "Sau Wo"),  # not "chou", "Chau"
+        ("樂嘉", "Yue Jia", "Yueh Chia", "Ngok Ka"),  # traditional form, not "le", "Lok"
     ],
 )
-def test_characters_read_apart_as_surnames(full: str, pinyin: str, wade_giles: str) -> None:
+def test_characters_read_apart_as_surnames(
+    full: str, pinyin: str, wade_giles: str, hk: str
+) -> None:
     assert romanize_full_name(full, "pinyin").render() == pinyin
     assert romanize_full_name(full, "wade_giles").render() == wade_giles
+    assert romanize_full_name(full, "hk_cantonese").render() == hk
 
 
 def test_compound_surname_split_from_full_name() -> None:

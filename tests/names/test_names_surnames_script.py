@@ -100,3 +100,12 @@ def test_surname_readings_are_readings_of_their_characters() -> None:
     assert surname_pinyin("曾") == ("zeng",)
     assert surname_pinyin("王") == ("wang",)
     assert surname_pinyin("超") is None
+
+
+def test_hong_kong_surname_readings_are_of_surnames_read_apart() -> None:
+    from nohaven.names.surnames import _HK_SURNAME_READINGS, surname_hk, surname_pinyin
+
+    for simplified, traditional, hk in _HK_SURNAME_READINGS:
+        assert surname_pinyin(simplified) is not None  # a Mandarin surname reading too
+        assert surname_hk(simplified) == surname_hk(traditional) == hk
+    assert surname_hk("陈") == "Chan" and surname_hk("超") is None

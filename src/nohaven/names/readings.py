@@ -35,7 +35,7 @@ from nohaven.names.romanize import (
     wade_giles_spelling,
 )
 from nohaven.names.script import to_simplified, to_traditional
-from nohaven.names.surnames import SURNAMES, lookup_surname, surname_pinyin
+from nohaven.names.surnames import SURNAMES, lookup_surname, surname_hk, surname_pinyin
 
 # Systems in the order explanations prefer to name them.
 READING_SYSTEMS: tuple[str, ...] = (
@@ -438,11 +438,16 @@ def surname_forms(han: str) -> dict[str, frozenset[str]]:
         reading = surname_pinyin(han) or surname_pinyin(to_simplified(han, "standard"))
         if reading is None:
             return {}
-        # A character read apart as a surname (薄 bo, not bao): its Mandarin forms only.
-        return {
+        # A character read apart as a surname (薄 bo, not bao): its Mandarin forms, and
+        # Hong Kong's where dictionaries miss it (解 Hai).
+        forms = {
             "pinyin": frozenset({" ".join(reading)}),
             "wade_giles": frozenset(_wade_giles_readings(reading)),
         }
+        hk = surname_hk(han) or surname_hk(to_simplified(han, "standard"))
+        if hk is not None:
+            forms["hk_cantonese"] = frozenset({fold_latin(hk)})
+        return forms
     forms: dict[str, set[str]] = {
         "pinyin": {" ".join(surname.pinyin)},
         "hk_cantonese": {surname.hk_cantonese},

@@ -35,7 +35,7 @@ from pypinyin import Style, lazy_pinyin
 from pypinyin.style import convert
 
 from nohaven.names.script import to_traditional
-from nohaven.names.surnames import lookup_surname, split_han_name, surname_pinyin
+from nohaven.names.surnames import split_han_name, surname_hk, surname_pinyin
 
 System = Literal["pinyin", "wade_giles", "hk_cantonese"]
 SYSTEMS: tuple[System, ...] = ("pinyin", "wade_giles", "hk_cantonese")
@@ -226,10 +226,9 @@ def romanize_surname(family: str, system: str) -> str:
     surname (薄 → Bo) its surname reading; others are romanised character by character.
     """
     _check_system(system)
-    surname = lookup_surname(family)
     reading = surname_pinyin(family)
-    if surname is not None and system == "hk_cantonese":
-        return surname.hk_cantonese
+    if system == "hk_cantonese" and (hk := surname_hk(family)) is not None:
+        return hk
     if reading is not None and system in ("pinyin", "wade_giles"):
         convert_syllable = passport_pinyin if system == "pinyin" else wade_giles_spelling
         syllables = [convert_syllable(s) for s in reading]

@@ -184,12 +184,33 @@ def _index() -> dict[str, Surname]:
     return index
 
 
+# Of those, the ones whose Hong Kong surname spelling Cantonese dictionaries lack or put
+# after a word reading (仇 is "Chau" in words, "Sau" as a surname): simplified,
+# traditional, Hong Kong government spelling.
+_HK_SURNAME_READINGS: tuple[tuple[str, str, str], ...] = (
+    ("仇", "仇", "Sau"),
+    ("解", "解", "Hai"),
+    ("乐", "樂", "Ngok"),
+    ("洗", "洗", "Sin"),
+    ("缪", "繆", "Miu"),
+)
+
+
 @cache
 def _readings_index() -> dict[str, str]:
     index: dict[str, str] = {}
     for simplified, traditional, reading in _SURNAME_READINGS:
         index[simplified] = index[traditional] = reading
     return index
+
+
+def surname_hk(han: str) -> str | None:
+    """Hong Kong's spelling of `han` read as a surname: the table's, or a polyphonic
+    character's that dictionaries miss (解 → Hai); None when neither says."""
+    surname = lookup_surname(han)
+    if surname is not None:
+        return surname.hk_cantonese
+    return next((hk for s, t, hk in _HK_SURNAME_READINGS if han in (s, t)), None)
 
 
 def surname_pinyin(han: str) -> tuple[str, ...] | None:

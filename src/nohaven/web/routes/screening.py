@@ -148,8 +148,8 @@ class ResultFilters(QueryModel):
     changed_since: str | None = Field(
         default=None,
         pattern=CHANGED_SINCE_PATTERN,
-        description="Only entities whose newest source was loaded after this UTC date or "
-        "time (loading a source again counts, changed or not).",
+        description="Only entities changed after this UTC date or time: the publisher's "
+        "last_change where the source gives one, else their newest source's load.",
     )
 
 
