@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from nohaven import cases
 from nohaven.access import add_user, check_password, record_ownership, user_for_token
 from nohaven.cases import verify_audit
 from nohaven.detect import DetectRequest, detect, save_alerts
+from nohaven.ingest import load_paths
 from nohaven.resolve.pipeline import resolve
 from nohaven.settings import Settings
 from nohaven.store import Store
@@ -341,3 +343,47 @@ def test_a_request_that_takes_too_long_is_answered_503_and_the_server_goes_on(
         assert slow.status_code == 503 and "longer than 0.2 s" in slow.json()["detail"]
         assert slow.headers["retry-after"] == "30"
         assert client.get("/healthz").status_code == 200
+
+
+def test_what_another_agencys_publisher_said_of_a_shared_entity_stays_hidden(
+    tmp_path: Path,
+) -> None:
+    """Two agencies load the same OpenSanctions id; only one's file lists it on a
+    watchlist. The other sees its own load of the entity and nothing of that list."""
+    mine, theirs = tmp_path / "a.ftm.json", tmp_path / "b.ftm.json"
+    person = {"id": "NK-1", "schema": "Person", "properties": {"name": ["Viktor Petrov"]}}
+    mine.write_text(json.dumps(person) + "\n")
+    published = {
+        **person,
+        "datasets": ["secret_watchlist"],
+        "first_seen": "2001-01-01T00:00:00",
+        "last_change": "2030-01-01T00:00:00",
+    }
+    theirs.write_text(json.dumps(published) + "\n")
+    db = tmp_path / "s.duckdb"
+    with Store(db) as store:
+        load_paths(store, [mine], dataset="agency_a_data")
+        load_paths(store, [theirs], dataset="agency_b_data")
+        _, token = add_user(store, "ann", "agency-a", "investigator", "a long password x")
+        record_ownership(store, ["agency_a_data"], "agency-a", [])
+        record_ownership(store, ["agency_b_data"], "agency-b", [])
+    auth = {"Authorization": f"Bearer {token}"}
+    with TestClient(create_app(Settings(db=db))) as client:
+        shown = client.get("/entities/NK-1", headers=auth).json()
+        assert shown["datasets"] == ["agency_a_data"]
+        assert "2001" not in shown["first_seen"] and "2030" not in shown["last_change"]
+        listed = client.get("/search/default", params={"facets": "datasets"}, headers=auth)
+        counted = {v["name"] for v in listed.json()["facets"]["datasets"]["values"]}
+        assert counted == {"agency_a_data"}
+        for name in ("secret_watchlist", "agency_b_data"):
+            by_name = client.get(
+                "/search/default", params={"include_dataset": name}, headers=auth
+            ).json()
+            assert by_name["results"] == [], name
+            matched = client.post(
+                "/match/default",
+                params={"include_dataset": name, "cutoff": 0},
+                json={"queries": {"q": {"schema": "Person", "properties": person["properties"]}}},
+                headers=auth,
+            ).json()
+            assert matched["responses"]["q"]["results"] == [], name

@@ -86,3 +86,9 @@ def test_a_batch_that_cannot_be_read_is_a_400(client: TestClient, form: dict, me
     response = client.post("/reconcile/default", data=form)
     assert response.status_code == 400 and message in response.json()["detail"]
     assert _reconcile(client, {"q": {"query": "许超凡"}})["q"]["result"]
+
+
+def test_a_prefix_with_nothing_readable_suggests_nothing(client: TestClient) -> None:
+    for prefix in ("\u200b", "\u00ad", "--"):
+        answer = client.get("/reconcile/default/suggest/entity", params={"prefix": prefix})
+        assert answer.status_code == 200 and answer.json()["result"] == [], prefix

@@ -119,3 +119,26 @@ def test_a_search_that_cannot_run_is_a_4xx(client: TestClient, params: dict, mes
     response = client.get("/search/default", params=params)
     assert 400 <= response.status_code < 500 and message in response.text, response.text
     assert _ids(_search(client, q="Chan Tai Man")) == ["sanctioned"]
+
+
+def test_publishers_times_sort_and_a_name_both_loaded_and_listed(
+    loaded_store: Callable[[str, dict[str, list[dict]]], Path], entity: Callable[..., dict]
+) -> None:
+    def published(entity_id: str, seen: str, changed: str, **more: object) -> dict:
+        person = entity(entity_id, "Person", name="Chan Tai Man", idNumber="A123456(7)")
+        return {**person, "last_seen": seen, "last_change": changed, **more}
+
+    seen_last = published("p-1", "2026-01-01T00:00:00", "2020-01-01T00:00:00")
+    changed_last = published(
+        "p-2", "2025-01-01T00:00:00", "2024-01-01T00:00:00", datasets=["wanted"]
+    )
+    wanted = [entity("w-1", "Person", name="Lee")]
+    db = loaded_store("times", {"wanted": wanted, "lists": [seen_last, changed_last]})
+    with TestClient(create_app(Settings(db=db))) as client:
+        by_seen = _ids(_search(client, "lists", sort="last_seen:desc"))
+        by_change = _ids(_search(client, "lists", sort="last_change:desc"))
+        assert by_seen == ["p-1", "p-2"] and by_change == ["p-2", "p-1"]
+        # "wanted" is a loaded dataset and a name p-2's publisher lists it in: both count.
+        assert sorted(_ids(_search(client, include_dataset="wanted"))) == ["p-2", "w-1"]
+        named = _search(client, "lists", facets="identifiers")["facets"]["identifiers"]
+        assert [v["name"] for v in named["values"]] == ["A1234567"]  # no card-kind tags

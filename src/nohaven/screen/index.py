@@ -83,9 +83,17 @@ def normal_identifier(value: str) -> str:
     return "".join(c for c in value.upper() if c.isalnum())
 
 
+_CARD_TAG = "card "
+
+
 def card_tag(kind: str) -> str:
     """An identity card's kind as the index's identifier sets hold it (`identifier_kind`)."""
-    return sys.intern("card " + kind)
+    return sys.intern(_CARD_TAG + kind)
+
+
+def is_card_tag(value: str) -> bool:
+    """Whether a value of an identifier set is a `card_tag`, not an identifier."""
+    return value.startswith(_CARD_TAG)
 
 
 def identifier_hash(value: str) -> int:
@@ -344,8 +352,12 @@ class ScreeningIndex:
     changed_at: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.float64))
     last_seen_at: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.float64))
     # The datasets a publisher lists an entity in (OpenSanctions' "us_ofac_sdn"), beside
-    # the loaded datasets it is in (`datasets`, which alone decide who may see it).
+    # the loaded datasets it is in (`datasets`, which alone decide who may see it), and
+    # every such name; for entities a publisher said anything of, their first and last
+    # load times, shown instead to users who may not see all their loads.
     origins: list[frozenset[str]] = field(repr=False, default_factory=list)
+    origin_names: frozenset[str] = frozenset()
+    loaded_times: dict[int, tuple[float, float]] = field(repr=False, default_factory=dict)
     # Each entity's datasets as bits (the 63rd bit shared by any datasets beyond 62), so
     # a dataset filter drops most candidates in NumPy before any is looked at.
     dataset_bits: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int64))
@@ -514,35 +526,76 @@ class ScreeningIndex:
         # In name order: the store's aggregation writes them in whatever order its
         # threads finish, and an exhibit of the same answer must read the same.
         properties = dict(sorted(self.properties(row).items()))
+        first, last_seen, last_change = (
+            self.first_seen_at[row],
+            self.last_seen_at[row],
+            self.changed_at[row],
+        )
+        if self._hides_publisher(row, visible):
+            first, last_seen = self.loaded_times[row]
+            last_change = last_seen
         return {
             "id": self.ids[row],
             "caption": self.caption(row),
             "schema": self.schemata[row],
             "properties": properties,
-            "datasets": sorted(self.dataset_names(row)),
+            "datasets": sorted(self.dataset_names(row, visible)),
             "referents": self.referents_of(row, visible),
             "target": self.targets[row],
-            "first_seen": _iso(float(self.first_seen_at[row])),
-            "last_seen": _iso(float(self.last_seen_at[row])),
-            "last_change": _iso(float(self.changed_at[row])),
+            "first_seen": _iso(float(first)),
+            "last_seen": _iso(float(last_seen)),
+            "last_change": _iso(float(last_change)),
         }
 
-    def dataset_names(self, row: int) -> frozenset[str]:
-        """The loaded datasets the entity is in and those its publisher lists it in."""
-        origins = self.origins[row] if self.origins else frozenset()
-        return self.datasets[row] | origins if origins else self.datasets[row]
+    def _hides_publisher(self, row: int, visible: frozenset[str] | None) -> bool:
+        """Whether what a publisher said of the entity (`_apply_publisher_meta`) is kept
+        from a user who may not see every loaded dataset the entity is in: it could be
+        another agency's load that said it."""
+        return (
+            visible is not None and row in self.loaded_times and not self.datasets[row] <= visible
+        )
 
-    def in_datasets(self, row: int, named: frozenset[str] | None, excluded: frozenset[str]) -> bool:
+    def _origins(self, row: int, visible: frozenset[str] | None) -> frozenset[str]:
+        if not self.origins or not self.origins[row] or self._hides_publisher(row, visible):
+            return frozenset()
+        return self.origins[row]
+
+    def dataset_names(self, row: int, visible: frozenset[str] | None = None) -> frozenset[str]:
+        """The loaded datasets the entity is in and those its publisher lists it in, as
+        far as a user who may see ``visible`` (None: all) may know them."""
+        datasets = self.datasets[row] if visible is None else self.datasets[row] & visible
+        origins = self._origins(row, visible)
+        return datasets | origins if origins else datasets
+
+    def in_datasets(
+        self,
+        row: int,
+        named: frozenset[str] | None,
+        excluded: frozenset[str],
+        visible: frozenset[str] | None = None,
+    ) -> bool:
         """yente's `include_dataset` and `exclude_dataset` for the entity: some name of
         its (loaded or listed by its publisher) is included; and not every loaded one,
-        nor every listed one, is excluded."""
-        if named is not None and self.dataset_names(row).isdisjoint(named):
+        nor every listed one, is excluded (names as `dataset_names` gives them)."""
+        if named is not None and self.dataset_names(row, visible).isdisjoint(named):
             return False
         if not excluded:
             return True
-        origins = self.origins[row] if self.origins else frozenset()
-        datasets = self.datasets[row]
+        origins = self._origins(row, visible)
+        datasets = self.datasets[row] if visible is None else self.datasets[row] & visible
         return not ((datasets and datasets <= excluded) or (origins and origins <= excluded))
+
+    def dataset_filter(
+        self, scope: frozenset[str] | None, named: frozenset[str]
+    ) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+        """yente's `include_dataset` within a path's scope: (loaded datasets to keep,
+        checked by their bits at once; names to check entity by entity with
+        `in_datasets`, when some name is one a publisher lists entities in)."""
+        if not named:
+            return scope, None
+        if named <= frozenset(self.dataset_bit) and named.isdisjoint(self.origin_names):
+            return (named if scope is None else scope & named), None
+        return scope, named
 
 
 @cache
@@ -640,6 +693,7 @@ def _apply_publisher_meta(store: Store, row_of: dict[str, int], fields: dict[str
     shared: dict[frozenset[str], frozenset[str]] = {}
     origins = fields["origins"]
     targets = fields["targets"]
+    loaded: dict[int, tuple[float, float]] = fields["loaded_times"]
     columns = [given.column(c).to_pylist() for c in given.column_names]
     for entity_id, names, first, last_seen, last_change, target in zip(*columns, strict=True):
         row = row_of.get(entity_id)
@@ -648,10 +702,12 @@ def _apply_publisher_meta(store: Store, row_of: dict[str, int], fields: dict[str
         if names:
             found = frozenset(names)
             origins[row] = shared.setdefault(found, found)
+        loaded[row] = (float(fields["first_seen_at"][row]), float(fields["changed_at"][row]))
         fields["first_seen_at"][row] = first
         fields["last_seen_at"][row] = last_seen
         fields["changed_at"][row] = last_change
         targets[row] = targets[row] or bool(target)
+    fields["origin_names"] = frozenset().union(*shared)
 
 
 def _topics(column: pa.ChunkedArray) -> list[frozenset[str]]:
@@ -807,6 +863,7 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
     row_of = {entity_id: row for row, entity_id in enumerate(ids)}
     fields["origins"] = [nothing] * len(ids)
     fields["last_seen_at"] = fields["changed_at"].copy()
+    fields["loaded_times"] = {}
     _apply_publisher_meta(store, row_of, fields)
     with store.reader() as reader:
         fields["referents"], fields["referent_rows"] = _referents(

@@ -655,7 +655,7 @@ def scored_results(
         seen.add(row)
         if (
             (include_datasets is not None and index.datasets[row].isdisjoint(include_datasets))
-            or (by_name and not index.in_datasets(row, named_datasets, exclude_datasets))
+            or (by_name and not index.in_datasets(row, named_datasets, exclude_datasets, visible))
             or row in excluded
         ):
             set_aside.append(row)

@@ -19,15 +19,24 @@ from followthemoney import model
 from followthemoney.types import registry
 
 from nohaven.errors import NohavenError
-from nohaven.screen.index import INDEXED_SCHEMATA, ScreeningIndex, normal_identifier
+from nohaven.screen.index import (
+    INDEXED_SCHEMATA,
+    ScreeningIndex,
+    is_card_tag,
+    normal_identifier,
+)
 from nohaven.screen.match import MAX_CANDIDATES, result_dicts, scored_results
 from nohaven.screen.query import parse_query
 
 MAX_RESULTS = 10_000  # yente's window: offset + limit within it, totals past it "gte"
+# A listing examines at most this many entities one by one (filters that read each
+# entity's properties, such as countries, cost some microseconds each): past it, the
+# total is "gte" what was found so far.
+MAX_EXAMINED = 200_000
 FACETS = ("datasets", "schema", "countries", "identifiers", "topics", "genders")
 DEFAULT_FACETS = ("countries", "topics", "datasets")
-# Sortable fields: yente's entity timestamps (an entity's newest load is its last_seen
-# and last_change both) and `_score`, the order a search gives anyway.
+# Sortable fields: yente's entity timestamps (the publisher's, else the loads') and
+# `_score`, the order a search gives anyway.
 SORT_FIELDS = ("first_seen", "last_seen", "last_change", "_score")
 # `filter=field:value` fields beyond `properties.<name>`.
 FILTER_FIELDS = (
@@ -106,10 +115,10 @@ def search(index: ScreeningIndex, request: SearchRequest) -> SearchPage:
     # Filters any one value passes also bound the candidates a name search scores, so
     # that 60 namesakes elsewhere do not crowd out the one in the country asked for.
     any_of = {} if request.every_value else request.filters
-    allowed, named = _dataset_scope(index, request.datasets_in_scope, request.include_datasets)
+    allowed, named = index.dataset_filter(request.datasets_in_scope, request.include_datasets)
     if any_of.get("datasets"):
-        allowed, _ = _dataset_scope(index, allowed, frozenset(any_of["datasets"]))
-    keep = _predicate(index, request.filters, request.every_value)
+        allowed, _ = index.dataset_filter(allowed, frozenset(any_of["datasets"]))
+    keep = _predicate(index, request.filters, request.every_value, request.visible)
     wanted = request.offset + request.limit
     if request.text.strip():
         query = parse_query({"schema": request.schema, "properties": {"name": [request.text]}})
@@ -138,7 +147,9 @@ def search(index: ScreeningIndex, request: SearchRequest) -> SearchPage:
     else:
         rows, relation = _listed(index, request, schemata, allowed, named, keep)
         page = [index.entity(row, request.visible) for row in rows[request.offset : wanted]]
-    return SearchPage(page, len(rows), relation, facets(index, rows, request.facets))
+    return SearchPage(
+        page, len(rows), relation, facets(index, rows, request.facets, request.visible)
+    )
 
 
 def _searched_schemata(schema_name: str) -> frozenset[str]:
@@ -153,25 +164,15 @@ def _searched_schemata(schema_name: str) -> frozenset[str]:
     return frozenset(names) & frozenset(INDEXED_SCHEMATA)
 
 
-def _dataset_scope(
-    index: ScreeningIndex, scope: frozenset[str] | None, included: frozenset[str]
-) -> tuple[frozenset[str] | None, frozenset[str] | None]:
-    """yente's `include_dataset` within a scope: (loaded datasets in scope, checked by
-    their bits at once; the names to check entity by entity, when some is a dataset only
-    a publisher lists entities in)."""
-    if not included:
-        return scope, None
-    if included <= frozenset(index.dataset_bit):
-        return (included if scope is None else scope & included), None
-    return scope, included
-
-
 def _predicate(
-    index: ScreeningIndex, filters: dict[str, tuple[str, ...]], every_value: bool
+    index: ScreeningIndex,
+    filters: dict[str, tuple[str, ...]],
+    every_value: bool,
+    visible: frozenset[str] | None,
 ) -> Callable[[int], bool]:
     """Whether the entity at a row passes every field's filter (any or every value)."""
     tests = [
-        (_field_values(index, name), frozenset(_normal(name, v) for v in values))
+        (_field_values(index, name, visible), frozenset(_normal(name, v) for v in values))
         for name, values in filters.items()
     ]
 
@@ -195,18 +196,22 @@ def _normal(name: str, value: str) -> str:
     return value
 
 
-def _field_values(index: ScreeningIndex, name: str) -> Callable[[int], Iterable[str]]:
-    """The values an entity holds in a filter or facet field."""
+def _field_values(
+    index: ScreeningIndex, name: str, visible: frozenset[str] | None
+) -> Callable[[int], Iterable[str]]:
+    """The values an entity holds in a filter or facet field, as far as a user who may
+    see ``visible`` (None: all) may know them."""
     if name.startswith("properties."):
         prop = name.removeprefix("properties.")
         return lambda row: index.properties(row).get(prop, ())
     fields: dict[str, Callable[[int], Iterable[str]]] = {
         "countries": index.countries,
         "topics": lambda row: index.topics[row],
-        "datasets": index.dataset_names,
+        "datasets": lambda row: index.dataset_names(row, visible),
         "schema": lambda row: (index.schemata[row],),
         "target": lambda row: (str(index.targets[row]).lower(),),
-        "identifiers": lambda row: index.identifiers[row],
+        # Without the index's identity-card kind tags, which are no identifiers.
+        "identifiers": lambda row: [i for i in index.identifiers[row] if not is_card_tag(i)],
         "genders": lambda row: (g,) if (g := index.genders[row]) else (),
         "entity_id": lambda row: (index.ids[row],),
         "referents": lambda row: [referent for referent, _ in index.referents.get(row, ())],
@@ -221,7 +226,11 @@ def _sorted(
     for name, descending in reversed(sorts):
         if name == "_score":
             continue
-        times = index.first_seen_at if name == "first_seen" else index.changed_at
+        times = {
+            "first_seen": index.first_seen_at,
+            "last_seen": index.last_seen_at,
+            "last_change": index.changed_at,
+        }[name]
         items = sorted(items, key=lambda item: times[row_of(item)], reverse=descending)
     return items
 
@@ -238,6 +247,9 @@ def _listed(
     listed ones first, and whether there are more."""
     codes = [index.schema_code[s] for s in schemata if s in index.schema_code]
     mask = np.isin(index.schema_codes, codes)
+    if request.visible is not None:
+        # A dataset the user may not see keeps nothing, not the entities it shares.
+        allowed = request.visible if allowed is None else allowed & request.visible
     for datasets in (allowed, request.visible):
         if datasets is not None:
             mask &= (index.dataset_bits & index.dataset_mask(datasets)) != 0
@@ -248,12 +260,12 @@ def _listed(
     candidates = _sorted(index, candidates[order].tolist(), request.sorts, lambda row: row)
     rows: list[int] = []
     for position, row in enumerate(candidates):
-        if len(rows) >= MAX_RESULTS:
+        if len(rows) >= MAX_RESULTS or position >= MAX_EXAMINED:
             return rows, "gte" if position < len(candidates) else "eq"
         # The bits are exact but for datasets past the 62nd, which share one.
         if allowed is not None and index.datasets[row].isdisjoint(allowed):
             continue
-        if not index.in_datasets(row, named, request.exclude_datasets):
+        if not index.in_datasets(row, named, request.exclude_datasets, request.visible):
             continue
         if keep(row) and index.seen_in(row, request.visible):
             rows.append(row)
@@ -261,13 +273,16 @@ def _listed(
 
 
 def facets(
-    index: ScreeningIndex, rows: Iterable[int], names: Iterable[str] = DEFAULT_FACETS
+    index: ScreeningIndex,
+    rows: Iterable[int],
+    names: Iterable[str] = DEFAULT_FACETS,
+    visible: frozenset[str] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """yente's ``facets`` over the entities at `rows`: for each facet asked, a label and
     each value's name, label and count, the most frequent first."""
     asked = [name for name in FACETS if name in set(names)]
     counts: dict[str, Counter[str]] = defaultdict(Counter)
-    values_of = {name: _field_values(index, name) for name in asked}
+    values_of = {name: _field_values(index, name, visible) for name in asked}
     for row in rows:
         for name in asked:
             counts[name].update(values_of[name](row))

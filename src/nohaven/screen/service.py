@@ -174,7 +174,7 @@ class ScreeningService:
         """The current index without waiting for a first build (None until there is one)."""
         return self.index() if self._index is not None else None
 
-    def loaded_datasets(self) -> frozenset[str]:
+    def _known_datasets(self) -> frozenset[str]:
         """Loaded dataset names, read again at most once a second."""
         now = time.monotonic()
         if self._datasets is None or now - self._datasets[0] >= CHECK_EVERY:
@@ -186,7 +186,7 @@ class ScreeningService:
         """The datasets a path's `{dataset}` stands for: None for all of them."""
         if name in ALL_DATASETS:
             return None
-        known = self.loaded_datasets()
+        known = self._known_datasets()
         if name not in known:
             raise UnknownDataset(
                 f"unknown dataset {name!r}; loaded: {', '.join(sorted(known)) or 'none'} "

@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Find officials and their families in foreign records, check their "
         "declarations, trace stolen money and package the evidence.",
         lifespan=lifespan,
-        # yente reads a body as JSON whatever its Content-Type says; its clients rely on it.
+        # A body sent with no Content-Type is read as JSON, as yente reads it.
         strict_content_type=False,
     )
     app.state.settings = settings

@@ -21,7 +21,7 @@ from nohaven.screen.reconcile import (
     suggest_properties,
     suggest_types,
 )
-from nohaven.screen.search import SearchRequest, search
+from nohaven.screen.search import SearchError, SearchRequest, search
 from nohaven.web.errors import errors
 from nohaven.web.routes.screening import dataset_scope, screening_service
 from nohaven.web.security import log_read, visible
@@ -116,13 +116,17 @@ def suggest_entity(
     scope = dataset_scope(service, dataset, allowed)
     found = []
     if prefix.strip():
-        page = search(
-            service.index(),
-            SearchRequest(
-                text=prefix, datasets_in_scope=scope, limit=limit, visible=allowed, facets=()
-            ),
-        )
-        found = [candidate(r) for r in page.results]
+        try:
+            page = search(
+                service.index(),
+                SearchRequest(
+                    text=prefix, datasets_in_scope=scope, limit=limit, visible=allowed, facets=()
+                ),
+            )
+        except (SearchError, QueryError):
+            page = None  # a prefix with nothing readable in it suggests nothing
+        found = [candidate(r) for r in page.results] if page is not None else []
+        log_read(request, "suggest", dataset, {"q": prefix, "results": [r["id"] for r in found]})
     return _suggested(prefix, found)
 
 

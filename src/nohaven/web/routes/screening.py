@@ -209,12 +209,6 @@ async def match(
     scope = dataset_scope(service, dataset, allowed)
     if not body.queries:
         raise HTTPException(status_code=400, detail="no queries provided")
-    # Loaded datasets narrow the candidates by their bits at once; a name only a
-    # publisher lists entities in ("us_ofac_sdn") is checked entity by entity.
-    named = frozenset(params.include_dataset) or None
-    include = scope
-    if named is not None and named <= service.loaded_datasets():
-        include, named = (named if scope is None else named & scope), None
     parsed = {}
     for key, example in body.queries.items():
         try:
@@ -222,6 +216,9 @@ async def match(
         except QueryError as exc:
             raise HTTPException(status_code=400, detail=f"query {key!r}: {exc}") from None
     index = service.ready_index() or await run_in_threadpool(service.index)
+    # Loaded datasets narrow the candidates by their bits at once; a name a publisher
+    # lists entities in ("us_ofac_sdn") is checked entity by entity.
+    include, named = index.dataset_filter(scope, frozenset(params.include_dataset))
     options = MatchOptions(
         limit=params.limit,
         threshold=params.threshold,
@@ -439,7 +436,16 @@ def entity(
 def data_catalog(request: Request) -> dict[str, Any]:
     """The datasets queries may be scoped to (yente's catalog): each loaded dataset the
     caller may see, and `default`, all of them."""
-    return catalog(dataset_counts(request.app.state.store), visible(request))
+    service = screening_service(request)
+    # Counted once per index (a load or a resolution run makes a new one).
+    cached = getattr(request.app.state, "catalog_counts", None)
+    generation = service.index().generation
+    if cached is None or cached[0] != generation:
+        cached = request.app.state.catalog_counts = (
+            generation,
+            dataset_counts(request.app.state.store),
+        )
+    return catalog(cached[1], visible(request))
 
 
 @router.get("/algorithms", response_model=None, responses=ok(AlgorithmResponse))
