@@ -607,7 +607,7 @@ def _country_props(schema: str) -> tuple[str, ...]:
     return tuple(sorted(p.name for p in found.properties.values() if p.type == registry.country))
 
 
-@lru_cache(maxsize=4096)  # one value per source load: a few, shared by every result
+@lru_cache(maxsize=1 << 16)  # a value per source load, and per publisher timestamp
 def _iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
