@@ -355,6 +355,7 @@ def test_what_another_agencys_publisher_said_of_a_shared_entity_stays_hidden(
     mine.write_text(json.dumps(person) + "\n")
     published = {
         **person,
+        "properties": {**person["properties"], "nationality": ["ru"], "notes": ["informant"]},
         "datasets": ["secret_watchlist"],
         "first_seen": "2001-01-01T00:00:00",
         "last_change": "2030-01-01T00:00:00",
@@ -371,6 +372,8 @@ def test_what_another_agencys_publisher_said_of_a_shared_entity_stays_hidden(
     with TestClient(create_app(Settings(db=db))) as client:
         shown = client.get("/entities/NK-1", headers=auth).json()
         assert shown["datasets"] == ["agency_a_data"]
+        # Nor what their file says of the person it shares with ours.
+        assert shown["properties"] == {"name": ["Viktor Petrov"]}
         assert "2001" not in shown["first_seen"] and "2030" not in shown["last_change"]
         listed = client.get("/search/default", params={"facets": "datasets"}, headers=auth)
         counted = {v["name"] for v in listed.json()["facets"]["datasets"]["values"]}

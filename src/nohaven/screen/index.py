@@ -358,6 +358,9 @@ class ScreeningIndex:
     origins: list[frozenset[str]] = field(repr=False, default_factory=list)
     origin_names: frozenset[str] = frozenset()
     loaded_times: dict[int, tuple[float, float]] = field(repr=False, default_factory=dict)
+    # For entities several datasets load (two agencies loading one OpenSanctions id):
+    # each dataset's properties as JSON, which `properties` shows by visibility.
+    split_properties: dict[int, dict[str, str]] = field(repr=False, default_factory=dict)
     # Each entity's datasets as bits (the 63rd bit shared by any datasets beyond 62), so
     # a dataset filter drops most candidates in NumPy before any is looked at.
     dataset_bits: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int64))
@@ -419,9 +422,19 @@ class ScreeningIndex:
     def column(self, name: str, row: int) -> Any:
         return self.entities.column(name)[row].as_py()
 
-    def properties(self, row: int) -> dict[str, list[str]]:
-        """The entity's FtM properties, parsed from the stored JSON when asked."""
-        return json.loads(self.column("properties", row) or "{}")
+    def properties(self, row: int, visible: frozenset[str] | None = None) -> dict[str, list[str]]:
+        """The entity's FtM properties, parsed from the stored JSON when asked: for an
+        entity several datasets load, only those of the datasets in ``visible`` (None:
+        all), so that one agency never reads what another's file said of it."""
+        split = self.split_properties.get(row) if visible is not None else None
+        if split is None or self.datasets[row] <= visible:
+            return json.loads(self.column("properties", row) or "{}")
+        merged: dict[str, set[str]] = {}
+        for dataset, text in split.items():
+            if dataset in visible:
+                for prop, values in json.loads(text).items():
+                    merged.setdefault(prop, set()).update(values)
+        return {prop: sorted(values) for prop, values in merged.items()}
 
     def addresses(self, row: int) -> list[str]:
         """The entity's addresses (read when a query gives one)."""
@@ -525,7 +538,7 @@ class ScreeningIndex:
         those the datasets in ``visible`` give."""
         # In name order: the store's aggregation writes them in whatever order its
         # threads finish, and an exhibit of the same answer must read the same.
-        properties = dict(sorted(self.properties(row).items()))
+        properties = dict(sorted(self.properties(row, visible).items()))
         first, last_seen, last_change = (
             self.first_seen_at[row],
             self.last_seen_at[row],
@@ -710,6 +723,34 @@ def _apply_publisher_meta(store: Store, row_of: dict[str, int], fields: dict[str
     fields["origin_names"] = frozenset().union(*shared)
 
 
+def _properties_by_dataset(
+    store: Store, ids: list[str], datasets: list[frozenset[str]]
+) -> dict[int, dict[str, str]]:
+    """Each dataset's properties (JSON) of the entities more than one dataset loads;
+    none are read for a store where every entity comes from one dataset."""
+    shared = {entity_id: row for row, entity_id in enumerate(ids) if len(datasets[row]) > 1}
+    if not shared:
+        return {}
+    with store.reader() as reader:
+        rows = reader.fetchall(
+            """
+            SELECT entity_id, dataset, CAST(json_group_object(prop, vals) AS VARCHAR)
+            FROM (
+                SELECT entity_id, dataset, prop, list(DISTINCT value ORDER BY value) AS vals
+                FROM statements
+                WHERE entity_id IN (SELECT unnest(?)) AND prop <> 'id'
+                GROUP BY entity_id, dataset, prop
+            )
+            GROUP BY entity_id, dataset
+            """,
+            [sorted(shared)],
+        )
+    split: dict[int, dict[str, str]] = {}
+    for entity_id, dataset, properties in rows:
+        split.setdefault(shared[entity_id], {})[dataset] = properties
+    return split
+
+
 def _topics(column: pa.ChunkedArray) -> list[frozenset[str]]:
     """Each entity's FtM topics, one shared set per combination; only the few entities
     that have any are turned into Python values."""
@@ -865,6 +906,7 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
     fields["last_seen_at"] = fields["changed_at"].copy()
     fields["loaded_times"] = {}
     _apply_publisher_meta(store, row_of, fields)
+    fields["split_properties"] = _properties_by_dataset(store, ids, fields["datasets"])
     with store.reader() as reader:
         fields["referents"], fields["referent_rows"] = _referents(
             reader.arrow(
