@@ -47,33 +47,6 @@ class Source:
     loaded_at: datetime
 
 
-def _version_of(con: duckdb.DuckDBPyConnection) -> int:
-    """The schema version a connection's database holds (0 before any)."""
-    # Read to the end (fetchall): a half-read result keeps the connection busy.
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'nohaven_meta'"
-    ).fetchall()
-    if not exists or not exists[0][0]:
-        return 0
-    rows = con.execute("SELECT value FROM nohaven_meta WHERE key = 'schema_version'").fetchall()
-    return int(rows[0][0]) if rows else 0
-
-
-def _stored_version(path: Path) -> int:
-    """The schema version a database file holds, read before the store is opened;
-    LATEST_VERSION when it cannot be read here (the open then reports why)."""
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error:
-        return LATEST_VERSION
-    try:
-        return _version_of(con)
-    except duckdb.Error:
-        return LATEST_VERSION
-    finally:
-        con.close()
-
-
 class Store:
     """A nohaven database file: schema, transactions, and the queries over it."""
 
@@ -90,12 +63,23 @@ class Store:
             raise StoreError(f"memory limit {memory_limit!r} is not a size such as 1GB or 512MB")
         if read_only and not self.path.exists():
             raise StoreError(f"{self.path}: no such database (load something first)")
-        if read_only and _stored_version(self.path) < LATEST_VERSION:
-            # A store written by an older nohaven: brought up to date once, read-write,
-            # so that reading commands (status, export, screen) work after an upgrade.
-            Store(self.path, memory_limit=memory_limit, threads=threads).close()
+        self._connect(read_only, memory_limit, threads)
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
+            if read_only and self.schema_version() < LATEST_VERSION:
+                # A store written by an older nohaven: brought up to date once, read-write,
+                # so that reading commands (status, export, screen) work after an upgrade.
+                self.con.close()
+                Store(self.path, memory_limit=memory_limit, threads=threads).close()
+                self._connect(read_only, memory_limit, threads)
+            self._migrate()
+        except BaseException:
+            self.con.close()
+            raise
+
+    def _connect(self, read_only: bool, memory_limit: str, threads: int | None) -> None:
+        """Open the database file as this store's connection, with nohaven's settings."""
+        try:
+            con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
                 raise StoreError(
@@ -105,18 +89,17 @@ class Store:
             raise StoreError(f"{self.path}: cannot open the database: {exc}") from None
         except duckdb.Error as exc:
             raise StoreError(f"{self.path}: cannot open the database: {exc}") from None
-        self._adopt(self.con, read_only)
+        self._adopt(con, read_only)
         try:
-            self.con.execute(f"SET memory_limit = '{memory_limit}'")
+            con.execute(f"SET memory_limit = '{memory_limit}'")
             # nohaven draws its own progress bars; DuckDB's would corrupt --json output.
-            self.con.execute("SET enable_progress_bar = false")
+            con.execute("SET enable_progress_bar = false")
             # Timestamps with an offset are stored in UTC whatever the machine's zone.
-            self.con.execute("SET TimeZone = 'UTC'")
+            con.execute("SET TimeZone = 'UTC'")
             if threads:
-                self.con.execute(f"SET threads = {int(threads)}")
-            self._migrate()
+                con.execute(f"SET threads = {int(threads)}")
         except BaseException:
-            self.con.close()
+            con.close()
             raise
 
     def _adopt(self, con: duckdb.DuckDBPyConnection, read_only: bool) -> None:
@@ -162,8 +145,13 @@ class Store:
         self.close()
 
     def schema_version(self) -> int:
-        with self._lock:
-            return _version_of(self.con)
+        exists = self.fetchone(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'nohaven_meta'"
+        )
+        if not exists or not exists[0]:
+            return 0
+        row = self.fetchone("SELECT value FROM nohaven_meta WHERE key = 'schema_version'")
+        return int(row[0]) if row else 0
 
     def _migrate(self) -> None:
         current = self.schema_version()
@@ -174,11 +162,6 @@ class Store:
             )
         if current == LATEST_VERSION:
             return
-        if self.read_only:
-            raise StoreError(
-                f"{self.path}: schema version {current} is older than this nohaven's "
-                f"{LATEST_VERSION}; run `nohaven status` on it once nothing else has it open"
-            )
         with self.transaction():
             self.con.execute(
                 "CREATE TABLE IF NOT EXISTS nohaven_meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
