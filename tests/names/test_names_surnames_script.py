@@ -93,7 +93,7 @@ def test_surname_readings_are_readings_of_their_characters() -> None:
 
     from nohaven.names.surnames import _SURNAME_READINGS, surname_pinyin
 
-    for simplified, traditional, reading in _SURNAME_READINGS:
+    for simplified, traditional, reading, _ in _SURNAME_READINGS:
         assert reading in pinyin(simplified, style=Style.NORMAL, heteronym=True)[0]
         assert surname_pinyin(simplified) == surname_pinyin(traditional) == (reading,)
         assert lookup_surname(simplified) is None  # the table's own rows win
@@ -103,9 +103,11 @@ def test_surname_readings_are_readings_of_their_characters() -> None:
 
 
 def test_hong_kong_surname_readings_are_of_surnames_read_apart() -> None:
-    from nohaven.names.surnames import _HK_SURNAME_READINGS, surname_hk, surname_pinyin
+    from nohaven.names.surnames import _SURNAME_READINGS, surname_hk, surname_pinyin
 
-    for simplified, traditional, hk in _HK_SURNAME_READINGS:
+    spelt = [(s, t, hk) for s, t, _, hk in _SURNAME_READINGS if hk]
+    assert len(spelt) == 5
+    for simplified, traditional, hk in spelt:
         assert surname_pinyin(simplified) is not None  # a Mandarin surname reading too
         assert surname_hk(simplified) == surname_hk(traditional) == hk
     assert surname_hk("陈") == "Chan" and surname_hk("超") is None

@@ -124,36 +124,37 @@ _TABLE: tuple[tuple[str, str, str, str, str, str], ...] = (
 
 # Characters read one way as a surname and another in ordinary words, where Mandarin
 # converters give the word reading (薄 "bao", 解 "jie", 长 "zhang"): simplified,
-# traditional, surname reading. Their Cantonese readings need no entry.
-_SURNAME_READINGS: tuple[tuple[str, str, str], ...] = (
-    ("薄", "薄", "bo"),
-    ("仇", "仇", "qiu"),
-    ("查", "查", "zha"),
-    ("解", "解", "xie"),
-    ("朴", "朴", "piao"),
-    ("盖", "蓋", "ge"),
-    ("乐", "樂", "yue"),
-    ("覃", "覃", "qin"),
-    ("缪", "繆", "miao"),
-    ("翟", "翟", "zhai"),
-    ("种", "種", "chong"),
-    ("秘", "秘", "bi"),
-    ("繁", "繁", "po"),
-    ("员", "員", "yun"),
-    ("召", "召", "shao"),
-    ("句", "句", "gou"),
-    ("折", "折", "she"),
-    ("阚", "闞", "kan"),
-    ("能", "能", "nai"),
-    ("便", "便", "pian"),
-    ("祭", "祭", "zhai"),
-    ("都", "都", "du"),
-    ("洗", "洗", "xian"),
-    ("藏", "藏", "zang"),
-    ("长", "長", "chang"),
-    ("重", "重", "chong"),
-    ("卜", "卜", "bu"),
-    ("隗", "隗", "wei"),
+# traditional, surname reading, and Hong Kong's spelling where Cantonese dictionaries
+# lack it or put a word reading first (仇 is "Chau" in words, "Sau" as a surname).
+_SURNAME_READINGS: tuple[tuple[str, str, str, str], ...] = (
+    ("薄", "薄", "bo", ""),
+    ("仇", "仇", "qiu", "Sau"),
+    ("查", "查", "zha", ""),
+    ("解", "解", "xie", "Hai"),
+    ("朴", "朴", "piao", ""),
+    ("盖", "蓋", "ge", ""),
+    ("乐", "樂", "yue", "Ngok"),
+    ("覃", "覃", "qin", ""),
+    ("缪", "繆", "miao", "Miu"),
+    ("翟", "翟", "zhai", ""),
+    ("种", "種", "chong", ""),
+    ("秘", "秘", "bi", ""),
+    ("繁", "繁", "po", ""),
+    ("员", "員", "yun", ""),
+    ("召", "召", "shao", ""),
+    ("句", "句", "gou", ""),
+    ("折", "折", "she", ""),
+    ("阚", "闞", "kan", ""),
+    ("能", "能", "nai", ""),
+    ("便", "便", "pian", ""),
+    ("祭", "祭", "zhai", ""),
+    ("都", "都", "du", ""),
+    ("洗", "洗", "xian", "Sin"),
+    ("藏", "藏", "zang", ""),
+    ("长", "長", "chang", ""),
+    ("重", "重", "chong", ""),
+    ("卜", "卜", "bu", ""),
+    ("隗", "隗", "wei", ""),
 )
 
 
@@ -184,23 +185,12 @@ def _index() -> dict[str, Surname]:
     return index
 
 
-# Of those, the ones whose Hong Kong surname spelling Cantonese dictionaries lack or put
-# after a word reading (仇 is "Chau" in words, "Sau" as a surname): simplified,
-# traditional, Hong Kong government spelling.
-_HK_SURNAME_READINGS: tuple[tuple[str, str, str], ...] = (
-    ("仇", "仇", "Sau"),
-    ("解", "解", "Hai"),
-    ("乐", "樂", "Ngok"),
-    ("洗", "洗", "Sin"),
-    ("缪", "繆", "Miu"),
-)
-
-
 @cache
-def _readings_index() -> dict[str, str]:
-    index: dict[str, str] = {}
-    for simplified, traditional, reading in _SURNAME_READINGS:
-        index[simplified] = index[traditional] = reading
+def _readings_index() -> dict[str, tuple[str, str]]:
+    """Both script forms of each polyphonic surname → (pinyin reading, Hong Kong's)."""
+    index: dict[str, tuple[str, str]] = {}
+    for simplified, traditional, reading, hk in _SURNAME_READINGS:
+        index[simplified] = index[traditional] = (reading, hk)
     return index
 
 
@@ -210,7 +200,8 @@ def surname_hk(han: str) -> str | None:
     surname = lookup_surname(han)
     if surname is not None:
         return surname.hk_cantonese
-    return next((hk for s, t, hk in _HK_SURNAME_READINGS if han in (s, t)), None)
+    _, hk = _readings_index().get(han, ("", ""))
+    return hk or None
 
 
 def surname_pinyin(han: str) -> tuple[str, ...] | None:
@@ -219,8 +210,8 @@ def surname_pinyin(han: str) -> tuple[str, ...] | None:
     surname = lookup_surname(han)
     if surname is not None:
         return surname.pinyin
-    reading = _readings_index().get(han)
-    return (reading,) if reading else None
+    found = _readings_index().get(han)
+    return (found[0],) if found else None
 
 
 def lookup_surname(han: str) -> Surname | None:
