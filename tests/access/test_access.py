@@ -361,7 +361,12 @@ def test_what_another_agencys_publisher_said_of_a_shared_entity_stays_hidden(
     mine.write_text(json.dumps(person) + "\n")
     published = {
         **person,
-        "properties": {**person["properties"], "nationality": ["ru"], "notes": ["informant"]},
+        "properties": {
+            "name": ["Viktor Petrov", "Ivan Sidorov"],
+            "passportNumber": ["P7654321"],
+            "nationality": ["ru"],
+            "notes": ["informant"],
+        },
         "datasets": ["secret_watchlist"],
         "first_seen": "2001-01-01T00:00:00",
         "last_change": "2030-01-01T00:00:00",
@@ -372,8 +377,9 @@ def test_what_another_agencys_publisher_said_of_a_shared_entity_stays_hidden(
         load_paths(store, [mine], dataset="agency_a_data")
         load_paths(store, [theirs], dataset="agency_b_data")
         _, token = add_user(store, "ann", "agency-a", "investigator", "a long password x")
-        record_ownership(store, ["agency_a_data"], "agency-a", [])
-        record_ownership(store, ["agency_b_data"], "agency-b", [])
+        _, joint_token = add_user(store, "jo", "joint-unit", "investigator", "a long password y")
+        record_ownership(store, ["agency_a_data"], "agency-a", ["joint-unit"])
+        record_ownership(store, ["agency_b_data"], "agency-b", ["joint-unit"])
     auth = {"Authorization": f"Bearer {token}"}
     with TestClient(create_app(Settings(db=db))) as client:
         shown = client.get("/entities/NK-1", headers=auth).json()
@@ -396,3 +402,23 @@ def test_what_another_agencys_publisher_said_of_a_shared_entity_stays_hidden(
                 headers=auth,
             ).json()
             assert matched["responses"]["q"]["results"] == [], name
+        # What only their file says finds nothing: a name, a passport, a country.
+        alias = {"name": ["Ivan Sidorov"]}
+        queries = {
+            "alias": {"schema": "Person", "properties": alias},
+            "passport": {"schema": "Person", "properties": {"passportNumber": ["P7654321"]}},
+        }
+        matched = client.post(
+            "/match/default", params={"cutoff": 0}, json={"queries": queries}, headers=auth
+        ).json()
+        assert {k: r["results"] for k, r in matched["responses"].items()} == {
+            "alias": [],
+            "passport": [],
+        }
+        for params in ({"q": "Ivan Sidorov"}, {"filter": "countries:ru"}):
+            found = client.get("/search/default", params=params, headers=auth).json()
+            assert found["results"] == [], params
+        # Whoever may see both loads is answered on both.
+        joint = {"Authorization": f"Bearer {joint_token}"}
+        matched = client.post("/match/default", json={"queries": queries}, headers=joint).json()
+        assert [r["results"][0]["id"] for r in matched["responses"].values()] == ["NK-1"] * 2

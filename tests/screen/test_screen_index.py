@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import numpy as np
 import pytest
 
+from nohaven.ingest import load_paths
 from nohaven.screen import index
 from nohaven.screen.index import Postings
+from nohaven.screen.match import match_query
+from nohaven.screen.query import parse_query
+from nohaven.store import Store
 
 ROW_BITS = 12
 
@@ -45,3 +53,120 @@ def test_empty_table_and_empty_lookup() -> None:
     assert [r.size for r in table.lookup([1, -5])] == [0, 0]
     assert _table([(42, 1)]).lookup([]) == []
     assert _table([(42, 1)]).lookup([42])[0].tolist() == [1]
+
+
+def _shared_entity_store(tmp_path: Path, files: dict[str, list[dict]]) -> Store:
+    """A store where each dataset's file is loaded under its name."""
+    store = Store(tmp_path / f"{'-'.join(files)}.duckdb")
+    for dataset, entities in files.items():
+        path = tmp_path / f"{dataset}.ftm.json"
+        path.write_text("\n".join(json.dumps(e) for e in entities) + "\n")
+        load_paths(store, [path], dataset=dataset)
+    return store
+
+
+_MINE = {"id": "NK-1", "schema": "Person", "properties": {"name": ["Viktor Petrov"]}}
+_THEIRS = {
+    "id": "NK-1",
+    "schema": "Person",
+    "properties": {
+        "name": ["Viktor Petrov", "Ivan Sidorov"],
+        "birthDate": ["1961-02-03"],
+        "passportNumber": ["P7654321"],
+        "nationality": ["ru"],
+        "topics": ["sanction"],
+    },
+}
+_ASKED = [
+    {"schema": "Person", "properties": {"name": ["Ivan Sidorov"]}},
+    {"schema": "Person", "properties": {"passportNumber": ["P7654321"]}},
+    {"schema": "Person", "properties": {"name": ["Viktor Petrov"], "birthDate": ["1961-02-03"]}},
+    {"schema": "Person", "properties": {"name": ["Viktor Petrov"]}},
+    {"schema": "Person", "properties": {"name": ["Viktor Petrov"], "birthDate": ["1970-05-06"]}},
+]
+
+
+def _answers(
+    built: index.ScreeningIndex, visible: frozenset[str] | None, **filters: Any
+) -> list[list[tuple]]:
+    out = []
+    for asked in _ASKED:
+        results, _ = match_query(
+            built, parse_query(asked), visible=visible, cutoff=0.0, threshold=0.7, **filters
+        )
+        out.append(
+            [(r["id"], r["score"], r["target"], r["datasets"], r["properties"]) for r in results]
+        )
+    return out
+
+
+def test_a_shared_entity_is_scored_on_what_the_user_may_see(tmp_path: Path) -> None:
+    """Two agencies load one OpenSanctions id: a user of the first is answered exactly
+    as if the second's file had never been loaded (names, birth date, passport, target
+    and countries it alone gives), while a user who may see both is answered on both."""
+    with (
+        _shared_entity_store(tmp_path, {"a": [_MINE], "b": [_THEIRS]}) as shared,
+        _shared_entity_store(tmp_path, {"a": [_MINE]}) as alone,
+    ):
+        both = index.build_index(shared)
+        assert both.size == 1 and both.split_parent.tolist() == [0, 0]
+        mine_only = _answers(index.build_index(alone), frozenset({"a"}))
+        assert _answers(both, frozenset({"a"})) == mine_only
+        assert [len(found) for found in mine_only] == [0, 0, 1, 1, 1]
+        assert mine_only[2][0][2] is False  # not a target: only b's file says so
+        # Neither b's nationality nor its topics filter for a user of a alone.
+        assert _answers(both, frozenset({"a"}), countries=frozenset({"ru"}))[3] == []
+        assert _answers(both, frozenset({"a"}), topics=frozenset({"sanction"}))[3] == []
+        for visible in (None, frozenset({"a", "b"})):
+            seen = _answers(both, visible)
+            assert [len(found) for found in seen] == [1, 1, 1, 1, 1], visible
+            _, _, target, datasets, properties = seen[2][0]
+            assert target and datasets == ["a", "b"]
+            # b's birth date is not the one asked: on both files, the score drops.
+            assert seen[4][0][1] < mine_only[4][0][1] == 1.0
+            assert properties["name"] == ["Ivan Sidorov", "Viktor Petrov"]
+        # b's own user sees b's say: the birth date and passport find the person.
+        theirs = _answers(both, frozenset({"b"}))
+        assert [len(found) for found in theirs] == [1, 1, 1, 1, 1]
+        assert theirs[0][0][3] == ["b"] and "ru" in theirs[0][0][4]["nationality"]
+
+
+def test_a_shared_relative_is_shown_as_the_user_may_see_them(tmp_path: Path) -> None:
+    wife = {"id": "NK-2", "schema": "Person", "properties": {"name": ["Olga Petrova"]}}
+    edge = {
+        "id": "NK-F",
+        "schema": "Family",
+        "properties": {"person": ["NK-2"], "relative": ["NK-1"], "relationship": ["husband"]},
+    }
+    with _shared_entity_store(tmp_path, {"a": [_MINE, wife, edge], "b": [_THEIRS]}) as store:
+        built = index.build_index(store)
+        asked = parse_query({"schema": "Person", "properties": {"name": ["Olga Petrova"]}})
+        for visible, target, caption in (
+            (frozenset({"a"}), False, "Viktor Petrov"),
+            (None, True, "Ivan Sidorov"),
+        ):
+            results, _ = match_query(built, asked, visible=visible)
+            (relation,) = results[0]["relations"]
+            assert relation["entity_id"] == "NK-1" and relation["target"] is target
+            assert relation["caption"] == caption, visible
+
+
+def test_a_user_of_two_of_three_loads_gets_the_entity_once_with_both(tmp_path: Path) -> None:
+    third = {"id": "NK-1", "schema": "Person", "properties": {"name": ["Petrov Viktor Ilyich"]}}
+    files = {"a": [_MINE], "b": [_THEIRS], "c": [third]}
+    with _shared_entity_store(tmp_path, files) as store:
+        built = index.build_index(store)
+        found = _answers(built, frozenset({"a", "b"}))
+        assert [len(results) for results in found] == [1, 1, 1, 1, 1]
+        _, _, target, datasets, properties = found[3][0]
+        assert datasets == ["a", "b"] and target
+        assert properties["name"] == ["Ivan Sidorov", "Viktor Petrov"]  # not c's
+        row = built.row_for("NK-1", frozenset({"a", "b"}))
+        assert row is not None and built.entity(row, frozenset({"a", "b"}))["datasets"] == [
+            "a",
+            "b",
+        ]
+        assert built.row_for("NK-1", frozenset({"c"})) is not None
+        assert built.row_for("NK-1", frozenset({"d"})) is None
+        excluded = _answers(built, frozenset({"a", "b"}), exclude_ids=frozenset({"NK-1"}))
+        assert excluded == [[]] * len(_ASKED)

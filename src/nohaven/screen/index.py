@@ -14,11 +14,11 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache, cached_property, lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -42,6 +42,7 @@ from nohaven.resolve.records import (
 )
 from nohaven.store.store import Store
 
+T = TypeVar("T")
 INDEXED_SCHEMATA = PERSON_SCHEMATA + COMPANY_SCHEMATA
 _EXPAND_SLICE = 200_000  # (entity, name) rows expanded into postings at a time
 _SLICE = 1 << 22  # postings converted at a time
@@ -129,7 +130,10 @@ def _hash_chunk(names: list[tuple[str, bool]]) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(positions, dtype=np.int64), np.asarray(hashes, dtype=np.int64)
 
 
-def _entities_sql(datasets: Sequence[str] | None) -> tuple[str, list[Any]]:
+def _entities_sql(per_dataset: bool = False) -> str:
+    """Each indexed entity's fields (`build_index`); ``per_dataset``: those of each
+    dataset that loads one of the entities a `?` list names, a row per (entity, dataset).
+    """
     schemata = ", ".join(f"'{s}'" for s in INDEXED_SCHEMATA)
     names = ", ".join(f"'{p}'" for p in NAME_PROPS)
     identifiers = ", ".join(f"'{p}'" for p in identifier_props())
@@ -140,23 +144,20 @@ def _entities_sql(datasets: Sequence[str] | None) -> tuple[str, list[Any]]:
         + " ".join(f"WHEN '{c}' THEN {HOME_SYSTEM_BIT[s]}" for c, s in HOME_SYSTEMS.items())
         + " ELSE 0 END"
     )
-    where, params = "", []
-    if datasets:
-        where = "AND entity_id IN (SELECT entity_id FROM statements WHERE dataset = ANY(?))"
-        params.append(list(datasets))
-    return (
-        f"""
+    where = "AND entity_id IN (SELECT unnest(?))" if per_dataset else ""
+    key = "entity_id, dataset" if per_dataset else "entity_id"
+    return f"""
         WITH picked AS (
             SELECT entity_id, schema, prop, value, dataset, source_id FROM statements
             WHERE schema IN ({schemata}) {where}
         ),
         per_prop AS (
-            SELECT entity_id, prop, list(DISTINCT value ORDER BY value) AS vals
-            FROM picked GROUP BY entity_id, prop
+            SELECT {key}, prop, list(DISTINCT value ORDER BY value) AS vals
+            FROM picked GROUP BY {key}, prop
         ),
         props AS (
-            SELECT entity_id, CAST(json_group_object(prop, vals) AS VARCHAR) AS properties
-            FROM per_prop WHERE prop <> 'id' GROUP BY entity_id
+            SELECT {key}, CAST(json_group_object(prop, vals) AS VARCHAR) AS properties
+            FROM per_prop WHERE prop <> 'id' GROUP BY {key}
         )
         SELECT p.entity_id AS id,
                max(p.schema) AS schema,
@@ -180,12 +181,10 @@ def _entities_sql(datasets: Sequence[str] | None) -> tuple[str, list[Any]]:
                min(p.source_id) AS first_source,
                max(p.source_id) AS last_source,
                any_value(pr.properties) AS properties
-        FROM picked p JOIN props pr USING (entity_id)
-        GROUP BY p.entity_id
-        ORDER BY p.entity_id
-        """,
-        params,
-    )
+        FROM picked p JOIN props pr USING ({key})
+        GROUP BY {", ".join("p." + k for k in key.split(", "))}
+        ORDER BY {", ".join("p." + k for k in key.split(", "))}
+        """
 
 
 def _relations_sql() -> str:
@@ -353,14 +352,17 @@ class ScreeningIndex:
     last_seen_at: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.float64))
     # The datasets a publisher lists an entity in (OpenSanctions' "us_ofac_sdn"), beside
     # the loaded datasets it is in (`datasets`, which alone decide who may see it), and
-    # every such name; for entities a publisher said anything of, their first and last
-    # load times, shown instead to users who may not see all their loads.
+    # every such name. Only an entity's row of all its datasets carries them: a user
+    # shown it may see every load, any of which could be the one that said them.
     origins: list[frozenset[str]] = field(repr=False, default_factory=list)
     origin_names: frozenset[str] = frozenset()
-    loaded_times: dict[int, tuple[float, float]] = field(repr=False, default_factory=dict)
-    # For entities several datasets load (two agencies loading one OpenSanctions id):
-    # each dataset's properties as JSON, which `properties` shows by visibility.
-    split_properties: dict[int, dict[str, str]] = field(repr=False, default_factory=dict)
+    # An entity several datasets load (two agencies loading one OpenSanctions id) is one
+    # row of all they say, for users who may see every one of them, and after the
+    # `entity_count` rows of entities, a row of each dataset's say, for the others
+    # (`seen_in`): scores, filters and results never rest on what a user may not see.
+    # `split_parent` holds each such row's entity row.
+    entity_count: int = 0
+    split_parent: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int64))
     # Each entity's datasets as bits (the 63rd bit shared by any datasets beyond 62), so
     # a dataset filter drops most candidates in NumPy before any is looked at.
     dataset_bits: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int64))
@@ -386,7 +388,48 @@ class ScreeningIndex:
 
     @property
     def size(self) -> int:
-        return self.entities.num_rows
+        """How many entities the index holds (not counting their rows per dataset)."""
+        return self.entity_count
+
+    @cached_property
+    def split_rows(self) -> dict[int, tuple[int, ...]]:
+        """Each entity row's rows per dataset (only entities several datasets load)."""
+        out: dict[int, tuple[int, ...]] = {}
+        for offset, parent in enumerate(self.split_parent.tolist()):
+            out[parent] = (*out.get(parent, ()), self.entity_count + offset)
+        return out
+
+    @cached_property
+    def entity_bits(self) -> np.ndarray:
+        """`dataset_bits` of each row's whole entity (a row per dataset: all its datasets)."""
+        if not self.split_parent.size:
+            return self.dataset_bits
+        bits = self.dataset_bits.copy()
+        bits[self.entity_count :] = self.dataset_bits[self.split_parent]
+        return bits
+
+    def entity_row(self, row: int) -> int:
+        """The row of all an entity's datasets say, for any of its rows."""
+        if row < self.entity_count:
+            return row
+        return int(self.split_parent[row - self.entity_count])
+
+    def visible_rows(self, rows: np.ndarray, visible: frozenset[str] | None) -> np.ndarray:
+        """The `rows` a user who may see ``visible`` datasets (None: all) searches
+        (`seen_in`), in NumPy but for the few whose datasets share the bit past 62."""
+        if visible is None:
+            return rows[rows < self.entity_count] if self.split_parent.size else rows
+        if not rows.size:
+            return rows
+        mask = self.dataset_mask(visible)
+        keep = (self.dataset_bits[rows] & mask) != 0
+        if self.split_parent.size:
+            whole = (self.entity_bits[rows] & ~mask) == 0
+            keep &= np.where(rows < self.entity_count, whole, ~whole)
+        if len(self.dataset_bit) > _OVERFLOW_BIT:
+            vague = (self.entity_bits[rows] & (1 << _OVERFLOW_BIT)) != 0
+            keep[vague] = [self.seen_in(row, visible) for row in rows[vague].tolist()]
+        return rows[keep]
 
     @cached_property
     def schema_code(self) -> dict[str, int]:
@@ -423,18 +466,25 @@ class ScreeningIndex:
         return self.entities.column(name)[row].as_py()
 
     def properties(self, row: int, visible: frozenset[str] | None = None) -> dict[str, list[str]]:
-        """The entity's FtM properties, parsed from the stored JSON when asked: for an
-        entity several datasets load, only those of the datasets in ``visible`` (None:
-        all), so that one agency never reads what another's file said of it."""
-        split = self.split_properties.get(row) if visible is not None else None
-        if split is None or self.datasets[row] <= visible:
+        """The row's FtM properties, parsed from the stored JSON when asked; a dataset's
+        row of a shared entity shown (``visible`` given) with those of every dataset in
+        ``visible``, so that one agency never reads what another's file said of it."""
+        shown = self._shown_rows(row, visible)
+        if len(shown) == 1:
             return json.loads(self.column("properties", row) or "{}")
         merged: dict[str, set[str]] = {}
-        for dataset, text in split.items():
-            if dataset in visible:
-                for prop, values in json.loads(text).items():
-                    merged.setdefault(prop, set()).update(values)
+        for other in shown:
+            for prop, values in json.loads(self.column("properties", other)).items():
+                merged.setdefault(prop, set()).update(values)
         return {prop: sorted(values) for prop, values in merged.items()}
+
+    def _shown_rows(self, row: int, visible: frozenset[str] | None) -> tuple[int, ...]:
+        """The rows whose data a result of `row` shows: itself, or for a dataset's row of
+        a shared entity (``visible`` given), that of every dataset in ``visible``."""
+        if visible is None or row < self.entity_count:
+            return (row,)
+        rows = self.split_rows[self.entity_row(row)]
+        return tuple(r for r in rows if self.datasets[r] <= visible)
 
     def addresses(self, row: int) -> list[str]:
         """The entity's addresses (read when a query gives one)."""
@@ -473,9 +523,30 @@ class ScreeningIndex:
         """The row of an entity a user who may see ``visible`` datasets (None: all) may
         see, by its id or else by an id a visible dataset says it was merged from."""
         row = self.row_of.get(entity_id)
-        if row is not None and self.seen_in(row, visible):
-            return row
+        if row is not None and (seen := self.view_row(row, visible)) is not None:
+            return seen
         return next(iter(self._claimants(entity_id, visible)), None)
+
+    def one_per_entity(self, items: list[T], row_of: Callable[[T], int]) -> list[T]:
+        """`items` keeping only the first of each entity's rows (`row_of` an item's row)."""
+        if not self.split_parent.size:
+            return items
+        seen: set[int] = set()
+        kept = []
+        for item in items:
+            entity = self.entity_row(row_of(item))
+            if entity not in seen:
+                seen.add(entity)
+                kept.append(item)
+        return kept
+
+    def view_row(self, row: int, visible: frozenset[str] | None) -> int | None:
+        """The row of the entity at `row` that a user who may see ``visible`` datasets
+        (None: all) is shown, if any (`seen_in`)."""
+        row = self.entity_row(row)
+        if self.seen_in(row, visible):
+            return row
+        return next((r for r in self.split_rows.get(row, ()) if self.seen_in(r, visible)), None)
 
     def rows_named(
         self, entity_ids: Iterable[str], visible: frozenset[str] | None = None
@@ -488,22 +559,23 @@ class ScreeningIndex:
             if row is not None:
                 rows.add(row)
             rows.update(self._claimants(entity_id, visible))
-        return rows
+        return rows.union(*(self.split_rows.get(row, ()) for row in list(rows)))
 
     def _claimants(self, referent: str, visible: frozenset[str] | None) -> list[int]:
         """The rows that visible datasets say were merged from ``referent``."""
-        return [
-            row
+        found = (
+            self.view_row(row, visible)
             for row, dataset in self.referent_rows.get(referent, ())
-            if (visible is None or dataset in visible) and self.seen_in(row, visible)
-        ]
+            if visible is None or dataset in visible
+        )
+        return [row for row in found if row is not None]
 
     def referents_of(self, row: int, visible: frozenset[str] | None = None) -> list[str]:
         """The ids the entity was merged from, as the visible datasets give them."""
         return sorted(
             {
                 referent
-                for referent, dataset in self.referents.get(row, ())
+                for referent, dataset in self.referents.get(self.entity_row(row), ())
                 if visible is None or dataset in visible
             }
         )
@@ -516,18 +588,31 @@ class ScreeningIndex:
         return mask
 
     def seen_in(self, row: int, visible: frozenset[str] | None) -> bool:
-        """Whether a user who may see ``visible`` datasets (None: all) may see the row."""
-        return visible is None or not self.datasets[row].isdisjoint(visible)
+        """Whether a user who may see ``visible`` datasets (None: all) searches and is
+        shown the row: an entity's row when they may see every dataset it is in; else,
+        for an entity several datasets load, its rows of the datasets they may see."""
+        if row < self.entity_count:
+            return visible is None or self.datasets[row] <= visible
+        return (
+            visible is not None
+            and self.datasets[row] <= visible
+            and not self.datasets[self.entity_row(row)] <= visible
+        )
 
     def related_in(self, row: int, visible: frozenset[str] | None) -> list[Relation]:
         """The row's relations a user who may see ``visible`` datasets (None: all) may see:
-        the edge recorded in one of them, and the person at its other end too."""
-        return [
-            r
-            for r in self.relations.get(row, [])
-            if (visible is None or not r.datasets.isdisjoint(visible))
-            and self.seen_in(r.other, visible)
-        ]
+        the edge recorded in one of them, and the person at its other end too (the row of
+        them this user is shown)."""
+        found = []
+        for relation in self.relations.get(self.entity_row(row), []):
+            if visible is not None and relation.datasets.isdisjoint(visible):
+                continue
+            other = self.view_row(relation.other, visible)
+            if other is not None:
+                found.append(
+                    replace(relation, other=other) if other != relation.other else relation
+                )
+        return found
 
     def caption(self, row: int) -> str:
         """The name the entity goes by (`_caption`, cached per list of names)."""
@@ -539,14 +624,12 @@ class ScreeningIndex:
         # In name order: the store's aggregation writes them in whatever order its
         # threads finish, and an exhibit of the same answer must read the same.
         properties = dict(sorted(self.properties(row, visible).items()))
+        shown = list(self._shown_rows(row, visible))
         first, last_seen, last_change = (
-            self.first_seen_at[row],
-            self.last_seen_at[row],
-            self.changed_at[row],
+            self.first_seen_at[shown].min(),
+            self.last_seen_at[shown].max(),
+            self.changed_at[shown].max(),
         )
-        if self._hides_publisher(row, visible):
-            first, last_seen = self.loaded_times[row]
-            last_change = last_seen
         return {
             "id": self.ids[row],
             "caption": self.caption(row),
@@ -554,30 +637,25 @@ class ScreeningIndex:
             "properties": properties,
             "datasets": sorted(self.dataset_names(row, visible)),
             "referents": self.referents_of(row, visible),
-            "target": self.targets[row],
+            "target": any(self.targets[r] for r in shown),
             "first_seen": _iso(float(first)),
             "last_seen": _iso(float(last_seen)),
             "last_change": _iso(float(last_change)),
         }
 
-    def _hides_publisher(self, row: int, visible: frozenset[str] | None) -> bool:
-        """Whether what a publisher said of the entity (`_apply_publisher_meta`) is kept
-        from a user who may not see every loaded dataset the entity is in: it could be
-        another agency's load that said it."""
-        return (
-            visible is not None and row in self.loaded_times and not self.datasets[row] <= visible
-        )
+    def _loaded_in(self, row: int, visible: frozenset[str] | None) -> frozenset[str]:
+        """The loaded datasets of the row's entity that a user may know of."""
+        datasets = self.datasets[self.entity_row(row)]
+        return datasets if visible is None else datasets & visible
 
-    def _origins(self, row: int, visible: frozenset[str] | None) -> frozenset[str]:
-        if not self.origins or not self.origins[row] or self._hides_publisher(row, visible):
-            return frozenset()
-        return self.origins[row]
+    def _origins(self, row: int) -> frozenset[str]:
+        return self.origins[row] if self.origins else frozenset()
 
     def dataset_names(self, row: int, visible: frozenset[str] | None = None) -> frozenset[str]:
         """The loaded datasets the entity is in and those its publisher lists it in, as
         far as a user who may see ``visible`` (None: all) may know them."""
-        datasets = self.datasets[row] if visible is None else self.datasets[row] & visible
-        origins = self._origins(row, visible)
+        datasets = self._loaded_in(row, visible)
+        origins = self._origins(row)
         return datasets | origins if origins else datasets
 
     def in_datasets(
@@ -594,8 +672,8 @@ class ScreeningIndex:
             return False
         if not excluded:
             return True
-        origins = self._origins(row, visible)
-        datasets = self.datasets[row] if visible is None else self.datasets[row] & visible
+        origins = self._origins(row)
+        datasets = self._loaded_in(row, visible)
         return not ((datasets and datasets <= excluded) or (origins and origins <= excluded))
 
     def dataset_filter(
@@ -706,7 +784,6 @@ def _apply_publisher_meta(store: Store, row_of: dict[str, int], fields: dict[str
     shared: dict[frozenset[str], frozenset[str]] = {}
     origins = fields["origins"]
     targets = fields["targets"]
-    loaded: dict[int, tuple[float, float]] = fields["loaded_times"]
     columns = [given.column(c).to_pylist() for c in given.column_names]
     for entity_id, names, first, last_seen, last_change, target in zip(*columns, strict=True):
         row = row_of.get(entity_id)
@@ -715,7 +792,6 @@ def _apply_publisher_meta(store: Store, row_of: dict[str, int], fields: dict[str
         if names:
             found = frozenset(names)
             origins[row] = shared.setdefault(found, found)
-        loaded[row] = (float(fields["first_seen_at"][row]), float(fields["changed_at"][row]))
         fields["first_seen_at"][row] = first
         fields["last_seen_at"][row] = last_seen
         fields["changed_at"][row] = last_change
@@ -723,32 +799,24 @@ def _apply_publisher_meta(store: Store, row_of: dict[str, int], fields: dict[str
     fields["origin_names"] = frozenset().union(*shared)
 
 
-def _properties_by_dataset(
-    store: Store, ids: list[str], datasets: list[frozenset[str]]
-) -> dict[int, dict[str, str]]:
-    """Each dataset's properties (JSON) of the entities more than one dataset loads;
-    none are read for a store where every entity comes from one dataset."""
-    shared = {entity_id: row for row, entity_id in enumerate(ids) if len(datasets[row]) > 1}
-    if not shared:
-        return {}
+def _apply_publisher_targets(store: Store, fields: dict[str, Any], shared_ids: list[str]) -> None:
+    """A publisher's ``target`` for each dataset's row of an entity several datasets load
+    (`_apply_publisher_meta` gives the merged row the target of every load)."""
     with store.reader() as reader:
-        rows = reader.fetchall(
-            """
-            SELECT entity_id, dataset, CAST(json_group_object(prop, vals) AS VARCHAR)
-            FROM (
-                SELECT entity_id, dataset, prop, list(DISTINCT value ORDER BY value) AS vals
-                FROM statements
-                WHERE entity_id IN (SELECT unnest(?)) AND prop <> 'id'
-                GROUP BY entity_id, dataset, prop
+        given = set(
+            reader.fetchall(
+                "SELECT DISTINCT entity_id, dataset FROM entity_meta "
+                "WHERE target AND entity_id IN (SELECT unnest(?))",
+                [shared_ids],
             )
-            GROUP BY entity_id, dataset
-            """,
-            [sorted(shared)],
         )
-    split: dict[int, dict[str, str]] = {}
-    for entity_id, dataset, properties in rows:
-        split.setdefault(shared[entity_id], {})[dataset] = properties
-    return split
+    if not given:
+        return
+    count = fields["entity_count"]
+    for row in range(count, len(fields["ids"])):
+        (dataset,) = fields["datasets"][row]
+        if (fields["ids"][row], dataset) in given:
+            fields["targets"][row] = True
 
 
 def _topics(column: pa.ChunkedArray) -> list[frozenset[str]]:
@@ -780,10 +848,18 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
     """Index every person and company entity in the store, with their relations."""
     started = time.perf_counter()
     generation = store_generation(store)
-    sql, params = _entities_sql(None)
     with store.reader() as reader:
-        entities = reader.arrow(sql, params).combine_chunks()
+        entities = reader.arrow(_entities_sql()).combine_chunks()
         edges = reader.arrow(_relations_sql())
+        entity_count = entities.num_rows
+        # An entity several datasets load (two agencies loading one OpenSanctions id) is
+        # also a row per dataset, after all the others: what a user who may see only
+        # some of them searches and is shown (`ScreeningIndex.seen_in`).
+        several = pc.greater(pc.list_value_length(entities.column("datasets")), 1)
+        shared_ids = pc.filter(entities.column("id"), several).to_pylist()
+        if shared_ids:
+            per_dataset = reader.arrow(_entities_sql(per_dataset=True), [shared_ids])
+            entities = pa.concat_tables([entities, per_dataset]).combine_chunks()
     ids = entities.column("id").to_pylist()
     schemata = entities.column("schema").to_pylist()
     person_schemata = set(PERSON_SCHEMATA)
@@ -901,12 +977,16 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
 
     id_column = entities.column("id")
     entities = entities.select(["properties"])  # the rest is held as Python values now
-    row_of = {entity_id: row for row, entity_id in enumerate(ids)}
+    row_of = {entity_id: row for row, entity_id in enumerate(ids[:entity_count])}
     fields["origins"] = [nothing] * len(ids)
     fields["last_seen_at"] = fields["changed_at"].copy()
-    fields["loaded_times"] = {}
     _apply_publisher_meta(store, row_of, fields)
-    fields["split_properties"] = _properties_by_dataset(store, ids, fields["datasets"])
+    fields["entity_count"] = entity_count
+    fields["split_parent"] = np.array(
+        [row_of[entity_id] for entity_id in ids[entity_count:]], dtype=np.int64
+    )
+    if shared_ids:
+        _apply_publisher_targets(store, fields, shared_ids)
     with store.reader() as reader:
         fields["referents"], fields["referent_rows"] = _referents(
             reader.arrow(

@@ -625,10 +625,9 @@ def scored_results(
     considered = 0
     schemata = query.schemata - exclude_schemata
     rows = _candidate_rows(index, query, words)
+    rows = index.visible_rows(rows, visible)
     if visible is not None:
         include_datasets = visible if include_datasets is None else include_datasets & visible
-        if rows.size:
-            rows = rows[(index.dataset_bits[rows] & index.dataset_mask(visible)) != 0]
     # A name alone is weighed against everyone visible who carries it, in any dataset.
     weigh = weigh_namesakes and query.is_person and not query.birth_dates and not query.identifiers
     outside = np.zeros(0, dtype=np.int32)
@@ -703,8 +702,7 @@ def scored_results(
         for row in chain(set_aside, map(int, outside)):
             if len(bystanders) >= MAX_BYSTANDERS:
                 break
-            # seen_in is exact where the dataset bits are not (they share one past 62).
-            if index.schemata[row] == "Person" and index.seen_in(row, visible):
+            if index.schemata[row] == "Person":
                 bystanders.append(score_row(index, query, row, compared))
         # A name with the entity's address is not a name alone: it is weighed only
         # against the namesakes at that address.
@@ -729,11 +727,14 @@ def scored_results(
             "known_as" not in s.explanations,
             not index.targets[s.row],
             "name_system" not in s.explanations,
-            s.row not in index.relations,
+            index.entity_row(s.row) not in index.relations,
             index.ids[s.row],
         )
     )
-    return [s for s in scored if s.score > min(cutoff, threshold) or s.score >= threshold]
+    kept = [s for s in scored if s.score > min(cutoff, threshold) or s.score >= threshold]
+    # A user who may see two datasets of an entity a third loads too has scored a row of
+    # each (`ScreeningIndex.seen_in`): the entity is one result, its best.
+    return index.one_per_entity(kept, lambda s: s.row)
 
 
 @dataclass(frozen=True)

@@ -250,15 +250,15 @@ def _listed(
     if request.visible is not None:
         # A dataset the user may not see keeps nothing, not the entities it shares.
         allowed = request.visible if allowed is None else allowed & request.visible
-    for datasets in (allowed, request.visible):
-        if datasets is not None:
-            mask &= (index.dataset_bits & index.dataset_mask(datasets)) != 0
+    if allowed is not None:
+        mask &= (index.dataset_bits & index.dataset_mask(allowed)) != 0
     if request.changed_since is not None:
         mask &= index.changed_at > request.changed_since
-    candidates = np.flatnonzero(mask)
+    candidates = index.visible_rows(np.flatnonzero(mask), request.visible)
     order = np.lexsort((candidates, ~index.target_flags[candidates]))
     candidates = _sorted(index, candidates[order].tolist(), request.sorts, lambda row: row)
     rows: list[int] = []
+    listed: set[int] = set()  # entities, of which a user may see several datasets' rows
     for position, row in enumerate(candidates):
         if len(rows) >= MAX_RESULTS or position >= MAX_EXAMINED:
             return rows, "gte" if position < len(candidates) else "eq"
@@ -267,7 +267,8 @@ def _listed(
             continue
         if not index.in_datasets(row, named, request.exclude_datasets, request.visible):
             continue
-        if keep(row) and index.seen_in(row, request.visible):
+        if index.entity_row(row) not in listed and keep(row):
+            listed.add(index.entity_row(row))
             rows.append(row)
     return rows, "eq"
 

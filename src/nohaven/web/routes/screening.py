@@ -425,7 +425,10 @@ def entity(
     # Everything else that refers to the entity: its sanctions, ownerships, directorships.
     with request.app.state.store.reader() as reader:
         adjacent = adjacent_entities(
-            reader, entity_id, allowed, skip={r.edge_id for r in index.relations.get(row, [])}
+            reader,
+            entity_id,
+            allowed,
+            skip={r.edge_id for r in index.relations.get(index.entity_row(row), [])},
         )
     for prop, edges in adjacent.items():
         data["properties"].setdefault(prop, []).extend(edges)
