@@ -230,6 +230,38 @@ def test_entities_nest_what_refers_to_them(client: TestClient) -> None:
     assert notice["properties"]["entity"][0]["caption"] == "许超凡"
 
 
+def test_adjacent_entities_come_a_page_per_property(client: TestClient) -> None:
+    # yente's paginated form of the nesting: the same entities, a page of each property.
+    answer = client.get("/entities/w-official/adjacent")
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["entity"]["id"] == "w-official" and "familyPerson" not in body["entity"]
+    assert "sanctions" not in body["entity"]["properties"]
+    pages = body["adjacent"]
+    assert set(pages) == {"familyPerson", "sanctions", "ownershipOwner"}
+    family = pages["familyPerson"]
+    assert family["total"] == {"value": 2, "relation": "eq"} and family["limit"] == 10
+    nested = client.get("/entities/w-official").json()["properties"]["familyPerson"]
+    assert family["results"] == nested
+    first = client.get("/entities/w-official/adjacent", params={"limit": 1, "offset": 1}).json()
+    assert first["adjacent"]["familyPerson"]["results"] == nested[1:2]
+    one = client.get("/entities/w-official/adjacent/sanctions").json()
+    assert one["total"]["value"] == 1 and one["results"][0]["properties"]["program"] == ["Red"]
+    none = client.get("/entities/w-official/adjacent/directorshipDirector").json()
+    assert none["total"]["value"] == 0 and none["results"] == []
+    # The company, as stored in the index, lists the shares held in it.
+    shares = client.get("/entities/w-company/adjacent/ownershipAsset").json()["results"]
+    assert shares[0]["properties"]["owner"][0]["id"] == "w-official"
+    for path, status in (
+        ("/entities/w-official/adjacent/name", 404),  # no entity property
+        ("/entities/w-official/adjacent/nothing", 404),
+        ("/entities/nobody/adjacent", 404),
+        ("/entities/w-official/adjacent?limit=501", 422),
+        ("/entities/w-official/adjacent?offset=-1", 422),
+    ):
+        assert client.get(path).status_code == status, path
+
+
 def test_algorithms_and_probes(client: TestClient) -> None:
     body = client.get("/algorithms").json()
     for algorithm in body["algorithms"]:
@@ -540,6 +572,8 @@ def test_an_id_the_entity_was_merged_from_finds_it(
         # A path, as yente gives, not a URL built from whatever Host the client sent.
         assert moved.headers["location"] == "/entities/NK-abc?nested=false"
         assert client.get("/entities/ofac-1234").json()["id"] == "NK-abc"
+        moved = client.get("/entities/ofac-1234/adjacent/sanctions", follow_redirects=False)
+        assert moved.headers["location"] == "/entities/NK-abc/adjacent/sanctions"
         assert client.get("/entities/ofac-9999").status_code == 404
         results = _match(client, "wanted", {"name": ["Aleksandr Zakharov"]}, cutoff=0)["results"]
         assert {r["id"] for r in results} == {"NK-abc", "NK-def"}

@@ -96,15 +96,16 @@ def adjacent_entities(
     entity_id: str,
     datasets: frozenset[str] | None = None,
     skip: Collection[str] = (),
+    cap: int = MAX_ADJACENT,
 ) -> dict[str, list[dict[str, Any]]]:
     """The entities of `datasets` (None: all) that refer to `entity_id`, by the property
     the entity lists them under, each with the other entities it refers to nested;
-    entities in `skip` (already nested by the caller) left out."""
+    entities in `skip` (already nested by the caller) left out; at most `cap` of them."""
     where, params = _within(datasets, [entity_id, entity_id, list(reference_props())])
     referring = reader.fetchall(
         f"SELECT DISTINCT entity_id, schema, prop FROM statements "
         f"WHERE value = ? AND entity_id <> ? AND prop IN (SELECT unnest(?)) {where} "
-        f"ORDER BY entity_id, prop LIMIT {MAX_ADJACENT}",
+        f"ORDER BY entity_id, prop LIMIT {int(cap)}",
         params,
     )
     referring = [row for row in referring if row[0] not in skip]
@@ -159,3 +160,43 @@ def stored_entity(
         return None
     nest_references(reader, [found], datasets)
     return {**found, "referents": [], "target": False}
+
+
+def adjacent_pages(
+    nested: dict[str, Any],
+    limit: int,
+    offset: int,
+    only: str | None = None,
+    capped: bool = False,
+) -> dict[str, dict[str, Any]]:
+    """yente's ``/entities/{id}/adjacent``: for each property of the entity's schema that
+    names entities (or `only` that one), a page of the entities nested under it in
+    `nested` and how many there are ("gte" when `capped`: more may refer to it); a
+    property with none is left out unless asked for by name."""
+    schema = model.get(nested["schema"])
+    pages = {}
+    for name, prop in schema.properties.items() if schema else ():
+        if prop.type != registry.entity or (only is not None and name != only):
+            continue
+        found = [v for v in nested["properties"].get(name, ()) if isinstance(v, dict)]
+        if found or only is not None:
+            pages[name] = {
+                "results": found[offset : offset + limit],
+                "total": {"value": len(found), "relation": "gte" if capped else "eq"},
+                "limit": limit,
+                "offset": offset,
+            }
+    return pages
+
+
+def without_nesting(nested: dict[str, Any]) -> dict[str, Any]:
+    """The entity itself, as yente's ``/adjacent`` gives it beside the pages: its own
+    properties, references as ids, nothing nested under the reverse properties."""
+    schema = model.get(nested["schema"])
+    own = {}
+    for name, values in nested["properties"].items():
+        prop = schema.get(name) if schema else None
+        if prop is not None and prop.stub:
+            continue
+        own[name] = [v["id"] if isinstance(v, dict) else v for v in values]
+    return {**nested, "properties": own}

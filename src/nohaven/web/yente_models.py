@@ -94,6 +94,22 @@ class SearchResponse(BaseModel):
     facets: dict[str, SearchFacet]
 
 
+class AdjacentResultsResponse(BaseModel):
+    """A page of the entities adjacent to one under one property."""
+
+    limit: int
+    offset: int
+    total: TotalSpec
+    results: list[EntityResponse]
+
+
+class EntityAdjacentResponse(BaseModel):
+    """An entity and, for each property with any, a page of its adjacent entities."""
+
+    entity: EntityResponse
+    adjacent: dict[str, AdjacentResultsResponse]
+
+
 class AlgorithmDocs(BaseModel):
     name: str
     description: str | None = None

@@ -14,13 +14,18 @@ import orjson
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
+from followthemoney import model
+from followthemoney.types import registry
 from pydantic import BaseModel, ConfigDict, Field
 
 from nohaven.screen.adjacent import (
+    MAX_ADJACENT,
     adjacent_entities,
+    adjacent_pages,
     nest_references,
     nesting_property,
     stored_entity,
+    without_nesting,
 )
 from nohaven.screen.catalog import catalog, dataset_counts
 from nohaven.screen.match import (
@@ -52,8 +57,10 @@ from nohaven.web.errors import errors
 from nohaven.web.params import QueryModel
 from nohaven.web.security import audit_read, log_read, visible
 from nohaven.web.yente_models import (
+    AdjacentResultsResponse,
     AlgorithmResponse,
     DataCatalogModel,
+    EntityAdjacentResponse,
     EntityMatchResponse,
     EntityResponse,
     SearchResponse,
@@ -61,6 +68,8 @@ from nohaven.web.yente_models import (
 )
 
 router = APIRouter(tags=["screening"])
+# How many entities referring to one /entities/{id}/adjacent nests and pages through.
+ADJACENT_CAP = MAX_RESULTS
 
 MAX_BATCH = 100
 # yente's algorithm names are accepted, so clients need not change a line; all of them
@@ -379,6 +388,73 @@ def entity(
     `referents`) redirects to the entity's own, as yente does. An entity that is no
     person or company (a sanction, an ownership) comes as stored, with the entities it
     refers to nested."""
+    found, _ = _entity_or_redirect(request, entity_id, nested, "entity")
+    return found
+
+
+class AdjacentParams(QueryModel):
+    """yente's paging of /entities/{id}/adjacent."""
+
+    sort: list[str] = Field(
+        default_factory=list, description="yente's sort: accepted; pages are in nesting order."
+    )
+    limit: int = Field(default=10, ge=0, le=500)
+    offset: int = Field(default=0, ge=0, le=MAX_RESULTS - 500)
+
+
+@router.get(
+    "/entities/{entity_id}/adjacent",
+    response_model=None,
+    responses={**ok(EntityAdjacentResponse), **errors(404), 308: {"description": "merged id"}},
+    openapi_extra=AdjacentParams.openapi(),
+)
+def adjacent(
+    request: Request,
+    params: Annotated[AdjacentParams, Depends(AdjacentParams.from_request)],
+    entity_id: str = Path(max_length=500),
+) -> Any:
+    """The entities adjacent to one (family, sanctions, ownerships, addresses), a page per
+    property, as yente's paginated form of the nesting in /entities/{id}."""
+    found, capped = _entity_or_redirect(request, entity_id, True, "adjacent", ADJACENT_CAP)
+    if not isinstance(found, dict):
+        return found
+    pages = adjacent_pages(found, params.limit, params.offset, capped=capped)
+    return {"entity": without_nesting(found), "adjacent": pages}
+
+
+@router.get(
+    "/entities/{entity_id}/adjacent/{property_name}",
+    response_model=None,
+    responses={**ok(AdjacentResultsResponse), **errors(404), 308: {"description": "merged id"}},
+    openapi_extra=AdjacentParams.openapi(),
+)
+def adjacent_by_property(
+    request: Request,
+    params: Annotated[AdjacentParams, Depends(AdjacentParams.from_request)],
+    entity_id: str = Path(max_length=500),
+    property_name: str = Path(max_length=100),
+) -> Any:
+    """A page of the entities adjacent to one under one property ("ownershipOwner",
+    "addressEntity"); 404 for a property of no entity type."""
+    found, capped = _entity_or_redirect(request, entity_id, True, "adjacent", ADJACENT_CAP)
+    if not isinstance(found, dict):
+        return found
+    schema = model.get(found["schema"])
+    prop = schema.get(property_name) if schema else None
+    if prop is None or prop.type != registry.entity:
+        raise HTTPException(
+            status_code=404, detail=f"{found['schema']} has no entity property {property_name!r}"
+        )
+    pages = adjacent_pages(found, params.limit, params.offset, property_name, capped)
+    return pages[property_name]
+
+
+def _entity_or_redirect(
+    request: Request, entity_id: str, nested: bool, action: str, cap: int = MAX_ADJACENT
+) -> tuple[dict[str, Any] | RedirectResponse, bool]:
+    """The entity the caller may see, nested or not, or the redirect from an id it was
+    merged from (404 when there is none); and whether more entities may refer to it
+    than the `cap` nested."""
     index = screening_service(request).index()
     allowed = visible(request)
     row = index.row_for(entity_id, allowed)
@@ -388,20 +464,21 @@ def entity(
             stored = stored_entity(reader, entity_id, allowed)
         if stored is None:
             raise HTTPException(status_code=404, detail=f"no entity {entity_id!r}")
-        audit_read(request, "entity", entity_id)
-        return stored
+        audit_read(request, action, entity_id)
+        return stored, False
     if index.ids[row] != entity_id:
         # A path, as yente gives: a URL built from the Host header would send the
         # client wherever the header pointed.
+        route = request.scope["route"].name
         url = request.scope.get("root_path", "") + request.app.url_path_for(
-            "entity", entity_id=index.ids[row]
+            route, **{**request.path_params, "entity_id": index.ids[row]}
         )
         query = request.url.query
-        return RedirectResponse(f"{url}?{query}" if query else url, status_code=308)
-    audit_read(request, "entity", entity_id)
+        return RedirectResponse(f"{url}?{query}" if query else url, status_code=308), False
+    audit_read(request, action, entity_id)
     data = index.entity(row, allowed)
     if not nested:
-        return data
+        return data, False
     # What the entity refers to (its addressEntity, ...) nested as yente nests it.
     with request.app.state.store.reader() as reader:
         nest_references(reader, [data], allowed)
@@ -429,10 +506,11 @@ def entity(
             entity_id,
             allowed,
             skip={r.edge_id for r in index.relations.get(index.entity_row(row), [])},
+            cap=cap,
         )
     for prop, edges in adjacent.items():
         data["properties"].setdefault(prop, []).extend(edges)
-    return data
+    return data, sum(map(len, adjacent.values())) >= cap
 
 
 @router.get("/catalog", response_model=None, responses=ok(DataCatalogModel))
