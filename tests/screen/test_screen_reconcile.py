@@ -57,9 +57,18 @@ def test_a_column_of_names_in_any_script_is_reconciled(client: TestClient) -> No
 
 
 def test_suggestions_for_entities_types_and_properties(client: TestClient) -> None:
-    # Whole words, in any script: the matcher reads names, not prefixes of them.
-    entities = client.get("/reconcile/default/suggest/entity", params={"prefix": "Xu Chaofan"})
-    assert entities.json()["result"][0]["id"] == "w-official"
+    # Whole words, in any script; an unfinished last word is completed from the names
+    # as they are written.
+    def suggested(prefix: str) -> list[str]:
+        answer = client.get("/reconcile/default/suggest/entity", params={"prefix": prefix})
+        assert answer.status_code == 200, answer.text
+        return [r["id"] for r in answer.json()["result"]]
+
+    assert suggested("Xu Chaofan")[0] == "w-official"
+    assert suggested("许超")[0] == "w-official"
+    assert suggested("Kwo") == ["w-company"] and suggested("KWONG FAT TRA") == ["w-company"]
+    assert suggested("Kwo ") == []  # the last word is finished
+    assert suggested("Zzyx") == [] and suggested("!!") == []
     types = client.get("/reconcile/default/suggest/type", params={"prefix": "Comp"}).json()
     assert [t["id"] for t in types["result"]] == ["Company"]
     props = client.get("/reconcile/default/suggest/property", params={"prefix": "birth"}).json()

@@ -12,8 +12,10 @@ only for the few results.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -43,6 +45,7 @@ from nohaven.resolve.records import (
 from nohaven.store.store import Store
 
 T = TypeVar("T")
+_NON_WORD = re.compile(r"[\W_]+")
 INDEXED_SCHEMATA = PERSON_SCHEMATA + COMPANY_SCHEMATA
 _EXPAND_SLICE = 200_000  # (entity, name) rows expanded into postings at a time
 _SLICE = 1 << 22  # postings converted at a time
@@ -106,6 +109,14 @@ def word_key_hashes(tokens: Iterable[str]) -> list[int]:
     so /search finds "Aleksandr Zakharov" by "Zakharov": a name's other keys need a
     family and a given name. /match does not use them."""
     return [key_hash("sw:" + token) for token in dict.fromkeys(tokens) if len(token) >= 2]
+
+
+def fold_words(text: str) -> list[str]:
+    """A name's words as typed prefixes are compared with them: case and accents set
+    aside, punctuation a break, a Han name one word; none longer than 40 letters."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return [word for word in _NON_WORD.split(plain) if 0 < len(word) <= 40]
 
 
 def search_word_hashes(name: str) -> list[int]:
@@ -407,6 +418,18 @@ class ScreeningIndex:
         bits = self.dataset_bits.copy()
         bits[self.entity_count :] = self.dataset_bits[self.split_parent]
         return bits
+
+    @cached_property
+    def name_words(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every word of the entities' names (`fold_words`), sorted, and how many
+        entities' names hold each: what a typed prefix is completed from (OpenRefine's
+        suggest). Built on first use, a few seconds for a million entities."""
+        counts: dict[str, int] = {}
+        for names in self.names[: self.entity_count]:
+            for word in {w for name in names for w in fold_words(name)}:
+                counts[word] = counts.get(word, 0) + 1
+        words = sorted(counts)
+        return np.array(words, dtype=str), np.array([counts[w] for w in words], dtype=np.int32)
 
     def entity_row(self, row: int) -> int:
         """The row of all an entity's datasets say, for any of its rows."""

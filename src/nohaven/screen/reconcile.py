@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
 from followthemoney import model
 from followthemoney.types import registry
 
 from nohaven.errors import NohavenError
-from nohaven.screen.index import INDEXED_SCHEMATA
+from nohaven.screen.index import INDEXED_SCHEMATA, ScreeningIndex, fold_words
 from nohaven.screen.query import ScreeningQuery, parse_query
 
 MAX_BATCH = 100
@@ -98,6 +99,21 @@ def _description(result: dict[str, Any]) -> str | None:
         *(str(registry.topic.caption(t) or t) for t in properties.get("topics", ())[:2]),
     ]
     return ", ".join(parts) or None
+
+
+def completions(index: ScreeningIndex, prefix: str, count: int = 5) -> list[str]:
+    """What a typed prefix may stand for: the prefix with its last, unfinished word
+    completed by words of the indexed names that start with it, the most common first
+    ("Zakh" → "zakharov"; "许超" → "许超凡")."""
+    words = fold_words(prefix)
+    if not words or prefix[-1:].isspace():
+        return []
+    vocabulary, holders = index.name_words
+    last = words[-1]
+    start, end = np.searchsorted(vocabulary, [last, last + "\U0010ffff"])
+    picked = start + np.argsort(-holders[start:end], kind="stable")[: count + 1]
+    found = [str(word) for word in vocabulary[picked] if word != last]
+    return [" ".join([*words[:-1], word]) for word in found[:count]]
 
 
 def schema_type(name: str) -> dict[str, str]:

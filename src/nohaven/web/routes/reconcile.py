@@ -14,6 +14,7 @@ from nohaven.screen.query import QueryError
 from nohaven.screen.reconcile import (
     ReconcileError,
     candidate,
+    completions,
     manifest,
     query_limit,
     read_batch,
@@ -114,20 +115,26 @@ def suggest_entity(
     service = screening_service(request)
     allowed = visible(request)
     scope = dataset_scope(service, dataset, allowed)
-    found = []
+    found: dict[str, dict[str, Any]] = {}
     if prefix.strip():
-        try:
-            page = search(
-                service.index(),
-                SearchRequest(
-                    text=prefix, datasets_in_scope=scope, limit=limit, visible=allowed, facets=()
-                ),
-            )
-        except (SearchError, QueryError):
-            page = None  # a prefix with nothing readable in it suggests nothing
-        found = [candidate(r) for r in page.results] if page is not None else []
-        log_read(request, "suggest", dataset, {"q": prefix, "results": [r["id"] for r in found]})
-    return _suggested(prefix, found)
+        index = service.index()
+        # The prefix as whole words first, then with its last word completed.
+        for text in [prefix, *completions(index, prefix)]:
+            if len(found) >= limit:
+                break
+            try:
+                page = search(
+                    index,
+                    SearchRequest(
+                        text=text, datasets_in_scope=scope, limit=limit, visible=allowed, facets=()
+                    ),
+                )
+            except (SearchError, QueryError):
+                continue  # nothing readable in it
+            for result in page.results[: limit - len(found)]:
+                found.setdefault(result["id"], candidate(result))
+        log_read(request, "suggest", dataset, {"q": prefix, "results": list(found)})
+    return _suggested(prefix, list(found.values()))
 
 
 _SCHEMA_SUGGESTIONS = {"type": suggest_types, "property": suggest_properties}
