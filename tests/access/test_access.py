@@ -422,3 +422,9 @@ def test_what_another_agencys_publisher_said_of_a_shared_entity_stays_hidden(
         joint = {"Authorization": f"Bearer {joint_token}"}
         matched = client.post("/match/default", json={"queries": queries}, headers=joint).json()
         assert [r["results"][0]["id"] for r in matched["responses"].values()] == ["NK-1"] * 2
+        # Nor does OpenRefine's data extension give what only their file says.
+        asked = {"ids": ["NK-1"], "properties": [{"id": "nationality"}, {"id": "name"}]}
+        extended = client.post(
+            "/reconcile/default", data={"extend": json.dumps(asked)}, headers=auth
+        ).json()
+        assert extended["rows"]["NK-1"] == {"nationality": [], "name": [{"str": "Viktor Petrov"}]}

@@ -88,7 +88,26 @@ def test_suggestions_for_entities_types_and_properties(client: TestClient) -> No
             {"queries": json.dumps({str(i): {"query": "x"} for i in range(101)})},
             "too many queries",
         ),
-        ({"extend": json.dumps({"ids": ["w-official"], "properties": []})}, "not served"),
+        ({"extend": "{not json"}, "extend: not JSON"),
+        ({"extend": json.dumps({"ids": "w-official", "properties": []})}, '"ids"'),
+        ({"extend": json.dumps({"ids": [], "properties": [{"name": "x"}]})}, '"properties"'),
+        (
+            {
+                "extend": json.dumps(
+                    {"ids": [], "properties": [{"id": "x", "settings": {"limit": -1}}]}
+                )
+            },
+            "limit",
+        ),
+        (
+            {
+                "extend": json.dumps(
+                    {"ids": [], "properties": [{"id": "x", "settings": {"render": 1}}]}
+                )
+            },
+            "render",
+        ),
+        ({"extend": json.dumps({"ids": ["x"] * 101, "properties": []})}, "too many ids"),
     ],
 )
 def test_a_batch_that_cannot_be_read_is_a_400(client: TestClient, form: dict, message: str) -> None:
@@ -101,3 +120,44 @@ def test_a_prefix_with_nothing_readable_suggests_nothing(client: TestClient) -> 
     for prefix in ("\u200b", "\u00ad", "--"):
         answer = client.get("/reconcile/default/suggest/entity", params={"prefix": prefix})
         assert answer.status_code == 200 and answer.json()["result"] == [], prefix
+
+
+def test_reconciled_entities_extend_the_sheet_with_their_properties(client: TestClient) -> None:
+    # OpenRefine's data extension: the manifest points at the property proposals, and a
+    # batch of reconciled ids comes back with the properties asked for.
+    service = client.get("/reconcile/default").json()
+    proposals = service["extend"]["propose_properties"]
+    assert proposals["service_path"] == "/extend/property"
+    offered = client.get("/reconcile/default/extend/property", params={"type": "Person"}).json()
+    assert offered["type"] == "Person" and "birthDate" in {p["id"] for p in offered["properties"]}
+    assert "familyPerson" not in {p["id"] for p in offered["properties"]}  # no references
+    asked = {
+        "ids": ["w-official", "w-company", "w-notice", "nobody"],
+        "properties": [
+            {"id": "birthDate"},
+            {"id": "jurisdiction"},
+            {"id": "entity"},
+            {"id": "passportNumber", "settings": {"render": "raw", "limit": 1}},
+        ],
+    }
+    answer = client.post("/reconcile/default", data={"extend": json.dumps(asked)})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert {m["id"] for m in body["meta"]} == {
+        "birthDate",
+        "jurisdiction",
+        "entity",
+        "passportNumber",
+    }
+    rows = body["rows"]
+    assert rows["w-official"]["birthDate"] == [{"str": "1953-02-15"}]
+    assert rows["w-official"]["passportNumber"] == [{"str": "G1234567"}]
+    assert rows["w-company"]["jurisdiction"] == [{"str": "Hong Kong SAR"}]  # a caption
+    assert rows["w-notice"]["entity"] == [{"str": "许超凡"}]  # the sanctioned person's name
+    assert rows["nobody"] == {}
+    raw = {**asked, "properties": [{"id": "jurisdiction", "settings": {"render": "raw"}}]}
+    same = client.get("/reconcile/default", params={"extend": json.dumps(raw)}).json()
+    assert same["rows"]["w-company"]["jurisdiction"] == [{"str": "hk"}]
+    bad = client.get("/reconcile/default/extend/property", params={"type": "Spaceship"})
+    assert bad.status_code == 400 and "Spaceship" in bad.json()["detail"]
+    assert client.get("/reconcile/nowhere/extend/property").status_code == 404

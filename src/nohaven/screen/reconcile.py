@@ -9,6 +9,7 @@ manifest and suggestion answers; the route runs the matcher.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -146,12 +147,122 @@ def _starts(prefix: str, *texts: str) -> bool:
     return any(text.lower().startswith(wanted) for text in texts)
 
 
+@dataclass(frozen=True)
+class Extension:
+    """A data extension request: the reconciled entities' ids, and for each property
+    asked for, how many values at most (0: all) and whether as captions ("Russia") or
+    as stored ("ru")."""
+
+    ids: tuple[str, ...]
+    properties: tuple[tuple[str, int, bool], ...]  # (name, limit, as caption)
+
+
+def read_extension(text: str) -> Extension:
+    """OpenRefine's data extension request (`{"ids": [...], "properties": [{"id":
+    "birthDate", "settings": {"limit": 0, "render": "caption"}}]}`), checked."""
+    try:
+        asked = json.loads(text)
+    except ValueError as exc:
+        raise ReconcileError(f"extend: not JSON ({exc})") from None
+    ids = asked.get("ids") if isinstance(asked, dict) else None
+    props = asked.get("properties") if isinstance(asked, dict) else None
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise ReconcileError('extend: "ids" must be a list of entity ids')
+    if len(ids) > MAX_BATCH:
+        raise ReconcileError(f"too many ids in one batch: {len(ids)} (at most {MAX_BATCH})")
+    if not isinstance(props, list) or not all(
+        isinstance(p, dict) and isinstance(p.get("id"), str) for p in props
+    ):
+        raise ReconcileError('extend: "properties" must be a list of {"id": PROPERTY}')
+    wanted = []
+    for prop in props:
+        settings = prop.get("settings") or {}
+        limit = settings.get("limit", 0) if isinstance(settings, dict) else None
+        render = settings.get("render", "caption") if isinstance(settings, dict) else None
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
+            raise ReconcileError(f"extend: {prop['id']}: limit must be a whole number >= 0")
+        if render not in ("caption", "raw"):
+            raise ReconcileError(f"extend: {prop['id']}: render must be 'caption' or 'raw'")
+        wanted.append((prop["id"], limit, render == "caption"))
+    return Extension(tuple(ids), tuple(wanted))
+
+
+def extension_rows(
+    extension: Extension, entities: dict[str, dict[str, Any] | None]
+) -> dict[str, Any]:
+    """The extension's answer: each asked property's label, and for each id its values
+    of those properties that its entity (`entities`, None when not found) has."""
+    meta: dict[str, dict[str, str]] = {}
+    rows: dict[str, dict[str, list[dict[str, str]]]] = {}
+    for entity_id in extension.ids:
+        found = entities.get(entity_id)
+        row: dict[str, list[dict[str, str]]] = {}
+        schema = model.get(found["schema"]) if found else None
+        for name, limit, as_caption in extension.properties:
+            prop = schema.get(name) if schema else None
+            if prop is None:
+                continue
+            meta.setdefault(name, {"id": prop.name, "name": prop.label})
+            values = found["properties"].get(name, [])
+            if limit:
+                values = values[:limit]
+            row[name] = [{"str": _rendered(prop, value, as_caption)} for value in values]
+        rows[entity_id] = row
+    return {"meta": list(meta.values()), "rows": rows}
+
+
+def _rendered(prop: Any, value: Any, as_caption: bool) -> str:
+    """A value as the extension gives it; a nested entity by its caption or its id."""
+    if isinstance(value, dict):
+        return str(value.get("caption") or value["id"]) if as_caption else str(value["id"])
+    return str(prop.type.caption(value) or value) if as_caption else str(value)
+
+
+def extension_properties(type_name: str, limit: int = 0) -> dict[str, Any]:
+    """The properties a column may be extended with for entities of a schema: its
+    featured ones first, then the rest that are shown and are not references."""
+    schema = model.get(type_name)
+    if schema is None:
+        raise ReconcileError(f"unknown type {type_name!r}")
+    names = [n for n in schema.featured if schema.get(n) is not None]
+    names += [
+        p.name
+        for p in schema.properties.values()
+        if not p.hidden and p.type != registry.entity and p.name not in names
+    ]
+    if limit > 0:
+        names = names[:limit]
+    properties = [{"id": n, "name": schema.get(n).label} for n in sorted(names)]
+    return {"limit": limit, "type": schema.name, "properties": properties}
+
+
 def manifest(base_url: str, dataset: str, query_string: str = "") -> dict[str, Any]:
     """The service manifest OpenRefine reads when the service is added."""
     service = f"{base_url.rstrip('/')}/reconcile/{dataset}"
 
     def path(kind: str) -> dict[str, str]:
         return {"service_url": service, "service_path": f"/suggest/{kind}{query_string}"}
+
+    settings = [
+        {
+            "name": "limit",
+            "label": "Limit",
+            "type": "number",
+            "default": 0,
+            "help_text": "How many values of each property to give per row (0: all).",
+        },
+        {
+            "name": "render",
+            "label": "Value rendering",
+            "type": "select",
+            "default": "caption",
+            "choices": [
+                {"id": "caption", "name": "Readable value"},
+                {"id": "raw", "name": "Value as stored"},
+            ],
+            "help_text": "A readable value ('Russia') rather than the stored one ('ru').",
+        },
+    ]
 
     return {
         "versions": ["0.2"],
@@ -161,5 +272,12 @@ def manifest(base_url: str, dataset: str, query_string: str = "") -> dict[str, A
         "view": {"url": f"{base_url.rstrip('/')}/entity/{{{{id}}}}"},
         "batchSize": 10,
         "suggest": {"entity": path("entity"), "type": path("type"), "property": path("property")},
+        "extend": {
+            "propose_properties": {
+                "service_url": service,
+                "service_path": f"/extend/property{query_string}",
+            },
+            "propose_settings": settings,
+        },
         "defaultTypes": [schema_type(BASE_SCHEMA), schema_type("Person"), schema_type("Company")],
     }

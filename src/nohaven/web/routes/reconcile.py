@@ -3,21 +3,28 @@ over `nohaven.screen.reconcile` and the screening matcher."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
+from nohaven.screen.adjacent import stored_entity
+from nohaven.screen.index import ScreeningIndex
 from nohaven.screen.match import MatchOptions
 from nohaven.screen.query import QueryError
 from nohaven.screen.reconcile import (
+    BASE_SCHEMA,
     ReconcileError,
     candidate,
     completions,
+    extension_properties,
+    extension_rows,
     manifest,
     query_limit,
     read_batch,
+    read_extension,
     screening_query,
     suggest_properties,
     suggest_types,
@@ -36,8 +43,12 @@ async def reconcile_manifest(
     request: Request,
     dataset: str = DatasetPath,
     queries: str | None = Query(default=None, max_length=200_000),
+    extend: str | None = Query(default=None, max_length=200_000),
 ) -> dict[str, Any]:
-    """The service manifest OpenRefine reads (or, with `queries`, their answers)."""
+    """The service manifest OpenRefine reads (or, with `queries`, their answers; with
+    `extend`, the reconciled entities' properties)."""
+    if extend:
+        return await _extend(request, dataset, extend)
     if queries is not None:
         return await _answer(request, dataset, queries)
     dataset_scope(screening_service(request), dataset, visible(request))
@@ -48,10 +59,12 @@ async def reconcile_manifest(
 @router.post("/reconcile/{dataset}", responses=errors(400, 404))
 async def reconcile_queries(request: Request, dataset: str = DatasetPath) -> dict[str, Any]:
     """Reconcile a batch (form field `queries`, JSON): each query's candidates, best first,
-    scored as /match scores them, with whether each is a match."""
+    scored as /match scores them, with whether each is a match. With the form field
+    `extend` instead, OpenRefine's data extension: the asked properties of entities."""
     form = await request.form()
-    if form.get("extend"):
-        raise HTTPException(status_code=400, detail="data extension is not served")
+    extend = form.get("extend")
+    if isinstance(extend, str) and extend.strip():
+        return await _extend(request, dataset, extend)
     queries = form.get("queries")
     if not isinstance(queries, str):
         raise HTTPException(status_code=400, detail="no queries provided (form field 'queries')")
@@ -98,6 +111,56 @@ async def _answer(request: Request, dataset: str, text: str) -> dict[str, Any]:
         key: {"result": [candidate(r) for r in results[: limits[key]]]}
         for key, (results, _) in matched.items()
     }
+
+
+async def _extend(request: Request, dataset: str, text: str) -> dict[str, Any]:
+    service = screening_service(request)
+    allowed = visible(request)
+    dataset_scope(service, dataset, allowed)
+    try:
+        extension = read_extension(text)
+    except ReconcileError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from None
+    index = service.ready_index() or await run_in_threadpool(service.index)
+    entities = await run_in_threadpool(_entities, request, index, extension.ids, allowed)
+    log_read(request, "extend", dataset, {"ids": list(extension.ids)})
+    return extension_rows(extension, entities)
+
+
+def _entities(
+    request: Request, index: ScreeningIndex, ids: Iterable[str], allowed: frozenset[str] | None
+) -> dict[str, dict[str, Any] | None]:
+    """Each id's entity as the caller may see it (None: none); an id an entity was merged
+    from is refused, as yente refuses it: the column should hold the entity's own."""
+    found: dict[str, dict[str, Any] | None] = {}
+    for entity_id in ids:
+        row = index.row_for(entity_id, allowed)
+        if row is not None and index.ids[row] != entity_id:
+            raise HTTPException(
+                status_code=400,
+                detail=f"{entity_id!r} was merged into {index.ids[row]!r}: extend that id",
+            )
+        if row is not None:
+            found[entity_id] = index.entity(row, allowed)
+        else:
+            with request.app.state.store.reader() as reader:
+                found[entity_id] = stored_entity(reader, entity_id, allowed)
+    return found
+
+
+@router.get("/reconcile/{dataset}/extend/property", responses=errors(400, 404))
+def extend_properties(
+    request: Request,
+    dataset: str = DatasetPath,
+    type: str = Query(default=BASE_SCHEMA, max_length=100),
+    limit: int = Query(default=0, ge=0, le=1000),
+) -> dict[str, Any]:
+    """The properties OpenRefine may add as columns for reconciled entities of a type."""
+    dataset_scope(screening_service(request), dataset, visible(request))
+    try:
+        return extension_properties(type, limit)
+    except ReconcileError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from None
 
 
 def _suggested(prefix: str, result: list[dict[str, Any]]) -> dict[str, Any]:
