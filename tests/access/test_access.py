@@ -428,3 +428,32 @@ def test_what_another_agencys_publisher_said_of_a_shared_entity_stays_hidden(
             "/reconcile/default", data={"extend": json.dumps(asked)}, headers=auth
         ).json()
         assert extended["rows"]["NK-1"] == {"nationality": [], "name": [{"str": "Viktor Petrov"}]}
+
+
+def test_openrefine_sends_its_key_in_the_service_url(tmp_path: Path) -> None:
+    """OpenRefine cannot send headers: /reconcile takes `?api_key=`, nothing else does."""
+    db = tmp_path / "k.duckdb"
+    with Store(db) as store:
+        _, token = add_user(store, "ann", "agency-a", "investigator", "a long password x")
+    with TestClient(create_app(Settings(db=db))) as client:
+        assert client.get("/reconcile/default").status_code == 401
+        assert client.get("/reconcile/default", params={"api_key": "nh_wrong"}).status_code == 401
+        service = client.get("/reconcile/default", params={"api_key": token})
+        assert service.status_code == 200
+        # The suggest and extension services OpenRefine calls next carry the key on.
+        assert service.json()["suggest"]["entity"]["service_path"].endswith(f"?api_key={token}")
+        suggested = client.get(
+            "/reconcile/default/suggest/entity", params={"prefix": "x", "api_key": token}
+        )
+        assert suggested.status_code == 200
+        answered = client.post(
+            f"/reconcile/default?api_key={token}",
+            data={"queries": json.dumps({"q": {"query": "Viktor Petrov"}})},
+        )
+        assert answered.status_code == 200 and answered.json() == {"q": {"result": []}}
+        assert client.get("/catalog", params={"api_key": token}).status_code == 401
+        matched = client.post(
+            f"/match/default?api_key={token}",
+            json={"queries": {"q": {"schema": "Person", "properties": {"name": ["x"]}}}},
+        )
+        assert matched.status_code == 401

@@ -20,6 +20,7 @@ from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from http.cookies import SimpleCookie
 from typing import Any
+from urllib.parse import parse_qs
 
 from fastapi import HTTPException, Request
 
@@ -34,6 +35,7 @@ MAX_BODY = 8 * 1024 * 1024
 # dataset loaded from the CLI while the server runs is seen within this time.
 LOOKUP_SECONDS = 2.0
 _OPEN = ("/healthz", "/readyz", "/static/", "/login")
+_KEY_IN_URL = ("/reconcile/",)  # the paths that take `?api_key=` (OpenRefine)
 _API = (
     "/api/",
     "/match/",
@@ -155,7 +157,7 @@ class Guard:
         state["user"] = None
         path = scope["path"]
         if self._users_exist() and not path.startswith(_OPEN):
-            user = self._identify(headers, cookies)
+            user = self._identify(headers, cookies, path, scope.get("query_string", b""))
             if user is None:
                 if path.startswith(_API) or scope["method"] != "GET":
                     await _reply(
@@ -228,9 +230,17 @@ class Guard:
             self._buckets[who] = (tokens - 1, now)
             return 0.0
 
-    def _identify(self, headers: dict, cookies: SimpleCookie) -> User | None:
+    def _identify(
+        self, headers: dict, cookies: SimpleCookie, path: str, query: bytes
+    ) -> User | None:
         scheme, _, token = headers.get("authorization", "").partition(" ")
         token = token.strip()
+        if not token and path.startswith(_KEY_IN_URL):
+            # OpenRefine sends no headers: its service URL carries the key, as
+            # OpenSanctions' does, and the manifest passes it on to the suggest and
+            # extension services. Never logged: nohaven's read log keeps no URLs.
+            scheme = "apikey"
+            token = parse_qs(query.decode("latin-1")).get("api_key", [""])[0].strip()
         # "ApiKey" is how OpenSanctions' API and its clients send a key.
         if scheme.lower() in ("bearer", "apikey") and token:
             return self._recent.get(
