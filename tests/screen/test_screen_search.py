@@ -28,7 +28,13 @@ def client(
             topics=["sanction", "role.pep"],
             gender="male",
         ),
-        entity("firm", "Company", name="Kwong Fat Trading Limited", jurisdiction="hk"),
+        entity(
+            "firm",
+            "Company",
+            name="Kwong Fat Trading Limited",
+            jurisdiction="hk",
+            registrationNumber="HK-0712345",
+        ),
     ]
     foreign = [
         entity("hk-1", "Person", name="HUI, Chiu Fan", nationality="hk", birthDate="1953"),
@@ -51,6 +57,14 @@ def _search(client: TestClient, dataset: str = "default", **params: object) -> d
 
 def _ids(body: dict) -> list[str]:
     return [r["id"] for r in body["results"]]
+
+
+def test_a_number_written_as_the_query_finds_its_holder(client: TestClient) -> None:
+    # As yente searches every text of an entity, not only its names.
+    assert _ids(_search(client, q="HK-0712345"))[:1] == ["firm"]
+    assert _ids(_search(client, q="hk 0712345"))[:1] == ["firm"]
+    assert _ids(_search(client, q="HK-0712345", schema="Person")) == []
+    assert "firm" not in _ids(_search(client, q="HK-0712399"))
 
 
 def test_an_empty_query_lists_what_the_filters_keep(client: TestClient) -> None:

@@ -122,9 +122,7 @@ def search(index: ScreeningIndex, request: SearchRequest) -> SearchPage:
     wanted = request.offset + request.limit
     if request.text.strip():
         query = parse_query({"schema": request.schema, "properties": {"name": [request.text]}})
-        scored = scored_results(
-            index,
-            query,
+        options: dict[str, Any] = dict(
             limit=wanted,
             threshold=0.0,
             include_datasets=allowed,
@@ -136,9 +134,16 @@ def search(index: ScreeningIndex, request: SearchRequest) -> SearchPage:
             countries=frozenset(c.lower() for c in any_of.get("countries", ())),
             visible=request.visible,
             weigh_namesakes=False,  # search ranks by the name, not by who it is likely to be
-            words=True,
             candidates=min(MAX_RESULTS, max(MAX_CANDIDATES, 2 * wanted)),
         )
+        scored = scored_results(index, query, words=True, **options)
+        if any(c.isdigit() for c in request.text):
+            # As yente searches every text of an entity: a passport, registration or
+            # tax number written as `q` finds its holder, first.
+            number = {"schema": "LegalEntity", "properties": {"idNumber": [request.text]}}
+            held = scored_results(index, parse_query(number), **options)
+            holders = {s.row for s in held}
+            scored = held + [s for s in scored if s.row not in holders]
         found = [s for s in scored if keep(s.row)]
         found = _sorted(index, found, request.sorts, lambda s: s.row)
         rows = [s.row for s in found]
