@@ -9,11 +9,13 @@ from typing import Any
 import numpy as np
 import pytest
 
+from nohaven.access import add_user, record_ownership
 from nohaven.ingest import load_paths
 from nohaven.screen import index
 from nohaven.screen.index import Postings
 from nohaven.screen.match import match_query
 from nohaven.screen.query import parse_query
+from nohaven.screen.reconcile import completions
 from nohaven.store import Store
 
 ROW_BITS = 12
@@ -151,22 +153,114 @@ def test_a_shared_relative_is_shown_as_the_user_may_see_them(tmp_path: Path) -> 
             assert relation["caption"] == caption, visible
 
 
-def test_a_user_of_two_of_three_loads_gets_the_entity_once_with_both(tmp_path: Path) -> None:
+def test_an_agency_that_sees_two_of_three_loads_is_answered_on_both(tmp_path: Path) -> None:
+    """The index keeps a row of what each agency may see of an entity several datasets
+    load: its users are answered exactly as on a store of those loads alone (a birth
+    date or topic one load gives, a name the other gives), the entity found once."""
     third = {"id": "NK-1", "schema": "Person", "properties": {"name": ["Petrov Viktor Ilyich"]}}
     files = {"a": [_MINE], "b": [_THEIRS], "c": [third]}
-    with _shared_entity_store(tmp_path, files) as store:
+    with (
+        _shared_entity_store(tmp_path, files) as store,
+        _shared_entity_store(tmp_path, {"a": [_MINE], "b": [_THEIRS]}) as both,
+    ):
+        add_user(store, "ann", "joint", "investigator", "a long password x")
+        record_ownership(store, ["a"], "agency-a", ["joint"])
+        record_ownership(store, ["b"], "agency-b", ["joint"])
+        record_ownership(store, ["c"], "agency-c", [])
         built = index.build_index(store)
-        found = _answers(built, frozenset({"a", "b"}))
-        assert [len(results) for results in found] == [1, 1, 1, 1, 1]
+        seen = frozenset({"a", "b"})
+        found = _answers(built, seen)
+        assert found == _answers(index.build_index(both), None)
+        assert [len(results) for results in found] == [1] * len(_ASKED)
+        assert found[4][0][1] < 1.0  # b's birth date is not the one asked
         _, _, target, datasets, properties = found[3][0]
         assert datasets == ["a", "b"] and target
         assert properties["name"] == ["Ivan Sidorov", "Viktor Petrov"]  # not c's
-        row = built.row_for("NK-1", frozenset({"a", "b"}))
-        assert row is not None and built.entity(row, frozenset({"a", "b"}))["datasets"] == [
-            "a",
-            "b",
-        ]
+        assert _answers(built, seen, topics=frozenset({"sanction"}))[3] == found[3]
+        row = built.row_for("NK-1", seen)
+        assert row is not None and built.entity(row, seen)["datasets"] == ["a", "b"]
         assert built.row_for("NK-1", frozenset({"c"})) is not None
         assert built.row_for("NK-1", frozenset({"d"})) is None
-        excluded = _answers(built, frozenset({"a", "b"}), exclude_ids=frozenset({"NK-1"}))
+        excluded = _answers(built, seen, exclude_ids=frozenset({"NK-1"}))
         assert excluded == [[]] * len(_ASKED)
+        # Sharing that changed since the index was built: each load alone, found once.
+        fallback = _answers(built, frozenset({"b", "c"}))
+        assert [len(results) for results in fallback] == [1] * len(_ASKED)
+
+
+def test_a_common_name_loaded_by_two_datasets_is_still_found(tmp_path: Path) -> None:
+    """Rows of some of an entity's datasets do not count against the cap on a name
+    key's entities: 170 Wang Weis each loaded twice are still candidates."""
+    people = [
+        {"id": f"WW-{n}", "schema": "Person", "properties": {"name": ["Wang Wei"]}}
+        for n in range(170)
+    ]
+    with _shared_entity_store(tmp_path, {"a": people, "b": people}) as store:
+        built = index.build_index(store)
+        assert built.size == 170 and built.split_parent.size == 340
+        asked = parse_query({"schema": "Person", "properties": {"name": ["Wang Wei"]}})
+        for visible in (None, frozenset({"a"}), frozenset({"a", "b"})):
+            results, _ = match_query(built, asked, visible=visible, cutoff=0.0)
+            assert len(results) == 5, visible
+            assert len({r["id"] for r in results}) == 5
+
+
+def test_each_agency_reads_its_own_version_of_a_shared_family_tie(tmp_path: Path) -> None:
+    wife = {"id": "NK-2", "schema": "Person", "properties": {"name": ["Olga Petrova"]}}
+
+    def edge(relationship: str) -> dict:
+        return {
+            "id": "NK-F",
+            "schema": "Family",
+            "properties": {
+                "person": ["NK-2"],
+                "relative": ["NK-1"],
+                "relationship": [relationship],
+            },
+        }
+
+    files = {"a": [_MINE, wife, edge("husband")], "c": [_MINE, wife, edge("secret lover")]}
+    with _shared_entity_store(tmp_path, files) as store:
+        built = index.build_index(store)
+        asked = parse_query({"schema": "Person", "properties": {"name": ["Olga Petrova"]}})
+        for visible, path in (
+            (frozenset({"a"}), "wife of Viktor Petrov"),  # her husband, as a records it
+            (frozenset({"c"}), "relative of Viktor Petrov"),  # a tie c names its own way
+        ):
+            results, _ = match_query(built, asked, visible=visible)
+            assert [r["path"] for r in results[0]["relations"]] == [path], visible
+        results, _ = match_query(built, asked)
+        assert len(results[0]["relations"]) == 1  # one tie, as all its datasets record it
+
+
+def test_what_a_publisher_said_of_another_kind_of_entity_stays_out(tmp_path: Path) -> None:
+    """An id one agency loads as a person and another as a vessel, with a publisher's
+    datasets and times: the person's row carries none of them."""
+    vessel = {
+        "id": "NK-1",
+        "schema": "Vessel",
+        "properties": {"name": ["Viktor Petrov"]},
+        "datasets": ["secret_watchlist"],
+        "first_seen": "1999-01-01T00:00:00",
+        "target": True,
+    }
+    with _shared_entity_store(tmp_path, {"a": [_MINE], "c": [vessel]}) as store:
+        built = index.build_index(store)
+        row = built.row_for("NK-1", frozenset({"a"}))
+        assert row is not None
+        shown = built.entity(row, frozenset({"a"}))
+        assert shown["datasets"] == ["a"] and shown["target"] is False
+        assert not shown["first_seen"].startswith("1999")
+
+
+def test_a_prefix_is_completed_from_the_names_a_user_may_see(tmp_path: Path) -> None:
+    mine = [{"id": "A-1", "schema": "Person", "properties": {"name": ["Ivan Zakharov"]}}]
+    theirs = [
+        {"id": f"C-{n}", "schema": "Person", "properties": {"name": [f"Zakhar Zakharenko {n}"]}}
+        for n in range(8)
+    ]
+    with _shared_entity_store(tmp_path, {"a": mine, "c": theirs}) as store:
+        built = index.build_index(store)
+        assert completions(built, "Zakh", frozenset({"a"})) == ["zakharov"]
+        assert completions(built, "Zakh")[:2] == ["zakhar", "zakharenko"]  # most common
+        assert completions(built, "Zakh ", None) == []  # the word is finished

@@ -97,18 +97,21 @@ def adjacent_entities(
     datasets: frozenset[str] | None = None,
     skip: Collection[str] = (),
     cap: int = MAX_ADJACENT,
-) -> dict[str, list[dict[str, Any]]]:
+) -> tuple[dict[str, list[dict[str, Any]]], bool]:
     """The entities of `datasets` (None: all) that refer to `entity_id`, by the property
     the entity lists them under, each with the other entities it refers to nested;
-    entities in `skip` (already nested by the caller) left out; at most `cap` of them."""
-    where, params = _within(datasets, [entity_id, entity_id, list(reference_props())])
+    entities in `skip` (already nested by the caller) left out; at most `cap` of them,
+    and whether there are more."""
+    where, params = _within(datasets, [entity_id, entity_id, list(reference_props()), sorted(skip)])
     referring = reader.fetchall(
         f"SELECT DISTINCT entity_id, schema, prop FROM statements "
-        f"WHERE value = ? AND entity_id <> ? AND prop IN (SELECT unnest(?)) {where} "
-        f"ORDER BY entity_id, prop LIMIT {int(cap)}",
+        f"WHERE value = ? AND entity_id <> ? AND prop IN (SELECT unnest(?)) "
+        f"AND entity_id NOT IN (SELECT unnest(?::VARCHAR[])) {where} "
+        f"ORDER BY entity_id, prop LIMIT {int(cap) + 1}",
         params,
     )
-    referring = [row for row in referring if row[0] not in skip]
+    more = len(referring) > cap
+    referring = referring[:cap]
     edges = _entities(reader, {row[0] for row in referring}, datasets)
     nest_references(reader, edges.values(), datasets, leave=entity_id)
     nested: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -116,7 +119,7 @@ def adjacent_entities(
         edge = edges.get(edge_id)
         if edge is not None:
             nested[nesting_property(schema, prop)].append(edge)
-    return dict(nested)
+    return dict(nested), more
 
 
 def nest_references(

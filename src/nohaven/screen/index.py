@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache, cached_property, lru_cache
+from itertools import groupby
 from typing import Any, TypeVar
 
 import numpy as np
@@ -29,6 +30,8 @@ from followthemoney import model
 from followthemoney.types import registry
 from rigour.names import pick_name
 
+from nohaven.access.sharing import visible_datasets
+from nohaven.access.users import User
 from nohaven.arrays import distinct
 from nohaven.names.analysis import analyze_name
 from nohaven.names.company import company_key, romanised_company_key
@@ -141,10 +144,10 @@ def _hash_chunk(names: list[tuple[str, bool]]) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(positions, dtype=np.int64), np.asarray(hashes, dtype=np.int64)
 
 
-def _entities_sql(per_dataset: bool = False) -> str:
-    """Each indexed entity's fields (`build_index`); ``per_dataset``: those of each
-    dataset that loads one of the entities a `?` list names, a row per (entity, dataset).
-    """
+def _entities_sql(per_view: bool = False) -> str:
+    """Each indexed entity's fields (`build_index`); ``per_view``: a row per (entity,
+    view), of the statements of the view's datasets alone, for views given as three
+    parallel `?` lists (entity id, view number, dataset)."""
     schemata = ", ".join(f"'{s}'" for s in INDEXED_SCHEMATA)
     names = ", ".join(f"'{p}'" for p in NAME_PROPS)
     identifiers = ", ".join(f"'{p}'" for p in identifier_props())
@@ -155,13 +158,24 @@ def _entities_sql(per_dataset: bool = False) -> str:
         + " ".join(f"WHEN '{c}' THEN {HOME_SYSTEM_BIT[s]}" for c, s in HOME_SYSTEMS.items())
         + " ELSE 0 END"
     )
-    where = "AND entity_id IN (SELECT unnest(?))" if per_dataset else ""
-    key = "entity_id, dataset" if per_dataset else "entity_id"
+    if per_view:
+        key = "entity_id, view"
+        picked = f"""
+            views AS (SELECT unnest(?) AS entity_id, unnest(?) AS view, unnest(?) AS dataset),
+            picked AS (
+                SELECT entity_id, view, schema, prop, value, dataset, source_id
+                FROM statements JOIN views USING (entity_id, dataset)
+                WHERE schema IN ({schemata})
+            ),"""
+    else:
+        key = "entity_id"
+        picked = f"""
+            picked AS (
+                SELECT entity_id, schema, prop, value, dataset, source_id FROM statements
+                WHERE schema IN ({schemata})
+            ),"""
     return f"""
-        WITH picked AS (
-            SELECT entity_id, schema, prop, value, dataset, source_id FROM statements
-            WHERE schema IN ({schemata}) {where}
-        ),
+        WITH {picked}
         per_prop AS (
             SELECT {key}, prop, list(DISTINCT value ORDER BY value) AS vals
             FROM picked GROUP BY {key}, prop
@@ -199,20 +213,37 @@ def _entities_sql(per_dataset: bool = False) -> str:
 
 
 def _relations_sql() -> str:
-    """Family and associate edges: (edge id, schema, person, relative, relationship,
-    the datasets that record the edge)."""
+    """Family and associate edges as each dataset records them: (edge id, dataset,
+    schema, person, relative, relationship)."""
     return """
-        SELECT entity_id AS edge_id, any_value(schema) AS schema,
+        SELECT entity_id AS edge_id, dataset, any_value(schema) AS schema,
                max(value) FILTER (prop = 'person') AS person,
                max(value) FILTER (prop IN ('relative', 'associate')) AS relative,
-               max(value) FILTER (prop = 'relationship') AS relationship,
-               list_sort(list(DISTINCT dataset)) AS datasets
+               max(value) FILTER (prop = 'relationship') AS relationship
         FROM statements
         WHERE schema IN ('Family', 'Associate')
-        GROUP BY entity_id
-        HAVING person IS NOT NULL AND relative IS NOT NULL
-        ORDER BY edge_id
+        GROUP BY entity_id, dataset
+        ORDER BY edge_id, dataset
     """
+
+
+def _edge_versions(
+    rows: list[tuple[str, str, str, str | None, str | None, str | None]],
+) -> list[tuple[str, str, str | None, str | None, str | None, frozenset[str], frozenset[str]]]:
+    """Each edge as all its datasets record it (each field's greatest value), and for an
+    edge several datasets record, as each of them does: (edge id, schema, person,
+    relative, relationship, the datasets of this version, all the edge's datasets)."""
+    versions = []
+    for edge_id, group in groupby(rows, key=lambda row: row[0]):
+        told = list(group)
+        whole = frozenset(row[1] for row in told)
+        merged = [
+            max((row[k] for row in told if row[k] is not None), default=None) for k in (3, 4, 5)
+        ]
+        versions.append((edge_id, told[0][2], *merged, whole, whole))
+        if len(told) > 1:
+            versions += [(edge_id, r[2], r[3], r[4], r[5], frozenset([r[1]]), whole) for r in told]
+    return versions
 
 
 @dataclass(frozen=True)
@@ -226,7 +257,10 @@ class Relation:
     edge_schema: str
     this_end: str  # the edge property naming this one: "person", "relative", "associate"
     other_end: str
-    datasets: frozenset[str] = frozenset()  # the datasets that record the edge
+    datasets: frozenset[str] = frozenset()  # the datasets this version is of
+    # All the datasets that record the edge: a version of some of them is shown only to
+    # users who may not see all (`ScreeningIndex.related_in`).
+    whole: frozenset[str] = frozenset()
 
 
 # What the relative is to the person, seen the other way round.
@@ -369,11 +403,15 @@ class ScreeningIndex:
     origin_names: frozenset[str] = frozenset()
     # An entity several datasets load (two agencies loading one OpenSanctions id) is one
     # row of all they say, for users who may see every one of them, and after the
-    # `entity_count` rows of entities, a row of each dataset's say, for the others
-    # (`seen_in`): scores, filters and results never rest on what a user may not see.
-    # `split_parent` holds each such row's entity row.
+    # `entity_count` rows of entities, a row of what some of them say: each one alone,
+    # and each share of them an agency may see (`views_of`). A user is shown the row of
+    # just the datasets they may see (`seen_in`): scores, filters and results never rest
+    # on what a user may not see. `split_parent` holds each such row's entity row.
     entity_count: int = 0
     split_parent: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int64))
+    _masks: dict[frozenset[str], np.ndarray] = field(
+        repr=False, compare=False, default_factory=dict
+    )
     # Each entity's datasets as bits (the 63rd bit shared by any datasets beyond 62), so
     # a dataset filter drops most candidates in NumPy before any is looked at.
     dataset_bits: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int64))
@@ -420,16 +458,28 @@ class ScreeningIndex:
         return bits
 
     @cached_property
-    def name_words(self) -> tuple[np.ndarray, np.ndarray]:
-        """Every word of the entities' names (`fold_words`), sorted, and how many
-        entities' names hold each: what a typed prefix is completed from (OpenRefine's
-        suggest). Built on first use, a few seconds for a million entities."""
+    def name_words(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every word of the entities' names (`fold_words`), sorted, how many entities'
+        names hold each, and the datasets (as bits) that name someone with it: what a
+        typed prefix is completed from (OpenRefine's suggest), as far as a user may see.
+        Built on first use, a few seconds for a million entities."""
         counts: dict[str, int] = {}
-        for names in self.names[: self.entity_count]:
-            for word in {w for name in names for w in fold_words(name)}:
+        bits: dict[str, int] = {}
+        count = self.entity_count
+        rows = [r for r in range(count) if r not in self.split_rows] + [
+            r for r in range(count, len(self.names)) if self.single_dataset[r]
+        ]
+        for row in rows:
+            held = int(self.dataset_bits[row])
+            for word in {w for name in self.names[row] for w in fold_words(name)}:
                 counts[word] = counts.get(word, 0) + 1
+                bits[word] = bits.get(word, 0) | held
         words = sorted(counts)
-        return np.array(words, dtype=str), np.array([counts[w] for w in words], dtype=np.int32)
+        return (
+            np.array(words, dtype=str),
+            np.array([counts[w] for w in words], dtype=np.int32),
+            np.array([bits[w] for w in words], dtype=np.int64),
+        )
 
     def entity_row(self, row: int) -> int:
         """The row of all an entity's datasets say, for any of its rows."""
@@ -439,20 +489,57 @@ class ScreeningIndex:
 
     def visible_rows(self, rows: np.ndarray, visible: frozenset[str] | None) -> np.ndarray:
         """The `rows` a user who may see ``visible`` datasets (None: all) searches
-        (`seen_in`), in NumPy but for the few whose datasets share the bit past 62."""
+        (`seen_in`)."""
         if visible is None:
             return rows[rows < self.entity_count] if self.split_parent.size else rows
-        if not rows.size:
-            return rows
+        return rows[self.visible_mask(visible)[rows]] if rows.size else rows
+
+    def visible_mask(self, visible: frozenset[str]) -> np.ndarray:
+        """For every row, whether a user who may see ``visible`` datasets is shown it:
+        an entity's row when they may see all its datasets; else the row of just those
+        of its datasets they may see, or, should the index hold no such row (an agency's
+        sharing changed since it was built), the row of each of them. Computed once per
+        set of datasets, in NumPy but for rows whose datasets share the bit past 62."""
+        found = self._masks.get(visible)
+        if found is not None:
+            return found
         mask = self.dataset_mask(visible)
-        keep = (self.dataset_bits[rows] & mask) != 0
+        bits, whole, count = self.dataset_bits, self.entity_bits, self.entity_count
+        shown = np.zeros(bits.size, dtype=bool)
+        shown[:count] = ((bits[:count] & ~mask) == 0) & (bits[:count] != 0)
         if self.split_parent.size:
-            whole = (self.entity_bits[rows] & ~mask) == 0
-            keep &= np.where(rows < self.entity_count, whole, ~whole)
+            own, inside = bits[count:], whole[count:] & mask
+            partly = (inside != 0) & (inside != whole[count:])
+            exact = partly & (own == inside)
+            covered = np.zeros(count, dtype=bool)
+            covered[self.split_parent[exact]] = True
+            alone = partly & self.single_dataset[count:] & ((own & ~mask) == 0)
+            shown[count:] = exact | (alone & ~covered[self.split_parent])
         if len(self.dataset_bit) > _OVERFLOW_BIT:
-            vague = (self.entity_bits[rows] & (1 << _OVERFLOW_BIT)) != 0
-            keep[vague] = [self.seen_in(row, visible) for row in rows[vague].tolist()]
-        return rows[keep]
+            for row in np.flatnonzero((whole & (1 << _OVERFLOW_BIT)) != 0).tolist():
+                shown[row] = self._shown_exactly(row, visible)
+        if len(self._masks) >= 64:
+            self._masks.clear()
+        self._masks[visible] = shown
+        return shown
+
+    def _shown_exactly(self, row: int, visible: frozenset[str]) -> bool:
+        """`visible_mask`'s rule for one row, on sets (exact where the bits are not)."""
+        entity = self.entity_row(row)
+        wanted = self.datasets[entity] & visible
+        if row == entity:
+            return wanted == self.datasets[entity]
+        if not wanted or wanted == self.datasets[entity]:
+            return False
+        if self.datasets[row] == wanted:
+            return True
+        exact = any(self.datasets[r] == wanted for r in self.split_rows[entity])
+        return not exact and len(self.datasets[row]) == 1 and self.datasets[row] <= visible
+
+    @cached_property
+    def single_dataset(self) -> np.ndarray:
+        """Whether each row is of one dataset's statements."""
+        return np.array([len(d) == 1 for d in self.datasets], dtype=bool)
 
     @cached_property
     def schema_code(self) -> dict[str, int]:
@@ -492,7 +579,7 @@ class ScreeningIndex:
         """The row's FtM properties, parsed from the stored JSON when asked; a dataset's
         row of a shared entity shown (``visible`` given) with those of every dataset in
         ``visible``, so that one agency never reads what another's file said of it."""
-        shown = self._shown_rows(row, visible)
+        shown = self.shown_rows(row, visible)
         if len(shown) == 1:
             return json.loads(self.column("properties", row) or "{}")
         merged: dict[str, set[str]] = {}
@@ -501,13 +588,14 @@ class ScreeningIndex:
                 merged.setdefault(prop, set()).update(values)
         return {prop: sorted(values) for prop, values in merged.items()}
 
-    def _shown_rows(self, row: int, visible: frozenset[str] | None) -> tuple[int, ...]:
-        """The rows whose data a result of `row` shows: itself, or for a dataset's row of
-        a shared entity (``visible`` given), that of every dataset in ``visible``."""
-        if visible is None or row < self.entity_count:
+    def shown_rows(self, row: int, visible: frozenset[str] | None) -> tuple[int, ...]:
+        """The rows whose data a result of `row` shows: itself, but for a row of one
+        dataset shown for want of one of all those ``visible`` holds (`visible_mask`):
+        then each of their rows."""
+        if visible is None or row < self.entity_count or not self.single_dataset[row]:
             return (row,)
         rows = self.split_rows[self.entity_row(row)]
-        return tuple(r for r in rows if self.datasets[r] <= visible)
+        return tuple(r for r in rows if self.seen_in(r, visible)) or (row,)
 
     def addresses(self, row: int) -> list[str]:
         """The entity's addresses (read when a query gives one)."""
@@ -531,11 +619,11 @@ class ScreeningIndex:
             }
         )
 
-    def countries(self, row: int) -> frozenset[str]:
+    def countries(self, row: int, visible: frozenset[str] | None = None) -> frozenset[str]:
         """The country codes the entity's country-typed properties name (country,
         nationality, jurisdiction, ...): only /search's filter and facets ask, for a few
         dozen rows."""
-        properties = self.properties(row)
+        properties = self.properties(row, visible)
         return frozenset(
             str(code).lower()
             for prop in _country_props(self.schemata[row])
@@ -581,7 +669,7 @@ class ScreeningIndex:
             row = self.row_of.get(entity_id)
             if row is not None:
                 rows.add(row)
-            rows.update(self._claimants(entity_id, visible))
+            rows.update(self.entity_row(r) for r in self._claimants(entity_id, visible))
         return rows.union(*(self.split_rows.get(row, ()) for row in list(rows)))
 
     def _claimants(self, referent: str, visible: frozenset[str] | None) -> list[int]:
@@ -612,24 +700,26 @@ class ScreeningIndex:
 
     def seen_in(self, row: int, visible: frozenset[str] | None) -> bool:
         """Whether a user who may see ``visible`` datasets (None: all) searches and is
-        shown the row: an entity's row when they may see every dataset it is in; else,
-        for an entity several datasets load, its rows of the datasets they may see."""
-        if row < self.entity_count:
-            return visible is None or self.datasets[row] <= visible
-        return (
-            visible is not None
-            and self.datasets[row] <= visible
-            and not self.datasets[self.entity_row(row)] <= visible
-        )
+        shown the row (`visible_mask`)."""
+        if visible is None:
+            return row < self.entity_count
+        return bool(self.visible_mask(visible)[row])
 
     def related_in(self, row: int, visible: frozenset[str] | None) -> list[Relation]:
         """The row's relations a user who may see ``visible`` datasets (None: all) may see:
         the edge recorded in one of them, and the person at its other end too (the row of
         them this user is shown)."""
         found = []
+        edges: set[str] = set()
         for relation in self.relations.get(self.entity_row(row), []):
-            if visible is not None and relation.datasets.isdisjoint(visible):
+            if visible is None or relation.whole <= visible:
+                shown = relation.datasets == relation.whole
+            else:
+                # Another agency's version of an edge they share is not this user's.
+                shown = relation.datasets != relation.whole and relation.datasets <= visible
+            if not shown or relation.edge_id in edges:
                 continue
+            edges.add(relation.edge_id)
             other = self.view_row(relation.other, visible)
             if other is not None:
                 found.append(
@@ -637,9 +727,27 @@ class ScreeningIndex:
                 )
         return found
 
-    def caption(self, row: int) -> str:
-        """The name the entity goes by (`_caption`, cached per list of names)."""
-        return _caption(self.names[row]) or self.ids[row]
+    def caption(self, row: int, visible: frozenset[str] | None = None) -> str:
+        """The name the entity goes by (`_caption`, cached per list of names), of the
+        names a user who may see ``visible`` datasets is shown (`shown_rows`)."""
+        shown = self.shown_rows(row, visible)
+        names = (
+            self.names[row]
+            if len(shown) == 1
+            else tuple(sorted({name for r in shown for name in self.names[r]}))
+        )
+        return _caption(names) or self.ids[row]
+
+    def is_target(self, row: int, visible: frozenset[str] | None = None) -> bool:
+        """Whether the entity is listed (a sanction's or a position's topic, or its
+        publisher says so), as far as the datasets shown to the user say."""
+        return any(self.targets[r] for r in self.shown_rows(row, visible))
+
+    def has_relatives(self, row: int, visible: frozenset[str] | None = None) -> bool:
+        """Whether the user is shown any family or associate of the entity."""
+        if visible is None:
+            return self.entity_row(row) in self.relations
+        return bool(self.related_in(row, visible))
 
     def entity(self, row: int, visible: frozenset[str] | None = None) -> dict[str, Any]:
         """The entity at `row` as yente's entity shape (without nesting), its referents
@@ -647,7 +755,7 @@ class ScreeningIndex:
         # In name order: the store's aggregation writes them in whatever order its
         # threads finish, and an exhibit of the same answer must read the same.
         properties = dict(sorted(self.properties(row, visible).items()))
-        shown = list(self._shown_rows(row, visible))
+        shown = list(self.shown_rows(row, visible))
         first, last_seen, last_change = (
             self.first_seen_at[shown].min(),
             self.last_seen_at[shown].max(),
@@ -655,12 +763,12 @@ class ScreeningIndex:
         )
         return {
             "id": self.ids[row],
-            "caption": self.caption(row),
+            "caption": self.caption(row, visible),
             "schema": self.schemata[row],
             "properties": properties,
             "datasets": sorted(self.dataset_names(row, visible)),
             "referents": self.referents_of(row, visible),
-            "target": any(self.targets[r] for r in shown),
+            "target": self.is_target(row, visible),
             "first_seen": _iso(float(first)),
             "last_seen": _iso(float(last_seen)),
             "last_change": _iso(float(last_change)),
@@ -770,76 +878,91 @@ def _load_times(store: Store) -> np.ndarray:
     return loaded
 
 
-_PUBLISHER_META_SQL = """
-    WITH given AS (
-        SELECT entity_id, source_id,
-               list_distinct(flatten(list(datasets))) AS origins,
-               min(first_seen) AS first_seen, max(last_seen) AS last_seen,
-               max(last_change) AS last_change, bool_or(target) AS target
-        FROM entity_meta GROUP BY entity_id, source_id
-    ),
-    held AS (
-        SELECT DISTINCT entity_id, source_id FROM statements
-        WHERE entity_id IN (SELECT entity_id FROM given)
-    )
-    SELECT h.entity_id,
-           list_sort(list_distinct(flatten(list(g.origins) FILTER (g.origins IS NOT NULL))))
-               AS origins,
-           min(epoch(coalesce(g.first_seen, s.loaded_at))) AS first_seen,
-           max(epoch(coalesce(g.last_seen, s.loaded_at))) AS last_seen,
-           max(epoch(coalesce(g.last_change, s.loaded_at))) AS last_change,
-           coalesce(bool_or(g.target), false) AS target
-    FROM held h JOIN sources s USING (source_id)
-    LEFT JOIN given g USING (entity_id, source_id)
-    GROUP BY h.entity_id
-"""
+def _publisher_meta_sql(per_dataset: bool = False) -> str:
+    """What publishers said of each entity (`_apply_publisher_meta`), from the sources
+    that load it as a person or company; ``per_dataset``: of each dataset's sources, for
+    the entities a `?` list names."""
+    schemata = ", ".join(f"'{s}'" for s in INDEXED_SCHEMATA)
+    only = "AND entity_id IN (SELECT unnest(?))" if per_dataset else ""
+    key = "h.entity_id, s.dataset" if per_dataset else "h.entity_id"
+    return f"""
+        WITH given AS (
+            SELECT entity_id, source_id,
+                   list_distinct(flatten(list(datasets))) AS origins,
+                   min(first_seen) AS first_seen, max(last_seen) AS last_seen,
+                   max(last_change) AS last_change, bool_or(target) AS target
+            FROM entity_meta GROUP BY entity_id, source_id
+        ),
+        held AS (
+            SELECT DISTINCT entity_id, source_id FROM statements
+            WHERE entity_id IN (SELECT entity_id FROM given) AND schema IN ({schemata}) {only}
+        )
+        SELECT {key},
+               list_sort(list_distinct(flatten(list(g.origins) FILTER (g.origins IS NOT NULL))))
+                   AS origins,
+               min(epoch(coalesce(g.first_seen, s.loaded_at))) AS first_seen,
+               max(epoch(coalesce(g.last_seen, s.loaded_at))) AS last_seen,
+               max(epoch(coalesce(g.last_change, s.loaded_at))) AS last_change,
+               coalesce(bool_or(g.target), false) AS target
+        FROM held h JOIN sources s USING (source_id)
+        LEFT JOIN given g USING (entity_id, source_id)
+        GROUP BY ALL
+    """
 
 
 def _apply_publisher_meta(store: Store, row_of: dict[str, int], fields: dict[str, Any]) -> None:
     """Where a publisher gave an entity's datasets, timestamps or target (OpenSanctions'
     exports), use them: per source, the publisher's value, else the load time; an
-    entity's first_seen is its earliest, last_seen and last_change its latest. Stores
-    without such data skip the query's join over statements altogether."""
+    entity's first_seen is its earliest, last_seen and last_change its latest. A row of
+    some of an entity's datasets takes what the sources of those said. Stores without
+    such data skip the query's join over statements altogether."""
+    count = fields["entity_count"]
+    partial = {
+        row: (fields["ids"][row], fields["datasets"][row])
+        for row in range(count, len(fields["ids"]))
+    }
     with store.reader() as reader:
         if not reader.fetchone("SELECT count(*) FROM entity_meta")[0]:
             return
-        given = reader.arrow(_PUBLISHER_META_SQL)
+        given = reader.arrow(_publisher_meta_sql())
+        by_dataset = (
+            reader.fetchall(
+                _publisher_meta_sql(per_dataset=True),
+                [sorted({entity_id for entity_id, _ in partial.values()})],
+            )
+            if partial
+            else []
+        )
     shared: dict[frozenset[str], frozenset[str]] = {}
-    origins = fields["origins"]
-    targets = fields["targets"]
     columns = [given.column(c).to_pylist() for c in given.column_names]
-    for entity_id, names, first, last_seen, last_change, target in zip(*columns, strict=True):
-        row = row_of.get(entity_id)
+    said = [(row_of.get(entity_id), meta) for entity_id, *meta in zip(*columns, strict=True)]
+    told = {(entity_id, dataset): meta for entity_id, dataset, *meta in by_dataset}
+    for row, (entity_id, datasets) in partial.items():
+        parts = [told[(entity_id, d)] for d in sorted(datasets) if (entity_id, d) in told]
+        if parts:
+            said.append(
+                (
+                    row,
+                    [
+                        sorted({name for part in parts for name in part[0] or ()}),
+                        min(part[1] for part in parts),
+                        max(part[2] for part in parts),
+                        max(part[3] for part in parts),
+                        any(part[4] for part in parts),
+                    ],
+                )
+            )
+    for row, (names, first, last_seen, last_change, target) in said:
         if row is None:
             continue
         if names:
             found = frozenset(names)
-            origins[row] = shared.setdefault(found, found)
+            fields["origins"][row] = shared.setdefault(found, found)
         fields["first_seen_at"][row] = first
         fields["last_seen_at"][row] = last_seen
         fields["changed_at"][row] = last_change
-        targets[row] = targets[row] or bool(target)
+        fields["targets"][row] = fields["targets"][row] or bool(target)
     fields["origin_names"] = frozenset().union(*shared)
-
-
-def _apply_publisher_targets(store: Store, fields: dict[str, Any], shared_ids: list[str]) -> None:
-    """A publisher's ``target`` for each dataset's row of an entity several datasets load
-    (`_apply_publisher_meta` gives the merged row the target of every load)."""
-    with store.reader() as reader:
-        given = set(
-            reader.fetchall(
-                "SELECT DISTINCT entity_id, dataset FROM entity_meta "
-                "WHERE target AND entity_id IN (SELECT unnest(?))",
-                [shared_ids],
-            )
-        )
-    if not given:
-        return
-    count = fields["entity_count"]
-    for row in range(count, len(fields["ids"])):
-        (dataset,) = fields["datasets"][row]
-        if (fields["ids"][row], dataset) in given:
-            fields["targets"][row] = True
 
 
 def _topics(column: pa.ChunkedArray) -> list[frozenset[str]]:
@@ -856,15 +979,48 @@ def _topics(column: pa.ChunkedArray) -> list[frozenset[str]]:
     return topics
 
 
+def agency_views(reader: Store) -> frozenset[frozenset[str]]:
+    """The datasets each kind of user (agency and role) may see: the shares of an entity
+    several datasets load that the index keeps a row of."""
+    seats = reader.fetchall("SELECT DISTINCT agency, role FROM users ORDER BY ALL")
+    return frozenset(
+        visible_datasets(reader, User("", "", agency, role)) or frozenset()
+        for agency, role in seats
+    )
+
+
 def store_generation(store: Store) -> tuple[Any, ...]:
-    """Changes whenever a load adds a source or a resolution run ends (what the index is
-    built from)."""
+    """Changes whenever a load adds a source, a resolution run ends or the datasets some
+    kind of user may see change (what the index is built from)."""
     with store.reader() as reader:
         row = reader.fetchone(
             "SELECT count(*), max(source_id), max(loaded_at), "
             "(SELECT max(run_id) FROM resolution_runs) FROM sources"
         )
-    return tuple(row or ())
+        views = sorted(tuple(sorted(view)) for view in agency_views(reader))
+    return (*(row or ()), tuple(views))
+
+
+def _views(
+    ids: list[str], datasets: list[list[str]], agencies: frozenset[frozenset[str]]
+) -> tuple[list[str], list[int], list[str]]:
+    """The shares of each entity several datasets load that get a row: each dataset
+    alone, and what each agency may see of them; as parallel lists of (entity id, view
+    number, dataset) for `_entities_sql`."""
+    entity_ids, numbers, names = [], [], []
+    number = 0
+    for entity_id, loaded in zip(ids, datasets, strict=True):
+        whole = frozenset(loaded)
+        shares = {frozenset([d]) for d in whole} | {
+            whole & seen for seen in agencies if 1 < len(whole & seen) < len(whole)
+        }
+        for share in sorted(shares, key=sorted):
+            for name in sorted(share):
+                entity_ids.append(entity_id)
+                numbers.append(number)
+                names.append(name)
+            number += 1
+    return entity_ids, numbers, names
 
 
 def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
@@ -876,13 +1032,18 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
         edges = reader.arrow(_relations_sql())
         entity_count = entities.num_rows
         # An entity several datasets load (two agencies loading one OpenSanctions id) is
-        # also a row per dataset, after all the others: what a user who may see only
-        # some of them searches and is shown (`ScreeningIndex.seen_in`).
+        # also a row of each share of them some user may see, after all the others:
+        # what such a user searches and is shown (`ScreeningIndex.seen_in`).
         several = pc.greater(pc.list_value_length(entities.column("datasets")), 1)
-        shared_ids = pc.filter(entities.column("id"), several).to_pylist()
-        if shared_ids:
-            per_dataset = reader.arrow(_entities_sql(per_dataset=True), [shared_ids])
-            entities = pa.concat_tables([entities, per_dataset]).combine_chunks()
+        shared = entities.filter(several).select(["id", "datasets"])
+        if shared.num_rows:
+            views = _views(
+                shared.column("id").to_pylist(),
+                shared.column("datasets").to_pylist(),
+                agency_views(reader),
+            )
+            per_view = reader.arrow(_entities_sql(per_view=True), list(views))
+            entities = pa.concat_tables([entities, per_view]).combine_chunks()
     ids = entities.column("id").to_pylist()
     schemata = entities.column("schema").to_pylist()
     person_schemata = set(PERSON_SCHEMATA)
@@ -1003,13 +1164,11 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
     row_of = {entity_id: row for row, entity_id in enumerate(ids[:entity_count])}
     fields["origins"] = [nothing] * len(ids)
     fields["last_seen_at"] = fields["changed_at"].copy()
-    _apply_publisher_meta(store, row_of, fields)
     fields["entity_count"] = entity_count
     fields["split_parent"] = np.array(
         [row_of[entity_id] for entity_id in ids[entity_count:]], dtype=np.int64
     )
-    if shared_ids:
-        _apply_publisher_targets(store, fields, shared_ids)
+    _apply_publisher_meta(store, row_of, fields)
     with store.reader() as reader:
         fields["referents"], fields["referent_rows"] = _referents(
             reader.arrow(
@@ -1021,11 +1180,11 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
 
     relations: dict[int, list[Relation]] = {}
     edge_sets: dict[frozenset[str], frozenset[str]] = {}  # one set object per combination
-    for edge_id, schema, person, relative, relationship, edge_datasets in zip(
-        *(edges.column(c).to_pylist() for c in edges.column_names), strict=True
-    ):
-        recorded = edge_sets.setdefault(frozenset(edge_datasets), frozenset(edge_datasets))
-        a, b = row_of.get(person), row_of.get(relative)
+    told = list(zip(*(edges.column(c).to_pylist() for c in edges.column_names), strict=True))
+    for edge_id, schema, person, relative, relationship, version, whole in _edge_versions(told):
+        recorded = edge_sets.setdefault(version, version)
+        whole = edge_sets.setdefault(whole, whole)
+        a, b = row_of.get(person or ""), row_of.get(relative or "")
         if a is None or b is None or a == b:
             continue
         # The edge says the relative is the person's `relationship` (their spouse, child).
@@ -1035,10 +1194,10 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
         inverse = _INVERSE.get(label, "relative" if schema == "Family" else "associate")
         far = "associate" if schema == "Associate" else "relative"
         relations.setdefault(a, []).append(
-            Relation(b, label, inverse, edge_id, schema, "person", far, recorded)
+            Relation(b, label, inverse, edge_id, schema, "person", far, recorded, whole)
         )
         relations.setdefault(b, []).append(
-            Relation(a, inverse, label, edge_id, schema, far, "person", recorded)
+            Relation(a, inverse, label, edge_id, schema, far, "person", recorded, whole)
         )
 
     return ScreeningIndex(

@@ -143,9 +143,20 @@ class ScoredResult:
         return self.explanations
 
 
-def _candidate_rows(index: ScreeningIndex, query: ScreeningQuery, words: bool) -> np.ndarray:
-    """Entity rows worth scoring: identifier holders, then the most key hits (`words`:
-    each word of a person's name is a key too, for /search)."""
+def _candidate_rows(
+    index: ScreeningIndex,
+    query: ScreeningQuery,
+    words: bool,
+    visible: frozenset[str] | None,
+) -> np.ndarray:
+    """Entity rows worth scoring that a user who may see ``visible`` datasets may see:
+    identifier holders, then the most key hits (`words`: each word of a person's name is
+    a key too, for /search). A key's rows are counted against `MAX_POSTINGS` as the user
+    sees them: rows they may not see neither crowd out nor count."""
+
+    def postings(hashes: Iterable[int]) -> list[np.ndarray]:
+        return [index.visible_rows(rows, visible) for rows in index.postings(hashes)]
+
     hashes: list[int] = []
     word_hashes: list[int] = []
     for name in query.names[:MAX_NAMES]:
@@ -155,10 +166,9 @@ def _candidate_rows(index: ScreeningIndex, query: ScreeningQuery, words: bool) -
                 word_hashes += search_word_hashes(name)
         if query.schemata - {"Person"}:
             hashes += company_key_hashes(name)
-    postings = index.postings(dict.fromkeys(hashes))
     year = query.birth_year
     used: list[np.ndarray] = []
-    for rows in sorted(postings, key=len):
+    for rows in sorted(postings(dict.fromkeys(hashes)), key=len):
         if rows.size == 0:
             continue
         if rows.size > MAX_POSTINGS:
@@ -168,11 +178,9 @@ def _candidate_rows(index: ScreeningIndex, query: ScreeningQuery, words: bool) -
         used.append(rows)
     if word_hashes:
         # A word many people's names share (a common surname) still lists some of them.
-        used += [
-            rows[:MAX_POSTINGS] for rows in index.postings(dict.fromkeys(word_hashes)) if rows.size
-        ]
+        used += [rows[:MAX_POSTINGS] for rows in postings(dict.fromkeys(word_hashes)) if rows.size]
     by_identifier = [
-        rows for rows in index.postings(identifier_hash(v) for v in query.identifiers) if rows.size
+        rows for rows in postings(identifier_hash(v) for v in query.identifiers) if rows.size
     ]
     if not used and not by_identifier:
         return np.zeros(0, dtype=np.int32)
@@ -362,7 +370,11 @@ def people_carrying(
     resolved: set[int] = set()
     per_dataset: Counter[str] = Counter()
     years: set[int] = set()
+    entities: set[int] = set()  # a user may be shown two rows of one entity
     for row in rows:
+        if index.entity_row(row) in entities:
+            continue
+        entities.add(index.entity_row(row))
         person = int(index.people[row]) if use_clusters else -1
         if person >= 0:
             resolved.add(person)
@@ -444,34 +456,35 @@ def relation_paths(
     two-step chains that end at a listed official ("spouse of 许明, child of 许超凡");
     with ``visible``, only through people of those datasets."""
     out: list[dict[str, Any]] = []
-    seen = {row}
+    # Entities, not rows: a user may be shown another row of the same entity.
+    seen = {index.entity_row(row)}
     direct = index.related_in(row, visible)
     for relation in direct:
-        seen.add(relation.other)
+        seen.add(index.entity_row(relation.other))
     for relation in direct:
-        other, other_caption = relation.other, index.caption(relation.other)
+        other, other_caption = relation.other, index.caption(relation.other, visible)
         out.append(
             {
                 "relation": relation.this_is,
                 "path": f"{relation.this_is} of {other_caption}",
                 "entity_id": index.ids[other],
                 "caption": other_caption,
-                "target": index.targets[other],
+                "target": index.is_target(other, visible),
                 "via": [relation.edge_id],
             }
         )
         for second in index.related_in(other, visible):
             end = second.other
-            if end in seen or not index.targets[end]:
+            if index.entity_row(end) in seen or not index.is_target(end, visible):
                 continue
-            seen.add(end)
+            seen.add(index.entity_row(end))
             out.append(
                 {
                     "relation": f"{relation.this_is} of {second.this_is}",
                     "path": f"{relation.this_is} of {other_caption}, "
-                    f"{second.this_is} of {index.caption(end)}",
+                    f"{second.this_is} of {index.caption(end, visible)}",
                     "entity_id": index.ids[end],
-                    "caption": index.caption(end),
+                    "caption": index.caption(end, visible),
                     "target": True,
                     "via": [relation.edge_id, second.edge_id],
                 }
@@ -624,8 +637,7 @@ def scored_results(
     scored: list[ScoredResult] = []
     considered = 0
     schemata = query.schemata - exclude_schemata
-    rows = _candidate_rows(index, query, words)
-    rows = index.visible_rows(rows, visible)
+    rows = _candidate_rows(index, query, words, visible)
     if visible is not None:
         include_datasets = visible if include_datasets is None else include_datasets & visible
     # A name alone is weighed against everyone visible who carries it, in any dataset.
@@ -662,7 +674,7 @@ def scored_results(
         if (
             (topics and topics.isdisjoint(index.topics[row]))
             or (changed_since is not None and index.changed_at[row] <= changed_since)
-            or (countries and countries.isdisjoint(index.countries(row)))
+            or (countries and countries.isdisjoint(index.countries(row, visible)))
         ):
             # Filters on the results, as yente's are: a name alone is weighed against
             # the same namesakes with or without them, so these are scored all the same.
@@ -727,7 +739,7 @@ def scored_results(
             "known_as" not in s.explanations,
             not index.targets[s.row],
             "name_system" not in s.explanations,
-            index.entity_row(s.row) not in index.relations,
+            not index.has_relatives(s.row, visible),
             index.ids[s.row],
         )
     )

@@ -102,17 +102,23 @@ def _description(result: dict[str, Any]) -> str | None:
     return ", ".join(parts) or None
 
 
-def completions(index: ScreeningIndex, prefix: str, count: int = 5) -> list[str]:
+def completions(
+    index: ScreeningIndex, prefix: str, visible: frozenset[str] | None = None, count: int = 5
+) -> list[str]:
     """What a typed prefix may stand for: the prefix with its last, unfinished word
     completed by words of the indexed names that start with it, the most common first
-    ("Zakh" → "zakharov"; "许超" → "许超凡")."""
+    ("Zakh" → "zakharov"; "许超" → "许超凡"), of names in datasets a user who may see
+    ``visible`` (None: all) may see."""
     words = fold_words(prefix)
     if not words or prefix[-1:].isspace():
         return []
-    vocabulary, holders = index.name_words
+    vocabulary, holders, held_in = index.name_words
     last = words[-1]
     start, end = np.searchsorted(vocabulary, [last, last + "\U0010ffff"])
-    picked = start + np.argsort(-holders[start:end], kind="stable")[: count + 1]
+    candidates = np.arange(start, end)
+    if visible is not None:
+        candidates = candidates[(held_in[start:end] & index.dataset_mask(visible)) != 0]
+    picked = candidates[np.argsort(-holders[candidates], kind="stable")[: count + 1]]
     found = [str(word) for word in vocabulary[picked] if word != last]
     return [" ".join([*words[:-1], word]) for word in found[:count]]
 

@@ -208,18 +208,23 @@ def _field_values(
     see ``visible`` (None: all) may know them."""
     if name.startswith("properties."):
         prop = name.removeprefix("properties.")
-        return lambda row: index.properties(row).get(prop, ())
+        return lambda row: index.properties(row, visible).get(prop, ())
+
+    def shown(values: Callable[[int], Iterable[str]]) -> Callable[[int], Iterable[str]]:
+        # Of every row whose data the user is shown for the entity (`shown_rows`).
+        return lambda row: {v for r in index.shown_rows(row, visible) for v in values(r)}
+
     fields: dict[str, Callable[[int], Iterable[str]]] = {
-        "countries": index.countries,
-        "topics": lambda row: index.topics[row],
+        "countries": lambda row: index.countries(row, visible),
+        "topics": shown(lambda row: index.topics[row]),
         "datasets": lambda row: index.dataset_names(row, visible),
         "schema": lambda row: (index.schemata[row],),
-        "target": lambda row: (str(index.targets[row]).lower(),),
+        "target": lambda row: (str(index.is_target(row, visible)).lower(),),
         # Without the index's identity-card kind tags, which are no identifiers.
-        "identifiers": lambda row: [i for i in index.identifiers[row] if not is_card_tag(i)],
-        "genders": lambda row: (g,) if (g := index.genders[row]) else (),
+        "identifiers": shown(lambda row: [i for i in index.identifiers[row] if not is_card_tag(i)]),
+        "genders": shown(lambda row: (g,) if (g := index.genders[row]) else ()),
         "entity_id": lambda row: (index.ids[row],),
-        "referents": lambda row: [referent for referent, _ in index.referents.get(row, ())],
+        "referents": lambda row: index.referents_of(row, visible),
     }
     return fields[name]
 

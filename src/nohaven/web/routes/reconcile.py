@@ -182,7 +182,7 @@ def suggest_entity(
     if prefix.strip():
         index = service.index()
         # The prefix as whole words first, then with its last word completed.
-        for text in [prefix, *completions(index, prefix)]:
+        for text in [prefix, *completions(index, prefix, allowed)]:
             if len(found) >= limit:
                 break
             try:

@@ -501,7 +501,7 @@ def _entity_or_redirect(
         )
     # Everything else that refers to the entity: its sanctions, ownerships, directorships.
     with request.app.state.store.reader() as reader:
-        adjacent = adjacent_entities(
+        adjacent, more = adjacent_entities(
             reader,
             entity_id,
             allowed,
@@ -510,7 +510,7 @@ def _entity_or_redirect(
         )
     for prop, edges in adjacent.items():
         data["properties"].setdefault(prop, []).extend(edges)
-    return data, sum(map(len, adjacent.values())) >= cap
+    return data, more
 
 
 @router.get("/catalog", response_model=None, responses=ok(DataCatalogModel))
