@@ -422,6 +422,12 @@ def test_what_another_agencys_publisher_said_of_a_shared_entity_stays_hidden(
         joint = {"Authorization": f"Bearer {joint_token}"}
         matched = client.post("/match/default", json={"queries": queries}, headers=joint).json()
         assert [r["results"][0]["id"] for r in matched["responses"].values()] == ["NK-1"] * 2
+        # The one entity both loads hold is counted once in `default`.
+        counted = {
+            d["name"]: d["entity_count"]
+            for d in client.get("/catalog", headers=joint).json()["datasets"]
+        }
+        assert counted == {"agency_a_data": 1, "agency_b_data": 1, "default": 1}
         # Nor does OpenRefine's data extension give what only their file says.
         asked = {"ids": ["NK-1"], "properties": [{"id": "nationality"}, {"id": "name"}]}
         extended = client.post(

@@ -7,6 +7,7 @@ the server answers, so every dataset is `current` and none is `outdated`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,10 +28,24 @@ def dataset_counts(store: Store) -> dict[str, tuple[int, datetime]]:
     return {name: (int(counts.get(name, 0)), loaded) for name, loaded in loads.items()}
 
 
+def distinct_entities(store: Store, datasets: Iterable[str]) -> int:
+    """How many entities these datasets hold together (an id two of them load, once)."""
+    with store.reader() as reader:
+        row = reader.fetchone(
+            "SELECT count(DISTINCT entity_id) FROM statements WHERE dataset IN (SELECT unnest(?))",
+            [sorted(datasets)],
+        )
+    return int(row[0]) if row else 0
+
+
 def catalog(
-    counts: dict[str, tuple[int, datetime]], visible: frozenset[str] | None
+    counts: dict[str, tuple[int, datetime]],
+    visible: frozenset[str] | None,
+    together: Callable[[frozenset[str]], int] | None = None,
 ) -> dict[str, Any]:
-    """yente's catalog of the datasets in `counts` that `visible` allows (None: all)."""
+    """yente's catalog of the datasets in `counts` that `visible` allows (None: all);
+    `together` counts the entities of several datasets at once for `default` (else their
+    counts are summed)."""
     datasets = []
     names = sorted(name for name in counts if visible is None or name in visible)
     for name in names:
@@ -38,7 +53,11 @@ def catalog(
         datasets.append(_dataset(name, name, entities, loaded, [], load=True))
     if names:
         newest = max(counts[name][1] for name in names)
-        total = sum(counts[name][0] for name in names)
+        total = (
+            together(frozenset(names))
+            if together is not None and len(names) > 1
+            else sum(counts[name][0] for name in names)
+        )
         datasets.append(
             _dataset(DEFAULT_COLLECTION, "Every loaded dataset", total, newest, names, load=False)
         )

@@ -27,7 +27,7 @@ from nohaven.screen.adjacent import (
     stored_entity,
     without_nesting,
 )
-from nohaven.screen.catalog import catalog, dataset_counts
+from nohaven.screen.catalog import catalog, dataset_counts, distinct_entities
 from nohaven.screen.match import (
     ALGORITHM,
     ALGORITHM_UNWEIGHTED,
@@ -525,8 +525,16 @@ def data_catalog(request: Request) -> dict[str, Any]:
         cached = request.app.state.catalog_counts = (
             generation,
             dataset_counts(request.app.state.store),
+            {},  # entities of each set of datasets together, once per set
         )
-    return catalog(cached[1], visible(request))
+    totals: dict[frozenset[str], int] = cached[2]
+
+    def together(names: frozenset[str]) -> int:
+        if names not in totals:
+            totals[names] = distinct_entities(request.app.state.store, names)
+        return totals[names]
+
+    return catalog(cached[1], visible(request), together)
 
 
 @router.get("/algorithms", response_model=None, responses=ok(AlgorithmResponse))
