@@ -58,12 +58,15 @@ def test_empty_table_and_empty_lookup() -> None:
 
 
 def _shared_entity_store(tmp_path: Path, files: dict[str, list[dict]]) -> Store:
-    """A store where each dataset's file is loaded under its name."""
+    """A store where each dataset's file is loaded under its name, by an agency of its
+    own with a user (the index keeps a row of what each agency may see)."""
     store = Store(tmp_path / f"{'-'.join(files)}.duckdb")
     for dataset, entities in files.items():
         path = tmp_path / f"{dataset}.ftm.json"
         path.write_text("\n".join(json.dumps(e) for e in entities) + "\n")
         load_paths(store, [path], dataset=dataset)
+        add_user(store, f"user-{dataset}", f"agency-{dataset}", "viewer", "a long password x")
+        record_ownership(store, [dataset], f"agency-{dataset}", [])
     return store
 
 
@@ -111,7 +114,7 @@ def test_a_shared_entity_is_scored_on_what_the_user_may_see(tmp_path: Path) -> N
         _shared_entity_store(tmp_path, {"a": [_MINE]}) as alone,
     ):
         both = index.build_index(shared)
-        assert both.size == 1 and both.split_parent.tolist() == [0, 0]
+        assert both.size == 1 and both.split_parent.tolist() == [0, 0]  # a's row, b's row
         mine_only = _answers(index.build_index(alone), frozenset({"a"}))
         assert _answers(both, frozenset({"a"})) == mine_only
         assert [len(found) for found in mine_only] == [0, 0, 1, 1, 1]
@@ -166,7 +169,6 @@ def test_an_agency_that_sees_two_of_three_loads_is_answered_on_both(tmp_path: Pa
         add_user(store, "ann", "joint", "investigator", "a long password x")
         record_ownership(store, ["a"], "agency-a", ["joint"])
         record_ownership(store, ["b"], "agency-b", ["joint"])
-        record_ownership(store, ["c"], "agency-c", [])
         built = index.build_index(store)
         seen = frozenset({"a", "b"})
         found = _answers(built, seen)
@@ -183,7 +185,8 @@ def test_an_agency_that_sees_two_of_three_loads_is_answered_on_both(tmp_path: Pa
         assert built.row_for("NK-1", frozenset({"d"})) is None
         excluded = _answers(built, seen, exclude_ids=frozenset({"NK-1"}))
         assert excluded == [[]] * len(_ASKED)
-        # Sharing that changed since the index was built: each load alone, found once.
+        # Sharing that changed since the index was built: a row of some of the loads
+        # the user may see stands in, the entity found once.
         fallback = _answers(built, frozenset({"b", "c"}))
         assert [len(results) for results in fallback] == [1] * len(_ASKED)
 
@@ -197,7 +200,7 @@ def test_a_common_name_loaded_by_two_datasets_is_still_found(tmp_path: Path) -> 
     ]
     with _shared_entity_store(tmp_path, {"a": people, "b": people}) as store:
         built = index.build_index(store)
-        assert built.size == 170 and built.split_parent.size == 340
+        assert built.size == 170 and built.split_parent.size == 340  # a's rows, b's rows
         asked = parse_query({"schema": "Person", "properties": {"name": ["Wang Wei"]}})
         for visible in (None, frozenset({"a"}), frozenset({"a", "b"})):
             results, _ = match_query(built, asked, visible=visible, cutoff=0.0)
@@ -264,3 +267,18 @@ def test_a_prefix_is_completed_from_the_names_a_user_may_see(tmp_path: Path) -> 
         assert completions(built, "Zakh", frozenset({"a"})) == ["zakharov"]
         assert completions(built, "Zakh")[:2] == ["zakhar", "zakharenko"]  # most common
         assert completions(built, "Zakh ", None) == []  # the word is finished
+
+
+def test_without_users_an_entity_two_datasets_load_is_one_row(tmp_path: Path) -> None:
+    """A single user sees every dataset: overlapping loads (OpenSanctions' sanctions and
+    default collections) add no rows."""
+    store = Store(tmp_path / "one.duckdb")
+    with store:
+        for dataset in ("sanctions", "default_collection"):
+            path = tmp_path / f"{dataset}.ftm.json"
+            path.write_text(json.dumps(_THEIRS) + "\n")
+            load_paths(store, [path], dataset=dataset)
+        built = index.build_index(store)
+        assert built.size == 1 and built.split_parent.size == 0
+        results, _ = match_query(built, parse_query(_ASKED[0]))
+        assert [r["datasets"] for r in results] == [["default_collection", "sanctions"]]

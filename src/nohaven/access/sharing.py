@@ -28,16 +28,29 @@ def record_ownership(store: Store, datasets: list[str], agency: str, share_with:
                 )
 
 
+# The rule, for each seat (agency, whether an admin): the loaded datasets the agency owns
+# or is shared, and for an admin those no agency owns.
+_VISIBLE_SQL = """
+    WITH seats AS ({seats}), loaded AS (SELECT DISTINCT dataset FROM sources)
+    SELECT s.agency, s.admin, l.dataset FROM seats s, loaded l
+    WHERE l.dataset IN (SELECT dataset FROM dataset_access a WHERE a.agency = s.agency)
+       OR (s.admin AND l.dataset NOT IN (SELECT dataset FROM dataset_access))
+"""
+
+
 def visible_datasets(store: Store, user: User | None) -> frozenset[str] | None:
     """The datasets a user may see: None (all) in local single-user mode."""
     if user is None:
         return None
-    rows = store.fetchall(
-        """
-        SELECT DISTINCT dataset FROM sources
-        WHERE dataset IN (SELECT dataset FROM dataset_access WHERE agency = ?)
-           OR (? AND dataset NOT IN (SELECT dataset FROM dataset_access))
-        """,
-        [user.agency, user.role == "admin"],
-    )
-    return frozenset(r[0] for r in rows)
+    seat = "SELECT ?::VARCHAR AS agency, ?::BOOLEAN AS admin"
+    rows = store.fetchall(_VISIBLE_SQL.format(seats=seat), [user.agency, user.role == "admin"])
+    return frozenset(dataset for _, _, dataset in rows)
+
+
+def visible_by_seat(store: Store) -> dict[tuple[str, bool], frozenset[str]]:
+    """What every kind of user (agency, and whether an admin) may see, in one query."""
+    seats = "SELECT DISTINCT agency, role = 'admin' AS admin FROM users"
+    found: dict[tuple[str, bool], set[str]] = {}
+    for agency, admin, dataset in store.fetchall(_VISIBLE_SQL.format(seats=seats)):
+        found.setdefault((agency, admin), set()).add(dataset)
+    return {seat: frozenset(datasets) for seat, datasets in found.items()}

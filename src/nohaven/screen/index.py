@@ -30,8 +30,7 @@ from followthemoney import model
 from followthemoney.types import registry
 from rigour.names import pick_name
 
-from nohaven.access.sharing import visible_datasets
-from nohaven.access.users import User
+from nohaven.access.sharing import visible_by_seat
 from nohaven.arrays import distinct
 from nohaven.names.analysis import analyze_name
 from nohaven.names.company import company_key, romanised_company_key
@@ -227,22 +226,32 @@ def _relations_sql() -> str:
     """
 
 
+def _shares(whole: frozenset[str], agencies: frozenset[frozenset[str]]) -> list[frozenset[str]]:
+    """What each agency may see of these datasets, when some but not all of them, in a
+    stable order: the shares the index keeps a row (or a tie's version) of."""
+    shares = {whole & seen for seen in agencies if 0 < len(whole & seen) < len(whole)}
+    return sorted(shares, key=sorted)
+
+
 def _edge_versions(
     rows: list[tuple[str, str, str, str | None, str | None, str | None]],
+    agencies: frozenset[frozenset[str]],
 ) -> list[tuple[str, str, str | None, str | None, str | None, frozenset[str], frozenset[str]]]:
     """Each edge as all its datasets record it (each field's greatest value), and for an
-    edge several datasets record, as each of them does: (edge id, schema, person,
-    relative, relationship, the datasets of this version, all the edge's datasets)."""
+    edge several datasets record, as what each agency may see of them records it: (edge
+    id, schema, person, relative, relationship, the datasets of this version, all the
+    edge's datasets)."""
     versions = []
     for edge_id, group in groupby(rows, key=lambda row: row[0]):
         told = list(group)
         whole = frozenset(row[1] for row in told)
-        merged = [
-            max((row[k] for row in told if row[k] is not None), default=None) for k in (3, 4, 5)
-        ]
-        versions.append((edge_id, told[0][2], *merged, whole, whole))
-        if len(told) > 1:
-            versions += [(edge_id, r[2], r[3], r[4], r[5], frozenset([r[1]]), whole) for r in told]
+        shares = _shares(whole, agencies)
+        for share in [whole, *shares]:
+            fields = [
+                max((r[k] for r in told if r[1] in share and r[k] is not None), default=None)
+                for k in (3, 4, 5)
+            ]
+            versions.append((edge_id, told[0][2], *fields, share, whole))
     return versions
 
 
@@ -466,9 +475,9 @@ class ScreeningIndex:
         counts: dict[str, int] = {}
         bits: dict[str, int] = {}
         count = self.entity_count
-        rows = [r for r in range(count) if r not in self.split_rows] + [
-            r for r in range(count, len(self.names)) if self.single_dataset[r]
-        ]
+        # A shared entity's words by the share of its datasets that names it so.
+        rows = [r for r in range(count) if r not in self.split_rows]
+        rows += range(count, len(self.names))
         for row in rows:
             held = int(self.dataset_bits[row])
             for word in {w for name in self.names[row] for w in fold_words(name)}:
@@ -479,6 +488,16 @@ class ScreeningIndex:
             np.array(words, dtype=str),
             np.array([counts[w] for w in words], dtype=np.int32),
             np.array([bits[w] for w in words], dtype=np.int64),
+        )
+
+    def entity_rows(self, rows: np.ndarray) -> np.ndarray:
+        """`entity_row` of each of `rows`: what orders rows, so that a shared entity's
+        row of some datasets takes its entity's place, not the place of rows built last."""
+        if not self.split_parent.size:
+            return rows
+        later = rows >= self.entity_count
+        return np.where(
+            later, self.split_parent[np.where(later, rows - self.entity_count, 0)], rows
         )
 
     def entity_row(self, row: int) -> int:
@@ -513,8 +532,8 @@ class ScreeningIndex:
             exact = partly & (own == inside)
             covered = np.zeros(count, dtype=bool)
             covered[self.split_parent[exact]] = True
-            alone = partly & self.single_dataset[count:] & ((own & ~mask) == 0)
-            shown[count:] = exact | (alone & ~covered[self.split_parent])
+            within = partly & (own != 0) & ((own & ~mask) == 0)
+            shown[count:] = exact | (within & ~covered[self.split_parent])
         if len(self.dataset_bit) > _OVERFLOW_BIT:
             for row in np.flatnonzero((whole & (1 << _OVERFLOW_BIT)) != 0).tolist():
                 shown[row] = self._shown_exactly(row, visible)
@@ -534,12 +553,7 @@ class ScreeningIndex:
         if self.datasets[row] == wanted:
             return True
         exact = any(self.datasets[r] == wanted for r in self.split_rows[entity])
-        return not exact and len(self.datasets[row]) == 1 and self.datasets[row] <= visible
-
-    @cached_property
-    def single_dataset(self) -> np.ndarray:
-        """Whether each row is of one dataset's statements."""
-        return np.array([len(d) == 1 for d in self.datasets], dtype=bool)
+        return not exact and self.datasets[row] <= visible
 
     @cached_property
     def schema_code(self) -> dict[str, int]:
@@ -589,12 +603,15 @@ class ScreeningIndex:
         return {prop: sorted(values) for prop, values in merged.items()}
 
     def shown_rows(self, row: int, visible: frozenset[str] | None) -> tuple[int, ...]:
-        """The rows whose data a result of `row` shows: itself, but for a row of one
-        dataset shown for want of one of all those ``visible`` holds (`visible_mask`):
-        then each of their rows."""
-        if visible is None or row < self.entity_count or not self.single_dataset[row]:
+        """The rows whose data a result of `row` shows: itself, but for a row of some of
+        the entity's datasets shown for want of one of all those ``visible`` holds
+        (`visible_mask`): then each such row."""
+        if visible is None or row < self.entity_count:
             return (row,)
-        rows = self.split_rows[self.entity_row(row)]
+        entity = self.entity_row(row)
+        if self.datasets[row] == self.datasets[entity] & visible:
+            return (row,)
+        rows = self.split_rows[entity]
         return tuple(r for r in rows if self.seen_in(r, visible)) or (row,)
 
     def addresses(self, row: int) -> list[str]:
@@ -709,17 +726,21 @@ class ScreeningIndex:
         """The row's relations a user who may see ``visible`` datasets (None: all) may see:
         the edge recorded in one of them, and the person at its other end too (the row of
         them this user is shown)."""
-        found = []
-        edges: set[str] = set()
+        chosen: dict[str, Relation] = {}
         for relation in self.relations.get(self.entity_row(row), []):
-            if visible is None or relation.whole <= visible:
-                shown = relation.datasets == relation.whole
-            else:
-                # Another agency's version of an edge they share is not this user's.
-                shown = relation.datasets != relation.whole and relation.datasets <= visible
-            if not shown or relation.edge_id in edges:
-                continue
-            edges.add(relation.edge_id)
+            # The version of just the edge's datasets the user may see (another agency's
+            # version of an edge they share is not this user's); failing one (sharing
+            # changed since the index was built), the first of some of them.
+            wanted = relation.whole if visible is None else relation.whole & visible
+            if relation.datasets == wanted or (
+                visible is not None
+                and relation.edge_id not in chosen
+                and relation.datasets != relation.whole
+                and relation.datasets <= visible
+            ):
+                chosen[relation.edge_id] = relation
+        found = []
+        for relation in chosen.values():
             other = self.view_row(relation.other, visible)
             if other is not None:
                 found.append(
@@ -981,12 +1002,8 @@ def _topics(column: pa.ChunkedArray) -> list[frozenset[str]]:
 
 def agency_views(reader: Store) -> frozenset[frozenset[str]]:
     """The datasets each kind of user (agency and role) may see: the shares of an entity
-    several datasets load that the index keeps a row of."""
-    seats = reader.fetchall("SELECT DISTINCT agency, role FROM users ORDER BY ALL")
-    return frozenset(
-        visible_datasets(reader, User("", "", agency, role)) or frozenset()
-        for agency, role in seats
-    )
+    several datasets load that the index keeps a row of (none without users)."""
+    return frozenset(visible_by_seat(reader).values())
 
 
 def store_generation(store: Store) -> tuple[Any, ...]:
@@ -1004,17 +1021,15 @@ def store_generation(store: Store) -> tuple[Any, ...]:
 def _views(
     ids: list[str], datasets: list[list[str]], agencies: frozenset[frozenset[str]]
 ) -> tuple[list[str], list[int], list[str]]:
-    """The shares of each entity several datasets load that get a row: each dataset
-    alone, and what each agency may see of them; as parallel lists of (entity id, view
-    number, dataset) for `_entities_sql`."""
+    """The shares of each entity several datasets load that get a row: what each agency
+    may see of them, when not all (none without users: a single user sees everything);
+    as parallel lists of (entity id, view number, dataset) for `_entities_sql`."""
     entity_ids, numbers, names = [], [], []
     number = 0
     for entity_id, loaded in zip(ids, datasets, strict=True):
         whole = frozenset(loaded)
-        shares = {frozenset([d]) for d in whole} | {
-            whole & seen for seen in agencies if 1 < len(whole & seen) < len(whole)
-        }
-        for share in sorted(shares, key=sorted):
+        shares = _shares(whole, agencies)
+        for share in shares:
             for name in sorted(share):
                 entity_ids.append(entity_id)
                 numbers.append(number)
@@ -1034,16 +1049,18 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
         # An entity several datasets load (two agencies loading one OpenSanctions id) is
         # also a row of each share of them some user may see, after all the others:
         # what such a user searches and is shown (`ScreeningIndex.seen_in`).
+        agencies = agency_views(reader)
         several = pc.greater(pc.list_value_length(entities.column("datasets")), 1)
         shared = entities.filter(several).select(["id", "datasets"])
         if shared.num_rows:
             views = _views(
                 shared.column("id").to_pylist(),
                 shared.column("datasets").to_pylist(),
-                agency_views(reader),
+                agencies,
             )
-            per_view = reader.arrow(_entities_sql(per_view=True), list(views))
-            entities = pa.concat_tables([entities, per_view]).combine_chunks()
+            if views[0]:
+                per_view = reader.arrow(_entities_sql(per_view=True), list(views))
+                entities = pa.concat_tables([entities, per_view]).combine_chunks()
     ids = entities.column("id").to_pylist()
     schemata = entities.column("schema").to_pylist()
     person_schemata = set(PERSON_SCHEMATA)
@@ -1181,7 +1198,8 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
     relations: dict[int, list[Relation]] = {}
     edge_sets: dict[frozenset[str], frozenset[str]] = {}  # one set object per combination
     told = list(zip(*(edges.column(c).to_pylist() for c in edges.column_names), strict=True))
-    for edge_id, schema, person, relative, relationship, version, whole in _edge_versions(told):
+    versions = _edge_versions(told, agencies)
+    for edge_id, schema, person, relative, relationship, version, whole in versions:
         recorded = edge_sets.setdefault(version, version)
         whole = edge_sets.setdefault(whole, whole)
         a, b = row_of.get(person or ""), row_of.get(relative or "")

@@ -189,13 +189,15 @@ def _candidate_rows(
         if used
         else (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64))
     )
+    # Ties in entity order, whichever of an entity's rows the user is shown.
+    place = index.entity_rows(hits)
     if year is not None and hits.size:
         # Born the same year first, then by key hits: with a million records a common
         # name's namesakes outnumber the person, and the birth year is what tells them.
         same_year = index.born_in(hits, year)
-        order = np.lexsort((-counts, ~same_year))
+        order = np.lexsort((place, -counts, ~same_year))
     else:
-        order = np.argsort(-counts, kind="stable")
+        order = np.lexsort((place, -counts))
     ranked = hits[order]
     first = np.concatenate(by_identifier) if by_identifier else np.zeros(0, dtype=np.int32)
     return np.concatenate((first, ranked))

@@ -108,7 +108,8 @@ def completions(
     """What a typed prefix may stand for: the prefix with its last, unfinished word
     completed by words of the indexed names that start with it, the most common first
     ("Zakh" → "zakharov"; "许超" → "许超凡"), of names in datasets a user who may see
-    ``visible`` (None: all) may see."""
+    ``visible`` (None: all) may see; for such a user in alphabetical order, since how
+    many carry a word counts the datasets they may not see."""
     words = fold_words(prefix)
     if not words or prefix[-1:].isspace():
         return []
@@ -117,8 +118,9 @@ def completions(
     start, end = np.searchsorted(vocabulary, [last, last + "\U0010ffff"])
     candidates = np.arange(start, end)
     if visible is not None:
-        candidates = candidates[(held_in[start:end] & index.dataset_mask(visible)) != 0]
-    picked = candidates[np.argsort(-holders[candidates], kind="stable")[: count + 1]]
+        picked = candidates[(held_in[start:end] & index.dataset_mask(visible)) != 0][: count + 1]
+    else:
+        picked = candidates[np.argsort(-holders[candidates], kind="stable")[: count + 1]]
     found = [str(word) for word in vocabulary[picked] if word != last]
     return [" ".join([*words[:-1], word]) for word in found[:count]]
 

@@ -142,8 +142,8 @@ def search(index: ScreeningIndex, request: SearchRequest) -> SearchPage:
             # tax number written as `q` finds its holder, first.
             number = {"schema": "LegalEntity", "properties": {"idNumber": [request.text]}}
             held = scored_results(index, parse_query(number), **options)
-            holders = {s.row for s in held}
-            scored = held + [s for s in scored if s.row not in holders]
+            holders = {index.entity_row(s.row) for s in held}
+            scored = held + [s for s in scored if index.entity_row(s.row) not in holders]
         found = [s for s in scored if keep(s.row)]
         found = _sorted(index, found, request.sorts, lambda s: s.row)
         rows = [s.row for s in found]
@@ -265,7 +265,7 @@ def _listed(
     if request.changed_since is not None:
         mask &= index.changed_at > request.changed_since
     candidates = index.visible_rows(np.flatnonzero(mask), request.visible)
-    order = np.lexsort((candidates, ~index.target_flags[candidates]))
+    order = np.lexsort((index.entity_rows(candidates), ~index.target_flags[candidates]))
     candidates = _sorted(index, candidates[order].tolist(), request.sorts, lambda row: row)
     rows: list[int] = []
     listed: set[int] = set()  # entities, of which a user may see several datasets' rows
