@@ -117,7 +117,7 @@ def fold_words(text: str) -> list[str]:
     """A name's words as typed prefixes are compared with them: case and accents set
     aside, punctuation a break, a Han name one word; none longer than 40 letters."""
     decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    plain = "".join(c for c in decomposed if unicodedata.category(c) != "Mn").lower()
     return [word for word in _NON_WORD.split(plain) if 0 < len(word) <= 40]
 
 
@@ -468,26 +468,43 @@ class ScreeningIndex:
 
     @cached_property
     def name_words(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Every word of the entities' names (`fold_words`), sorted, how many entities'
-        names hold each, and the datasets (as bits) that name someone with it: what a
-        typed prefix is completed from (OpenRefine's suggest), as far as a user may see.
-        Built on first use, a few seconds for a million entities."""
-        counts: dict[str, int] = {}
-        bits: dict[str, int] = {}
+        """Every word of the entities' names (`fold_words`, in Arrow), sorted, how many
+        entities' names hold each, and the datasets (as bits) that name someone with it:
+        what a typed prefix is completed from (OpenRefine's suggest), as far as a user
+        may see. Built on first use."""
         count = self.entity_count
         # A shared entity's words by the share of its datasets that names it so.
-        rows = [r for r in range(count) if r not in self.split_rows]
-        rows += range(count, len(self.names))
-        for row in rows:
-            held = int(self.dataset_bits[row])
-            for word in {w for name in self.names[row] for w in fold_words(name)}:
-                counts[word] = counts.get(word, 0) + 1
-                bits[word] = bits.get(word, 0) | held
-        words = sorted(counts)
+        rows = np.array(
+            [r for r in range(count) if r not in self.split_rows]
+            + list(range(count, len(self.names))),
+            dtype=np.int64,
+        )
+        names = pa.array([self.names[r] for r in rows.tolist()], type=pa.list_(pa.string()))
+        text = pc.list_flatten(names)
+        text = pc.utf8_lower(
+            pc.replace_substring_regex(pc.utf8_normalize(text, "NFKD"), r"\p{Mn}", "")
+        )
+        split = pc.split_pattern_regex(text, r"[^\p{L}\p{N}]+")
+        words = pc.list_flatten(split)
+        owner = rows[
+            pc.list_parent_indices(names).to_numpy()[pc.list_parent_indices(split).to_numpy()]
+        ]
+        length = pc.utf8_length(words).to_numpy(zero_copy_only=False)
+        kept = (length > 0) & (length <= 40)
+        encoded = pc.dictionary_encode(words.filter(pa.array(kept)))
+        codes = encoded.indices.to_numpy().astype(np.int64)
+        # Each (word, entity row) once, in word order: counts and dataset bits per word.
+        pairs = np.unique(codes * (len(self.names) + 1) + owner[kept])
+        word_of, row_of = pairs // (len(self.names) + 1), pairs % (len(self.names) + 1)
+        vocabulary = encoded.dictionary
+        holders = np.bincount(word_of, minlength=len(vocabulary)).astype(np.int32)
+        starts = np.searchsorted(word_of, np.arange(len(vocabulary)))
+        bits = np.bitwise_or.reduceat(self.dataset_bits[row_of], starts) if pairs.size else pairs
+        order = pc.sort_indices(vocabulary).to_numpy()
         return (
-            np.array(words, dtype=str),
-            np.array([counts[w] for w in words], dtype=np.int32),
-            np.array([bits[w] for w in words], dtype=np.int64),
+            np.array(vocabulary.to_pylist(), dtype=object)[order],
+            holders[order],
+            bits[order].astype(np.int64),
         )
 
     def entity_rows(self, rows: np.ndarray) -> np.ndarray:
