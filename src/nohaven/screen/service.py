@@ -93,18 +93,31 @@ class ScreeningService:
         now = time.monotonic()
         if now - self._checked >= CHECK_EVERY and not self._rebuilding:
             self._checked = now
-            if store_generation(self.store) != self._index.generation:
-                self._rebuilding = True
-                self._start(self._rebuild)
+            # The store is read on a thread of its own: the caller may be the event loop.
+            self._rebuilding = True
+            self._start(self._check)
+        return self._index
+
+    def _check(self) -> None:
+        """Rebuild the index when the store has changed since it was built; else fork the
+        pool again if a worker died."""
+        try:
+            index = self._index
+            if index is not None and store_generation(self.store) != index.generation:
+                self._rebuild()
             elif (
-                self._pool is not None
-                and self._pool.size < match_workers(self.workers, self._index)
-                and now - self._forked >= REFORK_EVERY
+                index is not None
+                and self._pool is not None
+                and self._pool.size < match_workers(self.workers, index)
+                and time.monotonic() - self._forked >= REFORK_EVERY
             ):
                 # A worker died: fork the pool again from the index being served.
-                self._rebuilding = True
-                self._start(self._refork)
-        return self._index
+                self._refork()
+        except Exception as exc:  # keep serving the old index; readyz reports it
+            log.exception("checking the store for a new index failed")
+            self._error = str(exc)
+        finally:
+            self._rebuilding = False
 
     def _install(self, index: ScreeningIndex) -> None:
         """Serve ``index``: settle the heap, so its workers inherit it frozen, fork them,
