@@ -282,3 +282,19 @@ def test_without_users_an_entity_two_datasets_load_is_one_row(tmp_path: Path) ->
         assert built.size == 1 and built.split_parent.size == 0
         results, _ = match_query(built, parse_query(_ASKED[0]))
         assert [r["datasets"] for r in results] == [["default_collection", "sanctions"]]
+
+
+def test_an_agency_keeps_what_its_own_publisher_said_of_a_shared_entity(tmp_path: Path) -> None:
+    published = {**_MINE, "datasets": ["us_ofac_sdn"], "first_seen": "2001-01-01T00:00:00"}
+    with _shared_entity_store(tmp_path, {"a": [published], "b": [_THEIRS]}) as store:
+        built = index.build_index(store)
+        for visible, datasets in (
+            (frozenset({"a"}), ["a", "us_ofac_sdn"]),
+            (frozenset({"b"}), ["b"]),
+            (None, ["a", "b", "us_ofac_sdn"]),
+        ):
+            row = built.row_for("NK-1", visible)
+            assert row is not None
+            shown = built.entity(row, visible)
+            assert shown["datasets"] == datasets, visible
+            assert shown["first_seen"].startswith("2001") == (visible != frozenset({"b"}))

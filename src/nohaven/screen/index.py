@@ -143,6 +143,10 @@ def _hash_chunk(names: list[tuple[str, bool]]) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(positions, dtype=np.int64), np.asarray(hashes, dtype=np.int64)
 
 
+# The shares of entities that get rows of their own (`_views`), as a table.
+_VIEWS_CTE = "views AS (SELECT unnest(?) AS entity_id, unnest(?) AS view, unnest(?) AS dataset)"
+
+
 def _entities_sql(per_view: bool = False) -> str:
     """Each indexed entity's fields (`build_index`); ``per_view``: a row per (entity,
     view), of the statements of the view's datasets alone, for views given as three
@@ -160,7 +164,7 @@ def _entities_sql(per_view: bool = False) -> str:
     if per_view:
         key = "entity_id, view"
         picked = f"""
-            views AS (SELECT unnest(?) AS entity_id, unnest(?) AS view, unnest(?) AS dataset),
+            {_VIEWS_CTE},
             picked AS (
                 SELECT entity_id, view, schema, prop, value, dataset, source_id
                 FROM statements JOIN views USING (entity_id, dataset)
@@ -916,15 +920,19 @@ def _load_times(store: Store) -> np.ndarray:
     return loaded
 
 
-def _publisher_meta_sql(per_dataset: bool = False) -> str:
+def _publisher_meta_sql(per_view: bool = False) -> str:
     """What publishers said of each entity (`_apply_publisher_meta`), from the sources
-    that load it as a person or company; ``per_dataset``: of each dataset's sources, for
-    the entities a `?` list names."""
+    that load it as a person or company; ``per_view``: of each view's datasets' sources,
+    for views given as `_entities_sql` takes them."""
     schemata = ", ".join(f"'{s}'" for s in INDEXED_SCHEMATA)
-    only = "AND entity_id IN (SELECT unnest(?))" if per_dataset else ""
-    key = "h.entity_id, s.dataset" if per_dataset else "h.entity_id"
+    if per_view:
+        views, key = f"{_VIEWS_CTE},", "view"
+        held = "statements JOIN views USING (entity_id, dataset)"
+    else:
+        views, key, held = "", "entity_id", "statements"
     return f"""
-        WITH given AS (
+        WITH {views}
+        given AS (
             SELECT entity_id, source_id,
                    list_distinct(flatten(list(datasets))) AS origins,
                    min(first_seen) AS first_seen, max(last_seen) AS last_seen,
@@ -932,10 +940,10 @@ def _publisher_meta_sql(per_dataset: bool = False) -> str:
             FROM entity_meta GROUP BY entity_id, source_id
         ),
         held AS (
-            SELECT DISTINCT entity_id, source_id FROM statements
-            WHERE entity_id IN (SELECT entity_id FROM given) AND schema IN ({schemata}) {only}
+            SELECT DISTINCT {key}, entity_id, source_id FROM {held}
+            WHERE entity_id IN (SELECT entity_id FROM given) AND schema IN ({schemata})
         )
-        SELECT {key},
+        SELECT h.{key},
                list_sort(list_distinct(flatten(list(g.origins) FILTER (g.origins IS NOT NULL))))
                    AS origins,
                min(epoch(coalesce(g.first_seen, s.loaded_at))) AS first_seen,
@@ -944,52 +952,35 @@ def _publisher_meta_sql(per_dataset: bool = False) -> str:
                coalesce(bool_or(g.target), false) AS target
         FROM held h JOIN sources s USING (source_id)
         LEFT JOIN given g USING (entity_id, source_id)
-        GROUP BY ALL
+        GROUP BY h.{key}
     """
 
 
-def _apply_publisher_meta(store: Store, row_of: dict[str, int], fields: dict[str, Any]) -> None:
+def _apply_publisher_meta(
+    store: Store,
+    row_of: dict[str, int],
+    fields: dict[str, Any],
+    views: tuple[list[str], list[int], list[str]],
+) -> None:
     """Where a publisher gave an entity's datasets, timestamps or target (OpenSanctions'
     exports), use them: per source, the publisher's value, else the load time; an
     entity's first_seen is its earliest, last_seen and last_change its latest. A row of
-    some of an entity's datasets takes what the sources of those said. Stores without
-    such data skip the query's join over statements altogether."""
-    count = fields["entity_count"]
-    partial = {
-        row: (fields["ids"][row], fields["datasets"][row])
-        for row in range(count, len(fields["ids"]))
-    }
+    some of an entity's datasets (`views`) takes what the sources of those said. Stores
+    without such data skip the query's join over statements altogether."""
     with store.reader() as reader:
         if not reader.fetchone("SELECT count(*) FROM entity_meta")[0]:
             return
-        given = reader.arrow(_publisher_meta_sql())
-        by_dataset = (
-            reader.fetchall(
-                _publisher_meta_sql(per_dataset=True),
-                [sorted({entity_id for entity_id, _ in partial.values()})],
-            )
-            if partial
-            else []
-        )
+        said = [
+            (row_of.get(entity_id), meta)
+            for entity_id, *meta in reader.fetchall(_publisher_meta_sql())
+        ]
+        if views[0]:
+            count = fields["entity_count"]
+            said += [
+                (count + view, meta)
+                for view, *meta in reader.fetchall(_publisher_meta_sql(per_view=True), list(views))
+            ]
     shared: dict[frozenset[str], frozenset[str]] = {}
-    columns = [given.column(c).to_pylist() for c in given.column_names]
-    said = [(row_of.get(entity_id), meta) for entity_id, *meta in zip(*columns, strict=True)]
-    told = {(entity_id, dataset): meta for entity_id, dataset, *meta in by_dataset}
-    for row, (entity_id, datasets) in partial.items():
-        parts = [told[(entity_id, d)] for d in sorted(datasets) if (entity_id, d) in told]
-        if parts:
-            said.append(
-                (
-                    row,
-                    [
-                        sorted({name for part in parts for name in part[0] or ()}),
-                        min(part[1] for part in parts),
-                        max(part[2] for part in parts),
-                        max(part[3] for part in parts),
-                        any(part[4] for part in parts),
-                    ],
-                )
-            )
     for row, (names, first, last_seen, last_change, target) in said:
         if row is None:
             continue
@@ -1040,7 +1031,8 @@ def _views(
 ) -> tuple[list[str], list[int], list[str]]:
     """The shares of each entity several datasets load that get a row: what each agency
     may see of them, when not all (none without users: a single user sees everything);
-    as parallel lists of (entity id, view number, dataset) for `_entities_sql`."""
+    as parallel lists of (entity id, view number, dataset) for `_entities_sql`. Views are
+    numbered in the entities' order, so view n is row `entity_count + n`."""
     entity_ids, numbers, names = [], [], []
     number = 0
     for entity_id, loaded in zip(ids, datasets, strict=True):
@@ -1068,16 +1060,13 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
         # what such a user searches and is shown (`ScreeningIndex.seen_in`).
         agencies = agency_views(reader)
         several = pc.greater(pc.list_value_length(entities.column("datasets")), 1)
-        shared = entities.filter(several).select(["id", "datasets"])
-        if shared.num_rows:
-            views = _views(
-                shared.column("id").to_pylist(),
-                shared.column("datasets").to_pylist(),
-                agencies,
-            )
-            if views[0]:
-                per_view = reader.arrow(_entities_sql(per_view=True), list(views))
-                entities = pa.concat_tables([entities, per_view]).combine_chunks()
+        shared = entities.filter(several)
+        views = _views(
+            shared.column("id").to_pylist(), shared.column("datasets").to_pylist(), agencies
+        )
+        if views[0]:
+            per_view = reader.arrow(_entities_sql(per_view=True), list(views))
+            entities = pa.concat_tables([entities, per_view]).combine_chunks()
     ids = entities.column("id").to_pylist()
     schemata = entities.column("schema").to_pylist()
     person_schemata = set(PERSON_SCHEMATA)
@@ -1202,7 +1191,7 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
     fields["split_parent"] = np.array(
         [row_of[entity_id] for entity_id in ids[entity_count:]], dtype=np.int64
     )
-    _apply_publisher_meta(store, row_of, fields)
+    _apply_publisher_meta(store, row_of, fields, views)
     with store.reader() as reader:
         fields["referents"], fields["referent_rows"] = _referents(
             reader.arrow(
