@@ -416,10 +416,10 @@ class ScreeningIndex:
     origin_names: frozenset[str] = frozenset()
     # An entity several datasets load (two agencies loading one OpenSanctions id) is one
     # row of all they say, for users who may see every one of them, and after the
-    # `entity_count` rows of entities, a row of what some of them say: each one alone,
-    # and each share of them an agency may see (`views_of`). A user is shown the row of
-    # just the datasets they may see (`seen_in`): scores, filters and results never rest
-    # on what a user may not see. `split_parent` holds each such row's entity row.
+    # `entity_count` rows of entities, a row of each share of them an agency may see
+    # (`_views`). A user is shown the row of just the datasets they may see (`seen_in`):
+    # scores, filters and results never rest on what a user may not see. `split_parent`
+    # holds each such row's entity row.
     entity_count: int = 0
     split_parent: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int64))
     _masks: dict[frozenset[str], np.ndarray] = field(
@@ -450,12 +450,13 @@ class ScreeningIndex:
 
     @property
     def size(self) -> int:
-        """How many entities the index holds (not counting their rows per dataset)."""
+        """How many entities the index holds (not counting the rows of agencies' shares)."""
         return self.entity_count
 
     @cached_property
     def split_rows(self) -> dict[int, tuple[int, ...]]:
-        """Each entity row's rows per dataset (only entities several datasets load)."""
+        """Each entity row's rows of agencies' shares (only entities several datasets
+        load)."""
         out: dict[int, tuple[int, ...]] = {}
         for offset, parent in enumerate(self.split_parent.tolist()):
             out[parent] = (*out.get(parent, ()), self.entity_count + offset)
@@ -463,7 +464,7 @@ class ScreeningIndex:
 
     @cached_property
     def entity_bits(self) -> np.ndarray:
-        """`dataset_bits` of each row's whole entity (a row per dataset: all its datasets)."""
+        """`dataset_bits` of each row's whole entity (for a share's row: all its datasets)."""
         if not self.split_parent.size:
             return self.dataset_bits
         bits = self.dataset_bits.copy()
@@ -476,13 +477,10 @@ class ScreeningIndex:
         entities' names hold each, and the datasets (as bits) that name someone with it:
         what a typed prefix is completed from (OpenRefine's suggest), as far as a user
         may see. Built on first use."""
-        count = self.entity_count
         # A shared entity's words by the share of its datasets that names it so.
-        rows = np.array(
-            [r for r in range(count) if r not in self.split_rows]
-            + list(range(count, len(self.names))),
-            dtype=np.int64,
-        )
+        kept_rows = np.ones(len(self.names), dtype=bool)
+        kept_rows[self.split_parent] = False
+        rows = np.flatnonzero(kept_rows)
         names = pa.array([self.names[r] for r in rows.tolist()], type=pa.list_(pa.string()))
         text = pc.list_flatten(names)
         text = pc.utf8_lower(
@@ -538,7 +536,7 @@ class ScreeningIndex:
         """For every row, whether a user who may see ``visible`` datasets is shown it:
         an entity's row when they may see all its datasets; else the row of just those
         of its datasets they may see, or, should the index hold no such row (an agency's
-        sharing changed since it was built), the row of each of them. Computed once per
+        sharing changed since it was built), the rows of some of them. Computed once per
         set of datasets, in NumPy but for rows whose datasets share the bit past 62."""
         found = self._masks.get(visible)
         if found is not None:
@@ -611,9 +609,9 @@ class ScreeningIndex:
         return self.entities.column(name)[row].as_py()
 
     def properties(self, row: int, visible: frozenset[str] | None = None) -> dict[str, list[str]]:
-        """The row's FtM properties, parsed from the stored JSON when asked; a dataset's
-        row of a shared entity shown (``visible`` given) with those of every dataset in
-        ``visible``, so that one agency never reads what another's file said of it."""
+        """The row's FtM properties, parsed from the stored JSON when asked; for a user
+        who may see ``visible`` datasets, those of the rows shown to them (`shown_rows`),
+        so that one agency never reads what another's file said of it."""
         shown = self.shown_rows(row, visible)
         if len(shown) == 1:
             return json.loads(self.column("properties", row) or "{}")
