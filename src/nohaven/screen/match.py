@@ -372,11 +372,7 @@ def people_carrying(
     resolved: set[int] = set()
     per_dataset: Counter[str] = Counter()
     years: set[int] = set()
-    entities: set[int] = set()  # a user may be shown two rows of one entity
-    for row in rows:
-        if index.entity_row(row) in entities:
-            continue
-        entities.add(index.entity_row(row))
+    for row in index.one_per_entity(list(rows), int):
         person = int(index.people[row]) if use_clusters else -1
         if person >= 0:
             resolved.add(person)
@@ -746,8 +742,8 @@ def scored_results(
         )
     )
     kept = [s for s in scored if s.score > min(cutoff, threshold) or s.score >= threshold]
-    # A user who may see two datasets of an entity a third loads too has scored a row of
-    # each (`ScreeningIndex.seen_in`): the entity is one result, its best.
+    # While the index lags a change in sharing, a user may be shown rows of several
+    # shares of one entity (`ScreeningIndex.visible_mask`): the entity is one result.
     return index.one_per_entity(kept, lambda s: s.row)
 
 
