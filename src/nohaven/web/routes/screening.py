@@ -479,10 +479,17 @@ def _entity_or_redirect(
     data = index.entity(row, allowed)
     if not nested:
         return data, False
-    # What the entity refers to (its addressEntity, ...) nested as yente nests it.
+    ties = index.related_in(row, allowed)
     with request.app.state.store.reader() as reader:
+        # What the entity refers to (its addressEntity, ...) nested as yente nests it.
         nest_references(reader, [data], allowed)
-    for relation in index.related_in(row, allowed):
+        # Everything else that refers to it (sanctions, ownerships, directorships) but the
+        # ties nested from the index below; one the index holds but does not show this
+        # user (its other end is in a dataset they may not see) comes as stored.
+        adjacent, more = adjacent_entities(
+            reader, entity_id, allowed, skip={r.edge_id for r in ties}, cap=cap
+        )
+    for relation in ties:
         other = index.entity(relation.other, allowed)
         this_end, other_end = relation.this_end, relation.other_end
         edge = {
@@ -498,17 +505,6 @@ def _entity_or_redirect(
         }
         data["properties"].setdefault(nesting_property(relation.edge_schema, this_end), []).append(
             edge
-        )
-    # Everything else that refers to the entity: its sanctions, ownerships, directorships.
-    with request.app.state.store.reader() as reader:
-        adjacent, more = adjacent_entities(
-            reader,
-            entity_id,
-            allowed,
-            # The ties nested above; one the index holds but does not show this user
-            # (its other end is in a dataset they may not see) comes as stored.
-            skip={r.edge_id for r in index.related_in(row, allowed)},
-            cap=cap,
         )
     for prop, edges in adjacent.items():
         data["properties"].setdefault(prop, []).extend(edges)
