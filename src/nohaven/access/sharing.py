@@ -47,10 +47,11 @@ def visible_datasets(store: Store, user: User | None) -> frozenset[str] | None:
     return frozenset(dataset for _, _, dataset in rows)
 
 
-def visible_by_seat(store: Store) -> dict[tuple[str, bool], frozenset[str]]:
-    """What every kind of user (agency, and whether an admin) may see, in one query."""
+def visible_sets(store: Store) -> frozenset[frozenset[str]]:
+    """The datasets each kind of user (agency, and whether an admin) may see, in one
+    query; none without users."""
     seats = "SELECT DISTINCT agency, role = 'admin' AS admin FROM users"
     found: dict[tuple[str, bool], set[str]] = {}
     for agency, admin, dataset in store.fetchall(_VISIBLE_SQL.format(seats=seats)):
         found.setdefault((agency, admin), set()).add(dataset)
-    return {seat: frozenset(datasets) for seat, datasets in found.items()}
+    return frozenset(frozenset(datasets) for datasets in found.values())

@@ -30,7 +30,7 @@ from followthemoney import model
 from followthemoney.types import registry
 from rigour.names import pick_name
 
-from nohaven.access.sharing import visible_by_seat
+from nohaven.access.sharing import visible_sets
 from nohaven.arrays import distinct
 from nohaven.names.analysis import analyze_name
 from nohaven.names.company import company_key, romanised_company_key
@@ -1006,12 +1006,6 @@ def _topics(column: pa.ChunkedArray) -> list[frozenset[str]]:
     return topics
 
 
-def agency_views(reader: Store) -> frozenset[frozenset[str]]:
-    """The datasets each kind of user (agency and role) may see: the shares of an entity
-    several datasets load that the index keeps a row of (none without users)."""
-    return frozenset(visible_by_seat(reader).values())
-
-
 def store_generation(store: Store) -> tuple[Any, ...]:
     """Changes whenever a load adds a source, a resolution run ends or the datasets some
     kind of user may see change (what the index is built from)."""
@@ -1020,7 +1014,7 @@ def store_generation(store: Store) -> tuple[Any, ...]:
             "SELECT count(*), max(source_id), max(loaded_at), "
             "(SELECT max(run_id) FROM resolution_runs) FROM sources"
         )
-        views = sorted(tuple(sorted(view)) for view in agency_views(reader))
+        views = sorted(tuple(sorted(view)) for view in visible_sets(reader))
     return (*(row or ()), tuple(views))
 
 
@@ -1056,7 +1050,7 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
         # An entity several datasets load (two agencies loading one OpenSanctions id) is
         # also a row of each share of them some user may see, after all the others:
         # what such a user searches and is shown (`ScreeningIndex.seen_in`).
-        agencies = agency_views(reader)
+        agencies = visible_sets(reader)  # what each kind of user may see
         several = pc.greater(pc.list_value_length(entities.column("datasets")), 1)
         shared = entities.filter(several)
         views = _views(
