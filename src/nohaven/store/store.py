@@ -65,13 +65,15 @@ class Store:
             raise StoreError(f"{self.path}: no such database (load something first)")
         self._connect(read_only, memory_limit, threads)
         try:
-            if read_only and self.schema_version() < LATEST_VERSION:
+            version = self.schema_version()
+            if read_only and version < LATEST_VERSION:
                 # A store written by an older nohaven: brought up to date once, read-write,
                 # so that reading commands (status, export, screen) work after an upgrade.
                 self.con.close()
                 Store(self.path, memory_limit=memory_limit, threads=threads).close()
                 self._connect(read_only, memory_limit, threads)
-            self._migrate()
+                version = self.schema_version()
+            self._migrate(version)
         except BaseException:
             self.con.close()
             raise
@@ -153,8 +155,8 @@ class Store:
         row = self.fetchone("SELECT value FROM nohaven_meta WHERE key = 'schema_version'")
         return int(row[0]) if row else 0
 
-    def _migrate(self) -> None:
-        current = self.schema_version()
+    def _migrate(self, current: int) -> None:
+        """Bring a store at schema version `current` up to this nohaven's."""
         if current > LATEST_VERSION:
             raise StoreError(
                 f"{self.path}: schema version {current} was written by a newer nohaven "
