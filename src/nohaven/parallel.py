@@ -9,6 +9,7 @@ work runs here instead.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -27,22 +28,28 @@ def map_chunks(
     function: Callable[[list[Item]], Result],
     items: Sequence[Item],
     workers: int | None = None,
-    parallel_from: int = PARALLEL_FROM,
+    parallel_from: int | None = None,
 ) -> list[tuple[list[Item], Result]]:
-    """``function`` applied to consecutive chunks of ``items``: (chunk, result) in order."""
+    """``function`` applied to consecutive chunks of ``items``: (chunk, result) in order;
+    split across processes from ``parallel_from`` items (default `PARALLEL_FROM`)."""
     workers = workers or os.cpu_count() or 1
     if (
         workers > 1
-        and len(items) >= parallel_from
+        and len(items) >= (PARALLEL_FROM if parallel_from is None else parallel_from)
         and "fork" in multiprocessing.get_all_start_methods()
     ):
         size = min(-(-len(items) // (workers * 4)), MAX_CHUNK)
         parts = [list(items[i : i + size]) for i in range(0, len(items), size)]
+        # Frozen, the caller's objects are never visited by a worker's garbage collector,
+        # whose writes to their headers would copy every page of them into each worker.
+        gc.freeze()
         try:
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
                 return list(zip(parts, pool.map(function, parts), strict=True))
         except (BrokenProcessPool, OSError):
             pass  # a worker could not run: compute here instead
+        finally:
+            gc.unfreeze()
     whole = list(items)
     return [(whole, function(whole))]

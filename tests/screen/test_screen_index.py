@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from nohaven import parallel
 from nohaven.access import add_user, record_ownership
 from nohaven.ingest import load_paths
 from nohaven.screen import index
@@ -298,3 +299,24 @@ def test_an_agency_keeps_what_its_own_publisher_said_of_a_shared_entity(tmp_path
             shown = built.entity(row, visible)
             assert shown["datasets"] == datasets, visible
             assert shown["first_seen"].startswith("2001") == (visible != frozenset({"b"}))
+
+
+def test_names_keyed_on_every_core_give_the_index_keyed_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key workers send back each chunk's keys in name order: split across processes,
+    the postings are exactly those computed in one."""
+    people = [
+        {"id": f"P{k}", "schema": "Person", "properties": {"name": [name]}}
+        for k, name in enumerate(
+            ["许超凡", "Hui Chiu Fan", "Chaofan Xu", "王伟", "Wang Wei", "LAU, WING TIP", "J. Lee"]
+        )
+    ]
+    companies = [{"id": "C1", "schema": "Company", "properties": {"name": ["Golden Harbour Ltd"]}}]
+    with _shared_entity_store(tmp_path, {"a": people + companies}) as store:
+        here = index.build_index(store, workers=1).postings_table
+        monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
+        split = index.build_index(store, workers=2).postings_table
+    assert here.hashes.size > 20
+    for field in ("hashes", "starts", "rows", "directory"):
+        assert np.array_equal(getattr(here, field), getattr(split, field)), field

@@ -127,10 +127,11 @@ def search_word_hashes(name: str) -> list[int]:
 
 
 def _hash_chunk(names: list[tuple[str, bool]]) -> tuple[np.ndarray, np.ndarray]:
-    """For a chunk of (name, is_person): the position in the chunk and hash of every key."""
-    positions: list[int] = []
+    """For a chunk of (name, is_person): how many keys each name has, and their hashes
+    in name order (a count per name, not a position per key: half the bytes sent back)."""
+    counts: list[int] = []
     hashes: list[int] = []
-    for position, (name, is_person) in enumerate(names):
+    for name, is_person in names:
         if is_person:
             analysis = bulk_analysis(name)
             keys = [key_hash(key) for key in keys_of(analysis)]
@@ -138,9 +139,9 @@ def _hash_chunk(names: list[tuple[str, bool]]) -> tuple[np.ndarray, np.ndarray]:
                 keys += word_key_hashes(analysis.tokens)
         else:
             keys = company_key_hashes(name)
-        positions.extend([position] * len(keys))
+        counts.append(len(keys))
         hashes.extend(keys)
-    return np.asarray(positions, dtype=np.int64), np.asarray(hashes, dtype=np.int64)
+    return np.asarray(counts, dtype=np.int32), np.asarray(hashes, dtype=np.int64)
 
 
 # The shares of entities that get rows of their own (`_views`), as a table.
@@ -1075,22 +1076,19 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
             name_ids.append(name_id_of.setdefault((name, is_person[row]), len(name_id_of)))
     keyed = list(name_id_of)
     # Workers return keys in name order and chunks are consecutive: no sort needed.
-    positions_parts, hash_parts, offset = [], [], 0
-    for chunk, (positions, hashes) in map_chunks(_hash_chunk, keyed, workers):
-        positions_parts.append((positions + offset).astype(np.int32))
+    count_parts, hash_parts = [], []
+    for _, (name_counts, hashes) in map_chunks(_hash_chunk, keyed, workers):
+        count_parts.append(name_counts)
         hash_parts.append(hashes)
-        offset += len(chunk)
-    key_name = np.concatenate(positions_parts) if positions_parts else np.zeros(0, np.int32)
+    counts = np.concatenate(count_parts) if count_parts else np.zeros(0, np.int32)
     key_value = np.concatenate(hash_parts) if hash_parts else np.zeros(0, np.int64)
-    del positions_parts, hash_parts
+    del count_parts, hash_parts
     row_bits = max(1, len(ids).bit_length())
     key_value &= (1 << (63 - row_bits)) - 1
 
     # Each entity holds the keys of each of its names: (entity, name) rows expanded by
     # the name's keys, packed as hash << row_bits | row, a slice of rows at a time.
-    counts = np.bincount(key_name, minlength=len(keyed))
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    del key_name
+    starts = np.concatenate(([0], np.cumsum(counts, dtype=np.int64)[:-1]))
     entity_name = np.asarray(name_ids, dtype=np.int64)
     entity_row = np.asarray(name_rows, dtype=np.int64)
     del name_ids, name_rows, name_id_of, keyed
