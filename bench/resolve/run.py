@@ -31,6 +31,9 @@ from nohaven.resolve.pipeline import resolve
 from nohaven.scenario import ensure_world
 from nohaven.store import Store
 
+sys.path.insert(0, str(Path(__file__).parent.parent))  # bench/, for memory.py
+from memory import TreeMemory
+
 OUT = Path(__file__).parent / "out"
 
 
@@ -153,7 +156,8 @@ def main() -> int:
     with Store(db, memory_limit="4GB") as store:
         for threshold in thresholds:
             started = time.perf_counter()
-            summary = resolve(store, threshold=threshold)
+            with TreeMemory(interval=0.5) as memory:
+                summary = resolve(store, threshold=threshold)
             seconds = time.perf_counter() - started
             assigned = dict(store.fetchall("SELECT entity_id, canonical_id FROM clusters"))
             persons = {k: v for k, v in assigned.items() if k in truth}
@@ -162,6 +166,7 @@ def main() -> int:
                     "system": "nohaven",
                     "threshold": threshold,
                     "seconds": round(seconds, 1),
+                    "peak_tree_pss_mb": round(memory.peak_mb),
                     "comparisons": summary.comparisons,
                     **cluster_metrics(persons, truth),
                 }

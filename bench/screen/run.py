@@ -72,6 +72,9 @@ from nohaven.screen.query import parse_query
 from nohaven.store import Store
 from nohaven.web.loadgen import Call, offer
 
+sys.path.insert(0, str(Path(__file__).parent.parent))  # bench/, for memory.py
+from memory import TreeMemory
+
 HERE = Path(__file__).parent
 LISTED = "cn_registry"
 THRESHOLD = 0.7
@@ -428,11 +431,15 @@ def _drive(
 
 
 def index_only(db: Path) -> None:
-    """Build the index as `nohaven serve` does and print its size, time and peak RSS."""
+    """Build the index as `nohaven serve` does and print its size, time and peak memory:
+    the largest single process (RSS) and the whole tree with its key workers (PSS)."""
     from nohaven.settings import Settings
 
     started = time.perf_counter()
-    with Store.from_settings(Settings(db=db), read_only=True) as store:
+    with (
+        TreeMemory(interval=0.5) as memory,
+        Store.from_settings(Settings(db=db), read_only=True) as store,
+    ):
         index = build_index(store)
     seconds = time.perf_counter() - started
     peak = max(
@@ -446,6 +453,7 @@ def index_only(db: Path) -> None:
                 "postings": index.posting_count,
                 "seconds": round(seconds, 1),
                 "peak_rss_mb": peak // 1024,
+                "peak_tree_pss_mb": round(memory.peak_mb),
             }
         )
     )
