@@ -1092,23 +1092,29 @@ def build_index(store: Store, workers: int | None = None) -> ScreeningIndex:
     entity_name = np.asarray(name_ids, dtype=np.int64)
     entity_row = np.asarray(name_rows, dtype=np.int64)
     del name_ids, name_rows, name_id_of, keyed
-    parts = []
+    id_packed = np.asarray(
+        [
+            ((identifier_hash(value) & ((1 << (63 - row_bits)) - 1)) << row_bits) | row
+            for row, values in enumerate(identifier_lists)
+            for value in values or ()
+        ],
+        dtype=np.int64,
+    )
+    # Written into one array as they are made: slices and then their concatenation
+    # would hold every posting twice at the build's peak.
+    packed = np.empty(int(counts[entity_name].sum(dtype=np.int64)) + id_packed.size, np.int64)
+    at = 0
     for a in range(0, entity_name.size, _EXPAND_SLICE):
         names_here = entity_name[a : a + _EXPAND_SLICE]
         per = counts[names_here]
         rows = np.repeat(entity_row[a : a + _EXPAND_SLICE], per)
         first = np.repeat(starts[names_here], per)
         within = np.arange(rows.size) - np.repeat(np.cumsum(per) - per, per)
-        parts.append((key_value[first + within] << row_bits) | rows)
+        np.bitwise_or(key_value[first + within] << row_bits, rows, out=packed[at : at + rows.size])
+        at += rows.size
     del key_value, counts, starts
-    id_packed = [
-        ((identifier_hash(value) & ((1 << (63 - row_bits)) - 1)) << row_bits) | row
-        for row, values in enumerate(identifier_lists)
-        for value in values or ()
-    ]
-    parts.append(np.asarray(id_packed, dtype=np.int64))
-    packed = np.concatenate(parts)
-    del parts
+    packed[at:] = id_packed
+    del id_packed
     packed = distinct(packed, in_place=True)
     postings = Postings.from_packed(packed, row_bits)
     del packed
