@@ -42,6 +42,9 @@ def map_chunks(
         parts = [list(items[i : i + size]) for i in range(0, len(items), size)]
         # Frozen, the caller's objects are never visited by a worker's garbage collector,
         # whose writes to their headers would copy every page of them into each worker.
+        # A heap frozen already (a server's settled index, `screen.service.settle_heap`)
+        # stays frozen: unfreezing it would bring back the pauses freezing it removed.
+        settled = gc.get_freeze_count() > 0
         gc.freeze()
         try:
             context = multiprocessing.get_context("fork")
@@ -50,6 +53,7 @@ def map_chunks(
         except (BrokenProcessPool, OSError):
             pass  # a worker could not run: compute here instead
         finally:
-            gc.unfreeze()
+            if not settled:
+                gc.unfreeze()
     whole = list(items)
     return [(whole, function(whole))]
