@@ -26,11 +26,15 @@ def _pss_kib(pid: int) -> int:
 
 
 def _children(pid: int) -> list[int]:
-    try:
-        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-    except OSError:
-        return []
-    return [int(child) for child in text.split()]
+    """The processes ``pid`` forked, from any of its threads (a server's match workers
+    are forked by the thread that rebuilt its index)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:  # the thread ended between listing and reading
+            continue
+    return found
 
 
 def tree_pss_mb(root: int | None = None) -> float:
@@ -44,11 +48,14 @@ def tree_pss_mb(root: int | None = None) -> float:
 
 
 class TreeMemory:
-    """Samples `tree_pss_mb` on a thread while the block runs; `peak_mb` is the highest.
+    """Samples `tree_pss_mb` on a thread while the block runs; `peak_mb` is the highest
+    sample, so a peak shorter than the interval can be missed (a lower bound). Each
+    sample walks every process's page tables: sampled ten times a second, the large
+    world's index build ran 150-161 s against 123 s at twice a second.
 
     On a system without /proc the peak stays 0 and `available` is False."""
 
-    def __init__(self, interval: float = 0.25) -> None:
+    def __init__(self, interval: float = 0.5) -> None:
         self.interval = interval
         self.peak_mb = 0.0
         self.available = Path("/proc/self/smaps_rollup").exists()

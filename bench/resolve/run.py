@@ -156,7 +156,7 @@ def main() -> int:
     with Store(db, memory_limit="4GB") as store:
         for threshold in thresholds:
             started = time.perf_counter()
-            with TreeMemory(interval=0.5) as memory:
+            with TreeMemory() as memory:
                 summary = resolve(store, threshold=threshold)
             seconds = time.perf_counter() - started
             assigned = dict(store.fetchall("SELECT entity_id, canonical_id FROM clusters"))

@@ -437,7 +437,7 @@ def index_only(db: Path) -> None:
 
     started = time.perf_counter()
     with (
-        TreeMemory(interval=0.5) as memory,
+        TreeMemory() as memory,
         Store.from_settings(Settings(db=db), read_only=True) as store,
     ):
         index = build_index(store)

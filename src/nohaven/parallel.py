@@ -40,20 +40,17 @@ def map_chunks(
     ):
         size = min(-(-len(items) // (workers * 4)), MAX_CHUNK)
         parts = [list(items[i : i + size]) for i in range(0, len(items), size)]
-        # Frozen, the caller's objects are never visited by a worker's garbage collector,
-        # whose writes to their headers would copy every page of them into each worker.
-        # A heap frozen already (a server's settled index, `screen.service.settle_heap`)
-        # stays frozen: unfreezing it would bring back the pauses freezing it removed.
-        settled = gc.get_freeze_count() > 0
-        gc.freeze()
         try:
             context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            # Each worker first freezes what it inherits (a constant-time move of the
+            # collector's lists): its collector then never writes into the headers of the
+            # caller's objects, which would copy every page of them into the worker. The
+            # caller's own collector state (a server's settled heap) is left as it is.
+            with ProcessPoolExecutor(
+                max_workers=workers, mp_context=context, initializer=gc.freeze
+            ) as pool:
                 return list(zip(parts, pool.map(function, parts), strict=True))
         except (BrokenProcessPool, OSError):
             pass  # a worker could not run: compute here instead
-        finally:
-            if not settled:
-                gc.unfreeze()
     whole = list(items)
     return [(whole, function(whole))]
