@@ -313,10 +313,19 @@ def test_names_keyed_on_every_core_give_the_index_keyed_here(
         )
     ]
     companies = [{"id": "C1", "schema": "Company", "properties": {"name": ["Golden Harbour Ltd"]}}]
+    chunks: list[int] = []
+
+    def counted(*args: Any, **kwargs: Any) -> list[Any]:
+        found = parallel.map_chunks(*args, **kwargs)
+        chunks.append(len(found))
+        return found
+
     with _shared_entity_store(tmp_path, {"a": people + companies}) as store:
         here = index.build_index(store, workers=1).postings_table
         monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
+        monkeypatch.setattr(index, "map_chunks", counted)
         split = index.build_index(store, workers=2).postings_table
+    assert chunks and chunks[0] > 1  # split, not computed in one piece
     assert here.hashes.size > 20
     for field in ("hashes", "starts", "rows", "directory"):
         assert np.array_equal(getattr(here, field), getattr(split, field)), field
