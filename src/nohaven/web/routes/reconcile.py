@@ -132,19 +132,18 @@ def _entities(
 ) -> dict[str, dict[str, Any] | None]:
     """Each id's entity as the caller may see it (None: none); an id an entity was merged
     from is refused, as yente refuses it: the column should hold the entity's own."""
-    found: dict[str, dict[str, Any] | None] = {}
-    for entity_id in ids:
-        row = index.row_for(entity_id, allowed)
+    rows = {entity_id: index.row_for(entity_id, allowed) for entity_id in ids}
+    for entity_id, row in rows.items():
         if row is not None and index.ids[row] != entity_id:
             raise HTTPException(
                 status_code=400,
                 detail=f"{entity_id!r} was merged into {index.ids[row]!r}: extend that id",
             )
-        if row is not None:
-            found[entity_id] = index.entity(row, allowed)
-        else:
-            with request.app.state.store.reader() as reader:
-                found[entity_id] = stored_entity(reader, entity_id, allowed)
+    found = {e: index.entity(row, allowed) for e, row in rows.items() if row is not None}
+    stored = [entity_id for entity_id, row in rows.items() if row is None]
+    if stored:  # one reader for the batch, not one per id the index does not hold
+        with request.app.state.store.reader() as reader:
+            found.update({e: stored_entity(reader, e, allowed) for e in stored})
     return found
 
 
